@@ -1,0 +1,293 @@
+// Package config reads Satchel's configuration from environment variables
+// and command-line flags. Every variable is listed once, in Vars, so that
+// `satchel --help` and the README table come from the same place.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// Var describes one configuration variable.
+type Var struct {
+	Name        string // environment variable, e.g. SATCHEL_ADDR
+	Flag        string // command-line flag without dashes; empty when there is none
+	Default     string
+	Description string
+	Secret      bool // never echoed back in messages
+}
+
+// Vars lists every variable Satchel reads, in the order the help shows them.
+var Vars = []Var{
+	{Name: "SATCHEL_ADDR", Flag: "addr", Default: "localhost:8080",
+		Description: "Address to listen on (host:port). A loopback host keeps the server private to this machine."},
+	{Name: "SATCHEL_BASE_URL", Flag: "base-url",
+		Description: "Public URL people use to reach Satchel, e.g. https://backpack.example.org. OAuth callbacks are built from it; cookies are Secure when it is https. Default: http:// plus the listen address (localhost for loopback)."},
+	{Name: "SATCHEL_DATA_DIR", Flag: "data-dir", Default: "./data",
+		Description: "Directory for the SQLite database (satchel.db) and, in local development, the generated session secret."},
+	{Name: "SATCHEL_SESSION_SECRET", Secret: true,
+		Description: "Secret(s) that sign and encrypt cookies, at least 32 characters each. Several, comma-separated, rotate keys: the first signs, all are accepted. When unset on a loopback address, one is generated and kept in the data directory."},
+	{Name: "SATCHEL_TRUSTED_PROXIES", Flag: "trusted-proxies",
+		Description: "Comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For header is trusted for the client IP. Empty: the connection's address is used."},
+	{Name: "SATCHEL_DEV_LOGIN", Flag: "dev-login", Default: "auto",
+		Description: "Development sign-in (type any name and email, no real provider): auto (on only when no provider is configured and the address is loopback), on, or off. Refused on a non-loopback address."},
+	{Name: "SATCHEL_LOG_LEVEL", Flag: "log-level", Default: "info",
+		Description: "Log level: debug, info, warn or error."},
+	{Name: "SATCHEL_GITHUB_KEY", Description: "GitHub OAuth app client ID."},
+	{Name: "SATCHEL_GITHUB_SECRET", Secret: true, Description: "GitHub OAuth app client secret."},
+	{Name: "SATCHEL_GOOGLE_KEY", Description: "Google OAuth client ID."},
+	{Name: "SATCHEL_GOOGLE_SECRET", Secret: true, Description: "Google OAuth client secret."},
+	{Name: "SATCHEL_MICROSOFT_KEY", Description: "Microsoft (Entra ID) application (client) ID."},
+	{Name: "SATCHEL_MICROSOFT_SECRET", Secret: true, Description: "Microsoft (Entra ID) client secret."},
+	{Name: "SATCHEL_GITLAB_KEY", Description: "GitLab application ID."},
+	{Name: "SATCHEL_GITLAB_SECRET", Secret: true, Description: "GitLab application secret."},
+	{Name: "SATCHEL_OIDC_DISCOVERY_URL", Description: "Generic OpenID Connect provider: discovery URL (…/.well-known/openid-configuration)."},
+	{Name: "SATCHEL_OIDC_CLIENT_ID", Description: "Generic OpenID Connect provider: client ID."},
+	{Name: "SATCHEL_OIDC_CLIENT_SECRET", Secret: true, Description: "Generic OpenID Connect provider: client secret."},
+	{Name: "SATCHEL_OIDC_NAME", Default: "OpenID Connect",
+		Description: "Generic OpenID Connect provider: name shown on the sign-in button, e.g. \"My School\"."},
+}
+
+// Dev-login modes.
+const (
+	DevLoginAuto = "auto"
+	DevLoginOn   = "on"
+	DevLoginOff  = "off"
+)
+
+// Provider holds the OAuth credentials of one configured sign-in provider.
+type Provider struct {
+	ID           string // github, google, microsoft, gitlab, oidc
+	Name         string // shown on the sign-in button
+	ClientID     string
+	ClientSecret string
+	DiscoveryURL string // OpenID Connect only
+}
+
+// Config is the validated configuration.
+type Config struct {
+	Addr           string
+	BaseURL        *url.URL // nil until ResolveBaseURL when SATCHEL_BASE_URL is unset
+	DataDir        string
+	SessionSecrets []string // may be empty until EnsureSessionSecret
+	TrustedProxies []netip.Prefix
+	DevLoginMode   string
+	LogLevel       string
+	Providers      []Provider
+}
+
+// Error is a configuration problem that names the variable and the fix.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+
+// Flags registers a flag for every variable that has one on fs and returns
+// a function that, after fs.Parse, builds and validates the configuration.
+// Flags override environment variables, which override defaults.
+func Flags(fs *flag.FlagSet, getenv func(string) string) func() (*Config, error) {
+	values := map[string]*string{}
+	for _, v := range Vars {
+		val := getenv(v.Name)
+		if val == "" {
+			val = v.Default
+		}
+		s := val
+		values[v.Name] = &s
+		if v.Flag != "" {
+			usage := v.Description + " (" + v.Name + ")"
+			fs.StringVar(values[v.Name], v.Flag, val, usage)
+		}
+	}
+	return func() (*Config, error) {
+		get := func(name string) string { return strings.TrimSpace(*values[name]) }
+		return build(get)
+	}
+}
+
+// Load builds the configuration from the environment alone.
+func Load(getenv func(string) string) (*Config, error) {
+	fs := flag.NewFlagSet("config", flag.ContinueOnError)
+	finish := Flags(fs, getenv)
+	return finish()
+}
+
+func build(get func(string) string) (*Config, error) {
+	var errs []error
+	c := &Config{
+		Addr:         get("SATCHEL_ADDR"),
+		DataDir:      get("SATCHEL_DATA_DIR"),
+		DevLoginMode: strings.ToLower(get("SATCHEL_DEV_LOGIN")),
+		LogLevel:     strings.ToLower(get("SATCHEL_LOG_LEVEL")),
+	}
+
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, &Error{"SATCHEL_ADDR", fmt.Sprintf("%q is not host:port; use for example localhost:8080 or 0.0.0.0:8080", c.Addr)})
+	}
+	if raw := get("SATCHEL_BASE_URL"); raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, &Error{"SATCHEL_BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL; use for example https://backpack.example.org", raw)})
+		} else {
+			u.Path = strings.TrimSuffix(u.Path, "/")
+			c.BaseURL = u
+		}
+	}
+	if c.DataDir == "" {
+		errs = append(errs, &Error{"SATCHEL_DATA_DIR", "is empty; set it to a writable directory such as ./data"})
+	}
+	if raw := get("SATCHEL_SESSION_SECRET"); raw != "" {
+		for i, s := range strings.Split(raw, ",") {
+			s = strings.TrimSpace(s)
+			if len(s) < MinSecretLen {
+				errs = append(errs, &Error{"SATCHEL_SESSION_SECRET", fmt.Sprintf("secret number %d is %d characters; each must be at least %d (generate one with: openssl rand -hex 32)", i+1, len(s), MinSecretLen)})
+				continue
+			}
+			c.SessionSecrets = append(c.SessionSecrets, s)
+		}
+	}
+	if raw := get("SATCHEL_TRUSTED_PROXIES"); raw != "" {
+		for _, s := range strings.Split(raw, ",") {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				continue
+			}
+			p, err := parsePrefix(s)
+			if err != nil {
+				errs = append(errs, &Error{"SATCHEL_TRUSTED_PROXIES", fmt.Sprintf("%q is neither an IP address nor a CIDR range; use for example 10.0.0.0/8,192.168.1.5", s)})
+				continue
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	switch c.DevLoginMode {
+	case DevLoginAuto, DevLoginOn, DevLoginOff:
+	default:
+		errs = append(errs, &Error{"SATCHEL_DEV_LOGIN", fmt.Sprintf("%q is not one of auto, on, off", c.DevLoginMode)})
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, &Error{"SATCHEL_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", c.LogLevel)})
+	}
+
+	for _, p := range []struct{ id, name, prefix string }{
+		{"github", "GitHub", "SATCHEL_GITHUB"},
+		{"google", "Google", "SATCHEL_GOOGLE"},
+		{"microsoft", "Microsoft", "SATCHEL_MICROSOFT"},
+		{"gitlab", "GitLab", "SATCHEL_GITLAB"},
+	} {
+		key, secret := get(p.prefix+"_KEY"), get(p.prefix+"_SECRET")
+		switch {
+		case key == "" && secret == "":
+		case key == "":
+			errs = append(errs, &Error{p.prefix + "_KEY", fmt.Sprintf("is empty but %s_SECRET is set; set both to enable %s sign-in, or neither", p.prefix, p.name)})
+		case secret == "":
+			errs = append(errs, &Error{p.prefix + "_SECRET", fmt.Sprintf("is empty but %s_KEY is set; set both to enable %s sign-in, or neither", p.prefix, p.name)})
+		default:
+			c.Providers = append(c.Providers, Provider{ID: p.id, Name: p.name, ClientID: key, ClientSecret: secret})
+		}
+	}
+	disc, id, secret := get("SATCHEL_OIDC_DISCOVERY_URL"), get("SATCHEL_OIDC_CLIENT_ID"), get("SATCHEL_OIDC_CLIENT_SECRET")
+	if disc != "" || id != "" || secret != "" {
+		ok := true
+		for name, v := range map[string]string{"SATCHEL_OIDC_DISCOVERY_URL": disc, "SATCHEL_OIDC_CLIENT_ID": id, "SATCHEL_OIDC_CLIENT_SECRET": secret} {
+			if v == "" {
+				ok = false
+				errs = append(errs, &Error{name, "is empty but other SATCHEL_OIDC_ variables are set; set the discovery URL, client ID and client secret together, or none"})
+			}
+		}
+		if disc != "" {
+			u, err := url.Parse(disc)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				ok = false
+				errs = append(errs, &Error{"SATCHEL_OIDC_DISCOVERY_URL", fmt.Sprintf("%q is not an absolute URL; use the provider's https://…/.well-known/openid-configuration", disc)})
+			}
+		}
+		if ok {
+			name := get("SATCHEL_OIDC_NAME")
+			if name == "" {
+				name = "OpenID Connect"
+			}
+			c.Providers = append(c.Providers, Provider{ID: "oidc", Name: name, ClientID: id, ClientSecret: secret, DiscoveryURL: disc})
+		}
+	}
+
+	if c.DevLoginMode == DevLoginOn && len(errs) == 0 && !c.Loopback() {
+		errs = append(errs, &Error{"SATCHEL_DEV_LOGIN", fmt.Sprintf("development sign-in lets anyone sign in as anyone, so it is refused on the non-loopback address %q; set SATCHEL_DEV_LOGIN=off, or listen on localhost", c.Addr)})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// MinSecretLen is the shortest session secret accepted.
+const MinSecretLen = 32
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// Loopback reports whether the listen address is only reachable from this
+// machine (localhost, 127.0.0.0/8 or ::1). An empty host means every
+// interface and is not loopback.
+func (c *Config) Loopback() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	return IsLoopbackHost(host)
+}
+
+// IsLoopbackHost reports whether host names only this machine.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+// DevLogin reports whether the development sign-in is enabled.
+func (c *Config) DevLogin() bool {
+	switch c.DevLoginMode {
+	case DevLoginOn:
+		return true
+	case DevLoginAuto:
+		return len(c.Providers) == 0 && c.Loopback()
+	}
+	return false
+}
+
+// ResolveBaseURL returns the public base URL: SATCHEL_BASE_URL when set,
+// otherwise http:// plus the address actually listened on, with loopback
+// hosts written as localhost so that the README's URL works.
+func (c *Config) ResolveBaseURL(listenAddr string) *url.URL {
+	if c.BaseURL != nil {
+		return c.BaseURL
+	}
+	host, port, err := net.SplitHostPort(listenAddr)
+	if err != nil {
+		return &url.URL{Scheme: "http", Host: listenAddr}
+	}
+	if IsLoopbackHost(host) || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
+}
