@@ -1,0 +1,214 @@
+// Package ldproof canonicalizes JSON-LD documents (RDFC-1.0) with contexts
+// embedded in the binary, signs and verifies Data Integrity proofs
+// (eddsa-rdfc-2022, eddsa-2022, Ed25519Signature2020) and validates
+// credentials against the 1EdTech Open Badges 3.0 JSON Schemas.
+//
+// Nothing here touches the network: a context that is not embedded is an
+// error, never a fetch.
+package ldproof
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+)
+
+// ErrJSONLD is wrapped by every error that says a document is not valid
+// JSON-LD for Satchel's purposes: a term that does not expand to an IRI, a
+// context that is not embedded, a malformed context or value.
+var ErrJSONLD = errors.New("the badge data is not valid JSON-LD")
+
+func newOptions() *ld.JsonLdOptions {
+	opts := ld.NewJsonLdOptions("")
+	opts.DocumentLoader = embeddedLoader{}
+	opts.ProcessingMode = ld.JsonLd_1_1
+	// SafeMode makes expansion fail on a property that does not expand to
+	// an absolute IRI instead of silently dropping it, so an undefined term
+	// can never be left out of what a signature covers.
+	opts.SafeMode = true
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.Format = "application/n-quads"
+	return opts
+}
+
+// Canonicalize returns the RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD
+// document. doc may be a decoded JSON value (map[string]any, []any), raw JSON
+// ([]byte, json.RawMessage) or any value encoding/json can marshal.
+// Terms that do not expand to an absolute IRI, types that do not expand, and
+// contexts that are not embedded are errors wrapping ErrJSONLD.
+func Canonicalize(doc any) (string, error) {
+	v, err := toJSONValue(doc)
+	if err != nil {
+		return "", err
+	}
+	return canonicalize(v)
+}
+
+func canonicalize(v any) (nq string, err error) {
+	// json-gold asserts types of context values in places; a hostile
+	// document must give an error, never a panic.
+	defer func() {
+		if r := recover(); r != nil {
+			nq, err = "", fmt.Errorf("%w: JSON-LD processing failed: %v", ErrJSONLD, r)
+		}
+	}()
+	opts := newOptions()
+	proc := ld.NewJsonLdProcessor()
+	expanded, err := proc.Expand(v, opts)
+	if err != nil {
+		return "", jsonldError(err)
+	}
+	if err := checkExpanded(expanded, ""); err != nil {
+		return "", err
+	}
+	api := ld.NewJsonLdApi()
+	dataset, err := api.ToRDF(expanded, opts)
+	if err != nil {
+		return "", jsonldError(err)
+	}
+	out, err := api.Normalize(dataset, opts)
+	if err != nil {
+		return "", jsonldError(err)
+	}
+	s, ok := out.(string)
+	if !ok {
+		return "", fmt.Errorf("%w: unexpected canonicalization result %T", ErrJSONLD, out)
+	}
+	return s, nil
+}
+
+// CheckJSONLD expands the whole document (proofs included) with the embedded
+// contexts and reports the first term, type or context that does not expand.
+func CheckJSONLD(doc any) (err error) {
+	v, err := toJSONValue(doc)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: JSON-LD processing failed: %v", ErrJSONLD, r)
+		}
+	}()
+	expanded, err := ld.NewJsonLdProcessor().Expand(v, newOptions())
+	if err != nil {
+		return jsonldError(err)
+	}
+	return checkExpanded(expanded, "")
+}
+
+func jsonldError(err error) error {
+	if errors.Is(err, ErrUnknownContext) {
+		return fmt.Errorf("%w: %w", ErrJSONLD, err)
+	}
+	msg := err.Error()
+	var lerr *ld.JsonLdError
+	if errors.As(err, &lerr) {
+		msg = string(lerr.Code)
+		if lerr.Details != nil {
+			msg += ": " + fmt.Sprint(lerr.Details)
+		}
+	}
+	return fmt.Errorf("%w: %s", ErrJSONLD, msg)
+}
+
+// checkExpanded walks expanded JSON-LD and refuses what RDF conversion would
+// silently drop: a @type that is not an absolute IRI or blank node (an
+// undefined class name such as "SomeProofType"), and a node @id that is a
+// relative IRI.
+func checkExpanded(v any, path string) error {
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			if err := checkExpanded(e, path); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		_, isValue := t["@value"]
+		for k, e := range t {
+			switch k {
+			case "@type":
+				if isValue {
+					if s, ok := e.(string); ok && !absoluteOrBlank(s) && s != "@json" {
+						return fmt.Errorf("%w: datatype %q at %s is not defined by any context", ErrJSONLD, s, orRoot(path))
+					}
+					continue
+				}
+				types, _ := e.([]any)
+				if s, ok := e.(string); ok {
+					types = []any{s}
+				}
+				for _, ty := range types {
+					s, _ := ty.(string)
+					if !absoluteOrBlank(s) {
+						return fmt.Errorf("%w: type %q at %s is not defined by any context", ErrJSONLD, s, orRoot(path))
+					}
+				}
+			case "@id":
+				if s, ok := e.(string); ok && !absoluteOrBlank(s) {
+					return fmt.Errorf("%w: identifier %q at %s is not an absolute IRI", ErrJSONLD, s, orRoot(path))
+				}
+			case "@value", "@language", "@direction", "@index":
+				// literal data
+			default:
+				if err := checkExpanded(e, path+"/"+shortIRI(k)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func absoluteOrBlank(s string) bool {
+	return strings.HasPrefix(s, "_:") || ld.IsAbsoluteIri(s)
+}
+
+func orRoot(p string) string {
+	if p == "" {
+		return "the top level"
+	}
+	return p
+}
+
+// shortIRI keeps the last segment of an expanded property IRI so paths in
+// error messages read like the original JSON keys.
+func shortIRI(s string) string {
+	if i := strings.LastIndexAny(s, "#/"); i >= 0 && i < len(s)-1 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// toJSONValue turns doc into the generic JSON value json-gold works on.
+func toJSONValue(doc any) (any, error) {
+	switch d := doc.(type) {
+	case map[string]any, []any:
+		return d, nil
+	case []byte:
+		return decodeJSON(d)
+	case json.RawMessage:
+		return decodeJSON(d)
+	case string:
+		return decodeJSON([]byte(d))
+	case nil:
+		return nil, fmt.Errorf("%w: empty document", ErrJSONLD)
+	default:
+		b, err := json.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("ldproof: encode document: %w", err)
+		}
+		return decodeJSON(b)
+	}
+}
+
+func decodeJSON(b []byte) (any, error) {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("%w: not JSON: %v", ErrJSONLD, err)
+	}
+	return v, nil
+}
