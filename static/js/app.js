@@ -1,0 +1,66 @@
+// Satchel's only script. Progressive enhancement: every page works the same
+// without it; this adds conveniences only.
+(function () {
+  "use strict";
+
+  // Flash messages get a "Dismiss" button. Without the script they simply
+  // stay on the page until the next navigation.
+  function enhanceFlashes() {
+    var flashes = document.querySelectorAll("[data-flash]");
+    Array.prototype.forEach.call(flashes, function (flash) {
+      if (flash.querySelector(".flash__dismiss")) {
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "flash__dismiss";
+      button.textContent = "Dismiss";
+      button.setAttribute("aria-label", "Dismiss this message");
+      button.addEventListener("click", function () {
+        var next = flash.nextElementSibling || flash.previousElementSibling;
+        flash.remove();
+        // Keep keyboard users in place rather than dropping focus on <body>.
+        var target = next ? next.querySelector("button") : document.getElementById("main");
+        if (target) {
+          target.focus();
+        }
+      });
+      flash.appendChild(button);
+    });
+  }
+
+  // A form is sent once: a second click while the first request is on its way
+  // would repeat a change of state. The buttons come back when the page is
+  // shown again from the back/forward cache.
+  function guardDoubleSubmit() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || event.defaultPrevented) {
+        return;
+      }
+      if (form.dataset.submitting === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitting = "true";
+      form.setAttribute("aria-busy", "true");
+    });
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("form[data-submitting]"), function (form) {
+        delete form.dataset.submitting;
+        form.removeAttribute("aria-busy");
+      });
+    });
+  }
+
+  function init() {
+    enhanceFlashes();
+    guardDoubleSubmit();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

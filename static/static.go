@@ -1,0 +1,154 @@
+// Package static holds Satchel's own CSS, JavaScript and images, embedded in
+// the binary and served under content-hashed URLs so browsers may cache them
+// for a year: a changed file gets a new URL, so no one sees a stale copy.
+package static
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// FS holds every static file, by its path under static/ (e.g. "css/app.css").
+//
+//go:embed css js img
+var FS embed.FS
+
+// Prefix is the URL path under which Handler serves files.
+const Prefix = "/static/"
+
+// hashLen is the number of hex digits of the SHA-256 kept in a URL; 12 digits
+// (48 bits) make an accidental collision between two versions of one file
+// practically impossible.
+const hashLen = 12
+
+type asset struct {
+	name        string // path in FS, e.g. "css/app.css"
+	url         string // e.g. "/static/css/app.3f2a9c0d1e4b.css"
+	hash        string
+	contentType string
+	body        []byte
+}
+
+// The tables are built once at start-up; FS never changes afterwards.
+var (
+	byName = map[string]*asset{} // "css/app.css" → asset
+	byURL  = map[string]*asset{} // "/static/css/app.<hash>.css" → asset
+)
+
+func init() {
+	err := fs.WalkDir(FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := FS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		a := newAsset(name, body)
+		byName[a.name] = a
+		byURL[a.url] = a
+		return nil
+	})
+	if err != nil {
+		// The embedded tree is fixed at build time; failing to read it is a
+		// broken binary, not a runtime condition.
+		panic(fmt.Sprintf("static: reading embedded files: %v", err))
+	}
+}
+
+func newAsset(name string, body []byte) *asset {
+	sum := sha256.Sum256(body)
+	h := hex.EncodeToString(sum[:])[:hashLen]
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + h + ext
+	return &asset{
+		name:        name,
+		url:         Prefix + hashed,
+		hash:        h,
+		contentType: contentType(ext),
+		body:        body,
+	}
+}
+
+// contentType names the types we ship explicitly, so the answer never depends
+// on the host's /etc/mime.types.
+func contentType(ext string) string {
+	switch strings.ToLower(ext) {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".ico":
+		return "image/x-icon"
+	case ".woff2":
+		return "font/woff2"
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// Path returns the content-hashed URL of the named static file, for example
+// Path("css/app.css") == "/static/css/app.3f2a9c0d1e4b.css".
+//
+// It panics when name is not an embedded file: a template referring to a
+// file that does not exist is a programming error that the first render in
+// any test reveals.
+func Path(name string) string {
+	a, ok := byName[strings.TrimPrefix(name, "/")]
+	if !ok {
+		panic(fmt.Sprintf("static: no embedded file %q", name))
+	}
+	return a.url
+}
+
+// Handler serves the files at the URLs Path returns, with a one-year
+// immutable cache lifetime. It accepts the request path with or without the
+// /static/ prefix, so it can be mounted directly or behind
+// http.StripPrefix. Unknown names, and names without the current hash,
+// are 404.
+func Handler() http.Handler {
+	return http.HandlerFunc(serve)
+}
+
+func serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := r.URL.Path
+	if !strings.HasPrefix(p, Prefix) {
+		p = Prefix + strings.TrimPrefix(p, "/")
+	}
+	a, ok := byURL[p]
+	if !ok {
+		w.Header().Set("Cache-Control", "no-store")
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.contentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("ETag", `"`+a.hash+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	// ServeContent handles HEAD, Range and If-None-Match; a zero modtime
+	// leaves Last-Modified out (the ETag is the validator).
+	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(a.body))
+}

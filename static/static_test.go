@@ -1,0 +1,148 @@
+package static
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestPath_NamesTheContentHash(t *testing.T) {
+	body, err := FS.ReadFile("css/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	want := "/static/css/app." + hex.EncodeToString(sum[:])[:12] + ".css"
+	if got := Path("css/app.css"); got != want {
+		t.Fatalf("Path(css/app.css) = %q, want %q", got, want)
+	}
+	if got := Path("/css/app.css"); got != want {
+		t.Errorf("a leading slash should not matter: got %q", got)
+	}
+}
+
+func TestPath_EveryEmbeddedFileHasAHashedURL(t *testing.T) {
+	shape := regexp.MustCompile(`^/static/[a-z0-9/_-]+\.[0-9a-f]{12}\.[a-z0-9]+$`)
+	for _, name := range []string{"css/app.css", "js/app.js", "img/satchel.svg"} {
+		if p := Path(name); !shape.MatchString(p) {
+			t.Errorf("Path(%q) = %q, not a hashed static URL", name, p)
+		}
+	}
+}
+
+func TestNewAsset_DifferentContentDifferentURL(t *testing.T) {
+	a := newAsset("css/x.css", []byte("a{color:red}"))
+	b := newAsset("css/x.css", []byte("a{color:blue}"))
+	if a.url == b.url {
+		t.Fatalf("two contents share one URL %q; browsers would keep the stale copy", a.url)
+	}
+	if a2 := newAsset("css/x.css", []byte("a{color:red}")); a2.url != a.url {
+		t.Fatalf("same content hashed twice gave %q and %q", a.url, a2.url)
+	}
+}
+
+func TestPath_UnknownFilePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Path of a missing file returned instead of panicking")
+		}
+	}()
+	Path("css/missing.css")
+}
+
+func TestHandler_ServesHashedFiles(t *testing.T) {
+	cases := []struct {
+		name, contentType string
+	}{
+		{"css/app.css", "text/css; charset=utf-8"},
+		{"js/app.js", "text/javascript; charset=utf-8"},
+		{"img/satchel.svg", "image/svg+xml"},
+	}
+	h := Handler()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want, _ := FS.ReadFile(c.name)
+			for _, target := range []string{Path(c.name), strings.TrimPrefix(Path(c.name), "/static")} {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+				res := rec.Result()
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("GET %s: status %d", target, res.StatusCode)
+				}
+				if got := res.Header.Get("Content-Type"); got != c.contentType {
+					t.Errorf("GET %s: Content-Type %q, want %q", target, got, c.contentType)
+				}
+				if got := res.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+					t.Errorf("GET %s: Cache-Control %q", target, got)
+				}
+				if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+					t.Errorf("GET %s: X-Content-Type-Options %q", target, got)
+				}
+				body, _ := io.ReadAll(res.Body)
+				if string(body) != string(want) {
+					t.Errorf("GET %s: body differs from the embedded file", target)
+				}
+			}
+		})
+	}
+}
+
+func TestHandler_UnknownOrStaleIs404(t *testing.T) {
+	h := Handler()
+	for _, target := range []string{
+		"/static/css/app.css",              // unhashed name
+		"/static/css/app.000000000000.css", // stale hash
+		"/static/css/nope.css",
+		"/static/",
+		"/static/../static.go",
+		"/static/static.go",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", target, rec.Code)
+		}
+		if cc := rec.Header().Get("Cache-Control"); strings.Contains(cc, "immutable") {
+			t.Errorf("GET %s: a 404 must not be cached forever (Cache-Control %q)", target, cc)
+		}
+	}
+}
+
+func TestHandler_ConditionalGetAndHead(t *testing.T) {
+	h := Handler()
+	p := Path("css/app.css")
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+	etag := rec.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+
+	req := httptest.NewRequest(http.MethodGet, p, nil)
+	req.Header.Set("If-None-Match", etag)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match with the current ETag: status %d, want 304", rec.Code)
+	}
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, p, nil))
+	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Errorf("HEAD: status %d, %d body bytes; want 200 and none", rec.Code, rec.Body.Len())
+	}
+}
+
+func TestHandler_RejectsOtherMethods(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, Path("js/app.js"), nil))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Fatalf("POST: status %d, want 405", rec.Code)
+	}
+}
