@@ -1,0 +1,234 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/satchel-backpack/satchel/store"
+)
+
+// MustOpen opens and migrates a database file under t.TempDir().
+func MustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "satchel.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestMigrate_TwiceIsHarmless(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "satchel.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.Migrate(ctx)
+	if err != nil || len(first) == 0 || first[0] != "0001_accounts.sql" {
+		t.Fatalf("first migrate: %v %v", first, err)
+	}
+	if _, _, err := db.SignIn(ctx, store.Identity{Provider: "dev", Subject: "1", Email: "a@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.Migrate(ctx)
+	if err != nil || len(again) != 0 {
+		t.Fatalf("second migrate applied %v, %v", again, err)
+	}
+	db.Close()
+
+	// And again after reopening the file: data kept, nothing re-applied.
+	db, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if applied, err := db.Migrate(ctx); err != nil || len(applied) != 0 {
+		t.Fatalf("migrate after reopen applied %v, %v", applied, err)
+	}
+	u, _, err := db.SignIn(ctx, store.Identity{Provider: "dev", Subject: "1"})
+	if err != nil || u.Email != "a@example.org" {
+		t.Fatalf("user lost: %+v %v", u, err)
+	}
+}
+
+func TestOpen_PragmasOnEveryConnection(t *testing.T) {
+	db := MustOpen(t)
+	raw, err := sql.Open("sqlite", "file:"+db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var mode string
+	if err := raw.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v", mode, err)
+	}
+	var strict int
+	if err := raw.QueryRow("SELECT strict FROM pragma_table_list WHERE name = 'logins'").Scan(&strict); err != nil || strict != 1 {
+		t.Errorf("logins is not STRICT: %d %v", strict, err)
+	}
+}
+
+func TestSignIn_CreatesThenFinds(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	id := store.Identity{Provider: "github", Subject: "42", Email: "ada@example.org", EmailVerified: true, Name: "Ada"}
+	u, created, err := db.SignIn(ctx, id)
+	if err != nil || !created || u.Name != "Ada" {
+		t.Fatalf("first sign-in: %+v %v %v", u, created, err)
+	}
+	id.Email = "ada@new.example.org"
+	u2, created, err := db.SignIn(ctx, id)
+	if err != nil || created || u2.ID != u.ID {
+		t.Fatalf("second sign-in: %+v %v %v", u2, created, err)
+	}
+	logins, err := db.Logins(ctx, u.ID)
+	if err != nil || len(logins) != 1 || logins[0].Email != "ada@new.example.org" || !logins[0].EmailVerified {
+		t.Fatalf("logins: %+v %v", logins, err)
+	}
+	if _, _, err := db.SignIn(ctx, store.Identity{Provider: "github"}); store.KindOf(err) != store.Invalid {
+		t.Errorf("empty subject: %v", err)
+	}
+}
+
+func TestLinkUnlink(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	ada, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
+	bob, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "2"})
+
+	if err := db.LinkLogin(ctx, ada.ID, store.Identity{Provider: "google", Subject: "g1"}); err != nil {
+		t.Fatal(err)
+	}
+	// The linked login now signs in to Ada's account.
+	if u, created, _ := db.SignIn(ctx, store.Identity{Provider: "google", Subject: "g1"}); u.ID != ada.ID || created {
+		t.Fatalf("linked login signs in to %d (created %v)", u.ID, created)
+	}
+	// Bob cannot take Ada's login.
+	err := db.LinkLogin(ctx, bob.ID, store.Identity{Provider: "google", Subject: "g1"})
+	if store.KindOf(err) != store.Conflict || !strings.Contains(store.Message(err), "different Satchel account") {
+		t.Fatalf("link someone else's login: %v", err)
+	}
+	logins, _ := db.Logins(ctx, ada.ID)
+	if len(logins) != 2 {
+		t.Fatalf("ada has %d logins", len(logins))
+	}
+	// Bob cannot unlink Ada's login.
+	if err := db.UnlinkLogin(ctx, bob.ID, logins[1].ID); store.KindOf(err) != store.NotFound {
+		t.Fatalf("unlink someone else's: %v", err)
+	}
+	if err := db.UnlinkLogin(ctx, ada.ID, logins[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	// The last one stays.
+	if err := db.UnlinkLogin(ctx, ada.ID, logins[0].ID); store.KindOf(err) != store.Invalid {
+		t.Fatalf("unlink last: %v", err)
+	}
+	if l, _ := db.Logins(ctx, ada.ID); len(l) != 1 {
+		t.Fatalf("ada has %d logins after unlink", len(l))
+	}
+}
+
+func TestDeleteUser_RemovesLogins(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
+	db.LinkLogin(ctx, u.ID, store.Identity{Provider: "gitlab", Subject: "x"})
+	if err := db.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.User(ctx, u.ID); store.KindOf(err) != store.NotFound {
+		t.Fatalf("user still there: %v", err)
+	}
+	if l, _ := db.Logins(ctx, u.ID); len(l) != 0 {
+		t.Fatalf("%d logins left", len(l))
+	}
+	// The same login now makes a fresh account.
+	u2, created, _ := db.SignIn(ctx, store.Identity{Provider: "gitlab", Subject: "x"})
+	if !created || u2.ID == u.ID {
+		t.Fatal("deleted login should sign up anew")
+	}
+	if err := db.DeleteUser(ctx, u.ID); store.KindOf(err) != store.NotFound {
+		t.Fatalf("delete twice: %v", err)
+	}
+}
+
+func TestRevokeSessions(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
+	if !u.SessionsValidAfter.IsZero() {
+		t.Fatal("new user starts with revoked sessions")
+	}
+	at, err := db.RevokeSessions(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ = db.User(ctx, u.ID)
+	if !u.SessionsValidAfter.Equal(at) {
+		t.Fatalf("valid after %v, want %v", u.SessionsValidAfter, at)
+	}
+}
+
+func TestBackup_OpensAndHoldsData(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1", Name: "Ada"})
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, path); store.KindOf(err) != store.Invalid {
+		t.Fatalf("backup over an existing file: %v", err)
+	}
+	b, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if applied, err := b.Migrate(ctx); err != nil || len(applied) != 0 {
+		t.Fatalf("backup lacks migrations: %v %v", applied, err)
+	}
+	got, err := b.User(ctx, u.ID)
+	if err != nil || got.Name != "Ada" {
+		t.Fatalf("backup user: %+v %v", got, err)
+	}
+}
+
+func TestConcurrentSignIns(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := db.SignIn(ctx, store.Identity{Provider: "github", Subject: string(rune('a' + i%5))})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	for _, s := range "abcde" {
+		u, created, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: string(s)})
+		if created || u == nil {
+			t.Fatalf("subject %c missing", s)
+		}
+		n++
+	}
+}

@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// User is an account. It has one or more Logins.
+type User struct {
+	ID                 int64
+	Name               string
+	Email              string
+	CreatedAt          time.Time
+	SessionsValidAfter time.Time // sessions issued at or before this are void
+}
+
+// Login is one way to sign in to an account: a provider and the subject
+// (the provider's stable user id), with the email the provider reported.
+type Login struct {
+	ID            int64
+	UserID        int64
+	Provider      string
+	Subject       string
+	Email         string
+	EmailVerified bool
+	Name          string
+	CreatedAt     time.Time
+	LastUsedAt    time.Time
+}
+
+// Identity is what a provider tells us at sign-in.
+type Identity struct {
+	Provider      string
+	Subject       string
+	Email         string
+	EmailVerified bool
+	Name          string
+}
+
+func (id Identity) validate() error {
+	if strings.TrimSpace(id.Provider) == "" || strings.TrimSpace(id.Subject) == "" {
+		return &Error{Kind: Invalid, Msg: "The sign-in provider did not say who you are. Please try again or use another provider."}
+	}
+	return nil
+}
+
+const userColumns = "id, name, email, created_at, sessions_valid_after"
+
+func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+	var u User
+	var created, valid int64
+	if err := row.Scan(&u.ID, &u.Name, &u.Email, &created, &valid); err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.SessionsValidAfter = fromNanos(created), fromNanos(valid)
+	return &u, nil
+}
+
+// User returns the user with the given id.
+func (db *DB) User(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(db.reader.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &Error{Kind: NotFound, Msg: "This account does not exist."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// SignIn finds the account that the identity's login belongs to, refreshing
+// the login's email and last use, or creates a new account with that login.
+// created reports whether the account is new.
+func (db *DB) SignIn(ctx context.Context, id Identity) (u *User, created bool, err error) {
+	if err := id.validate(); err != nil {
+		return nil, false, err
+	}
+	now := nanos(db.now())
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var userID int64
+		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&userID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			name := displayName(id)
+			res, err := tx.ExecContext(ctx, "INSERT INTO users (name, email, created_at) VALUES (?, ?, ?)", name, id.Email, now)
+			if err != nil {
+				return err
+			}
+			if userID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			if err := insertLogin(ctx, tx, userID, id, now); err != nil {
+				return err
+			}
+			created = true
+		case err != nil:
+			return err
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE logins SET email = ?, email_verified = ?, name = ?, last_used_at = ?
+				WHERE provider = ? AND subject = ?`, id.Email, id.EmailVerified, id.Name, now, id.Provider, id.Subject); err != nil {
+				return err
+			}
+		}
+		u, err = scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", userID))
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("store: sign in with %s: %w", id.Provider, err)
+	}
+	return u, created, nil
+}
+
+func displayName(id Identity) string {
+	if n := strings.TrimSpace(id.Name); n != "" {
+		return n
+	}
+	if at := strings.IndexByte(id.Email, '@'); at > 0 {
+		return id.Email[:at]
+	}
+	return "Learner"
+}
+
+func insertLogin(ctx context.Context, tx *sql.Tx, userID int64, id Identity, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO logins (user_id, provider, subject, email, email_verified, name, created_at, last_used_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, userID, id.Provider, id.Subject, id.Email, id.EmailVerified, id.Name, now, now)
+	return err
+}
+
+// LinkLogin adds the identity as another way to sign in to the user's
+// account. Linking a login the account already has only refreshes it;
+// a login that belongs to another account is a Conflict.
+func (db *DB) LinkLogin(ctx context.Context, userID int64, id Identity) error {
+	if err := id.validate(); err != nil {
+		return err
+	}
+	now := nanos(db.now())
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var owner int64
+		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return insertLogin(ctx, tx, userID, id, now)
+		case err != nil:
+			return err
+		case owner != userID:
+			return &Error{Kind: Conflict, Msg: "That sign-in is already linked to a different Satchel account. Sign in with it and delete that account first if you want to move it here."}
+		default:
+			_, err := tx.ExecContext(ctx, `UPDATE logins SET email = ?, email_verified = ?, name = ?, last_used_at = ?
+				WHERE provider = ? AND subject = ?`, id.Email, id.EmailVerified, id.Name, now, id.Provider, id.Subject)
+			return err
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("store: link %s login: %w", id.Provider, err)
+	}
+	return nil
+}
+
+// Logins lists the user's logins, oldest first.
+func (db *DB) Logins(ctx context.Context, userID int64) ([]Login, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, user_id, provider, subject, email, email_verified, name, created_at, last_used_at
+		FROM logins WHERE user_id = ? ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: logins of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Login
+	for rows.Next() {
+		var l Login
+		var created, used int64
+		if err := rows.Scan(&l.ID, &l.UserID, &l.Provider, &l.Subject, &l.Email, &l.EmailVerified, &l.Name, &created, &used); err != nil {
+			return nil, fmt.Errorf("store: logins of user %d: %w", userID, err)
+		}
+		l.CreatedAt, l.LastUsedAt = fromNanos(created), fromNanos(used)
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: logins of user %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// UnlinkLogin removes one of the user's logins. The last login cannot be
+// removed: the account would be unreachable (delete the account instead).
+func (db *DB) UnlinkLogin(ctx context.Context, userID, loginID int64) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM logins WHERE user_id = ?", userID).Scan(&n); err != nil {
+			return err
+		}
+		var owner int64
+		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE id = ?", loginID).Scan(&owner)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != userID) {
+			return &Error{Kind: NotFound, Msg: "That sign-in is not linked to your account."}
+		}
+		if err != nil {
+			return err
+		}
+		if n <= 1 {
+			return &Error{Kind: Invalid, Msg: "This is the only way to sign in to your account, so it cannot be removed. Link another provider first, or delete the account."}
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM logins WHERE id = ? AND user_id = ?", loginID, userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: unlink login %d: %w", loginID, err)
+	}
+	return nil
+}
+
+// RevokeSessions voids every session of the user issued up to now
+// ("sign out everywhere") and returns the cut-off time.
+func (db *DB) RevokeSessions(ctx context.Context, userID int64) (time.Time, error) {
+	now := db.now().UTC()
+	res, err := db.writer.ExecContext(ctx, "UPDATE users SET sessions_valid_after = max(sessions_valid_after, ?) WHERE id = ?", nanos(now), userID)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: revoke sessions of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return time.Time{}, &Error{Kind: NotFound, Msg: "This account does not exist."}
+	}
+	return now, nil
+}
+
+// DeleteUser deletes the account and, through ON DELETE CASCADE, all of
+// its data.
+func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
+	res, err := db.writer.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID)
+	if err != nil {
+		return fmt.Errorf("store: delete user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &Error{Kind: NotFound, Msg: "This account does not exist."}
+	}
+	return nil
+}
