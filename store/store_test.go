@@ -121,15 +121,20 @@ func TestLinkUnlink(t *testing.T) {
 	if len(logins) != 2 {
 		t.Fatalf("ada has %d logins", len(logins))
 	}
-	// Bob cannot unlink Ada's login.
-	if err := db.UnlinkLogin(ctx, bob.ID, logins[1].ID); store.KindOf(err) != store.NotFound {
+	// A second Google login for Ada is refused: one per provider.
+	err = db.LinkLogin(ctx, ada.ID, store.Identity{Provider: "google", Subject: "g2"})
+	if store.KindOf(err) != store.Conflict {
+		t.Fatalf("second login of one provider: %v", err)
+	}
+	// Bob has no Google login to unlink.
+	if err := db.UnlinkLogin(ctx, bob.ID, "google"); store.KindOf(err) != store.NotFound {
 		t.Fatalf("unlink someone else's: %v", err)
 	}
-	if err := db.UnlinkLogin(ctx, ada.ID, logins[1].ID); err != nil {
+	if err := db.UnlinkLogin(ctx, ada.ID, "google"); err != nil {
 		t.Fatal(err)
 	}
 	// The last one stays.
-	if err := db.UnlinkLogin(ctx, ada.ID, logins[0].ID); store.KindOf(err) != store.Invalid {
+	if err := db.UnlinkLogin(ctx, ada.ID, "github"); store.KindOf(err) != store.Invalid {
 		t.Fatalf("unlink last: %v", err)
 	}
 	if l, _ := db.Logins(ctx, ada.ID); len(l) != 1 {

@@ -143,6 +143,13 @@ func (db *DB) LinkLogin(ctx context.Context, userID int64, id Identity) error {
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&owner)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM logins WHERE user_id = ? AND provider = ?", userID, id.Provider).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return &Error{Kind: Conflict, Msg: "Your account already has a sign-in with this provider. Unlink it first to link a different one."}
+			}
 			return insertLogin(ctx, tx, userID, id, now)
 		case err != nil:
 			return err
@@ -184,17 +191,18 @@ func (db *DB) Logins(ctx context.Context, userID int64) ([]Login, error) {
 	return out, nil
 }
 
-// UnlinkLogin removes one of the user's logins. The last login cannot be
-// removed: the account would be unreachable (delete the account instead).
-func (db *DB) UnlinkLogin(ctx context.Context, userID, loginID int64) error {
+// UnlinkLogin removes the user's login with the given provider. The last
+// login cannot be removed: the account would be unreachable (delete the
+// account instead).
+func (db *DB) UnlinkLogin(ctx context.Context, userID int64, provider string) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM logins WHERE user_id = ?", userID).Scan(&n); err != nil {
 			return err
 		}
-		var owner int64
-		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE id = ?", loginID).Scan(&owner)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != userID) {
+		var id int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM logins WHERE user_id = ? AND provider = ?", userID, provider).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
 			return &Error{Kind: NotFound, Msg: "That sign-in is not linked to your account."}
 		}
 		if err != nil {
@@ -203,11 +211,11 @@ func (db *DB) UnlinkLogin(ctx context.Context, userID, loginID int64) error {
 		if n <= 1 {
 			return &Error{Kind: Invalid, Msg: "This is the only way to sign in to your account, so it cannot be removed. Link another provider first, or delete the account."}
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM logins WHERE id = ? AND user_id = ?", loginID, userID)
+		_, err = tx.ExecContext(ctx, "DELETE FROM logins WHERE id = ?", id)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: unlink login %d: %w", loginID, err)
+		return fmt.Errorf("store: unlink %s login: %w", provider, err)
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ CREATE TABLE logins (
 	name           TEXT    NOT NULL DEFAULT '',
 	created_at     INTEGER NOT NULL,
 	last_used_at   INTEGER NOT NULL,
-	UNIQUE (provider, subject)
+	UNIQUE (provider, subject),
+	-- One sign-in per provider and account, so a provider names it.
+	UNIQUE (user_id, provider)
 ) STRICT;
-
-CREATE INDEX logins_user_id ON logins (user_id);
