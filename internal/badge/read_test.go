@@ -95,10 +95,10 @@ func TestRead_DetectsFormatAndVersion(t *testing.T) {
 func TestRead_JWSPayloadForms(t *testing.T) {
 	cred := map[string]any{
 		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
-		"id": "urn:uuid:c", "type": []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"id":       "urn:uuid:c", "type": []any{"VerifiableCredential", "OpenBadgeCredential"},
 		"issuer": "did:example:issuer", "validFrom": "2024-01-01T00:00:00Z",
 		"credentialSubject": map[string]any{"id": "did:example:learner"},
-		"iss": "did:example:issuer", "jti": "urn:uuid:c",
+		"iss":               "did:example:issuer", "jti": "urn:uuid:c",
 	}
 	whole := jws(t, map[string]any{"alg": "EdDSA", "kid": "did:example:issuer#k"}, cred)
 	b, err := Read([]byte(whole))
