@@ -1,0 +1,59 @@
+// Package components holds the small pieces pages are built from: forms,
+// fields and buttons. They take their data as parameters (the CSRF token
+// included) so each can be rendered and tested on its own.
+package components
+
+import "strings"
+
+// CSRFFieldName is the form field that carries the CSRF token.
+const CSRFFieldName = "_csrf"
+
+// FieldProps describe a labelled form field.
+type FieldProps struct {
+	ID           string // id of the input; the label and messages refer to it
+	Name         string
+	Label        string
+	Type         string // "text" when empty
+	Value        string
+	Hint         string
+	Error        string
+	Autocomplete string
+	Required     bool
+}
+
+func (p FieldProps) inputType() string {
+	if p.Type == "" {
+		return "text"
+	}
+	return p.Type
+}
+
+func (p FieldProps) hintID() string  { return p.ID + "-hint" }
+func (p FieldProps) errorID() string { return p.ID + "-error" }
+
+// describedBy lists the ids of the messages a screen reader reads after the
+// label: the error first, since it is what needs doing.
+func (p FieldProps) describedBy() string {
+	var ids []string
+	if p.Error != "" {
+		ids = append(ids, p.errorID())
+	}
+	if p.Hint != "" {
+		ids = append(ids, p.hintID())
+	}
+	return strings.Join(ids, " ")
+}
+
+// Button variants.
+const (
+	Primary   = ""
+	Secondary = "secondary"
+	Danger    = "danger"
+)
+
+func buttonClass(variant string) string {
+	if variant == "" {
+		return "button"
+	}
+	return "button button--" + variant
+}
