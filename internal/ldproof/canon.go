@@ -11,7 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -56,10 +59,9 @@ func canonicalize(v any) (nq string, err error) {
 		}
 	}()
 	opts := newOptions()
-	proc := ld.NewJsonLdProcessor()
-	expanded, err := proc.Expand(v, opts)
+	expanded, err := expand(v, opts)
 	if err != nil {
-		return "", jsonldError(err)
+		return "", err
 	}
 	if err := checkExpanded(expanded, ""); err != nil {
 		return "", err
@@ -92,9 +94,9 @@ func CheckJSONLD(doc any) (err error) {
 			err = fmt.Errorf("%w: JSON-LD processing failed: %v", ErrJSONLD, r)
 		}
 	}()
-	expanded, err := ld.NewJsonLdProcessor().Expand(v, newOptions())
+	expanded, err := expand(v, newOptions())
 	if err != nil {
-		return jsonldError(err)
+		return err
 	}
 	return checkExpanded(expanded, "")
 }
@@ -132,7 +134,7 @@ func checkExpanded(v any, path string) error {
 			switch k {
 			case "@type":
 				if isValue {
-					if s, ok := e.(string); ok && !absoluteOrBlank(s) && s != "@json" {
+					if s, ok := e.(string); ok && s != "@json" && (!absoluteOrBlank(s) || !validIRI(s)) {
 						return fmt.Errorf("%w: datatype %q at %s is not defined by any context", ErrJSONLD, s, orRoot(path))
 					}
 					continue
@@ -143,17 +145,25 @@ func checkExpanded(v any, path string) error {
 				}
 				for _, ty := range types {
 					s, _ := ty.(string)
-					if !absoluteOrBlank(s) {
+					if !absoluteOrBlank(s) || !validIRI(s) {
 						return fmt.Errorf("%w: type %q at %s is not defined by any context", ErrJSONLD, s, orRoot(path))
 					}
 				}
 			case "@id":
-				if s, ok := e.(string); ok && !absoluteOrBlank(s) {
+				if s, ok := e.(string); ok && (!absoluteOrBlank(s) || !validIRI(s)) {
 					return fmt.Errorf("%w: identifier %q at %s is not an absolute IRI", ErrJSONLD, s, orRoot(path))
 				}
-			case "@value", "@language", "@direction", "@index":
+			case "@language":
+				// RDF conversion drops a literal with a malformed tag.
+				if s, ok := e.(string); ok && !languageTag.MatchString(s) {
+					return fmt.Errorf("%w: language tag %q at %s is malformed", ErrJSONLD, s, orRoot(path))
+				}
+			case "@value", "@direction", "@index":
 				// literal data
 			default:
+				if !strings.HasPrefix(k, "@") && !validIRI(k) {
+					return fmt.Errorf("%w: property %q at %s is not a valid IRI", ErrJSONLD, k, orRoot(path))
+				}
 				if err := checkExpanded(e, path+"/"+shortIRI(k)); err != nil {
 					return err
 				}
@@ -166,6 +176,36 @@ func checkExpanded(v any, path string) error {
 func absoluteOrBlank(s string) bool {
 	return strings.HasPrefix(s, "_:") || ld.IsAbsoluteIri(s)
 }
+
+var languageTag = regexp.MustCompile(`^[a-zA-Z]+(-[a-zA-Z0-9]+)*$`)
+
+// validIRI mirrors the check json-gold applies when it converts to RDF, where
+// a quad whose http(s) IRI fails it is silently dropped (and so would not be
+// covered by a signature). Here it is an error instead.
+func validIRI(s string) bool {
+	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+		return true
+	}
+	if ok, seen := iriCache.Load(s); seen {
+		return ok.(bool)
+	}
+	ok := ld.IsURL(s)
+	if iriCacheSize.Load() < maxIRICache {
+		iriCacheSize.Add(1)
+		iriCache.Store(s, ok)
+	}
+	return ok
+}
+
+// iriCache remembers IRI validity: property and class IRIs come from the
+// embedded contexts and repeat in every credential, and the check is a
+// costly regular expression. Bounded so hostile documents cannot grow it.
+var (
+	iriCache     sync.Map
+	iriCacheSize atomic.Int64
+)
+
+const maxIRICache = 4096
 
 func orRoot(p string) string {
 	if p == "" {

@@ -98,3 +98,53 @@ func TestCanonicalize_HostileContextIsErrorNotPanic(t *testing.T) {
 		}
 	}
 }
+
+// The cached-context path (context given as URLs) and json-gold's own path
+// (an inline context) must give the same canonical form.
+func TestCanonicalize_InlineContextMatchesCachedPath(t *testing.T) {
+	dir := filepath.Join(conformanceDir(t), "vectors", "eddsa-rdfc-2022")
+	doc := withoutProof(mustReadJSON(t, filepath.Join(dir, "signed-credential.json")))
+	want := string(mustReadFile(t, filepath.Join(dir, "document-canon.txt")))
+	ob, err := embeddedLoader{}.LoadDocument("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc["@context"] = []any{"https://www.w3.org/ns/credentials/v2", ob.Document.(map[string]any)["@context"]}
+	if _, cached := contextKey(doc["@context"]); cached {
+		t.Fatal("inline context should not take the cached path")
+	}
+	got, err := Canonicalize(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("inline-context canon differs:\n%s", got)
+	}
+}
+
+func TestCanonicalize_RejectsWhatRDFWouldDrop(t *testing.T) {
+	base := func() map[string]any {
+		return map[string]any{
+			"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+			"id":       "urn:uuid:1",
+			"type":     []any{"VerifiableCredential", "OpenBadgeCredential"},
+			"name":     "x",
+		}
+	}
+	cases := map[string]func(map[string]any){
+		"relative id":       func(d map[string]any) { d["id"] = "just-a-name" },
+		"malformed http id": func(d map[string]any) { d["id"] = "https://exa mple.com/x" },
+		"bad language tag":  func(d map[string]any) { d["name"] = map[string]any{"@value": "x", "@language": "not a tag"} },
+		"absolute property": func(d map[string]any) { d["https://bad iri/p"] = "x" },
+	}
+	if _, err := Canonicalize(base()); err != nil {
+		t.Fatalf("base document: %v", err)
+	}
+	for name, edit := range cases {
+		d := base()
+		edit(d)
+		if _, err := Canonicalize(d); !errors.Is(err, ErrJSONLD) {
+			t.Errorf("%s: err = %v, want ErrJSONLD", name, err)
+		}
+	}
+}
