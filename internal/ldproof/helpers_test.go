@@ -59,3 +59,12 @@ func mustReadJSON(tb testing.TB, path string) map[string]any {
 	}
 	return m
 }
+
+func mustMarshal(tb testing.TB, v any) []byte {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
