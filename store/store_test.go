@@ -237,3 +237,23 @@ func TestConcurrentSignIns(t *testing.T) {
 		n++
 	}
 }
+
+func TestUserByLoginAndCount(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	if n, err := db.CountUsers(ctx); err != nil || n != 0 {
+		t.Fatalf("count = %d, %v", n, err)
+	}
+	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1", Name: "Ada"})
+	db.SignIn(ctx, store.Identity{Provider: "github", Subject: "2"})
+	got, err := db.UserByLogin(ctx, "github", "1")
+	if err != nil || got.ID != u.ID || got.Name != "Ada" {
+		t.Fatalf("by login: %+v %v", got, err)
+	}
+	if _, err := db.UserByLogin(ctx, "github", "3"); store.KindOf(err) != store.NotFound {
+		t.Fatalf("unknown login: %v", err)
+	}
+	if n, _ := db.CountUsers(ctx); n != 2 {
+		t.Fatalf("count = %d", n)
+	}
+}

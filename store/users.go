@@ -246,3 +246,33 @@ func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
 	}
 	return nil
 }
+
+// UserByLogin returns the account that the provider's subject signs in to.
+func (db *DB) UserByLogin(ctx context.Context, provider, subject string) (*User, error) {
+	u, err := scanUser(db.reader.QueryRowContext(ctx, "SELECT "+prefixed("u.", userColumns)+
+		" FROM users u JOIN logins l ON l.user_id = u.id WHERE l.provider = ? AND l.subject = ?", provider, subject))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &Error{Kind: NotFound, Msg: "No account uses that sign-in."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: user by %s login: %w", provider, err)
+	}
+	return u, nil
+}
+
+// CountUsers returns the number of accounts.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := db.reader.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count users: %w", err)
+	}
+	return n, nil
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}

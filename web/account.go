@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+func (s *Server) handleAccount(c echo.Context) error {
+	u := currentUser(c)
+	logins, err := s.db.Logins(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	a := views.Account{Name: u.Name}
+	linked := map[string]bool{}
+	for _, l := range logins {
+		linked[l.Provider] = true
+		label := l.Provider
+		if p, ok := s.providers[l.Provider]; ok {
+			label = p.label
+		}
+		a.Logins = append(a.Logins, views.Login{
+			Provider:      l.Provider,
+			Label:         label,
+			Email:         l.Email,
+			EmailVerified: l.EmailVerified,
+			LinkedAt:      l.CreatedAt,
+			CanUnlink:     len(logins) > 1,
+		})
+	}
+	for _, p := range s.buttons() {
+		if !linked[p.ID] {
+			a.LinkProviders = append(a.LinkProviders, p)
+		}
+	}
+	if s.dev != nil && !linked[devID] {
+		a.LinkProviders = append(a.LinkProviders, views.Provider{ID: devID, Label: s.providers[devID].label})
+	}
+	return s.render(c, http.StatusOK, views.AccountPage(s.shell(c, "Account"), a))
+}
+
+func (s *Server) handleUnlink(c echo.Context) error {
+	u := currentUser(c)
+	provider := c.Param("provider")
+	if err := s.db.UnlinkLogin(c.Request().Context(), u.ID, provider); err != nil {
+		if store.KindOf(err) == store.Internal {
+			return err
+		}
+		s.flash(c, views.FlashError, store.Message(err))
+		return c.Redirect(http.StatusSeeOther, "/account")
+	}
+	label := provider
+	if p, ok := s.providers[provider]; ok {
+		label = p.label
+	}
+	logger(c).Info("login unlinked", "provider", provider)
+	s.flash(c, views.FlashSuccess, label+" is unlinked: it no longer signs in to this account.")
+	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+// handleSignOutEverywhere voids every session of the account, this one too.
+func (s *Server) handleSignOutEverywhere(c echo.Context) error {
+	u := currentUser(c)
+	if _, err := s.db.RevokeSessions(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
+	logger(c).Info("signed out everywhere")
+	s.endSession(c)
+	s.flash(c, views.FlashSuccess, "You are signed out of every session, on every device.")
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) handleDeleteAccountForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.DeleteAccountPage(s.shell(c, "Delete your account")))
+}
+
+// handleDeleteAccount deletes the account and all its data once the
+// person has ticked the confirmation.
+func (s *Server) handleDeleteAccount(c echo.Context) error {
+	u := currentUser(c)
+	if c.FormValue("confirm") != "delete" {
+		sh := s.shell(c, "Delete your account")
+		sh.Flashes = append(sh.Flashes, views.Flash{Kind: views.FlashError, Message: "Tick the box to confirm that you want to delete your account."})
+		return s.render(c, http.StatusUnprocessableEntity, views.DeleteAccountPage(sh))
+	}
+	if err := s.db.DeleteUser(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
+	logger(c).Info("account deleted")
+	s.endSession(c)
+	s.flash(c, views.FlashSuccess, "Your account and everything in it have been deleted.")
+	return c.Redirect(http.StatusSeeOther, "/")
+}

@@ -1,0 +1,343 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/markbates/goth"
+	"github.com/markbates/goth/gothic"
+	"github.com/markbates/goth/providers/github"
+	"github.com/markbates/goth/providers/gitlab"
+	"github.com/markbates/goth/providers/google"
+	"github.com/markbates/goth/providers/microsoftonline"
+	"github.com/markbates/goth/providers/openidConnect"
+
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+// providerInfo is a configured sign-in provider.
+type providerInfo struct {
+	id    string // route name and goth provider name: github, google, microsoft, gitlab, oidc, dev
+	label string // shown on buttons
+}
+
+// attemptMaxAge bounds how long a sign-in attempt (the gothic cookie) lives
+// between leaving for the provider and coming back.
+const attemptMaxAge = 10 * time.Minute
+
+type providerKey struct{}
+
+// setupAuth registers the goth providers and configures gothic.
+//
+// gothic and goth's provider registry are process-wide, so a process runs
+// one Server at a time (tests build them one after another). The pitfalls
+// handled here:
+//   - gothic.Store is our own cookie store (keys derived from the session
+//     secrets, separate from the app session cookie), never gothic's
+//     default, which reads SESSION_SECRET from the environment;
+//   - the OAuth state is always a fresh random value: gothic's default takes
+//     ?state= from the request, which lets an attacker fix it;
+//   - the provider name comes from echo's :provider route parameter (put in
+//     the request context by the handler), not from the query string.
+func (s *Server) setupAuth(opts Options) error {
+	gs := newSessionStore(opts.SessionSecrets, "signin-attempt", s.secure)
+	gs.Options.Path = "/auth"
+	gs.MaxAge(int(attemptMaxAge.Seconds()))
+	gothic.Store = gs
+	gothic.SetState = func(*http.Request) string { return randomToken(32) }
+	gothic.GetProviderName = func(req *http.Request) (string, error) {
+		if p, ok := req.Context().Value(providerKey{}).(string); ok && p != "" {
+			return p, nil
+		}
+		return "", errors.New("web: no provider in request context")
+	}
+
+	s.providers = map[string]providerInfo{}
+	var list []goth.Provider
+	for _, p := range opts.Providers {
+		cb := s.callbackURL(p.ID)
+		var gp goth.Provider
+		switch p.ID {
+		case "github":
+			gp = github.New(p.ClientID, p.ClientSecret, cb, "read:user", "user:email")
+		case "google":
+			gp = google.New(p.ClientID, p.ClientSecret, cb, "openid", "email", "profile")
+		case "microsoft":
+			m := microsoftonline.New(p.ClientID, p.ClientSecret, cb, "openid", "email", "profile", "User.Read")
+			m.SetName("microsoft")
+			gp = m
+		case "gitlab":
+			gp = gitlab.New(p.ClientID, p.ClientSecret, cb, "read_user")
+		case "oidc":
+			o, err := openidConnect.New(p.ClientID, p.ClientSecret, cb, p.DiscoveryURL, "openid", "email", "profile")
+			if err != nil {
+				return fmt.Errorf("SATCHEL_OIDC_DISCOVERY_URL: cannot read the OpenID Connect discovery document at %s (%v); check the URL and that the provider is reachable", p.DiscoveryURL, err)
+			}
+			o.SetName("oidc")
+			gp = o
+		default:
+			return fmt.Errorf("web: unknown provider %q", p.ID)
+		}
+		list = append(list, gp)
+		s.providers[p.ID] = providerInfo{id: p.ID, label: p.Name}
+		s.order = append(s.order, p.ID)
+	}
+	if opts.DevLogin {
+		dev, err := startDevProvider(s.callbackURL(devID))
+		if err != nil {
+			return fmt.Errorf("web: start development sign-in: %w", err)
+		}
+		s.dev = dev
+		list = append(list, dev.goth)
+		s.providers[devID] = providerInfo{id: devID, label: "Development sign-in"}
+	}
+	goth.ClearProviders()
+	goth.UseProviders(list...)
+	return nil
+}
+
+func (s *Server) callbackURL(id string) string {
+	return s.baseURL.String() + "/auth/" + url.PathEscape(id) + "/callback"
+}
+
+// withProvider hands the provider name to gothic through the request
+// context.
+func withProvider(c echo.Context, id string) *http.Request {
+	r := c.Request().WithContext(context.WithValue(c.Request().Context(), providerKey{}, id))
+	c.SetRequest(r)
+	return r
+}
+
+// provider returns the configured provider named by the route, or a 404.
+func (s *Server) provider(c echo.Context) (providerInfo, error) {
+	id := c.Param("provider")
+	p, ok := s.providers[id]
+	if !ok {
+		return providerInfo{}, notFound(fmt.Sprintf("There is no sign-in provider called %q on this server. Go to the sign-in page to see the ones you can use.", id))
+	}
+	return p, nil
+}
+
+// buttons lists the providers for sign-in buttons (the development sign-in
+// has its own form).
+func (s *Server) buttons() []views.Provider {
+	var out []views.Provider
+	for _, id := range s.order {
+		out = append(out, views.Provider{ID: id, Label: s.providers[id].label})
+	}
+	return out
+}
+
+func (s *Server) handleSignIn(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	return s.renderSignIn(c, http.StatusOK, "")
+}
+
+func (s *Server) renderSignIn(c echo.Context, status int, msg string) error {
+	return s.render(c, status, views.SignInPage(s.shell(c, "Sign in"), views.SignIn{
+		Providers: s.buttons(),
+		Dev:       s.dev != nil,
+		Error:     msg,
+	}))
+}
+
+// handleAuthStart sends the browser to the provider. Signed in, it starts
+// linking that provider to the account instead of signing in.
+func (s *Server) handleAuthStart(c echo.Context) error {
+	p, err := s.provider(c)
+	if err != nil {
+		return err
+	}
+	if p.id == devID {
+		return s.handleDevSignInForm(c)
+	}
+	return s.begin(c, p)
+}
+
+// begin starts a goth flow for p and redirects to the provider.
+func (s *Server) begin(c echo.Context, p providerInfo) error {
+	authURL, err := s.beginURL(c, p)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, authURL)
+}
+
+// beginURL starts a goth flow for p and returns the provider URL to send
+// the browser to. A signed-in user starts linking p to the account.
+func (s *Server) beginURL(c echo.Context, p providerInfo) (string, error) {
+	rs := session(c)
+	if u := currentUser(c); u != nil {
+		rs.set(keyLinkUser, u.ID)
+		rs.set(keyLinkProv, p.id)
+	} else {
+		rs.del(keyLinkUser)
+		rs.del(keyLinkProv)
+	}
+	r := withProvider(c, p.id)
+	authURL, err := gothic.GetAuthURL(c.Response(), r)
+	if err != nil {
+		return "", fmt.Errorf("web: begin %s sign-in: %w", p.id, err)
+	}
+	return authURL, nil
+}
+
+// Messages for a sign-in that did not complete.
+const (
+	msgAttemptExpired = "Your sign-in attempt expired or was started in another browser or tab. Please start again."
+	msgStateMismatch  = "This sign-in response did not match the attempt this browser started, so it was refused. Please start again."
+)
+
+// handleAuthCallback is where the provider sends the browser back.
+func (s *Server) handleAuthCallback(c echo.Context) error {
+	p, err := s.provider(c)
+	if err != nil {
+		return err
+	}
+	r := withProvider(c, p.id)
+	log := logger(c).With("provider", p.id)
+	q := r.URL.Query()
+
+	// The provider refused or failed: say so, and forget the attempt.
+	if code := q.Get("error"); code != "" {
+		gothic.Logout(c.Response(), r)
+		log.Info("provider returned an error", "error", code, "description", q.Get("error_description"))
+		msg := fmt.Sprintf("%s could not sign you in (%s). Please try again, or choose another way to sign in.", p.label, oauthErrorText(code))
+		if code == "access_denied" {
+			msg = fmt.Sprintf("Signing in with %s was cancelled or not allowed. You can try again, or choose another way to sign in.", p.label)
+		}
+		return s.renderSignIn(c, http.StatusBadRequest, msg)
+	}
+	if _, err := gothic.GetFromSession(p.id, r); err != nil {
+		log.Info("no sign-in attempt in progress", "err", err)
+		return s.renderSignIn(c, http.StatusBadRequest, msgAttemptExpired)
+	}
+	if q.Get("state") == "" {
+		gothic.Logout(c.Response(), r)
+		log.Warn("callback without state")
+		return s.renderSignIn(c, http.StatusBadRequest, msgStateMismatch)
+	}
+	gu, err := gothic.CompleteUserAuth(c.Response(), r)
+	if err != nil {
+		if strings.Contains(err.Error(), "state token mismatch") {
+			log.Warn("callback with a state that does not match", "err", err)
+			return s.renderSignIn(c, http.StatusBadRequest, msgStateMismatch)
+		}
+		log.Error("completing sign-in failed", "err", err)
+		return s.renderSignIn(c, http.StatusBadGateway, fmt.Sprintf("%s did not complete the sign-in. Please try again in a moment, or choose another way to sign in.", p.label))
+	}
+
+	id := store.Identity{
+		Provider:      p.id,
+		Subject:       gu.UserID,
+		Email:         strings.TrimSpace(gu.Email),
+		EmailVerified: emailVerified(p.id, gu),
+		Name:          firstNonEmpty(gu.Name, strings.TrimSpace(gu.FirstName+" "+gu.LastName), gu.NickName),
+	}
+
+	// A link flow started by the user who is still signed in.
+	rs := session(c)
+	linkUser, _ := rs.sess.Values[keyLinkUser].(int64)
+	linkProv, _ := rs.sess.Values[keyLinkProv].(string)
+	rs.del(keyLinkUser)
+	rs.del(keyLinkProv)
+	if u := currentUser(c); u != nil && linkUser == u.ID && linkProv == p.id {
+		if err := s.db.LinkLogin(r.Context(), u.ID, id); err != nil {
+			if store.KindOf(err) == store.Internal {
+				return err
+			}
+			s.flash(c, views.FlashError, store.Message(err))
+			return c.Redirect(http.StatusSeeOther, "/account")
+		}
+		log.Info("login linked", "user_id", u.ID)
+		s.flash(c, views.FlashSuccess, p.label+" is now linked: you can sign in with it.")
+		return c.Redirect(http.StatusSeeOther, "/account")
+	}
+
+	u, created, err := s.db.SignIn(r.Context(), id)
+	if err != nil {
+		if store.KindOf(err) == store.Invalid {
+			return s.renderSignIn(c, http.StatusBadRequest, store.Message(err))
+		}
+		return err
+	}
+	s.startSession(c, u)
+	log.Info("signed in", "user_id", u.ID, "new_account", created)
+	if created {
+		s.flash(c, views.FlashSuccess, "Welcome to Satchel! Your backpack is ready.")
+	} else {
+		s.flash(c, views.FlashSuccess, "Signed in. Welcome back, "+u.Name+".")
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) handleSignOut(c echo.Context) error {
+	if u := currentUser(c); u != nil {
+		logger(c).Info("signed out", "user_id", u.ID)
+	}
+	s.endSession(c)
+	s.flash(c, views.FlashInfo, "You are signed out.")
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// oauthErrorText turns an OAuth error code (RFC 6749 §4.1.2.1) into words;
+// anything else is not echoed back.
+func oauthErrorText(code string) string {
+	switch code {
+	case "invalid_request", "invalid_scope", "unsupported_response_type", "unauthorized_client":
+		return "the provider refused Satchel's request; the server's OAuth settings may be wrong"
+	case "server_error", "temporarily_unavailable":
+		return "the provider had a problem"
+	}
+	return "error from the provider"
+}
+
+// emailVerified says whether the provider vouches for the email address.
+func emailVerified(provider string, u goth.User) bool {
+	if u.Email == "" {
+		return false
+	}
+	truthy := func(v any) bool {
+		switch v := v.(type) {
+		case bool:
+			return v
+		case string:
+			return v == "true"
+		}
+		return false
+	}
+	switch provider {
+	case "github":
+		// goth returns the public email (GitHub only lets a verified
+		// address be public) or else the primary verified one.
+		return true
+	case "google":
+		return truthy(u.RawData["verified_email"]) || truthy(u.RawData["email_verified"])
+	case "gitlab":
+		v, ok := u.RawData["confirmed_at"]
+		return ok && v != nil && v != ""
+	case "microsoft":
+		// Microsoft Graph does not say whether the address was verified.
+		return false
+	default: // oidc, dev
+		return truthy(u.RawData["email_verified"])
+	}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}

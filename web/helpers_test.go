@@ -1,0 +1,275 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/oauth2-proxy/mockoidc"
+
+	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/web"
+)
+
+const testSecret = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+
+// env is a running Satchel: the real router on an httptest server, a real
+// database file, the embedded development provider, and a second mockoidc
+// configured as the generic OpenID Connect provider "oidc".
+type env struct {
+	t      *testing.T
+	srv    *web.Server
+	ts     *httptest.Server
+	db     *store.DB
+	idp    *mockoidc.MockOIDC
+	logs   *syncBuffer
+	dbPath string
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// MustOpenDB opens and migrates a database file under t.TempDir().
+func MustOpenDB(tb testing.TB) (*store.DB, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "satchel.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+// MustStart boots a server. modify may change the options before New.
+func MustStart(t *testing.T, modify ...func(*web.Options)) *env {
+	t.Helper()
+	db, path := MustOpenDB(t)
+	idp, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Shutdown() })
+
+	e := &env{t: t, db: db, idp: idp, logs: &syncBuffer{}, dbPath: path}
+	var h http.Handler = http.NotFoundHandler()
+	e.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(e.ts.Close)
+	base, _ := url.Parse(e.ts.URL)
+	opts := web.Options{
+		DB:             db,
+		Log:            slog.New(slog.NewJSONHandler(io.MultiWriter(e.logs, testLogSink()), &slog.HandlerOptions{Level: slog.LevelDebug})),
+		BaseURL:        base,
+		SessionSecrets: []string{testSecret},
+		DevLogin:       true,
+		Providers: []config.Provider{{
+			ID: "oidc", Name: "Test IdP", ClientID: idp.ClientID, ClientSecret: idp.ClientSecret,
+			DiscoveryURL: idp.DiscoveryEndpoint(),
+		}},
+	}
+	for _, m := range modify {
+		m(&opts)
+	}
+	srv, err := web.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	e.srv = srv
+	h = srv
+	return e
+}
+
+// testLogSink shows server logs with -v when SATCHEL_TEST_LOGS is set.
+func testLogSink() io.Writer {
+	if os.Getenv("SATCHEL_TEST_LOGS") != "" {
+		return os.Stderr
+	}
+	return io.Discard
+}
+
+// browser is a client with its own cookie jar, like one browser profile.
+type browser struct {
+	t      *testing.T
+	e      *env
+	c      *http.Client
+	last   *http.Response // the final response of the last request
+	trail  []*http.Response
+	follow bool
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: e.t, e: e, follow: true}
+	b.c = &http.Client{Jar: jar, Transport: recordTransport{b}}
+	b.c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !b.follow {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	return b
+}
+
+type recordTransport struct{ b *browser }
+
+func (rt recordTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil {
+		rt.b.trail = append(rt.b.trail, resp)
+	}
+	return resp, err
+}
+
+// page is a fetched response with its parsed HTML.
+type page struct {
+	*http.Response
+	Body string
+	Doc  *goquery.Document
+}
+
+func (b *browser) do(req *http.Request) *page {
+	b.t.Helper()
+	b.trail = nil
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+	return &page{Response: resp, Body: string(body), Doc: doc}
+}
+
+func (b *browser) url(path string) string {
+	if strings.HasPrefix(path, "http") {
+		return path
+	}
+	return b.e.ts.URL + path
+}
+
+func (b *browser) get(path string) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.url(path), nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.url(path), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// csrf returns the CSRF token that a page's form carries.
+func (p *page) csrf(t *testing.T) string {
+	t.Helper()
+	v, ok := p.Doc.Find(`input[name="_csrf"]`).First().Attr("value")
+	if !ok || v == "" {
+		t.Fatalf("no CSRF field on %s:\n%s", p.Request.URL, p.Body)
+	}
+	return v
+}
+
+// submit posts to path with the CSRF token from a fresh GET of from.
+func (b *browser) submit(from, path string, form url.Values) *page {
+	b.t.Helper()
+	tok := b.get(from).csrf(b.t)
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("_csrf", tok)
+	return b.post(path, form)
+}
+
+// devSignIn signs in through the development sign-in form.
+func (b *browser) devSignIn(name, email string) *page {
+	b.t.Helper()
+	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {name}, "email": {email}})
+	if p.StatusCode != http.StatusOK || p.Request.URL.Path != "/" {
+		b.t.Fatalf("dev sign-in ended at %s with %d:\n%s\nlogs:\n%s", p.Request.URL, p.StatusCode, p.Body, b.e.logs.String())
+	}
+	return p
+}
+
+// signedInAs returns the name in the navigation, or "" for a visitor.
+func (p *page) signedInAs() string {
+	return strings.TrimSpace(p.Doc.Find(`[data-testid="nav-user"]`).Text())
+}
+
+func (b *browser) cookie(name string) *http.Cookie {
+	u, _ := url.Parse(b.e.ts.URL + "/auth/")
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// setCookie finds the Set-Cookie for name among the responses of the last
+// request, latest first.
+func (b *browser) setCookie(name string) *http.Cookie {
+	for i := len(b.trail) - 1; i >= 0; i-- {
+		for _, c := range b.trail[i].Cookies() {
+			if c.Name == name {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+type webOptions = web.Options
+
+// mustLogins returns the logins of the account that provider+subject signs
+// in to.
+func mustLogins(t *testing.T, e *env, provider, subject string) []store.Login {
+	t.Helper()
+	u, err := e.db.UserByLogin(context.Background(), provider, subject)
+	if err != nil {
+		t.Fatalf("no account for %s %s: %v", provider, subject, err)
+	}
+	l, err := e.db.Logins(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func countUsers(t *testing.T, e *env) int {
+	t.Helper()
+	n, err := e.db.CountUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,221 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Keys of values kept in the echo context for one request.
+const (
+	ctxRequestID = "request_id"
+	ctxLogger    = "logger"
+	ctxNonce     = "csp_nonce"
+	ctxCSRF      = "csrf"
+	ctxUser      = "user"
+	ctxSession   = "session"
+)
+
+// logger returns the request's logger (with its request id), or the
+// default one outside a request.
+func logger(c echo.Context) *slog.Logger {
+	if l, ok := c.Get(ctxLogger).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get(ctxRequestID).(string)
+	return id
+}
+
+func nonce(c echo.Context) string {
+	n, _ := c.Get(ctxNonce).(string)
+	return n
+}
+
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(ctxCSRF).(string)
+	return t
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("web: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// requestID gives every request a fresh id (a client-sent X-Request-ID is
+// not trusted), returns it in the response and puts it in the logger.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := randomToken(12)
+		c.Set(ctxRequestID, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		c.Set(ctxLogger, s.log.With("request_id", id))
+		return next(c)
+	}
+}
+
+// logRequests writes one structured line per request, after the central
+// error handler has chosen the status.
+func (s *Server) logRequests() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		HandleError:  true,
+		LogStatus:    true,
+		LogMethod:    true,
+		LogURIPath:   true,
+		LogLatency:   true,
+		LogRemoteIP:  true,
+		LogUserAgent: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			logger(c).LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method),
+				slog.String("path", v.URIPath),
+				slog.Int("status", v.Status),
+				slog.Duration("duration", v.Latency),
+				slog.String("remote_ip", v.RemoteIP),
+				slog.String("user_agent", v.UserAgent),
+			)
+			return nil
+		},
+	})
+}
+
+// recoverPanics turns a panic into a 500 through the central error
+// handler, logging the stack with the request id.
+func (s *Server) recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		StackSize: 8 << 10,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			logger(c).Error("panic", "err", err, "stack", string(stack))
+			return fmt.Errorf("web: panic: %w", err)
+		},
+	})
+}
+
+// securityHeaders sets a Content-Security-Policy with a fresh nonce for
+// every response, and the other headers that keep pages from being framed,
+// sniffed or leaking their URLs.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	formAction := "'self'"
+	if s.dev != nil {
+		// The development sign-in form redirects to the embedded provider,
+		// and browsers apply form-action to that redirect.
+		formAction += " " + s.dev.Origin()
+	}
+	return func(c echo.Context) error {
+		n := randomToken(18)
+		c.Set(ctxNonce, n)
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", strings.Join([]string{
+			"default-src 'self'",
+			"script-src 'self' 'nonce-" + n + "'",
+			"style-src 'self'",
+			"img-src 'self' data:",
+			"object-src 'none'",
+			"base-uri 'none'",
+			"frame-ancestors 'none'",
+			"form-action " + formAction,
+		}, "; "))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// bodyLimit refuses request bodies over the limit with 413.
+func (s *Server) bodyLimit() echo.MiddlewareFunc {
+	return middleware.BodyLimit(strconv.FormatInt(s.opts.MaxBodyBytes, 10) + "B")
+}
+
+// csrf checks a token on every state-changing request: the form field
+// _csrf (or the X-CSRF-Token header) must match the _csrf cookie. Browsers
+// that send Sec-Fetch-Site are also checked by it: cross-site POSTs are
+// refused.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		ContextKey:     ctxCSRF,
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieMaxAge:   int((12 * time.Hour).Seconds()),
+		CookieHTTPOnly: true,
+		CookieSecure:   s.secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return &pageError{
+				status:  http.StatusForbidden,
+				title:   "This form has expired",
+				message: "For your safety, Satchel only accepts forms it has just shown you. Go back, reload the page and try again.",
+				err:     fmt.Errorf("csrf: %w", err),
+			}
+		},
+	})
+}
+
+const csrfCookie = "_csrf"
+
+// signInRateLimit limits sign-in attempts per client IP. The counts live
+// in this process's memory: behind several server processes each counts
+// on its own, which still bounds guessing and abuse.
+func (s *Server) signInRateLimit() echo.MiddlewareFunc {
+	st := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate:      s.opts.SignInRate,
+		Burst:     s.opts.SignInBurst,
+		ExpiresIn: 10 * time.Minute,
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store:               st,
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, id string, err error) error {
+			c.Response().Header().Set("Retry-After", "60")
+			return &pageError{
+				status:  http.StatusTooManyRequests,
+				title:   "Too many sign-in attempts",
+				message: "There have been too many sign-in attempts from your network. Please wait a minute and try again.",
+				err:     fmt.Errorf("rate limit for %s", id),
+			}
+		},
+	})
+}
+
+// ipExtractor reads the client IP from X-Forwarded-For only when the
+// connection comes from a configured proxy; otherwise it uses the
+// connection's address, so clients cannot claim any IP they like.
+func ipExtractor(proxies []netip.Prefix) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}

@@ -1,0 +1,156 @@
+// Package web is Satchel's HTTP side: echo wiring, routes, handlers,
+// middleware, sessions and the OAuth sign-in flow.
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+// Options are what the server is built from. cmd/satchel fills them from
+// the configuration.
+type Options struct {
+	DB             *store.DB
+	Log            *slog.Logger
+	BaseURL        *url.URL // public URL; https makes cookies Secure
+	SessionSecrets []string // the first signs; all are accepted
+	TrustedProxies []netip.Prefix
+	Providers      []config.Provider
+	DevLogin       bool // embed the development OpenID Connect provider
+
+	// SignInRate and SignInBurst limit requests per client IP to the
+	// sign-in routes. Zero means the defaults.
+	SignInRate  rate.Limit
+	SignInBurst int
+	// MaxBodyBytes caps request bodies. Zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultMaxBodyBytes caps request bodies unless a route says otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Server holds the dependencies; handlers are its methods.
+type Server struct {
+	e         *echo.Echo
+	db        *store.DB
+	log       *slog.Logger
+	baseURL   *url.URL
+	secure    bool // cookies get the Secure flag
+	sessions  *sessions.CookieStore
+	providers map[string]providerInfo // by ID, e.g. "github", "dev"
+	order     []string                // provider IDs in button order
+	dev       *devProvider            // nil unless the development sign-in is on
+	now       func() time.Time
+	opts      Options
+}
+
+// New builds the server and registers every route. Close releases what it
+// started (the development provider).
+func New(opts Options) (*Server, error) {
+	if opts.DB == nil || opts.BaseURL == nil {
+		return nil, errors.New("web: New needs a DB and a BaseURL")
+	}
+	if len(opts.SessionSecrets) == 0 {
+		return nil, errors.New("web: New needs at least one session secret")
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.SignInRate == 0 {
+		opts.SignInRate = rate.Every(2 * time.Second)
+	}
+	if opts.SignInBurst == 0 {
+		opts.SignInBurst = 30
+	}
+	s := &Server{
+		e:       echo.New(),
+		db:      opts.DB,
+		log:     opts.Log,
+		baseURL: opts.BaseURL,
+		secure:  opts.BaseURL.Scheme == "https",
+		now:     opts.Now,
+		opts:    opts,
+	}
+	s.e.HideBanner = true
+	s.e.HidePort = true
+	s.e.HTTPErrorHandler = s.handleError
+	s.e.IPExtractor = ipExtractor(opts.TrustedProxies)
+	s.sessions = newSessionStore(opts.SessionSecrets, "app", s.secure)
+	if err := s.setupAuth(opts); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// Close stops the embedded development provider, if any.
+func (s *Server) Close() error {
+	if s.dev != nil {
+		return s.dev.Close()
+	}
+	return nil
+}
+
+// render writes a templ component with the given status. It renders into a
+// buffer first, so that a failed render still becomes a clean error page.
+func (s *Server) render(c echo.Context, status int, page templ.Component) error {
+	ctx := views.WithCSRF(views.WithNonce(c.Request().Context(), nonce(c)), csrfToken(c))
+	var buf bytes.Buffer
+	if err := page.Render(ctx, &buf); err != nil {
+		return fmt.Errorf("web: render %s: %w", c.Path(), err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// shell is the layout's view model for this request. It takes the pending
+// flash out of the session.
+func (s *Server) shell(c echo.Context, title string) views.Shell {
+	sh := views.Shell{Title: title, DevLogin: s.dev != nil}
+	if u := currentUser(c); u != nil {
+		sh.User = &views.ShellUser{Name: u.Name}
+	}
+	if f, ok := s.popFlash(c); ok {
+		sh.Flashes = append(sh.Flashes, f)
+	}
+	return sh
+}
+
+func (s *Server) handleHealthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		logger(c).Error("health check failed", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.String(http.StatusOK, "ok\n")
+}
