@@ -1,0 +1,708 @@
+package verify
+
+import (
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/ldproof"
+)
+
+// Open Badges 2.0 context URLs (the same document under two addresses).
+var ob2Contexts = []string{
+	"https://w3id.org/openbadges/v2",
+	"https://openbadgespec.org/v2/context.json",
+}
+
+const obiNS = "https://w3id.org/openbadges#"
+
+// ob2 verifies an Open Badges 2.0 node (legacy badges arrive upgraded).
+func (r *run) ob2(b *badge.Badge) {
+	if b.OB2 == nil || b.OB2.Node == nil {
+		r.add("structure", Failed, "The badge data could not be understood as an Open Badges 2.0 document.", "no 2.0 node")
+		return
+	}
+	switch {
+	case b.OB2.Assertion != nil:
+		r.ob2Assertion(b)
+	case b.OB2.Node != nil && sameNode(b.OB2.Node, b.OB2.BadgeClass):
+		r.ob2BadgeClassDoc(b)
+	case b.OB2.Node != nil && sameNode(b.OB2.Node, b.OB2.Issuer) && b.Type != "Endorsement":
+		r.ob2IssuerDoc(b)
+	case b.Type == "Endorsement":
+		r.ob2EndorsementDoc(b)
+	default:
+		r.ob2OtherDoc(b)
+	}
+}
+
+func sameNode(a, b map[string]any) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
+}
+
+// --- assertion ---
+
+// assertion2 collects what the 2.0 assertion checks learn.
+type assertion2 struct {
+	revoked       bool
+	revokedReason string
+	revokedHow    string
+	signedKeyID   string
+	signedKeyDoc  map[string]any
+	hosted        bool
+	signed        bool
+	hostedURL     string
+}
+
+func (r *run) ob2Assertion(b *badge.Badge) {
+	a := b.OB2.Assertion
+	upgraded := b.OB2.Upgraded
+	st := &assertion2{}
+
+	vtype := strings.ToLower(str(obj(a["verification"]), "type"))
+	switch {
+	case b.JWS != "":
+		st.signed = true
+	case vtype == "signed" || vtype == "signedbadge":
+		r.add("signature", Failed, "This badge says it is signed, but it came without its signature, so it cannot be checked.",
+			"verification.type is "+vtype+" but the input was not a JWS")
+		st.signed = true
+	default:
+		st.hosted = true
+	}
+
+	if st.hosted && !r.ob2Hosted(b, st) {
+		return
+	}
+	a = b.OB2.Assertion
+	if a == nil {
+		r.add("structure", Failed, "What the issuer serves at this badge's address is not an assertion.", b.Type)
+		return
+	}
+	if !upgraded {
+		r.ob2Context(a, "context", "the badge")
+	} else {
+		r.add("context", Passed, "This is an older Open Badges badge, checked in its upgraded 2.0 form.", "version "+string(b.Version))
+	}
+	r.ob2Type(a, nil, []string{"Assertion"}, "type", "the badge (assertion)")
+	r.ob2Structure(a, "Assertion", "structure", "The badge")
+
+	if st.signed && b.JWS != "" {
+		r.ob2Signed(b, st)
+	}
+
+	bc, bcRaw := r.ob2BadgeClass(b, a)
+	var is map[string]any
+	var isRaw []byte
+	if bc != nil {
+		is, isRaw = r.ob2Issuer(b, bc, bcRaw == nil && !sameNode(bc, b.OB2.BadgeClass))
+	}
+	if bcRaw != nil || isRaw != nil {
+		if err := b.Complete(bcRaw, isRaw); err != nil {
+			r.add("structure", Warning, "Some of the badge's details could not be read.", err.Error())
+		}
+	}
+
+	if is != nil {
+		if st.hosted {
+			r.ob2Policy(b, is, st)
+		}
+		if st.signed && st.signedKeyID != "" {
+			r.ob2KeyBelongs(is, st)
+			r.ob2RevocationList(b, is, st)
+		}
+	}
+	r.ob2Revocation(b, a, st)
+	r.ob2Image(a)
+	r.dates2(a, true)
+	r.ob2Extensions(a, bc, is)
+	r.ob2Endorsements(b)
+}
+
+// ob2Hosted fetches a hosted assertion by its id and adopts what the issuer
+// serves. It reports false when nothing more can be checked.
+func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
+	id := str(b.OB2.Assertion, "id")
+	if b.OB2.Upgraded && b.URL != "" && id == "" {
+		id = b.URL
+	}
+	if !isHTTPURL(id) {
+		r.add("hosted", Failed, "This hosted badge has no web address (id) where the issuer keeps it, so Satchel cannot confirm it with the issuer.",
+			fmt.Sprintf("assertion id %q is not an http(s) URL", id))
+		return false
+	}
+	resp, err := r.get(id, fetchJSON)
+	if err != nil {
+		r.add("hosted", Failed, "Satchel could not fetch the badge from the issuer to confirm it: "+fetchMessage(err)+".", err.Error())
+		return false
+	}
+	if resp.Status == 410 {
+		r.add("hosted", Passed, "Fetched the badge from the issuer's server.", "HTTP 410 from "+resp.URL)
+		st.revoked, st.revokedHow = true, "The issuer's server answers \"410 Gone\" for this badge."
+		r.ob2Revocation(b, b.OB2.Assertion, st)
+		return false
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		r.add("hosted", Failed, fmt.Sprintf("The issuer's server did not confirm this badge (it answered %d).", resp.Status), resp.URL)
+		return false
+	}
+	nb, err := badge.Read(resp.Body)
+	if err != nil || nb.OB2 == nil || nb.OB2.Assertion == nil {
+		detail := "not an assertion"
+		if err != nil {
+			detail = err.Error()
+		}
+		r.add("hosted", Failed, "What the issuer's server has at this badge's address is not a badge.", detail)
+		return false
+	}
+	served := str(nb.OB2.Assertion, "id")
+	detail := "fetched " + resp.URL
+	if served != id {
+		_, note := r.followID(id, served, "badge", &nb)
+		detail += "; " + note
+	}
+	st.hostedURL = id
+	r.add("hosted", Passed, "Fetched the badge from the issuer's server, which confirms it.", detail)
+	adopt(b, nb, id)
+	return true
+}
+
+// followID handles a node fetched from one address that calls itself by
+// another id. The address the badge links to is what the issuer published,
+// so its copy stands unless the declared id serves a different version of
+// the node: then Satchel warns and uses the copy at the declared id (the
+// node has moved). A declared id that is not a web address, or where nothing
+// is served, leaves the linked copy in use. It reports whether *nb was
+// replaced, and a note for the check's detail.
+func (r *run) followID(fetched, declared, what string, nb **badge.Badge) (bool, string) {
+	if !isHTTPURL(declared) {
+		return false, "declared id " + declared + " is not a web address; used the copy at " + fetched
+	}
+	resp, err := r.get(declared, fetchJSON)
+	if err != nil || resp.Status < 200 || resp.Status > 299 {
+		return false, "nothing served at declared id " + declared + "; used the copy at " + fetched
+	}
+	other, err := badge.Read(resp.Body)
+	if err != nil || other.OB2 == nil || other.OB2.Node == nil || str(other.OB2.Node, "id") != declared {
+		return false, "declared id " + declared + " does not hold the node; used the copy at " + fetched
+	}
+	if jsonEqual((*nb).Payload, other.Payload) {
+		return false, "same document also served at " + declared
+	}
+	r.add("moved", Warning, fmt.Sprintf("The %s linked as %s says it lives at %s, and the copy there is different; Satchel used the copy at %s.", what, fetched, declared, declared),
+		"node fetched from "+fetched+" declared its id as "+declared)
+	*nb = other
+	return true, "moved to " + declared
+}
+
+// fetchNode fetches a 2.0 node (BadgeClass, Issuer, Endorsement) by URL,
+// following a differing id as followID explains.
+func (r *run) fetchNode(u, what string) (map[string]any, []byte, error) {
+	m, resp, err := r.getJSON(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw := resp.Body
+	declared := str(m, "id")
+	if declared != "" && declared != u && declared != resp.URL {
+		nb := &badge.Badge{Payload: raw}
+		if moved, _ := r.followID(u, declared, what, &nb); moved {
+			if m2, err := decodeObject(nb.Payload); err == nil {
+				return m2, nb.Payload, nil
+			}
+		}
+	}
+	return m, raw, nil
+}
+
+// --- context, type, structure ---
+
+func (r *run) ob2Context(node map[string]any, id, what string) bool {
+	c, ok := node["@context"]
+	if !ok {
+		r.add(id, Failed, fmt.Sprintf("The data of %s has no @context, so it is not an Open Badges 2.0 document.", what), "missing @context")
+		return false
+	}
+	if ob2ContextOK(c) {
+		r.add(id, Passed, fmt.Sprintf("The data of %s uses the Open Badges 2.0 vocabulary.", what), fmt.Sprint(c))
+		return true
+	}
+	r.add(id, Failed, fmt.Sprintf("The data of %s does not use the Open Badges 2.0 vocabulary (@context), so its meaning cannot be trusted.", what), fmt.Sprintf("@context %v", c))
+	return false
+}
+
+func ob2ContextOK(c any) bool {
+	for _, e := range items(c) {
+		switch t := e.(type) {
+		case string:
+			for _, u := range ob2Contexts {
+				if strings.TrimSuffix(t, "/") == u {
+					return true
+				}
+			}
+		case map[string]any:
+			// An inline copy of the vocabulary: it must bind the obi namespace.
+			if s, _ := t["obi"].(string); s == obiNS {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ob2Type checks that every type value of node is defined (by the contexts in
+// scope or as an absolute IRI) and that one of want is among them (want nil:
+// any defined type). parentCtx is the @context of the enclosing document.
+func (r *run) ob2Type(node map[string]any, parentCtx any, want []string, id, what string) bool {
+	types, err := ob2TypeErr(node, parentCtx, want)
+	if err != "" {
+		r.add(id, Failed, fmt.Sprintf("The type of %s is wrong: %s.", what, err), fmt.Sprintf("type %v", node["type"]))
+		return false
+	}
+	r.add(id, Passed, fmt.Sprintf("The type of %s is %s.", what, strings.Join(types, ", ")), "")
+	return true
+}
+
+func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, string) {
+	tv, ok := node["type"]
+	if !ok {
+		return nil, "it has no type"
+	}
+	types := strs(tv)
+	if len(types) == 0 || len(types) != len(items(tv)) {
+		return nil, "its type is empty or not text"
+	}
+	var ctxs []any
+	if parentCtx != nil {
+		ctxs = append(ctxs, items(parentCtx)...)
+	}
+	if c, ok := node["@context"]; ok {
+		ctxs = append(ctxs, items(c)...)
+	}
+	probe := map[string]any{"@context": ctxs, "type": tv}
+	if len(ctxs) == 0 {
+		delete(probe, "@context")
+	}
+	if err := ldproof.CheckJSONLD(probe); err != nil {
+		return nil, "a type is not defined by the Open Badges vocabulary and is not a full web address (" + err.Error() + ")"
+	}
+	if want != nil {
+		okType := false
+		for _, w := range want {
+			if has(types, w) || has(types, obiNS+w) {
+				okType = true
+			}
+		}
+		if !okType {
+			return nil, fmt.Sprintf("expected %s, found %s", strings.Join(want, " or "), strings.Join(types, ", "))
+		}
+	}
+	return types, ""
+}
+
+// required properties per 2.0 class and how to check them.
+func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
+	var problems []string
+	need := func(k string) bool {
+		v, ok := n[k]
+		if !ok || v == nil {
+			problems = append(problems, "it has no "+k)
+			return false
+		}
+		return true
+	}
+	text := func(k string) {
+		if need(k) {
+			if s, ok := n[k].(string); !ok || strings.TrimSpace(s) == "" {
+				problems = append(problems, k+" must be text")
+			}
+		}
+	}
+	iri := func(k string) {
+		if need(k) {
+			if s := idOf(n[k]); s == "" || !strings.Contains(s, ":") {
+				problems = append(problems, k+" must be a web address or other IRI")
+			}
+		}
+	}
+	switch class {
+	case "Assertion":
+		iri("id")
+		need("type")
+		if need("recipient") {
+			rc := obj(n["recipient"])
+			switch {
+			case rc == nil:
+				problems = append(problems, "recipient must be an object")
+			case str(rc, "identity") == "":
+				problems = append(problems, "recipient has no identity")
+			case str(rc, "type") == "":
+				problems = append(problems, "recipient has no type")
+			}
+			if rc != nil {
+				if h, ok := rc["hashed"]; ok {
+					if _, isBool := h.(bool); !isBool {
+						problems = append(problems, "recipient.hashed must be true or false")
+					}
+				}
+			}
+		}
+		if need("badge") {
+			if idOf(n["badge"]) == "" && obj(n["badge"]) == nil {
+				problems = append(problems, "badge must be a web address or a BadgeClass")
+			}
+		}
+		if need("verification") && obj(n["verification"]) == nil {
+			problems = append(problems, "verification must be an object")
+		}
+		if need("issuedOn") {
+			if _, _, err := parseISODate(n["issuedOn"]); err != nil {
+				problems = append(problems, "issuedOn: "+err.Error())
+			}
+		}
+	case "BadgeClass":
+		iri("id")
+		need("type")
+		text("name")
+		text("description")
+		if need("criteria") {
+			switch c := n["criteria"].(type) {
+			case string:
+			case map[string]any:
+				if str(c, "id") == "" && str(c, "narrative") == "" {
+					problems = append(problems, "criteria needs a web address or a narrative")
+				}
+			default:
+				problems = append(problems, "criteria must be a web address or an object")
+			}
+		}
+		if need("issuer") && idOf(n["issuer"]) == "" {
+			problems = append(problems, "issuer must be a web address or an Issuer")
+		}
+		for _, al := range items(n["alignment"]) {
+			if m := obj(al); m == nil || str(m, "targetName") == "" || str(m, "targetUrl") == "" {
+				problems = append(problems, "each alignment needs targetName and targetUrl")
+				break
+			}
+		}
+	case "Issuer":
+		iri("id")
+		need("type")
+		text("name")
+		if need("url") && idOf(n["url"]) == "" {
+			problems = append(problems, "url must be a web address")
+		}
+		text("email")
+	}
+	if len(problems) > 0 {
+		r.add(id, Failed, fmt.Sprintf("%s is missing required information or has it in the wrong form: %s.", what, strings.Join(problems, "; ")), class)
+		return false
+	}
+	r.add(id, Passed, fmt.Sprintf("%s has every required property.", what), class)
+	return true
+}
+
+// --- BadgeClass and Issuer ---
+
+// ob2BadgeClass returns the BadgeClass node (embedded or fetched) and, when
+// fetched, its exact bytes for badge.Complete.
+func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, []byte) {
+	parentCtx := a["@context"]
+	if bc := obj(a["badge"]); bc != nil {
+		ok := r.ob2Type(bc, parentCtx, []string{"BadgeClass"}, "badgeclass", "the badge description (BadgeClass)")
+		if ok {
+			r.ob2Structure(bc, "BadgeClass", "badgeclass", "The badge description (BadgeClass)")
+		}
+		r.ob2BadgeClassImage(bc)
+		return bc, nil
+	}
+	u := idOf(a["badge"])
+	if !isHTTPURL(u) {
+		r.add("badgeclass", Failed, "The badge does not say where its description (BadgeClass) is.", fmt.Sprintf("badge %q", u))
+		return nil, nil
+	}
+	bc, raw, err := r.fetchNode(u, "badge description")
+	if err != nil {
+		r.add("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer: "+fetchMessage(err)+".", err.Error())
+		return nil, nil
+	}
+	if !r.ob2ContextQuiet(bc) {
+		r.add("badgeclass", Failed, "The badge's description (BadgeClass) does not use the Open Badges 2.0 vocabulary.", fmt.Sprint(bc["@context"]))
+		return nil, nil
+	}
+	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "badgeclass", "the badge description (BadgeClass)") {
+		return nil, nil
+	}
+	r.ob2Structure(bc, "BadgeClass", "badgeclass", "The badge description (BadgeClass)")
+	r.ob2BadgeClassImage(bc)
+	return bc, raw
+}
+
+func (r *run) ob2ContextQuiet(n map[string]any) bool {
+	c, ok := n["@context"]
+	return ok && ob2ContextOK(c)
+}
+
+// ob2Issuer returns the issuer node (embedded in the BadgeClass, or fetched).
+func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]any, []byte) {
+	if is := obj(bc["issuer"]); is != nil {
+		if r.ob2Type(is, bc["@context"], []string{"Issuer", "Profile"}, "issuer", "the issuer") {
+			r.ob2Structure(is, "Issuer", "issuer", "The issuer's profile")
+			r.ob2IssuerID(is)
+		}
+		return is, nil
+	}
+	u := idOf(bc["issuer"])
+	if !isHTTPURL(u) {
+		r.add("issuer", Failed, "The badge does not say where its issuer's profile is.", fmt.Sprintf("issuer %q", u))
+		return nil, nil
+	}
+	is, raw, err := r.fetchNode(u, "issuer")
+	if err != nil {
+		r.add("issuer", Failed, "Satchel could not fetch the issuer's profile: "+fetchMessage(err)+".", err.Error())
+		return nil, nil
+	}
+	if !r.ob2ContextQuiet(is) {
+		r.add("issuer", Failed, "The issuer's profile does not use the Open Badges 2.0 vocabulary.", fmt.Sprint(is["@context"]))
+		return nil, nil
+	}
+	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "issuer", "the issuer") {
+		return nil, nil
+	}
+	r.ob2Structure(is, "Issuer", "issuer", "The issuer's profile")
+	r.ob2IssuerID(is)
+	return is, raw
+}
+
+func (r *run) ob2IssuerID(is map[string]any) {
+	if id := str(is, "id"); !isHTTPURL(id) {
+		r.add("issuer-id", Warning, "The issuer's identifier is not a web address, so Satchel cannot look the issuer up to confirm who they are.",
+			fmt.Sprintf("issuer id %q is not http(s)", id))
+	}
+}
+
+// --- hosted policy ---
+
+func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
+	aid := st.hostedURL
+	if aid == "" {
+		aid = b.ID
+	}
+	au, err := url.Parse(aid)
+	if err != nil {
+		r.add("issuer-policy", Failed, "The badge's address cannot be read.", err.Error())
+		return
+	}
+	pol := obj(is["verification"])
+	origins := strs(pol["allowedOrigins"])
+	starts := strs(pol["startsWith"])
+	host := strings.ToLower(au.Hostname())
+	var allowed bool
+	var detail string
+	if len(origins) > 0 {
+		for _, o := range origins {
+			o = strings.ToLower(strings.TrimSpace(o))
+			if o == host || o == strings.ToLower(au.Host) {
+				allowed = true
+			}
+		}
+		detail = "allowedOrigins " + strings.Join(origins, ", ")
+	} else {
+		iu, err := url.Parse(str(is, "id"))
+		if err == nil && iu.Hostname() != "" {
+			allowed = strings.EqualFold(iu.Hostname(), host)
+			detail = "default policy: issuer host " + iu.Hostname()
+		} else {
+			r.add("issuer-policy", Warning, "Satchel cannot check that the badge is hosted where the issuer keeps its badges: the issuer's identifier is not a web address and it names no allowed origins.",
+				"issuer id "+str(is, "id")+"; badge host "+host)
+			return
+		}
+	}
+	if !allowed {
+		r.add("issuer-policy", Failed, fmt.Sprintf("The badge is hosted at %s, which the issuer does not name as a place where its badges live.", au.Host),
+			detail+"; badge host "+host)
+		return
+	}
+	if len(starts) > 0 {
+		ok := false
+		for _, s := range starts {
+			if strings.HasPrefix(aid, strings.TrimSpace(s)) {
+				ok = true
+			}
+		}
+		if !ok {
+			r.add("issuer-policy", Failed, "The badge's address is not one the issuer says its badges live under.",
+				"startsWith "+strings.Join(starts, ", ")+"; badge id "+aid)
+			return
+		}
+		detail += "; startsWith " + strings.Join(starts, ", ")
+	}
+	r.add("issuer-policy", Passed, "The badge is hosted where the issuer says its badges live.", detail)
+}
+
+// --- revocation ---
+
+func (r *run) ob2Revocation(b *badge.Badge, a map[string]any, st *assertion2) {
+	if boolOf(a["revoked"]) && !st.revoked {
+		st.revoked = true
+		st.revokedHow = "The issuer marks this badge as revoked."
+		st.revokedReason = str(a, "revocationReason")
+	}
+	if st.revoked {
+		msg := "The issuer has withdrawn (revoked) this badge. " + st.revokedHow
+		if st.revokedReason != "" {
+			msg += " Reason given: " + st.revokedReason + "."
+		}
+		b.Revoked = true
+		if st.revokedReason != "" {
+			b.RevocationReason = st.revokedReason
+		}
+		r.add("revocation", Failed, msg, st.revokedHow)
+		return
+	}
+	if st.hosted || st.signed {
+		r.add("revocation", Passed, "The issuer has not revoked this badge.", "")
+	}
+}
+
+// --- images ---
+
+func (r *run) ob2Image(a map[string]any) {
+	img := idOf(a["image"])
+	if img == "" {
+		return
+	}
+	if strings.HasPrefix(strings.ToLower(img), "data:") {
+		r.add("image", Failed, "The badge's own image is embedded as data; Open Badges 2.0 only allows that on the badge description, not on the awarded badge.",
+			"Assertion.image is a data: URI")
+		return
+	}
+	if !isHTTPURL(img) {
+		r.add("image", Failed, "The badge's image is not a web address.", img)
+	}
+}
+
+func (r *run) ob2BadgeClassImage(bc map[string]any) {
+	img := idOf(bc["image"])
+	if img == "" {
+		return
+	}
+	low := strings.ToLower(img)
+	switch {
+	case strings.HasPrefix(low, "data:image/png") || strings.HasPrefix(low, "data:image/svg+xml"):
+	case strings.HasPrefix(low, "data:"):
+		r.add("image", Failed, "The badge description's image is embedded data that is not a PNG or SVG picture.", firstN(img, 40))
+	case !isHTTPURL(img):
+		r.add("image", Failed, "The badge description's image is not a web address.", img)
+	}
+}
+
+func firstN(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// --- dates ---
+
+// dates2 checks issuedOn and expires: issued in the future, expired, and
+// expiring before issue are three distinct findings.
+func (r *run) dates2(n map[string]any, requireIssued bool) {
+	issued, hasIssued, ierr := parseISODate(n["issuedOn"])
+	expires, hasExp, eerr := parseISODate(n["expires"])
+	r.dateChecks(issued, hasIssued, ierr, expires, hasExp, eerr, requireIssued, "issued", "issue date")
+}
+
+func (r *run) dateChecks(issued time.Time, hasIssued bool, ierr error, expires time.Time, hasExp bool, eerr error, requireIssued bool, _ string, issuedWord string) {
+	switch {
+	case ierr != nil:
+		r.add("issued", Failed, fmt.Sprintf("The badge's %s cannot be read.", issuedWord), ierr.Error())
+	case !hasIssued:
+		if requireIssued {
+			r.add("issued", Failed, fmt.Sprintf("The badge has no %s.", issuedWord), "")
+		}
+	case issued.After(r.now.Add(clockSkew)):
+		r.add("issued", Failed, fmt.Sprintf("The badge's %s is in the future (%s), so it is not valid yet.", issuedWord, fmtTime(issued)), issued.Format(time.RFC3339))
+	default:
+		r.add("issued", Passed, fmt.Sprintf("The badge was issued on %s.", fmtTime(issued)), issued.Format(time.RFC3339))
+	}
+	switch {
+	case eerr != nil:
+		r.add("expiry", Failed, "The badge's expiry date cannot be read.", eerr.Error())
+	case !hasExp:
+		r.add("expiry", Passed, "The badge does not expire.", "")
+	case expires.Before(r.now):
+		r.add("expiry", Failed, fmt.Sprintf("The badge expired on %s.", fmtTime(expires)), expires.Format(time.RFC3339))
+	default:
+		r.add("expiry", Passed, fmt.Sprintf("The badge is valid until %s.", fmtTime(expires)), expires.Format(time.RFC3339))
+	}
+	if hasIssued && hasExp && ierr == nil && eerr == nil && expires.Before(issued) {
+		r.add("expiry-order", Failed, "The badge's expiry date is before the date it was issued, which cannot be right.",
+			fmt.Sprintf("expires %s < issued %s", expires.Format(time.RFC3339), issued.Format(time.RFC3339)))
+	}
+}
+
+// clockSkew tolerates small differences between the issuer's clock and ours.
+const clockSkew = 5 * time.Minute
+
+// --- other top-level 2.0 nodes ---
+
+func (r *run) ob2BadgeClassDoc(b *badge.Badge) {
+	bc := b.OB2.Node
+	r.ob2Context(bc, "context", "the badge description")
+	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "type", "the badge description (BadgeClass)") {
+		return
+	}
+	r.ob2Structure(bc, "BadgeClass", "structure", "The badge description (BadgeClass)")
+	r.ob2BadgeClassImage(bc)
+	is, isRaw := r.ob2Issuer(b, bc, false)
+	if isRaw != nil {
+		_ = b.Complete(nil, isRaw)
+	}
+	r.ob2Extensions(bc, nil, is)
+	r.ob2Endorsements(b)
+	r.add("badge", Skipped, "This is the description of a badge (BadgeClass), not a badge awarded to someone; only its data was checked.", "")
+}
+
+func (r *run) ob2IssuerDoc(b *badge.Badge) {
+	is := b.OB2.Node
+	r.ob2Context(is, "context", "the issuer profile")
+	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "type", "the issuer profile") {
+		return
+	}
+	r.ob2Structure(is, "Issuer", "structure", "The issuer's profile")
+	r.ob2IssuerID(is)
+	r.ob2Endorsements(b)
+	r.add("badge", Skipped, "This is an issuer's profile, not a badge awarded to someone; only its data was checked.", "")
+}
+
+func (r *run) ob2EndorsementDoc(b *badge.Badge) {
+	n := b.OB2.Node
+	r.ob2Context(n, "context", "the endorsement")
+	if problem := r.endorsement2Problem(n, nil); problem != "" {
+		r.add("endorsement", Failed, "This endorsement could not be verified: "+problem+".", "")
+		return
+	}
+	r.add("endorsement", Passed, "The endorsement's data and its issuer check out.", "")
+}
+
+func (r *run) ob2OtherDoc(b *badge.Badge) {
+	n := b.OB2.Node
+	r.ob2Context(n, "context", "the document")
+	r.ob2Type(n, nil, nil, "type", "the document")
+	r.add("badge", Skipped, "This Open Badges document is not a badge awarded to someone; only its vocabulary and type were checked.", b.Type)
+}
+
+// jsonEqual compares two JSON documents by value.
+func jsonEqual(a, b []byte) bool {
+	ma, err1 := decodeObject(a)
+	mb, err2 := decodeObject(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return reflect.DeepEqual(ma, mb)
+}

@@ -1,0 +1,267 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fetch"
+)
+
+// --- Open Badges 2.0 extensions ---
+
+// extensionDef describes an extension context Satchel knows (these contexts
+// are among those embedded by ldproof): the type it validates, the JSON
+// Schema URL its context names (obi:validation), and the terms it defines,
+// from full IRI to the name the schema uses.
+type extensionDef struct {
+	context string
+	typeIRI string
+	schema  string
+	terms   map[string]string
+}
+
+var knownExtensions = []extensionDef{
+	{
+		context: "https://w3id.org/openbadges/extensions/exampleExtension/context.json",
+		typeIRI: "https://w3id.org/openbadges/extensions#ExampleExtension",
+		schema:  "https://openbadgespec.org/extensions/exampleExtension/schema.json",
+		terms:   map[string]string{"http://schema.org/text": "exampleProperty"},
+	},
+	{
+		context: "https://w3id.org/openbadges/extensions/applyLinkExtension/context.json",
+		typeIRI: "https://w3id.org/openbadges/extensions#ApplyLink",
+		schema:  "https://openbadgespec.org/extensions/applyLinkExtension/schema.json",
+		terms:   map[string]string{"https://w3id.org/openbadges/extensions#applyLink": "url"},
+	},
+}
+
+var ob2Prefixes = map[string]string{
+	"obi":        obiNS,
+	"extensions": "https://w3id.org/openbadges/extensions#",
+	"schema":     "http://schema.org/",
+}
+
+func expandCompact(t string) string {
+	if p, rest, ok := strings.Cut(t, ":"); ok {
+		if ns, known := ob2Prefixes[p]; known {
+			return ns + rest
+		}
+	}
+	return t
+}
+
+// ob2Extensions checks every extension node on the assertion, BadgeClass and
+// issuer: its type must be one an in-scope extension context validates, and
+// the node must pass that extension's JSON Schema.
+func (r *run) ob2Extensions(nodes ...map[string]any) {
+	var found, problems, notes []string
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		scope := strs(n["@context"])
+		for k, v := range n {
+			if k == "@context" {
+				continue
+			}
+			for _, e := range items(v) {
+				ext := obj(e)
+				if ext == nil {
+					continue
+				}
+				types := strs(ext["type"])
+				if !has(types, "Extension") && !has(types, obiNS+"Extension") {
+					continue
+				}
+				found = append(found, k)
+				p, note := r.checkExtension(ext, append(scope, strs(ext["@context"])...))
+				if p != "" {
+					problems = append(problems, k+": "+p)
+				}
+				if note != "" {
+					notes = append(notes, k+": "+note)
+				}
+			}
+		}
+	}
+	switch {
+	case len(found) == 0:
+	case len(problems) > 0:
+		r.add("extensions", Failed, "The badge carries extra information (an extension) that does not follow its own rules, so the badge data is not trustworthy.",
+			strings.Join(problems, "; "))
+	case len(notes) > 0:
+		r.add("extensions", Skipped, "The badge carries extra information (extensions) whose rules Satchel could not load, so it was not checked.", strings.Join(notes, "; "))
+	default:
+		r.add("extensions", Passed, "The badge's extra information (extensions) follows its published rules.", strings.Join(found, ", "))
+	}
+}
+
+func (r *run) checkExtension(ext map[string]any, scope []string) (problem, note string) {
+	var defs []extensionDef
+	for _, t := range strs(ext["type"]) {
+		if t == "Extension" {
+			continue
+		}
+		iri := expandCompact(t)
+		for _, d := range knownExtensions {
+			if d.typeIRI == iri && has(scope, d.context) {
+				defs = append(defs, d)
+			}
+		}
+	}
+	if len(defs) == 0 {
+		return fmt.Sprintf("none of its types %v is described by its contexts %v", ext["type"], scope), ""
+	}
+	for _, d := range defs {
+		resp, err := r.get(d.schema, fetch.JSON)
+		if err != nil || resp.Status < 200 || resp.Status > 299 {
+			note = "schema " + d.schema + " unavailable"
+			continue
+		}
+		sch, err := compileSchema(d.schema, resp.Body)
+		if err != nil {
+			note = "schema " + d.schema + " unusable: " + err.Error()
+			continue
+		}
+		inst := compactExtension(ext, d)
+		if err := sch.Validate(inst); err != nil {
+			return "it does not match the schema " + d.schema + ": " + oneLine(err.Error()), ""
+		}
+	}
+	return "", note
+}
+
+// compactExtension renames properties given as full IRIs to the terms the
+// extension's schema uses.
+func compactExtension(ext map[string]any, d extensionDef) any {
+	out := map[string]any{}
+	for k, v := range ext {
+		if t, ok := d.terms[k]; ok {
+			k = t
+		}
+		out[k] = v
+	}
+	// Round-trip through JSON so numbers are in the form the validator expects.
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(toJSON(out)))
+	if err != nil {
+		return out
+	}
+	return inst
+}
+
+func compileSchema(u string, data []byte) (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(u, doc); err != nil {
+		return nil, err
+	}
+	return c.Compile(u)
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return firstN(s, 300)
+}
+
+// --- Open Badges 2.0 endorsements ---
+
+func (r *run) ob2Endorsements(b *badge.Badge) {
+	if len(b.Endorsements) == 0 || r.depth >= maxDepth {
+		return
+	}
+	var bad []string
+	ok := 0
+	parentCtx := any(nil)
+	if b.OB2 != nil && b.OB2.Node != nil {
+		parentCtx = b.OB2.Node["@context"]
+	}
+	for _, e := range b.Endorsements {
+		label := firstNonEmpty(e.URL, e.ID, "an embedded endorsement")
+		var n map[string]any
+		var err error
+		switch {
+		case len(e.Payload) > 0:
+			n, err = decodeObject(e.Payload)
+		case e.URL != "":
+			n, _, err = r.fetchNode(e.URL, "endorsement")
+		default:
+			continue
+		}
+		if err != nil {
+			bad = append(bad, label+": "+fetchMessage(err))
+			continue
+		}
+		if p := r.endorsement2Problem(n, parentCtx); p != "" {
+			bad = append(bad, label+": "+p)
+			continue
+		}
+		ok++
+	}
+	switch {
+	case len(bad) > 0:
+		r.add("endorsements", Warning, fmt.Sprintf("%d of %d endorsements of this badge could not be verified; the badge itself is not affected.", len(bad), len(bad)+ok),
+			strings.Join(bad, "; "))
+	case ok > 0:
+		r.add("endorsements", Passed, fmt.Sprintf("%d endorsement(s) of this badge verified.", ok), "")
+	}
+}
+
+// endorsement2Problem checks a 2.0 Endorsement node; "" means it is fine.
+func (r *run) endorsement2Problem(n map[string]any, parentCtx any) string {
+	if _, own := n["@context"]; own {
+		if !ob2ContextOK(n["@context"]) {
+			return "it does not use the Open Badges 2.0 vocabulary"
+		}
+		parentCtx = nil
+	} else if parentCtx == nil {
+		return "it has no @context"
+	}
+	if _, p := ob2TypeErr(n, parentCtx, []string{"Endorsement"}); p != "" {
+		return "its type is wrong: " + p
+	}
+	claim := obj(n["claim"])
+	if claim == nil || str(claim, "id") == "" {
+		return "it does not say what it endorses (claim.id)"
+	}
+	if _, has, err := parseISODate(n["issuedOn"]); !has || err != nil {
+		return "its issue date is missing or unreadable"
+	}
+	var is map[string]any
+	if o := obj(n["issuer"]); o != nil {
+		is = o
+	} else {
+		u := idOf(n["issuer"])
+		if !isHTTPURL(u) {
+			return "its issuer is not a web address"
+		}
+		m, _, err := r.fetchNode(u, "endorser")
+		if err != nil {
+			return "its issuer's profile could not be fetched: " + fetchMessage(err)
+		}
+		is = m
+		parentCtx = nil
+	}
+	if _, p := ob2TypeErr(is, parentCtx, []string{"Issuer", "Profile"}); p != "" {
+		return "its issuer is not an issuer profile: " + p
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, e := range s {
+		if strings.TrimSpace(e) != "" {
+			return e
+		}
+	}
+	return ""
+}
+
+var _ = json.Marshal

@@ -1,0 +1,149 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"strings"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fetch"
+)
+
+const fetchJSON = fetch.JSON
+
+// ob2Signed checks the RS256 signature of a signed 2.0 badge with the key
+// named by verification.creator.
+func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
+	a := b.OB2.Assertion
+	jws, err := jose.ParseSigned(b.JWS, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		r.add("signature", Failed, "The badge's signature is not an RS256 signature Satchel can check (Open Badges 2.0 signed badges use RS256).", err.Error())
+		return
+	}
+	creator := str(obj(a["verification"]), "creator")
+	if creator == "" {
+		r.add("signature", Failed, "The signed badge does not say which key signed it (verification.creator).", "")
+		return
+	}
+	if !isHTTPURL(creator) {
+		r.add("signature", Failed, "The signed badge names a key that is not at a web address, so it cannot be checked.", creator)
+		return
+	}
+	keyDoc, _, err := r.getJSON(creator)
+	if err != nil {
+		r.add("signature", Failed, "Satchel could not fetch the issuer's signing key. "+fetchMessage(err), err.Error())
+		return
+	}
+	pub, err := rsaFromPEM(str(keyDoc, "publicKeyPem"))
+	if err != nil {
+		r.add("signature", Failed, "The issuer's signing key could not be read.", err.Error())
+		return
+	}
+	payload, err := jws.Verify(pub)
+	if err != nil {
+		r.add("signature", Failed, "The signature does not match: the badge was changed after it was signed, or signed with another key.", err.Error())
+		return
+	}
+	if !jsonEqual(payload, b.Payload) {
+		r.add("signature", Failed, "The signed content is not the badge that was read.", "payload mismatch")
+		return
+	}
+	st.signedKeyID = creator
+	if id := str(keyDoc, "id"); id != "" {
+		st.signedKeyID = id
+	}
+	st.signedKeyDoc = keyDoc
+	r.add("signature", Passed, "The issuer's signature (RS256) is valid.", "key "+creator)
+}
+
+func rsaFromPEM(s string) (*rsa.PublicKey, error) {
+	blk, _ := pem.Decode([]byte(strings.TrimSpace(s)))
+	if blk == nil {
+		return nil, fmt.Errorf("publicKeyPem is not PEM")
+	}
+	var k any
+	var err error
+	switch blk.Type {
+	case "RSA PUBLIC KEY":
+		k, err = x509.ParsePKCS1PublicKey(blk.Bytes)
+	default:
+		k, err = x509.ParsePKIXPublicKey(blk.Bytes)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("key is %T, not RSA", k)
+	}
+	if pub.N.BitLen() < 2048 {
+		return nil, fmt.Errorf("RSA key of %d bits is too weak", pub.N.BitLen())
+	}
+	return pub, nil
+}
+
+// ob2KeyBelongs checks that the signing key is listed in the issuer's
+// publicKey and, when the key names an owner, that the owner is the issuer.
+func (r *run) ob2KeyBelongs(is map[string]any, st *assertion2) {
+	var listed []string
+	for _, k := range items(is["publicKey"]) {
+		if id := idOf(k); id != "" {
+			listed = append(listed, id)
+		}
+	}
+	issuerID := str(is, "id")
+	owner := idOf(st.signedKeyDoc["owner"])
+	if owner == "" {
+		owner = idOf(st.signedKeyDoc["controller"])
+	}
+	if !has(listed, st.signedKeyID) {
+		r.add("key", Failed, "The key that signed this badge is not one the issuer lists as its own, so the signature does not prove the issuer made it.",
+			fmt.Sprintf("key %s; issuer publicKey %v", st.signedKeyID, listed))
+		return
+	}
+	if owner != "" && owner != issuerID {
+		r.add("key", Failed, "The signing key says it belongs to someone other than the issuer.",
+			fmt.Sprintf("key owner %s, issuer %s", owner, issuerID))
+		return
+	}
+	r.add("key", Passed, "The signing key belongs to the issuer.", st.signedKeyID)
+}
+
+// ob2RevocationList fetches the issuer's revocation list, when it has one.
+func (r *run) ob2RevocationList(b *badge.Badge, is map[string]any, st *assertion2) {
+	u := idOf(is["revocationList"])
+	if u == "" {
+		return
+	}
+	list, _, err := r.getJSON(u)
+	if err != nil {
+		r.add("revocation-list", Warning, "Satchel could not fetch the issuer's list of withdrawn badges, so it cannot tell whether this one was revoked. "+fetchMessage(err), err.Error())
+		return
+	}
+	ids := []string{b.ID}
+	if uid := str(b.OB2.Assertion, "uid"); uid != "" {
+		ids = append(ids, uid, "urn:uuid:"+uid)
+	}
+	for _, e := range items(list["revokedAssertions"]) {
+		rid := idOf(e)
+		reason := str(obj(e), "revocationReason")
+		if uid := str(obj(e), "uid"); uid != "" && has(ids, uid) {
+			rid = uid
+		}
+		if rid != "" && has(ids, rid) {
+			st.revoked = true
+			st.revokedHow = "The issuer's revocation list includes it."
+			st.revokedReason = reason
+			return
+		}
+	}
+	r.add("revocation-list", Passed, "The issuer's list of withdrawn badges does not include this one.", u)
+}
+
+// trimJWS removes white space a JWS may have picked up in transit.
+func trimJWS(s string) string { return string(bytes.TrimSpace([]byte(s))) }

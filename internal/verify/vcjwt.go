@@ -1,0 +1,150 @@
+package verify
+
+import (
+	"crypto"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/keys"
+)
+
+// vcJWTAlgs are the algorithms accepted for a VC-JWT.
+var vcJWTAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.ES256, jose.EdDSA}
+
+// vcJWT checks a credential given as a VC-JWT: the signature with the key
+// from the header (jwk, without private parts, or kid resolved like a
+// verificationMethod) and the registered claims against the credential.
+func (r *run) vcJWT(b *badge.Badge) {
+	o := b.OB3
+	jws, err := jose.ParseSigned(b.JWS, vcJWTAlgs)
+	if err != nil {
+		r.add("signature", Failed, "The credential's signature is not one Satchel can check (VC-JWT must use RS256, ES256 or EdDSA).", err.Error())
+		return
+	}
+	if len(jws.Signatures) != 1 {
+		r.add("signature", Failed, "The credential must carry exactly one signature.", fmt.Sprintf("%d signatures", len(jws.Signatures)))
+		return
+	}
+	h := o.JWTHeader
+	alg, _ := h["alg"].(string)
+	issuerID := idOf(o.Credential["issuer"])
+	var pub crypto.PublicKey
+	var keyDetail string
+	switch {
+	case h["jwk"] != nil:
+		raw, _ := json.Marshal(h["jwk"])
+		pub, err = keys.FromJWK(raw)
+		if err != nil {
+			r.add("key", Failed, keyMessage(err), "header jwk: "+err.Error())
+			return
+		}
+		keyDetail = "key embedded in the token header (jwk)"
+		r.add("key", Passed, "The credential carries the public key it was signed with.", keyDetail)
+	case str(h, "kid") != "":
+		kid := str(h, "kid")
+		if !strings.Contains(kid, ":") && isHTTPURL(issuerID) {
+			kid = issuerID + "#" + strings.TrimPrefix(kid, "#") // a bare fragment is relative to the issuer
+		}
+		key, err := keys.Resolve(r.ctx, r.memo, kid, issuerID)
+		if err != nil {
+			r.add("key", Failed, keyMessage(err), "kid "+kid+": "+err.Error())
+			return
+		}
+		pub = key.Public
+		keyDetail = "kid " + kid
+		r.keyPassed(key, "kid")
+	default:
+		r.add("key", Failed, "The credential's signature does not say which key made it (no jwk or kid in its header).", "")
+		return
+	}
+	payload, err := jws.Verify(pub)
+	if err != nil {
+		r.add("signature", Failed, "The credential's signature does not match: it was changed after signing, or signed with another key.", alg+": "+err.Error())
+		return
+	}
+	if !jsonEqual(payload, toJSON(o.JWTClaims)) {
+		r.add("signature", Failed, "The signed content is not the credential that was read.", "payload mismatch")
+		return
+	}
+	r.add("signature", Passed, fmt.Sprintf("The issuer's signature (%s) is valid.", alg), keyDetail)
+
+	vcForm := o.JWTClaims["vc"] != nil && o.JWTClaims["@context"] == nil
+	if vcForm {
+		r.add("jwt-format", Warning, "The credential uses the older VC-JWT form (the credential inside a \"vc\" claim, Verifiable Credentials 1.1).", "vc claim")
+	}
+	r.jwtClaims(o.JWTClaims, o.Credential)
+}
+
+// jwtClaims checks iss, sub, jti, nbf and exp against the credential.
+func (r *run) jwtClaims(claims, c map[string]any) {
+	var problems []string
+	check := func(claim, want, what string) {
+		v, ok := claims[claim]
+		if !ok {
+			return
+		}
+		got, _ := v.(string)
+		if want != "" && got != want {
+			problems = append(problems, fmt.Sprintf("%s %q is not the credential's %s %q", claim, got, what, want))
+		}
+	}
+	check("iss", idOf(c["issuer"]), "issuer")
+	if subj := obj(firstItem(c["credentialSubject"])); subj != nil {
+		check("sub", str(subj, "id"), "subject id")
+	}
+	check("jti", str(c, "id"), "id")
+	timeClaim := func(claim string, keysToTry ...string) {
+		v, ok := claims[claim]
+		if !ok {
+			return
+		}
+		sec, ok := numericDate(v)
+		if !ok {
+			problems = append(problems, claim+" is not a number of seconds")
+			return
+		}
+		for _, k := range keysToTry {
+			if t, has, err := parseISODate(c[k]); has && err == nil {
+				if t.Unix() != sec {
+					problems = append(problems, fmt.Sprintf("%s %s does not match %s %s", claim, time.Unix(sec, 0).UTC().Format(time.RFC3339), k, t.Format(time.RFC3339)))
+				}
+				return
+			}
+		}
+	}
+	timeClaim("nbf", "validFrom", "issuanceDate")
+	timeClaim("exp", "validUntil", "expirationDate")
+	if len(problems) > 0 {
+		r.add("jwt-claims", Failed, "The token's claims contradict the credential inside it.", strings.Join(problems, "; "))
+		return
+	}
+	r.add("jwt-claims", Passed, "The token's claims agree with the credential.", "")
+}
+
+func firstItem(v any) any {
+	if l := items(v); len(l) > 0 {
+		return l[0]
+	}
+	return nil
+}
+
+func numericDate(v any) (int64, bool) {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return i, true
+		}
+		if f, err := t.Float64(); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return int64(f), true
+		}
+	case float64:
+		return int64(t), true
+	}
+	return 0, false
+}
