@@ -1,0 +1,218 @@
+// Package browsertest runs Satchel's pages in a real headless Chromium
+// (Debian's chromium, driven by chromedp) for what only a browser can show:
+// focus and keyboard order, colour schemes, and an axe-core accessibility
+// audit.
+//
+// Tests skip when Chromium or axe-core is missing on a developer's machine,
+// and fail instead under CI=true, so a green CI run means they ran.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// DefaultTimeout bounds each Tab's whole life. The machine is shared and
+// small; a page that has not answered in this time is broken, not slow.
+const DefaultTimeout = 2 * time.Minute
+
+// Browser is a running headless Chromium with its own throw-away profile.
+type Browser struct {
+	ctx context.Context // a chromedp context whose first Run started the browser
+}
+
+// Tab is one browser tab. Pass Ctx to chromedp.Do / chromedp.Run.
+type Tab struct {
+	Ctx context.Context
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
+}
+
+// InCI reports whether the tests run under CI (CI=true), where a missing
+// browser or axe-core is a failure rather than a reason to skip.
+func InCI() bool {
+	return os.Getenv("CI") == "true"
+}
+
+// skipOrFail skips the test on a developer machine and fails it in CI.
+func skipOrFail(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if InCI() {
+		tb.Fatalf(format, args...)
+	}
+	tb.Skipf(format, args...)
+}
+
+// ExecPath finds the Chromium binary: $CHROMIUM_PATH if set, else chromium
+// (Debian's package) or chromium-browser on $PATH.
+func ExecPath() (string, error) {
+	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("chromium not found on PATH (install Debian's chromium package, or set CHROMIUM_PATH)")
+}
+
+// Flags are the Chromium command-line switches every test browser gets:
+// headless, no sandbox (tests run as root in containers), and nothing that
+// reaches the network on its own or changes between runs.
+var Flags = []string{
+	"headless",
+	"no-sandbox",
+	"disable-gpu",
+	"disable-quic",
+	"no-first-run",
+	"disable-background-networking",
+	"disable-component-update",
+	"disable-sync",
+	// /dev/shm is tiny in many containers; Chromium crashes when it fills.
+	"disable-dev-shm-usage",
+}
+
+// MustLaunch starts Chromium for the test and stops it when the test ends.
+// It skips the test when Chromium is absent, unless CI=true.
+func MustLaunch(tb testing.TB) *Browser {
+	tb.Helper()
+	path, err := ExecPath()
+	if err != nil {
+		skipOrFail(tb, "browsertest: %v", err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	for _, f := range Flags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	// The first Run starts the browser and ties its life to ctx, so it must
+	// not carry a timeout; a watchdog cancels a start that hangs.
+	started := make(chan struct{})
+	go func() {
+		select {
+		case <-started:
+		case <-time.After(DefaultTimeout):
+			cancel()
+		}
+	}()
+	err = chromedp.Do(ctx)
+	close(started)
+	if err != nil {
+		cancel()
+		cancelAlloc()
+		tb.Fatalf("browsertest: starting %s: %v", path, err)
+	}
+	tb.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	return &Browser{ctx: ctx}
+}
+
+// NewTab opens a tab that closes when the test ends and records what the
+// page writes to its console (see ConsoleErrors).
+func (b *Browser) NewTab(tb testing.TB) *Tab {
+	tb.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	// Start the tab (and its event subscriptions) before any page loads.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		tb.Fatalf("browsertest: opening a tab: %v", err)
+	}
+	t := &Tab{}
+	messages := chromedp.Console(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			t.mu.Lock()
+			t.console = append(t.console, m)
+			t.mu.Unlock()
+		}
+	}()
+	tctx, cancelTimeout := context.WithTimeout(ctx, DefaultTimeout)
+	t.Ctx = tctx
+	tb.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		<-done
+	})
+	return t
+}
+
+// Do runs actions in the tab and fails the test on the first error.
+func (t *Tab) Do(tb testing.TB, actions ...chromedp.Action[chromedp.Void]) {
+	tb.Helper()
+	if err := chromedp.Do(t.Ctx, actions...); err != nil {
+		tb.Fatalf("browsertest: %v", err)
+	}
+}
+
+// Console returns every console message, uncaught exception and browser log
+// entry the tab has seen so far.
+func (t *Tab) Console() []chromedp.ConsoleMessage {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]chromedp.ConsoleMessage(nil), t.console...)
+}
+
+// ConsoleErrors returns the errors among Console: uncaught exceptions,
+// console.error calls and browser errors such as a resource blocked by the
+// Content-Security-Policy or a 404 for a script.
+func (t *Tab) ConsoleErrors() []string {
+	var errs []string
+	for _, m := range t.Console() {
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			s := m.String()
+			if m.URL != "" {
+				s += " (" + m.URL + ")"
+			}
+			errs = append(errs, s)
+		}
+	}
+	return errs
+}
+
+// ModuleRoot returns the directory holding go.mod, found by walking up from
+// the working directory (a test's working directory is its package's).
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// quote makes s a JavaScript string literal.
+func quote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
+	return `"` + r.Replace(s) + `"`
+}

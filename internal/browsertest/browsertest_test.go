@@ -1,0 +1,189 @@
+package browsertest_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+const goodPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Good page</title>
+<style>
+body { background: #ffffff; color: #111111; }
+a:focus-visible { outline: 3px solid #1a56b0; }
+@media (prefers-color-scheme: dark) { body { background: #111111; color: #eeeeee; } a { color: #8ab4f8; } }
+</style></head>
+<body>
+<header><a href="#main" data-testid="first">Skip to content</a></header>
+<main id="main"><h1>Hello</h1>
+<form><label for="n">Name</label><input id="n" name="n"><button type="submit" data-testid="go">Go</button></form>
+</main></body></html>`
+
+const badPage = `<!doctype html>
+<html><head><title>Bad page</title></head>
+<body style="background:#ffffff">
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<input type="text" name="q">
+<p style="color:#dddddd">Hard to read</p>
+</body></html>`
+
+const throwsPage = `<!doctype html><html lang="en"><head><title>t</title></head><body>
+<script>throw new Error("boom from the page")</script></body></html>`
+
+// The CSP forbids inline scripts; the browser blocks this one and says so.
+const cspPage = `<!doctype html><html lang="en"><head><title>c</title></head><body>
+<script>document.title = "ran"</script></body></html>`
+
+func server(t *testing.T) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	page := func(body string, csp string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if csp != "" {
+				w.Header().Set("Content-Security-Policy", csp)
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(body))
+		}
+	}
+	// The good page is served under a strict CSP, as Satchel's pages are, to
+	// show that axe still runs.
+	mux.Handle("/good", page(goodPage, "default-src 'none'; style-src 'unsafe-inline'"))
+	mux.Handle("/bad", page(badPage, ""))
+	mux.Handle("/throws", page(throwsPage, ""))
+	mux.Handle("/csp", page(cspPage, "script-src 'none'"))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestBrowser(t *testing.T) {
+	srv := server(t)
+	b := browsertest.MustLaunch(t)
+
+	t.Run("AxeFindsKnownViolations", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Do(t, chromedp.Navigate(srv.URL+"/bad"))
+		vs, err := tab.RunAxe(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, v := range vs {
+			ids = append(ids, v.ID)
+			if len(v.Nodes) == 0 || v.Help == "" {
+				t.Errorf("violation %s has no nodes or help text", v.ID)
+			}
+		}
+		for _, want := range []string{"html-has-lang", "image-alt", "label", "color-contrast"} {
+			if !slices.Contains(ids, want) {
+				t.Errorf("axe missed %q on the bad page; found %v", want, ids)
+			}
+		}
+	})
+
+	t.Run("AccessiblePagePassesInBothSchemes", func(t *testing.T) {
+		for _, scheme := range browsertest.ColorSchemes {
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme), chromedp.Navigate(srv.URL+"/good"))
+			tab.AssertAccessible(t, "good page, "+scheme)
+		}
+	})
+
+	t.Run("EmulateColorSchemeReachesCSS", func(t *testing.T) {
+		bg := map[string]string{}
+		for _, scheme := range browsertest.ColorSchemes {
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme), chromedp.Navigate(srv.URL+"/good"))
+			seen, err := chromedp.Run(tab.Ctx, browsertest.ColorScheme())
+			if err != nil || seen != scheme {
+				t.Fatalf("asked for %s, page sees %q (%v)", scheme, seen, err)
+			}
+			bg[scheme], err = chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if bg["light"] != "rgb(255, 255, 255)" || bg["dark"] != "rgb(17, 17, 17)" {
+			t.Errorf("body background light=%q dark=%q; the dark media query did not apply", bg["light"], bg["dark"])
+		}
+	})
+
+	t.Run("TabMovesFocusInOrder", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Do(t, chromedp.Navigate(srv.URL+"/good"), browsertest.PressTab())
+		f, err := chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.TestID != "first" || f.Tag != "a" || f.Href != "#main" {
+			t.Fatalf("first Tab focused %+v, want the skip link", f)
+		}
+		if f.Outline == "none" {
+			t.Error("focused link shows no outline")
+		}
+		tab.Do(t, browsertest.PressTab(), browsertest.Type("Ada"), browsertest.PressTab())
+		f, _ = chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+		if f.TestID != "go" {
+			t.Fatalf("third Tab focused %+v, want the Go button", f)
+		}
+		name, err := chromedp.Run(tab.Ctx, chromedp.Value("#n"))
+		if err != nil || name != "Ada" {
+			t.Fatalf("typed into the name field: %q (%v)", name, err)
+		}
+	})
+
+	t.Run("RecordsExceptionsAndCSPBlocks", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Do(t, chromedp.Navigate(srv.URL+"/good"))
+		if errs := tab.ConsoleErrors(); len(errs) != 0 {
+			t.Fatalf("a clean page reported errors: %q", errs)
+		}
+		tab.Do(t, chromedp.Navigate(srv.URL+"/throws"))
+		waitFor(t, tab, "boom from the page")
+		tab.Do(t, chromedp.Navigate(srv.URL+"/csp"))
+		waitFor(t, tab, "Content Security Policy")
+		title, _ := chromedp.Run(tab.Ctx, chromedp.Title())
+		if title == "ran" {
+			t.Error("the CSP did not block the inline script")
+		}
+	})
+}
+
+// waitFor waits until the tab's console errors mention text. Console events
+// arrive asynchronously; the wait is bounded by the tab's own deadline.
+func waitFor(t *testing.T, tab *browsertest.Tab, text string) {
+	t.Helper()
+	for {
+		for _, e := range tab.ConsoleErrors() {
+			if strings.Contains(e, text) {
+				return
+			}
+		}
+		select {
+		case <-tab.Ctx.Done():
+			t.Fatalf("no console error mentioning %q; got %q", text, tab.ConsoleErrors())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func TestModuleRoot_IsSatchels(t *testing.T) {
+	root, err := browsertest.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil || !strings.HasPrefix(string(mod), "module github.com/satchel-backpack/satchel\n") {
+		t.Fatalf("module root %q does not hold Satchel's go.mod (%v)", root, err)
+	}
+}
