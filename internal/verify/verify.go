@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
@@ -86,12 +87,12 @@ func (v *Verifier) VerifyBytes(ctx context.Context, data []byte, recipients []ba
 	b, err := badge.Read(data)
 	if err != nil {
 		rep := &Report{RanAt: v.opts.Now().UTC()}
-		detail := err.Error()
+		detail := ""
 		var m *badge.MalformedError
 		if errors.As(err, &m) {
 			detail = m.Detail()
 		}
-		rep.Add("format", Failed, err.Error(), detail)
+		rep.Add("format", Failed, sentence(err.Error()), detail)
 		rep.Finish()
 		return nil, rep, err
 	}
@@ -350,6 +351,19 @@ func nodeWord(t string) string {
 		return "endorsement"
 	}
 	return "document of type " + t
+}
+
+// sentence starts s with a capital letter.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	if last := r[len(r)-1]; last != '.' && last != '!' && last != '?' {
+		r = append(r, '.')
+	}
+	return string(r)
 }
 
 func firstLines(s string, n int) string {
