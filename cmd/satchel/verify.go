@@ -309,7 +309,7 @@ func summarize(b *badge.Badge) *badgeJSON {
 	out := &badgeJSON{
 		Version: string(b.Version), Format: string(b.Format), Type: b.Type, ID: b.ID, URL: b.URL,
 		Name: b.Name, Description: b.Description, Image: img(b.Image),
-		Issuer: issuerJSON{ID: b.Issuer.ID, Name: b.Issuer.Name, URL: b.Issuer.URL, Email: b.Issuer.Email, Image: img(b.Issuer.Image)},
+		Issuer:    issuerJSON{ID: b.Issuer.ID, Name: b.Issuer.Name, URL: b.Issuer.URL, Email: b.Issuer.Email, Image: img(b.Issuer.Image)},
 		Recipient: recipientJSON{Type: b.Recipient.Type, Identity: b.Recipient.Identity, Hashed: b.Recipient.Hashed},
 		IssuedOn:  tm(b.IssuedOn), AwardedOn: tm(b.AwardedOn), Expires: tm(b.Expires),
 		Narrative: b.Narrative, Tags: b.Tags, Revoked: b.Revoked, RevocationReason: b.RevocationReason,

@@ -34,10 +34,10 @@ func signedCredential(t *testing.T, subjectID string) []byte {
 	}
 	did := "did:key:" + mk
 	cred := map[string]any{
-		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
-		"id":       "urn:uuid:2a1d1d52-9c3c-4b67-9d0e-6f35c4a0b1a1",
-		"type":     []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":   map[string]any{"id": did, "type": []any{"Profile"}, "name": "Test Issuer"},
+		"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+		"id":        "urn:uuid:2a1d1d52-9c3c-4b67-9d0e-6f35c4a0b1a1",
+		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":    map[string]any{"id": did, "type": []any{"Profile"}, "name": "Test Issuer"},
 		"validFrom": "2024-01-01T00:00:00Z",
 		"name":      "Test Badge",
 		"credentialSubject": map[string]any{
