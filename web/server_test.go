@@ -1,0 +1,137 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	nonces := map[string]bool{}
+	for _, path := range []string{"/", "/signin", "/no-such-page", "/healthz", "/auth/dev"} {
+		p := b.get(path)
+		h := p.Header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self' 'nonce-"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP %q lacks %q", path, csp, want)
+			}
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" || h.Get("X-Request-Id") == "" {
+			t.Errorf("%s: headers %v", path, h)
+		}
+		n := csp[strings.Index(csp, "'nonce-")+7:]
+		n = n[:strings.Index(n, "'")]
+		if nonces[n] {
+			t.Errorf("nonce %q reused", n)
+		}
+		nonces[n] = true
+		// The page's script carries the nonce of its own response.
+		if strings.Contains(p.Header.Get("Content-Type"), "text/html") {
+			if got, _ := p.Doc.Find("script").Attr("nonce"); got != n {
+				t.Errorf("%s: script nonce %q, header nonce %q", path, got, n)
+			}
+		}
+	}
+}
+
+func TestNotFound_FriendlyPage(t *testing.T) {
+	e := MustStart(t)
+	p := e.browser().get("/no-such-page")
+	if p.StatusCode != http.StatusNotFound || p.Doc.Find(`[data-testid="error-title"]`).Text() != "Page not found" {
+		t.Fatalf("%d\n%s", p.StatusCode, p.Body)
+	}
+	if !strings.Contains(p.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("content type %s", p.Header.Get("Content-Type"))
+	}
+}
+
+func TestOversizedBody_Refused(t *testing.T) {
+	e := MustStart(t, func(o *webOptions) { o.MaxBodyBytes = 64 << 10 })
+	b := e.browser()
+	tok := b.get("/auth/dev").csrf(t)
+	big := url.Values{"_csrf": {tok}, "name": {strings.Repeat("x", 100<<10)}, "email": {"a@example.org"}}
+	p := b.post("/auth/dev", big)
+	if p.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "larger than Satchel accepts") {
+		t.Fatalf("%d\n%s", p.StatusCode, p.Body)
+	}
+	if n := countUsers(t, e); n != 0 {
+		t.Fatal("oversized request had an effect")
+	}
+}
+
+func TestSignInRoutes_RateLimited(t *testing.T) {
+	e := MustStart(t, func(o *webOptions) {
+		o.SignInRate = rate.Every(time.Hour)
+		o.SignInBurst = 3
+	})
+	b := e.browser()
+	for i := range 3 {
+		if p := b.get("/signin"); p.StatusCode != http.StatusOK {
+			t.Fatalf("request %d: %d", i, p.StatusCode)
+		}
+	}
+	p := b.get("/auth/oidc")
+	if p.StatusCode != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
+		t.Fatalf("4th sign-in request: %d", p.StatusCode)
+	}
+	if !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "wait a minute") {
+		t.Errorf("message: %s", p.Body)
+	}
+	// Other pages are not limited.
+	if p := b.get("/"); p.StatusCode != http.StatusOK {
+		t.Fatalf("home: %d", p.StatusCode)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	if p := b.get("/healthz"); p.StatusCode != http.StatusOK || p.Body != "ok\n" {
+		t.Fatalf("%d %q", p.StatusCode, p.Body)
+	}
+	e.db.Close()
+	if p := b.get("/healthz"); p.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("closed db: %d", p.StatusCode)
+	}
+}
+
+func TestStaticFiles_Served(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	home := b.get("/")
+	href, ok := home.Doc.Find(`link[rel="stylesheet"]`).Attr("href")
+	if !ok {
+		t.Fatal("no stylesheet")
+	}
+	p := b.get(href)
+	if p.StatusCode != http.StatusOK || !strings.Contains(p.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("%s: %d %s", href, p.StatusCode, p.Header.Get("Cache-Control"))
+	}
+}
+
+func TestInternalErrorsStayInTheLog(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	b.devSignIn("Ada", "ada@example.org")
+	// Break the database under a signed-in request.
+	e.db.Close()
+	p := b.get("/account")
+	if p.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("status %d", p.StatusCode)
+	}
+	id := p.Header.Get("X-Request-Id")
+	msg := p.Doc.Find(`[data-testid="error-message"]`).Text()
+	if !strings.Contains(msg, id) || strings.Contains(p.Body, "sql") || strings.Contains(p.Body, "closed") {
+		t.Fatalf("page: %q\n%s", msg, p.Body)
+	}
+	if !strings.Contains(e.logs.String(), `"request_id":"`+id+`"`) || !strings.Contains(e.logs.String(), "database is closed") {
+		t.Errorf("internal error not logged with the request id:\n%s", e.logs.String())
+	}
+}
