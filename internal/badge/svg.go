@@ -62,8 +62,11 @@ func scanSVG(img []byte) (*svgScan, error) {
 		}
 		if err != nil {
 			reason := "the image file is not well-formed XML"
-			if strings.Contains(err.Error(), "entity") {
+			switch msg := err.Error(); {
+			case strings.Contains(msg, "entity"):
 				reason = "the image uses XML entities, which are not allowed for safety reasons"
+			case strings.Contains(msg, "CharsetReader"):
+				reason = "the image uses a text encoding other than UTF-8; save it as UTF-8 and try again"
 			}
 			return nil, malformed(FormatSVG, reason, err)
 		}

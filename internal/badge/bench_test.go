@@ -1,0 +1,60 @@
+package badge
+
+import (
+	"bytes"
+	"testing"
+)
+
+// BenchmarkUnbakePNG1MiB unbakes a 3.0 credential from a 1 MiB PNG, both as
+// Bake writes it (badge chunk right after IHDR) and as many issuers do
+// (badge chunk after the pixel data, so every chunk's CRC is checked first).
+func BenchmarkUnbakePNG1MiB(b *testing.B) {
+	img := mustNoisyPNG(b, 512, 512) // 1 MiB of pixels, stored uncompressed
+	if len(img) < 1<<20 {
+		b.Fatalf("test image is only %d bytes", len(img))
+	}
+	front, err := Bake(img, []byte(credential30))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Move the badge chunk to just before IEND.
+	iend := bytes.LastIndex(img, []byte("IEND")) - 4
+	back := append(append(append([]byte{}, img[:iend]...), appendChunk(nil, "iTXt", itxt("openbadgecredential", false, credential30))...), img[iend:]...)
+
+	for _, bc := range []struct {
+		name string
+		img  []byte
+	}{{"after-IHDR", front}, {"after-IDAT", back}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.img)))
+			b.ReportAllocs()
+			for b.Loop() {
+				data, err := Unbake(bc.img)
+				if err != nil || len(data) != len(credential30) {
+					b.Fatalf("Unbake: %v (%d bytes)", err, len(data))
+				}
+			}
+		})
+	}
+	b.Run("Read-after-IDAT", func(b *testing.B) {
+		b.SetBytes(int64(len(back)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Read(back); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkBakePNG1MiB bakes a credential into a 1 MiB PNG.
+func BenchmarkBakePNG1MiB(b *testing.B) {
+	img := mustNoisyPNG(b, 512, 512)
+	b.SetBytes(int64(len(img)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Bake(img, []byte(credential30)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
