@@ -1,0 +1,136 @@
+package views_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/a-h/templ"
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/static"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+// pageServer serves every page (with flashes and form errors, states the
+// real server reaches only sometimes) and the static files, under a CSP as
+// strict as the real server's, so a style or script the policy blocks shows
+// up as a console error.
+func pageServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	const nonce = "test-nonce-123"
+	flashes := []views.Flash{
+		{Kind: views.FlashSuccess, Message: "Your GitHub sign-in is linked."},
+		{Kind: views.FlashError, Message: "That sign-in attempt expired. Please try again."},
+		{Kind: views.FlashInfo, Message: "You have been signed out of every other session."},
+	}
+	shell := member
+	shell.Flashes = flashes
+	shell.DevLogin = true
+	pages := allPages()
+	pages["home-flashes"] = views.HomePage(views.Shell{Title: "Welcome", Flashes: flashes, DevLogin: true})
+	pages["account-flashes"] = views.AccountPage(shell, sampleAccount())
+	pages["account-last-login"] = views.AccountPage(member, views.Account{Name: "Ada", Logins: []views.Login{{Provider: "github", Label: "GitHub", Email: "ada@example.com", LinkedAt: linkedAt()}}})
+
+	mux := http.NewServeMux()
+	mux.Handle("/static/", static.Handler())
+	for name, page := range pages {
+		mux.HandleFunc("/"+name, func(w http.ResponseWriter, r *http.Request) {
+			serve(t, w, page, nonce)
+		})
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func serve(t *testing.T, w http.ResponseWriter, c templ.Component, nonce string) {
+	ctx := views.WithCSRF(views.WithNonce(context.Background(), nonce), "tok")
+	var buf bytes.Buffer
+	if err := c.Render(ctx, &buf); err != nil {
+		t.Errorf("render: %v", err)
+		http.Error(w, "render", 500)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'self'; img-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+// TestPages_AccessibleInBothColourSchemes runs axe-core over every page in
+// light and dark, with the real stylesheet, and checks nothing the page
+// loads is blocked or broken.
+func TestPages_AccessibleInBothColourSchemes(t *testing.T) {
+	srv := pageServer(t)
+	b := browsertest.MustLaunch(t)
+	names := []string{"home", "home-flashes", "signin", "dev-signin", "dashboard", "account", "account-flashes", "account-last-login", "delete", "error", "error-inner"}
+	for _, scheme := range browsertest.ColorSchemes {
+		t.Run(scheme, func(t *testing.T) {
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			for _, name := range names {
+				tab.Do(t, chromedp.Navigate(srv.URL+"/"+name))
+				// The stylesheet applied: the body takes the theme's colours.
+				bg, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]string{"light": "rgb(255, 255, 255)", "dark": "rgb(20, 23, 28)"}[scheme]
+				if bg != want {
+					t.Errorf("%s (%s): body background %s, want %s; the stylesheet did not load or theme", name, scheme, bg, want)
+				}
+				tab.AssertAccessible(t, name+" page, "+scheme)
+			}
+			if errs := tab.ConsoleErrors(); len(errs) != 0 {
+				t.Errorf("console errors (a CSP block or missing file?):\n%s", strings.Join(errs, "\n"))
+			}
+		})
+	}
+}
+
+// TestLayout_KeyboardSkipLinkAndVisibleFocus: the first Tab lands on the
+// skip link, which is visible when focused and moves focus to main; every
+// control then shows a focus outline.
+func TestLayout_KeyboardSkipLinkAndVisibleFocus(t *testing.T) {
+	srv := pageServer(t)
+	b := browsertest.MustLaunch(t)
+	tab := b.NewTab(t)
+	tab.Do(t, chromedp.Navigate(srv.URL+"/account"), browsertest.PressTab())
+
+	f, err := chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Href != "#main" {
+		t.Fatalf("first Tab focused %+v, want the skip link", f)
+	}
+	top, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[float64](`document.activeElement.getBoundingClientRect().top`))
+	if err != nil || top < 0 {
+		t.Errorf("focused skip link is off screen (top %v, %v)", top, err)
+	}
+	tab.Do(t, browsertest.PressEnter())
+	f, _ = chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+	if f.Tag != "main" {
+		t.Fatalf("after the skip link, focus is on %+v, want main", f)
+	}
+	// From main, Tab reaches the page's controls, each with a visible outline.
+	seen := 0
+	for range 8 {
+		tab.Do(t, browsertest.PressTab())
+		f, _ = chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+		if f.Tag == "body" {
+			break
+		}
+		if f.Outline == "none" || f.Outline == "" {
+			t.Errorf("focused %s %q has no visible outline", f.Tag, f.Text)
+		}
+		seen++
+	}
+	if seen < 4 {
+		t.Errorf("Tab reached only %d controls on the account page", seen)
+	}
+}
