@@ -238,6 +238,12 @@ func (c *Client) Get(ctx context.Context, rawURL string, kind Kind) (*Response, 
 
 // classify turns whatever net/http returned into an *Error.
 func classify(ctx context.Context, u string, err error) *Error {
+	// After a redirect the failing URL is the redirect's target, which is
+	// what the message should name.
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.URL != "" {
+		u = ue.URL
+	}
 	var fe *Error
 	if errors.As(err, &fe) {
 		if fe.URL == "" {

@@ -344,7 +344,10 @@ func TestGet_RedirectToBlockedAddress(t *testing.T) {
 			if strings.HasPrefix(target, "file:") {
 				want = fetch.BadScheme
 			}
-			wantKind(t, err, want)
+			fe := wantKind(t, err, want)
+			if want == fetch.Blocked && !strings.HasPrefix(fe.URL, strings.TrimSuffix(target, "/")) {
+				t.Errorf("error URL = %q, want the redirect target %q", fe.URL, target)
+			}
 		})
 	}
 	if innerHits.hits.Load() != 0 {
