@@ -226,6 +226,7 @@ func TestBakeSVG_EdgeCases(t *testing.T) {
 	tests := []struct{ name, svg, data, want string }{
 		{"CDATA terminator inside JSON", plainSVG, tricky, tricky},
 		{"self-closing root", `<svg xmlns="http://www.w3.org/2000/svg" />`, assertion20, assertion20},
+		{"prefixed self-closing root", `<s:svg xmlns:s="http://www.w3.org/2000/svg"/>`, assertion20, assertion20},
 		{"CRLF normalised", plainSVG, "{\r\n\"@context\":\"https://w3id.org/openbadges/v2\",\"type\":\"Assertion\",\"recipient\":{\"type\":\"email\",\"identity\":\"a@b.example\"},\"badge\":\"https://i.example/b\"\r\n}",
 			"{\n\"@context\":\"https://w3id.org/openbadges/v2\",\"type\":\"Assertion\",\"recipient\":{\"type\":\"email\",\"identity\":\"a@b.example\"},\"badge\":\"https://i.example/b\"\n}"},
 		{"URL with ampersand in verify", plainSVG, "https://i.example/a?x=1&y=2", "https://i.example/a?x=1&y=2"},

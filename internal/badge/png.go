@@ -110,7 +110,15 @@ func parseTEXt(data []byte) (textChunk, bool) {
 	if k < 1 {
 		return textChunk{}, false
 	}
-	return textChunk{keyword: string(data[:k]), text: data[k+1:]}, true
+	text := data[k+1:]
+	if !utf8.Valid(text) { // tEXt is Latin-1; badge JSON expects UTF-8
+		u := make([]byte, 0, len(text)*2)
+		for _, c := range text {
+			u = utf8.AppendRune(u, rune(c))
+		}
+		text = u
+	}
+	return textChunk{keyword: string(data[:k]), text: text}, true
 }
 
 func isBadgeKeyword(k string) bool { return k == keywordOB2 || k == keywordOB3 }

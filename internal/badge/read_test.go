@@ -202,6 +202,7 @@ func TestRead_PNGChunkChoice(t *testing.T) {
 		img  []byte
 		want string
 	}{
+		{"legacy tEXt in Latin-1", insertChunk(base, "tEXt", append([]byte("openbadges\x00"), "https://issuer.example/caf\xe9"...)), "https://issuer.example/café"},
 		{"legacy tEXt", insertChunk(base, "tEXt", append([]byte("openbadges\x00"), "https://issuer.example/a/1"...)), "https://issuer.example/a/1"},
 		{"first iTXt wins", insertChunk(insertChunk(base, "iTXt", itxt("openbadges", false, "https://second.example/a")), "iTXt", itxt("openbadgecredential", false, "https://first.example/a")), "https://first.example/a"},
 		{"iTXt preferred over earlier tEXt", insertChunk(insertChunk(base, "iTXt", itxt("openbadges", false, "https://itxt.example/a")), "tEXt", []byte("openbadges\x00"+legacy)), "https://itxt.example/a"},

@@ -183,7 +183,7 @@ func bakeSVG(img, data []byte, v Version, verify string) ([]byte, error) {
 		root = append(bytes.TrimSuffix(root, []byte("/>")), '>')
 		out.Write(root)
 		out.Write(el.Bytes())
-		out.WriteString("</svg>")
+		out.WriteString("</" + rootName(root) + ">")
 	} else {
 		out.Write(root)
 		out.Write(el.Bytes())
@@ -243,6 +243,16 @@ func setRootNamespace(tag []byte, ns string) ([]byte, error) {
 		i = e
 	}
 	return out, nil
+}
+
+// rootName returns the qualified element name of a start tag ("svg" or
+// "prefix:svg").
+func rootName(tag []byte) string {
+	i := 1
+	for i < len(tag) && !isXMLSpace(tag[i]) && tag[i] != '>' && tag[i] != '/' {
+		i++
+	}
+	return string(tag[1:i])
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
