@@ -22,6 +22,13 @@ var vcJWTAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.ES256, jose.EdDSA}
 // verificationMethod) and the registered claims against the credential.
 func (r *run) vcJWT(b *badge.Badge) {
 	o := b.OB3
+	if jwk, ok := o.JWTHeader["jwk"]; ok {
+		// A header key with private parts is refused before go-jose sees it.
+		if _, err := keys.FromJWK(toJSON(jwk)); err != nil {
+			r.add("key", Failed, keyMessage(err), "header jwk: "+err.Error())
+			return
+		}
+	}
 	jws, err := jose.ParseSigned(b.JWS, vcJWTAlgs)
 	if err != nil {
 		r.add("signature", Failed, "The credential's signature is not one Satchel can check (VC-JWT must use RS256, ES256 or EdDSA).", err.Error())
@@ -38,8 +45,7 @@ func (r *run) vcJWT(b *badge.Badge) {
 	var keyDetail string
 	switch {
 	case h["jwk"] != nil:
-		raw, _ := json.Marshal(h["jwk"])
-		pub, err = keys.FromJWK(raw)
+		pub, err = keys.FromJWK(toJSON(h["jwk"]))
 		if err != nil {
 			r.add("key", Failed, keyMessage(err), "header jwk: "+err.Error())
 			return
