@@ -126,10 +126,11 @@ func MustLaunch(tb testing.TB) *Browser {
 }
 
 // NewTab opens a tab that closes when the test ends and records what the
-// page writes to its console (see ConsoleErrors).
+// page writes to its console (see ConsoleErrors). Each tab has its own
+// browser context, like a fresh private window: tabs share no cookies.
 func (b *Browser) NewTab(tb testing.TB) *Tab {
 	tb.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx)
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	// Start the tab (and its event subscriptions) before any page loads.
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()

@@ -120,12 +120,9 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("TabMovesFocusInOrder", func(t *testing.T) {
 		tab := b.NewTab(t)
-		tab.Do(t, chromedp.Navigate(srv.URL+"/good"), browsertest.PressTab())
-		f, err := chromedp.Run(tab.Ctx, browsertest.ActiveElement())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.TestID != "first" || f.Tag != "a" || f.Href != "#main" {
+		tab.Do(t, chromedp.Navigate(srv.URL+"/good"))
+		f := tab.TabUntil(t, "the skip link", 1, browsertest.ByTestID("first"))
+		if f.Tag != "a" || f.Href != "#main" {
 			t.Fatalf("first Tab focused %+v, want the skip link", f)
 		}
 		if f.Outline == "none" {
@@ -139,6 +136,19 @@ func TestBrowser(t *testing.T) {
 		name, err := chromedp.Run(tab.Ctx, chromedp.Value("#n"))
 		if err != nil || name != "Ada" {
 			t.Fatalf("typed into the name field: %q (%v)", name, err)
+		}
+	})
+
+	t.Run("TabsDoNotShareCookies", func(t *testing.T) {
+		first := b.NewTab(t)
+		first.Do(t, chromedp.Navigate(srv.URL+"/good"), chromedp.Evaluate[chromedp.Void](`document.cookie = "who=first"`))
+		second := b.NewTab(t)
+		second.Do(t, chromedp.Navigate(srv.URL+"/good"))
+		if c, _ := chromedp.Run(second.Ctx, chromedp.Evaluate[string](`document.cookie`)); c != "" {
+			t.Errorf("a new tab sees another tab's cookies: %q", c)
+		}
+		if c, _ := chromedp.Run(first.Ctx, chromedp.Evaluate[string](`document.cookie`)); c != "who=first" {
+			t.Errorf("the first tab lost its cookie: %q", c)
 		}
 	})
 

@@ -1,6 +1,9 @@
 package browsertest
 
 import (
+	"strings"
+	"testing"
+
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -47,4 +50,49 @@ func ActiveElement() chromedp.Action[Focused] {
 			outline: getComputedStyle(el).outlineStyle,
 		};
 	})()`)
+}
+
+// TabUntil presses Tab until match accepts the focused element, at most max
+// times, and returns that element. It fails the test if focus never gets
+// there: the element cannot be reached by keyboard (or not within max).
+func (t *Tab) TabUntil(tb testing.TB, what string, max int, match func(Focused) bool) Focused {
+	tb.Helper()
+	var path []string
+	for range max {
+		t.Do(tb, PressTab())
+		f, err := chromedp.Run(t.Ctx, ActiveElement())
+		if err != nil {
+			tb.Fatalf("browsertest: reading focus: %v", err)
+		}
+		if match(f) {
+			return f
+		}
+		path = append(path, f.String())
+	}
+	tb.Fatalf("browsertest: %s not reached in %d Tab presses; focus went through:\n  %s", what, max, strings.Join(path, "\n  "))
+	return Focused{}
+}
+
+// ByTestID matches the element with the given data-testid.
+func ByTestID(id string) func(Focused) bool {
+	return func(f Focused) bool { return f.TestID == id }
+}
+
+// ByID matches the element with the given id.
+func ByID(id string) func(Focused) bool {
+	return func(f Focused) bool { return f.ID == id }
+}
+
+func (f Focused) String() string {
+	s := "<" + f.Tag
+	if f.ID != "" {
+		s += " id=" + f.ID
+	}
+	if f.TestID != "" {
+		s += " data-testid=" + f.TestID
+	}
+	if f.Href != "" {
+		s += " href=" + f.Href
+	}
+	return s + "> " + f.Text
 }
