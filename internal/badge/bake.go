@@ -15,6 +15,9 @@ func Unbake(img []byte) (data []byte, err error) {
 			data, err = nil, malformed("", "the image could not be processed", errors.New("panic while unbaking"))
 		}
 	}()
+	if len(img) > MaxInputSize {
+		return nil, errTooLarge
+	}
 	if bytes.HasPrefix(img, pngSignature) {
 		data, err = unbakePNG(img)
 	} else if t := trimText(img); len(t) > 0 && t[0] == '<' {
@@ -41,6 +44,9 @@ func Bake(img, data []byte) (out []byte, err error) {
 			out, err = nil, malformed("", "the image could not be processed", errors.New("panic while baking"))
 		}
 	}()
+	if len(img) > MaxInputSize || len(data) > MaxInputSize {
+		return nil, errTooLarge
+	}
 	data = trimText(data)
 	var b *Badge
 	var verify string

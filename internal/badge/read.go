@@ -14,6 +14,12 @@ import (
 // maxURLLen bounds a hosted badge address.
 const maxURLLen = 4096
 
+// MaxInputSize is the largest input Read, Unbake and Bake accept. Badge
+// images are normally well under 2 MiB; this only stops runaway memory use.
+const MaxInputSize = 32 << 20
+
+var errTooLarge = malformed("", "the file is too large to be a badge (over 32 MiB)", nil)
+
 // Read detects what data holds (baked PNG, baked SVG, JSON, compact JWS or
 // VC-JWT, or the URL of a hosted badge), extracts the badge, decodes a JWS
 // payload without verifying it, detects the version, upgrades 0.5/1.0/1.1
@@ -32,6 +38,9 @@ func Read(data []byte) (b *Badge, err error) {
 }
 
 func read(data []byte) (*Badge, error) {
+	if len(data) > MaxInputSize {
+		return nil, errTooLarge
+	}
 	orig := bytes.Clone(data)
 	if bytes.HasPrefix(orig, pngSignature) {
 		content, err := unbakePNG(orig)
