@@ -170,10 +170,10 @@ func signJWS(t testing.TB, alg jose.SignatureAlgorithm, key any, payload []byte,
 
 func newCredential(issuerID string) map[string]any {
 	return map[string]any{
-		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
-		"id":       "urn:uuid:9f1c8a52-3a1e-4c8b-a1f7-55c1a4b0e001",
-		"type":     []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":   map[string]any{"id": issuerID, "type": []any{"Profile"}, "name": "Maker Space"},
+		"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+		"id":        "urn:uuid:9f1c8a52-3a1e-4c8b-a1f7-55c1a4b0e001",
+		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":    map[string]any{"id": issuerID, "type": []any{"Profile"}, "name": "Maker Space"},
 		"validFrom": "2024-03-01T10:00:00Z",
 		"name":      "Soldering Basics",
 		"credentialSubject": map[string]any{

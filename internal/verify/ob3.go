@@ -111,7 +111,14 @@ func (r *run) ob3Schema(b *badge.Badge) {
 		renameKey(doc, "issuanceDate", "validFrom")
 		renameKey(doc, "expirationDate", "validUntil")
 	}
-	if err := validateSchema(toJSON(doc), name); err != nil {
+	if err := ldproof.ValidateSchema(toJSON(doc), name); err != nil {
+		var se *ldproof.SchemaError
+		if errors.As(err, &se) && se.OnlyShape {
+			// A single value where the schema wants a list reads the same as
+			// linked data; note it, but it is not a fault in the badge.
+			r.add("schema", Passed, "The credential follows the Open Badges 3.0 structure (1EdTech JSON Schema).", name+"; "+oneLine(err.Error()))
+			return
+		}
 		r.add("schema", Failed, "The credential does not follow the Open Badges 3.0 rules for its structure (1EdTech JSON Schema).", oneLine(err.Error()))
 		return
 	}

@@ -558,10 +558,10 @@ func TestEndorsements30_BadOneWarnsOnly(t *testing.T) {
 	endorser := newEdIssuer(t)
 	endorsement := func(comment string) map[string]any {
 		return map[string]any{
-			"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
-			"id":       "urn:uuid:7d5c2c8e-0d6a-4d55-9b8e-0f3c7c7e0a01",
-			"type":     []any{"VerifiableCredential", "EndorsementCredential"},
-			"issuer":   map[string]any{"id": endorser.did, "type": []any{"Profile"}, "name": "Guild"},
+			"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+			"id":        "urn:uuid:7d5c2c8e-0d6a-4d55-9b8e-0f3c7c7e0a01",
+			"type":      []any{"VerifiableCredential", "EndorsementCredential"},
+			"issuer":    map[string]any{"id": endorser.did, "type": []any{"Profile"}, "name": "Guild"},
 			"validFrom": "2024-01-01T00:00:00Z",
 			"name":      "Guild endorsement",
 			"credentialSubject": map[string]any{
