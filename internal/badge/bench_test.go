@@ -58,3 +58,32 @@ func BenchmarkBakePNG1MiB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRead measures reading pasted badge data of each kind.
+func BenchmarkRead(b *testing.B) {
+	svg, err := Bake([]byte(plainSVG), []byte(credential30))
+	if err != nil {
+		b.Fatal(err)
+	}
+	vcjwt := jws(b, map[string]any{"alg": "RS256"}, map[string]any{"vc": map[string]any{
+		"@context": []any{"https://www.w3.org/2018/credentials/v1"}, "id": "urn:uuid:1",
+		"type": []any{"VerifiableCredential", "OpenBadgeCredential"}, "issuer": "https://i.example"}})
+	for _, bc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"2.0-JSON", []byte(assertion20)},
+		{"3.0-JSON", []byte(credential30)},
+		{"3.0-SVG", svg},
+		{"VC-JWT", []byte(vcjwt)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Read(bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

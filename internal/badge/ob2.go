@@ -1,7 +1,6 @@
 package badge
 
 import (
-	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -94,7 +93,8 @@ func ob2Role(m map[string]any) string {
 }
 
 // fillOB2 fills b from a 2.0 or legacy node; raw is its exact JSON.
-func fillOB2(b *Badge, m map[string]any, v Version, raw []byte) {
+func fillOB2(b *Badge, m map[string]any, v Version, data []byte) {
+	raw := constRaw(data)
 	if v != V2_0 {
 		m = upgradeAssertion(m, v)
 		raw = nil // the upgraded nodes have no original bytes of their own
@@ -116,12 +116,12 @@ func fillOB2(b *Badge, m map[string]any, v Version, raw []byte) {
 		fillIssuer(b, m, raw)
 		b.Name, b.Description, b.Image = b.Issuer.Name, b.Issuer.Description, b.Issuer.Image
 	case roleEndorsement:
-		e := endorsementOB2(m, raw, "")
+		e := endorsementOB2(m, call(raw), "")
 		b.ID, b.Issuer.ID, b.Issuer.Name, b.IssuedOn = e.ID, e.IssuerID, e.IssuerName, e.IssuedOn
 		b.Description = e.Comment
 		if is := obj(m["issuer"]); is != nil {
 			b.OB2.Issuer = is
-			fillIssuer(b, is, rawField(raw, "issuer"))
+			fillIssuer(b, is, sub(raw, "issuer"))
 		} else {
 			b.OB2.IssuerURL = idOf(m["issuer"])
 		}
@@ -132,7 +132,7 @@ func fillOB2(b *Badge, m map[string]any, v Version, raw []byte) {
 	}
 }
 
-func fillAssertion(b *Badge, a map[string]any, raw []byte) {
+func fillAssertion(b *Badge, a map[string]any, raw rawFn) {
 	b.OB2.Assertion = a
 	b.ID = str(a, "id")
 	b.Recipient = recipientOB2(a["recipient"])
@@ -155,18 +155,18 @@ func fillAssertion(b *Badge, a map[string]any, raw []byte) {
 		}
 	}
 	b.Endorsements = append(dropEndorsements(b.Endorsements, "assertion"),
-		endorsementsOB2(a["endorsement"], rawField(raw, "endorsement"), "assertion")...)
+		endorsementsOB2(a["endorsement"], sub(raw, "endorsement"), "assertion")...)
 	switch bc := a["badge"].(type) {
 	case string:
 		b.OB2.BadgeClassURL = bc
 		b.BadgeClassID = bc
 	case map[string]any:
 		b.OB2.BadgeClassURL = str(bc, "id")
-		fillBadgeClass(b, bc, rawField(raw, "badge"))
+		fillBadgeClass(b, bc, sub(raw, "badge"))
 	}
 }
 
-func fillBadgeClass(b *Badge, bc map[string]any, raw []byte) {
+func fillBadgeClass(b *Badge, bc map[string]any, raw rawFn) {
 	b.OB2.BadgeClass = bc
 	b.BadgeClassID = str(bc, "id")
 	b.Name = str(bc, "name")
@@ -194,7 +194,7 @@ func fillBadgeClass(b *Badge, bc map[string]any, raw []byte) {
 	}
 	b.Tags = strs(bc["tags"])
 	b.Endorsements = append(dropEndorsements(b.Endorsements, "badgeclass"),
-		endorsementsOB2(bc["endorsement"], rawField(raw, "endorsement"), "badgeclass")...)
+		endorsementsOB2(bc["endorsement"], sub(raw, "endorsement"), "badgeclass")...)
 	switch is := bc["issuer"].(type) {
 	case string:
 		b.OB2.IssuerURL = is
@@ -203,18 +203,18 @@ func fillBadgeClass(b *Badge, bc map[string]any, raw []byte) {
 		}
 	case map[string]any:
 		b.OB2.IssuerURL = str(is, "id")
-		fillIssuer(b, is, rawField(raw, "issuer"))
+		fillIssuer(b, is, sub(raw, "issuer"))
 	}
 }
 
-func fillIssuer(b *Badge, is map[string]any, raw []byte) {
+func fillIssuer(b *Badge, is map[string]any, raw rawFn) {
 	b.OB2.Issuer = is
 	b.Issuer = Issuer{
 		ID: str(is, "id"), Name: str(is, "name"), URL: str(is, "url"), Email: str(is, "email"),
 		Image: imageOf(is["image"]), Description: str(is, "description"), Telephone: str(is, "telephone"),
 	}
 	b.Endorsements = append(dropEndorsements(b.Endorsements, "issuer"),
-		endorsementsOB2(is["endorsement"], rawField(raw, "endorsement"), "issuer")...)
+		endorsementsOB2(is["endorsement"], sub(raw, "endorsement"), "issuer")...)
 }
 
 // recipientOB2 reads a 2.0 IdentityObject.
@@ -239,9 +239,12 @@ func dropEndorsements(list []Endorsement, on string) []Endorsement {
 
 // endorsementsOB2 reads an endorsement property: URLs or embedded
 // Endorsement nodes (raw holds the property's exact JSON).
-func endorsementsOB2(v any, raw json.RawMessage, on string) []Endorsement {
+func endorsementsOB2(v any, raw rawFn, on string) []Endorsement {
 	list := items(v)
-	raws := rawItems(raw)
+	if len(list) == 0 {
+		return nil
+	}
+	raws := rawItems(call(raw))
 	var out []Endorsement
 	for i, e := range list {
 		switch t := e.(type) {
@@ -286,14 +289,14 @@ func (b *Badge) Complete(badgeClass, issuer []byte) error {
 		if err != nil {
 			return malformed(FormatJSON, "the badge's description (BadgeClass) is not valid JSON", err)
 		}
-		fillBadgeClass(b, bc, raw)
+		fillBadgeClass(b, bc, constRaw(raw))
 	}
 	if issuer != nil {
 		is, raw, err := completeNode(issuer, b.OB2.Upgraded, upgradeIssuer)
 		if err != nil {
 			return malformed(FormatJSON, "the issuer's profile is not valid JSON", err)
 		}
-		fillIssuer(b, is, raw)
+		fillIssuer(b, is, constRaw(raw))
 	}
 	return nil
 }

@@ -1,13 +1,17 @@
 package badge
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Primary 3.0 credential types, in order of preference for Badge.Type.
 var ob3Types = []string{"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"}
 
 // fillOB3 fills b from a 3.0 Verifiable Credential (VCDM 2.0 or 1.1 field
 // names); raw is its exact JSON.
-func fillOB3(b *Badge, c map[string]any, raw []byte) {
+func fillOB3(b *Badge, c map[string]any, data []byte) {
+	raw := constRaw(data)
 	o := &OB3{Credential: c, Contexts: contextURLs(c["@context"]), Types: strs(c["type"])}
 	if len(o.Contexts) > 0 {
 		switch o.Contexts[0] {
@@ -56,7 +60,7 @@ func fillOB3(b *Badge, c map[string]any, raw []byte) {
 
 	b.Endorsements = append(b.Endorsements, endorsementsOB3(c, raw, "credential")...)
 	if is := obj(c["issuer"]); is != nil {
-		b.Endorsements = append(b.Endorsements, endorsementsOB3(is, rawField(raw, "issuer"), "issuer")...)
+		b.Endorsements = append(b.Endorsements, endorsementsOB3(is, sub(raw, "issuer"), "issuer")...)
 	}
 
 	// A credential normally has one subject; read the first.
@@ -68,9 +72,11 @@ func fillOB3(b *Badge, c map[string]any, raw []byte) {
 	if s == nil {
 		return
 	}
-	rawSubject := rawField(raw, "credentialSubject")
-	if rs := rawItems(rawSubject); len(rs) > 0 {
-		rawSubject = rs[0]
+	rawSubject := func() []byte {
+		if rs := rawItems(call(sub(raw, "credentialSubject"))); len(rs) > 0 {
+			return rs[0]
+		}
+		return nil
 	}
 	b.Recipient = recipientOB3(s)
 	b.Narrative = str(s, "narrative")
@@ -101,7 +107,7 @@ func fillOB3(b *Badge, c map[string]any, raw []byte) {
 		}
 	}
 	b.Tags = strs(a["tag"])
-	b.Endorsements = append(b.Endorsements, endorsementsOB3(a, rawField(rawSubject, "achievement"), "achievement")...)
+	b.Endorsements = append(b.Endorsements, endorsementsOB3(a, sub(rawSubject, "achievement"), "achievement")...)
 }
 
 func firstNonEmpty(s ...string) string {
@@ -129,10 +135,13 @@ func profileOf(v any) Issuer {
 
 // endorsementsOB3 reads the endorsement and endorsementJwt properties of a
 // credential, achievement or profile node (raw is the node's exact JSON).
-func endorsementsOB3(node map[string]any, raw []byte, on string) []Endorsement {
+func endorsementsOB3(node map[string]any, raw rawFn, on string) []Endorsement {
 	var out []Endorsement
 	list := items(node["endorsement"])
-	raws := rawItems(rawField(raw, "endorsement"))
+	var raws []json.RawMessage
+	if len(list) > 0 {
+		raws = rawItems(call(sub(raw, "endorsement")))
+	}
 	for i, e := range list {
 		m := obj(e)
 		if m == nil {

@@ -167,6 +167,7 @@ func TestRead_Errors(t *testing.T) {
 		{"SVG external entity", []byte(xxe), nil, "entities", true},
 		{"SVG entity expansion", []byte(laughs), nil, "entities", true},
 		{"SVG in Latin-1", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg/>`), nil, "UTF-8", true},
+		{"angle brackets", []byte(`<https://issuer.example/a>`), ErrNotBadge, "", false},
 		{"XML that is not SVG", []byte(`<html><body/></html>`), ErrNotBadge, "", false},
 		{"SVG not well-formed", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g></svg>`), nil, "well-formed", true},
 		{"SVG empty badge element", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion/></svg>`), nil, "empty", true},

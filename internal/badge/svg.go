@@ -61,6 +61,9 @@ func scanSVG(img []byte) (*svgScan, error) {
 			break
 		}
 		if err != nil {
+			if s.rootStart < 0 && !bytes.Contains(img, []byte("<svg")) && !bytes.Contains(img, []byte(":svg")) {
+				return nil, ErrNotBadge // not an attempt at SVG at all
+			}
 			reason := "the image file is not well-formed XML"
 			switch msg := err.Error(); {
 			case strings.Contains(msg, "entity"):

@@ -156,6 +156,37 @@ func rawField(data []byte, k string) json.RawMessage {
 	return m[k]
 }
 
+// rawFn yields the exact JSON of a node on demand (nil when unknown), so the
+// document is re-scanned only for nodes whose bytes are needed.
+type rawFn func() []byte
+
+func constRaw(data []byte) rawFn {
+	if data == nil {
+		return nil
+	}
+	return func() []byte { return data }
+}
+
+// sub yields the exact JSON of field k of the node r yields.
+func sub(r rawFn, k string) rawFn {
+	if r == nil {
+		return nil
+	}
+	return func() []byte {
+		if d := r(); d != nil {
+			return rawField(d, k)
+		}
+		return nil
+	}
+}
+
+func call(r rawFn) []byte {
+	if r == nil {
+		return nil
+	}
+	return r()
+}
+
 // rawItems returns the exact bytes of each element of a JSON array, or of
 // data itself when it is not an array.
 func rawItems(data json.RawMessage) []json.RawMessage {
