@@ -1,26 +1,348 @@
-// Command satchel is the Satchel Open Badges backpack. This minimal entry
-// point dispatches the badge subcommands; the server wiring replaces it.
+// Command satchel is the Satchel Open Badges backpack: the web server and
+// the commands that go with it. Run `satchel --help` for the list.
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/web"
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: satchel verify|unbake|bake ...")
+	m := NewMain()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := m.ParseFlags(ctx, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(m.Stderr, "satchel:", err)
 		os.Exit(2)
 	}
-	args := os.Args[2:]
-	switch os.Args[1] {
-	case "verify":
-		os.Exit(runVerify(args, os.Stdin, os.Stdout, os.Stderr))
-	case "unbake":
-		os.Exit(runUnbake(args, os.Stdin, os.Stdout, os.Stderr))
-	case "bake":
-		os.Exit(runBake(args, os.Stdin, os.Stdout, os.Stderr))
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		fmt.Fprintln(m.Stderr, "satchel:", err)
+		os.Exit(1)
 	}
-	fmt.Fprintln(os.Stderr, "usage: satchel verify|unbake|bake ...")
-	os.Exit(2)
+	if m.Command == "serve" {
+		// Serve until SIGINT or SIGTERM, then shut down gracefully.
+		select {
+		case <-ctx.Done():
+			m.Log.Info("shutting down: waiting for requests in flight")
+		case err := <-m.serveErr:
+			m.Log.Error("server stopped", "err", err)
+			m.Close()
+			os.Exit(1)
+		}
+	}
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(m.Stderr, "satchel:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.ExitCode)
+}
+
+// command is a subcommand.
+type command struct {
+	name, args, help string
+}
+
+var commands = []command{
+	{"serve", "", "Run the web server (the default when no command is given)."},
+	{"migrate", "", "Apply database migrations and exit (serve also applies them at start-up)."},
+	{"backup", "FILE", "Write a consistent copy of the live database to FILE (which must not exist)."},
+	{"verify", "[--recipient ID]... [--json] FILE|URL|-", "Check an Open Badge and explain the result."},
+	{"unbake", "FILE|-", "Print the badge data baked into a PNG or SVG image."},
+	{"bake", "IMAGE BADGE", "Bake badge data into a PNG or SVG image, written to standard output."},
+	{"help", "", "Show this help."},
+}
+
+// Main is the program, split into steps so that a test can boot the real
+// thing on port 0 (SATCHEL_ADDR=127.0.0.1:0) and shut it down.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+
+	Command string   // serve, migrate, backup, verify, unbake, bake
+	Args    []string // the command's own arguments
+	Config  *config.Config
+	Log     *slog.Logger
+
+	// ShutdownTimeout bounds how long Close waits for requests in flight.
+	ShutdownTimeout time.Duration
+	// ExitCode is the status for badge commands (0 when not set).
+	ExitCode int
+	// ConnState, if set before Run, is called as the HTTP server's
+	// connections change state (tests use it to know a request is in flight).
+	ConnState func(net.Conn, http.ConnState)
+
+	// Set by Run for serve.
+	DB         *store.DB
+	Server     *web.Server
+	HTTPServer *http.Server
+	URL        string // the base URL being served
+	Addr       string // the address actually listened on
+	serveErr   chan error
+	finish     func() (*config.Config, error)
+	flags      *flag.FlagSet
+}
+
+// NewMain returns a Main reading the real environment and standard streams.
+func NewMain() *Main {
+	return &Main{
+		Stdin:           os.Stdin,
+		Stdout:          os.Stdout,
+		Stderr:          os.Stderr,
+		Getenv:          os.Getenv,
+		ShutdownTimeout: 30 * time.Second,
+		serveErr:        make(chan error, 1),
+	}
+}
+
+// ParseFlags reads `satchel [flags] [command] [args]`. Configuration flags
+// may also follow serve, migrate and backup. It returns flag.ErrHelp after
+// printing the help.
+func (m *Main) ParseFlags(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("satchel", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() { m.usage(m.Stdout) }
+	m.finish = config.Flags(fs, m.Getenv)
+	m.flags = fs
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	m.Command = "serve"
+	if len(rest) > 0 {
+		m.Command, rest = rest[0], rest[1:]
+	}
+	switch m.Command {
+	case "help":
+		m.usage(m.Stdout)
+		return flag.ErrHelp
+	case "serve", "migrate", "backup":
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		m.Args = fs.Args()
+		want := 0
+		if m.Command == "backup" {
+			want = 1
+		}
+		if len(m.Args) != want {
+			return fmt.Errorf("%s: expected %d argument(s), got %q; see satchel --help", m.Command, want, m.Args)
+		}
+		cfg, err := m.finish()
+		if err != nil {
+			return fmt.Errorf("invalid configuration:\n%w", err)
+		}
+		m.Config = cfg
+		m.Log = newLogger(m.Stderr, cfg.LogLevel)
+	case "verify", "unbake", "bake":
+		m.Args = rest
+	default:
+		return fmt.Errorf("unknown command %q; see satchel --help", m.Command)
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// usage prints every command, flag and environment variable.
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "Satchel: an Open Badges backpack.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: satchel [flags] [command] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s %s\t%s\n", c.name, c.args, c.help)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Flags (each overrides its environment variable):")
+	m.flags.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(w, "  --%s\n      %s\n", f.Name, f.Usage)
+	})
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Environment variables:")
+	for _, v := range config.Vars {
+		def := ""
+		if v.Default != "" {
+			def = " (default " + v.Default + ")"
+		}
+		fmt.Fprintf(w, "  %s%s\n      %s\n", v.Name, def, v.Description)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run `satchel verify --help` (or unbake, bake) for a badge command's own flags.")
+}
+
+// dbPath is the database file in the data directory.
+func (m *Main) dbPath() string { return filepath.Join(m.Config.DataDir, "satchel.db") }
+
+// Run carries out the command. For serve it returns once the server is
+// listening; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	switch m.Command {
+	case "verify":
+		m.ExitCode = runVerify(m.Args, m.Stdin, m.Stdout, m.Stderr)
+		return nil
+	case "unbake":
+		m.ExitCode = runUnbake(m.Args, m.Stdin, m.Stdout, m.Stderr)
+		return nil
+	case "bake":
+		m.ExitCode = runBake(m.Args, m.Stdin, m.Stdout, m.Stderr)
+		return nil
+	}
+
+	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
+		return &config.Error{Var: "SATCHEL_DATA_DIR", Msg: fmt.Sprintf("cannot create %s (%v); point it at a writable directory", m.Config.DataDir, err)}
+	}
+	db, err := store.Open(ctx, m.dbPath())
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	switch m.Command {
+	case "migrate":
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) == 0 {
+			fmt.Fprintln(m.Stdout, "satchel: database is up to date:", m.dbPath())
+		}
+		for _, name := range applied {
+			fmt.Fprintln(m.Stdout, "satchel: applied", name)
+		}
+		return nil
+	case "backup":
+		if err := db.Backup(ctx, m.Args[0]); err != nil {
+			if msg := store.Message(err); msg != "" {
+				return errors.New(msg)
+			}
+			return err
+		}
+		fmt.Fprintln(m.Stdout, "satchel: backup written to", m.Args[0])
+		return nil
+	}
+	return m.serve(ctx)
+}
+
+func (m *Main) serve(ctx context.Context) error {
+	cfg, log := m.Config, m.Log
+	if err := cfg.EnsureSessionSecret(log); err != nil {
+		return err
+	}
+	applied, err := m.DB.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range applied {
+		log.Info("applied migration", "name", name)
+	}
+	dev := cfg.DevLogin()
+	if dev && !cfg.Loopback() {
+		return &config.Error{Var: "SATCHEL_DEV_LOGIN", Msg: "the development sign-in is refused on a non-loopback address; set SATCHEL_DEV_LOGIN=off or listen on localhost"}
+	}
+	if len(cfg.Providers) == 0 && !dev {
+		log.Warn("no sign-in provider is configured and the development sign-in is off: nobody can sign in; see the README")
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return &config.Error{Var: "SATCHEL_ADDR", Msg: fmt.Sprintf("cannot listen on %s (%v); choose a free port, e.g. localhost:8081", cfg.Addr, err)}
+	}
+	m.Addr = ln.Addr().String()
+	base := cfg.ResolveBaseURL(m.Addr)
+	m.URL = base.String()
+
+	srv, err := web.New(web.Options{
+		DB:             m.DB,
+		Log:            log,
+		BaseURL:        base,
+		SessionSecrets: cfg.SessionSecrets,
+		TrustedProxies: cfg.TrustedProxies,
+		Providers:      cfg.Providers,
+		DevLogin:       dev,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	m.Server = srv
+	m.HTTPServer = &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ConnState:         m.ConnState,
+	}
+	go func() {
+		if err := m.HTTPServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- err
+		}
+	}()
+	providers := make([]string, 0, len(cfg.Providers))
+	for _, p := range cfg.Providers {
+		providers = append(providers, p.ID)
+	}
+	log.Info("Satchel is listening", "url", m.URL, "addr", m.Addr, "providers", strings.Join(providers, ","), "dev_login", dev, "data_dir", cfg.DataDir)
+	if dev {
+		log.Warn("the development sign-in is ON: anyone who can reach this server can sign in as anyone; it is for local development only")
+	}
+	return nil
+}
+
+// Close shuts the server down gracefully, letting requests in flight
+// finish (up to ShutdownTimeout), then closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTPServer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+		defer cancel()
+		if err := m.HTTPServer.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down http server: %w", err))
+		}
+	}
+	if m.Server != nil {
+		if err := m.Server.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if m.DB != nil {
+		if err := m.DB.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close database: %w", err))
+		}
+	}
+	if m.Log != nil && m.Command == "serve" && len(errs) == 0 {
+		m.Log.Info("stopped cleanly")
+	}
+	return errors.Join(errs...)
 }

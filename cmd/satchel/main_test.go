@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/store"
+)
+
+// testMain is a Main with its environment and output captured.
+type testMain struct {
+	*Main
+	stdout, stderr bytes.Buffer
+}
+
+func newTestMain(env map[string]string) *testMain {
+	tm := &testMain{Main: NewMain()}
+	tm.Stdout, tm.Stderr = &tm.stdout, &tm.stderr
+	tm.Getenv = func(k string) string { return env[k] }
+	tm.ShutdownTimeout = 20 * time.Second
+	return tm
+}
+
+// MustRunMain boots the real program on a loopback port 0 with its data
+// directory under dir, and closes it at the end of the test.
+func MustRunMain(tb testing.TB, dir string, args ...string) *testMain {
+	tb.Helper()
+	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": dir})
+	if err := tm.ParseFlags(context.Background(), args); err != nil {
+		tb.Fatal(err)
+	}
+	if err := tm.Run(context.Background()); err != nil {
+		tb.Fatalf("run: %v\n%s", err, tm.stderr.String())
+	}
+	tb.Cleanup(func() { tm.Close() })
+	return tm
+}
+
+func TestMain_ServesOnPortZero(t *testing.T) {
+	dir := t.TempDir()
+	m := MustRunMain(t, dir)
+	if !strings.HasPrefix(m.URL, "http://localhost:") {
+		t.Fatalf("base URL %s", m.URL)
+	}
+	res, err := http.Get("http://" + m.Addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", res.StatusCode)
+	}
+	logs := m.stderr.String()
+	for _, want := range []string{"generated a session secret", "applied migration", "Satchel is listening", "development sign-in is ON"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, config.SecretFile)); err != nil {
+		t.Errorf("session secret not kept: %v", err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.stderr.String(), "stopped cleanly") {
+		t.Error("no clean stop logged")
+	}
+}
+
+func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
+	m := MustRunMain(t, t.TempDir())
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	// The base URL's host (localhost), as the README says to open, so that
+	// the cookies match the callback's host.
+	base := m.URL
+	res, err := c.Get(base + "/auth/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	tok := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(body)
+	if tok == nil {
+		t.Fatalf("no CSRF token:\n%s", body)
+	}
+	res, err = c.PostForm(base+"/auth/dev", url.Values{"_csrf": {string(tok[1])}, "name": {"Newcomer"}, "email": {"new@example.org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.Request.URL.Path != "/" || !strings.Contains(string(body), `data-testid="nav-user">Newcomer<`) {
+		t.Fatalf("ended at %s:\n%s\n%s", res.Request.URL, body, m.stderr.String())
+	}
+}
+
+func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
+	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir()})
+	active := make(chan struct{}, 16)
+	tm.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateActive {
+			active <- struct{}{}
+		}
+	}
+	if err := tm.ParseFlags(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := tm
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(m.URL + "/auth/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	tok := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(body)
+	<-active // the GET
+
+	// A POST whose body arrives slowly: the request is in flight while the
+	// server is asked to stop.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, m.URL+"/auth/dev", pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	type result struct {
+		res *http.Response
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := c.Do(req)
+		done <- result{res, err}
+	}()
+	if _, err := pw.Write([]byte("_csrf=" + url.QueryEscape(string(tok[1])) + "&name=")); err != nil {
+		t.Fatal(err)
+	}
+	<-active // the server is handling the POST
+
+	closed := make(chan error, 1)
+	go func() { closed <- m.Close() }()
+
+	// Wait until the server has stopped accepting connections.
+	for i := 0; ; i++ {
+		conn, err := net.DialTimeout("tcp", m.Addr, time.Second)
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if i > 500 {
+			t.Fatal("server still accepting connections")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a request was in flight", err)
+	default:
+	}
+
+	// Finish the request: it completes normally.
+	pw.Write([]byte("Late&email=late%40example.org"))
+	pw.Close()
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("in-flight request failed: %v", r.err)
+	}
+	r.res.Body.Close()
+	if r.res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("in-flight request: %d", r.res.StatusCode)
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	// And the database was closed cleanly.
+	if err := m.DB.Ping(context.Background()); err == nil {
+		t.Fatal("database still open after Close")
+	}
+}
+
+func TestMain_MigrateTwiceAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	run := func(args ...string) *testMain {
+		t.Helper()
+		tm := newTestMain(map[string]string{"SATCHEL_DATA_DIR": dir})
+		if err := tm.ParseFlags(context.Background(), args); err != nil {
+			t.Fatal(err)
+		}
+		if err := tm.Run(context.Background()); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if err := tm.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	if out := run("migrate").stdout.String(); !strings.Contains(out, "applied 0001_accounts.sql") {
+		t.Fatalf("first migrate: %q", out)
+	}
+	if out := run("migrate").stdout.String(); !strings.Contains(out, "up to date") {
+		t.Fatalf("second migrate: %q", out)
+	}
+
+	// Data written by a running server, backed up while it runs.
+	srv := MustRunMain(t, dir)
+	u, _, err := srv.DB.SignIn(context.Background(), store.Identity{Provider: "dev", Subject: "dev:ada@example.org", Name: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if out := run("backup", backup).stdout.String(); !strings.Contains(out, backup) {
+		t.Fatalf("backup: %q", out)
+	}
+	db, err := store.Open(context.Background(), backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.User(context.Background(), u.ID)
+	if err != nil || got.Name != "Ada" {
+		t.Fatalf("backup holds %+v, %v", got, err)
+	}
+
+	// A second backup to the same file is refused with a clear message.
+	tm := newTestMain(map[string]string{"SATCHEL_DATA_DIR": dir})
+	tm.ParseFlags(context.Background(), []string{"backup", backup})
+	err = tm.Run(context.Background())
+	tm.Close()
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("backup over existing file: %v", err)
+	}
+}
+
+func TestMain_HelpListsEveryCommandFlagAndVariable(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
+		tm := newTestMain(nil)
+		err := tm.ParseFlags(context.Background(), args)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Fatalf("%v: %v", args, err)
+		}
+		out := tm.stdout.String()
+		for _, c := range commands {
+			if !strings.Contains(out, "  "+c.name+" ") {
+				t.Errorf("%v: help lacks command %s", args, c.name)
+			}
+		}
+		for _, v := range config.Vars {
+			if !strings.Contains(out, v.Name) {
+				t.Errorf("%v: help lacks %s", args, v.Name)
+			}
+			if v.Flag != "" && !strings.Contains(out, "--"+v.Flag) {
+				t.Errorf("%v: help lacks --%s", args, v.Flag)
+			}
+		}
+	}
+}
+
+func TestMain_BadConfigurationNamesVariable(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"SATCHEL_DEV_LOGIN": "on", "SATCHEL_ADDR": "0.0.0.0:8080"}, nil, "SATCHEL_DEV_LOGIN"},
+		{map[string]string{"SATCHEL_GITHUB_KEY": "x"}, nil, "SATCHEL_GITHUB_SECRET"},
+		{nil, []string{"--addr", "nonsense"}, "SATCHEL_ADDR"},
+		{nil, []string{"backup"}, "backup: expected 1 argument"},
+		{nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
+	}
+	for _, tc := range cases {
+		tm := newTestMain(tc.env)
+		err := tm.ParseFlags(context.Background(), tc.args)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: %v", tc.env, tc.args, err)
+		}
+	}
+	// Serving off loopback without a session secret is refused at start-up.
+	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "0.0.0.0:0", "SATCHEL_DATA_DIR": t.TempDir(), "SATCHEL_DEV_LOGIN": "off"})
+	if err := tm.ParseFlags(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	err := tm.Run(context.Background())
+	tm.Close()
+	if err == nil || !strings.Contains(err.Error(), "SATCHEL_SESSION_SECRET") {
+		t.Fatalf("no secret off loopback: %v", err)
+	}
+}
+
+func TestMain_FlagsAfterCommand(t *testing.T) {
+	tm := newTestMain(nil)
+	if err := tm.ParseFlags(context.Background(), []string{"serve", "--addr", "127.0.0.1:9999", "--dev-login", "off"}); err != nil {
+		t.Fatal(err)
+	}
+	if tm.Config.Addr != "127.0.0.1:9999" || tm.Config.DevLogin() {
+		t.Fatalf("config %+v", tm.Config)
+	}
+}
+
+func TestMain_DispatchesBadgeCommands(t *testing.T) {
+	tm := newTestMain(nil)
+	if err := tm.ParseFlags(context.Background(), []string{"unbake", filepath.Join(t.TempDir(), "missing.png")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if tm.ExitCode == 0 || tm.stderr.Len() == 0 {
+		t.Fatalf("unbake of a missing file: exit %d, stderr %q", tm.ExitCode, tm.stderr.String())
+	}
+}
