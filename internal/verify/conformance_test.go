@@ -140,11 +140,11 @@ func TestConformance(t *testing.T) {
 	v := New(srv.client(), Options{})
 	recipients := []badge.Identifier{{Type: "email", Value: "nobody@example.org"}}
 
-	var agree, skipped int
+	var agree, network, gaps int
 	for _, row := range rows {
 		t.Run(row.path, func(t *testing.T) {
 			if row.expected == "needs-network" {
-				skipped++
+				network++
 				t.Skipf("needs the network (%s); not run offline", row.why)
 			}
 			want, ok := conformanceVerdicts[row.expected]
@@ -166,7 +166,7 @@ func TestConformance(t *testing.T) {
 			if rep.Verdict != want && unsupportedSuite(rep) != "" {
 				// Satchel's ldproof does not implement this cryptosuite yet;
 				// the row runs again by itself once it does.
-				skipped++
+				gaps++
 				t.Skipf("known gap: cryptosuite %s is not supported by ldproof yet", unsupportedSuite(rep))
 			}
 			if rep.Verdict != want {
@@ -174,9 +174,12 @@ func TestConformance(t *testing.T) {
 				return
 			}
 			agree++
+			if testing.Verbose() {
+				t.Logf("%s: %s; %s", row.path, rep.Verdict, findings(rep))
+			}
 		})
 	}
-	t.Logf("conformance: %d of %d rows agree, %d need the network (skipped)", agree, len(rows)-skipped, skipped)
+	t.Logf("conformance: %d of %d rows run agree; %d rows need the network and %d hit a known gap (skipped)", agree, len(rows)-network-gaps, network, gaps)
 }
 
 // unsupportedSuite names the cryptosuite when the only failure is a proof
@@ -197,6 +200,20 @@ func unsupportedSuite(rep *Report) string {
 		}
 	}
 	return suite
+}
+
+// findings lists the ids of checks that did not pass.
+func findings(rep *Report) string {
+	var out []string
+	for _, c := range rep.Checks {
+		if c.Status == Failed || c.Status == Warning {
+			out = append(out, string(c.Status)+" "+c.ID)
+		}
+	}
+	if len(out) == 0 {
+		return "no findings"
+	}
+	return strings.Join(out, ", ")
 }
 
 func reportText(rep *Report) string {

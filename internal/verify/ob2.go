@@ -136,7 +136,7 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 	}
 	resp, err := r.get(id, fetchJSON)
 	if err != nil {
-		r.add("hosted", Failed, "Satchel could not fetch the badge from the issuer to confirm it: "+fetchMessage(err)+".", err.Error())
+		r.add("hosted", Failed, "Satchel could not fetch the badge from the issuer to confirm it. "+fetchMessage(err), err.Error())
 		return false
 	}
 	if resp.Status == 410 {
@@ -426,7 +426,7 @@ func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, [
 	}
 	bc, raw, err := r.fetchNode(u, "badge description")
 	if err != nil {
-		r.add("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer: "+fetchMessage(err)+".", err.Error())
+		r.add("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer. "+fetchMessage(err), err.Error())
 		return nil, nil
 	}
 	if !r.ob2ContextQuiet(bc) {
@@ -462,7 +462,7 @@ func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]a
 	}
 	is, raw, err := r.fetchNode(u, "issuer")
 	if err != nil {
-		r.add("issuer", Failed, "Satchel could not fetch the issuer's profile: "+fetchMessage(err)+".", err.Error())
+		r.add("issuer", Failed, "Satchel could not fetch the issuer's profile. "+fetchMessage(err), err.Error())
 		return nil, nil
 	}
 	if !r.ob2ContextQuiet(is) {

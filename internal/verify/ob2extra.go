@@ -196,7 +196,7 @@ func (r *run) ob2Endorsements(b *badge.Badge) {
 			continue
 		}
 		if err != nil {
-			bad = append(bad, label+": "+fetchMessage(err))
+			bad = append(bad, label+": "+strings.TrimSuffix(fetchMessage(err), "."))
 			continue
 		}
 		if p := r.endorsement2Problem(n, parentCtx); p != "" {
@@ -244,7 +244,7 @@ func (r *run) endorsement2Problem(n map[string]any, parentCtx any) string {
 		}
 		m, _, err := r.fetchNode(u, "endorser")
 		if err != nil {
-			return "its issuer's profile could not be fetched: " + fetchMessage(err)
+			return "its issuer's profile could not be fetched (" + strings.TrimSuffix(fetchMessage(err), ".") + ")"
 		}
 		is = m
 		parentCtx = nil

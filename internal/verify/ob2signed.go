@@ -49,7 +49,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		r.add("signature", Failed, "The signature does not match: the badge was changed after it was signed, or signed with another key.", err.Error())
 		return
 	}
-	if !jsonEqual(payload, b.Payload) {
+	if !bytes.Equal(payload, b.Payload) && !jsonEqual(payload, b.Payload) {
 		r.add("signature", Failed, "The signed content is not the badge that was read.", "payload mismatch")
 		return
 	}

@@ -149,7 +149,7 @@ func (r *run) verify(b *badge.Badge, recipients []badge.Identifier) {
 func (r *run) resolvePointer(b *badge.Badge) bool {
 	resp, err := r.get(b.URL, fetch.Any)
 	if err != nil {
-		r.add("fetch", Failed, "Satchel could not fetch the badge from its web address: "+fetchMessage(err), err.Error())
+		r.add("fetch", Failed, "Satchel could not fetch the badge from its web address. "+fetchMessage(err), err.Error())
 		return false
 	}
 	if resp.Status == 410 {
@@ -290,7 +290,7 @@ type statusError struct {
 
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d from %s", e.status, e.url) }
 
-// fetchMessage explains a fetch failure to a learner.
+// fetchMessage explains a fetch failure to a learner, as a sentence.
 func fetchMessage(err error) string {
 	var fe *fetch.Error
 	if errors.As(err, &fe) {
@@ -300,16 +300,16 @@ func fetchMessage(err error) string {
 	if errors.As(err, &se) {
 		switch se.status {
 		case 404:
-			return "the issuer's server says it does not exist (404)"
+			return "The issuer's server says it does not exist (404)."
 		case 410:
-			return "the issuer's server says it is gone (410)"
+			return "The issuer's server says it is gone (410)."
 		}
-		return fmt.Sprintf("the issuer's server answered with status %d", se.status)
+		return fmt.Sprintf("The issuer's server answered with status %d.", se.status)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return "checking took too long and was stopped"
+		return "Checking took too long and was stopped."
 	}
-	return "it could not be fetched"
+	return "It could not be fetched or read."
 }
 
 func stripFragment(u string) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
 )
@@ -685,3 +686,35 @@ func TestVerifyBytes_NotABadge(t *testing.T) {
 }
 
 var _ = ecdsa.PublicKey{}
+
+// panicFetcher stands for a component that fails in an unforeseen way.
+type panicFetcher struct{}
+
+func (panicFetcher) Get(context.Context, string, fetch.Kind) (*fetch.Response, error) {
+	panic("boom")
+}
+
+func TestVerify_RecoversFromPanic(t *testing.T) {
+	v := New(panicFetcher{}, Options{Now: func() time.Time { return fixedNow }})
+	rep := verifyData(t, v, mustJSON(t, newOB2("x").assertion), nil)
+	wantVerdict(t, rep, Invalid)
+	wantStatus(t, rep, "internal", Failed)
+	if strings.Contains(check(rep, "internal").Message, "boom") {
+		t.Error("internal error text reached the learner's message")
+	}
+}
+
+func TestSigned20_FetchesEachURLOnce(t *testing.T) {
+	srv, v := newTestVerifier(t)
+	set := newOB2("once")
+	set.issuer["revocationList"] = issuerBase + "/revoked.json"
+	jws := set.signed(t, srv, testRSA(t))
+	srv.json(issuerBase+"/revoked.json", mustJSON(t, map[string]any{"revokedAssertions": []any{}}))
+	rep := verifyData(t, v, []byte(jws), nil)
+	wantVerdict(t, rep, Valid)
+	for _, u := range []string{issuerBase + "/key.json", issuerBase + "/class.json", issuerBase + "/issuer.json", issuerBase + "/revoked.json"} {
+		if n := srv.hitCount(u); n != 1 {
+			t.Errorf("%s fetched %d times, want once", u, n)
+		}
+	}
+}
