@@ -71,6 +71,9 @@ func canonicalize(v any) (nq string, err error) {
 	if err != nil {
 		return "", jsonldError(err)
 	}
+	if err := checkComplexity(dataset); err != nil {
+		return "", err
+	}
 	out, err := api.Normalize(dataset, opts)
 	if err != nil {
 		return "", jsonldError(err)
