@@ -117,7 +117,7 @@ func (r *run) ob2Assertion(b *badge.Badge) {
 	}
 	r.ob2Revocation(b, a, st)
 	r.ob2Image(a)
-	r.dates2(a, true)
+	r.dates2(a, !upgraded || b.Version != badge.V0_5) // issued_on was optional in 0.5
 	r.ob2Extensions(a, bc, is)
 	r.ob2Endorsements(b)
 }
@@ -363,8 +363,10 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 				problems = append(problems, "issuedOn: "+err.Error())
 			}
 		}
-	case "BadgeClass":
-		iri("id")
+	case "BadgeClass", "LegacyBadgeClass":
+		if class == "BadgeClass" {
+			iri("id") // 1.x BadgeClasses had no id
+		}
 		need("type")
 		text("name")
 		text("description")
@@ -388,14 +390,18 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 				break
 			}
 		}
-	case "Issuer":
-		iri("id")
+	case "Issuer", "LegacyIssuer":
+		if class == "Issuer" {
+			iri("id") // Open Badges 1.x issuers were identified by their origin
+		}
 		need("type")
 		text("name")
 		if need("url") && idOf(n["url"]) == "" {
 			problems = append(problems, "url must be a web address")
 		}
-		text("email")
+		if class == "Issuer" {
+			text("email") // optional before 2.0
+		}
 	}
 	if len(problems) > 0 {
 		r.add(id, Failed, fmt.Sprintf("%s is missing required information or has it in the wrong form: %s.", what, strings.Join(problems, "; ")), class)
@@ -429,6 +435,14 @@ func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, [
 		r.add("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer. "+fetchMessage(err), err.Error())
 		return nil, nil
 	}
+	if b.OB2.Upgraded {
+		// An older badge's description is upgraded to 2.0 shapes first.
+		if err := b.Complete(raw, nil); err != nil || b.OB2.BadgeClass == nil {
+			r.add("badgeclass", Failed, "The badge's description (BadgeClass) could not be read.", fmt.Sprint(err))
+			return nil, nil
+		}
+		bc, raw = b.OB2.BadgeClass, nil
+	}
 	if !r.ob2ContextQuiet(bc) {
 		r.add("badgeclass", Failed, "The badge's description (BadgeClass) does not use the Open Badges 2.0 vocabulary.", fmt.Sprint(bc["@context"]))
 		return nil, nil
@@ -436,7 +450,11 @@ func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, [
 	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "badgeclass", "the badge description (BadgeClass)") {
 		return nil, nil
 	}
-	r.ob2Structure(bc, "BadgeClass", "badgeclass", "The badge description (BadgeClass)")
+	class := "BadgeClass"
+	if b.OB2.Upgraded {
+		class = "LegacyBadgeClass"
+	}
+	r.ob2Structure(bc, class, "badgeclass", "The badge description (BadgeClass)")
 	r.ob2BadgeClassImage(bc)
 	return bc, raw
 }
@@ -465,6 +483,13 @@ func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]a
 		r.add("issuer", Failed, "Satchel could not fetch the issuer's profile. "+fetchMessage(err), err.Error())
 		return nil, nil
 	}
+	if b.OB2.Upgraded {
+		if err := b.Complete(nil, raw); err != nil || b.OB2.Issuer == nil {
+			r.add("issuer", Failed, "The issuer's profile could not be read.", fmt.Sprint(err))
+			return nil, nil
+		}
+		is, raw = b.OB2.Issuer, nil
+	}
 	if !r.ob2ContextQuiet(is) {
 		r.add("issuer", Failed, "The issuer's profile does not use the Open Badges 2.0 vocabulary.", fmt.Sprint(is["@context"]))
 		return nil, nil
@@ -472,8 +497,14 @@ func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]a
 	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "issuer", "the issuer") {
 		return nil, nil
 	}
-	r.ob2Structure(is, "Issuer", "issuer", "The issuer's profile")
-	r.ob2IssuerID(is)
+	class := "Issuer"
+	if b.OB2.Upgraded {
+		class = "LegacyIssuer"
+	}
+	r.ob2Structure(is, class, "issuer", "The issuer's profile")
+	if !b.OB2.Upgraded {
+		r.ob2IssuerID(is)
+	}
 	return is, raw
 }
 
@@ -511,7 +542,11 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 		}
 		detail = "allowedOrigins " + strings.Join(origins, ", ")
 	} else {
-		iu, err := url.Parse(str(is, "id"))
+		iid := str(is, "id")
+		if !isHTTPURL(iid) && b.OB2.Upgraded {
+			iid = idOf(is["url"]) // Open Badges 1.x: the issuer's origin
+		}
+		iu, err := url.Parse(iid)
 		if err == nil && iu.Hostname() != "" {
 			allowed = strings.EqualFold(iu.Hostname(), host)
 			detail = "default policy: issuer host " + iu.Hostname()

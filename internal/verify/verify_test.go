@@ -557,10 +557,10 @@ func TestEndorsements30_BadOneWarnsOnly(t *testing.T) {
 	_, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	endorser := newEdIssuer(t)
-	endorsement := func(comment string) map[string]any {
+	endorsement := func(n int, comment string) map[string]any {
 		return map[string]any{
 			"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
-			"id":        "urn:uuid:7d5c2c8e-0d6a-4d55-9b8e-0f3c7c7e0a01",
+			"id":        fmt.Sprintf("urn:uuid:7d5c2c8e-0d6a-4d55-9b8e-0f3c7c7e0a0%d", n),
 			"type":      []any{"VerifiableCredential", "EndorsementCredential"},
 			"issuer":    map[string]any{"id": endorser.did, "type": []any{"Profile"}, "name": "Guild"},
 			"validFrom": "2024-01-01T00:00:00Z",
@@ -570,8 +570,8 @@ func TestEndorsements30_BadOneWarnsOnly(t *testing.T) {
 			},
 		}
 	}
-	good := endorser.sign(t, endorsement("Good course"), "eddsa-rdfc-2022")
-	bad := endorser.sign(t, endorsement("Good course"), "eddsa-rdfc-2022")
+	good := endorser.sign(t, endorsement(1, "Good course"), "eddsa-rdfc-2022")
+	bad := endorser.sign(t, endorsement(2, "Fine teachers"), "eddsa-rdfc-2022")
 	bad["credentialSubject"].(map[string]any)["endorsementComment"] = "Tampered"
 
 	c := newCredential(iss.did)
@@ -716,5 +716,62 @@ func TestSigned20_FetchesEachURLOnce(t *testing.T) {
 		if n := srv.hitCount(u); n != 1 {
 			t.Errorf("%s fetched %d times, want once", u, n)
 		}
+	}
+}
+
+func TestHosted_Legacy10Badge(t *testing.T) {
+	srv, v := newTestVerifier(t)
+	aURL := issuerBase + "/legacy/assertion.json"
+	srv.json(aURL, mustJSON(t, map[string]any{
+		"uid":       "abc-123",
+		"recipient": map[string]any{"type": "email", "hashed": true, "salt": "pepper", "identity": hashedEmail(learnerEmail, "pepper")},
+		"badge":     issuerBase + "/legacy/class.json",
+		"verify":    map[string]any{"type": "hosted", "url": aURL},
+		"issuedOn":  "2014-05-01",
+	}))
+	srv.json(issuerBase+"/legacy/class.json", mustJSON(t, map[string]any{
+		"name": "Old Badge", "description": "From 2014.", "image": issuerBase + "/legacy/badge.png",
+		"criteria": issuerBase + "/legacy/criteria.html", "issuer": issuerBase + "/legacy/issuer.json",
+	}))
+	srv.json(issuerBase+"/legacy/issuer.json", mustJSON(t, map[string]any{"name": "Old Issuer", "url": issuerBase}))
+	b := readBadge(t, []byte(aURL))
+	rep := v.Verify(context.Background(), b, learner)
+	wantVerdict(t, rep, Valid)
+	wantStatus(t, rep, "hosted", Passed)
+	wantStatus(t, rep, "issuer-policy", Passed)
+	if b.Name != "Old Badge" || b.Issuer.Name != "Old Issuer" || b.Version != badge.V1_0 {
+		t.Errorf("badge not filled: %q %q %s", b.Name, b.Issuer.Name, b.Version)
+	}
+}
+
+func TestStatus_1EdTechRevocationList(t *testing.T) {
+	srv, v := newTestVerifier(t)
+	iss := newEdIssuer(t)
+	c := newCredential(iss.did)
+	c["@context"] = append(c["@context"].([]any), "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json")
+	c["credentialStatus"] = map[string]any{"id": issuerBase + "/revocations", "type": "1EdTechRevocationList"}
+	data := mustJSON(t, iss.sign(t, c, "eddsa-rdfc-2022"))
+
+	srv.json(issuerBase+"/revocations", mustJSON(t, map[string]any{"revokedCredential": []any{}}))
+	wantStatus(t, verifyData(t, v, data, nil), "revocation", Passed)
+
+	srv.json(issuerBase+"/revocations", mustJSON(t, map[string]any{"revokedCredential": []any{
+		map[string]any{"id": c["id"], "revocationReason": "Issued in error"},
+	}}))
+	rep := verifyData(t, v, data, nil)
+	wantStatus(t, rep, "revocation", Failed)
+	if !strings.Contains(check(rep, "revocation").Message, "Issued in error") {
+		t.Errorf("message %q", check(rep, "revocation").Message)
+	}
+}
+
+func TestDecodeStatusList_StatusList2021PlainBase64(t *testing.T) {
+	enc := strings.TrimPrefix(encodeStatusList(t, 16, 15), "u")
+	bits, err := decodeStatusList(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bits[1] != 0x01 {
+		t.Errorf("bits % x", bits)
 	}
 }
