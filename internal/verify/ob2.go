@@ -161,8 +161,11 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 	served := str(nb.OB2.Assertion, "id")
 	detail := "fetched " + resp.URL
 	if served != id {
-		_, note := r.followID(id, served, "badge", &nb)
+		moved, note := r.followID(id, served, "badge", &nb)
 		detail += "; " + note
+		if moved {
+			id = served // the issuer's policy applies where the badge now lives
+		}
 	}
 	st.hostedURL = id
 	r.add("hosted", Passed, "Fetched the badge from the issuer's server, which confirms it.", detail)
@@ -649,21 +652,30 @@ func firstN(s string, n int) string {
 func (r *run) dates2(n map[string]any, requireIssued bool) {
 	issued, hasIssued, ierr := parseISODate(n["issuedOn"])
 	expires, hasExp, eerr := parseISODate(n["expires"])
-	r.dateChecks(issued, hasIssued, ierr, expires, hasExp, eerr, requireIssued, "issued", "issue date")
+	r.dateChecks(issued, hasIssued, ierr, expires, hasExp, eerr, requireIssued, words2)
 }
 
-func (r *run) dateChecks(issued time.Time, hasIssued bool, ierr error, expires time.Time, hasExp bool, eerr error, requireIssued bool, _ string, issuedWord string) {
+// dateWords name the dates in messages: 2.0 badges are issued and expire,
+// 3.0 credentials are valid from and until.
+type dateWords struct{ start, issuedOn, validUntil string }
+
+var (
+	words2 = dateWords{start: "issue date", issuedOn: "The badge was issued on %s.", validUntil: "The badge is valid until %s."}
+	words3 = dateWords{start: "start date (validFrom)", issuedOn: "The badge is valid from %s.", validUntil: "The badge is valid until %s."}
+)
+
+func (r *run) dateChecks(issued time.Time, hasIssued bool, ierr error, expires time.Time, hasExp bool, eerr error, requireIssued bool, w dateWords) {
 	switch {
 	case ierr != nil:
-		r.add("issued", Failed, fmt.Sprintf("The badge's %s cannot be read.", issuedWord), ierr.Error())
+		r.add("issued", Failed, fmt.Sprintf("The badge's %s cannot be read.", w.start), ierr.Error())
 	case !hasIssued:
 		if requireIssued {
-			r.add("issued", Failed, fmt.Sprintf("The badge has no %s.", issuedWord), "")
+			r.add("issued", Failed, fmt.Sprintf("The badge has no %s.", w.start), "")
 		}
 	case issued.After(r.now.Add(clockSkew)):
-		r.add("issued", Failed, fmt.Sprintf("The badge's %s is in the future (%s), so it is not valid yet.", issuedWord, fmtTime(issued)), issued.Format(time.RFC3339))
+		r.add("issued", Failed, fmt.Sprintf("The badge's %s is in the future (%s), so it is not valid yet.", w.start, fmtTime(issued)), issued.Format(time.RFC3339))
 	default:
-		r.add("issued", Passed, fmt.Sprintf("The badge was issued on %s.", fmtTime(issued)), issued.Format(time.RFC3339))
+		r.add("issued", Passed, fmt.Sprintf(w.issuedOn, fmtTime(issued)), issued.Format(time.RFC3339))
 	}
 	switch {
 	case eerr != nil:
@@ -673,11 +685,11 @@ func (r *run) dateChecks(issued time.Time, hasIssued bool, ierr error, expires t
 	case expires.Before(r.now):
 		r.add("expiry", Failed, fmt.Sprintf("The badge expired on %s.", fmtTime(expires)), expires.Format(time.RFC3339))
 	default:
-		r.add("expiry", Passed, fmt.Sprintf("The badge is valid until %s.", fmtTime(expires)), expires.Format(time.RFC3339))
+		r.add("expiry", Passed, fmt.Sprintf(w.validUntil, fmtTime(expires)), expires.Format(time.RFC3339))
 	}
 	if hasIssued && hasExp && ierr == nil && eerr == nil && expires.Before(issued) {
-		r.add("expiry-order", Failed, "The badge's expiry date is before the date it was issued, which cannot be right.",
-			fmt.Sprintf("expires %s < issued %s", expires.Format(time.RFC3339), issued.Format(time.RFC3339)))
+		r.add("expiry-order", Failed, "The badge's expiry date is before its "+w.start+", which cannot be right.",
+			fmt.Sprintf("expires %s < starts %s", expires.Format(time.RFC3339), issued.Format(time.RFC3339)))
 	}
 }
 

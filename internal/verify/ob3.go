@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/keys"
@@ -36,7 +37,7 @@ func (r *run) ob3(b *badge.Badge) {
 		r.ob3Proofs(b)
 	}
 	r.ob3Status(b)
-	r.ob3Dates(c)
+	r.ob3Dates(b)
 	r.ob3Endorsements(b)
 }
 
@@ -206,7 +207,8 @@ func firstSentence(err error) string {
 	return s
 }
 
-func (r *run) ob3Dates(c map[string]any) {
+func (r *run) ob3Dates(b *badge.Badge) {
+	c := b.OB3.Credential
 	fromKey, untilKey := "validFrom", "validUntil"
 	if _, ok := c["validFrom"]; !ok {
 		if _, ok := c["issuanceDate"]; ok {
@@ -220,7 +222,16 @@ func (r *run) ob3Dates(c map[string]any) {
 	}
 	from, hasFrom, ferr := parseISODate(c[fromKey])
 	until, hasUntil, uerr := parseISODate(c[untilKey])
-	r.dateChecks(from, hasFrom, ferr, until, hasUntil, uerr, true, "issued", "start date (validFrom)")
+	// A VC-JWT's nbf and exp bound it too when the credential is silent.
+	if claims := b.OB3.JWTClaims; claims != nil && b.JWS != "" {
+		if sec, ok := numericDate(claims["nbf"]); ok && !hasFrom {
+			from, hasFrom = time.Unix(sec, 0).UTC(), true
+		}
+		if sec, ok := numericDate(claims["exp"]); ok && !hasUntil {
+			until, hasUntil = time.Unix(sec, 0).UTC(), true
+		}
+	}
+	r.dateChecks(from, hasFrom, ferr, until, hasUntil, uerr, true, words3)
 }
 
 // ob3Endorsements verifies each endorsement credential; a bad one is a

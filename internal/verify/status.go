@@ -74,6 +74,12 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 		r.add("revocation", Warning, "The credential's status entry is malformed, so Satchel cannot tell whether it was revoked.", err.Error())
 		return
 	}
+	if size := s["statusSize"]; size != nil {
+		if n, err := statusIndex(size); err != nil || n != 1 {
+			r.add("revocation", Warning, "The credential's status entry uses several bits per credential, which Satchel does not read yet, so it cannot tell whether it was revoked.", fmt.Sprintf("statusSize %v", size))
+			return
+		}
+	}
 	if !isHTTPURL(listURL) {
 		r.add("revocation", Warning, "The credential's status list is not at a web address, so Satchel cannot tell whether it was revoked.", listURL)
 		return

@@ -775,3 +775,15 @@ func TestDecodeStatusList_StatusList2021PlainBase64(t *testing.T) {
 		t.Errorf("bits % x", bits)
 	}
 }
+
+func TestVCJWT_ExpClaimBoundsValidity(t *testing.T) {
+	_, v := newTestVerifier(t)
+	iss := newEdIssuer(t)
+	claims := jwtClaims(newCredential(iss.did))
+	claims["exp"] = fixedNow.Add(-time.Hour).Unix()
+	opts := (&jose.SignerOptions{}).WithHeader("kid", iss.vm)
+	rep := verifyData(t, v, []byte(signJWS(t, jose.EdDSA, iss.priv, mustJSON(t, claims), opts)), nil)
+	wantVerdict(t, rep, Invalid)
+	wantStatus(t, rep, "expiry", Failed)
+	wantStatus(t, rep, "signature", Passed)
+}
