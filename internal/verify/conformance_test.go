@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fetch"
 )
 
 // conformanceDir finds the official fixtures: SATCHEL_CONFORMANCE_DIR, or
@@ -226,4 +227,49 @@ func reportText(rep *Report) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// offlineFetcher refuses every fetch, as when the network is down.
+type offlineFetcher struct{}
+
+func (offlineFetcher) Get(_ context.Context, u string, _ fetch.Kind) (*fetch.Response, error) {
+	return nil, &fetch.Error{Kind: fetch.Unreachable, URL: u}
+}
+
+// Every fixture file, whatever it is, ends in a report without a panic, also
+// when nothing can be fetched.
+func TestConformanceFixtures_NeverPanicOffline(t *testing.T) {
+	dir := conformanceDir(t)
+	v := New(offlineFetcher{}, Options{})
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if !strings.HasPrefix(rel, "ob20") && !strings.HasPrefix(rel, "ob30") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n++
+		_, rep, _ := v.VerifyBytes(context.Background(), data, []badge.Identifier{{Type: "email", Value: "nobody@example.org"}})
+		if len(rep.Checks) == 0 || rep.Verdict == "" {
+			t.Errorf("%s: empty report", rel)
+		}
+		for _, c := range rep.Checks {
+			if c.ID == "internal" {
+				t.Errorf("%s: %s", rel, c.Detail)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 100 {
+		t.Errorf("only %d fixture files found", n)
+	}
 }
