@@ -101,6 +101,9 @@ func Verify(doc map[string]any, p Proof, pub crypto.PublicKey) error {
 	if p.VerificationMethod == "" {
 		return fmt.Errorf("%w: it has no verificationMethod", ErrMalformedProof)
 	}
+	if p.Type == TypeDataIntegrity && p.Cryptosuite == SuiteEcdsaSd2023 {
+		return verifyEcdsaSd2023(doc, p, pub)
+	}
 	key, err := ed25519Key(pub)
 	if err != nil {
 		return err
@@ -201,7 +204,7 @@ func checkSupported(p Proof) error {
 		return nil
 	case TypeDataIntegrity:
 		switch p.Cryptosuite {
-		case SuiteEddsaRdfc2022, SuiteEddsa2022:
+		case SuiteEddsaRdfc2022, SuiteEddsa2022, SuiteEcdsaSd2023:
 			return nil
 		case "":
 			return fmt.Errorf("%w: DataIntegrityProof without a cryptosuite", ErrMalformedProof)
