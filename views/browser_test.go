@@ -134,3 +134,70 @@ func TestLayout_KeyboardSkipLinkAndVisibleFocus(t *testing.T) {
 		t.Errorf("Tab reached only %d controls on the account page", seen)
 	}
 }
+
+// TestPages_ReflowAt320CSSPixels: at 320 CSS pixels wide (WCAG 1.4.10, a
+// 1280px screen zoomed to 400%) no page scrolls sideways.
+func TestPages_ReflowAt320CSSPixels(t *testing.T) {
+	srv := pageServer(t)
+	b := browsertest.MustLaunch(t)
+	tab := b.NewTab(t)
+	tab.Do(t, chromedp.EmulateViewport(320, 640))
+	for _, name := range []string{"home-flashes", "signin", "dev-signin", "dashboard", "account-flashes", "delete", "error"} {
+		tab.Do(t, chromedp.Navigate(srv.URL+"/"+name))
+		over, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if over > 0 {
+			t.Errorf("%s: content is %dpx wider than a 320px viewport", name, over)
+		}
+	}
+}
+
+// TestScript_Enhancements: app.js adds Dismiss buttons to flashes and moves
+// focus to a form's error summary; the pages work without it (the other
+// tests check the markup).
+func TestScript_Enhancements(t *testing.T) {
+	srv := pageServer(t)
+	b := browsertest.MustLaunch(t)
+	tab := b.NewTab(t)
+
+	tab.Do(t, chromedp.Navigate(srv.URL+"/dev-signin"), chromedp.WaitReady(`[data-error-summary]`))
+	f, err := chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.TestID != "form-errors" {
+		t.Errorf("with form errors, focus starts on %v, want the error summary", f)
+	}
+	// Following the summary's link puts focus in the field. (Clicked: a
+	// synthetic Enter also types a newline into the field it lands on.)
+	tab.TabUntil(t, "the error summary link", 2, func(f browsertest.Focused) bool { return f.Href == "#dev-email" })
+	tab.Do(t, chromedp.Click(`[data-error-summary] a[href="#dev-email"]`))
+	if f, _ := chromedp.Run(tab.Ctx, browsertest.ActiveElement()); f.ID != "dev-email" {
+		t.Errorf("after the summary link, focus is on %v, want the email field", f)
+	}
+
+	tab.Do(t, chromedp.Navigate(srv.URL+"/home-flashes"), chromedp.WaitVisible(`.flash__dismiss`))
+	count := func() int {
+		n, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-flash]").length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("%d flashes before dismissing, want 3", n)
+	}
+	tab.TabUntil(t, "a Dismiss button", 10, func(f browsertest.Focused) bool { return f.Text == "Dismiss" })
+	tab.Do(t, browsertest.PressEnter())
+	if n := count(); n != 2 {
+		t.Errorf("%d flashes after dismissing one, want 2", n)
+	}
+	if f, _ := chromedp.Run(tab.Ctx, browsertest.ActiveElement()); f.Text != "Dismiss" {
+		t.Errorf("after dismissing, focus is on %v, want the next message's Dismiss button", f)
+	}
+	if errs := tab.ConsoleErrors(); len(errs) != 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}

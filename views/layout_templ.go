@@ -235,7 +235,7 @@ func layout(s Shell, page string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if s.DevLogin {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<p class=\"flash flash--info\" data-testid=\"dev-banner\"><strong>Development mode:</strong> anyone can sign in as anyone. Not for production.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<p class=\"notice notice--info notice--dev\" data-testid=\"dev-banner\"><strong>Development mode:</strong> anyone can sign in as anyone. Not for production.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -357,8 +357,13 @@ func TestDevSignInPage_KeepsInputAndShowsErrorsByTheirFields(t *testing.T) {
 	if !strings.Contains(strings.Join(described, " "), "Enter an email address like name@example.com.") {
 		t.Errorf("email error is not tied to the field; it describes it as %q", described)
 	}
-	if doc.Find(`[data-testid="form-errors"][role="alert"]`).Length() != 1 {
-		t.Error("no error summary alert")
+	summary := doc.Find(`[data-testid="form-errors"][role="alert"]`)
+	if summary.Length() != 1 {
+		t.Fatal("no error summary alert")
+	}
+	links := summary.Find("a")
+	if links.Length() != 1 || links.AttrOr("href", "") != "#dev-email" || !strings.Contains(links.Text(), "Enter an email address") {
+		t.Errorf("error summary should link its one error to #dev-email; links: %d, href %q", links.Length(), links.AttrOr("href", ""))
 	}
 	if email.AttrOr("type", "") != "email" || email.AttrOr("autocomplete", "") != "email" {
 		t.Error("email field lacks type=email or autocomplete=email")

@@ -26,6 +26,7 @@
         }
       });
       flash.appendChild(button);
+      flash.classList.add("flash--dismissable");
     });
   }
 
@@ -53,9 +54,21 @@
     });
   }
 
+  // A form sent back with errors: move focus to its error summary, so a
+  // screen reader reads the problems first and keyboard users can follow
+  // its links to each field. Without the script the summary is simply the
+  // first thing in the page's main content.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
   function init() {
     enhanceFlashes();
     guardDoubleSubmit();
+    focusErrorSummary();
   }
 
   if (document.readyState === "loading") {
