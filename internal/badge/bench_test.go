@@ -87,3 +87,39 @@ func BenchmarkRead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUnbakeSVG2MiB unbakes a credential from the end of a 2 MiB SVG
+// (the largest image the fetcher accepts).
+func BenchmarkUnbakeSVG2MiB(b *testing.B) {
+	var sb bytes.Buffer
+	sb.WriteString(`<svg xmlns="http://www.w3.org/2000/svg">`)
+	for sb.Len() < 2<<20-8192 {
+		sb.WriteString(`<rect x="1" y="2" width="3" height="4" fill="#123456"/>`)
+	}
+	sb.WriteString(`</svg>`)
+	front, err := Bake(sb.Bytes(), []byte(credential30))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The same badge element moved to the end, as some tools write it.
+	end := bytes.LastIndex(front, []byte("</svg>"))
+	start := bytes.Index(front, []byte("<openbadges:credential"))
+	stop := bytes.Index(front, []byte("</openbadges:credential>")) + len("</openbadges:credential>")
+	elem := bytes.Clone(front[start:stop])
+	back := append(append(append(append([]byte{}, front[:start]...), front[stop:end]...), elem...), "</svg>"...)
+	for _, bc := range []struct {
+		name string
+		img  []byte
+	}{{"badge-first", front}, {"badge-last", back}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.img)))
+			b.ReportAllocs()
+			for b.Loop() {
+				data, err := Unbake(bc.img)
+				if err != nil || string(data) != credential30 {
+					b.Fatalf("Unbake: %v", err)
+				}
+			}
+		})
+	}
+}

@@ -137,7 +137,7 @@ func TestRead_Errors(t *testing.T) {
 	xxe := `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion>&xxe;</openbadges:assertion></svg>`
 	laughs := `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
-<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>`
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><text>&b;</text></svg>`
 
 	tests := []struct {
 		name      string
@@ -169,7 +169,8 @@ func TestRead_Errors(t *testing.T) {
 		{"SVG in Latin-1", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg/>`), nil, "UTF-8", true},
 		{"angle brackets", []byte(`<https://issuer.example/a>`), ErrNotBadge, "", false},
 		{"XML that is not SVG", []byte(`<html><body/></html>`), ErrNotBadge, "", false},
-		{"SVG not well-formed", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g></svg>`), nil, "well-formed", true},
+		{"SVG not well-formed", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><g></svg>`), nil, "well-formed", true},
+		{"SVG without badge namespace is not parsed past the root", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g>&undefined;</svg>`), ErrNoBadgeData, "phone", false},
 		{"SVG empty badge element", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion/></svg>`), nil, "empty", true},
 	}
 	for _, tc := range tests {
