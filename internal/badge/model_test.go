@@ -136,6 +136,12 @@ func TestRead_UpgradesLegacyBadges(t *testing.T) {
 					b.Evidence[0].URL != "https://p2pu.example/bob/work" {
 					t.Errorf("relative URLs not resolved: %v %v %v", b.Image, b.Criteria, b.Evidence)
 				}
+				if b.Issuer.Name != "P2PU: Webcraft" || is["org"] != nil {
+					t.Errorf("issuer name %q, org %v", b.Issuer.Name, is["org"])
+				}
+				if v := a["verification"].(map[string]any); v["type"] != "HostedBadge" {
+					t.Errorf("verification %v", v)
+				}
 				if b.Issuer.URL != "https://p2pu.example" || b.Issuer.Email != "admin@p2pu.example" || !b.Recipient.Hashed {
 					t.Errorf("model issuer %+v recipient %+v", b.Issuer, b.Recipient)
 				}

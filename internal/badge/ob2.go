@@ -367,6 +367,9 @@ func upgradeAssertion(in map[string]any, v Version) map[string]any {
 		if bc := obj(in["badge"]); bc != nil {
 			m["badge"] = upgradeBadgeClass(bc, v, origin)
 		}
+		if _, ok := m["verification"]; !ok {
+			m["verification"] = map[string]any{"type": "HostedBadge"} // 0.5 badges were all hosted
+		}
 	} else {
 		if r := obj(in["recipient"]); r != nil {
 			r = clone(r)
@@ -429,8 +432,8 @@ func upgradeBadgeClass(in map[string]any, v Version, origin string) map[string]a
 				if val, ok := a[old]; ok {
 					if _, exists := a[nu]; !exists {
 						a[nu] = val
+						delete(a, old)
 					}
-					delete(a, old)
 				}
 			}
 			out = append(out, a)
@@ -458,6 +461,16 @@ func upgradeIssuer(in map[string]any, v Version, _ string) map[string]any {
 			m["email"] = c
 		}
 		delete(m, "contact")
+	}
+	if v == V0_5 { // 0.5 "org" is the organisation above the named issuer
+		if org := str(m, "org"); org != "" {
+			if name := str(m, "name"); name != "" {
+				m["name"] = name + ": " + org
+			} else {
+				m["name"] = org
+			}
+			delete(m, "org")
+		}
 	}
 	return m
 }
