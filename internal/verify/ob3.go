@@ -105,14 +105,19 @@ func (r *run) ob3Schema(b *badge.Badge) {
 		name = "endorsementcredential"
 	}
 	doc := c
+	raw := b.Payload // validate the exact bytes when nothing needs mapping
 	if ctxs := items(c["@context"]); len(ctxs) > 0 && ctxs[0] == ctxVC11 {
 		doc = shallowCopy(c)
 		nc := append([]any{ctxVC2}, ctxs[1:]...)
 		doc["@context"] = nc
 		renameKey(doc, "issuanceDate", "validFrom")
 		renameKey(doc, "expirationDate", "validUntil")
+		raw = nil
 	}
-	if err := ldproof.ValidateSchema(toJSON(doc), name); err != nil {
+	if len(raw) == 0 {
+		raw = toJSON(doc)
+	}
+	if err := ldproof.ValidateSchema(raw, name); err != nil {
 		var se *ldproof.SchemaError
 		if errors.As(err, &se) && se.OnlyShape {
 			// A single value where the schema wants a list reads the same as
