@@ -289,3 +289,22 @@ func TestBake_RefusesNonBadge(t *testing.T) {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
 	}
 }
+
+func TestVerify_JSONForNotABadge(t *testing.T) {
+	p := writeFile(t, "notes.txt", []byte("not a badge"))
+	code, out, _ := run(verifyCmd, []string{"--json", p}, nil)
+	if code != 2 {
+		t.Fatalf("exit %d", code)
+	}
+	var rep struct {
+		Verdict string          `json:"verdict"`
+		Badge   json.RawMessage `json:"badge"`
+		Checks  []struct{ ID, Status string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if rep.Verdict != "invalid" || string(rep.Badge) != "null" || len(rep.Checks) != 1 || rep.Checks[0].ID != "format" {
+		t.Errorf("%+v", rep)
+	}
+}

@@ -787,3 +787,27 @@ func TestVCJWT_ExpClaimBoundsValidity(t *testing.T) {
 	wantStatus(t, rep, "expiry", Failed)
 	wantStatus(t, rep, "signature", Passed)
 }
+
+func TestPointer_FetchesAndVerifiesOnce(t *testing.T) {
+	srv, v := newTestVerifier(t)
+	set := newOB2("ptr")
+	set.serve(t, srv)
+	u := set.assertion["id"].(string)
+	b, rep, err := v.VerifyBytes(context.Background(), []byte(u), learner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVerdict(t, rep, Valid)
+	wantStatus(t, rep, "fetch", Passed)
+	if b.Format != badge.FormatURL || string(b.Original) != u || b.Name != "Soldering Basics" {
+		t.Errorf("format %s original %q name %q", b.Format, b.Original, b.Name)
+	}
+	if n := srv.hitCount(u); n != 1 {
+		t.Errorf("fetched %d times", n)
+	}
+
+	srv.set(u, http.StatusGone, "text/plain", nil)
+	_, rep, _ = v.VerifyBytes(context.Background(), []byte(u), nil)
+	wantVerdict(t, rep, Invalid)
+	wantStatus(t, rep, "revocation", Failed)
+}
