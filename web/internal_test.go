@@ -116,3 +116,23 @@ func TestEmailVerified(t *testing.T) {
 func gothUser(email string, raw map[string]any) goth.User {
 	return goth.User{Email: email, RawData: raw}
 }
+
+func TestSignInMovesToTheBaseURLHost(t *testing.T) {
+	s := mustServer(t, Options{DevLogin: true}) // base URL http://localhost:8080
+	for _, tc := range []struct {
+		host, want string
+	}{
+		{"127.0.0.1:8080", "http://localhost:8080/signin?x=1"},
+		{"[::1]:8080", "http://localhost:8080/signin?x=1"},
+		{"localhost:8080", ""},
+		{"backpack.example.org", ""}, // not loopback: never redirected
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/signin?x=1", nil)
+		req.Host = tc.host
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if got := rec.Header().Get("Location"); got != tc.want {
+			t.Errorf("host %s: redirected to %q, want %q (status %d)", tc.host, got, tc.want, rec.Code)
+		}
+	}
+}

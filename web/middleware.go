@@ -14,6 +14,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/satchel-backpack/satchel/internal/config"
 )
 
 // Keys of values kept in the echo context for one request.
@@ -218,4 +220,28 @@ func ipExtractor(proxies []netip.Prefix) echo.IPExtractor {
 		}
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// loopbackHost sends a sign-in started on another name for this machine
+// (127.0.0.1:8080 when the base URL says localhost:8080) to the base URL's
+// host first. Otherwise the attempt cookie is set for one host and the
+// provider returns to the other, and the sign-in fails as "expired". It only
+// acts when both are loopback, so a proxy that rewrites Host can never make
+// it loop.
+func (s *Server) loopbackHost(next echo.HandlerFunc) echo.HandlerFunc {
+	baseHost := s.baseURL.Hostname()
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodGet || r.Host == s.baseURL.Host || !config.IsLoopbackHost(baseHost) {
+			return next(c)
+		}
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		if !config.IsLoopbackHost(host) {
+			return next(c)
+		}
+		return c.Redirect(http.StatusSeeOther, s.baseURL.String()+r.URL.RequestURI())
+	}
 }

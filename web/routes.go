@@ -28,7 +28,7 @@ func (s *Server) routes() {
 	e.GET("/", s.handleHome)
 
 	// Sign-in: rate-limited per client IP.
-	auth := e.Group("", s.signInRateLimit())
+	auth := e.Group("", s.signInRateLimit(), s.loopbackHost)
 	auth.GET("/signin", s.handleSignIn)
 	auth.GET("/auth/dev", s.handleDevSignInForm)
 	auth.POST("/auth/dev", s.handleDevSignIn)

@@ -80,7 +80,9 @@ func TestCookies_SecureWhenBaseURLIsHTTPS(t *testing.T) {
 	// Drive the handler directly: the cookies would not travel over the
 	// test server's plain http.
 	rec := httptest.NewRecorder()
-	e.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/auth/oidc", nil))
+	req := httptest.NewRequest(http.MethodGet, "/auth/oidc", nil)
+	req.Host = "backpack.example.org"
+	e.srv.ServeHTTP(rec, req)
 	res := rec.Result()
 	var names []string
 	for _, c := range res.Cookies() {
