@@ -10,6 +10,7 @@ package browsertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,11 +154,30 @@ func (b *Browser) NewTab(tb testing.TB) *Tab {
 	tctx, cancelTimeout := context.WithTimeout(ctx, DefaultTimeout)
 	t.Ctx = tctx
 	tb.Cleanup(func() {
+		if tb.Failed() {
+			t.saveArtifacts(tb, ctx)
+		}
 		cancelTimeout()
 		cancel()
 		<-done
 	})
 	return t
+}
+
+// saveArtifacts keeps a screenshot and the DOM of a failed test's tab in
+// its artifact directory (kept with `go test -artifacts`).
+func (t *Tab) saveArtifacts(tb testing.TB, ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	dir := tb.ArtifactDir()
+	name := fmt.Sprintf("tab-%p", t)
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
+		os.WriteFile(filepath.Join(dir, name+".html"), []byte(html), 0o644)
+	}
+	tb.Logf("browsertest: screenshot and DOM of the failed tab in %s (kept with go test -artifacts)", dir)
 }
 
 // Do runs actions in the tab and fails the test on the first error.

@@ -43,6 +43,22 @@ const throwsPage = `<!doctype html><html lang="en"><head><title>t</title></head>
 const cspPage = `<!doctype html><html lang="en"><head><title>c</title></head><body>
 <script>document.title = "ran"</script></body></html>`
 
+// A tip shown on hover and on focus, hidden by Escape: the pattern the
+// backpack's badge tiles use, in miniature.
+const hoverPage = `<!doctype html><html lang="en"><head><title>h</title>
+<style>
+.tip { display: none; }
+.host:hover .tip, .host:focus-within .tip { display: block; }
+.host.dismissed .tip { display: none; }
+</style></head><body><main>
+<p><a href="#a" id="before">Before</a></p>
+<div class="host"><button type="button" id="btn" aria-describedby="tip">Badge</button><p class="tip" id="tip" role="tooltip">Criteria</p></div>
+<p><a href="#b" id="after">After</a></p>
+<script nonce="n1">
+document.addEventListener("keydown", e => { if (e.key === "Escape") document.querySelector(".host").classList.add("dismissed"); });
+</script>
+</main></body></html>`
+
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -59,6 +75,7 @@ func server(t *testing.T) *httptest.Server {
 	// show that axe still runs.
 	mux.Handle("/good", page(goodPage, "default-src 'none'; style-src 'unsafe-inline'"))
 	mux.Handle("/bad", page(badPage, ""))
+	mux.Handle("/hover", page(hoverPage, "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-n1'"))
 	mux.Handle("/throws", page(throwsPage, ""))
 	mux.Handle("/csp", page(cspPage, "script-src 'none'"))
 	srv := httptest.NewServer(mux)
@@ -136,6 +153,41 @@ func TestBrowser(t *testing.T) {
 		name, err := chromedp.Run(tab.Ctx, chromedp.Value("#n"))
 		if err != nil || name != "Ada" {
 			t.Fatalf("typed into the name field: %q (%v)", name, err)
+		}
+	})
+
+	t.Run("HoverFocusAndEscape", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Do(t, chromedp.Navigate(srv.URL+"/hover"))
+		visible := func() bool {
+			v, err := chromedp.Run(tab.Ctx, browsertest.IsVisible("#tip"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if visible() {
+			t.Fatal("tip visible before any hover or focus")
+		}
+		tab.Do(t, browsertest.Hover("#btn"))
+		if !visible() {
+			t.Error("hovering did not show the tip")
+		}
+		tab.Do(t, browsertest.MoveMouseAway())
+		if visible() {
+			t.Error("tip still visible after the pointer left")
+		}
+		tab.TabUntil(t, "the button", 3, browsertest.ByID("btn"))
+		if !visible() {
+			t.Error("keyboard focus did not show the tip")
+		}
+		tab.Do(t, browsertest.PressShiftTab())
+		if f, _ := chromedp.Run(tab.Ctx, browsertest.ActiveElement()); f.ID != "before" {
+			t.Errorf("Shift+Tab went to %v, want the link before", f)
+		}
+		tab.Do(t, browsertest.PressTab(), browsertest.PressEscape())
+		if visible() {
+			t.Error("Escape did not hide the tip")
 		}
 	})
 

@@ -96,3 +96,13 @@ func (f Focused) String() string {
 	}
 	return s + "> " + f.Text
 }
+
+// PressEscape presses Escape on whatever has focus.
+func PressEscape() chromedp.Action[chromedp.Void] {
+	return chromedp.KeyEvent(kb.Escape)
+}
+
+// PressShiftTab moves focus backwards.
+func PressShiftTab() chromedp.Action[chromedp.Void] {
+	return chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))
+}
