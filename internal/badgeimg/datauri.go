@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"mime"
 	"strings"
 )
 
@@ -41,13 +40,11 @@ func FromDataURI(uri string) ([]byte, error) {
 		isBase64 = true
 		params = params[:n-1]
 	}
-	mt := "text/plain"
-	if joined := strings.Join(params, ";"); strings.TrimSpace(joined) != "" {
-		parsed, _, err := mime.ParseMediaType(joined)
-		if err != nil {
-			return nil, badDataURI(fmt.Errorf("media type %q: %w", joined, err))
-		}
-		mt = parsed
+	// Only the media type matters; parameters such as charset=utf-8, or the
+	// common non-standard "utf8", are ignored.
+	mt := strings.ToLower(strings.TrimSpace(params[0]))
+	if mt == "" {
+		mt = "text/plain"
 	}
 	if mt != PNG && mt != SVG {
 		what := mt

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
 	"github.com/satchel-backpack/satchel/internal/fetch"
@@ -169,6 +170,7 @@ func TestFromDataURI(t *testing.T) {
 		{"SVG base64", "data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(svg)), []byte(svg)},
 		{"SVG percent-encoded", "data:image/svg+xml," + url.PathEscape(svg), []byte(svg)},
 		{"SVG as is, bare % and #", "data:image/svg+xml;charset=utf-8," + svg, []byte(svg)},
+		{"non-standard utf8 parameter", "data:image/svg+xml;utf8," + svg, []byte(svg)},
 		{"surrounding space", "  data:image/png;base64," + b64 + "\n", img},
 	}
 	for _, tt := range ok {
@@ -192,7 +194,7 @@ func TestFromDataURI(t *testing.T) {
 		{"no media type", "data:,hello", badgeimg.ErrNotImage, "text/plain"},
 		{"no comma", "data:image/png;base64", badgeimg.ErrBadDataURI, "damaged"},
 		{"bad base64", "data:image/png;base64,!!!!", badgeimg.ErrBadDataURI, "damaged"},
-		{"bad media type", "data:image/png;=;base64,AAAA", badgeimg.ErrBadDataURI, "damaged"},
+		{"not a media type", "data:image;base64,AAAA", badgeimg.ErrNotImage, "of type image;"},
 		{"empty", "data:image/png;base64,", badgeimg.ErrNotImage, "empty"},
 		{"not a data URI", "https://example.org/badge.png", badgeimg.ErrBadDataURI, "not embedded"},
 		{"too long", "data:image/png;base64," + strings.Repeat("A", 3<<20), badgeimg.ErrTooLarge, "up to 2 MiB"},
@@ -211,5 +213,31 @@ func TestFromDataURI(t *testing.T) {
 				t.Errorf("message %q does not contain %q", err, tt.msg)
 			}
 		})
+	}
+}
+
+// A server that never answers cannot hold Fetch beyond the client's limit.
+func TestFetch_SlowServerTimesOut(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	u, _ := url.Parse(srv.URL)
+	client := fetch.New(fetch.Options{AllowHosts: []string{u.Host}, Timeout: 300 * time.Millisecond})
+	_, _, err := badgeimg.Fetch(context.Background(), client, srv.URL+"/badge.png")
+	if !errors.Is(err, badgeimg.ErrUnavailable) {
+		t.Fatalf("error %v, want unavailable", err)
+	}
+	var fe *fetch.Error
+	if !errors.As(err, &fe) || fe.Kind != fetch.Timeout {
+		t.Errorf("no *fetch.Error of kind Timeout inside %v", err)
+	}
+	if !strings.Contains(err.Error(), "took too long") {
+		t.Errorf("message %q does not say the server was too slow", err)
 	}
 }
