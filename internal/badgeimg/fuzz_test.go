@@ -2,6 +2,7 @@ package badgeimg_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"image/png"
 	"strings"
@@ -50,6 +51,33 @@ func FuzzCheck(f *testing.F) {
 			}
 		default:
 			t.Fatalf("accepted content type %q", info.ContentType)
+		}
+	})
+}
+
+// FuzzFromDataURI: never panics, never returns more than MaxBytes, and
+// decodes what base64 encoding made.
+func FuzzFromDataURI(f *testing.F) {
+	f.Add("data:image/png;base64,iVBORw0KGgo=", []byte("\x89PNG"))
+	f.Add("data:image/svg+xml,%3Csvg%2F%3E", []byte("<svg/>"))
+	f.Add("data:image/svg+xml;utf8,<svg width='100%'/>", []byte{})
+	f.Add("data:;base64,", []byte{0})
+	f.Fuzz(func(t *testing.T, uri string, raw []byte) {
+		data, err := badgeimg.FromDataURI(uri)
+		if err != nil {
+			var e *badgeimg.Error
+			if !errors.As(err, &e) || e.Message == "" {
+				t.Fatalf("bad error %#v", err)
+			}
+		} else if len(data) == 0 || len(data) > badgeimg.MaxBytes {
+			t.Fatalf("returned %d bytes", len(data))
+		}
+		if len(raw) == 0 {
+			return
+		}
+		got, err := badgeimg.FromDataURI("data:image/png;base64," + base64.StdEncoding.EncodeToString(raw))
+		if err != nil || !bytes.Equal(got, raw) {
+			t.Fatalf("base64 round trip: %v", err)
 		}
 	})
 }
