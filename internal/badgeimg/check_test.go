@@ -196,6 +196,7 @@ func TestCheck_AcceptsSVG(t *testing.T) {
 		{"prefixed root", `<s:svg xmlns:s="http://www.w3.org/2000/svg" width="10" height="10"/>`, 10, 10},
 		{"BOM, declaration, comment, predefined entities",
 			"\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- a badge -->\n<svg " + svgNS + ` width="5" height="6"><title>Tom &amp; Jerry &lt;3</title></svg>` + "\n", 5, 6},
+		{"lower-case utf-8 declaration, standalone", `<?xml version="1.0" encoding="utf-8" standalone="no"?><svg ` + svgNS + ` width="7" height="7"/>`, 7, 7},
 		{"baked Open Badges 3.0 credential", `<svg ` + svgNS + ` xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" width="10" height="10"><openbadges:credential><![CDATA[{"a":1}]]></openbadges:credential></svg>`, 10, 10},
 	}
 	for _, tt := range tests {
