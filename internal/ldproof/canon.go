@@ -167,7 +167,7 @@ func checkExpanded(v any, path string) error {
 				if !strings.HasPrefix(k, "@") && !validIRI(k) {
 					return fmt.Errorf("%w: property %q at %s is not a valid IRI", ErrJSONLD, k, orRoot(path))
 				}
-				if err := checkExpanded(e, path+"/"+shortIRI(k)); err != nil {
+				if err := checkExpanded(e, childPath(path, k)); err != nil {
 					return err
 				}
 			}
@@ -209,6 +209,19 @@ var (
 )
 
 const maxIRICache = 4096
+
+// childPath extends a dotted path (credentialSubject.achievement) with an
+// expanded property, leaving out JSON-LD's own structural keywords.
+func childPath(path, k string) string {
+	switch k {
+	case "@graph", "@list", "@set", "@included", "@reverse":
+		return path
+	}
+	if path == "" {
+		return shortIRI(k)
+	}
+	return path + "." + shortIRI(k)
+}
 
 func orRoot(p string) string {
 	if p == "" {

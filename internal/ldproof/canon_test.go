@@ -148,3 +148,31 @@ func TestCanonicalize_RejectsWhatRDFWouldDrop(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalize_NamesUndefinedProperties(t *testing.T) {
+	doc := map[string]any{
+		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+		"id":       "urn:uuid:1",
+		"type":     []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"credentialSubject": map[string]any{
+			"type": []any{"AchievementSubject"},
+			"achievement": map[string]any{
+				"id": "urn:uuid:2", "type": []any{"Achievement"}, "name": "n",
+				"favouriteColour": "green",
+			},
+		},
+		"evidence": []any{map[string]any{"type": []any{"Evidence"}, "name": "ok"}, map[string]any{"type": []any{"Evidence"}, "shoeSize": 9}},
+	}
+	_, err := Canonicalize(doc)
+	if !errors.Is(err, ErrJSONLD) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{`"credentialSubject.achievement.favouriteColour"`, `"evidence[1].shoeSize"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), `"evidence[0]`) {
+		t.Errorf("error %q blames a defined property", err)
+	}
+}

@@ -28,14 +28,14 @@ func expand(v any, opts *ld.JsonLdOptions) ([]any, error) {
 			}
 			out, err := ld.NewJsonLdApi().Expand(active, "", body, opts, false, nil)
 			if err != nil {
-				return nil, jsonldError(err)
+				return nil, explainExpandError(v, err)
 			}
 			return expandedList(out), nil
 		}
 	}
 	out, err := ld.NewJsonLdProcessor().Expand(v, opts)
 	if err != nil {
-		return nil, jsonldError(err)
+		return nil, explainExpandError(v, err)
 	}
 	return out, nil
 }
