@@ -342,7 +342,14 @@ func DeleteAccountPage(s Shell) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<div class=\"check\"><input type=\"checkbox\" id=\"confirm-delete\" name=\"confirm\" value=\"delete\" required> <label for=\"confirm-delete\">I understand that my account and all my badges will be deleted for good.</label></div><div class=\"actions\">")
+				templ_7745c5c3_Err = components.Checkbox(components.FieldProps{
+					ID: "confirm-delete", Name: "confirm", Value: "delete", Required: true,
+					Label: "I understand that my account and all my badges will be deleted for good.",
+				}).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<div class=\"actions\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

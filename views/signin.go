@@ -1,16 +1,13 @@
 package views
 
-type fieldError struct {
-	field   string // id of the input
-	message string
-}
+import "github.com/satchel-backpack/satchel/views/components"
 
 // devFormErrors lists the form's errors in the order of its fields, for the
 // error summary whose links lead to each field.
-func devFormErrors(f DevForm) []fieldError {
-	var out []fieldError
-	for _, fe := range []fieldError{{"dev-name", f.Errors["name"]}, {"dev-email", f.Errors["email"]}} {
-		if fe.message != "" {
+func devFormErrors(f DevForm) []components.FieldError {
+	var out []components.FieldError
+	for _, fe := range []components.FieldError{{ID: "dev-name", Message: f.Errors["name"]}, {ID: "dev-email", Message: f.Errors["email"]}} {
+		if fe.Message != "" {
 			out = append(out, fe)
 		}
 	}

@@ -3,7 +3,12 @@
 // included) so each can be rendered and tested on its own.
 package components
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+)
 
 // CSRFFieldName is the form field that carries the CSRF token.
 const CSRFFieldName = "_csrf"
@@ -19,6 +24,23 @@ type FieldProps struct {
 	Error        string
 	Autocomplete string
 	Required     bool
+	Checked      bool             // Checkbox only
+	Rows         int              // TextArea only; 0 means 5
+	Options      []Option         // Select only
+	Attrs        templ.Attributes // anything else for the control, e.g. accept, multiple, inputmode
+}
+
+// Option is one choice of a Select.
+type Option struct {
+	Value string
+	Label string
+}
+
+// FieldError is one problem with a submitted form, for ErrorSummary: the id
+// of the field it concerns and what to do about it.
+type FieldError struct {
+	ID      string
+	Message string
 }
 
 func (p FieldProps) inputType() string {
@@ -44,6 +66,13 @@ func (p FieldProps) describedBy() string {
 	return strings.Join(ids, " ")
 }
 
+func (p FieldProps) rows() string {
+	if p.Rows <= 0 {
+		return "5"
+	}
+	return strconv.Itoa(p.Rows)
+}
+
 // Button variants.
 const (
 	Primary   = ""
@@ -56,4 +85,19 @@ func buttonClass(variant string) string {
 		return "button"
 	}
 	return "button button--" + variant
+}
+
+// controlAttrs are the attributes every kind of control gets from its props.
+func (p FieldProps) controlAttrs() templ.Attributes {
+	a := templ.Attributes{}
+	if d := p.describedBy(); d != "" {
+		a["aria-describedby"] = d
+	}
+	if p.Error != "" {
+		a["aria-invalid"] = "true"
+	}
+	if p.Required {
+		a["required"] = true
+	}
+	return a
 }

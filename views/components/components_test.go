@@ -125,3 +125,88 @@ func TestLinkButton_RejectsScriptURLs(t *testing.T) {
 		t.Errorf("a javascript: URL reached the page: %q", href)
 	}
 }
+
+func TestField_ExtraAttributesAndFileInputs(t *testing.T) {
+	doc := render(t, components.Field(components.FieldProps{
+		ID: "files", Name: "files", Label: "Badge files", Type: "file", Value: "ignored",
+		Attrs: templ.Attributes{"accept": ".png,.svg", "multiple": true},
+	}))
+	in := doc.Find("input#files")
+	if in.AttrOr("accept", "") != ".png,.svg" {
+		t.Errorf("accept = %q", in.AttrOr("accept", ""))
+	}
+	if _, ok := in.Attr("multiple"); !ok {
+		t.Error("multiple attribute missing")
+	}
+	if _, ok := in.Attr("value"); ok {
+		t.Error("a file input must not carry a value")
+	}
+}
+
+func TestTextArea_KeepsTextAndDescribesErrors(t *testing.T) {
+	doc := render(t, components.TextArea(components.FieldProps{
+		ID: "json", Name: "json", Label: "Badge data", Value: `{"a": "<b>"}`, Error: "Not JSON.", Required: true,
+	}))
+	ta := doc.Find("textarea#json")
+	if ta.Text() != `{"a": "<b>"}` {
+		t.Errorf("text kept as %q", ta.Text())
+	}
+	if ta.AttrOr("rows", "") != "5" || ta.AttrOr("aria-invalid", "") != "true" {
+		t.Errorf("rows=%q aria-invalid=%q", ta.AttrOr("rows", ""), ta.AttrOr("aria-invalid", ""))
+	}
+	if !strings.Contains(doc.Find("#"+ta.AttrOr("aria-describedby", "none")).Text(), "Not JSON.") {
+		t.Error("error not tied to the textarea")
+	}
+	if doc.Find(`label[for="json"]`).Length() != 1 {
+		t.Error("no label")
+	}
+}
+
+func TestSelect_MarksTheCurrentOption(t *testing.T) {
+	doc := render(t, components.Select(components.FieldProps{
+		ID: "sort", Name: "sort", Label: "Sort by", Value: "name",
+		Options: []components.Option{{"date", "Date"}, {"name", "Name"}, {"issuer", "Issuer"}},
+	}))
+	opts := doc.Find("select#sort option")
+	if opts.Length() != 3 {
+		t.Fatalf("%d options", opts.Length())
+	}
+	sel := doc.Find("option[selected]")
+	if sel.Length() != 1 || sel.AttrOr("value", "") != "name" {
+		t.Errorf("selected %d options, value %q; want only name", sel.Length(), sel.AttrOr("value", ""))
+	}
+	if doc.Find(`label[for="sort"]`).Length() != 1 {
+		t.Error("no label")
+	}
+}
+
+func TestCheckbox_LabelAndState(t *testing.T) {
+	doc := render(t, components.Checkbox(components.FieldProps{ID: "ok", Name: "ok", Label: "I agree", Value: "yes", Checked: true, Required: true}))
+	box := doc.Find(`input[type="checkbox"]#ok`)
+	if _, ok := box.Attr("checked"); !ok || box.AttrOr("value", "") != "yes" {
+		t.Errorf("checked/value wrong: %v %q", ok, box.AttrOr("value", ""))
+	}
+	if doc.Find(`label[for="ok"]`).Text() != "I agree" {
+		t.Error("label not tied to the checkbox")
+	}
+	doc = render(t, components.Checkbox(components.FieldProps{ID: "ok", Name: "ok", Label: "I agree"}))
+	if _, ok := doc.Find("input").Attr("checked"); ok {
+		t.Error("unticked box rendered checked")
+	}
+}
+
+func TestErrorSummary(t *testing.T) {
+	if doc := render(t, components.ErrorSummary(nil)); doc.Find("[role]").Length() != 0 {
+		t.Error("empty summary rendered")
+	}
+	doc := render(t, components.ErrorSummary([]components.FieldError{{ID: "a", Message: "Fix A."}, {ID: "b", Message: "Fix B."}}))
+	s := doc.Find(`[role="alert"][data-error-summary]`)
+	var hrefs []string
+	s.Find("a").Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")+" "+a.Text()) })
+	if strings.Join(hrefs, "|") != "#a Fix A.|#b Fix B." {
+		t.Errorf("summary links %q", hrefs)
+	}
+	if s.AttrOr("tabindex", "") != "-1" {
+		t.Error("summary cannot take focus")
+	}
+}
