@@ -90,10 +90,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(view.Status)
-		return
-	}
 	// Keep the page out of a broken state: render into a buffer; if even
 	// that fails, answer in plain text.
 	ctx := views.WithCSRF(views.WithNonce(c.Request().Context(), nonce(c)), csrfToken(c))

@@ -108,8 +108,16 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+// ServeHTTP makes the server an http.Handler. HEAD is routed like GET
+// (uptime checks use it): only the copy of the request echo sees changes,
+// so net/http still knows the request was HEAD and sends no body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
+	s.e.ServeHTTP(w, r)
+}
 
 // Close stops the embedded development provider, if any.
 func (s *Server) Close() error {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -133,5 +134,20 @@ func TestInternalErrorsStayInTheLog(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), `"request_id":"`+id+`"`) || !strings.Contains(e.logs.String(), "database is closed") {
 		t.Errorf("internal error not logged with the request id:\n%s", e.logs.String())
+	}
+}
+
+func TestHead_AnswersLikeGetWithoutBody(t *testing.T) {
+	e := MustStart(t)
+	for _, path := range []string{"/", "/healthz"} {
+		res, err := http.Head(e.ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || len(body) != 0 {
+			t.Errorf("HEAD %s: %d with %d body bytes", path, res.StatusCode, len(body))
+		}
 	}
 }
