@@ -105,8 +105,12 @@ func CheckJSONLD(doc any) (err error) {
 }
 
 func jsonldError(err error) error {
-	if errors.Is(err, ErrUnknownContext) {
-		return fmt.Errorf("%w: %w", ErrJSONLD, err)
+	if errors.Is(err, ErrJSONLD) {
+		return err
+	}
+	var uc *unknownContextError
+	if errors.As(err, &uc) {
+		return fmt.Errorf("%w: %w", ErrJSONLD, uc)
 	}
 	msg := err.Error()
 	var lerr *ld.JsonLdError

@@ -14,6 +14,15 @@ import (
 // being rebuilt term by term on each call; that is most of the cost of
 // canonicalizing a credential. Inline contexts take the ordinary path.
 func expand(v any, opts *ld.JsonLdOptions) ([]any, error) {
+	out, err := expandRaw(v, opts)
+	if err != nil {
+		return nil, explainExpandError(v, err)
+	}
+	return out, nil
+}
+
+// expandRaw is expand with json-gold's own error.
+func expandRaw(v any, opts *ld.JsonLdOptions) ([]any, error) {
 	if m, ok := v.(map[string]any); ok {
 		if key, ok := contextKey(m["@context"]); ok {
 			active, err := activeContext(key, m["@context"])
@@ -28,16 +37,12 @@ func expand(v any, opts *ld.JsonLdOptions) ([]any, error) {
 			}
 			out, err := ld.NewJsonLdApi().Expand(active, "", body, opts, false, nil)
 			if err != nil {
-				return nil, explainExpandError(v, err)
+				return nil, err
 			}
 			return expandedList(out), nil
 		}
 	}
-	out, err := ld.NewJsonLdProcessor().Expand(v, opts)
-	if err != nil {
-		return nil, explainExpandError(v, err)
-	}
-	return out, nil
+	return ld.NewJsonLdProcessor().Expand(v, opts)
 }
 
 // expandedList applies the last steps of the expansion algorithm as

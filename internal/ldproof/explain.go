@@ -125,7 +125,7 @@ func propertyUndefined(doc map[string]any) (undefined bool) {
 			undefined = false
 		}
 	}()
-	_, err := ld.NewJsonLdProcessor().Expand(doc, newOptions())
+	_, err := expandRaw(doc, newOptions())
 	var lerr *ld.JsonLdError
 	return errors.As(err, &lerr) && lerr.Code == ld.InvalidProperty
 }

@@ -94,5 +94,13 @@ func (embeddedLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	if d, ok := m[u]; ok {
 		return d, nil
 	}
-	return nil, fmt.Errorf("%w: %s", ErrUnknownContext, u)
+	return nil, &unknownContextError{url: u}
 }
+
+type unknownContextError struct{ url string }
+
+func (e *unknownContextError) Error() string {
+	return fmt.Sprintf("it uses the JSON-LD context %s, which Satchel does not know (contexts are never fetched)", e.url)
+}
+
+func (e *unknownContextError) Unwrap() error { return ErrUnknownContext }
