@@ -5,6 +5,7 @@ package static
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -36,6 +37,7 @@ type asset struct {
 	hash        string
 	contentType string
 	body        []byte
+	gzipped     []byte // body gzip-compressed, when that is smaller; else nil
 }
 
 // The tables are built once at start-up; FS never changes afterwards.
@@ -70,13 +72,54 @@ func newAsset(name string, body []byte) *asset {
 	h := hex.EncodeToString(sum[:])[:hashLen]
 	ext := path.Ext(name)
 	hashed := strings.TrimSuffix(name, ext) + "." + h + ext
-	return &asset{
+	a := &asset{
 		name:        name,
 		url:         Prefix + hashed,
 		hash:        h,
 		contentType: contentType(ext),
 		body:        body,
 	}
+	if compressible(a.contentType) {
+		a.gzipped = gzipped(body)
+	}
+	return a
+}
+
+// compressible names the text types worth compressing; images like PNG
+// already are.
+func compressible(contentType string) bool {
+	return strings.HasPrefix(contentType, "text/") || contentType == "image/svg+xml" || strings.HasPrefix(contentType, "application/json")
+}
+
+// gzipped compresses body once, at start-up, so no request pays for it.
+// It returns nil when compression would not save anything.
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	if buf.Len() >= len(body) {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (and
+// does not refuse it with q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			return false
+		}
+		return true
+	}
+	return false
 }
 
 // contentType names the types we ship explicitly, so the answer never depends
@@ -146,9 +189,17 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", a.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("ETag", `"`+a.hash+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
+	body, etag := a.body, `"`+a.hash+`"`
+	if a.gzipped != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			body, etag = a.gzipped, `"`+a.hash+`-gz"`
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("ETag", etag)
 	// ServeContent handles HEAD, Range and If-None-Match; a zero modtime
 	// leaves Last-Modified out (the ETag is the validator).
-	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(a.body))
+	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(body))
 }

@@ -1,6 +1,8 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -144,5 +146,66 @@ func TestHandler_RejectsOtherMethods(t *testing.T) {
 	Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, Path("js/app.js"), nil))
 	if rec.Code != http.StatusMethodNotAllowed {
 		t.Fatalf("POST: status %d, want 405", rec.Code)
+	}
+}
+
+func TestHandler_GzipWhenAccepted(t *testing.T) {
+	h := Handler()
+	p := Path("css/app.css")
+	want, _ := FS.ReadFile("css/app.css")
+	cases := []struct {
+		acceptEncoding string
+		gzip           bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"br, gzip, deflate", true},
+		{"GZIP;q=0.8", true},
+		{"gzip;q=0", false},
+		{"br", false},
+		{"*", true},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest(http.MethodGet, p, nil)
+		if c.acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", c.acceptEncoding)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		res := rec.Result()
+		if got := res.Header.Get("Vary"); got != "Accept-Encoding" {
+			t.Errorf("%q: Vary %q, want Accept-Encoding", c.acceptEncoding, got)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if gz := res.Header.Get("Content-Encoding") == "gzip"; gz != c.gzip {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", c.acceptEncoding, gz, c.gzip)
+			continue
+		}
+		if c.gzip {
+			if len(body) >= len(want) {
+				t.Errorf("gzip body %d bytes, not smaller than %d", len(body), len(want))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		if !bytes.Equal(body, want) {
+			t.Errorf("%q: decoded body differs from the file", c.acceptEncoding)
+		}
+	}
+}
+
+func TestHandler_GzipAndPlainHaveDifferentETags(t *testing.T) {
+	get := func(ae string) string {
+		req := httptest.NewRequest(http.MethodGet, Path("js/app.js"), nil)
+		req.Header.Set("Accept-Encoding", ae)
+		rec := httptest.NewRecorder()
+		Handler().ServeHTTP(rec, req)
+		return rec.Header().Get("ETag")
+	}
+	if plain, gz := get("identity"), get("gzip"); plain == gz || plain == "" {
+		t.Fatalf("ETags plain %q and gzip %q must differ, or a cache could serve one for the other", plain, gz)
 	}
 }
