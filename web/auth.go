@@ -28,9 +28,9 @@ type providerInfo struct {
 	label string // shown on buttons
 }
 
-// attemptMaxAge bounds how long a sign-in attempt (the gothic cookie) lives
-// between leaving for the provider and coming back.
-const attemptMaxAge = 10 * time.Minute
+// DefaultSignInAttemptTTL bounds how long a sign-in attempt (the gothic
+// cookie) lives between leaving for the provider and coming back.
+const DefaultSignInAttemptTTL = 10 * time.Minute
 
 type providerKey struct{}
 
@@ -49,7 +49,7 @@ type providerKey struct{}
 func (s *Server) setupAuth(opts Options) error {
 	gs := newSessionStore(opts.SessionSecrets, "signin-attempt", s.secure)
 	gs.Options.Path = "/auth"
-	gs.MaxAge(int(attemptMaxAge.Seconds()))
+	gs.MaxAge(int(opts.SignInAttemptTTL.Seconds()))
 	gothic.Store = gs
 	gothic.SetState = func(*http.Request) string { return randomToken(32) }
 	gothic.GetProviderName = func(req *http.Request) (string, error) {
@@ -90,7 +90,7 @@ func (s *Server) setupAuth(opts Options) error {
 		s.order = append(s.order, p.ID)
 	}
 	if opts.DevLogin {
-		dev, err := startDevProvider(s.callbackURL(devID))
+		dev, err := startDevProvider(s.callbackURL(devID), opts.SignInAttemptTTL)
 		if err != nil {
 			return fmt.Errorf("web: start development sign-in: %w", err)
 		}

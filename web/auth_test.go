@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
 )
@@ -239,6 +240,29 @@ func TestCallback_ExpiredAttempt(t *testing.T) {
 	}
 	if other.get("/").signedInAs() != "" {
 		t.Fatal("signed in without an attempt")
+	}
+}
+
+func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
+	e := MustStart(t, func(o *webOptions) { o.SignInAttemptTTL = time.Second })
+	b := e.browser()
+	cb := startFlow(t, b, func() *page { return b.get("/auth/oidc") })
+	attempt := b.cookie("_gothic_session")
+	if attempt == nil {
+		t.Fatal("no attempt cookie")
+	}
+	// The browser would drop the cookie after its Max-Age; an old copy
+	// replayed later must be refused by the server too.
+	time.Sleep(2100 * time.Millisecond)
+	req, _ := http.NewRequest(http.MethodGet, cb.String(), nil)
+	req.AddCookie(attempt)
+	p := e.browser().do(req)
+	msg := p.Doc.Find(`[data-testid="signin-error"]`).Text()
+	if p.StatusCode != http.StatusBadRequest || !strings.Contains(msg, "expired") {
+		t.Fatalf("%d %q", p.StatusCode, msg)
+	}
+	if n := countUsers(t, e); n != 0 {
+		t.Fatal("an expired attempt created an account")
 	}
 }
 

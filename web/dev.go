@@ -34,6 +34,7 @@ type devProvider struct {
 
 	mu      sync.Mutex // serialises mockoidc, whose session map is not safe for concurrent use
 	pending map[string]devAttempt
+	ttl     time.Duration
 }
 
 type devAttempt struct {
@@ -41,12 +42,12 @@ type devAttempt struct {
 	expires time.Time
 }
 
-func startDevProvider(callbackURL string) (*devProvider, error) {
+func startDevProvider(callbackURL string, ttl time.Duration) (*devProvider, error) {
 	m, err := mockoidc.NewServer(nil)
 	if err != nil {
 		return nil, err
 	}
-	d := &devProvider{oidc: m, pending: map[string]devAttempt{}}
+	d := &devProvider{oidc: m, pending: map[string]devAttempt{}, ttl: ttl}
 	if err := m.AddMiddleware(d.middleware); err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (d *devProvider) expect(state string, u *devUser) {
 			delete(d.pending, k)
 		}
 	}
-	d.pending[state] = devAttempt{user: u, expires: now.Add(attemptMaxAge)}
+	d.pending[state] = devAttempt{user: u, expires: now.Add(d.ttl)}
 }
 
 // middleware runs in front of every mockoidc endpoint. On the

@@ -40,6 +40,9 @@ type Options struct {
 	SignInBurst int
 	// MaxBodyBytes caps request bodies. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// SignInAttemptTTL is how long a sign-in may take at the provider
+	// (whole seconds). Zero means DefaultSignInAttemptTTL.
+	SignInAttemptTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -79,6 +82,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.SignInAttemptTTL < time.Second {
+		opts.SignInAttemptTTL = DefaultSignInAttemptTTL
 	}
 	if opts.SignInRate == 0 {
 		opts.SignInRate = rate.Every(2 * time.Second)
