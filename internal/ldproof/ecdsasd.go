@@ -128,9 +128,9 @@ func verifyEcdsaSd2023(doc map[string]any, p Proof, pub crypto.PublicKey) error 
 	if err != nil {
 		return err
 	}
-	ctx, ok := doc["@context"]
-	if !ok {
-		return fmt.Errorf("%w: the document has no @context", ErrJSONLD)
+	unsecured, ctx, err := unsecuredDocument(doc, p.Raw)
+	if err != nil {
+		return err
 	}
 	proofCanon, err := canonicalize(proofOptionsRaw(p.Raw, ctx))
 	if err != nil {
@@ -138,7 +138,7 @@ func verifyEcdsaSd2023(doc map[string]any, p Proof, pub crypto.PublicKey) error 
 	}
 	proofHash := sha256.Sum256([]byte(proofCanon))
 
-	nquads, err := sdRelabeledNQuads(withoutProof(doc), d.labelMap)
+	nquads, err := sdRelabeledNQuads(unsecured, d.labelMap)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/mr-tron/base58"
@@ -165,11 +166,11 @@ func Sign(doc map[string]any, priv ed25519.PrivateKey, verificationMethod, crypt
 
 // signingInput is SHA-256(canon(proof options)) || SHA-256(canon(document)).
 func signingInput(doc, rawProof map[string]any) ([]byte, error) {
-	ctx, ok := doc["@context"]
-	if !ok {
-		return nil, fmt.Errorf("%w: the document has no @context", ErrJSONLD)
+	unsecured, ctx, err := unsecuredDocument(doc, rawProof)
+	if err != nil {
+		return nil, err
 	}
-	docCanon, err := canonicalize(withoutProof(doc))
+	docCanon, err := canonicalize(unsecured)
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +181,41 @@ func signingInput(doc, rawProof map[string]any) ([]byte, error) {
 	ph := sha256.Sum256([]byte(proofCanon))
 	dh := sha256.Sum256([]byte(docCanon))
 	return append(ph[:], dh[:]...), nil
+}
+
+// unsecuredDocument is doc without its proofs, and the @context both it and
+// the proof options are read with. That is the document's @context, unless
+// the proof carries its own: then, as Data Integrity verification requires,
+// the document's @context must start with the proof's, and the proof's is
+// used for both.
+func unsecuredDocument(doc, rawProof map[string]any) (map[string]any, any, error) {
+	ctx, ok := doc["@context"]
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: the document has no @context", ErrJSONLD)
+	}
+	out := withoutProof(doc)
+	pctx, ok := rawProof["@context"]
+	if !ok {
+		return out, ctx, nil
+	}
+	docList, proofList := contextList(ctx), contextList(pctx)
+	if len(proofList) == 0 || len(proofList) > len(docList) {
+		return nil, nil, fmt.Errorf("%w: the proof's @context does not match the document's", ErrMalformedProof)
+	}
+	for i := range proofList {
+		if !reflect.DeepEqual(proofList[i], docList[i]) {
+			return nil, nil, fmt.Errorf("%w: the proof's @context does not match the document's", ErrMalformedProof)
+		}
+	}
+	out["@context"] = pctx
+	return out, pctx, nil
+}
+
+func contextList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return []any{v}
 }
 
 // proofOptions is the proof without proofValue, in the document's @context.

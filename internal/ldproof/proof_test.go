@@ -360,3 +360,21 @@ func TestVerify_ConcurrentUseSharesContextsSafely(t *testing.T) {
 		}
 	}
 }
+
+func TestVerify_ProofWithOwnContext(t *testing.T) {
+	doc := mustReadJSON(t, filepath.Join(conformanceDir(t), "ob30", "simple.json"))
+	key := multikeyEd25519(t, Proofs(doc)[0].VerificationMethod)
+
+	// A proof that repeats the document's @context verifies as before.
+	same := deepCopy(doc)
+	same["proof"].([]any)[0].(map[string]any)["@context"] = same["@context"]
+	if err := Verify(same, Proofs(same)[0], key); err != nil {
+		t.Fatalf("proof with the document's context: %v", err)
+	}
+	// One that is not a prefix of the document's is refused.
+	other := deepCopy(doc)
+	other["proof"].([]any)[0].(map[string]any)["@context"] = []any{"https://www.w3.org/2018/credentials/v1"}
+	if err := Verify(other, Proofs(other)[0], key); !errors.Is(err, ErrMalformedProof) {
+		t.Fatalf("mismatched proof context: err = %v, want ErrMalformedProof", err)
+	}
+}
