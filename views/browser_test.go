@@ -61,12 +61,21 @@ func serve(t *testing.T, w http.ResponseWriter, c templ.Component, nonce string)
 	w.Write(buf.Bytes())
 }
 
-// TestPages_AccessibleInBothColourSchemes runs axe-core over every page in
-// light and dark, with the real stylesheet, and checks nothing the page
-// loads is blocked or broken.
-func TestPages_AccessibleInBothColourSchemes(t *testing.T) {
+// TestBrowser runs the pages in headless Chromium: one browser and one page
+// server for all the checks below.
+func TestBrowser(t *testing.T) {
 	srv := pageServer(t)
 	b := browsertest.MustLaunch(t)
+	t.Run("AccessibleInBothColourSchemes", func(t *testing.T) { browserAccessibleInBothColourSchemes(t, srv, b) })
+	t.Run("KeyboardSkipLinkAndVisibleFocus", func(t *testing.T) { browserKeyboardSkipLinkAndVisibleFocus(t, srv, b) })
+	t.Run("ReflowAt320CSSPixels", func(t *testing.T) { browserReflowAt320CSSPixels(t, srv, b) })
+	t.Run("ScriptEnhancements", func(t *testing.T) { browserScriptEnhancements(t, srv, b) })
+}
+
+// browserAccessibleInBothColourSchemes runs axe-core over every page in
+// light and dark, with the real stylesheet, and checks nothing the page
+// loads is blocked or broken.
+func browserAccessibleInBothColourSchemes(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
 	names := []string{"home", "home-flashes", "signin", "dev-signin", "dashboard", "account", "account-flashes", "account-last-login", "delete", "error", "error-inner"}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
@@ -92,12 +101,10 @@ func TestPages_AccessibleInBothColourSchemes(t *testing.T) {
 	}
 }
 
-// TestLayout_KeyboardSkipLinkAndVisibleFocus: the first Tab lands on the
+// browserKeyboardSkipLinkAndVisibleFocus: the first Tab lands on the
 // skip link, which is visible when focused and moves focus to main; every
 // control then shows a focus outline.
-func TestLayout_KeyboardSkipLinkAndVisibleFocus(t *testing.T) {
-	srv := pageServer(t)
-	b := browsertest.MustLaunch(t)
+func browserKeyboardSkipLinkAndVisibleFocus(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
 	tab := b.NewTab(t)
 	tab.Do(t, chromedp.Navigate(srv.URL+"/account"), browsertest.PressTab())
 
@@ -135,11 +142,9 @@ func TestLayout_KeyboardSkipLinkAndVisibleFocus(t *testing.T) {
 	}
 }
 
-// TestPages_ReflowAt320CSSPixels: at 320 CSS pixels wide (WCAG 1.4.10, a
+// browserReflowAt320CSSPixels: at 320 CSS pixels wide (WCAG 1.4.10, a
 // 1280px screen zoomed to 400%) no page scrolls sideways.
-func TestPages_ReflowAt320CSSPixels(t *testing.T) {
-	srv := pageServer(t)
-	b := browsertest.MustLaunch(t)
+func browserReflowAt320CSSPixels(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
 	tab := b.NewTab(t)
 	tab.Do(t, chromedp.EmulateViewport(320, 640))
 	for _, name := range []string{"home-flashes", "signin", "dev-signin", "dashboard", "account-flashes", "delete", "error"} {
@@ -154,12 +159,10 @@ func TestPages_ReflowAt320CSSPixels(t *testing.T) {
 	}
 }
 
-// TestScript_Enhancements: app.js adds Dismiss buttons to flashes and moves
+// browserScriptEnhancements: app.js adds Dismiss buttons to flashes and moves
 // focus to a form's error summary; the pages work without it (the other
 // tests check the markup).
-func TestScript_Enhancements(t *testing.T) {
-	srv := pageServer(t)
-	b := browsertest.MustLaunch(t)
+func browserScriptEnhancements(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
 	tab := b.NewTab(t)
 
 	tab.Do(t, chromedp.Navigate(srv.URL+"/dev-signin"), chromedp.WaitReady(`[data-error-summary]`))

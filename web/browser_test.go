@@ -9,14 +9,19 @@ import (
 	"github.com/satchel-backpack/satchel/internal/browsertest"
 )
 
-// Browser tests: the real server (MustStart: real router, database file and
-// embedded development sign-in) driven by real headless Chromium.
-
-// TestBrowser_DevSignInByKeyboard signs in with the development sign-in
-// using only the keyboard, sees the backpack and the account, and signs out.
-func TestBrowser_DevSignInByKeyboard(t *testing.T) {
-	e := MustStart(t)
+// TestBrowser drives the real server (MustStart: real router, database
+// file and embedded development sign-in) with real headless Chromium. The
+// browser is shared; each check has its own server and private tabs.
+func TestBrowser(t *testing.T) {
 	b := browsertest.MustLaunch(t)
+	t.Run("DevSignInByKeyboard", func(t *testing.T) { browserDevSignInByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { browserPagesAreAccessible(t, b) })
+}
+
+// browserDevSignInByKeyboard signs in with the development sign-in
+// using only the keyboard, sees the backpack and the account, and signs out.
+func browserDevSignInByKeyboard(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
 	tab := b.NewTab(t)
 
 	tab.Do(t, chromedp.Navigate(e.ts.URL+"/"))
@@ -63,12 +68,11 @@ func TestBrowser_DevSignInByKeyboard(t *testing.T) {
 	}
 }
 
-// TestBrowser_PagesAreAccessible runs axe-core (WCAG 2.2 A and AA) on every
+// browserPagesAreAccessible runs axe-core (WCAG 2.2 A and AA) on every
 // page of the foundation, as a visitor and signed in, in the light and the
 // dark colour scheme.
-func TestBrowser_PagesAreAccessible(t *testing.T) {
+func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
-	b := browsertest.MustLaunch(t)
 	background := map[string]string{browsertest.Light: "rgb(255, 255, 255)", browsertest.Dark: "rgb(20, 23, 28)"}
 
 	for _, scheme := range browsertest.ColorSchemes {
