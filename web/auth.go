@@ -270,6 +270,11 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 		}
 		return err
 	}
+	next, _ := rs.sess.Values[keyNext].(string)
+	next = localPath(next)
+	if next == "" {
+		next = "/"
+	}
 	s.startSession(c, u)
 	log.Info("signed in", "user_id", u.ID, "new_account", created)
 	if created {
@@ -277,7 +282,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	} else {
 		s.flash(c, views.FlashSuccess, "Signed in. Welcome back, "+u.Name+".")
 	}
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, next)
 }
 
 func (s *Server) handleSignOut(c echo.Context) error {

@@ -305,3 +305,20 @@ func TestDevSignIn_OffWhenDisabled(t *testing.T) {
 		t.Fatal("sign-in page offers the dev sign-in while it is off")
 	}
 }
+
+func TestSignIn_ReturnsToThePageThatAskedForIt(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	if p := b.get("/account/delete"); p.Request.URL.Path != "/signin" {
+		t.Fatalf("visitor at %s", p.Request.URL)
+	}
+	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {"Ada"}, "email": {"ada@example.org"}})
+	if p.Request.URL.Path != "/account/delete" || p.signedInAs() != "Ada" {
+		t.Fatalf("after sign-in at %s as %q", p.Request.URL, p.signedInAs())
+	}
+	// Only once: the next sign-in goes home.
+	b.submit("/account", "/auth/signout", nil)
+	if p := b.devSignIn("Ada", "ada@example.org"); p.Request.URL.Path != "/" {
+		t.Fatalf("second sign-in at %s", p.Request.URL)
+	}
+}

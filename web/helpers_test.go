@@ -214,7 +214,7 @@ func (b *browser) submit(from, path string, form url.Values) *page {
 func (b *browser) devSignIn(name, email string) *page {
 	b.t.Helper()
 	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {name}, "email": {email}})
-	if p.StatusCode != http.StatusOK || p.Request.URL.Path != "/" {
+	if p.StatusCode != http.StatusOK || p.signedInAs() != name {
 		b.t.Fatalf("dev sign-in ended at %s with %d:\n%s\nlogs:\n%s", p.Request.URL, p.StatusCode, p.Body, b.e.logs.String())
 	}
 	return p

@@ -136,3 +136,36 @@ func TestSignInMovesToTheBaseURLHost(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/account":              "/account",
+		"/account?x=1":          "/account?x=1",
+		"//evil.example/":       "",
+		"/\\evil.example":       "",
+		"https://evil.example/": "",
+		"":                      "",
+		"account":               "",
+		"/a\r\nSet-Cookie: x":   "",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestStaticAndHealthNeedNoSession(t *testing.T) {
+	s := mustServer(t, Options{})
+	for _, path := range []string{"/healthz", "/static/nope.css"} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: "garbage"})
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if c := rec.Result().Cookies(); len(c) != 0 {
+			t.Errorf("%s set cookies %v", path, c)
+		}
+		if rec.Header().Get("Content-Security-Policy") == "" {
+			t.Errorf("%s lacks security headers", path)
+		}
+	}
+}

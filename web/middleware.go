@@ -160,6 +160,7 @@ func (s *Server) bodyLimit() echo.MiddlewareFunc {
 // refused.
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper:        sessionless,
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		ContextKey:     ctxCSRF,
 		CookieName:     csrfCookie,

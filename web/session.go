@@ -4,11 +4,13 @@ import (
 	"crypto/hkdf"
 	"crypto/sha256"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/static"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -28,6 +30,7 @@ const (
 	keyFlashM   = "flash_msg"
 	keyLinkUser = "link_uid" // a link flow started by this user ...
 	keyLinkProv = "link_provider"
+	keyNext     = "next" // where to go after signing in
 )
 
 // newSessionStore derives a hash key (HMAC-SHA256) and a block key (AES-256)
@@ -96,6 +99,9 @@ func currentUser(c echo.Context) *store.User {
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
+		if sessionless(c) {
+			return next(c)
+		}
 		sess, err := s.sessions.New(req, sessionCookie)
 		rs := &reqSession{sess: sess}
 		if err != nil {
@@ -194,6 +200,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentUser(c) == nil {
 			if c.Request().Method == http.MethodGet {
+				session(c).set(keyNext, c.Request().URL.RequestURI())
 				s.flash(c, views.FlashInfo, "Please sign in to continue.")
 				return c.Redirect(http.StatusSeeOther, "/signin")
 			}
@@ -201,4 +208,21 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// sessionless reports whether the request is for a path that never needs
+// the session or a CSRF token (static files, the health check), which
+// spares them a database query and a cookie.
+func sessionless(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, static.Prefix) || p == "/healthz"
+}
+
+// localPath returns p when it is a path on this site ("/account"), and ""
+// for anything that could lead elsewhere ("//evil.example", "https://…").
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return ""
+	}
+	return p
 }

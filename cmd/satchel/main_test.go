@@ -292,7 +292,7 @@ func TestMain_BadConfigurationNamesVariable(t *testing.T) {
 		}
 	}
 	// Serving off loopback without a session secret is refused at start-up.
-	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "0.0.0.0:0", "SATCHEL_DATA_DIR": t.TempDir(), "SATCHEL_DEV_LOGIN": "off"})
+	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "0.0.0.0:0", "SATCHEL_BASE_URL": "https://backpack.example.org", "SATCHEL_DATA_DIR": t.TempDir(), "SATCHEL_DEV_LOGIN": "off"})
 	if err := tm.ParseFlags(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ var Vars = []Var{
 	{Name: "SATCHEL_ADDR", Flag: "addr", Default: "localhost:8080",
 		Description: "Address to listen on (host:port). A loopback host keeps the server private to this machine."},
 	{Name: "SATCHEL_BASE_URL", Flag: "base-url",
-		Description: "Public URL people use to reach Satchel, e.g. https://backpack.example.org. OAuth callbacks are built from it; cookies are Secure when it is https. Default: http:// plus the listen address (localhost for loopback)."},
+		Description: "Public URL people use to reach Satchel, e.g. https://backpack.example.org. OAuth callbacks are built from it; cookies are Secure when it is https. Default on a loopback address: http://localhost plus the port; required otherwise."},
 	{Name: "SATCHEL_DATA_DIR", Flag: "data-dir", Default: "./data",
 		Description: "Directory for the SQLite database (satchel.db) and, in local development, the generated session secret."},
 	{Name: "SATCHEL_SESSION_SECRET", Secret: true,
@@ -222,6 +222,9 @@ func build(get func(string) string) (*Config, error) {
 
 	if c.DevLoginMode == DevLoginOn && len(errs) == 0 && !c.Loopback() {
 		errs = append(errs, &Error{"SATCHEL_DEV_LOGIN", fmt.Sprintf("development sign-in lets anyone sign in as anyone, so it is refused on the non-loopback address %q; set SATCHEL_DEV_LOGIN=off, or listen on localhost", c.Addr)})
+	}
+	if len(errs) == 0 && c.BaseURL == nil && !c.Loopback() {
+		errs = append(errs, &Error{"SATCHEL_BASE_URL", fmt.Sprintf("is required when listening on the non-loopback address %q: sign-in providers send people back to it; set it to the public URL, e.g. https://backpack.example.org", c.Addr)})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -45,6 +45,7 @@ func TestLoad_InvalidNamesVariableAndFix(t *testing.T) {
 		{map[string]string{"SATCHEL_OIDC_CLIENT_ID": "abc"}, "SATCHEL_OIDC_DISCOVERY_URL", "together"},
 		{map[string]string{"SATCHEL_DEV_LOGIN": "on", "SATCHEL_ADDR": "0.0.0.0:8080"}, "SATCHEL_DEV_LOGIN", "SATCHEL_DEV_LOGIN=off"},
 		{map[string]string{"SATCHEL_LOG_LEVEL": "loud"}, "SATCHEL_LOG_LEVEL", "debug"},
+		{map[string]string{"SATCHEL_ADDR": "0.0.0.0:8080", "SATCHEL_DEV_LOGIN": "off"}, "SATCHEL_BASE_URL", "public URL"},
 	}
 	for _, tc := range cases {
 		_, err := Load(env(tc.env))
@@ -126,7 +127,7 @@ func TestEnsureSessionSecret_GeneratesOnceAndKeepsIt(t *testing.T) {
 }
 
 func TestEnsureSessionSecret_RequiredOffLoopback(t *testing.T) {
-	c, err := Load(env(map[string]string{"SATCHEL_DATA_DIR": t.TempDir(), "SATCHEL_ADDR": ":8080"}))
+	c, err := Load(env(map[string]string{"SATCHEL_DATA_DIR": t.TempDir(), "SATCHEL_ADDR": ":8080", "SATCHEL_BASE_URL": "https://backpack.example.org"}))
 	if err != nil {
 		t.Fatal(err)
 	}
