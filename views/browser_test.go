@@ -70,6 +70,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("KeyboardSkipLinkAndVisibleFocus", func(t *testing.T) { browserKeyboardSkipLinkAndVisibleFocus(t, srv, b) })
 	t.Run("ReflowAt320CSSPixels", func(t *testing.T) { browserReflowAt320CSSPixels(t, srv, b) })
 	t.Run("ScriptEnhancements", func(t *testing.T) { browserScriptEnhancements(t, srv, b) })
+	t.Run("PrintShowsContentOnly", func(t *testing.T) { browserPrintShowsContentOnly(t, srv, b) })
 }
 
 // browserAccessibleInBothColourSchemes runs axe-core over every page in
@@ -202,5 +203,40 @@ func browserScriptEnhancements(t *testing.T, srv *httptest.Server, b *browsertes
 	}
 	if errs := tab.ConsoleErrors(); len(errs) != 0 {
 		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// browserPrintShowsContentOnly: printed, a page keeps its content and drops
+// navigation, buttons and forms, in black on white even in the dark scheme.
+func browserPrintShowsContentOnly(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
+	tab := b.NewTab(t)
+	tab.Do(t, browsertest.EmulateColorScheme(browsertest.Dark), chromedp.Navigate(srv.URL+"/account-flashes"))
+	visible := func(sel string) bool {
+		v, err := chromedp.Run(tab.Ctx, browsertest.IsVisible(sel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, sel := range []string{".site-nav", "main form", "[data-flash]"} {
+		if !visible(sel) {
+			t.Fatalf("%s hidden on screen", sel)
+		}
+	}
+	tab.Do(t, browsertest.EmulatePrint())
+	for _, sel := range []string{".site-nav", "main form", "[data-flash]", "[data-testid=delete-account]"} {
+		if visible(sel) {
+			t.Errorf("%s is printed", sel)
+		}
+	}
+	if !visible("h1") || !visible(`[data-testid="logins"]`) {
+		t.Error("the page's content is not printed")
+	}
+	colours, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if colours[0] != "rgb(0, 0, 0)" || colours[1] != "rgb(255, 255, 255)" {
+		t.Errorf("printed text %s on %s, want black on white", colours[0], colours[1])
 	}
 }

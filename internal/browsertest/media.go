@@ -33,3 +33,17 @@ func EmulateColorScheme(scheme string) chromedp.Action[chromedp.Void] {
 func ColorScheme() chromedp.Action[string] {
 	return chromedp.Evaluate[string](`matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"`)
 }
+
+// EmulatePrint makes the tab apply its print styles (@media print), as when
+// printing; EmulateScreen returns it to screen.
+func EmulatePrint() chromedp.Action[chromedp.Void] { return emulateMediaType("print") }
+
+// EmulateScreen undoes EmulatePrint.
+func EmulateScreen() chromedp.Action[chromedp.Void] { return emulateMediaType("") }
+
+func emulateMediaType(media string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	})
+}
