@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -217,21 +218,19 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 		}
 		return s.renderSignIn(c, http.StatusBadRequest, msg)
 	}
-	if _, err := gothic.GetFromSession(p.id, r); err != nil {
+	want, err := s.attemptState(p.id, r)
+	if err != nil {
 		log.Info("no sign-in attempt in progress", "err", err)
 		return s.renderSignIn(c, http.StatusBadRequest, msgAttemptExpired)
 	}
-	if q.Get("state") == "" {
+	if got := q.Get("state"); got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		// A forged or replayed response (login CSRF): end the attempt.
 		gothic.Logout(c.Response(), r)
-		log.Warn("callback without state")
+		log.Warn("callback with a missing or wrong state", "has_state", got != "")
 		return s.renderSignIn(c, http.StatusBadRequest, msgStateMismatch)
 	}
 	gu, err := gothic.CompleteUserAuth(c.Response(), r)
 	if err != nil {
-		if strings.Contains(err.Error(), "state token mismatch") {
-			log.Warn("callback with a state that does not match", "err", err)
-			return s.renderSignIn(c, http.StatusBadRequest, msgStateMismatch)
-		}
 		log.Error("completing sign-in failed", "err", err)
 		return s.renderSignIn(c, http.StatusBadGateway, fmt.Sprintf("%s did not complete the sign-in. Please try again in a moment, or choose another way to sign in.", p.label))
 	}
@@ -283,6 +282,36 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 		s.flash(c, views.FlashSuccess, "Signed in. Welcome back, "+u.Name+".")
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// attemptState returns the state this browser's sign-in attempt with the
+// provider sent, from the attempt cookie gothic keeps.
+func (s *Server) attemptState(provider string, r *http.Request) (string, error) {
+	raw, err := gothic.GetFromSession(provider, r)
+	if err != nil {
+		return "", err
+	}
+	gp, err := goth.GetProvider(provider)
+	if err != nil {
+		return "", err
+	}
+	sess, err := gp.UnmarshalSession(raw)
+	if err != nil {
+		return "", err
+	}
+	authURL, err := sess.GetAuthURL()
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return "", err
+	}
+	state := u.Query().Get("state")
+	if state == "" {
+		return "", errors.New("web: sign-in attempt without a state")
+	}
+	return state, nil
 }
 
 func (s *Server) handleSignOut(c echo.Context) error {
