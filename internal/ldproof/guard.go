@@ -178,3 +178,49 @@ func checkComplexity(ds *ld.RDFDataset) error {
 	}
 	return nil
 }
+
+// Limits on the size and shape of a document before JSON-LD processing.
+// json-gold's node map checks each new value against every earlier value of
+// the same property, so one property with n values costs n²: 20,000 evidence
+// entries (under 1 MiB of JSON) took about 12 s. Real badges have a handful.
+const (
+	maxObjects      = 10000
+	maxDepth        = 100
+	maxArrayWorkSum = 4_000_000 // sum over arrays of len²
+)
+
+// checkSize walks a decoded JSON document and refuses one too large or too
+// deeply nested to process in reasonable time.
+func checkSize(v any) error {
+	objects, work := 0, 0
+	var walk func(v any, depth int) error
+	walk = func(v any, depth int) error {
+		if depth > maxDepth {
+			return fmt.Errorf("%w: it is nested more than %d levels deep", ErrTooComplex, maxDepth)
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			objects++
+			if objects > maxObjects {
+				return fmt.Errorf("%w: it holds more than %d objects", ErrTooComplex, maxObjects)
+			}
+			for _, e := range t {
+				if err := walk(e, depth+1); err != nil {
+					return err
+				}
+			}
+		case []any:
+			work += len(t) * len(t)
+			if work > maxArrayWorkSum {
+				return fmt.Errorf("%w: it has lists too long to process (%d entries in one)", ErrTooComplex, len(t))
+			}
+			for _, e := range t {
+				if err := walk(e, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk(v, 0)
+}

@@ -74,3 +74,36 @@ func TestCanonicalize_AllowsRepeatedSimpleValues(t *testing.T) {
 		}
 	}
 }
+
+// A long list is quadratic in json-gold's node map (20,000 entries took
+// about 12 s); very deep nesting only wastes stack. Both are refused.
+func TestCanonicalize_RefusesOversizedDocuments(t *testing.T) {
+	long := testCredential()
+	var ev []any
+	for i := 0; i < 20000; i++ {
+		ev = append(ev, map[string]any{"type": []any{"Evidence"}, "name": fmt.Sprint(i)})
+	}
+	long["evidence"] = ev
+
+	deep := testCredential()
+	node := deep["credentialSubject"].(map[string]any)
+	for i := 0; i < 500; i++ {
+		child := map[string]any{"type": []any{"Achievement"}}
+		node["achievement"] = child
+		node = child
+	}
+	for name, doc := range map[string]map[string]any{"long list": long, "deep nesting": deep} {
+		if _, err := Canonicalize(doc); !errors.Is(err, ErrTooComplex) {
+			t.Errorf("%s: Canonicalize err = %v, want ErrTooComplex", name, err)
+		}
+		if err := CheckJSONLD(doc); !errors.Is(err, ErrTooComplex) {
+			t.Errorf("%s: CheckJSONLD err = %v, want ErrTooComplex", name, err)
+		}
+	}
+	// A credential with a realistic number of entries is fine.
+	ok := testCredential()
+	ok["evidence"] = ev[:50]
+	if _, err := Canonicalize(ok); err != nil {
+		t.Fatalf("50 evidence entries: %v", err)
+	}
+}
