@@ -39,6 +39,42 @@ var contrastPairs = []struct {
 	{"focus", "bg", 3},
 	{"focus", "surface", 3},
 	{"danger", "bg", 3}, // danger button edge
+	{"danger", "surface", 3},
+}
+
+// Every colour outside the token blocks must come from a token, or the
+// contrast test above would not see it.
+func TestStylesheet_ColoursComeFromTokens(t *testing.T) {
+	css, err := FS.ReadFile("css/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(css)
+	// Blank out the token blocks (light :root, the dark override, and the
+	// print block, which is black on white by design), keeping line numbers.
+	blank := func(start, end int) {
+		src = src[:start] + regexp.MustCompile(`[^\n]`).ReplaceAllString(src[start:end], " ") + src[end:]
+	}
+	for _, marker := range []string{":root {", "@media (prefers-color-scheme: dark)"} {
+		i := strings.Index(src, marker)
+		if i < 0 {
+			t.Fatalf("%q not found", marker)
+		}
+		end := i + strings.Index(src[i:], "}")
+		blank(i, end)
+	}
+	if i := strings.Index(src, "@media print"); i >= 0 {
+		blank(i, len(src))
+	}
+	raw := regexp.MustCompile(`#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(|[\s:,(](?:white|black|red|blue|green|gray|grey)(?:[\s;,)]|$)`)
+	for n, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "/*") || strings.HasPrefix(strings.TrimSpace(line), "*") {
+			continue
+		}
+		if m := raw.FindString(line); m != "" {
+			t.Errorf("app.css line %d uses the colour %q directly; add a token (and a contrast pair) instead", n+1, m)
+		}
+	}
 }
 
 func TestStylesheet_ColourPairsMeetAA(t *testing.T) {
