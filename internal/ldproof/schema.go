@@ -205,7 +205,9 @@ func ValidateSchema(doc []byte, name string) error {
 		wrapped := false
 		for _, p := range probs {
 			if p.Shape && wrapInArray(inst, p.tokens) {
-				shape = append(shape, p)
+				if len(shape) < maxSchemaProblems {
+					shape = append(shape, p)
+				}
 				wrapped = true
 			}
 		}
@@ -228,6 +230,10 @@ func ValidateSchema(doc []byte, name string) error {
 }
 
 const maxShapeRounds = 16
+
+// maxSchemaProblems caps how many problems are collected from one
+// validation, so a hostile document cannot produce a megabyte of report.
+const maxSchemaProblems = 100
 
 func nonShape(ps []SchemaProblem) []SchemaProblem {
 	var out []SchemaProblem
@@ -305,6 +311,9 @@ func problems(ve *jsonschema.ValidationError) []SchemaProblem {
 	seen := map[string]bool{}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
+		if len(out) >= maxSchemaProblems {
+			return
+		}
 		if len(e.Causes) == 0 {
 			p := SchemaProblem{
 				Path:    pointer(e.InstanceLocation),

@@ -135,3 +135,20 @@ func BenchmarkValidateSchema(b *testing.B) {
 		}
 	}
 }
+
+func TestValidateSchema_CapsProblemList(t *testing.T) {
+	doc := deepCopy(mustReadJSON(t, filepath.Join(conformanceDir(t), "ob30", "simple.json")))
+	var ev []any
+	for i := 0; i < 3000; i++ {
+		ev = append(ev, map[string]any{"type": []any{"NotEvidence"}})
+	}
+	doc["evidence"] = ev
+	err := ValidateSchema(mustMarshal(t, doc), SchemaAchievementCredential)
+	var se *SchemaError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(se.Problems); n == 0 || n > maxSchemaProblems*2+1 {
+		t.Fatalf("%d problems reported", n)
+	}
+}
