@@ -159,7 +159,7 @@ func (s *Server) bodyLimit() echo.MiddlewareFunc {
 // that send Sec-Fetch-Site are also checked by it: cross-site POSTs are
 // refused.
 func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+	check := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:        sessionless,
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		ContextKey:     ctxCSRF,
@@ -178,6 +178,24 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			}
 		},
 	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := check(next)
+		return func(c echo.Context) error {
+			// On safe requests echo skips the token (and its cookie) for
+			// browsers that send Sec-Fetch-Site, and puts a placeholder in
+			// forms. Hide the header there, so every form gets a real token
+			// and still works if a later POST arrives without the header
+			// (some privacy tools strip it).
+			if r := c.Request(); r.Header.Get(echo.HeaderSecFetchSite) != "" && isSafeMethod(r.Method) {
+				r.Header.Del(echo.HeaderSecFetchSite)
+			}
+			return h(c)
+		}
+	}
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions || m == http.MethodTrace
 }
 
 const csrfCookie = "_csrf"

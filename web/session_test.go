@@ -50,6 +50,23 @@ func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
 	}
 }
 
+func TestCSRF_BrowsersWithFetchMetadataGetARealToken(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	req, _ := http.NewRequest(http.MethodGet, b.url("/auth/dev"), nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	tok := b.do(req).csrf(t)
+	if c := b.cookie("_csrf"); c == nil || c.Value != tok {
+		t.Fatalf("form token %q, cookie %v", tok, c)
+	}
+	// A POST from that browser without the header (stripped by a privacy
+	// tool) still passes on the token.
+	p := b.post("/auth/dev", url.Values{"_csrf": {tok}, "name": {"Ada"}, "email": {"ada@example.org"}})
+	if p.signedInAs() != "Ada" {
+		t.Fatalf("status %d, signed in as %q", p.StatusCode, p.signedInAs())
+	}
+}
+
 func TestCookies_Flags(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
