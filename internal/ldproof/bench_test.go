@@ -42,3 +42,46 @@ func BenchmarkCanonicalize(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkVerifyEcdsaSd2023(b *testing.B) {
+	doc := mustReadJSON(b, filepath.Join(conformanceDir(b), "ob30", "sd", "derivedcredential.json"))
+	p := Proofs(doc)[0]
+	key := multikeyP256(&testing.T{}, p.VerificationMethod)
+	if err := Verify(doc, p, key); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Verify(doc, p, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyEd25519Signature2020(b *testing.B) {
+	doc := mustReadJSON(b, filepath.Join(conformanceDir(b), "ob30", "simple_v1.json"))
+	p := Proofs(doc)[0]
+	pub := multikeyEd25519(&testing.T{}, p.VerificationMethod)
+	if err := Verify(doc, p, pub); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Verify(doc, p, pub); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCheckJSONLD(b *testing.B) {
+	doc, _, _ := benchFixture(b)
+	if err := CheckJSONLD(doc); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := CheckJSONLD(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

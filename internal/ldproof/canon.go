@@ -1,10 +1,3 @@
-// Package ldproof canonicalizes JSON-LD documents (RDFC-1.0) with contexts
-// embedded in the binary, signs and verifies Data Integrity proofs
-// (eddsa-rdfc-2022, eddsa-2022, Ed25519Signature2020) and validates
-// credentials against the 1EdTech Open Badges 3.0 JSON Schemas.
-//
-// Nothing here touches the network: a context that is not embedded is an
-// error, never a fetch.
 package ldproof
 
 import (
