@@ -103,6 +103,8 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 			tab.Do(t, chromedp.Click(`[data-testid="dev-submit"]`), chromedp.WaitVisible(`#dev-email-error`))
 			audit("/auth/dev with errors")
 			visit("/no-such-page", `[data-testid="error-title"]`)
+			// A provider that refused: the sign-in page with an alert.
+			visit("/auth/oidc/callback?error=access_denied", `[data-testid="signin-error"]`)
 
 			tab.Do(t,
 				chromedp.Navigate(e.ts.URL+"/auth/dev"),
@@ -115,12 +117,15 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 			visit("/", `[data-testid="empty-backpack"]`)
 			visit("/account", `[data-testid="account-name"]`)
 			visit("/account/delete", `[data-testid="delete-form"]`)
+			tab.Do(t, chromedp.Click(`[data-testid="nav-signout"]`), chromedp.WaitVisible(`[data-testid="nav-signin"]`))
+			audit("home after signing out, with its message")
 
-			// Loading a page that answers 404 or 422 is logged as a
+			// Loading a page that answers 404, 400 or 422 is logged as a
 			// failed resource; anything else (a CSP block, a missing
 			// stylesheet, a script error) is a fault.
 			for _, msg := range tab.ConsoleErrors() {
 				if strings.Contains(msg, "status of 404") && strings.Contains(msg, "/no-such-page") ||
+					strings.Contains(msg, "status of 400") && strings.Contains(msg, "/auth/oidc/callback") ||
 					strings.Contains(msg, "status of 422") && strings.Contains(msg, "/auth/dev") {
 					continue
 				}
