@@ -3,8 +3,24 @@
 // focus and keyboard order, colour schemes, and an axe-core accessibility
 // audit.
 //
-// Tests skip when Chromium or axe-core is missing on a developer's machine,
-// and fail instead under CI=true, so a green CI run means they ran.
+// A test launches one browser and opens private tabs (no shared cookies):
+//
+//	b := browsertest.MustLaunch(t)
+//	for _, scheme := range browsertest.ColorSchemes {
+//		tab := b.NewTab(t)
+//		tab.Do(t, browsertest.EmulateColorScheme(scheme), chromedp.Navigate(url))
+//		tab.TabUntil(t, "the import button", 20, browsertest.ByTestID("import"))
+//		tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="tile"]`))
+//		tab.Do(t, browsertest.Hover(`[data-testid="tile"]`))
+//		tab.AssertAccessible(t, "backpack, "+scheme) // axe-core, WCAG 2.2 A and AA
+//		if errs := tab.ConsoleErrors(); len(errs) > 0 { ... } // CSP blocks, script errors
+//	}
+//
+// axe-core comes from web/testdata/browser (npm ci there, or
+// `go tool task browser-deps`). Tests skip when Chromium or axe-core is
+// missing on a developer's machine, and fail instead under CI=true, so a
+// green CI run means they ran. A failed test's tabs leave a screenshot and
+// their DOM in the test's artifact directory (go test -artifacts).
 package browsertest
 
 import (
