@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -21,6 +22,9 @@ import (
 const (
 	maxExplainChecks = 400
 	maxExplainTerms  = 5
+	// maxExplainTime bounds the search when each check is slow (a large
+	// inline context is processed again for every skeleton).
+	maxExplainTime = 250 * time.Millisecond
 )
 
 type pathStep struct {
@@ -35,6 +39,7 @@ func undefinedTerms(doc any) []string {
 	}
 	var found []string
 	checks := 0
+	deadline := time.Now().Add(maxExplainTime)
 	var walk func(node map[string]any, chain []pathStep)
 	walk = func(node map[string]any, chain []pathStep) {
 		keys := make([]string, 0, len(node))
@@ -45,7 +50,7 @@ func undefinedTerms(doc any) []string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if len(found) >= maxExplainTerms || checks >= maxExplainChecks {
+			if len(found) >= maxExplainTerms || checks >= maxExplainChecks || time.Now().After(deadline) {
 				return
 			}
 			checks++
