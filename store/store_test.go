@@ -257,3 +257,29 @@ func TestUserByLoginAndCount(t *testing.T) {
 		t.Fatalf("count = %d", n)
 	}
 }
+
+func BenchmarkSignIn(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpen(b)
+	id := store.Identity{Provider: "github", Subject: "1", Email: "a@example.org", Name: "Ada"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := db.SignIn(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkUser(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpen(b)
+	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := db.User(ctx, u.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -28,7 +28,7 @@ const testSecret = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 // database file, the embedded development provider, and a second mockoidc
 // configured as the generic OpenID Connect provider "oidc".
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *web.Server
 	ts     *httptest.Server
 	db     *store.DB
@@ -70,7 +70,7 @@ func MustOpenDB(tb testing.TB) (*store.DB, string) {
 }
 
 // MustStart boots a server. modify may change the options before New.
-func MustStart(t *testing.T, modify ...func(*web.Options)) *env {
+func MustStart(t testing.TB, modify ...func(*web.Options)) *env {
 	t.Helper()
 	db, path := MustOpenDB(t)
 	idp, err := mockoidc.Run()
@@ -118,7 +118,7 @@ func testLogSink() io.Writer {
 
 // browser is a client with its own cookie jar, like one browser profile.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	e      *env
 	c      *http.Client
 	last   *http.Response // the final response of the last request
@@ -190,7 +190,7 @@ func (b *browser) post(path string, form url.Values) *page {
 }
 
 // csrf returns the CSRF token that a page's form carries.
-func (p *page) csrf(t *testing.T) string {
+func (p *page) csrf(t testing.TB) string {
 	t.Helper()
 	v, ok := p.Doc.Find(`input[name="_csrf"]`).First().Attr("value")
 	if !ok || v == "" {
@@ -252,7 +252,7 @@ type webOptions = web.Options
 
 // mustLogins returns the logins of the account that provider+subject signs
 // in to.
-func mustLogins(t *testing.T, e *env, provider, subject string) []store.Login {
+func mustLogins(t testing.TB, e *env, provider, subject string) []store.Login {
 	t.Helper()
 	u, err := e.db.UserByLogin(context.Background(), provider, subject)
 	if err != nil {
@@ -265,7 +265,7 @@ func mustLogins(t *testing.T, e *env, provider, subject string) []store.Login {
 	return l
 }
 
-func countUsers(t *testing.T, e *env) int {
+func countUsers(t testing.TB, e *env) int {
 	t.Helper()
 	n, err := e.db.CountUsers(context.Background())
 	if err != nil {
@@ -274,7 +274,7 @@ func countUsers(t *testing.T, e *env) int {
 	return n
 }
 
-func mustDoc(t *testing.T, body string) *goquery.Document {
+func mustDoc(t testing.TB, body string) *goquery.Document {
 	t.Helper()
 	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
 	if err != nil {
