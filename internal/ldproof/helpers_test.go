@@ -68,3 +68,8 @@ func mustMarshal(tb testing.TB, v any) []byte {
 	}
 	return b
 }
+
+// proofOptions is the proof without proofValue, in the document's @context.
+func proofOptions(p Proof, ctx any) map[string]any {
+	return proofOptionsRaw(p.Raw, ctx)
+}

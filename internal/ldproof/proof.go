@@ -85,13 +85,15 @@ func (p Proof) Suite() string {
 	return p.Type
 }
 
-// Verify checks one embedded proof of doc with the issuer's public key:
+// Verify checks one embedded proof of doc with the issuer's public key.
 // eddsa-rdfc-2022, eddsa-2022 and Ed25519Signature2020 need an
-// ed25519.PublicKey. The document is canonicalized without any of its proofs,
-// the proof without its proofValue and with the document's @context; the
-// Ed25519 signature covers SHA-256(proof canon) || SHA-256(document canon).
+// ed25519.PublicKey: the document is canonicalized without any of its
+// proofs, the proof without its proofValue and with the document's @context,
+// and the Ed25519 signature must cover SHA-256(proof canon) ||
+// SHA-256(document canon). A derived ecdsa-sd-2023 proof needs the issuer's
+// P-256 *ecdsa.PublicKey. The proofPurpose must be assertionMethod.
 // Errors wrap ErrUnsupportedProof, ErrProofPurpose, ErrMalformedProof,
-// ErrKeyType, ErrJSONLD or ErrSignature.
+// ErrKeyType, ErrJSONLD, ErrTooComplex or ErrSignature.
 func Verify(doc map[string]any, p Proof, pub crypto.PublicKey) error {
 	if err := checkSupported(p); err != nil {
 		return err
@@ -216,11 +218,6 @@ func contextList(v any) []any {
 		return l
 	}
 	return []any{v}
-}
-
-// proofOptions is the proof without proofValue, in the document's @context.
-func proofOptions(p Proof, ctx any) map[string]any {
-	return proofOptionsRaw(p.Raw, ctx)
 }
 
 func proofOptionsRaw(raw map[string]any, ctx any) map[string]any {
