@@ -283,3 +283,37 @@ func BenchmarkUser(b *testing.B) {
 		}
 	})
 }
+
+// TestEveryUserTableCascades guards "delete account removes all data" as
+// tables are added: every column named user_id must reference users(id)
+// with ON DELETE CASCADE.
+func TestEveryUserTableCascades(t *testing.T) {
+	db := MustOpen(t)
+	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.Query(`SELECT m.name, c.name FROM sqlite_schema m, pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND c.name = 'user_id'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var table, col string
+		rows.Scan(&table, &col)
+		tables = append(tables, table)
+	}
+	rows.Close()
+	if len(tables) == 0 {
+		t.Fatal("no user_id columns found")
+	}
+	for _, table := range tables {
+		var ref, onDelete string
+		err := raw.QueryRow(`SELECT "table", on_delete FROM pragma_foreign_key_list(?) WHERE "from" = 'user_id'`, table).Scan(&ref, &onDelete)
+		if err != nil || ref != "users" || onDelete != "CASCADE" {
+			t.Errorf("%s.user_id: references %q on delete %q (%v); want users ON DELETE CASCADE", table, ref, onDelete, err)
+		}
+	}
+}

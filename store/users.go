@@ -235,7 +235,8 @@ func (db *DB) RevokeSessions(ctx context.Context, userID int64) (time.Time, erro
 }
 
 // DeleteUser deletes the account and, through ON DELETE CASCADE, all of
-// its data.
+// its data. Every table holding a user's data must reference users(id)
+// ON DELETE CASCADE; TestEveryUserTableCascades checks that it does.
 func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
 	res, err := db.writer.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID)
 	if err != nil {
