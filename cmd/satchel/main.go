@@ -45,7 +45,8 @@ func main() {
 		// Serve until SIGINT or SIGTERM, then shut down gracefully.
 		select {
 		case <-ctx.Done():
-			m.Log.Info("shutting down: waiting for requests in flight")
+			stop() // a second Ctrl-C ends the process at once
+			m.Log.Info("shutting down: waiting for requests in flight (Ctrl-C again to stop now)")
 		case err := <-m.serveErr:
 			m.Log.Error("server stopped", "err", err)
 			m.Close()
