@@ -378,3 +378,35 @@ func TestVerify_ProofWithOwnContext(t *testing.T) {
 		t.Fatalf("mismatched proof context: err = %v, want ErrMalformedProof", err)
 	}
 }
+
+// RDF has no order for repeated values, so reordering a type list or the
+// keys of an object does not change what was signed; a VCDM 1.1 credential
+// with the Data Integrity context signs and verifies too.
+func TestSign_CanonicalFormIgnoresJSONOrder(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	doc := testCredential()
+	doc["@context"] = []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://w3id.org/security/data-integrity/v1"}
+	doc["issuanceDate"] = doc["validFrom"]
+	delete(doc, "validFrom")
+	signed, err := Sign(doc, priv, "https://issuer.test/#k", SuiteEddsaRdfc2022, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reordered := deepCopy(signed)
+	reordered["type"] = []any{"OpenBadgeCredential", "VerifiableCredential"}
+	if err := Verify(reordered, Proofs(reordered)[0], pub); err != nil {
+		t.Fatalf("reordered types: %v", err)
+	}
+	// AchievementCredential is the context's alias of OpenBadgeCredential:
+	// the same statement, so the same signature.
+	alias := deepCopy(signed)
+	alias["type"] = []any{"VerifiableCredential", "AchievementCredential"}
+	if err := Verify(alias, Proofs(alias)[0], pub); err != nil {
+		t.Fatalf("aliased type: %v", err)
+	}
+	changed := deepCopy(signed)
+	changed["type"] = []any{"VerifiableCredential", "EndorsementCredential"}
+	if err := Verify(changed, Proofs(changed)[0], pub); !errors.Is(err, ErrSignature) {
+		t.Fatalf("changed type: err = %v, want ErrSignature", err)
+	}
+}
