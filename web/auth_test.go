@@ -241,6 +241,13 @@ func TestCallback_ExpiredAttempt(t *testing.T) {
 	if other.get("/").signedInAs() != "" {
 		t.Fatal("signed in without an attempt")
 	}
+	// A malformed attempt cookie is the same as none.
+	req, _ := http.NewRequest(http.MethodGet, cb.String(), nil)
+	req.AddCookie(&http.Cookie{Name: "_gothic_session", Value: "bm90IGEgY29va2ll"})
+	p = e.browser().do(req)
+	if p.StatusCode != http.StatusBadRequest || !strings.Contains(p.Doc.Find(`[data-testid="signin-error"]`).Text(), "expired") {
+		t.Fatalf("malformed attempt cookie: %d", p.StatusCode)
+	}
 }
 
 func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
