@@ -219,6 +219,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return nil
 	}
 
+	if m.Command == "backup" {
+		if _, err := os.Stat(m.dbPath()); err != nil {
+			return &config.Error{Var: "SATCHEL_DATA_DIR", Msg: fmt.Sprintf("there is no database at %s to back up; point SATCHEL_DATA_DIR (or --data-dir) at the server's data directory", m.dbPath())}
+		}
+	}
 	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
 		return &config.Error{Var: "SATCHEL_DATA_DIR", Msg: fmt.Sprintf("cannot create %s (%v); point it at a writable directory", m.Config.DataDir, err)}
 	}

@@ -248,6 +248,22 @@ func TestMain_MigrateTwiceAndBackup(t *testing.T) {
 	}
 }
 
+func TestMain_BackupWithoutDatabaseSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	tm := newTestMain(map[string]string{"SATCHEL_DATA_DIR": dir})
+	if err := tm.ParseFlags(context.Background(), []string{"backup", filepath.Join(t.TempDir(), "b.db")}); err != nil {
+		t.Fatal(err)
+	}
+	err := tm.Run(context.Background())
+	tm.Close()
+	if err == nil || !strings.Contains(err.Error(), "no database") || !strings.Contains(err.Error(), "SATCHEL_DATA_DIR") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "satchel.db")); err == nil {
+		t.Fatal("backup created an empty database")
+	}
+}
+
 func TestMain_HelpListsEveryCommandFlagAndVariable(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
 		tm := newTestMain(nil)
