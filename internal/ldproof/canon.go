@@ -188,6 +188,10 @@ func checkExpanded(v any, path string) error {
 			case "@value", "@direction", "@index":
 				// literal data
 			default:
+				if strings.HasPrefix(k, "_:") {
+					// RDF conversion drops blank-node properties silently.
+					return fmt.Errorf("%w: property %q at %s is a blank node identifier, not an IRI", ErrJSONLD, k, orRoot(path))
+				}
 				if !strings.HasPrefix(k, "@") && !validIRI(k) {
 					return fmt.Errorf("%w: property %q at %s is not a valid IRI", ErrJSONLD, k, orRoot(path))
 				}

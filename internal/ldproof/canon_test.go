@@ -136,6 +136,7 @@ func TestCanonicalize_RejectsWhatRDFWouldDrop(t *testing.T) {
 		"malformed http id": func(d map[string]any) { d["id"] = "https://exa mple.com/x" },
 		"bad language tag":  func(d map[string]any) { d["name"] = map[string]any{"@value": "x", "@language": "not a tag"} },
 		"absolute property": func(d map[string]any) { d["https://bad iri/p"] = "x" },
+		"blank property":    func(d map[string]any) { d["_:hidden"] = "x" },
 	}
 	if _, err := Canonicalize(base()); err != nil {
 		t.Fatalf("base document: %v", err)
