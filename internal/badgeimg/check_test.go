@@ -198,6 +198,11 @@ func TestCheck_AcceptsSVG(t *testing.T) {
 			"\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- a badge -->\n<svg " + svgNS + ` width="5" height="6"><title>Tom &amp; Jerry &lt;3</title></svg>` + "\n", 5, 6},
 		{"lower-case utf-8 declaration, standalone", `<?xml version="1.0" encoding="utf-8" standalone="no"?><svg ` + svgNS + ` width="7" height="7"/>`, 7, 7},
 		{"baked Open Badges 3.0 credential", `<svg ` + svgNS + ` xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" width="10" height="10"><openbadges:credential><![CDATA[{"a":1}]]></openbadges:credential></svg>`, 10, 10},
+		// Editors such as Illustrator and older Inkscape write this line.
+		{"DOCTYPE PUBLIC line", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg " + svgNS + ` width="12" height="9"/>`, 12, 9},
+		{"DOCTYPE PUBLIC, single quotes, line breaks", "<!DOCTYPE svg\n  PUBLIC '-//W3C//DTD SVG 1.0//EN'\n  'http://www.w3.org/TR/2001/REC-SVG-20010904/DTD/svg10.dtd' >\n<!-- exported -->\n<svg " + svgNS + ` viewBox="0 0 30 20"/>`, 30, 20},
+		{"DOCTYPE SYSTEM", `<!DOCTYPE svg SYSTEM "svg11.dtd"><svg ` + svgNS + ` width="4" height="4"/>`, 4, 4},
+		{"bare DOCTYPE svg", `<!DOCTYPE svg><svg ` + svgNS + ` width="3" height="3"/>`, 3, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,7 +227,17 @@ func TestCheck_RefusesBadSVG(t *testing.T) {
 		kind *badgeimg.Error
 		msg  string
 	}{
-		{"doctype", `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"DOCTYPE PUBLIC with an internal subset", `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [<!ENTITY ns "http://www.w3.org/2000/svg">]><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"empty internal subset", `<!DOCTYPE svg []><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"attribute default in a subset", `<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"declared entity used after a PUBLIC line", `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [<!ENTITY x "y">]><svg ` + svgNS + `><text>&x;</text></svg>`, badgeimg.ErrUnsafe, "refuses for safety"},
+		{"entity use with a plain DOCTYPE", `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg ` + svgNS + `><text>&nbsp;</text></svg>`, badgeimg.ErrUnsafe, "XML entities"},
+		{"two DOCTYPE lines", `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "a.dtd"><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "a.dtd"><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"DOCTYPE inside the root", `<svg ` + svgNS + `><!DOCTYPE svg></svg>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"ENTITY directive outside a DOCTYPE", `<!ENTITY x "y"><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "<!ENTITY>"},
+		{"public id with a bracket", `<!DOCTYPE svg PUBLIC "-//W3C//DTD [SVG] 1.1//EN" "a.dtd"><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"trailing word after the system id", `<!DOCTYPE svg SYSTEM "a.dtd" extra><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
+		{"unquoted system id", `<!DOCTYPE svg SYSTEM a.dtd><svg ` + svgNS + `/>`, badgeimg.ErrUnsafe, "DOCTYPE"},
 		{"entity expansion", `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg ` + svgNS + `>&b;</svg>`, badgeimg.ErrUnsafe, "refuses for safety"},
 		{"external entity", `<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg ` + svgNS + `>&x;</svg>`, badgeimg.ErrUnsafe, "refuses for safety"},
 		{"undeclared entity", `<svg ` + svgNS + `><text>&nbsp;</text></svg>`, badgeimg.ErrUnsafe, "XML entities"},

@@ -18,8 +18,8 @@ const (
 	TooManyPixels
 	// Damaged: the file claims to be a PNG or SVG but cannot be read.
 	Damaged
-	// Unsafe: an SVG with a DOCTYPE, entities or other constructs refused
-	// for safety.
+	// Unsafe: an SVG with a DOCTYPE that declares markup (an internal
+	// subset), entities or other constructs refused for safety.
 	Unsafe
 	// BadDataURI: a data: URI that is malformed or not a PNG/SVG one.
 	BadDataURI

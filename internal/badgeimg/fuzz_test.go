@@ -20,6 +20,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add(handPNG(4, 4, 16, 6, 1, 0, 0))
 	f.Add([]byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="20" viewBox="0 0 1 2"><g/></svg>`))
 	f.Add([]byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>`))
+	f.Add([]byte(`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>`))
 	f.Add([]byte("\ufeff<svg xmlns='http://www.w3.org/2000/svg'/>"))
 	f.Add([]byte("<html></html>"))
 	f.Fuzz(func(t *testing.T, data []byte) {

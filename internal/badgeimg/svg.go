@@ -20,17 +20,20 @@ const maxSVGDepth = 256
 const maxSVGSide = 1 << 16
 
 // checkSVG parses data as XML with a strict decoder that knows no DTD and
-// no entities beyond the five predefined ones, refuses any DOCTYPE, and
-// requires one root <svg> element in the SVG namespace.
+// no entities beyond the five predefined ones, and requires one root <svg>
+// element in the SVG namespace. A DOCTYPE is accepted only in its plain
+// form (a name and an external identifier, no internal subset); any other
+// directive, and any entity reference, is refused.
 func checkSVG(data []byte) (Info, error) {
 	d := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	d.Strict = true
 	// No CharsetReader: only UTF-8 (and ASCII) files are accepted.
 	var (
-		info   = Info{ContentType: SVG}
-		depth  int
-		rooted bool // the root element has started
-		closed bool // the root element has ended
+		info     = Info{ContentType: SVG}
+		depth    int
+		rooted   bool // the root element has started
+		closed   bool // the root element has ended
+		doctyped bool // a plain DOCTYPE line has been seen
 	)
 	for {
 		tok, err := d.Token()
@@ -46,11 +49,22 @@ func checkSVG(data []byte) (Info, error) {
 		switch t := tok.(type) {
 		case xml.Directive:
 			s := strings.TrimSpace(string(t))
-			if len(s) >= 7 && strings.EqualFold(s[:7], "DOCTYPE") && !rooted && !doctypeIsSVG(s) {
+			isDoctype := len(s) >= 7 && strings.EqualFold(s[:7], "DOCTYPE")
+			if isDoctype && !rooted && !doctypeIsSVG(s) {
 				return Info{}, notImage(data) // an HTML page or other XML
 			}
+			if isDoctype && !rooted && !doctyped && plainDoctype(s) {
+				// The <!DOCTYPE svg PUBLIC …> line many editors write: it
+				// declares nothing, and the external DTD is never read.
+				doctyped = true
+				continue
+			}
+			if !isDoctype {
+				return Info{}, newError(Unsafe, errors.New("directive <!"+firstWord(s)+">"),
+					"The badge image is an SVG file with an XML declaration (<!%s>) that Satchel refuses for safety reasons; ask the issuer for a plain SVG file.", firstWord(s))
+			}
 			return Info{}, newError(Unsafe, errors.New("directive <!"+firstWord(s)+">"),
-				"The badge image is an SVG file with a document type declaration (DOCTYPE), which Satchel refuses for safety reasons; ask the issuer for a plain SVG file.")
+				"The badge image is an SVG file whose document type declaration (DOCTYPE) declares its own markup or entities, or is misplaced, which Satchel refuses for safety reasons; ask the issuer for a plain SVG file.")
 		case xml.StartElement:
 			if closed {
 				return Info{}, badSVG(errors.New("content after the root element"))
@@ -130,6 +144,89 @@ func unsafeEntities(err error) *Error {
 func doctypeIsSVG(s string) bool {
 	f := strings.Fields(s)
 	return len(f) > 1 && strings.EqualFold(f[1], "svg")
+}
+
+// plainDoctype reports whether s, the text of a <!DOCTYPE …> directive,
+// is exactly
+//
+//	DOCTYPE svg [PUBLIC "pubid" "system" | SYSTEM "system"]
+//
+// with no internal subset: nothing that could declare an entity or an
+// attribute default. Satchel never reads the external DTD.
+func plainDoctype(s string) bool {
+	rest, ok := cutSpace(s[len("DOCTYPE"):])
+	if !ok {
+		return false
+	}
+	name, rest := cutWord(rest)
+	if name != "svg" {
+		return false
+	}
+	rest = strings.TrimLeft(rest, xmlSpace)
+	switch kw, after := cutWord(rest); kw {
+	case "":
+		return rest == ""
+	case "PUBLIC":
+		var pubid string
+		if pubid, rest, ok = quoted(after); !ok || !isPubid(pubid) {
+			return false
+		}
+		if _, rest, ok = quoted(rest); !ok {
+			return false
+		}
+	case "SYSTEM":
+		if _, rest, ok = quoted(after); !ok {
+			return false
+		}
+	default:
+		return false
+	}
+	return strings.TrimLeft(rest, xmlSpace) == ""
+}
+
+const xmlSpace = " \t\r\n"
+
+// cutSpace removes the white space s must start with.
+func cutSpace(s string) (string, bool) {
+	t := strings.TrimLeft(s, xmlSpace)
+	return t, len(t) < len(s)
+}
+
+// cutWord splits s at its first white space, quote or bracket.
+func cutWord(s string) (word, rest string) {
+	i := strings.IndexAny(s, xmlSpace+`"'[`)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+// quoted reads one literal in single or double quotes after required white
+// space, as an external identifier has them.
+func quoted(s string) (lit, rest string, ok bool) {
+	s, ok = cutSpace(s)
+	if !ok || s == "" || (s[0] != '"' && s[0] != '\'') {
+		return "", "", false
+	}
+	end := strings.IndexByte(s[1:], s[0])
+	if end < 0 {
+		return "", "", false
+	}
+	return s[1 : 1+end], s[2+end:], true
+}
+
+// isPubid reports whether s holds only the characters XML allows in a
+// public identifier.
+func isPubid(s string) bool {
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune(" \r\n-'()+,./:=?;!*#@$_%", r):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func firstWord(s string) string {
