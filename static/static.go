@@ -26,6 +26,17 @@ var FS embed.FS
 // Prefix is the URL path under which Handler serves files.
 const Prefix = "/static/"
 
+// samplesFS holds the sample badges (see samples/README.md). They are kept
+// out of FS: a learner downloads them at stable URLs without a hash, so a
+// link in a page or a README stays valid when they are regenerated.
+//
+//go:embed samples
+var samplesFS embed.FS
+
+// SamplePrefix is the URL path of the sample badges, e.g.
+// /static/samples/web-accessibility-fundamentals.png.
+const SamplePrefix = Prefix + "samples/"
+
 // hashLen is the number of hex digits of the SHA-256 kept in a URL; 12 digits
 // (48 bits) make an accidental collision between two versions of one file
 // practically impossible.
@@ -44,7 +55,14 @@ type asset struct {
 var (
 	byName = map[string]*asset{} // "css/app.css" → asset
 	byURL  = map[string]*asset{} // "/static/css/app.<hash>.css" → asset
+
+	samples      []Sample              // sorted by name
+	sampleByName = map[string]*asset{} // "web-accessibility-fundamentals.png" → asset
 )
+
+// sampleExts are the kinds of file a learner can import; anything else in
+// samples/ (the README) is not served.
+var sampleExts = map[string]bool{".png": true, ".svg": true, ".json": true, ".jws": true, ".jwt": true}
 
 func init() {
 	err := fs.WalkDir(FS, ".", func(name string, d fs.DirEntry, err error) error {
@@ -60,11 +78,63 @@ func init() {
 		byURL[a.url] = a
 		return nil
 	})
+	if err == nil {
+		err = loadSamples()
+	}
 	if err != nil {
 		// The embedded tree is fixed at build time; failing to read it is a
 		// broken binary, not a runtime condition.
 		panic(fmt.Sprintf("static: reading embedded files: %v", err))
 	}
+}
+
+func loadSamples() error {
+	entries, err := samplesFS.ReadDir("samples")
+	if err != nil {
+		return err
+	}
+	for _, d := range entries { // ReadDir sorts by name
+		if d.IsDir() || !sampleExts[strings.ToLower(path.Ext(d.Name()))] {
+			continue
+		}
+		body, err := samplesFS.ReadFile("samples/" + d.Name())
+		if err != nil {
+			return err
+		}
+		a := newAsset("samples/"+d.Name(), body)
+		a.url = SamplePrefix + d.Name()
+		sampleByName[d.Name()] = a
+		samples = append(samples, Sample{Name: d.Name(), URL: a.url, ContentType: a.contentType, Size: len(body)})
+	}
+	return nil
+}
+
+// Sample describes one sample badge file.
+type Sample struct {
+	// Name is the file name, e.g. "web-accessibility-fundamentals.png".
+	Name string
+	// URL is its stable download path, e.g.
+	// "/static/samples/web-accessibility-fundamentals.png".
+	URL string
+	// ContentType is the type it is served with.
+	ContentType string
+	// Size is its length in bytes.
+	Size int
+}
+
+// Samples lists the sample badges, sorted by file name.
+func Samples() []Sample {
+	return append([]Sample(nil), samples...)
+}
+
+// SamplePath returns the stable download URL of the named sample badge.
+// Like Path, it panics when there is no such sample.
+func SamplePath(name string) string {
+	a, ok := sampleByName[name]
+	if !ok {
+		panic(fmt.Sprintf("static: no sample badge %q", name))
+	}
+	return a.url
 }
 
 func newAsset(name string, body []byte) *asset {
@@ -138,8 +208,10 @@ func contentType(ext string) string {
 		return "image/x-icon"
 	case ".woff2":
 		return "font/woff2"
-	case ".txt":
+	case ".txt", ".jws", ".jwt":
 		return "text/plain; charset=utf-8"
+	case ".json":
+		return "application/json"
 	}
 	if t := mime.TypeByExtension(ext); t != "" {
 		return t
@@ -162,10 +234,11 @@ func Path(name string) string {
 }
 
 // Handler serves the files at the URLs Path returns, with a one-year
-// immutable cache lifetime. It accepts the request path with or without the
-// /static/ prefix, so it can be mounted directly or behind
-// http.StripPrefix. Unknown names, and names without the current hash,
-// are 404.
+// immutable cache lifetime, and the sample badges at the URLs SamplePath
+// returns, as downloads revalidated on each use (their URLs carry no hash).
+// It accepts the request path with or without the /static/ prefix, so it
+// can be mounted directly or behind http.StripPrefix. Unknown names, and
+// names without the current hash, are 404.
 func Handler() http.Handler {
 	return http.HandlerFunc(serve)
 }
@@ -181,6 +254,11 @@ func serve(w http.ResponseWriter, r *http.Request) {
 		p = Prefix + strings.TrimPrefix(p, "/")
 	}
 	a, ok := byURL[p]
+	sample := false
+	if !ok {
+		a, sample = sampleByName[strings.TrimPrefix(p, SamplePrefix)]
+		ok = sample && strings.HasPrefix(p, SamplePrefix)
+	}
 	if !ok {
 		w.Header().Set("Cache-Control", "no-store")
 		http.NotFound(w, r)
@@ -188,8 +266,15 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", a.contentType)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
+	if sample {
+		// A download, never rendered as a page from Satchel's origin.
+		h.Set("Cache-Control", "public, no-cache")
+		h.Set("Content-Disposition", `attachment; filename="`+path.Base(a.name)+`"`)
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	} else {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
 	body, etag := a.body, `"`+a.hash+`"`
 	if a.gzipped != nil {
 		h.Add("Vary", "Accept-Encoding")

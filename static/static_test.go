@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -208,4 +210,86 @@ func TestHandler_GzipAndPlainHaveDifferentETags(t *testing.T) {
 	if plain, gz := get("identity"), get("gzip"); plain == gz || plain == "" {
 		t.Fatalf("ETags plain %q and gzip %q must differ, or a cache could serve one for the other", plain, gz)
 	}
+}
+
+func TestSamples_ServedAsDownloadsAtStableURLs(t *testing.T) {
+	entries, err := os.ReadDir("samples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onDisk []string
+	for _, e := range entries {
+		if e.Name() != "README.md" {
+			onDisk = append(onDisk, e.Name())
+		}
+	}
+	list := Samples()
+	if len(list) != len(onDisk) || len(list) < 5 {
+		t.Fatalf("Samples() lists %d files, samples/ holds %d badge files: %v", len(list), len(onDisk), onDisk)
+	}
+	h := Handler()
+	for i, s := range list {
+		if s.Name != onDisk[i] {
+			t.Errorf("Samples()[%d] = %q, want %q (sorted by name)", i, s.Name, onDisk[i])
+		}
+		want, _ := os.ReadFile(filepath.Join("samples", s.Name))
+		if s.URL != "/static/samples/"+s.Name || SamplePath(s.Name) != s.URL || s.Size != len(want) {
+			t.Errorf("%s: URL %q, SamplePath %q, size %d (file has %d bytes)", s.Name, s.URL, SamplePath(s.Name), s.Size, len(want))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, s.URL, nil))
+		res := rec.Result()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d", s.URL, res.StatusCode)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if !bytes.Equal(body, want) {
+			t.Errorf("GET %s: body differs from the committed file", s.URL)
+		}
+		if got := res.Header.Get("Content-Disposition"); got != `attachment; filename="`+s.Name+`"` {
+			t.Errorf("GET %s: Content-Disposition %q", s.URL, got)
+		}
+		wantType := map[string]string{".png": "image/png", ".svg": "image/svg+xml", ".json": "application/json"}[filepath.Ext(s.Name)]
+		if got := res.Header.Get("Content-Type"); got != wantType || s.ContentType != wantType {
+			t.Errorf("GET %s: Content-Type %q (listed %q), want %q", s.URL, got, s.ContentType, wantType)
+		}
+		if got := res.Header.Get("Cache-Control"); strings.Contains(got, "immutable") || !strings.Contains(got, "no-cache") {
+			t.Errorf("GET %s: Cache-Control %q; an unhashed URL must be revalidated", s.URL, got)
+		}
+		if got := res.Header.Get("Content-Security-Policy"); !strings.Contains(got, "sandbox") {
+			t.Errorf("GET %s: Content-Security-Policy %q lacks sandbox", s.URL, got)
+		}
+
+		req := httptest.NewRequest(http.MethodGet, s.URL, nil)
+		req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotModified {
+			t.Errorf("GET %s with its ETag: status %d, want 304", s.URL, rec.Code)
+		}
+	}
+}
+
+func TestSamples_OnlyBadgeFilesAreServed(t *testing.T) {
+	h := Handler()
+	for _, target := range []string{
+		"/static/samples/README.md",
+		"/static/samples/",
+		"/static/samples/nope.png",
+		"/static/samples/../static.go",
+		"/static/img/web-accessibility-fundamentals.png", // a sample under another folder
+		"/static/web-accessibility-fundamentals.png",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", target, rec.Code)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("SamplePath of a missing sample returned instead of panicking")
+		}
+	}()
+	SamplePath("README.md")
 }
