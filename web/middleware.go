@@ -149,9 +149,30 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// bodyLimit refuses request bodies over the limit with 413.
+// bodyLimit refuses request bodies over the limit with 413. A route that
+// accepts more (an upload) sets its own limit with routeBodyLimit, which
+// replaces this one: it has to act here, before the CSRF check reads the
+// form, not as route middleware that runs after it.
 func (s *Server) bodyLimit() echo.MiddlewareFunc {
-	return middleware.BodyLimit(strconv.FormatInt(s.opts.MaxBodyBytes, 10) + "B")
+	def := middleware.BodyLimit(strconv.FormatInt(s.opts.MaxBodyBytes, 10) + "B")
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := def(next)
+		return func(c echo.Context) error {
+			if own, ok := s.bodyLimits[c.Request().Method+" "+c.Path()]; ok {
+				return own(next)(c)
+			}
+			return h(c)
+		}
+	}
+}
+
+// routeBodyLimit makes limit (e.g. middleware.BodyLimit("5M")) the body
+// limit of one route instead of the default. Call it from routes().
+func (s *Server) routeBodyLimit(method, path string, limit echo.MiddlewareFunc) {
+	if s.bodyLimits == nil {
+		s.bodyLimits = map[string]echo.MiddlewareFunc{}
+	}
+	s.bodyLimits[method+" "+path] = limit
 }
 
 // csrf checks a token on every state-changing request: the form field

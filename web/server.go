@@ -63,6 +63,9 @@ type Server struct {
 	dev       *devProvider            // nil unless the development sign-in is on
 	now       func() time.Time
 	opts      Options
+	// bodyLimits are the routes with their own body limit, by "METHOD
+	// path" (see routeBodyLimit); filled by routes() before serving.
+	bodyLimits map[string]echo.MiddlewareFunc
 }
 
 // New builds the server and registers every route. Close releases what it
