@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -51,6 +53,16 @@ var Vars = []Var{
 	{Name: "SATCHEL_OIDC_CLIENT_SECRET", Secret: true, Description: "Generic OpenID Connect provider: client secret."},
 	{Name: "SATCHEL_OIDC_NAME", Default: "OpenID Connect",
 		Description: "Generic OpenID Connect provider: name shown on the sign-in button, e.g. \"My School\"."},
+	{Name: "SATCHEL_SMTP_HOST",
+		Description: "SMTP server that sends email (address confirmation links). Unset on a loopback address: mail goes to the development outbox (/dev/outbox) and the log instead."},
+	{Name: "SATCHEL_SMTP_PORT",
+		Description: "SMTP server port. Default: 587 for starttls, 465 for tls, 25 for none."},
+	{Name: "SATCHEL_SMTP_USERNAME", Description: "SMTP username; empty for a server that needs no authentication."},
+	{Name: "SATCHEL_SMTP_PASSWORD", Secret: true, Description: "SMTP password."},
+	{Name: "SATCHEL_SMTP_FROM",
+		Description: "Sender address of Satchel's email, e.g. satchel@school.example. Required with SATCHEL_SMTP_HOST."},
+	{Name: "SATCHEL_SMTP_TLS", Default: "starttls",
+		Description: "How the SMTP connection is encrypted: starttls (upgrade, must be offered), tls (TLS from the start) or none (only for a relay on this machine)."},
 }
 
 // Dev-login modes.
@@ -79,6 +91,17 @@ type Config struct {
 	DevLoginMode   string
 	LogLevel       string
 	Providers      []Provider
+	SMTP           SMTP // Host is empty when email is not configured
+}
+
+// SMTP is the outgoing mail server (see internal/mail).
+type SMTP struct {
+	Host     string
+	Port     int // 0: the TLS mode's usual port
+	Username string
+	Password string
+	From     string
+	TLS      string // starttls, tls or none
 }
 
 // Error is a configuration problem that names the variable and the fix.
@@ -220,6 +243,8 @@ func build(get func(string) string) (*Config, error) {
 		}
 	}
 
+	errs = append(errs, c.buildSMTP(get)...)
+
 	if c.DevLoginMode == DevLoginOn && len(errs) == 0 && !c.Loopback() {
 		errs = append(errs, &Error{"SATCHEL_DEV_LOGIN", fmt.Sprintf("development sign-in lets anyone sign in as anyone, so it is refused on the non-loopback address %q; set SATCHEL_DEV_LOGIN=off, or listen on localhost", c.Addr)})
 	}
@@ -293,4 +318,64 @@ func (c *Config) ResolveBaseURL(listenAddr string) *url.URL {
 		host = "localhost"
 	}
 	return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
+}
+
+// buildSMTP reads the SATCHEL_SMTP_ variables.
+func (c *Config) buildSMTP(get func(string) string) []error {
+	var errs []error
+	m := SMTP{
+		Host:     get("SATCHEL_SMTP_HOST"),
+		Username: get("SATCHEL_SMTP_USERNAME"),
+		Password: get("SATCHEL_SMTP_PASSWORD"),
+		From:     get("SATCHEL_SMTP_FROM"),
+		TLS:      strings.ToLower(get("SATCHEL_SMTP_TLS")),
+	}
+	switch m.TLS {
+	case "starttls", "tls", "none":
+	default:
+		errs = append(errs, &Error{"SATCHEL_SMTP_TLS", fmt.Sprintf("%q is not one of starttls, tls, none", m.TLS)})
+	}
+	if raw := get("SATCHEL_SMTP_PORT"); raw != "" {
+		p, err := strconv.Atoi(raw)
+		if err != nil || p < 1 || p > 65535 {
+			errs = append(errs, &Error{"SATCHEL_SMTP_PORT", fmt.Sprintf("%q is not a port number (1 to 65535); for example 587", raw)})
+		}
+		m.Port = p
+	}
+	if m.Host == "" {
+		for _, name := range []string{"SATCHEL_SMTP_PORT", "SATCHEL_SMTP_USERNAME", "SATCHEL_SMTP_PASSWORD", "SATCHEL_SMTP_FROM"} {
+			if get(name) != "" {
+				errs = append(errs, &Error{name, "is set but SATCHEL_SMTP_HOST is empty; set the SMTP server's host name too, or unset the SATCHEL_SMTP_ variables"})
+			}
+		}
+		return errs
+	}
+	if strings.ContainsAny(m.Host, ":/ ") {
+		errs = append(errs, &Error{"SATCHEL_SMTP_HOST", fmt.Sprintf("%q is not a host name; give only the name, e.g. smtp.example.org, and the port in SATCHEL_SMTP_PORT", m.Host)})
+	}
+	switch a, err := mail.ParseAddress(m.From); {
+	case m.From == "":
+		errs = append(errs, &Error{"SATCHEL_SMTP_FROM", "is required with SATCHEL_SMTP_HOST: the address Satchel's email comes from, e.g. satchel@school.example"})
+	case err != nil || a.Address != m.From:
+		errs = append(errs, &Error{"SATCHEL_SMTP_FROM", fmt.Sprintf("%q is not a plain email address; use for example satchel@school.example", m.From)})
+	}
+	if (m.Username == "") != (m.Password == "") {
+		name, other := "SATCHEL_SMTP_PASSWORD", "SATCHEL_SMTP_USERNAME"
+		if m.Username == "" {
+			name, other = other, name
+		}
+		errs = append(errs, &Error{name, fmt.Sprintf("is empty but %s is set; set both to authenticate, or neither", other)})
+	}
+	if m.TLS == "none" && m.Username != "" && !IsLoopbackHost(m.Host) {
+		errs = append(errs, &Error{"SATCHEL_SMTP_TLS", fmt.Sprintf("none would send the SMTP password in the clear to %s; use starttls or tls, or none only for a relay on this machine", m.Host)})
+	}
+	c.SMTP = m
+	return errs
+}
+
+// DevOutbox reports whether email goes to the development outbox instead
+// of an SMTP server: no SMTP host is configured and the address is
+// loopback.
+func (c *Config) DevOutbox() bool {
+	return c.SMTP.Host == "" && c.Loopback()
 }
