@@ -19,6 +19,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -45,6 +47,13 @@ type Options struct {
 	SignInAttemptTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// Fetcher is the one guarded client for everything fetched from
+	// issuers (badges, keys, images); nil means fetch.New with defaults.
+	// Tests pass one with AllowHosts for issuers on loopback.
+	Fetcher *fetch.Client
+	// Verifier checks badges; nil means verify.New(Fetcher, defaults).
+	Verifier *verify.Verifier
 }
 
 // DefaultMaxBodyBytes caps request bodies unless a route says otherwise.
@@ -66,6 +75,8 @@ type Server struct {
 	// bodyLimits are the routes with their own body limit, by "METHOD
 	// path" (see routeBodyLimit); filled by routes() before serving.
 	bodyLimits map[string]echo.MiddlewareFunc
+	fetcher    *fetch.Client
+	verifier   *verify.Verifier
 }
 
 // New builds the server and registers every route. Close releases what it
@@ -95,6 +106,12 @@ func New(opts Options) (*Server, error) {
 	if opts.SignInBurst == 0 {
 		opts.SignInBurst = 30
 	}
+	if opts.Fetcher == nil {
+		opts.Fetcher = fetch.New(fetch.Options{})
+	}
+	if opts.Verifier == nil {
+		opts.Verifier = verify.New(opts.Fetcher, verify.Options{Now: opts.Now})
+	}
 	s := &Server{
 		e:       echo.New(),
 		db:      opts.DB,
@@ -104,6 +121,7 @@ func New(opts Options) (*Server, error) {
 		now:     opts.Now,
 		opts:    opts,
 	}
+	s.fetcher, s.verifier = opts.Fetcher, opts.Verifier
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
@@ -286,7 +288,11 @@ func (m *Main) serve(ctx context.Context) error {
 	base := cfg.ResolveBaseURL(m.Addr)
 	m.URL = base.String()
 
+	// One guarded client for everything fetched from issuers.
+	fetcher := fetch.New(fetch.Options{})
 	srv, err := web.New(web.Options{
+		Fetcher:        fetcher,
+		Verifier:       verify.New(fetcher, verify.Options{}),
 		DB:             m.DB,
 		Log:            log,
 		BaseURL:        base,
