@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Var describes one configuration variable.
@@ -40,6 +41,8 @@ var Vars = []Var{
 		Description: "Development sign-in (type any name and email, no real provider): auto (on only when no provider is configured and the address is loopback), on, or off. Refused on a non-loopback address."},
 	{Name: "SATCHEL_LOG_LEVEL", Flag: "log-level", Default: "info",
 		Description: "Log level: debug, info, warn or error."},
+	{Name: "SATCHEL_REVERIFY_INTERVAL", Flag: "reverify-interval", Default: "24h",
+		Description: "How often each stored badge is verified again in the background (revocation, expiry, issuer changes), e.g. 24h, 12h30m or 7d; at least 1m. 0 or off turns the background checks off."},
 	{Name: "SATCHEL_GITHUB_KEY", Description: "GitHub OAuth app client ID."},
 	{Name: "SATCHEL_GITHUB_SECRET", Secret: true, Description: "GitHub OAuth app client secret."},
 	{Name: "SATCHEL_GOOGLE_KEY", Description: "Google OAuth client ID."},
@@ -92,6 +95,8 @@ type Config struct {
 	LogLevel       string
 	Providers      []Provider
 	SMTP           SMTP // Host is empty when email is not configured
+	// ReverifyInterval is how often each badge is re-verified; 0: never.
+	ReverifyInterval time.Duration
 }
 
 // SMTP is the outgoing mail server (see internal/mail).
@@ -200,6 +205,11 @@ func build(get func(string) string) (*Config, error) {
 	default:
 		errs = append(errs, &Error{"SATCHEL_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", c.LogLevel)})
 	}
+	if d, err := parseReverifyInterval(get("SATCHEL_REVERIFY_INTERVAL")); err != nil {
+		errs = append(errs, &Error{"SATCHEL_REVERIFY_INTERVAL", err.Error()})
+	} else {
+		c.ReverifyInterval = d
+	}
 
 	for _, p := range []struct{ id, name, prefix string }{
 		{"github", "GitHub", "SATCHEL_GITHUB"},
@@ -255,6 +265,40 @@ func build(get func(string) string) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// MinReverifyInterval is the shortest re-verification interval accepted,
+// so that a typo cannot turn the job into a flood of requests to issuers.
+const MinReverifyInterval = time.Minute
+
+// parseReverifyInterval reads a Go duration, a whole number of days ("7d"),
+// or "0"/"off" (disabled).
+func parseReverifyInterval(raw string) (time.Duration, error) {
+	s := strings.ToLower(strings.TrimSpace(raw))
+	switch s {
+	case "", "0", "off":
+		return 0, nil
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 3650 {
+			return 0, fmt.Errorf("%q is not a duration; use for example 24h, 12h30m or 7d, or off", raw)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not a duration; use for example 24h, 12h30m or 7d, or off", raw)
+		}
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%q is negative; use for example 24h, or off to turn the background checks off", raw)
+	}
+	if d > 0 && d < MinReverifyInterval {
+		return 0, fmt.Errorf("%q is shorter than %s, which would flood issuers with requests; use for example 24h, or off", raw, MinReverifyInterval)
+	}
+	return d, nil
 }
 
 // MinSecretLen is the shortest session secret accepted.
