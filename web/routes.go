@@ -43,4 +43,5 @@ func (s *Server) routes() {
 	acct.POST("/logins/:provider/unlink", s.handleUnlink)
 	acct.GET("/delete", s.handleDeleteAccountForm)
 	acct.POST("/delete", s.handleDeleteAccount)
+	s.identityRoutes(acct)
 }

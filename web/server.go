@@ -54,6 +54,13 @@ type Options struct {
 	Fetcher *fetch.Client
 	// Verifier checks badges; nil means verify.New(Fetcher, defaults).
 	Verifier *verify.Verifier
+
+	// Mail sends email (address confirmation links); nil when no SMTP
+	// server is configured.
+	Mail Mailer
+	// DevOutbox keeps email in the database, shown at /dev/outbox, when
+	// Mail is nil (local development).
+	DevOutbox bool
 }
 
 // DefaultMaxBodyBytes caps request bodies unless a route says otherwise.

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/internal/mail"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+// Mailer sends email: *mail.SMTP in production, the development outbox in
+// local development.
+type Mailer interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// identityRoutes registers the email address pages under /account (acct
+// requires a signed-in user) and the development outbox.
+func (s *Server) identityRoutes(acct *echo.Group) {
+	acct.GET("/emails", s.handleEmails)
+	acct.POST("/emails", s.handleEmailAdd)
+	acct.GET("/emails/confirm", s.handleEmailConfirmForm)
+	acct.POST("/emails/confirm", s.handleEmailConfirm)
+	acct.POST("/emails/:id/remove", s.handleEmailRemove)
+	s.e.GET("/dev/outbox", s.handleOutbox)
+}
+
+// mailSendTimeout bounds sending one email within a request.
+const mailSendTimeout = 20 * time.Second
+
+func (s *Server) handleEmails(c echo.Context) error {
+	return s.renderEmails(c, http.StatusOK, views.AddEmailForm{})
+}
+
+// renderEmails shows the email addresses page with the add form as given.
+func (s *Server) renderEmails(c echo.Context, status int, form views.AddEmailForm) error {
+	u := currentUser(c)
+	ctx := c.Request().Context()
+	logins, err := s.db.Logins(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	added, err := s.db.UserEmails(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	v := views.Emails{Form: form, CanSend: s.mailer() != nil, DevOutbox: s.opts.Mail == nil && s.opts.DevOutbox}
+	for _, l := range logins {
+		if strings.TrimSpace(l.Email) == "" {
+			continue
+		}
+		v.Provided = append(v.Provided, views.ProvidedEmail{Email: l.Email, Provider: s.providerLabel(l.Provider), Verified: l.EmailVerified})
+	}
+	for _, e := range added {
+		v.Added = append(v.Added, views.AddedEmail{ID: e.ID, Email: e.Email, AddedAt: e.AddedAt, ConfirmedAt: e.ConfirmedAt})
+	}
+	return s.render(c, status, views.EmailsPage(s.shell(c, "Email addresses"), v))
+}
+
+func (s *Server) providerLabel(id string) string {
+	if p, ok := s.providers[id]; ok {
+		return p.label
+	}
+	return id
+}
+
+// handleEmailAdd adds an address (or re-sends its link) and emails a
+// confirmation link to it.
+func (s *Server) handleEmailAdd(c echo.Context) error {
+	u := currentUser(c)
+	ctx := c.Request().Context()
+	form := views.AddEmailForm{Email: strings.TrimSpace(c.FormValue("email"))}
+	refuse := func(status int, msg string) error {
+		form.Error = msg
+		return s.renderEmails(c, status, form)
+	}
+	switch {
+	case form.Email == "":
+		return refuse(http.StatusUnprocessableEntity, "Enter the email address to add.")
+	case len(form.Email) > 254:
+		return refuse(http.StatusUnprocessableEntity, "That address is too long; an email address has at most 254 characters.")
+	}
+	if _, err := mail.ParseAddress(form.Email); err != nil {
+		return refuse(http.StatusUnprocessableEntity, "Enter an email address like name@example.org, without a name or spaces around it.")
+	}
+	sender := s.mailer()
+	if sender == nil {
+		return refuse(http.StatusServiceUnavailable, "This Satchel cannot send email, so addresses cannot be added yet.")
+	}
+	logins, err := s.db.Logins(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range logins {
+		if l.EmailVerified && strings.EqualFold(strings.TrimSpace(l.Email), form.Email) {
+			return refuse(http.StatusUnprocessableEntity, fmt.Sprintf("%s is already verified by your %s sign-in; there is no need to add it.", l.Email, s.providerLabel(l.Provider)))
+		}
+	}
+
+	token, ue, err := s.db.RequestEmailConfirmation(ctx, u.ID, form.Email, s.now())
+	if err != nil {
+		switch {
+		case errors.Is(err, store.ErrEmailRateLimit):
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(store.EmailResendInterval.Seconds())))
+			return refuse(http.StatusTooManyRequests, store.Message(err))
+		case store.KindOf(err) != store.Internal:
+			return refuse(http.StatusUnprocessableEntity, store.Message(err))
+		}
+		return err
+	}
+	msg, err := s.confirmationMail(c, u, ue.Email, token)
+	if err != nil {
+		return err
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, mailSendTimeout)
+	defer cancel()
+	if err := sender.Send(sendCtx, msg); err != nil {
+		logger(c).Error("send confirmation email", "email_id", ue.ID, "err", err)
+		return refuse(http.StatusServiceUnavailable, "Satchel could not send the email just now. The address is saved: try sending the link again in a few minutes.")
+	}
+	logger(c).Info("confirmation email sent", "email_id", ue.ID)
+	s.flash(c, views.FlashSuccess, fmt.Sprintf("We sent a link to %s. Open it while signed in to this account to confirm the address; it works for 24 hours.", ue.Email))
+	return c.Redirect(http.StatusSeeOther, "/account/emails")
+}
+
+// confirmationMail is the email that carries the confirmation link.
+func (s *Server) confirmationMail(c echo.Context, u *store.User, email, token string) (mail.Message, error) {
+	m := views.ConfirmMail{
+		Email:       email,
+		AccountName: u.Name,
+		Link:        views.EmailConfirmURL(strings.TrimSuffix(s.baseURL.String(), "/"), token),
+		Hours:       int(store.EmailTokenTTL / time.Hour),
+	}
+	var html bytes.Buffer
+	if err := views.ConfirmEmailMail(m).Render(c.Request().Context(), &html); err != nil {
+		return mail.Message{}, fmt.Errorf("web: render confirmation email: %w", err)
+	}
+	text := fmt.Sprintf(`Hello,
+
+Someone, we hope you, asked to add %s to the Satchel account of %s, so that badges issued to this address can go in that backpack.
+
+To confirm that the address is yours, open this link while signed in to that account:
+
+%s
+
+The link works once, for %d hours. If you did not ask for this, ignore this email: nothing changes unless the link is used.
+
+Satchel
+`, m.Email, m.AccountName, m.Link, m.Hours)
+	return mail.Message{To: email, Subject: "Confirm your email address for Satchel", Text: text, HTML: html.String()}, nil
+}
+
+// tokenStatus is the status of a page that refuses a confirmation link.
+func tokenStatus(err error) int {
+	switch {
+	case errors.Is(err, store.ErrTokenUnknown):
+		return http.StatusNotFound
+	case errors.Is(err, store.ErrTokenWrongUser):
+		return http.StatusForbidden
+	case errors.Is(err, store.ErrTokenUsed), errors.Is(err, store.ErrTokenExpired):
+		return http.StatusGone
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// handleEmailConfirmForm is where the emailed link leads: it shows what
+// the link confirms and a button, and uses nothing up, so that a mail
+// scanner that follows links confirms nothing.
+func (s *Server) handleEmailConfirmForm(c echo.Context) error {
+	// The token is in this page's URL: keep it out of Referer headers.
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	u := currentUser(c)
+	token := c.QueryParam("token")
+	sh := s.shell(c, "Confirm your email address")
+	p, err := s.db.EmailConfirmation(c.Request().Context(), u.ID, token, s.now())
+	if err != nil {
+		if store.KindOf(err) == store.Internal {
+			return err
+		}
+		logger(c).Info("confirmation link refused", "err", err)
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(sh, views.ConfirmEmail{Problem: store.Message(err)}))
+	}
+	return s.render(c, http.StatusOK, views.ConfirmEmailPage(sh, views.ConfirmEmail{Token: token, Email: p.Email, ExpiresAt: p.ExpiresAt}))
+}
+
+// handleEmailConfirm uses the token up and marks its address confirmed,
+// if it was issued to the signed-in user.
+func (s *Server) handleEmailConfirm(c echo.Context) error {
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	u := currentUser(c)
+	ue, err := s.db.ConfirmEmail(c.Request().Context(), u.ID, c.FormValue("token"), s.now())
+	if err != nil {
+		if store.KindOf(err) == store.Internal {
+			return err
+		}
+		logger(c).Info("confirmation refused", "err", err)
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, "Confirm your email address"), views.ConfirmEmail{Problem: store.Message(err)}))
+	}
+	logger(c).Info("email confirmed", "email_id", ue.ID)
+	s.flash(c, views.FlashSuccess, ue.Email+" is confirmed as yours. Badges issued to it can now go in your backpack.")
+	return c.Redirect(http.StatusSeeOther, "/account/emails")
+}
+
+// handleEmailRemove removes an added address. Badges already claimed with
+// it stay, each marked with the identifier it matched.
+func (s *Server) handleEmailRemove(c echo.Context) error {
+	u := currentUser(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return notFound("That email address is not on your account.")
+	}
+	ue, err := s.db.RemoveEmail(c.Request().Context(), u.ID, id)
+	if err != nil {
+		if store.KindOf(err) == store.NotFound {
+			s.flash(c, views.FlashError, store.Message(err))
+			return c.Redirect(http.StatusSeeOther, "/account/emails")
+		}
+		return err
+	}
+	logger(c).Info("email removed", "email_id", ue.ID)
+	s.flash(c, views.FlashSuccess, ue.Email+" is removed. Badges you already added with it stay in your backpack.")
+	return c.Redirect(http.StatusSeeOther, "/account/emails")
+}
