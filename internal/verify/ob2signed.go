@@ -3,15 +3,13 @@ package verify
 import (
 	"bytes"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
-	"strings"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/keys"
 )
 
 const fetchJSON = fetch.JSON
@@ -39,7 +37,12 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		r.add("signature", Failed, "Satchel could not fetch the issuer's signing key. "+fetchMessage(err), err.Error())
 		return
 	}
-	pub, err := rsaFromPEM(str(keyDoc, "publicKeyPem"))
+	pub, err := keys.FromPEM(str(keyDoc, "publicKeyPem"))
+	if err == nil {
+		if _, isRSA := pub.(*rsa.PublicKey); !isRSA {
+			err = fmt.Errorf("key is %T, not RSA", pub)
+		}
+	}
 	if err != nil {
 		r.add("signature", Failed, "The issuer's signing key could not be read.", err.Error())
 		return
@@ -59,32 +62,6 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 	}
 	st.signedKeyDoc = keyDoc
 	r.add("signature", Passed, "The issuer's signature (RS256) is valid.", "key "+creator)
-}
-
-func rsaFromPEM(s string) (*rsa.PublicKey, error) {
-	blk, _ := pem.Decode([]byte(strings.TrimSpace(s)))
-	if blk == nil {
-		return nil, fmt.Errorf("publicKeyPem is not PEM")
-	}
-	var k any
-	var err error
-	switch blk.Type {
-	case "RSA PUBLIC KEY":
-		k, err = x509.ParsePKCS1PublicKey(blk.Bytes)
-	default:
-		k, err = x509.ParsePKIXPublicKey(blk.Bytes)
-	}
-	if err != nil {
-		return nil, err
-	}
-	pub, ok := k.(*rsa.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("key is %T, not RSA", k)
-	}
-	if pub.N.BitLen() < 2048 {
-		return nil, fmt.Errorf("RSA key of %d bits is too weak", pub.N.BitLen())
-	}
-	return pub, nil
 }
 
 // ob2KeyBelongs checks that the signing key is listed in the issuer's

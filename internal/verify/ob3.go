@@ -175,6 +175,8 @@ func (r *run) ob3Proofs(b *badge.Badge) {
 			switch {
 			case errors.Is(err, ldproof.ErrUnsupportedProof):
 				msg = "The credential is signed with a kind of proof Satchel cannot check (" + p.Suite() + ")."
+			case errors.Is(err, ldproof.ErrTooComplex):
+				msg = "The credential is too large or intricate for Satchel to check its signature safely."
 			case errors.Is(err, ldproof.ErrJSONLD):
 				msg = "The credential uses terms its vocabulary does not define, so its signature cannot be checked."
 			case errors.Is(err, ldproof.ErrProofPurpose), errors.Is(err, ldproof.ErrMalformedProof), errors.Is(err, ldproof.ErrKeyType):
