@@ -27,6 +27,9 @@ func (s *Server) routes() {
 
 	e.GET("/", s.handleHome)
 
+	// The public verifier: no account needed, rate-limited per client.
+	s.verifierRoutes()
+
 	// Sign-in: rate-limited per client IP.
 	auth := e.Group("", s.signInRateLimit(), s.loopbackHost)
 	auth.GET("/signin", s.handleSignIn)

@@ -1,0 +1,404 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/verify"
+	"github.com/satchel-backpack/satchel/views"
+	"github.com/satchel-backpack/satchel/views/components"
+)
+
+// The public verifier's limits.
+const (
+	verifyPath = "/verify"
+	// verifyMaxFile is the largest badge file (or pasted text) accepted.
+	verifyMaxFile = 5 << 20
+	// verifyMaxBody leaves room beside the file for the other fields and
+	// the multipart framing.
+	verifyMaxBody = verifyMaxFile + 256<<10
+	// Each client may run this many checks per window; a check can make
+	// Satchel fetch from several issuers, so it is not free.
+	verifyLimit  = 20
+	verifyWindow = 10 * time.Minute
+	// bucketVerify names the verifier's count in the rate_limits table.
+	bucketVerify = "verify"
+	// reportImageMax is the largest badge image shown in a report, inline.
+	reportImageMax = 512 << 10
+)
+
+// verifierRoutes registers the public verifier: no account needed, nothing
+// submitted is stored, checks are rate-limited per client.
+func (s *Server) verifierRoutes() {
+	s.e.GET(verifyPath, s.handleVerifyForm)
+	s.routeBodyLimit(http.MethodPost, verifyPath, verifyBodyLimit)
+	s.e.POST(verifyPath, s.handleVerify, s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "checked badges"))
+}
+
+func (s *Server) handleVerifyForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verify a badge"), views.Verifier{MaxFileMB: verifyMaxFile >> 20}))
+}
+
+// handleVerify checks the badge given as a file, a web address or pasted
+// text and shows the report, or the form again with what is wrong next to
+// the field. It writes nothing but the rate-limit count.
+func (s *Server) handleVerify(c echo.Context) error {
+	form := views.Verifier{
+		URL:       strings.TrimSpace(c.FormValue("url")),
+		Text:      strings.TrimSpace(c.FormValue("text")),
+		Email:     strings.TrimSpace(c.FormValue("email")),
+		Errors:    map[string]string{},
+		MaxFileMB: verifyMaxFile >> 20,
+	}
+	data, field := s.verifyInput(c, &form)
+	var recipients []badge.Identifier
+	if form.Email != "" {
+		if a, err := mail.ParseAddress(form.Email); err != nil || a.Address != form.Email {
+			form.Errors["email"] = "Enter an email address such as name@example.org, or leave this empty."
+		} else {
+			recipients = []badge.Identifier{{Type: "email", Value: form.Email}}
+		}
+	}
+	if len(form.Errors) > 0 {
+		return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Verify a badge"), form))
+	}
+
+	b, rep, err := s.verifier.VerifyBytes(c.Request().Context(), data, recipients)
+	if err != nil {
+		form.Errors[field] = notABadgeMessage(field, err)
+		return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Verify a badge"), form))
+	}
+	r := reportView(rep, b, form.Email)
+	if field == "file" {
+		// The image the person chose is the one to show beside its report.
+		if uri := imageDataURI(data); uri != "" && r.Badge != nil {
+			r.Badge.ImageDataURI = uri
+		}
+	}
+	form.Report = &r
+	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verification report: "+verdictWords(rep.Verdict)), form))
+}
+
+// verifyInput reads the one way the badge was given and names its field;
+// problems go into form.Errors by field.
+func (s *Server) verifyInput(c echo.Context, form *views.Verifier) (data []byte, field string) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		fh = nil // no file chosen (or not a multipart form)
+	}
+	var given []string
+	if fh != nil {
+		given = append(given, "file")
+	}
+	if form.URL != "" {
+		given = append(given, "url")
+	}
+	if form.Text != "" {
+		given = append(given, "text")
+	}
+	switch len(given) {
+	case 0:
+		form.Errors["file"] = "Choose a badge file, enter the badge's web address, or paste its JSON or signed text."
+		return nil, ""
+	case 1:
+	default:
+		form.Errors[given[0]] = "You gave the badge in more than one way. Give just one: a file, a web address or pasted text."
+		return nil, ""
+	}
+
+	switch field = given[0]; field {
+	case "file":
+		if fh.Size > verifyMaxFile {
+			form.Errors["file"] = fmt.Sprintf("This file is %s; the verifier accepts files up to %d MB. "+
+				"Badge images are usually much smaller: use the original image from the issuer's email or website, not a photo or screenshot of it.",
+				sizeWords(fh.Size), verifyMaxFile>>20)
+			return nil, field
+		}
+		f, err := fh.Open()
+		if err != nil {
+			form.Errors["file"] = "Satchel could not read the file you chose. Please choose it again."
+			return nil, field
+		}
+		defer f.Close()
+		data, err = io.ReadAll(io.LimitReader(f, verifyMaxFile+1))
+		switch {
+		case err != nil:
+			form.Errors["file"] = "Satchel could not read the file you chose. Please choose it again."
+		case len(data) == 0:
+			form.Errors["file"] = "The file you chose is empty. Choose the badge image or file the issuer gave you."
+		case len(data) > verifyMaxFile:
+			form.Errors["file"] = fmt.Sprintf("This file is larger than %d MB, which the verifier accepts. Use the original badge image from the issuer.", verifyMaxFile>>20)
+		}
+		return data, field
+	case "url":
+		u, err := url.Parse(form.URL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			form.Errors["url"] = "Enter the badge's full web address, starting with https://"
+			return nil, field
+		}
+		return []byte(form.URL), field
+	default:
+		if len(form.Text) > verifyMaxFile {
+			form.Errors["text"] = fmt.Sprintf("This text is longer than the verifier accepts (%d MB). Paste only the badge's JSON or signed text.", verifyMaxFile>>20)
+			return nil, field
+		}
+		return []byte(form.Text), field
+	}
+}
+
+// notABadgeMessage explains, for the field it was given in, why what was
+// given could not be read as a badge.
+func notABadgeMessage(field string, err error) string {
+	var m *badge.MalformedError
+	switch {
+	case errors.Is(err, badge.ErrNoBadgeData):
+		return "This image is a picture only: it has no badge data inside it. " +
+			"Phone photo apps, messaging apps and image editors often remove the data when they save or share a picture. " +
+			"Use the original badge image from the issuer's email or website."
+	case errors.As(err, &m):
+		return m.Error()
+	case field == "text":
+		return "This text is not an Open Badge. Paste the badge's JSON (it starts with {) or its signed text (three long parts separated by dots)."
+	case field == "url":
+		return "This web address does not look like a badge's. Enter the address of a hosted badge, starting with https://"
+	}
+	return "This file is not an Open Badge. Choose a badge image (PNG or SVG) as the issuer sent it, or a badge's JSON or signed-text file."
+}
+
+// reportView turns a verification report into the report component's
+// model. The recipient appears only as a kind ("an email address"); the
+// identity or its hash never leaves the badge.
+func reportView(rep *verify.Report, b *badge.Badge, email string) components.Report {
+	r := components.Report{Verdict: string(rep.Verdict), RanAt: rep.RanAt}
+	var recipientCheck string
+	for _, ch := range rep.Checks {
+		r.Checks = append(r.Checks, components.ReportCheck{ID: ch.ID, Status: string(ch.Status), Message: ch.Message, Detail: ch.Detail})
+		if ch.ID == "recipient" && email != "" && ch.Status != verify.Skipped {
+			recipientCheck = string(ch.Status)
+		}
+	}
+	if b == nil || (b.Name == "" && b.Issuer.Name == "" && b.Issuer.ID == "" && b.Version == "") {
+		return r
+	}
+	rb := &components.ReportBadge{
+		Name:           b.Name,
+		Description:    shorten(b.Description, 600),
+		IssuerName:     b.Issuer.Name,
+		IssuerURL:      firstWebURL(b.Issuer.URL, b.Issuer.ID),
+		Issued:         b.IssuedOn,
+		Expires:        b.Expires,
+		Version:        string(b.Version),
+		Format:         formatWords(b.Format),
+		RecipientCheck: recipientCheck,
+	}
+	if recipientCheck != "" {
+		rb.RecipientGiven = email
+	}
+	if len(badge.RecipientTypes(b)) > 0 {
+		rb.Recipient = badge.IssuedTo(b)
+	}
+	if strings.HasPrefix(b.Image.URL, "data:") {
+		if data, ok := decodeDataURI(b.Image.URL); ok {
+			rb.ImageDataURI = imageDataURI(data)
+		}
+	}
+	r.Badge = rb
+	return r
+}
+
+func verdictWords(v verify.Verdict) string {
+	switch v {
+	case verify.Valid:
+		return "valid"
+	case verify.ValidWarn:
+		return "valid, with warnings"
+	}
+	return "not valid"
+}
+
+func formatWords(f badge.Format) string {
+	switch f {
+	case badge.FormatPNG:
+		return "baked into a PNG image"
+	case badge.FormatSVG:
+		return "baked into an SVG image"
+	case badge.FormatJSON:
+		return "given as JSON"
+	case badge.FormatJWS:
+		return "given as signed text (JWS)"
+	case badge.FormatURL:
+		return "hosted at a web address"
+	}
+	return ""
+}
+
+func firstWebURL(candidates ...string) string {
+	for _, c := range candidates {
+		if u, err := url.Parse(c); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// shorten cuts s to about n bytes at a space, with an ellipsis.
+func shorten(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexFunc(s[:n], unicode.IsSpace)
+	if cut < n/2 {
+		cut = n
+	}
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
+}
+
+// imageDataURI returns a data: URI for a PNG or SVG image small enough to
+// show inline, or "". The page's Content-Security-Policy allows data:
+// images, and an SVG shown through <img> runs no scripts.
+func imageDataURI(data []byte) string {
+	if len(data) == 0 || len(data) > reportImageMax {
+		return ""
+	}
+	var typ string
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		typ = "image/png"
+	case looksLikeSVG(data):
+		typ = "image/svg+xml"
+	default:
+		return ""
+	}
+	return "data:" + typ + ";base64," + base64.StdEncoding.EncodeToString(data)
+}
+
+func looksLikeSVG(data []byte) bool {
+	head := data[:min(len(data), 4096)]
+	return http.DetectContentType(data) != "image/png" && bytes.Contains(head, []byte("<svg"))
+}
+
+// decodeDataURI decodes a base64 data: URI (the only kind badges use for
+// images).
+func decodeDataURI(u string) ([]byte, bool) {
+	meta, payload, ok := strings.Cut(strings.TrimPrefix(u, "data:"), ",")
+	if !ok || !strings.HasSuffix(meta, ";base64") || len(payload) > reportImageMax*4/3+8 {
+		return nil, false
+	}
+	data, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, false
+	}
+	return data, true
+}
+
+func sizeWords(n int64) string {
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+}
+
+// verifyBodyLimit replaces the default body limit on the verifier's POST:
+// a badge file may be larger than other forms, but not without bound.
+func verifyBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > verifyMaxBody {
+			return &pageError{
+				status: http.StatusRequestEntityTooLarge,
+				title:  "That file is too large",
+				message: fmt.Sprintf("The verifier accepts badge files up to %d MB. "+
+					"Badge images are usually much smaller: use the original image from the issuer's email or website, "+
+					"not a photo or screenshot of it. Go back and choose another file.", verifyMaxFile>>20),
+			}
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, verifyMaxBody)
+		return next(c)
+	}
+}
+
+// rateLimit allows each client limit requests per window to the routes it
+// guards. what completes "You have … many times in a short while", e.g.
+// "checked badges". See allow.
+func (s *Server) rateLimit(bucket string, limit int, window time.Duration, what string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := s.allow(c, bucket, limit, window, what); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// allow counts one request of this client (its IP as echo's RealIP sees it
+// through the trusted proxies; an IPv6 client by its /64 network, which one
+// household or host usually has) in bucket. The count lives in the
+// database, so every Satchel process shares it. Over the limit it returns
+// a 429 page error saying how long to wait, and sets Retry-After.
+func (s *Server) allow(c echo.Context, bucket string, limit int, window time.Duration, what string) error {
+	ok, retry, err := s.db.AllowAt(c.Request().Context(), bucket, clientKey(c.RealIP()), limit, window, s.now())
+	if err != nil {
+		return fmt.Errorf("web: rate limit: %w", err)
+	}
+	if ok {
+		return nil
+	}
+	secs := max(1, int(math.Ceil(retry.Seconds())))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	return &pageError{
+		status: http.StatusTooManyRequests,
+		title:  "Please wait a moment",
+		message: fmt.Sprintf("You have %s many times in a short while. To keep Satchel quick for everyone, please wait %s and try again.",
+			what, waitWords(time.Duration(secs)*time.Second)),
+		err: fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
+	}
+}
+
+// clientKey is what a client is counted by: its IP address, or for IPv6
+// its /64 network.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
+}
+
+// waitWords says a wait in words: "30 seconds", "a minute", "4 minutes".
+func waitWords(d time.Duration) string {
+	switch {
+	case d <= time.Second:
+		return "a second"
+	case d < time.Minute:
+		return strconv.Itoa(int(math.Ceil(d.Seconds()))) + " seconds"
+	case d <= time.Minute:
+		return "a minute"
+	}
+	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
+}

@@ -1,0 +1,544 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/satchel-backpack/satchel/internal/fetch"
+)
+
+const sampleRecipient = "learner@example.org"
+
+func mustSample(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "static", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// verifyForm is what a person fills in on /verify.
+type verifyForm struct {
+	fileName string
+	file     []byte
+	url      string
+	text     string
+	email    string
+	noCSRF   bool
+}
+
+// verify submits the verifier form as a browser does: a multipart POST
+// with the CSRF token of a freshly loaded /verify.
+func (b *browser) verify(f verifyForm) *page {
+	b.t.Helper()
+	tok := b.get("/verify").csrf(b.t)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if !f.noCSRF {
+		w.WriteField("_csrf", tok)
+	}
+	// A browser sends an empty file part when no file was chosen.
+	fw, _ := w.CreateFormFile("file", f.fileName)
+	fw.Write(f.file)
+	w.WriteField("url", f.url)
+	w.WriteField("text", f.text)
+	w.WriteField("email", f.email)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.url("/verify"), &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return b.do(req)
+}
+
+// checks returns the report's checks as id → status (the last of an id).
+func (p *page) checks() map[string]string {
+	out := map[string]string{}
+	p.Doc.Find(`[data-testid="report-check"]`).Each(func(_ int, s *goquery.Selection) {
+		out[s.AttrOr("data-check", "")] = s.AttrOr("data-status", "")
+	})
+	return out
+}
+
+func (p *page) verdict() string {
+	return p.Doc.Find(`[data-testid="report"]`).AttrOr("data-verdict", "")
+}
+
+// fieldError is the message by a field, without its hidden "Error:" prefix.
+func (p *page) fieldError(id string) string {
+	msg := strings.Join(strings.Fields(p.Doc.Find("#"+id+"-error").Text()), " ")
+	return strings.TrimPrefix(msg, "Error: ")
+}
+
+func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
+	e := MustStart(t)
+	p := e.browser().get("/verify")
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("GET /verify: %d", p.StatusCode)
+	}
+	form := p.Doc.Find(`form[data-testid="verify-form"]`)
+	if form.AttrOr("method", "") != "post" || form.AttrOr("action", "") != "/verify" || form.AttrOr("enctype", "") != "multipart/form-data" {
+		t.Errorf("form is not a plain multipart POST to /verify: %s", goquery.NodeName(form))
+	}
+	if v, _ := form.Find(`input[name="_csrf"]`).Attr("value"); v == "" {
+		t.Error("form has no CSRF token")
+	}
+	for _, c := range []struct{ id, name, typ string }{
+		{"verify-file", "file", "file"}, {"verify-url", "url", "url"}, {"verify-email", "email", "email"},
+	} {
+		in := form.Find("input#" + c.id)
+		if in.AttrOr("name", "") != c.name || in.AttrOr("type", "") != c.typ {
+			t.Errorf("#%s: name %q type %q", c.id, in.AttrOr("name", ""), in.AttrOr("type", ""))
+		}
+		if form.Find(`label[for="`+c.id+`"]`).Length() != 1 {
+			t.Errorf("#%s has no label", c.id)
+		}
+	}
+	if form.Find(`textarea#verify-text[name="text"]`).Length() != 1 || form.Find(`label[for="verify-text"]`).Length() != 1 {
+		t.Error("no labelled textarea for pasted JSON or JWS")
+	}
+	if form.Find(`input#verify-email[required]`).Length() != 0 {
+		t.Error("the recipient email must be optional")
+	}
+	if p.Doc.Find(`[data-testid="report"]`).Length() != 0 {
+		t.Error("a report before anything was checked")
+	}
+	// Linked from the navigation, for visitors and for the signed-in.
+	if p.Doc.Find(`nav a[data-testid="nav-verify"][aria-current="page"]`).AttrOr("href", "") != "/verify" {
+		t.Error("the navigation does not mark the verifier as the current page")
+	}
+	b := e.browser()
+	b.devSignIn("Ada", "ada@example.org")
+	if b.get("/").Doc.Find(`nav a[data-testid="nav-verify"]`).AttrOr("href", "") != "/verify" {
+		t.Error("no verifier link in the navigation when signed in")
+	}
+}
+
+func TestVerify_ValidSamples(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	for _, c := range []struct{ file, name, format string }{
+		{"data-analysis-with-python.json", "Introduction to Data Analysis with Python", "given as JSON"},
+		{"web-accessibility-fundamentals.png", "Web Accessibility Fundamentals", "baked into a PNG image"},
+		{"collaborative-problem-solving.svg", "Collaborative Problem Solving", "baked into an SVG image"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			p := b.verify(verifyForm{fileName: c.file, file: mustSample(t, c.file)})
+			if p.StatusCode != http.StatusOK {
+				t.Fatalf("status %d:\n%s", p.StatusCode, p.Body)
+			}
+			if p.verdict() != "valid" {
+				t.Errorf("verdict %q, checks %v", p.verdict(), p.checks())
+			}
+			verdict := p.Doc.Find(`[data-testid="report-verdict"] p`)
+			if verdict.First().Text() != "Valid" || !strings.HasPrefix(verdict.Eq(1).Text(), "Every check passed") {
+				t.Errorf("verdict in words: %q", verdict.Text())
+			}
+			if p.Doc.Find(`[data-testid="report-verdict"] svg[aria-hidden="true"]`).Length() != 1 {
+				t.Error("no decorative verdict icon beside the words")
+			}
+			if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-name"]`).Text()); got != c.name {
+				t.Errorf("name %q, want %q", got, c.name)
+			}
+			if got := p.Doc.Find(`[data-testid="report-badge"]`).Text(); !strings.Contains(got, c.format) || !strings.Contains(got, "Open Badges 3.0") {
+				t.Errorf("badge fields do not say %q and the version: %q", c.format, got)
+			}
+			if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-recipient"]`).Text()); !strings.HasPrefix(got, "An email address") {
+				t.Errorf("recipient %q, want its kind", got)
+			}
+			ranAt, err := time.Parse(time.RFC3339, p.Doc.Find(`[data-testid="report-time"] time`).AttrOr("datetime", ""))
+			if err != nil || time.Since(ranAt) > time.Minute {
+				t.Errorf("report time %v, %v", ranAt, err)
+			}
+			if !strings.Contains(p.Doc.Find("title").Text(), "Verification report: valid") {
+				t.Errorf("title %q does not give the verdict", p.Doc.Find("title").Text())
+			}
+			// Every check: a status in words, a sentence, and detail folded away.
+			p.Doc.Find(`[data-testid="report-check"]`).Each(func(i int, s *goquery.Selection) {
+				status := strings.TrimSpace(s.Find(".report-check__status").Text())
+				if status == "" || strings.TrimSpace(s.Find(".report-check__message").Text()) == "" {
+					t.Errorf("check %d (%s) lacks its status word or sentence", i, s.AttrOr("data-check", ""))
+				}
+				if s.Find(".report-check__detail").Length() > 0 && s.Find("details > summary").Length() != 1 {
+					t.Errorf("check %d detail is not in <details>", i)
+				}
+			})
+			for _, id := range []string{"format", "proof", "key", "expiry"} {
+				if p.checks()[id] != "passed" {
+					t.Errorf("check %s: %q", id, p.checks()[id])
+				}
+			}
+			if p.checks()["recipient"] != "skipped" {
+				t.Errorf("recipient check %q with no email given, want skipped", p.checks()["recipient"])
+			}
+			// The recipient's hashed identity and salt never appear.
+			if strings.Contains(p.Body, "sha256$") || strings.Contains(strings.ToLower(p.Body), "salt") {
+				t.Error("the page shows the recipient's hashed identity")
+			}
+		})
+	}
+	if c := b.last; c != nil && c.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("report page Cache-Control %q", c.Header.Get("Cache-Control"))
+	}
+}
+
+func TestVerify_ExpiredSampleIsNotValid(t *testing.T) {
+	e := MustStart(t)
+	p := e.browser().verify(verifyForm{fileName: "x.png", file: mustSample(t, "first-aid-at-work-expired.png")})
+	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" || p.checks()["expiry"] != "failed" {
+		t.Fatalf("status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
+	}
+	if got := p.Doc.Find(`[data-testid="report-expires"]`).Text(); !strings.Contains(got, "2025") {
+		t.Errorf("expiry date %q", got)
+	}
+	if got := p.Doc.Find(`[data-testid="report-verdict"]`).Text(); !strings.Contains(got, "Not valid") {
+		t.Errorf("verdict words %q", got)
+	}
+}
+
+func TestVerify_TamperedBadgeFailsItsProof(t *testing.T) {
+	e := MustStart(t)
+	orig := string(mustSample(t, "data-analysis-with-python.json"))
+	tampered := strings.Replace(orig, "Introduction to Data Analysis with Python", "Advanced Data Science", 1)
+	if tampered == orig {
+		t.Fatal("sample name not found")
+	}
+	// Pasted as text this time.
+	p := e.browser().verify(verifyForm{text: tampered})
+	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" {
+		t.Fatalf("status %d verdict %q", p.StatusCode, p.verdict())
+	}
+	if p.checks()["proof"] != "failed" {
+		t.Errorf("proof check %q, want failed; checks %v", p.checks()["proof"], p.checks())
+	}
+	// The form comes back below the report with the text kept.
+	if got := p.Doc.Find("textarea#verify-text").Text(); got != strings.TrimSpace(tampered) {
+		t.Error("pasted text not kept in the form")
+	}
+}
+
+func TestVerify_RecipientEmail(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	sample := mustSample(t, "community-garden-volunteer.svg")
+	for _, c := range []struct {
+		email, status, verdict, says string
+	}{
+		{"Learner@Example.org", "passed", "valid", "Matches Learner@Example.org."},
+		{"someone.else@example.org", "failed", "invalid", "Does not match someone.else@example.org."},
+	} {
+		p := b.verify(verifyForm{fileName: "badge.svg", file: sample, email: c.email})
+		if p.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", c.email, p.StatusCode)
+		}
+		if p.checks()["recipient"] != c.status || p.verdict() != c.verdict {
+			t.Errorf("%s: recipient check %q verdict %q, want %q %q", c.email, p.checks()["recipient"], p.verdict(), c.status, c.verdict)
+		}
+		if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-recipient-match"]`).Text()); got != c.says {
+			t.Errorf("%s: recipient says %q, want %q", c.email, got, c.says)
+		}
+		if v := p.Doc.Find("input#verify-email").AttrOr("value", ""); v != c.email {
+			t.Errorf("email not kept in the form: %q", v)
+		}
+	}
+	p := b.verify(verifyForm{fileName: "badge.svg", file: sample, email: "not an address"})
+	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError("verify-email"), "name@example.org") {
+		t.Errorf("a malformed email: %d %q", p.StatusCode, p.fieldError("verify-email"))
+	}
+}
+
+func TestVerify_BadInputGetsAMessageByItsField(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	var plain bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	img.Set(1, 1, color.RGBA{200, 0, 0, 255})
+	png.Encode(&plain, img)
+
+	for _, c := range []struct {
+		name  string
+		form  verifyForm
+		field string
+		says  string
+	}{
+		{"empty form", verifyForm{}, "verify-file", "Choose a badge file"},
+		{"a photo with no badge data", verifyForm{fileName: "photo.png", file: plain.Bytes()}, "verify-file", "phone photo apps"},
+		{"a file that is not a badge", verifyForm{fileName: "notes.txt", file: []byte("Dear employer, I have a badge.")}, "verify-file", "not an Open Badge"},
+		{"an empty file", verifyForm{fileName: "empty.png", file: []byte{}}, "verify-file", ""},
+		{"pasted text that is not a badge", verifyForm{text: "hello there"}, "verify-text", "not an Open Badge"},
+		{"pasted JSON that is not a badge", verifyForm{text: `{"name": "just JSON"}`}, "verify-text", ""},
+		{"a web address that is not one", verifyForm{url: "example.org/badge"}, "verify-url", "starting with https://"},
+		{"a web address of another scheme", verifyForm{url: "file:///etc/passwd"}, "verify-url", "starting with https://"},
+		{"two ways at once", verifyForm{url: "https://example.org/b", text: "{}"}, "verify-url", "more than one way"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := b.verify(c.form)
+			if p.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422:\n%s", p.StatusCode, p.Body)
+			}
+			msg := p.fieldError(c.field)
+			if msg == "" || !strings.Contains(strings.ToLower(msg), strings.ToLower(c.says)) {
+				t.Errorf("message by #%s: %q, want one saying %q", c.field, msg, c.says)
+			}
+			if p.Doc.Find("#"+c.field).AttrOr("aria-invalid", "") != "true" {
+				t.Errorf("#%s not marked invalid", c.field)
+			}
+			if got := p.Doc.Find(`[data-testid="form-errors"] a[href="#` + c.field + `"]`).Text(); got != msg {
+				t.Error("the error summary does not repeat the message")
+			}
+			if p.Doc.Find(`[data-testid="report"]`).Length() != 0 {
+				t.Error("a report for input that is not a badge")
+			}
+			if c.form.url != "" && p.Doc.Find("#verify-url").AttrOr("value", "") != c.form.url {
+				t.Error("web address not kept")
+			}
+		})
+	}
+	if e.logs.String() == "" || strings.Contains(e.logs.String(), "panic") {
+		t.Errorf("logs:\n%s", e.logs.String())
+	}
+}
+
+func TestVerify_AcceptsLargerUploadsThanOtherFormsButNotUnbounded(t *testing.T) {
+	e := MustStart(t)
+	b := e.browser()
+	// Over the default 1 MiB body limit: still read (and found not to be a badge).
+	big := bytes.Repeat([]byte("not a badge "), (2<<20)/12)
+	p := b.verify(verifyForm{fileName: "big.txt", file: big})
+	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError("verify-file"), "not an Open Badge") {
+		t.Errorf("2 MiB upload: %d %q", p.StatusCode, p.fieldError("verify-file"))
+	}
+	// Just over the file limit but within the body: said by the field.
+	p = b.verify(verifyForm{fileName: "big.png", file: make([]byte, 5<<20+100<<10)})
+	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError("verify-file"), "up to 5 MB") {
+		t.Errorf("5.1 MB upload: %d %q", p.StatusCode, p.fieldError("verify-file"))
+	}
+	// Far over: refused before anything is read.
+	p = b.verify(verifyForm{fileName: "huge.png", file: make([]byte, 8<<20)})
+	if p.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "up to 5 MB") {
+		t.Errorf("8 MB upload: %d %q", p.StatusCode, p.Doc.Find(`[data-testid="error-message"]`).Text())
+	}
+	// Other forms keep the default limit.
+	form := url.Values{"_csrf": {b.get("/verify").csrf(t)}, "name": {strings.Repeat("x", 2<<20)}}
+	if p := b.post("/auth/dev", form); p.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MiB POST to another form: %d, want 413", p.StatusCode)
+	}
+}
+
+func TestVerify_RefusesAPostWithoutCSRFToken(t *testing.T) {
+	e := MustStart(t)
+	p := e.browser().verify(verifyForm{text: "{}", noCSRF: true})
+	if p.StatusCode != http.StatusForbidden {
+		t.Errorf("status %d, want 403", p.StatusCode)
+	}
+}
+
+// issuerServer serves badges on loopback as an issuer's site would.
+func issuerServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	sample := mustSample(t, "data-analysis-with-python.json")
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/badges/data-analysis.json":
+			w.Header().Set("Content-Type", "application/ld+json")
+			w.Write(sample)
+		case "/badges/withdrawn.json":
+			http.Error(w, "gone", http.StatusGone)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func TestVerify_ByWebAddress(t *testing.T) {
+	issuer := issuerServer(t)
+	host := strings.TrimPrefix(issuer.URL, "http://")
+	e := MustStart(t, func(o *webOptions) {
+		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{host}})
+	})
+	b := e.browser()
+
+	p := b.verify(verifyForm{url: issuer.URL + "/badges/data-analysis.json", email: sampleRecipient})
+	if p.StatusCode != http.StatusOK || p.verdict() != "valid" {
+		t.Fatalf("status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
+	}
+	if p.checks()["fetch"] != "passed" || p.checks()["recipient"] != "passed" {
+		t.Errorf("checks %v", p.checks())
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-name"]`).Text()); got != "Introduction to Data Analysis with Python" {
+		t.Errorf("name %q", got)
+	}
+
+	p = b.verify(verifyForm{url: issuer.URL + "/badges/withdrawn.json"})
+	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" || p.checks()["revocation"] != "failed" {
+		t.Errorf("a withdrawn badge: status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
+	}
+}
+
+// Without AllowHosts (production), an address on this machine or a private
+// network is never fetched: the report says so.
+func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
+	issuer := issuerServer(t)
+	hits := 0
+	issuer.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ })
+	e := MustStart(t)
+	p := e.browser().verify(verifyForm{url: issuer.URL + "/badges/data-analysis.json"})
+	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" || p.checks()["fetch"] != "failed" {
+		t.Fatalf("status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
+	}
+	if hits != 0 {
+		t.Errorf("the loopback server was asked %d times", hits)
+	}
+}
+
+func TestVerify_IsRateLimitedPerClient(t *testing.T) {
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
+	b := e.browser()
+	for i := range 20 {
+		if p := b.verify(verifyForm{}); p.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("check %d: status %d", i+1, p.StatusCode)
+		}
+	}
+	p := b.verify(verifyForm{fileName: "b.json", file: mustSample(t, "data-analysis-with-python.json")})
+	if p.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("21st check in ten minutes: status %d, want 429", p.StatusCode)
+	}
+	retry, err := strconv.Atoi(p.Header.Get("Retry-After"))
+	if err != nil || retry <= 0 || retry > 20*60 {
+		t.Errorf("Retry-After %q", p.Header.Get("Retry-After"))
+	}
+	if msg := p.Doc.Find(`[data-testid="error-message"]`).Text(); !strings.Contains(msg, "please wait") || !strings.Contains(msg, "minutes") {
+		t.Errorf("429 page says %q", msg)
+	}
+	if p.Doc.Find(`[data-testid="report"]`).Length() != 0 {
+		t.Error("verified although over the limit")
+	}
+	// The form itself is still shown (only checks count).
+	if p := b.get("/verify"); p.StatusCode != http.StatusOK {
+		t.Errorf("GET /verify over the limit: %d", p.StatusCode)
+	}
+	// Once the wait is over, checks are allowed again.
+	now = now.Add(time.Duration(retry) * time.Second)
+	if p := b.verify(verifyForm{}); p.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("after Retry-After: status %d", p.StatusCode)
+	}
+}
+
+// The limit is per client: behind a trusted proxy each forwarded address
+// has its own count, and a client cannot escape by claiming another
+// address when it is not a trusted proxy.
+func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
+	b := e.browser()
+	send := func(xff string) int {
+		tok := b.get("/verify").csrf(t)
+		req, _ := http.NewRequest(http.MethodPost, b.url("/verify"), strings.NewReader(url.Values{"_csrf": {tok}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		return b.do(req).StatusCode
+	}
+	for i := range 20 {
+		send(fmt.Sprintf("203.0.113.%d", i+1))
+	}
+	// No trusted proxy is configured: the claimed addresses were ignored
+	// and all twenty counted against the connection's own address.
+	if got := send("198.51.100.1"); got != http.StatusTooManyRequests {
+		t.Errorf("a client changing X-Forwarded-For escaped the limit: %d", got)
+	}
+}
+
+// Nothing submitted is stored: every table but the rate-limit counts is
+// exactly as it was.
+func TestVerify_StoresNothing(t *testing.T) {
+	issuer := issuerServer(t)
+	e := MustStart(t, func(o *webOptions) {
+		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(issuer.URL, "http://")}})
+	})
+	b := e.browser()
+	b.devSignIn("Ada", "ada@example.org") // signed in or not, nothing is kept
+	before := dumpTables(t, e.dbPath)
+	b.verify(verifyForm{fileName: "a.png", file: mustSample(t, "web-accessibility-fundamentals.png"), email: sampleRecipient})
+	b.verify(verifyForm{text: string(mustSample(t, "data-analysis-with-python.json"))})
+	b.verify(verifyForm{url: issuer.URL + "/badges/data-analysis.json"})
+	b.verify(verifyForm{fileName: "x.txt", file: []byte("nothing")})
+	after := dumpTables(t, e.dbPath)
+	if len(before) == 0 {
+		t.Fatal("no tables found")
+	}
+	for table, rows := range after {
+		if table == "rate_limits" {
+			if rows == before[table] {
+				t.Error("the rate-limit count did not change")
+			}
+			continue
+		}
+		if rows != before[table] {
+			t.Errorf("table %s changed:\nbefore: %s\nafter:  %s", table, before[table], rows)
+		}
+	}
+}
+
+// dumpTables reads every row of every table, as text, by table name.
+func dumpTables(t *testing.T, path string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, table := range tables {
+		r, err := db.QueryContext(ctx, `SELECT * FROM "`+table+`"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := r.Columns()
+		var lines []string
+		for r.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			r.Scan(ptrs...)
+			lines = append(lines, fmt.Sprint(vals...))
+		}
+		r.Close()
+		sort.Strings(lines)
+		out[table] = strings.Join(lines, "\n")
+	}
+	return out
+}
