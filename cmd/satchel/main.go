@@ -290,6 +290,11 @@ func (m *Main) serve(ctx context.Context) error {
 
 	// One guarded client for everything fetched from issuers.
 	fetcher := fetch.New(fetch.Options{})
+	mailer, devOutbox, err := mailOptions(cfg, base, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := web.New(web.Options{
 		Fetcher:        fetcher,
 		Verifier:       verify.New(fetcher, verify.Options{}),
@@ -300,6 +305,8 @@ func (m *Main) serve(ctx context.Context) error {
 		TrustedProxies: cfg.TrustedProxies,
 		Providers:      cfg.Providers,
 		DevLogin:       dev,
+		Mail:           mailer,
+		DevOutbox:      devOutbox,
 	})
 	if err != nil {
 		ln.Close()
