@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Profile is how a learner appears on their public pages.
+type Profile struct {
+	UserID      int64
+	Handle      string // lower-case; the public URL is /u/<handle>
+	DisplayName string
+	Bio         string // Markdown; pages render it sanitised
+	Avatar      string // AvatarNone or AvatarProvider
+	AvatarHash  string // the stored avatar image's hash, "" when none is stored
+	Indexable   bool   // search engines may index the public pages
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Avatar choices.
+const (
+	AvatarNone     = "none"     // initials
+	AvatarProvider = "provider" // the sign-in provider's picture, kept in images
+)
+
+// Profile limits.
+const (
+	HandleMinLen      = 3
+	HandleMaxLen      = 30
+	DisplayNameMaxLen = 80
+	BioMaxLen         = 1000
+)
+
+// reservedHandles are names a handle may not take: they are, or could one
+// day be, Satchel's own addresses, or would mislead visitors.
+var reservedHandles = map[string]bool{
+	"about": true, "account": true, "admin": true, "administrator": true, "api": true, "app": true,
+	"assets": true, "auth": true, "backpack": true, "badge": true, "badges": true, "c": true,
+	"collection": true, "collections": true, "dev": true, "download": true, "export": true,
+	"healthz": true, "help": true, "images": true, "import": true, "login": true, "logout": true,
+	"me": true, "moderator": true, "new": true, "null": true, "profile": true, "public": true,
+	"root": true, "satchel": true, "security": true, "settings": true, "share": true, "signin": true,
+	"signout": true, "signup": true, "static": true, "support": true, "system": true, "u": true,
+	"undefined": true, "user": true, "users": true, "verify": true, "www": true,
+}
+
+// NormalizeHandle lower-cases and trims a handle as a learner typed it.
+func NormalizeHandle(h string) string {
+	return strings.ToLower(strings.TrimSpace(h))
+}
+
+// ValidateHandle checks a (normalised) handle and says what is wrong in
+// words a learner can act on, or returns "".
+func ValidateHandle(h string) string {
+	n := len(h)
+	if n == 0 {
+		return "Choose a handle: it is the last part of your public page's address."
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return "Use only letters a to z, digits and hyphens (-) in your handle."
+		}
+	}
+	if n < HandleMinLen || n > HandleMaxLen {
+		return fmt.Sprintf("A handle is %d to %d characters long; this one has %d.", HandleMinLen, HandleMaxLen, n)
+	}
+	if h[0] == '-' || h[n-1] == '-' || strings.Contains(h, "--") {
+		return "Start and end your handle with a letter or digit, and use single hyphens between words."
+	}
+	if reservedHandles[h] {
+		return "That handle is reserved for Satchel itself. Please choose another."
+	}
+	return ""
+}
+
+// ProfileInput is what the learner submits on the profile form.
+type ProfileInput struct {
+	Handle      string
+	DisplayName string
+	Bio         string
+	Avatar      string // AvatarNone or AvatarProvider
+	Indexable   bool
+}
+
+// ProfileErrors are the problems of a submitted profile, by field name
+// ("handle", "display_name", "bio", "avatar").
+type ProfileErrors map[string]string
+
+func (e ProfileErrors) Error() string {
+	var parts []string
+	for k, v := range e {
+		parts = append(parts, k+": "+v)
+	}
+	return "store: invalid profile: " + strings.Join(parts, "; ")
+}
+
+// Validate normalises the input in place and returns its problems, or nil.
+func (in *ProfileInput) Validate() ProfileErrors {
+	errs := ProfileErrors{}
+	in.Handle = NormalizeHandle(in.Handle)
+	if msg := ValidateHandle(in.Handle); msg != "" {
+		errs["handle"] = msg
+	}
+	in.DisplayName = strings.Join(strings.Fields(in.DisplayName), " ")
+	switch n := utf8.RuneCountInString(in.DisplayName); {
+	case n == 0:
+		errs["display_name"] = "Enter the name visitors should see, such as your full name."
+	case n > DisplayNameMaxLen:
+		errs["display_name"] = fmt.Sprintf("Keep your name to %d characters; this one has %d.", DisplayNameMaxLen, n)
+	case strings.Contains(in.DisplayName, "@"):
+		// Public pages never show an email address, not even by mistake.
+		errs["display_name"] = "Your public name cannot contain @: public pages never show an email address."
+	}
+	in.Bio = strings.TrimSpace(strings.ReplaceAll(in.Bio, "\r\n", "\n"))
+	if n := utf8.RuneCountInString(in.Bio); n > BioMaxLen {
+		errs["bio"] = fmt.Sprintf("Keep your bio to %d characters; this one has %d.", BioMaxLen, n)
+	}
+	if in.Avatar == "" {
+		in.Avatar = AvatarNone
+	}
+	if in.Avatar != AvatarNone && in.Avatar != AvatarProvider {
+		errs["avatar"] = "Choose initials or your sign-in provider's picture."
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+const profileColumns = `p.user_id, p.handle, p.display_name, p.bio, p.avatar, coalesce(i.hash, ''), p.indexable, p.created_at, p.updated_at`
+const profileFrom = ` FROM profiles p LEFT JOIN images i ON i.id = p.avatar_image_id `
+
+func scanProfile(row interface{ Scan(...any) error }) (*Profile, error) {
+	var p Profile
+	var created, updated int64
+	if err := row.Scan(&p.UserID, &p.Handle, &p.DisplayName, &p.Bio, &p.Avatar, &p.AvatarHash, &p.Indexable, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = fromNanos(created), fromNanos(updated)
+	return &p, nil
+}
+
+var errNoProfile = &Error{Kind: NotFound, Msg: "There is no such profile."}
+
+// ProfileOf returns the user's profile; NotFound when they have not made one.
+func (db *DB) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
+	p, err := scanProfile(db.reader.QueryRowContext(ctx, "SELECT "+profileColumns+profileFrom+"WHERE p.user_id = ?", userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoProfile
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: profile of user %d: %w", userID, err)
+	}
+	return p, nil
+}
+
+// SaveProfile creates or updates the user's profile. Invalid input returns
+// ProfileErrors (Kind Invalid through KindOf is not used: the form needs
+// each field's message); a handle another learner has is a ProfileErrors
+// too, on "handle".
+func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*Profile, error) {
+	if errs := in.Validate(); errs != nil {
+		return nil, errs
+	}
+	now := nanos(db.now())
+	var p *Profile
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var owner int64
+		err := tx.QueryRowContext(ctx, "SELECT user_id FROM profiles WHERE handle = ?", in.Handle).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case owner != userID:
+			return ProfileErrors{"handle": "That handle is taken. Please choose another."}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, handle, display_name, bio, avatar, indexable, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET handle = excluded.handle, display_name = excluded.display_name,
+				bio = excluded.bio, avatar = excluded.avatar, indexable = excluded.indexable, updated_at = excluded.updated_at`,
+			userID, in.Handle, in.DisplayName, in.Bio, in.Avatar, in.Indexable, now, now); err != nil {
+			return err
+		}
+		p, err = scanProfile(tx.QueryRowContext(ctx, "SELECT "+profileColumns+profileFrom+"WHERE p.user_id = ?", userID))
+		return err
+	})
+	var pe ProfileErrors
+	if errors.As(err, &pe) {
+		return nil, pe
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: save profile of user %d: %w", userID, err)
+	}
+	return p, nil
+}
+
+// SetProfileAvatarImage keeps imageID (from PutImage) as the user's avatar
+// picture; 0 forgets it.
+func (db *DB) SetProfileAvatarImage(ctx context.Context, userID, imageID int64) error {
+	var id any
+	if imageID != 0 {
+		id = imageID
+	}
+	res, err := db.writer.ExecContext(ctx, "UPDATE profiles SET avatar_image_id = ?, updated_at = ? WHERE user_id = ?", id, nanos(db.now()), userID)
+	if err != nil {
+		return fmt.Errorf("store: set avatar of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errNoProfile
+	}
+	return nil
+}
+
+// DeleteProfile removes the user's public profile: their public pages
+// answer 404 until they choose a handle again. Badges and collections keep
+// their visibility.
+func (db *DB) DeleteProfile(ctx context.Context, userID int64) error {
+	res, err := db.writer.ExecContext(ctx, "DELETE FROM profiles WHERE user_id = ?", userID)
+	if err != nil {
+		return fmt.Errorf("store: delete profile of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errNoProfile
+	}
+	return nil
+}
