@@ -174,14 +174,18 @@ var couldNotCheck = regexp.MustCompile(`^fetch \S+: (unreachable|timeout|no such
 
 // StatusFromReport sums a report up as the status a learner sees: revoked or
 // expired when those checks failed, unverified when what failed was only
-// reaching a server, otherwise the verdict.
+// reaching a server, otherwise the verdict. The recipient check does not
+// count (see below).
 func StatusFromReport(r *verify.Report) BadgeStatus {
 	if r == nil {
 		return StatusUnverified
 	}
 	var revoked, expired, unreachable, other bool
 	for _, c := range r.Checks {
-		if c.Status != verify.Failed {
+		// The recipient was matched when the badge was imported; whether the
+		// learner still lists that identifier does not change what the
+		// badge is.
+		if c.Status != verify.Failed || c.ID == "recipient" {
 			continue
 		}
 		switch {
@@ -205,11 +209,10 @@ func StatusFromReport(r *verify.Report) BadgeStatus {
 	case expired:
 		return StatusExpired
 	}
-	if r.Verdict == verify.ValidWarn {
-		return StatusWarning
-	}
-	if r.Verdict == verify.Invalid {
-		return StatusInvalid
+	for _, c := range r.Checks {
+		if c.Status == verify.Warning && c.ID != "recipient" {
+			return StatusWarning
+		}
 	}
 	return StatusValid
 }
@@ -610,4 +613,28 @@ func (db *DB) ImageByHash(ctx context.Context, hash string) (*Image, error) {
 	}
 	im.CreatedAt = fromNanos(created)
 	return &im, nil
+}
+
+// BadgeWithKey returns the public id and issued date of the user's badge
+// with that dedupe key, so an import can tell a duplicate before it does
+// any more work; found is false when there is none.
+func (db *DB) BadgeWithKey(ctx context.Context, userID int64, dedupeKey string) (publicID string, issuedAt time.Time, found bool, err error) {
+	var issued int64
+	err = db.reader.QueryRowContext(ctx, "SELECT public_id, issued_at FROM badges WHERE user_id = ? AND dedupe_key = ?", userID, dedupeKey).Scan(&publicID, &issued)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, false, nil
+	}
+	if err != nil {
+		return "", time.Time{}, false, fmt.Errorf("store: badge by key: %w", err)
+	}
+	return publicID, fromNanos(issued), true, nil
+}
+
+// CountBadges returns the number of badges in the user's backpack.
+func (db *DB) CountBadges(ctx context.Context, userID int64) (int, error) {
+	var n int
+	if err := db.reader.QueryRowContext(ctx, "SELECT count(*) FROM badges WHERE user_id = ?", userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count badges: %w", err)
+	}
+	return n, nil
 }

@@ -336,6 +336,8 @@ func TestStatusFromReport(t *testing.T) {
 		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Detail: "fetch https://issuer.example/a: unreachable: connection refused"}), store.StatusUnverified},
 		{mk(verify.Check{ID: "key", Status: verify.Failed, Detail: "fetch https://issuer.example/k: timeout"}, verify.Check{ID: "expiry", Status: verify.Failed}), store.StatusUnverified},
 		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Detail: "fetch https://issuer.example/a: unreachable"}, verify.Check{ID: "signature", Status: verify.Failed}), store.StatusInvalid},
+		{mk(pass, verify.Check{ID: "recipient", Status: verify.Failed}), store.StatusValid},
+		{mk(pass, verify.Check{ID: "recipient", Status: verify.Warning}), store.StatusValid},
 	} {
 		if got := store.StatusFromReport(c.r); got != c.want {
 			t.Errorf("%+v: %s, want %s", c.r, got, c.want)
