@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+// TestBrowserIdentities goes through adding and confirming an email
+// address in real Chromium, by clicking what a learner would click, and
+// runs axe-core (WCAG 2.2 A and AA) on each page on the way, in both
+// colour schemes.
+func TestBrowserIdentities(t *testing.T) {
+	b := browsertest.MustLaunch(t)
+	for _, scheme := range browsertest.ColorSchemes {
+		t.Run(scheme, func(t *testing.T) {
+			e, _ := startWithOutbox(t)
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			audit := func(what string) {
+				t.Helper()
+				tab.AssertAccessible(t, what+", "+scheme)
+			}
+			tab.Do(t,
+				chromedp.Navigate(e.ts.URL+"/auth/dev"),
+				chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
+				chromedp.SendKeys(`#dev-email`, "ada@example.org"),
+				chromedp.Click(`[data-testid="dev-submit"]`),
+				chromedp.WaitVisible(`[data-testid="nav-user"]`),
+				chromedp.Navigate(e.ts.URL+"/account"),
+				chromedp.Click(`[data-testid="emails-link"]`),
+				chromedp.WaitVisible(`[data-testid="add-email-form"]`),
+			)
+			audit("/account/emails")
+
+			// A wrong address comes back with the error next to the field.
+			tab.Do(t,
+				chromedp.SendKeys(`#add-email`, "not an address"),
+				chromedp.Click(`[data-testid="add-email-submit"]`),
+				chromedp.WaitVisible(`#add-email-error`),
+			)
+			if got := text(t, tab, `#add-email-error`); !strings.Contains(got, "name@example.org") {
+				t.Errorf("field error %q", got)
+			}
+			audit("/account/emails with an error")
+
+			tab.Do(t,
+				chromedp.SetValue(`#add-email`, "ada@school.example"),
+				chromedp.Click(`[data-testid="add-email-submit"]`),
+				chromedp.WaitVisible(`[data-testid="added-email"]`),
+			)
+			audit("/account/emails with a pending address")
+
+			tab.Do(t,
+				chromedp.Click(`[data-testid="dev-outbox-notice"] a`),
+				chromedp.WaitVisible(`[data-testid="outbox-link"]`),
+			)
+			audit("/dev/outbox")
+			tab.Do(t,
+				chromedp.Click(`[data-testid="outbox-link"]`),
+				chromedp.WaitVisible(`[data-testid="confirm-submit"]`),
+			)
+			audit("confirm page")
+			tab.Do(t,
+				chromedp.Click(`[data-testid="confirm-submit"]`),
+				chromedp.WaitVisible(`[data-testid="added-email"][data-confirmed="true"]`),
+			)
+			audit("/account/emails with a confirmed address")
+
+			tab.Do(t, chromedp.Navigate(e.ts.URL+"/account/emails/confirm?token=nope"), chromedp.WaitVisible(`[data-testid="confirm-problem"]`))
+			audit("confirm page with an unknown link")
+
+			for _, msg := range tab.ConsoleErrors() {
+				if strings.Contains(msg, "status of 422") || strings.Contains(msg, "status of 404") && strings.Contains(msg, "/account/emails/confirm") {
+					continue
+				}
+				t.Errorf("console error: %s", msg)
+			}
+		})
+	}
+}
