@@ -1,0 +1,249 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/verify"
+	"github.com/satchel-backpack/satchel/store"
+)
+
+// ReverifyOptions configure the background re-verification job.
+type ReverifyOptions struct {
+	// Interval is how long a verdict stays fresh: each badge is verified
+	// again this long after its last check. Required.
+	Interval time.Duration
+	// Poll is how often the job looks for due badges. Zero means
+	// DefaultReverifyPoll (or Interval, when that is shorter).
+	Poll time.Duration
+	// Batch is how many badges one claim takes. Zero means
+	// DefaultReverifyBatch.
+	Batch int
+	// Lease is how long a claimed badge stays reserved for this process
+	// while it is checked; it must outlast Batch verifications (each bounded
+	// by the verifier's timeout). Zero means Batch × verify.DefaultTimeout
+	// plus a minute.
+	Lease time.Duration
+}
+
+// Defaults of ReverifyOptions.
+const (
+	DefaultReverifyPoll  = time.Minute
+	DefaultReverifyBatch = 8
+	// expireBatch bounds one pass over badges whose expiry date has passed.
+	expireBatch = 200
+)
+
+// Reverifier is the background job that keeps stored verdicts fresh: it
+// marks badges whose expiry date has passed as expired (no fetch needed),
+// and re-verifies each badge once its interval is up, with its owner's
+// current verified identifiers. All its state is in the database (see
+// store.ClaimDueBadges), so several processes can run it on one database.
+type Reverifier struct {
+	s    *Server
+	opts ReverifyOptions
+
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// ReverifyStats counts what one pass did.
+type ReverifyStats struct {
+	Expired   int // marked expired without a fetch
+	Checked   int // verified again, with a definite verdict
+	Changed   int // of those (and the expired), whose status changed
+	Transient int // could not reach the issuer; verdict kept, retried later
+}
+
+// NewReverifier returns the job for this server's database and verifier.
+// Start runs it in the background; RunOnce runs one pass.
+func (s *Server) NewReverifier(opts ReverifyOptions) (*Reverifier, error) {
+	if opts.Interval <= 0 {
+		return nil, fmt.Errorf("web: re-verification needs a positive interval, not %v", opts.Interval)
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = min(DefaultReverifyPoll, opts.Interval)
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = DefaultReverifyBatch
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = time.Duration(opts.Batch)*verify.DefaultTimeout + time.Minute
+	}
+	return &Reverifier{s: s, opts: opts}, nil
+}
+
+// Start runs the job in a goroutine until Stop: a pass at once, then one
+// every Poll.
+func (r *Reverifier) Start() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancel != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel, r.done = cancel, make(chan struct{})
+	go r.loop(ctx, r.done)
+	r.s.log.Info("background re-verification started", "interval", r.opts.Interval.String(), "poll", r.opts.Poll.String())
+}
+
+// Stop ends the job and waits for it: a verification in flight is
+// cancelled and not recorded (its claim lapses, so the badge is checked
+// again after the lease).
+func (r *Reverifier) Stop() {
+	r.mu.Lock()
+	cancel, done := r.cancel, r.done
+	r.cancel = nil
+	r.mu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	<-done
+}
+
+func (r *Reverifier) loop(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	t := time.NewTicker(r.opts.Poll)
+	defer t.Stop()
+	for {
+		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			r.s.log.Error("background re-verification", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce runs one pass: it expires what has expired, then claims and
+// checks due badges, batch after batch, until none is due or ctx ends.
+func (r *Reverifier) RunOnce(ctx context.Context) (ReverifyStats, error) {
+	var st ReverifyStats
+	for range 100 { // bounded; the next pass takes the rest
+		expired, err := r.s.db.ExpireBadges(ctx, r.s.now(), expireBatch)
+		if err != nil {
+			return st, err
+		}
+		for _, e := range expired {
+			r.s.log.Info("badge expired", "badge", e.PublicID, "user_id", e.UserID, "from", string(e.Previous))
+		}
+		st.Expired += len(expired)
+		st.Changed += len(expired)
+		if len(expired) < expireBatch {
+			break
+		}
+	}
+	for ctx.Err() == nil {
+		claims, err := r.s.db.ClaimDueBadges(ctx, r.s.now(), r.opts.Lease, r.opts.Batch)
+		if err != nil {
+			return st, err
+		}
+		if len(claims) == 0 {
+			break
+		}
+		for _, c := range claims {
+			if ctx.Err() != nil {
+				break
+			}
+			if err := r.check(ctx, c, &st); err != nil {
+				return st, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// check verifies one claimed badge again and records the result.
+func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats) error {
+	b := c.Badge
+	ids, err := r.s.db.VerifiedIdentifiers(ctx, b.UserID)
+	if err != nil {
+		return err
+	}
+	// The identifier the badge was claimed with counts even if the learner
+	// has since removed it: badges already claimed stay theirs.
+	if b.MatchedValue != "" && !hasIdentifier(ids, b.MatchedType, b.MatchedValue) {
+		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
+	}
+	var rep *verify.Report
+	if m, err := reverifiable(b); err != nil {
+		rep = &verify.Report{RanAt: r.s.now().UTC()}
+		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
+		rep.Finish()
+	} else {
+		rep = r.s.verifier.Verify(ctx, m, ids)
+	}
+	if ctx.Err() != nil {
+		return nil // shutting down: the report says "stopped", not what the issuer says
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("web: encode report: %w", err)
+	}
+	now := r.s.now()
+	res := store.Reverification{Report: js, Status: store.StatusFromReport(rep), CheckedAt: now, NextCheckAt: now.Add(r.opts.Interval)}
+	if res.Status == store.StatusUnverified {
+		res.Transient = true
+		res.NextCheckAt = now.Add(r.backoff(c.Failures))
+	}
+	out, err := r.s.db.RecordReverify(ctx, c, res)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !out.Recorded:
+		r.s.log.Debug("re-verification result dropped: the badge changed meanwhile", "badge", b.PublicID)
+	case res.Transient:
+		st.Transient++
+		r.s.log.Info("could not re-verify badge; keeping its verdict", "badge", b.PublicID, "user_id", b.UserID,
+			"status", string(out.Previous), "failures", c.Failures+1, "retry_at", res.NextCheckAt.UTC().Format(time.RFC3339))
+	default:
+		st.Checked++
+		if out.Changed {
+			st.Changed++
+			r.s.log.Info("badge status changed", "badge", b.PublicID, "user_id", b.UserID, "from", string(out.Previous), "to", string(res.Status))
+		}
+	}
+	return nil
+}
+
+// backoff is how long to wait after failures+1 checks in a row could not
+// reach the issuer: an eighth of the interval, doubling each time, at most
+// four intervals.
+func (r *Reverifier) backoff(failures int) time.Duration {
+	d := r.opts.Interval / 8
+	for range min(failures, 5) {
+		d *= 2
+	}
+	return min(d, 4*r.opts.Interval)
+}
+
+// reverifiable rebuilds the badge as the learner brought it, so that the
+// verifier fetches the hosted assertion, its BadgeClass and Issuer afresh
+// (revocation and issuer changes) rather than trusting the copies stored.
+func reverifiable(b *store.Badge) (*badge.Badge, error) {
+	if len(b.Original) > 0 {
+		if m, err := badge.Read(b.Original); err == nil {
+			return m, nil
+		}
+	}
+	return b.Model()
+}
+
+func hasIdentifier(ids []badge.Identifier, typ, value string) bool {
+	for _, id := range ids {
+		if id.Type == typ && strings.EqualFold(id.Value, value) {
+			return true
+		}
+	}
+	return false
+}
