@@ -252,3 +252,29 @@ func rawDB(t *testing.T, db *store.DB) *sql.DB {
 	t.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+func TestRemoveEmail_KeepsBadgesClaimedWithIt(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	ada := mustUser(t, db, store.Identity{Provider: "dev", Subject: "ada"})
+	now := time.Now()
+	token, ue, err := db.RequestEmailConfirmation(ctx, ada.ID, "ada@school.example", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ConfirmEmail(ctx, ada.ID, token, now); err != nil {
+		t.Fatal(err)
+	}
+	b := &store.Badge{UserID: ada.ID, DedupeKey: "https://issuer.example/a/1", Version: "2.0", Format: "json", Name: "Knots",
+		MatchedType: "email", MatchedValue: "ada@school.example"}
+	if err := db.InsertBadge(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RemoveEmail(ctx, ada.ID, ue.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.BadgeByPublicID(ctx, ada.ID, b.PublicID)
+	if err != nil || got.MatchedType != "email" || got.MatchedValue != "ada@school.example" {
+		t.Fatalf("badge after removing its address: %+v %v", got, err)
+	}
+}
