@@ -12,7 +12,14 @@ const (
 	pathAccount           = "/account"
 	pathSignOutEverywhere = "/account/signout-everywhere"
 	pathDeleteAccount     = "/account/delete"
+	pathImport            = "/import"
+	pathAddEmail          = "/account/emails"
 )
+
+// BadgePath is the owner's page of one badge, by its public id.
+func BadgePath(publicID string) string {
+	return "/badges/" + url.PathEscape(publicID)
+}
 
 // authPath is where the sign-in (or link) flow for a provider starts.
 func authPath(providerID string) string {

@@ -46,5 +46,8 @@ func (s *Server) routes() {
 	acct.POST("/logins/:provider/unlink", s.handleUnlink)
 	acct.GET("/delete", s.handleDeleteAccountForm)
 	acct.POST("/delete", s.handleDeleteAccount)
+
+	// Import: files, a web address or pasted badge data; signed-in only.
+	s.importRoutes()
 	s.identityRoutes(acct)
 }

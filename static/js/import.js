@@ -1,0 +1,214 @@
+// The import page, enhanced: files can be dropped on the file field, and
+// the items are sent one at a time so each outcome shows as it comes, with
+// "Importing 2 of 5…" in a live region. Without this script the form posts
+// everything at once and the page lists every outcome.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-import-form]");
+  var progress = document.querySelector("[data-import-progress]");
+  if (!form || !progress || !window.fetch || !window.FormData) {
+    return;
+  }
+  var input = form.querySelector('input[type="file"]');
+  var urlField = form.querySelector('input[name="url"]');
+  var pasted = form.querySelector('textarea[name="pasted"]');
+  var token = form.querySelector('input[name="_csrf"]');
+  var maxFile = parseInt(form.getAttribute("data-max-file"), 10) || 5 * 1024 * 1024;
+
+  // Drag and drop onto the file field's area: the dropped files become the
+  // input's files, so everything after is the same as choosing them.
+  var drop = form.querySelector("[data-import-drop]");
+  if (drop && input) {
+    ["dragenter", "dragover"].forEach(function (type) {
+      drop.addEventListener(type, function (event) {
+        if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+          event.preventDefault();
+          drop.classList.add("import-drop--over");
+        }
+      });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      drop.addEventListener(type, function () {
+        drop.classList.remove("import-drop--over");
+      });
+    });
+    drop.addEventListener("drop", function (event) {
+      if (!event.dataTransfer || !event.dataTransfer.files.length) {
+        return;
+      }
+      event.preventDefault();
+      try {
+        input.files = event.dataTransfer.files;
+      } catch (e) {
+        return;
+      }
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+  }
+
+  function text(tag, content, className) {
+    var el = document.createElement(tag);
+    el.textContent = content;
+    if (className) {
+      el.className = className;
+    }
+    return el;
+  }
+
+  // An outcome the server could not give (the request failed): same shape
+  // as the server's, built from text only.
+  function localOutcome(source, message) {
+    var li = document.createElement("li");
+    li.className = "import-outcome import-outcome--refused";
+    li.setAttribute("data-testid", "import-outcome");
+    li.setAttribute("data-result", "refused");
+    var head = document.createElement("p");
+    head.className = "import-outcome__head";
+    head.appendChild(text("strong", "Not imported:"));
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(text("span", source, "import-outcome__source"));
+    li.appendChild(head);
+    li.appendChild(text("p", message));
+    return li;
+  }
+
+  function sizeText(n) {
+    return (n / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  function send(item) {
+    var data = new FormData();
+    data.append("_csrf", token ? token.value : "");
+    if (item.field === "files") {
+      data.append(item.field, item.value, item.name);
+    } else {
+      data.append(item.field, item.value);
+    }
+    return fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-Token": token ? token.value : "" },
+    }).then(function (resp) {
+      if (resp.status === 413) {
+        return { nodes: [localOutcome(item.source, "This file is larger than Satchel accepts. Each badge file may be up to " + sizeText(maxFile) + ".")] };
+      }
+      if (resp.status === 403) {
+        return { nodes: [localOutcome(item.source, "Your session has ended or the page is out of date. Reload the page, sign in if asked, and try again.")] };
+      }
+      return resp.json().then(function (body) {
+        if (!resp.ok) {
+          return { nodes: [localOutcome(item.source, body && body.error ? body.error : "Satchel could not import this one. Please try again.")] };
+        }
+        var parser = new DOMParser();
+        var nodes = [];
+        var results = [];
+        (body.outcomes || []).forEach(function (o) {
+          var doc = parser.parseFromString("<ul>" + o.html + "</ul>", "text/html");
+          var li = doc.querySelector("li");
+          if (li) {
+            nodes.push(document.importNode(li, true));
+          }
+          results.push(o.result);
+        });
+        return { nodes: nodes, results: results };
+      });
+    }, function () {
+      return { nodes: [localOutcome(item.source, "Satchel could not be reached. Check your connection and try again.")] };
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var items = [];
+    var files = input && input.files ? Array.prototype.slice.call(input.files) : [];
+    files.forEach(function (f) {
+      items.push({ field: "files", value: f, name: f.name, source: f.name, size: f.size });
+    });
+    if (urlField && urlField.value.trim() !== "") {
+      if (!urlField.checkValidity()) {
+        return; // let the browser and the server say what is wrong
+      }
+      items.push({ field: "url", value: urlField.value.trim(), source: "The web address " + urlField.value.trim() });
+    }
+    if (pasted && pasted.value.trim() !== "") {
+      items.push({ field: "pasted", value: pasted.value.trim(), source: "The pasted badge data" });
+    }
+    if (items.length === 0) {
+      return; // the server explains what to fill in
+    }
+    event.preventDefault();
+    form.setAttribute("aria-busy", "true");
+    var submit = form.querySelector('button[type="submit"]');
+    if (submit) {
+      submit.disabled = true;
+    }
+
+    progress.hidden = false;
+    progress.textContent = "";
+    var heading = text("h2", "Results");
+    heading.id = "import-progress-heading";
+    heading.tabIndex = -1;
+    var count = text("p", "", "import-progress__count");
+    count.setAttribute("data-testid", "import-count");
+    var list = document.createElement("ul");
+    list.className = "import-list";
+    progress.appendChild(heading);
+    progress.appendChild(count);
+    progress.appendChild(list);
+
+    var imported = 0;
+    var i = 0;
+    var lastResult = {};
+    function next() {
+      if (i >= items.length) {
+        count.textContent = "Finished: " + imported + " of " + items.length + " imported.";
+        form.removeAttribute("aria-busy");
+        if (submit) {
+          submit.disabled = false;
+        }
+        if (input) {
+          input.value = "";
+        }
+        // Keep typed text only when it did not go in.
+        if (urlField && lastResult.url === "ok") {
+          urlField.value = "";
+        }
+        if (pasted && lastResult.pasted === "ok") {
+          pasted.value = "";
+        }
+        return;
+      }
+      var item = items[i++];
+      count.textContent = "Importing " + i + " of " + items.length + "…";
+      var step;
+      if (item.field === "files" && item.size > maxFile) {
+        step = Promise.resolve({
+          nodes: [localOutcome(item.source, "This file is " + sizeText(item.size) + "; Satchel accepts badge files up to " + sizeText(maxFile) + ". Check that this is the badge the issuer sent you.")],
+        });
+      } else {
+        step = send(item);
+      }
+      step.then(function (r) {
+        var ok = false;
+        (r.results || []).forEach(function (res) {
+          if (res === "imported" || res === "replaced") {
+            imported++;
+          }
+          if (res !== "refused") {
+            ok = true;
+          }
+        });
+        if (item.field !== "files") {
+          lastResult[item.field] = ok ? "ok" : "refused";
+        }
+        r.nodes.forEach(function (n) {
+          list.appendChild(n);
+        });
+        next();
+      });
+    }
+    next();
+  });
+})();

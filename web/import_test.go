@@ -1,0 +1,805 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/keys"
+	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/verify"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/web"
+)
+
+// The sample badges in static/samples are issued to this address.
+const sampleLearner = "learner@example.org"
+
+type upload struct {
+	name string
+	data []byte
+}
+
+func readSample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "static", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// importForm posts the import form as a browser does (multipart, with the
+// page's CSRF token): files in "files", plus the url and pasted fields.
+func (b *browser) importForm(fields url.Values, files ...upload) *page {
+	b.t.Helper()
+	tok := b.get("/import").csrf(b.t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("_csrf", tok)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	if len(files) == 0 {
+		// What a browser sends when no file was chosen.
+		w, _ := mw.CreateFormFile("files", "")
+		w.Write(nil)
+	}
+	for _, f := range files {
+		w, _ := mw.CreateFormFile("files", f.name)
+		w.Write(f.data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.url("/import"), &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+type outcome struct {
+	result, status, source, message, href string
+	text                                  string
+}
+
+func outcomes(t testing.TB, p *page) []outcome {
+	t.Helper()
+	var out []outcome
+	p.Doc.Find(`[data-testid="import-outcome"]`).Each(func(_ int, s *goquery.Selection) {
+		o := outcome{text: strings.Join(strings.Fields(s.Text()), " ")}
+		o.result, _ = s.Attr("data-result")
+		o.status, _ = s.Attr("data-status")
+		o.source = strings.TrimSpace(s.Find(".import-outcome__source").Text())
+		o.message = strings.Join(strings.Fields(s.Find(`[data-testid="import-message"]`).Text()), " ")
+		o.href, _ = s.Find(`[data-testid="import-badge-link"]`).Attr("href")
+		out = append(out, o)
+	})
+	return out
+}
+
+func oneOutcome(t testing.TB, p *page) outcome {
+	t.Helper()
+	outs := outcomes(t, p)
+	if len(outs) != 1 {
+		t.Fatalf("want one outcome, got %d (status %d):\n%s", len(outs), p.StatusCode, p.Body)
+	}
+	return outs[0]
+}
+
+// badgeOf reads back the badge an outcome links to.
+func badgeOf(t testing.TB, e *env, userID int64, href string) *store.Badge {
+	t.Helper()
+	id := strings.TrimPrefix(href, "/badges/")
+	if id == href || id == "" {
+		t.Fatalf("outcome links to %q, not a badge page", href)
+	}
+	b, err := e.db.BadgeByPublicID(context.Background(), userID, id)
+	if err != nil {
+		t.Fatalf("badge %s: %v", id, err)
+	}
+	return b
+}
+
+func signedInLearner(t *testing.T, email string, modify ...func(*web.Options)) (*env, *browser) {
+	t.Helper()
+	e := MustStart(t, modify...)
+	b := e.browser()
+	b.devSignIn("Learner", email)
+	return e, b
+}
+
+func userIDByEmail(t testing.TB, e *env, email string) int64 {
+	t.Helper()
+	// Every test signs in one learner through the development provider.
+	for id := int64(1); id < 10; id++ {
+		u, err := e.db.User(context.Background(), id)
+		if err == nil && strings.EqualFold(u.Email, email) {
+			return u.ID
+		}
+	}
+	t.Fatalf("no user with email %s", email)
+	return 0
+}
+
+func TestImport_FormNeedsSignInAndOffersEveryWay(t *testing.T) {
+	e := MustStart(t)
+	visitor := e.browser()
+	visitor.follow = false
+	if p := visitor.get("/import"); p.StatusCode != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/signin") {
+		t.Fatalf("visitor: %d %s", p.StatusCode, p.Header.Get("Location"))
+	}
+	b := e.browser()
+	b.devSignIn("Learner", sampleLearner)
+	p := b.get("/import")
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", p.StatusCode)
+	}
+	form := p.Doc.Find(`form[data-testid="import-form"]`)
+	if enc, _ := form.Attr("enctype"); enc != "multipart/form-data" {
+		t.Errorf("enctype %q", enc)
+	}
+	file := form.Find(`input[type="file"][name="files"]`)
+	if _, ok := file.Attr("multiple"); !ok || file.Length() != 1 {
+		t.Errorf("no multiple file input")
+	}
+	for _, id := range []string{"import-files", "import-url", "import-pasted"} {
+		if p.Doc.Find(`label[for="`+id+`"]`).Length() != 1 {
+			t.Errorf("field %s has no label", id)
+		}
+	}
+	if p.Doc.Find(`[data-import-progress][aria-live="polite"]`).Length() != 1 {
+		t.Error("no live progress region")
+	}
+	if src, _ := p.Doc.Find(`script[src*="import"]`).Attr("src"); !strings.Contains(src, "/static/js/import.") {
+		t.Errorf("import.js not loaded: %q", src)
+	}
+}
+
+func TestImport_BakedPNG(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	png := readSample(t, "web-accessibility-fundamentals.png")
+	p := b.importForm(nil, upload{"web-accessibility-fundamentals.png", png})
+	o := oneOutcome(t, p)
+	if o.result != "imported" || o.status != "valid" || !strings.Contains(o.text, "Web Accessibility Fundamentals") {
+		t.Fatalf("outcome %+v", o)
+	}
+	if s := p.Doc.Find(`[role="status"][data-testid="import-summary"]`).Text(); !strings.Contains(s, "1 of 1 imported") {
+		t.Errorf("summary %q", s)
+	}
+	got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+	if got.Format != "png" || got.Version != "3.0" || got.Status != store.StatusValid || !bytes.Equal(got.Original, png) ||
+		got.OriginalName != "web-accessibility-fundamentals.png" || got.OriginalType != "image/png" ||
+		!strings.EqualFold(got.MatchedValue, sampleLearner) || got.IssuerName != "Riverside Community College" {
+		t.Fatalf("stored %+v", got)
+	}
+	if got.ImageHash == "" {
+		t.Fatal("no image stored")
+	}
+	im, err := e.db.ImageByHash(context.Background(), got.ImageHash)
+	if err != nil || im.ContentType != "image/png" || im.Width == 0 {
+		t.Fatalf("image %+v %v", im, err)
+	}
+	rep, err := got.Report()
+	if err != nil || rep.Verdict != verify.Valid {
+		t.Fatalf("report %+v %v", rep, err)
+	}
+	if len(got.Tags) == 0 {
+		t.Error("tags not stored")
+	}
+}
+
+func TestImport_SeveralFilesAtOnce_SVGJSONAndExpiredKept(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	names := []string{
+		"collaborative-problem-solving.svg",
+		"data-analysis-with-python.json",
+		"first-aid-at-work-expired.png",
+		"community-garden-volunteer.svg",
+		"web-accessibility-fundamentals.png",
+	}
+	var files []upload
+	for _, n := range names {
+		files = append(files, upload{n, readSample(t, n)})
+	}
+	p := b.importForm(nil, files...)
+	outs := outcomes(t, p)
+	if len(outs) != len(names) {
+		t.Fatalf("%d outcomes for %d files:\n%s", len(outs), len(names), p.Body)
+	}
+	uid := userIDByEmail(t, e, sampleLearner)
+	for i, o := range outs {
+		if o.source != names[i] || o.result != "imported" {
+			t.Errorf("%s: %+v", names[i], o)
+			continue
+		}
+		got := badgeOf(t, e, uid, o.href)
+		wantStatus := store.StatusValid
+		if strings.Contains(names[i], "expired") {
+			wantStatus = store.StatusExpired
+			if o.status != "expired" || !strings.Contains(o.text, "Expired") || !strings.Contains(o.message, "marked as expired") {
+				t.Errorf("expired badge not marked: %+v", o)
+			}
+		}
+		if got.Status != wantStatus {
+			t.Errorf("%s stored as %s, want %s", names[i], got.Status, wantStatus)
+		}
+		wantFormat := strings.TrimPrefix(filepath.Ext(names[i]), ".")
+		if got.Format != wantFormat {
+			t.Errorf("%s format %s", names[i], got.Format)
+		}
+	}
+	if s := p.Doc.Find(`[data-testid="import-summary"]`).Text(); s != "5 of 5 imported." {
+		t.Errorf("summary %q", s)
+	}
+}
+
+func TestImport_DuplicateIsRecognised(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	svg := readSample(t, "community-garden-volunteer.svg")
+	first := oneOutcome(t, b.importForm(nil, upload{"garden.svg", svg}))
+	if first.result != "imported" {
+		t.Fatalf("first: %+v", first)
+	}
+	// The same badge again, this time as pasted JSON extracted from the image.
+	data, err := badge.Unbake(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := b.importForm(url.Values{"pasted": {string(data)}})
+	second := oneOutcome(t, p)
+	if second.result != "duplicate" || second.href != first.href || !strings.Contains(second.text, "already in your backpack") {
+		t.Fatalf("second: %+v", second)
+	}
+	if s := p.Doc.Find(`[data-testid="import-summary"]`).Text(); !strings.Contains(s, "1 already in your backpack") {
+		t.Errorf("summary %q", s)
+	}
+	if n := countBadges(t, e, sampleLearner); n != 1 {
+		t.Errorf("%d badges stored, want 1", n)
+	}
+}
+
+func countBadges(t testing.TB, e *env, email string) int {
+	t.Helper()
+	n, err := e.db.CountBadges(context.Background(), userIDByEmail(t, e, email))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImport_PastedJSON(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	p := b.importForm(url.Values{"pasted": {string(readSample(t, "data-analysis-with-python.json"))}})
+	o := oneOutcome(t, p)
+	if o.result != "imported" || o.status != "valid" || o.source != "The pasted badge data" {
+		t.Fatalf("%+v", o)
+	}
+	got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+	if got.Format != "json" || got.ImageHash == "" {
+		t.Errorf("format %s image %q (the data: URI image should be kept)", got.Format, got.ImageHash)
+	}
+	if p.Doc.Find(`textarea[name="pasted"]`).Text() != "" {
+		t.Error("pasted text kept after a successful import")
+	}
+}
+
+// --- badges made in the tests ---
+
+// testIssuer is a 3.0 issuer identified by did:key, so its credentials
+// verify offline.
+type testIssuer struct {
+	priv ed25519.PrivateKey
+	did  string
+	vm   string
+}
+
+func newTestIssuer(t testing.TB) *testIssuer {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := keys.EncodeMultikey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testIssuer{priv: priv, did: "did:key:" + mk, vm: "did:key:" + mk + "#" + mk}
+}
+
+func hashedIdentity(email, salt string) string {
+	sum := sha256.Sum256([]byte(email + salt))
+	return "sha256$" + hex.EncodeToString(sum[:])
+}
+
+// credential is an unsigned OpenBadgeCredential for email.
+func (is *testIssuer) credential(id, name, email string, validFrom time.Time) map[string]any {
+	return map[string]any{
+		"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+		"id":        id,
+		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":    map[string]any{"id": is.did, "type": []any{"Profile"}, "name": "Test Guild"},
+		"validFrom": validFrom.UTC().Format(time.RFC3339),
+		"name":      name,
+		"credentialSubject": map[string]any{
+			"type": []any{"AchievementSubject"},
+			"identifier": []any{map[string]any{
+				"type": "IdentityObject", "identityType": "emailAddress", "hashed": true, "salt": "pepper",
+				"identityHash": hashedIdentity(email, "pepper"),
+			}},
+			"achievement": map[string]any{
+				"id": "urn:uuid:7c1f0e4e-1c35-4a8e-9d5b-0f3f4f0d0a01", "type": []any{"Achievement"},
+				"name": name, "description": "Weaves a basket that holds water.",
+				"criteria": map[string]any{"narrative": "Weave one basket."},
+			},
+		},
+	}
+}
+
+func (is *testIssuer) signLD(t testing.TB, c map[string]any) []byte {
+	t.Helper()
+	signed, err := ldproof.Sign(c, is.priv, is.vm, ldproof.SuiteEddsaRdfc2022, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// signJWT makes a VC-JWT (VCDM 2.0: the claims are the credential).
+func (is *testIssuer) signJWT(t testing.TB, c map[string]any) []byte {
+	t.Helper()
+	claims := map[string]any{}
+	for k, v := range c {
+		claims[k] = v
+	}
+	claims["iss"] = is.did
+	claims["jti"] = c["id"]
+	from, _ := time.Parse(time.RFC3339, c["validFrom"].(string))
+	claims["nbf"] = from.Unix()
+	payload, _ := json.Marshal(claims)
+	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", is.vm)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: is.priv}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := obj.CompactSerialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(s)
+}
+
+func TestImport_JWSFileAndPastedJWS(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	is := newTestIssuer(t)
+	from := time.Now().Add(-48 * time.Hour)
+	fileJWT := is.signJWT(t, is.credential("urn:uuid:00000000-0000-4000-8000-000000000001", "Basket Weaving", sampleLearner, from))
+	o := oneOutcome(t, b.importForm(nil, upload{"basket.jwt", fileJWT}))
+	if o.result != "imported" || o.status != "valid" {
+		t.Fatalf("JWS file: %+v", o)
+	}
+	got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+	if got.Format != "jws" || got.JWS != string(fileJWT) || got.Name != "Basket Weaving" {
+		t.Fatalf("stored %s %q %q", got.Format, got.Name, got.JWS)
+	}
+
+	pasted := is.signJWT(t, is.credential("urn:uuid:00000000-0000-4000-8000-000000000002", "Pottery", sampleLearner, from))
+	o = oneOutcome(t, b.importForm(url.Values{"pasted": {"\n  " + string(pasted) + "\n"}}))
+	if o.result != "imported" || o.status != "valid" || !strings.Contains(o.text, "Pottery") {
+		t.Fatalf("pasted JWS: %+v", o)
+	}
+}
+
+func TestImport_OB3NewerValidFromReplaces(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	is := newTestIssuer(t)
+	id := "urn:uuid:00000000-0000-4000-8000-0000000000aa"
+	t0 := time.Now().Add(-30 * 24 * time.Hour)
+	older := is.signLD(t, is.credential(id, "Basket Weaving", sampleLearner, t0))
+	newer := is.signLD(t, is.credential(id, "Basket Weaving II", sampleLearner, t0.Add(24*time.Hour)))
+
+	first := oneOutcome(t, b.importForm(nil, upload{"newer.json", newer}))
+	if first.result != "imported" {
+		t.Fatalf("first: %+v", first)
+	}
+	// The older one afterwards changes nothing.
+	if o := oneOutcome(t, b.importForm(nil, upload{"older.json", older})); o.result != "duplicate" || o.href != first.href {
+		t.Fatalf("older after newer: %+v", o)
+	}
+	uid := userIDByEmail(t, e, sampleLearner)
+	if got := badgeOf(t, e, uid, first.href); got.Name != "Basket Weaving II" {
+		t.Fatalf("older replaced newer: %q", got.Name)
+	}
+	// A newer one replaces it, keeping its address.
+	newest := is.signLD(t, is.credential(id, "Basket Weaving III", sampleLearner, t0.Add(48*time.Hour)))
+	o := oneOutcome(t, b.importForm(nil, upload{"newest.json", newest}))
+	if o.result != "replaced" || o.href != first.href || !strings.Contains(o.message, "newer version") {
+		t.Fatalf("newest: %+v", o)
+	}
+	if got := badgeOf(t, e, uid, first.href); got.Name != "Basket Weaving III" {
+		t.Fatalf("after replace: %q", got.Name)
+	}
+}
+
+func TestImport_RefusesWithReasons(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	is := newTestIssuer(t)
+
+	plainPNG := func() []byte {
+		img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+		img.Set(1, 1, color.RGBA{200, 10, 10, 255})
+		var buf bytes.Buffer
+		png.Encode(&buf, img)
+		return buf.Bytes()
+	}()
+	tampered := func() []byte {
+		var doc map[string]any
+		json.Unmarshal(readSample(t, "data-analysis-with-python.json"), &doc)
+		doc["name"] = "Advanced Data Analysis with Python"
+		out, _ := json.Marshal(doc)
+		return out
+	}()
+	badlySigned := func() []byte {
+		// Signed by one key but naming another issuer's key.
+		other := newTestIssuer(t)
+		c := is.credential("urn:uuid:00000000-0000-4000-8000-0000000000bb", "Forgery", sampleLearner, time.Now().Add(-time.Hour))
+		signed, err := ldproof.Sign(c, other.priv, is.vm, ldproof.SuiteEddsaRdfc2022, time.Now().Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := json.Marshal(signed)
+		return out
+	}()
+
+	for _, c := range []struct {
+		name   string
+		file   upload
+		want   []string
+		before int // outcomes that must say nothing else
+	}{
+		{"no badge data", upload{"photo.png", plainPNG}, []string{"no badge data", "phone photo apps"}, 0},
+		{"not a badge", upload{"notes.txt", []byte("Remember to buy milk.")}, []string{"not an Open Badge"}, 0},
+		{"not JSON of a badge", upload{"data.json", []byte(`{"hello": "world"}`)}, []string{"not"}, 0},
+		{"tampered signature", upload{"tampered.json", tampered}, []string{"signature is not valid"}, 0},
+		{"signed with another key", upload{"forged.json", badlySigned}, []string{"signature is not valid"}, 0},
+		{"a BadgeClass", upload{"class.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"BadgeClass","id":"https://issuer.example/class","name":"X","description":"Y","image":"https://issuer.example/i.png","criteria":"https://issuer.example/c","issuer":"https://issuer.example/i"}`)}, []string{"not a badge awarded"}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := b.importForm(nil, c.file)
+			o := oneOutcome(t, p)
+			if o.result != "refused" || o.href != "" {
+				t.Fatalf("%+v", o)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(strings.ToLower(o.text), strings.ToLower(w)) {
+					t.Errorf("outcome %q lacks %q", o.text, w)
+				}
+			}
+			if strings.Contains(o.text, "There was an error") {
+				t.Errorf("vague message: %q", o.text)
+			}
+		})
+	}
+	if n := countBadges(t, e, sampleLearner); n != 0 {
+		t.Errorf("%d badges stored from refused imports", n)
+	}
+}
+
+func TestImport_RefusesBadgeForAnotherIdentityWithoutRevealingIt(t *testing.T) {
+	_, b := signedInLearner(t, "someone.else@example.org")
+	data := readSample(t, "data-analysis-with-python.json")
+	p := b.importForm(nil, upload{"data.json", data})
+	o := oneOutcome(t, p)
+	if o.result != "refused" || !strings.Contains(o.message, "issued to an email address you have not verified") {
+		t.Fatalf("%+v", o)
+	}
+	link := p.Doc.Find(`[data-testid="import-add-email"]`)
+	if href, _ := link.Attr("href"); href != "/account/emails" {
+		t.Errorf("add-email link %q", href)
+	}
+	var doc struct {
+		CredentialSubject struct {
+			Identifier []struct {
+				IdentityHash string `json:"identityHash"`
+				Salt         string `json:"salt"`
+			} `json:"identifier"`
+		} `json:"credentialSubject"`
+	}
+	json.Unmarshal(data, &doc)
+	h := doc.CredentialSubject.Identifier[0].IdentityHash
+	if h == "" {
+		t.Fatal("sample has no identity hash")
+	}
+	for _, secret := range []string{h, strings.TrimPrefix(h, "sha256$"), doc.CredentialSubject.Identifier[0].Salt, "sha256$", sampleLearner} {
+		if strings.Contains(p.Body, secret) {
+			t.Errorf("page reveals %q", secret)
+		}
+	}
+}
+
+// issuer20 is an Open Badges 2.0 issuer on a loopback HTTP server.
+type issuer20 struct {
+	srv  *httptest.Server
+	base string
+	mu   sync.Mutex
+	docs map[string][]byte // path → body
+	hits map[string]int
+}
+
+func newIssuer20(t testing.TB) *issuer20 {
+	t.Helper()
+	is := &issuer20{docs: map[string][]byte{}, hits: map[string]int{}}
+	is.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		is.mu.Lock()
+		body, ok := is.docs[r.URL.Path]
+		is.hits[r.URL.Path]++
+		is.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, ".png") {
+			w.Header().Set("Content-Type", "image/png")
+		} else {
+			w.Header().Set("Content-Type", "application/ld+json")
+		}
+		w.Write(body)
+	}))
+	t.Cleanup(is.srv.Close)
+	is.base = is.srv.URL
+	return is
+}
+
+func (is *issuer20) put(path string, v any) {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if b, ok := v.([]byte); ok {
+		is.docs[path] = b
+		return
+	}
+	b, _ := json.Marshal(v)
+	is.docs[path] = b
+}
+
+func (is *issuer20) client() *fetch.Client {
+	return fetch.New(fetch.Options{AllowHosts: []string{is.srv.Listener.Addr().String()}, Timeout: 5 * time.Second, ConnectTimeout: 2 * time.Second})
+}
+
+// hosted publishes a hosted 2.0 assertion for email and returns its URL.
+func (is *issuer20) hosted(t testing.TB, n string, email string) string {
+	t.Helper()
+	badgePNG := func() []byte {
+		img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+		for x := 0; x < 16; x++ {
+			img.Set(x, x, color.RGBA{0, 80, 160, 255})
+		}
+		var buf bytes.Buffer
+		png.Encode(&buf, img)
+		return buf.Bytes()
+	}()
+	is.put("/badge.png", badgePNG)
+	is.put("/issuer.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": is.base + "/issuer.json",
+		"name": "Loopback Makers", "url": is.base, "email": "badges@example.org",
+	})
+	is.put("/class.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": is.base + "/class.json",
+		"name": "Soldering Basics", "description": "Solders a joint that holds.", "image": is.base + "/badge.png",
+		"criteria": map[string]any{"narrative": "Solder ten joints."}, "issuer": is.base + "/issuer.json",
+	})
+	id := is.base + "/assertions/" + n + ".json"
+	is.put("/assertions/"+n+".json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": id,
+		"recipient":    map[string]any{"type": "email", "hashed": true, "salt": "salt", "identity": hashedIdentity(email, "salt")},
+		"issuedOn":     "2024-03-01T10:00:00Z",
+		"badge":        is.base + "/class.json",
+		"verification": map[string]any{"type": "hosted"},
+	})
+	return id
+}
+
+func withIssuer(is *issuer20) func(*web.Options) {
+	return func(o *web.Options) {
+		c := is.client()
+		o.Fetcher = c
+		o.Verifier = verify.New(c, verify.Options{Timeout: 10 * time.Second})
+	}
+}
+
+func TestImport_URLToLoopbackIssuer(t *testing.T) {
+	is := newIssuer20(t)
+	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
+	u := is.hosted(t, "1", sampleLearner)
+	p := b.importForm(url.Values{"url": {u}})
+	o := oneOutcome(t, p)
+	if o.result != "imported" || !strings.Contains(o.text, "Soldering Basics") {
+		t.Fatalf("%+v\n%s", o, e.logs.String())
+	}
+	got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+	if got.Version != "2.0" || got.IssuerName != "Loopback Makers" || got.SourceURL != u || got.DedupeKey != "ob2 "+u {
+		t.Fatalf("stored %+v", got)
+	}
+	if got.ImageHash == "" {
+		t.Error("the badge image was not fetched and stored")
+	}
+	if p.Doc.Find(`input[name="url"]`).AttrOr("value", "") != "" {
+		t.Error("web address kept after a successful import")
+	}
+	// The same address again is a duplicate.
+	if o2 := oneOutcome(t, b.importForm(url.Values{"url": {u}})); o2.result != "duplicate" || o2.href != o.href {
+		t.Fatalf("again: %+v", o2)
+	}
+}
+
+func TestImport_ImageFailureDoesNotRefuse(t *testing.T) {
+	is := newIssuer20(t)
+	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
+	u := is.hosted(t, "2", sampleLearner)
+	is.put("/badge.png", []byte("this is not a picture"))
+	o := oneOutcome(t, b.importForm(url.Values{"url": {u}}))
+	if o.result != "imported" {
+		t.Fatalf("%+v", o)
+	}
+	if got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href); got.ImageHash != "" {
+		t.Errorf("an invalid image was stored: %s", got.ImageHash)
+	}
+}
+
+func TestImport_IssuerUnreachable(t *testing.T) {
+	// A port nothing listens on, allowed like a test issuer.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close()
+	client := fetch.New(fetch.Options{AllowHosts: []string{dead}, Timeout: 3 * time.Second, ConnectTimeout: time.Second})
+	_, b := signedInLearner(t, sampleLearner, func(o *web.Options) {
+		o.Fetcher = client
+		o.Verifier = verify.New(client, verify.Options{Timeout: 5 * time.Second})
+	})
+
+	// The badge's own web address does not answer.
+	o := oneOutcome(t, b.importForm(url.Values{"url": {"http://" + dead + "/assertions/1.json"}}))
+	if o.result != "refused" || !strings.Contains(o.message, "try again later") && !strings.Contains(o.message, "Try again later") {
+		t.Fatalf("URL: %+v", o)
+	}
+	// A hosted assertion whose issuer does not answer.
+	base := "http://" + dead
+	assertion := map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": base + "/assertions/2.json",
+		"recipient":    map[string]any{"type": "email", "hashed": false, "identity": sampleLearner},
+		"issuedOn":     "2024-03-01T10:00:00Z",
+		"badge":        base + "/class.json",
+		"verification": map[string]any{"type": "hosted"},
+	}
+	js, _ := json.Marshal(assertion)
+	p := b.importForm(url.Values{"pasted": {string(js)}})
+	o = oneOutcome(t, p)
+	if o.result != "refused" || !strings.Contains(o.message, "could not reach the issuer") || !strings.Contains(o.message, "try again later") {
+		t.Fatalf("pasted hosted assertion: %+v", o)
+	}
+	if v := p.Doc.Find(`textarea[name="pasted"]`).Text(); !strings.Contains(v, "assertions/2.json") {
+		t.Error("refused pasted data was not kept for another try")
+	}
+}
+
+func TestImport_Oversize(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	big := bytes.Repeat([]byte("a"), web.ImportMaxFileBytes+1)
+	png := readSample(t, "web-accessibility-fundamentals.png")
+	p := b.importForm(nil, upload{"huge.png", big}, upload{"ok.png", png})
+	outs := outcomes(t, p)
+	if len(outs) != 2 {
+		t.Fatalf("%d outcomes:\n%s", len(outs), p.Body)
+	}
+	if outs[0].result != "refused" || !strings.Contains(outs[0].message, "up to 5 MB") {
+		t.Errorf("oversize file: %+v", outs[0])
+	}
+	if outs[1].result != "imported" {
+		t.Errorf("the file beside it: %+v", outs[1])
+	}
+
+	// More than the whole request may carry: refused as a whole, clearly.
+	tok := b.get("/import").csrf(t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("_csrf", tok)
+	for i := 0; i < 5; i++ {
+		w, _ := mw.CreateFormFile("files", "part.png")
+		w.Write(bytes.Repeat([]byte("b"), 4<<20+1<<19))
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.url("/import"), &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	p = b.do(req)
+	if p.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(p.Body, "smaller groups") || !strings.Contains(p.Body, "20 MB") {
+		t.Fatalf("oversize request: %d\n%s", p.StatusCode, p.Body)
+	}
+	_ = e
+}
+
+func TestImport_EmptyFormExplains(t *testing.T) {
+	_, b := signedInLearner(t, sampleLearner)
+	p := b.importForm(nil)
+	if p.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", p.StatusCode)
+	}
+	if s := p.Doc.Find(`[data-testid="form-errors"]`).Text(); !strings.Contains(s, "Choose a badge file") {
+		t.Errorf("error summary %q", s)
+	}
+	p = b.importForm(url.Values{"url": {"javascript:alert(1)"}})
+	if p.StatusCode != http.StatusUnprocessableEntity || p.Doc.Find(`#import-url-error`).Length() != 1 {
+		t.Errorf("bad URL: %d", p.StatusCode)
+	}
+}
+
+func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner)
+	tok := b.get("/import").csrf(t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("_csrf", tok)
+	w, _ := mw.CreateFormFile("files", "garden.svg")
+	w.Write(readSample(t, "community-garden-volunteer.svg"))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.url("/import"), &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-CSRF-Token", tok)
+	p := b.do(req)
+	if p.StatusCode != http.StatusOK || !strings.HasPrefix(p.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("%d %s\n%s", p.StatusCode, p.Header.Get("Content-Type"), p.Body)
+	}
+	var res struct {
+		Outcomes []struct {
+			Source, Result, Status, Badge, Href, HTML string
+		}
+	}
+	if err := json.Unmarshal([]byte(p.Body), &res); err != nil || len(res.Outcomes) != 1 {
+		t.Fatalf("%v %s", err, p.Body)
+	}
+	o := res.Outcomes[0]
+	if o.Result != "imported" || o.Status != "valid" || o.Badge != "Community Garden Volunteer" || !strings.Contains(o.HTML, `data-testid="import-outcome"`) {
+		t.Fatalf("%+v", o)
+	}
+	badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.Href)
+
+	// Without the token it is refused like any other form.
+	req, _ = http.NewRequest(http.MethodPost, b.url("/import"), strings.NewReader("pasted=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if p := b.do(req); p.StatusCode != http.StatusForbidden {
+		t.Errorf("no CSRF token: %d", p.StatusCode)
+	}
+}
