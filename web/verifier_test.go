@@ -151,11 +151,18 @@ func TestVerify_ValidSamples(t *testing.T) {
 			if verdict.First().Text() != "Valid" || !strings.HasPrefix(verdict.Eq(1).Text(), "Every check passed") {
 				t.Errorf("verdict in words: %q", verdict.Text())
 			}
+			if p.Doc.Find(`[data-testid="report-failed"], [data-testid="report-warnings"]`).Length() != 0 {
+				t.Error("a valid report names failed or warning checks")
+			}
 			if p.Doc.Find(`[data-testid="report-verdict"] svg[aria-hidden="true"]`).Length() != 1 {
 				t.Error("no decorative verdict icon beside the words")
 			}
 			if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-name"]`).Text()); got != c.name {
 				t.Errorf("name %q, want %q", got, c.name)
+			}
+			// The badge's own picture, inline: the page allows only data: images.
+			if src := p.Doc.Find(`img[data-testid="report-image"]`).AttrOr("src", ""); !strings.HasPrefix(src, "data:image/") {
+				t.Errorf("badge image src %.40q, want a data: image", src)
 			}
 			if got := p.Doc.Find(`[data-testid="report-badge"]`).Text(); !strings.Contains(got, c.format) || !strings.Contains(got, "Open Badges 3.0") {
 				t.Errorf("badge fields do not say %q and the version: %q", c.format, got)
@@ -210,6 +217,10 @@ func TestVerify_ExpiredSampleIsNotValid(t *testing.T) {
 	}
 	if got := p.Doc.Find(`[data-testid="report-verdict"]`).Text(); !strings.Contains(got, "Not valid") {
 		t.Errorf("verdict words %q", got)
+	}
+	// The verdict names what failed, so nobody has to scan the list.
+	if got := p.Doc.Find(`[data-testid="report-failed"]`).Text(); got != "Failed: Expiry." {
+		t.Errorf("failed checks named as %q", got)
 	}
 }
 

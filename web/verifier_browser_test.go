@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+// TestVerifierBrowser checks the public verifier in real Chromium: used
+// with the keyboard only, and axe-core (WCAG 2.2 A and AA) on the empty
+// form, the form with errors, and valid and invalid reports with their
+// technical detail open, in both colour schemes.
+func TestVerifierBrowser(t *testing.T) {
+	b := browsertest.MustLaunch(t)
+	t.Run("VerifyByKeyboard", func(t *testing.T) { browserVerifyByKeyboard(t, b) })
+	t.Run("VerifierIsAccessible", func(t *testing.T) { browserVerifierIsAccessible(t, b) })
+}
+
+func samplePath(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "static", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// browserVerifyByKeyboard reaches the verifier from the navigation, gives a
+// badge file and an email address and runs the check with the keyboard;
+// then opens a check's technical detail with the keyboard.
+func browserVerifyByKeyboard(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	tab := b.NewTab(t)
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/"))
+	tab.TabUntil(t, "the Verify a badge link", 6, browsertest.ByTestID("nav-verify"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="verify-form"]`))
+
+	// Choosing a file opens the system's file dialog, which a test cannot
+	// drive; the file is set on the input the keyboard reaches.
+	tab.TabUntil(t, "the badge file field", 20, browsertest.ByID("verify-file"))
+	tab.Do(t, chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "web-accessibility-fundamentals.png")}))
+	tab.TabUntil(t, "the recipient email field", 5, browsertest.ByID("verify-email"))
+	tab.Do(t, browsertest.Type(sampleRecipient))
+	tab.TabUntil(t, "the Verify button", 2, browsertest.ByTestID("verify-submit"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="report"]`))
+
+	if got := text(t, tab, `[data-testid="report-verdict"]`); !strings.HasPrefix(got, "Valid") {
+		t.Errorf("verdict %q", got)
+	}
+	if got := text(t, tab, `[data-testid="report-recipient-match"]`); got != "Matches "+sampleRecipient+"." {
+		t.Errorf("recipient %q", got)
+	}
+	// The first check's technical detail opens from the keyboard.
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/verify"))
+	tab.Do(t, chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "collaborative-problem-solving.svg")}),
+		chromedp.Click(`[data-testid="verify-submit"]`), chromedp.WaitVisible(`[data-testid="report"]`))
+	tab.TabUntil(t, "a check's Technical detail", 40, func(f browsertest.Focused) bool {
+		return f.Tag == "summary"
+	})
+	tab.Do(t, browsertest.PressEnter())
+	open, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.activeElement.parentElement.open`))
+	if err != nil || !open {
+		t.Errorf("Enter on Technical detail did not open it (%v)", err)
+	}
+	if errs := tab.ConsoleErrors(); len(errs) != 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+func browserVerifierIsAccessible(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	orig := mustSample(t, "data-analysis-with-python.json")
+	tampered := strings.Replace(string(orig), "Introduction to Data Analysis", "Mastery of Data Analysis", 1)
+	for _, scheme := range browsertest.ColorSchemes {
+		t.Run(scheme, func(t *testing.T) {
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			openAllDetails := chromedp.Evaluate[bool](`(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`)
+
+			tab.Do(t, chromedp.Navigate(e.ts.URL+"/verify"), chromedp.WaitVisible(`[data-testid="verify-form"]`))
+			tab.AssertAccessible(t, "/verify, "+scheme)
+
+			// Sent empty: the form with its error summary and field message.
+			tab.Do(t, chromedp.Click(`[data-testid="verify-submit"]`), chromedp.WaitVisible(`#verify-file-error`))
+			tab.AssertAccessible(t, "/verify with an error, "+scheme)
+
+			// A valid badge with an email that matches, detail open.
+			tab.Do(t,
+				chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "web-accessibility-fundamentals.png")}),
+				chromedp.SendKeys(`#verify-email`, sampleRecipient),
+				chromedp.Click(`[data-testid="verify-submit"]`),
+				chromedp.WaitVisible(`[data-testid="report"][data-verdict="valid"]`))
+			if _, err := chromedp.Run(tab.Ctx, openAllDetails); err != nil {
+				t.Fatal(err)
+			}
+			tab.AssertAccessible(t, "/verify with a valid report, "+scheme)
+
+			// A tampered badge pasted as text, with an email that does not match.
+			tab.Do(t,
+				chromedp.Navigate(e.ts.URL+"/verify"),
+				chromedp.WaitVisible(`#verify-text`),
+				chromedp.SetValue(`#verify-text`, tampered),
+				chromedp.SendKeys(`#verify-email`, "someone@example.org"),
+				chromedp.Click(`[data-testid="verify-submit"]`),
+				chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))
+			if _, err := chromedp.Run(tab.Ctx, openAllDetails); err != nil {
+				t.Fatal(err)
+			}
+			tab.AssertAccessible(t, "/verify with an invalid report, "+scheme)
+
+			// An expired badge (failed expiry, others passed) and one with a
+			// check not run.
+			tab.Do(t,
+				chromedp.Navigate(e.ts.URL+"/verify"),
+				chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "first-aid-at-work-expired.png")}),
+				chromedp.Click(`[data-testid="verify-submit"]`),
+				chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))
+			tab.AssertAccessible(t, "/verify with an expired badge, "+scheme)
+
+			// Loading a page that answers 422 is logged as a failed
+			// resource; anything else is a fault.
+			for _, msg := range tab.ConsoleErrors() {
+				if strings.Contains(msg, "status of 422") {
+					continue
+				}
+				t.Errorf("console error: %s", msg)
+			}
+		})
+	}
+}
