@@ -101,6 +101,9 @@ type Main struct {
 	DB         *store.DB
 	Server     *web.Server
 	HTTPServer *http.Server
+	// Reverifier is the background re-verification job; nil when
+	// SATCHEL_REVERIFY_INTERVAL is off.
+	Reverifier *web.Reverifier
 	URL        string // the base URL being served
 	Addr       string // the address actually listened on
 	serveErr   chan error
@@ -336,6 +339,16 @@ func (m *Main) serve(ctx context.Context) error {
 	if dev {
 		log.Warn("the development sign-in is ON: anyone who can reach this server can sign in as anyone; it is for local development only")
 	}
+	if cfg.ReverifyInterval > 0 {
+		rv, err := srv.NewReverifier(web.ReverifyOptions{Interval: cfg.ReverifyInterval})
+		if err != nil {
+			return err
+		}
+		m.Reverifier = rv
+		rv.Start()
+	} else {
+		log.Info("background re-verification is off (SATCHEL_REVERIFY_INTERVAL)")
+	}
 	return nil
 }
 
@@ -343,6 +356,9 @@ func (m *Main) serve(ctx context.Context) error {
 // finish (up to ShutdownTimeout), then closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.Reverifier != nil {
+		m.Reverifier.Stop() // abandons a check in flight; its claim lapses
+	}
 	if m.HTTPServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
 		defer cancel()
