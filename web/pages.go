@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,19 +10,8 @@ import (
 
 // handleHome is the visitors' front page, or the backpack when signed in.
 func (s *Server) handleHome(c echo.Context) error {
-	u := currentUser(c)
-	if u == nil {
-		return s.render(c, http.StatusOK, views.HomePage(s.shell(c, "")))
+	if currentUser(c) != nil {
+		return s.handleBackpack(c)
 	}
-	logins, err := s.db.Logins(c.Request().Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	var emails []string
-	for _, l := range logins {
-		if l.Email != "" && !slices.Contains(emails, l.Email) {
-			emails = append(emails, l.Email)
-		}
-	}
-	return s.render(c, http.StatusOK, views.DashboardPage(s.shell(c, "Your backpack"), views.Dashboard{Name: u.Name, Emails: emails}))
+	return s.render(c, http.StatusOK, views.HomePage(s.shell(c, "")))
 }

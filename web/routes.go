@@ -27,6 +27,9 @@ func (s *Server) routes() {
 
 	e.GET("/", s.handleHome)
 
+	// The backpack, each badge's pages (owner only) and stored images.
+	s.backpackRoutes()
+
 	// The public verifier: no account needed, rate-limited per client.
 	s.verifierRoutes()
 

@@ -211,11 +211,11 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // sessionless reports whether the request is for a path that never needs
-// the session or a CSRF token (static files, the health check), which
-// spares them a database query and a cookie.
+// the session or a CSRF token (static files, stored images, the health
+// check), which spares them a database query and a cookie.
 func sessionless(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || p == "/healthz"
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/images/") || p == "/healthz"
 }
 
 // localPath returns p when it is a path on this site ("/account"), and ""

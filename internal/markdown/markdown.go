@@ -37,14 +37,16 @@ const MaxInput = 64 << 10
 // opened cannot reach back to Satchel's window.
 const LinkRel = "nofollow noopener"
 
-// DefaultTopHeading is the level a Markdown "# heading" becomes, so that a
-// narrative shown under a page's h2 section keeps the outline in order.
+// DefaultTopHeading is the level the highest Markdown heading becomes, so
+// that a narrative shown under a page's h2 section keeps the outline in
+// order.
 const DefaultTopHeading = 3
 
 // Options adjust rendering.
 type Options struct {
-	// TopHeading is the HTML level (1–6) of a level-1 Markdown heading;
-	// deeper headings follow it, capped at 6. Zero means DefaultTopHeading.
+	// TopHeading is the HTML level (1–6) the source's highest heading
+	// becomes; deeper headings follow it, capped at 6. Zero means
+	// DefaultTopHeading.
 	TopHeading int
 }
 
@@ -162,14 +164,23 @@ func allowedURL(u string) bool {
 	return false
 }
 
-// shiftHeadings moves heading levels so a level-1 heading becomes top.
+// shiftHeadings moves heading levels so that the document's highest
+// heading (whatever level the source used) becomes top, keeping the
+// steps between them, capped at 6.
 func shiftHeadings(doc ast.Node, top int) {
-	if top <= 1 {
+	highest := 7
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			highest = min(highest, h.Level)
+		}
+		return ast.WalkContinue, nil
+	})
+	if highest == 7 || highest == top {
 		return
 	}
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
-			h.Level = min(6, h.Level+top-1)
+			h.Level = max(1, min(6, h.Level-highest+top))
 		}
 		return ast.WalkContinue, nil
 	})

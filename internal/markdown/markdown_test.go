@@ -33,6 +33,14 @@ func TestToHTML_Formatting(t *testing.T) {
 	}
 }
 
+func TestToHTML_HighestHeadingBecomesTop(t *testing.T) {
+	out := markdown.ToHTML("## Two\n\n#### Four")
+	d := doc(t, out)
+	if d.Find("h3").Text() != "Two" || d.Find("h5").Text() != "Four" {
+		t.Errorf("## should become h3 and #### h5 when ## is the highest: %s", out)
+	}
+}
+
 func TestToHTML_TopHeading(t *testing.T) {
 	out := markdown.ToHTML("# One\n\n## Two\n\n###### Six", markdown.Options{TopHeading: 2})
 	d := doc(t, out)

@@ -1,0 +1,185 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/satchel-backpack/satchel/views/components"
+)
+
+// The backpack's URLs.
+const (
+	pathBackpack = "/backpack"
+)
+
+// BackpackPath is the signed-in home: the learner's badges.
+const BackpackPath = pathBackpack
+
+// ImagePath is where Satchel serves a stored image, by its content hash.
+func ImagePath(hash string) string {
+	return "/images/" + url.PathEscape(hash)
+}
+
+// Backpack sort orders, as the sort field sends them.
+const (
+	SortNewest     = "newest"
+	SortOldest     = "oldest"
+	SortNameAZ     = "name"
+	SortNameZA     = "name-desc"
+	SortIssuerAZ   = "issuer"
+	SortIssuerZA   = "issuer-desc"
+	DefaultSorting = SortNewest
+)
+
+// SortOptions are the choices of the sort field, in order.
+var SortOptions = []components.Option{
+	{Value: SortNewest, Label: "Newest first"},
+	{Value: SortOldest, Label: "Oldest first"},
+	{Value: SortNameAZ, Label: "Name, A to Z"},
+	{Value: SortNameZA, Label: "Name, Z to A"},
+	{Value: SortIssuerAZ, Label: "Issuer, A to Z"},
+	{Value: SortIssuerZA, Label: "Issuer, Z to A"},
+}
+
+// BackpackQuery is what the sort and filter form asked for.
+type BackpackQuery struct {
+	Search string
+	Issuer string
+	Tag    string
+	Status string
+	Sort   string // one of the Sort… values; "" means DefaultSorting
+	Page   int
+}
+
+// Filtered reports whether anything narrows the list.
+func (q BackpackQuery) Filtered() bool {
+	return q.Search != "" || q.Issuer != "" || q.Tag != "" || q.Status != ""
+}
+
+// URL is the backpack's address for this query on the given page; default
+// values are left out so that addresses stay short.
+func (q BackpackQuery) URL(page int) string {
+	v := url.Values{}
+	if q.Search != "" {
+		v.Set("q", q.Search)
+	}
+	if q.Issuer != "" {
+		v.Set("issuer", q.Issuer)
+	}
+	if q.Tag != "" {
+		v.Set("tag", q.Tag)
+	}
+	if q.Status != "" {
+		v.Set("status", q.Status)
+	}
+	if q.Sort != "" && q.Sort != DefaultSorting {
+		v.Set("sort", q.Sort)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return pathBackpack
+	}
+	return pathBackpack + "?" + v.Encode()
+}
+
+// FacetOption is one value of a filter with the number of badges that have it.
+type FacetOption struct {
+	Value string
+	Label string
+	Count int
+}
+
+// Backpack is the backpack page.
+type Backpack struct {
+	Name   string   // the learner, for the welcome
+	Emails []string // the addresses badges are matched to, for the account summary
+
+	Query BackpackQuery
+	Tiles []components.Tile
+
+	All   int // badges in the backpack
+	Total int // badges matching the query
+	Page  int
+	Pages int
+	From  int // the first and last position shown, counting from 1
+	To    int
+
+	Issuers  []FacetOption
+	Tags     []FacetOption
+	Statuses []FacetOption
+
+	Samples []SampleBadge // sample badges to try, when the backpack is empty
+}
+
+// SampleBadge is a sample badge file offered for download.
+type SampleBadge struct {
+	Name string // file name
+	URL  string
+}
+
+// DeleteBadge is the page that asks before deleting a badge.
+type DeleteBadge struct {
+	PublicID string
+	Name     string
+}
+
+// facetOptions makes a filter's choices: "all" first, then each value with
+// its count.
+func facetOptions(all string, facets []FacetOption) []components.Option {
+	opts := []components.Option{{Value: "", Label: all}}
+	for _, f := range facets {
+		label := f.Label
+		if label == "" {
+			label = f.Value
+		}
+		opts = append(opts, components.Option{Value: f.Value, Label: label + " (" + strconv.Itoa(f.Count) + ")"})
+	}
+	return opts
+}
+
+func sortValue(s string) string {
+	if s == "" {
+		return DefaultSorting
+	}
+	return s
+}
+
+// resultsCount says how many badges the list holds and which are shown.
+func resultsCount(b Backpack) string {
+	noun := func(n int) string {
+		if n == 1 {
+			return "1 badge"
+		}
+		return strconv.Itoa(n) + " badges"
+	}
+	switch {
+	case b.Total == 0:
+		return "No badges match, out of " + noun(b.All) + " in your backpack."
+	case b.Query.Filtered() && b.Pages > 1:
+		return "Showing " + strconv.Itoa(b.From) + " to " + strconv.Itoa(b.To) + " of " + noun(b.Total) + " that match, out of " + strconv.Itoa(b.All) + " in your backpack."
+	case b.Query.Filtered():
+		return noun(b.Total) + " match, out of " + strconv.Itoa(b.All) + " in your backpack."
+	case b.Pages > 1:
+		return "Showing " + strconv.Itoa(b.From) + " to " + strconv.Itoa(b.To) + " of " + noun(b.Total) + "."
+	}
+	return noun(b.Total) + " in your backpack."
+}
+
+// pageNumbers lists the pages to link: the first, the last, and two either
+// side of the current one; 0 marks a gap.
+func pageNumbers(current, pages int) []int {
+	var out []int
+	last := 0
+	for p := 1; p <= pages; p++ {
+		if p == 1 || p == pages || (p >= current-2 && p <= current+2) {
+			if last != 0 && p > last+1 {
+				out = append(out, 0)
+			}
+			out = append(out, p)
+			last = p
+		}
+	}
+	return out
+}

@@ -1,0 +1,385 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/verify"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+	"github.com/satchel-backpack/satchel/views/components"
+)
+
+// badgeHistoryLen is how many past checks the badge page lists.
+const badgeHistoryLen = 20
+
+// checkAgainRecheck is when a badge checked on request is due for the
+// background job again, unless the job had it due later anyway.
+const checkAgainRecheck = 24 * time.Hour
+
+// ownBadge loads the signed-in learner's badge named in the URL. Anyone
+// else's badge, or none, is the same 404.
+func (s *Server) ownBadge(c echo.Context) (*store.Badge, error) {
+	id := c.Param("id")
+	if id == "" || len(id) > 64 {
+		return nil, notFound("There is no such badge in your backpack.")
+	}
+	b, err := s.db.BadgeByPublicID(c.Request().Context(), currentUser(c).ID, id)
+	if store.KindOf(err) == store.NotFound {
+		return nil, notFound("There is no such badge in your backpack. It may have been deleted, or the link may be wrong.")
+	}
+	return b, err
+}
+
+// handleBadge is the owner's page of one badge. Showing it records that the
+// learner has seen its current status.
+func (s *Server) handleBadge(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := s.ownBadge(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.badgeDetail(c, b)
+	if err != nil {
+		return err
+	}
+	if b.SeenStatus != b.Status {
+		if err := s.db.MarkBadgeSeen(ctx, b.UserID, b.PublicID); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, views.BadgePage(s.shell(c, d.Name), d))
+}
+
+// badgeDetail fills the badge page's model from the stored badge.
+func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail, error) {
+	ctx := c.Request().Context()
+	now := s.now()
+	d := views.BadgeDetail{
+		PublicID:          b.PublicID,
+		Name:              orDefault(b.Name, "Untitled badge"),
+		Description:       b.Description,
+		ImageAlt:          orDefault(b.ImageCaption, orDefault(b.Name, "The badge's image")),
+		CriteriaURL:       views.WebURL(b.CriteriaURL),
+		CriteriaNarrative: b.CriteriaNarrative,
+		Issuer: views.BadgeIssuer{
+			Name:  b.IssuerName,
+			URL:   views.WebURL(b.IssuerURL),
+			Email: b.IssuerEmail,
+			ID:    b.IssuerID,
+		},
+		Issued:       b.IssuedAt,
+		Expires:      b.ExpiresAt,
+		IssuedTo:     b.MatchedValue,
+		IssuedToKind: identifierKind(b.MatchedType),
+		Tags:         b.Tags,
+		Version:      b.Version,
+		Format:       formatWords(badge.Format(b.Format)),
+		OriginalName: downloadName(b),
+		Status:       string(effectiveStatus(b, now)),
+		CheckedAt:    b.CheckedAt,
+		Visibility:   b.Visibility,
+		Now:          now,
+	}
+	if b.ImageHash != "" {
+		d.ImageSrc = views.ImagePath(b.ImageHash)
+	}
+	if b.SeenStatus != "" && b.SeenStatus != b.Status {
+		d.Changed, d.PrevStatus = true, string(b.SeenStatus)
+	}
+
+	m, err := b.Model()
+	if err != nil {
+		// The listed fields above still show; the rest of the model is
+		// missing, which the log records.
+		logger(c).Error("badge model unreadable", "badge", b.PublicID, "err", err)
+		m = &badge.Badge{}
+	}
+	d.AwardedOn = m.AwardedOn
+	d.Issuer.Description = m.Issuer.Description
+	if d.Issuer.URL == "" {
+		d.Issuer.URL = views.WebURL(m.Issuer.ID)
+	}
+	if strings.HasPrefix(m.Issuer.Image.URL, "data:") {
+		if data, ok := decodeDataURI(m.Issuer.Image.URL); ok {
+			d.Issuer.ImageSrc = imageDataURI(data)
+		}
+	}
+	for _, e := range m.Evidence {
+		d.Evidence = append(d.Evidence, views.BadgeEvidence{
+			Name: e.Name, URL: views.WebURL(e.URL), Description: e.Description, Narrative: e.Narrative,
+			Genre: e.Genre, Audience: e.Audience,
+		})
+	}
+	for _, a := range m.Alignments {
+		d.Alignments = append(d.Alignments, views.BadgeAlignment{
+			Name: a.TargetName, URL: views.WebURL(a.TargetURL), Description: a.TargetDescription,
+			Framework: a.TargetFramework, Code: a.TargetCode, Type: a.TargetType,
+		})
+	}
+	for _, e := range m.Endorsements {
+		d.Endorsements = append(d.Endorsements, views.BadgeEndorsement{
+			IssuerName: e.IssuerName, IssuerURL: views.WebURL(e.IssuerID), Comment: e.Comment,
+			IssuedOn: e.IssuedOn, On: endorsedWords(e.On),
+		})
+	}
+
+	rep, err := b.Report()
+	if err != nil {
+		logger(c).Error("badge report unreadable", "badge", b.PublicID, "err", err)
+	}
+	if rep != nil {
+		r := reportView(rep, nil, "")
+		r.Level, r.Title = 3, "What Satchel checked"
+		d.Report = &r
+		if d.CheckedAt.IsZero() {
+			d.CheckedAt = rep.RanAt
+		}
+	}
+	checks, err := s.db.BadgeChecks(ctx, b.ID, badgeHistoryLen)
+	if err != nil {
+		return d, err
+	}
+	for _, ch := range checks {
+		d.History = append(d.History, views.BadgeHistoryEntry{CheckedAt: ch.CheckedAt, Status: string(ch.Status)})
+	}
+	return d, nil
+}
+
+// effectiveStatus is the badge's status as the backpack lists it: a badge
+// last checked valid whose expiry date has passed since is expired.
+func effectiveStatus(b *store.Badge, now time.Time) store.BadgeStatus {
+	if (b.Status == store.StatusValid || b.Status == store.StatusWarning) && !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(now) {
+		return store.StatusExpired
+	}
+	return b.Status
+}
+
+func identifierKind(t string) string {
+	switch t {
+	case "email":
+		return "email address"
+	case "url":
+		return "web address"
+	case "telephone":
+		return "phone number"
+	}
+	return "identifier"
+}
+
+func endorsedWords(on string) string {
+	switch on {
+	case "assertion", "credential":
+		return "this badge"
+	case "badgeclass", "achievement":
+		return "the achievement"
+	case "issuer":
+		return "the issuer"
+	}
+	return ""
+}
+
+// downloadName is the file name the original is downloaded as: the name it
+// was imported with, or one made from the badge's name and format.
+func downloadName(b *store.Badge) string {
+	name := strings.TrimSpace(path.Base(strings.ReplaceAll(b.OriginalName, `\`, "/")))
+	if name != "" && name != "." && name != "/" {
+		return name
+	}
+	base := slug(b.Name)
+	if base == "" {
+		base = "badge"
+	}
+	switch badge.Format(b.Format) {
+	case badge.FormatPNG:
+		return base + ".png"
+	case badge.FormatSVG:
+		return base + ".svg"
+	case badge.FormatJWS:
+		return base + ".jwt"
+	case badge.FormatURL:
+		return base + ".txt"
+	}
+	return base + ".json"
+}
+
+// slug is s in lower-case letters, digits and dashes, for a file name.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// downloadType is the type the original is sent with: what it was
+// imported as when that is one Satchel reads, or bytes.
+func downloadType(b *store.Badge) string {
+	t, _, _ := mime.ParseMediaType(b.OriginalType)
+	switch t {
+	case "image/png", "image/svg+xml", "application/json", "application/ld+json", "text/plain", "application/jwt":
+		return t
+	}
+	switch badge.Format(b.Format) {
+	case badge.FormatPNG:
+		return "image/png"
+	case badge.FormatSVG:
+		return "image/svg+xml"
+	case badge.FormatJSON:
+		return "application/json"
+	case badge.FormatJWS, badge.FormatURL:
+		return "text/plain; charset=utf-8"
+	}
+	return "application/octet-stream"
+}
+
+// handleBadgeDownload sends the original file exactly as it was imported,
+// as an attachment, never to be shown by the browser as a page.
+func (s *Server) handleBadgeDownload(c echo.Context) error {
+	b, err := s.ownBadge(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(b)}))
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	return c.Blob(http.StatusOK, downloadType(b), b.Original)
+}
+
+// handleBadgeCheck verifies the badge again now, with the learner's
+// verified identifiers, records the result and goes back to the badge.
+func (s *Server) handleBadgeCheck(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := s.ownBadge(c)
+	if err != nil {
+		return err
+	}
+	ids, err := s.db.VerifiedIdentifiers(ctx, b.UserID)
+	if err != nil {
+		return err
+	}
+	// The identifier the badge was claimed with still counts after the
+	// learner removed it: claimed badges stay theirs.
+	if b.MatchedValue != "" && !hasIdentifier(ids, b.MatchedType, b.MatchedValue) {
+		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
+	}
+	var rep *verify.Report
+	if m, err := reverifiable(b); err != nil {
+		rep = &verify.Report{RanAt: s.now().UTC()}
+		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
+		rep.Finish()
+	} else {
+		rep = s.verifier.Verify(ctx, m, ids)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("web: check badge %s: %w", b.PublicID, err)
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("web: encode report: %w", err)
+	}
+	now := s.now()
+	status := store.StatusFromReport(rep)
+	next := b.NextCheckAt
+	if next.Before(now.Add(checkAgainRecheck)) {
+		next = now.Add(checkAgainRecheck)
+	}
+	res := store.Reverification{Report: js, Status: status, CheckedAt: now, NextCheckAt: next}
+	if status == store.StatusUnverified && b.Status != store.StatusUnverified && len(b.ReportJSON) > 0 {
+		// The issuer did not answer: like the background job, keep the last
+		// definite verdict and only note the attempt.
+		res.Transient = true
+		res.NextCheckAt = b.NextCheckAt
+	}
+	out, err := s.db.RecordReverify(ctx, store.Claim{Badge: b}, res)
+	if err != nil {
+		return err
+	}
+	if !out.Recorded {
+		// The background job took the badge meanwhile; record this check
+		// all the same, since the learner asked for it.
+		if err := s.db.RecordCheck(ctx, b.ID, js, status, now, next); err != nil {
+			return err
+		}
+	}
+	logger(c).Info("badge checked on request", "badge", b.PublicID, "status", string(status), "transient", res.Transient)
+	switch {
+	case res.Transient:
+		s.flash(c, views.FlashError, "Satchel could not reach the issuer just now, so the badge keeps its last result ("+
+			strings.ToLower(components.StatusLabel(string(b.Status)))+"). Try again later.")
+	case status == store.StatusValid:
+		s.flash(c, views.FlashSuccess, "Checked again just now: the badge is valid.")
+	case status == store.StatusWarning:
+		s.flash(c, views.FlashSuccess, "Checked again just now: the badge is valid, with warnings.")
+	default:
+		s.flash(c, views.FlashInfo, "Checked again just now: "+strings.ToLower(components.StatusLabel(string(status)))+". The report below says why.")
+	}
+	return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
+}
+
+func (s *Server) handleBadgeDeleteForm(c echo.Context) error {
+	b, err := s.ownBadge(c)
+	if err != nil {
+		return err
+	}
+	name := orDefault(b.Name, "Untitled badge")
+	return s.render(c, http.StatusOK, views.DeleteBadgePage(s.shell(c, "Delete "+name), views.DeleteBadge{PublicID: b.PublicID, Name: name}))
+}
+
+func (s *Server) handleBadgeDelete(c echo.Context) error {
+	b, err := s.ownBadge(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "delete" {
+		return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID)+"/delete")
+	}
+	if err := s.db.DeleteBadge(c.Request().Context(), b.UserID, b.PublicID); err != nil {
+		return err
+	}
+	logger(c).Info("badge deleted", "badge", b.PublicID)
+	s.flash(c, views.FlashSuccess, "“"+orDefault(b.Name, "Untitled badge")+"” is deleted from your backpack.")
+	return c.Redirect(http.StatusSeeOther, views.BackpackPath)
+}
+
+func (s *Server) handleBadgeVisibility(c echo.Context) error {
+	b, err := s.ownBadge(c)
+	if err != nil {
+		return err
+	}
+	v := c.FormValue("visibility")
+	if v != store.Private && v != store.Public {
+		s.flash(c, views.FlashError, "Choose Private or Public, then save.")
+		return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
+	}
+	if err := s.db.SetBadgeVisibility(c.Request().Context(), b.UserID, b.PublicID, v); err != nil {
+		return err
+	}
+	msg := "The badge is private: only you can see it."
+	if v == store.Public {
+		msg = "The badge is public: it can be shown on your public pages."
+	}
+	s.flash(c, views.FlashSuccess, msg)
+	return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
+}
