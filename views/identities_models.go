@@ -82,10 +82,12 @@ type ConfirmEmail struct {
 
 // ConfirmMail is the confirmation email's content.
 type ConfirmMail struct {
-	Email       string // the address being confirmed
-	AccountName string
-	Link        string // absolute
-	Hours       int    // how long the link works
+	// The address being confirmed. The account's name is left out on
+	// purpose: it is whatever the account holder typed, and the mail goes
+	// to an address they do not yet control.
+	Email string
+	Link  string // absolute
+	Hours int    // how long the link works
 }
 
 // Outbox is the development outbox page.

@@ -117,7 +117,7 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 		}
 		return err
 	}
-	msg, err := s.confirmationMail(c, u, ue.Email, token)
+	msg, err := s.confirmationMail(c, ue.Email, token)
 	if err != nil {
 		return err
 	}
@@ -133,12 +133,11 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 }
 
 // confirmationMail is the email that carries the confirmation link.
-func (s *Server) confirmationMail(c echo.Context, u *store.User, email, token string) (mail.Message, error) {
+func (s *Server) confirmationMail(c echo.Context, email, token string) (mail.Message, error) {
 	m := views.ConfirmMail{
-		Email:       email,
-		AccountName: u.Name,
-		Link:        views.EmailConfirmURL(strings.TrimSuffix(s.baseURL.String(), "/"), token),
-		Hours:       int(store.EmailTokenTTL / time.Hour),
+		Email: email,
+		Link:  views.EmailConfirmURL(strings.TrimSuffix(s.baseURL.String(), "/"), token),
+		Hours: int(store.EmailTokenTTL / time.Hour),
 	}
 	var html bytes.Buffer
 	if err := views.ConfirmEmailMail(m).Render(c.Request().Context(), &html); err != nil {
@@ -146,7 +145,7 @@ func (s *Server) confirmationMail(c echo.Context, u *store.User, email, token st
 	}
 	text := fmt.Sprintf(`Hello,
 
-Someone, we hope you, asked to add %s to the Satchel account of %s, so that badges issued to this address can go in that backpack.
+Someone, we hope you, asked to add %s to their Satchel account, so that badges issued to this address can go in their backpack.
 
 To confirm that the address is yours, open this link while signed in to that account:
 
@@ -155,7 +154,7 @@ To confirm that the address is yours, open this link while signed in to that acc
 The link works once, for %d hours. If you did not ask for this, ignore this email: nothing changes unless the link is used.
 
 Satchel
-`, m.Email, m.AccountName, m.Link, m.Hours)
+`, m.Email, m.Link, m.Hours)
 	return mail.Message{To: email, Subject: "Confirm your email address for Satchel", Text: text, HTML: html.String()}, nil
 }
 

@@ -110,7 +110,7 @@ func (b *browser) outboxLink(to string) string {
 func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
-	ada.devSignIn("Ada", "ada@example.org")
+	ada.devSignIn("Ada Lovelace", "ada@example.org")
 	id := devUserID(t, e, "ada@example.org")
 
 	// The account page links to the email addresses page.
@@ -148,6 +148,11 @@ func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
 	if !strings.HasPrefix(link, e.ts.URL+"/account/emails/confirm?token=") || !strings.Contains(msgs[0].Text, link) ||
 		!strings.Contains(msgs[0].HTML, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) {
 		t.Fatalf("link %q; mail:\n%s\n%s", link, msgs[0].Text, msgs[0].HTML)
+	}
+	// The account's name is the account holder's own text: it stays out of
+	// mail sent to an address not yet theirs.
+	if strings.Contains(msgs[0].Text+msgs[0].HTML, "Lovelace") {
+		t.Error("the confirmation email quotes the account name")
 	}
 	if !strings.Contains(e.logs.String(), "development outbox") {
 		t.Error("the outbox message was not logged")
