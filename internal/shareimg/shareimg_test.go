@@ -124,9 +124,9 @@ func TestRenderBadge_LongTextStaysInItsBox(t *testing.T) {
 	long := strings.Repeat("Supercalifragilistic expialidocious competency framework alignment ", 30)
 	for _, name := range []string{
 		long,
-		strings.Repeat("W", 5000),      // one enormous word
-		strings.Repeat("WWW ", 200),    // many wide words
-		"\u202eevil\u202c " + long,     // bidi overrides are dropped
+		strings.Repeat("W", 5000),    // one enormous word
+		strings.Repeat("WWW ", 200),  // many wide words
+		"\u202eevil\u202c " + long,   // bidi overrides are dropped
 		strings.Repeat("日本語の名前", 50), // glyphs the Go fonts lack still stay in bounds
 	} {
 		data, err := RenderBadge(Badge{Name: name, IssuerName: name, Image: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), SiteName: name})
