@@ -292,9 +292,17 @@ func imageDataURI(data []byte) string {
 	return "data:" + typ + ";base64," + base64.StdEncoding.EncodeToString(data)
 }
 
+// looksLikeSVG accepts what an SVG file starts with: an XML declaration,
+// a comment, an SVG doctype or the svg element itself, and an svg element
+// near the start.
 func looksLikeSVG(data []byte) bool {
-	head := data[:min(len(data), 4096)]
-	return http.DetectContentType(data) != "image/png" && bytes.Contains(head, []byte("<svg"))
+	head := bytes.TrimLeft(bytes.TrimPrefix(data[:min(len(data), 4096)], []byte("\xef\xbb\xbf")), " \t\r\n")
+	for _, start := range []string{"<?xml", "<!--", "<!DOCTYPE svg", "<svg"} {
+		if bytes.HasPrefix(head, []byte(start)) {
+			return bytes.Contains(head, []byte("<svg"))
+		}
+	}
+	return false
 }
 
 // decodeDataURI decodes a base64 data: URI (the only kind badges use for
