@@ -6,16 +6,17 @@ package mail
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
 	"net/textproto"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Message is one email to one recipient.
@@ -34,6 +35,12 @@ func (m Message) Validate() error {
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return errors.New("mail: the subject contains a line break")
+	}
+	if !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML) {
+		return errors.New("mail: the message is not valid UTF-8")
+	}
+	if len(m.Subject) > maxSubject {
+		return fmt.Errorf("mail: the subject is longer than %d bytes", maxSubject)
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return errors.New("mail: the message has no text body")
@@ -65,7 +72,7 @@ func Format(from *mail.Address, m Message, date time.Time) ([]byte, error) {
 	h := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	h("From", from.String())
 	h("To", "<"+m.To+">")
-	h("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
+	h("Subject", encodeHeader(strings.TrimSpace(m.Subject)))
 	h("Date", date.Format(time.RFC1123Z))
 	h("Message-ID", messageID(from.Address))
 	h("MIME-Version", "1.0")
@@ -101,6 +108,36 @@ func Format(from *mail.Address, m Message, date time.Time) ([]byte, error) {
 	}
 	b.Write(body.Bytes())
 	return b.Bytes(), nil
+}
+
+// maxSubject keeps the Subject header well within line limits.
+const maxSubject = 400
+
+// encodeHeader writes plain ASCII as it is and anything else (non-ASCII,
+// controls, or text that would read as an encoded word) as RFC 2047
+// base64 encoded words of whole characters, folded so no line is long.
+func encodeHeader(s string) string {
+	plain := !strings.Contains(s, "=?")
+	for i := 0; plain && i < len(s); i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f
+	}
+	if plain {
+		return s
+	}
+	var words []string
+	for len(s) > 0 {
+		n := 0
+		for n < len(s) {
+			_, l := utf8.DecodeRuneInString(s[n:])
+			if n+l > 45 && n > 0 {
+				break
+			}
+			n += l
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, "\r\n ")
 }
 
 func writeQP(w interface{ Write([]byte) (int, error) }, s string) error {

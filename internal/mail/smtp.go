@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"os"
 	"strconv"
 	"time"
 )
@@ -126,7 +127,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) (err error) {
 	d := &net.Dialer{Timeout: s.opts.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
-		return err
+		return ctxErr(ctx, err)
 	}
 	defer conn.Close()
 	// Every read and write stops at the deadline, and at once if ctx is
@@ -140,7 +141,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) (err error) {
 	if s.opts.TLS == ImplicitTLS {
 		tc := tls.Client(conn, s.tlsConfig())
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return fmt.Errorf("TLS handshake: %w", err)
+			return fmt.Errorf("TLS handshake: %w", ctxErr(ctx, err))
 		}
 		conn = tc
 	}
@@ -194,6 +195,11 @@ func (s *SMTP) Send(ctx context.Context, m Message) (err error) {
 func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	// The connection's deadline is the context's: it may pass a moment
+	// before the context notices.
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 	}
 	return err
 }
