@@ -803,3 +803,83 @@ func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
 		t.Errorf("no CSRF token: %d", p.StatusCode)
 	}
 }
+
+// A slow issuer is cut off at the guarded client's time limit: the import
+// ends with a refusal that says to try again later.
+func TestImport_SlowIssuerIsCutOff(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	client := fetch.New(fetch.Options{AllowHosts: []string{slow.Listener.Addr().String()}, Timeout: time.Second, ConnectTimeout: time.Second})
+	_, b := signedInLearner(t, sampleLearner, func(o *web.Options) {
+		o.Fetcher = client
+		o.Verifier = verify.New(client, verify.Options{Timeout: 10 * time.Second})
+	})
+	o := oneOutcome(t, b.importForm(url.Values{"url": {slow.URL + "/assertions/1.json"}}))
+	if o.result != "refused" || !strings.Contains(strings.ToLower(o.message), "try again later") {
+		t.Fatalf("%+v", o)
+	}
+}
+
+// While one import waits on an issuer, the same learner's other requests
+// are answered.
+func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
+	started := make(chan struct{}, 1)
+	release := make(chan struct{})
+	issuer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		http.Error(w, "gone fishing", http.StatusServiceUnavailable)
+	}))
+	defer issuer.Close()
+	client := fetch.New(fetch.Options{AllowHosts: []string{issuer.Listener.Addr().String()}, Timeout: 60 * time.Second})
+	_, b := signedInLearner(t, sampleLearner, func(o *web.Options) {
+		o.Fetcher = client
+		o.Verifier = verify.New(client, verify.Options{Timeout: 60 * time.Second})
+	})
+	tok := b.get("/import").csrf(t)
+	done := make(chan *http.Response, 1)
+	go func() {
+		form := url.Values{"_csrf": {tok}, "url": {issuer.URL + "/assertions/1.json"}}
+		req, _ := http.NewRequest(http.MethodPost, b.url("/import"), strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := (&http.Client{Jar: b.c.Jar}).Do(req)
+		if err != nil {
+			t.Error(err)
+			done <- nil
+			return
+		}
+		resp.Body.Close()
+		done <- resp
+	}()
+	<-started // the import is now waiting on the issuer
+	other := &http.Client{Jar: b.c.Jar}
+	for _, path := range []string{"/import", "/healthz"} {
+		resp, err := other.Get(b.url(path))
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s while an import waits: %v %v", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	select {
+	case <-done:
+		t.Fatal("the import finished before the issuer answered")
+	default:
+	}
+	close(release)
+	if resp := <-done; resp == nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("import answered %v", resp)
+	}
+}

@@ -164,6 +164,15 @@
     function next() {
       if (i >= items.length) {
         count.textContent = "Finished: " + imported + " of " + items.length + " imported.";
+        var href = progress.getAttribute("data-backpack-href");
+        if (href && !progress.querySelector("[data-import-to-backpack]")) {
+          var p = document.createElement("p");
+          var a = text("a", "Go to your backpack");
+          a.href = href;
+          a.setAttribute("data-import-to-backpack", "");
+          p.appendChild(a);
+          progress.appendChild(p);
+        }
         form.removeAttribute("aria-busy");
         if (submit) {
           submit.disabled = false;
