@@ -3,7 +3,10 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -405,6 +408,77 @@ func TestVerify_ByWebAddress(t *testing.T) {
 	}
 }
 
+// An Open Badges 2.0 hosted badge: the assertion, its BadgeClass and its
+// Issuer are all fetched from the issuer's site (on loopback, allowed for
+// the test); the report shows the fields only the issuer's site holds.
+func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
+	mux := http.NewServeMux()
+	issuer := httptest.NewServer(mux)
+	t.Cleanup(issuer.Close)
+	base := issuer.URL
+	sum := sha256.Sum256([]byte(sampleRecipient + "pepper"))
+	serve := func(path string, doc map[string]any) {
+		body, _ := json.Marshal(doc)
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/ld+json")
+			w.Write(body)
+		})
+	}
+	assertion := func(id string, revoked bool) map[string]any {
+		a := map[string]any{
+			"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+			"id":        base + "/assertions/" + id + ".json",
+			"recipient": map[string]any{"type": "email", "hashed": true, "salt": "pepper", "identity": "sha256$" + hex.EncodeToString(sum[:])},
+			"issuedOn":  "2024-03-01T10:00:00Z", "badge": base + "/class.json",
+			"verification": map[string]any{"type": "hosted"},
+		}
+		if revoked {
+			a["revoked"] = true
+			a["revocationReason"] = "Issued by mistake"
+		}
+		return a
+	}
+	serve("/assertions/1.json", assertion("1", false))
+	serve("/assertions/2.json", assertion("2", true))
+	serve("/class.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": base + "/class.json",
+		"name": "Soldering Basics", "description": "Solders a joint that holds.", "image": base + "/badge.png",
+		"criteria": map[string]any{"narrative": "Solder ten joints."}, "issuer": base + "/issuer.json",
+	})
+	serve("/issuer.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": base + "/issuer.json",
+		"name": "Maker Space", "url": base, "email": "badges@issuer.example",
+	})
+	e := MustStart(t, func(o *webOptions) {
+		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(base, "http://")}})
+	})
+	b := e.browser()
+
+	p := b.verify(verifyForm{url: base + "/assertions/1.json", email: sampleRecipient})
+	if p.StatusCode != http.StatusOK || p.verdict() != "valid" {
+		t.Fatalf("status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
+	}
+	for _, id := range []string{"fetch", "badgeclass", "issuer", "issuer-policy", "recipient"} {
+		if p.checks()[id] != "passed" {
+			t.Errorf("check %s: %q", id, p.checks()[id])
+		}
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-name"]`).Text()); got != "Soldering Basics" {
+		t.Errorf("name %q, want the BadgeClass's", got)
+	}
+	if got := p.Doc.Find(`[data-testid="report-issuer"]`).Text(); !strings.Contains(got, "Maker Space") {
+		t.Errorf("issuer %q", got)
+	}
+	if strings.Contains(p.Body, hex.EncodeToString(sum[:])) || strings.Contains(p.Body, "pepper") {
+		t.Error("the hashed recipient or its salt is on the page")
+	}
+
+	p = b.verify(verifyForm{url: base + "/assertions/2.json"})
+	if p.verdict() != "invalid" || p.checks()["revocation"] != "failed" {
+		t.Errorf("a revoked assertion: verdict %q checks %v", p.verdict(), p.checks())
+	}
+}
+
 // Without AllowHosts (production), an address on this machine or a private
 // network is never fetched: the report says so.
 func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
@@ -552,4 +626,35 @@ func dumpTables(t *testing.T, path string) map[string]string {
 		out[table] = strings.Join(lines, "\n")
 	}
 	return out
+}
+
+// BenchmarkVerifyPNGSample is one check of a baked PNG (an Open Badges 3.0
+// credential with a Data Integrity proof, verified offline) through the
+// real router: multipart parsing, CSRF, the rate-limit count in the
+// database, unbaking, verification and the report page. Each request comes
+// from another address so the limit does not apply.
+func BenchmarkVerifyPNGSample(b *testing.B) {
+	e := MustStart(b)
+	sample := mustSample(b, "web-accessibility-fundamentals.png")
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("_csrf", "bench-token")
+	fw, _ := w.CreateFormFile("file", "badge.png")
+	fw.Write(sample)
+	w.WriteField("email", sampleRecipient)
+	w.Close()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		req := httptest.NewRequest(http.MethodPost, "/verify", bytes.NewReader(body.Bytes()))
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: "_csrf", Value: "bench-token"})
+		req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:40000", i>>16&255, i>>8&255, i&255)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `data-verdict="valid"`) {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
 }
