@@ -46,7 +46,26 @@ const (
 	importBudget = 50 * time.Second
 	// importRecheck is when an imported badge is checked again.
 	importRecheck = 24 * time.Hour
+	// DefaultImportLimit is how many items one learner may import per
+	// hour when Options.ImportLimit is zero.
+	DefaultImportLimit = 300
 )
+
+// importLimit counts one item against the learner's hourly allowance (kept
+// in the database, so every Satchel process shares it). It returns a
+// refusal message when the allowance is used up, "" otherwise.
+func (s *Server) importLimit(ctx context.Context, userID int64) (string, error) {
+	limit := s.opts.ImportLimit
+	if limit <= 0 {
+		limit = DefaultImportLimit
+	}
+	ok, retry, err := s.db.AllowAt(ctx, "import", fmt.Sprintf("user:%d", userID), limit, time.Hour, s.now())
+	if err != nil || ok {
+		return "", err
+	}
+	return fmt.Sprintf("You have imported %d badges in the last hour, as many as Satchel takes at a time. Please try this one again in %s.",
+		limit, waitWords(retry.Round(time.Second))), nil
+}
 
 // importRoutes registers the import page. Its POST accepts a larger body
 // than other routes (several badge images at once).
@@ -134,6 +153,16 @@ func (s *Server) handleImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	for i := range items {
+		if items[i].refuse != "" {
+			continue
+		}
+		msg, err := s.importLimit(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		items[i].refuse = msg
+	}
 	outs := make([]views.ImportOutcome, len(items))
 	log := logger(c)
 	var wg sync.WaitGroup
@@ -192,7 +221,13 @@ func importItems(c echo.Context, rawURL, pasted string) ([]importItem, []compone
 		}
 	}
 	if pasted != "" {
-		items = append(items, importItem{source: "The pasted badge data", data: []byte(pasted), field: "pasted"})
+		it := importItem{source: "The pasted badge data", data: []byte(pasted), field: "pasted"}
+		if len(pasted) > ImportMaxFileBytes {
+			it.refuse = fmt.Sprintf("The pasted text is %s; Satchel accepts badge data up to %s. Paste one badge at a time.",
+				importSize(int64(len(pasted))), importSize(ImportMaxFileBytes))
+			it.data = nil
+		}
+		items = append(items, it)
 	}
 	if len(errs) == 0 && len(items) == 0 {
 		errs = append(errs, components.FieldError{ID: "import-files", Message: "Choose a badge file, enter a badge's web address or paste badge data."})

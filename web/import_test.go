@@ -730,6 +730,11 @@ func TestImport_Oversize(t *testing.T) {
 		t.Errorf("the file beside it: %+v", outs[1])
 	}
 
+	p = b.importForm(url.Values{"pasted": {strings.Repeat("{", web.ImportMaxFileBytes+10)}})
+	if o := oneOutcome(t, p); o.result != "refused" || !strings.Contains(o.message, "up to 5 MB") {
+		t.Errorf("oversize pasted text: %+v", o)
+	}
+
 	// More than the whole request may carry: refused as a whole, clearly.
 	tok := b.get("/import").csrf(t)
 	var body bytes.Buffer
@@ -881,5 +886,29 @@ func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
 	close(release)
 	if resp := <-done; resp == nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("import answered %v", resp)
+	}
+}
+
+// Each learner may import so many items an hour; beyond that each item is
+// refused, saying when to try again, and nothing is fetched for it.
+func TestImport_HourlyLimitPerLearner(t *testing.T) {
+	e, b := signedInLearner(t, sampleLearner, func(o *web.Options) { o.ImportLimit = 2 })
+	var files []upload
+	for _, n := range []string{"collaborative-problem-solving.svg", "community-garden-volunteer.svg", "data-analysis-with-python.json"} {
+		files = append(files, upload{n, readSample(t, n)})
+	}
+	outs := outcomes(t, b.importForm(nil, files...))
+	if len(outs) != 3 || outs[0].result != "imported" || outs[1].result != "imported" ||
+		outs[2].result != "refused" || !strings.Contains(outs[2].message, "try this one again in") {
+		t.Fatalf("%+v", outs)
+	}
+	if n := countBadges(t, e, sampleLearner); n != 2 {
+		t.Errorf("%d badges stored", n)
+	}
+	// Another learner has their own allowance.
+	other := e.browser()
+	other.devSignIn("Other", "other@example.org")
+	if o := oneOutcome(t, other.importForm(nil, files[0])); strings.Contains(o.message, "try this one again") {
+		t.Errorf("the limit is shared between learners: %+v", o)
 	}
 }

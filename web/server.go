@@ -54,6 +54,9 @@ type Options struct {
 	Fetcher *fetch.Client
 	// Verifier checks badges; nil means verify.New(Fetcher, defaults).
 	Verifier *verify.Verifier
+	// ImportLimit caps the items one learner may import per hour (each
+	// may make Satchel fetch from issuers). Zero means DefaultImportLimit.
+	ImportLimit int
 
 	// Mail sends email (address confirmation links); nil when no SMTP
 	// server is configured.
