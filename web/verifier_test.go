@@ -123,6 +123,14 @@ func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
 	if p.Doc.Find(`[data-testid="report"]`).Length() != 0 {
 		t.Error("a report before anything was checked")
 	}
+	// Sample badges to try, each downloadable from this site.
+	samples := p.Doc.Find(`[data-testid="verify-samples"] a[download]`)
+	if samples.Length() != 5 {
+		t.Errorf("%d sample links, want 5", samples.Length())
+	}
+	if href := samples.First().AttrOr("href", ""); href != "/static/samples/collaborative-problem-solving.svg" || e.browser().get(href).StatusCode != http.StatusOK {
+		t.Errorf("first sample link %q does not download", href)
+	}
 	// Linked from the navigation, for visitors and for the signed-in.
 	if p.Doc.Find(`nav a[data-testid="nav-verify"][aria-current="page"]`).AttrOr("href", "") != "/verify" {
 		t.Error("the navigation does not mark the verifier as the current page")
