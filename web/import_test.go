@@ -912,3 +912,29 @@ func TestImport_HourlyLimitPerLearner(t *testing.T) {
 		t.Errorf("the limit is shared between learners: %+v", o)
 	}
 }
+
+// A badge refused for an unverified address goes in once the learner has
+// added and confirmed that address, whatever its letter case.
+func TestImport_AfterConfirmingTheAddress(t *testing.T) {
+	e, b := signedInLearner(t, "ada@example.org")
+	svg := readSample(t, "collaborative-problem-solving.svg")
+	if o := oneOutcome(t, b.importForm(nil, upload{"cps.svg", svg})); o.result != "refused" {
+		t.Fatalf("before confirming: %+v", o)
+	}
+	ctx := context.Background()
+	uid := userIDByEmail(t, e, "ada@example.org")
+	tok, _, err := e.db.RequestEmailConfirmation(ctx, uid, "Learner@Example.ORG", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ConfirmEmail(ctx, uid, tok, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	o := oneOutcome(t, b.importForm(nil, upload{"cps.svg", svg}))
+	if o.result != "imported" {
+		t.Fatalf("after confirming: %+v", o)
+	}
+	if got := badgeOf(t, e, uid, o.href); !strings.EqualFold(got.MatchedValue, sampleLearner) || got.MatchedType != "email" {
+		t.Errorf("matched %s %q", got.MatchedType, got.MatchedValue)
+	}
+}
