@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -191,7 +192,7 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 	}
 	now := r.s.now()
 	res := store.Reverification{Report: js, Status: store.StatusFromReport(rep), CheckedAt: now, NextCheckAt: now.Add(r.opts.Interval)}
-	if res.Status == store.StatusUnverified {
+	if res.Status == store.StatusUnverified || issuerTrouble(rep) {
 		res.Transient = true
 		res.NextCheckAt = now.Add(r.backoff(c.Failures))
 	}
@@ -237,6 +238,27 @@ func reverifiable(b *store.Badge) (*badge.Badge, error) {
 		}
 	}
 	return b.Model()
+}
+
+// serverTrouble matches the verifier's sentences for an issuer's server
+// that answered with a server error or "too many requests".
+var serverTrouble = regexp.MustCompile(`answered (?:with status )?(?:5\d\d|429)\b`)
+
+// issuerTrouble reports whether everything that failed in rep is the
+// issuer's server answering 5xx or 429: a passing outage, which must not
+// turn a learner's valid badge invalid until the next check.
+func issuerTrouble(rep *verify.Report) bool {
+	failed := false
+	for _, c := range rep.Checks {
+		if c.Status != verify.Failed {
+			continue
+		}
+		if !serverTrouble.MatchString(c.Message) {
+			return false
+		}
+		failed = true
+	}
+	return failed
 }
 
 func hasIdentifier(ids []badge.Identifier, typ, value string) bool {

@@ -28,6 +28,7 @@ type hostedIssuer struct {
 	mu      sync.Mutex
 	docs    map[string]map[string]any // path → JSON document
 	gone    map[string]bool           // path → answer 410
+	status  map[string]int            // path → answer this error status
 	block   chan struct{}             // non-nil: hold assertion requests until closed or cancelled
 	hits    int
 	blocked chan struct{} // receives when a request is being held
@@ -35,7 +36,7 @@ type hostedIssuer struct {
 
 func newHostedIssuer(t *testing.T) *hostedIssuer {
 	t.Helper()
-	is := &hostedIssuer{docs: map[string]map[string]any{}, gone: map[string]bool{}, blocked: make(chan struct{}, 16)}
+	is := &hostedIssuer{docs: map[string]map[string]any{}, gone: map[string]bool{}, status: map[string]int{}, blocked: make(chan struct{}, 16)}
 	is.ts = httptest.NewServer(is)
 	t.Cleanup(is.ts.Close)
 	is.docs["/class.json"] = map[string]any{
@@ -90,6 +91,12 @@ func (is *hostedIssuer) setGone(path string) {
 	is.gone[path] = true
 }
 
+func (is *hostedIssuer) setStatus(path string, status int) {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	is.status[path] = status
+}
+
 func (is *hostedIssuer) requests() int {
 	is.mu.Lock()
 	defer is.mu.Unlock()
@@ -101,6 +108,7 @@ func (is *hostedIssuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	is.hits++
 	doc, ok := is.docs[r.URL.Path]
 	gone := is.gone[r.URL.Path]
+	status := is.status[r.URL.Path]
 	block := is.block
 	var body []byte
 	if ok {
@@ -116,6 +124,8 @@ func (is *hostedIssuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
+	case status != 0:
+		http.Error(w, http.StatusText(status), status)
 	case gone:
 		http.Error(w, "gone", http.StatusGone)
 	case r.URL.Path == "/badge.png":
@@ -140,14 +150,13 @@ func newRVClock(t time.Time) *rvClock {
 
 func (c *rvClock) Now() time.Time                  { return time.Unix(0, c.ns.Load()).UTC() }
 func (c *rvClock) Advance(d time.Duration)         { c.ns.Add(int64(d)) }
-func (c *rvClock) Set(t time.Time)                 { c.ns.Store(t.UnixNano()) }
 func (c *rvClock) After(d time.Duration) time.Time { return c.Now().Add(d) }
 
 // reverifyEnv is a running server whose verifier may reach the issuer.
 type reverifyEnv struct {
 	*env
 	issuer   *hostedIssuer
-	rvClock  *rvClock
+	clock    *rvClock
 	verifier *verify.Verifier
 	userID   int64
 }
@@ -168,7 +177,7 @@ func startReverify(t *testing.T) *reverifyEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &reverifyEnv{env: e, issuer: is, rvClock: clk, verifier: v, userID: user.ID}
+	return &reverifyEnv{env: e, issuer: is, clock: clk, verifier: v, userID: user.ID}
 }
 
 // importBadge stores the badge data the way an import does: read, verify
@@ -192,8 +201,8 @@ func (re *reverifyEnv) importBadge(t *testing.T, data []byte) *store.Badge {
 	b.UserID, b.Original = re.userID, data
 	b.MatchedType, b.MatchedValue = "email", rvLearner
 	b.ReportJSON, _ = json.Marshal(rep)
-	b.Status, b.CheckedAt = store.StatusFromReport(rep), re.rvClock.Now()
-	b.NextCheckAt = re.rvClock.After(24 * time.Hour)
+	b.Status, b.CheckedAt = store.StatusFromReport(rep), re.clock.Now()
+	b.NextCheckAt = re.clock.After(24 * time.Hour)
 	if _, err := re.db.UpsertBadge(ctx, b); err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +278,7 @@ func TestReverify_IssuerRevokesBadge(t *testing.T) {
 			}
 
 			tt.revoke(re.issuer, "/assertions/1.json")
-			re.rvClock.Advance(25 * time.Hour)
+			re.clock.Advance(25 * time.Hour)
 			st, err := rv.RunOnce(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -287,7 +296,7 @@ func TestReverify_IssuerRevokesBadge(t *testing.T) {
 			if c := findCheck(t, got, "revocation"); c.Status != verify.Failed || !strings.Contains(c.Message+c.Detail, tt.detail) {
 				t.Errorf("revocation check %+v", c)
 			}
-			if !got.CheckedAt.Equal(re.rvClock.Now()) || !got.NextCheckAt.Equal(re.rvClock.After(24*time.Hour)) {
+			if !got.CheckedAt.Equal(re.clock.Now()) || !got.NextCheckAt.Equal(re.clock.After(24*time.Hour)) {
 				t.Errorf("checked %v, next %v", got.CheckedAt, got.NextCheckAt)
 			}
 			checks, err := re.db.BadgeChecks(ctx, b.ID, 10)
@@ -300,7 +309,7 @@ func TestReverify_IssuerRevokesBadge(t *testing.T) {
 			if err := re.db.MarkBadgeSeen(ctx, re.userID, b.PublicID); err != nil {
 				t.Fatal(err)
 			}
-			re.rvClock.Advance(25 * time.Hour)
+			re.clock.Advance(25 * time.Hour)
 			if st, err := rv.RunOnce(ctx); err != nil || st.Checked != 1 || st.Changed != 0 {
 				t.Errorf("second run: %+v %v", st, err)
 			}
@@ -319,7 +328,7 @@ func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
 	rv := re.job(t)
 
 	re.issuer.ts.Close() // the issuer's server is down
-	re.rvClock.Advance(25 * time.Hour)
+	re.clock.Advance(25 * time.Hour)
 	st, err := rv.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +344,7 @@ func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
 		t.Errorf("seen status %q: nothing changed", got.SeenStatus)
 	}
 	// Backed off: retried after an eighth of the interval, then after twice that.
-	if want := re.rvClock.After(3 * time.Hour); !got.NextCheckAt.Equal(want) {
+	if want := re.clock.After(3 * time.Hour); !got.NextCheckAt.Equal(want) {
 		t.Errorf("next check %v, want %v", got.NextCheckAt, want)
 	}
 	checks, _ := re.db.BadgeChecks(ctx, b.ID, 10)
@@ -347,31 +356,67 @@ func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
 		t.Errorf("the history entry does not say the issuer was unreachable: %s", checks[0].ReportJSON)
 	}
 
-	re.rvClock.Advance(2 * time.Hour) // not yet
+	re.clock.Advance(2 * time.Hour) // not yet
 	if st, _ := rv.RunOnce(ctx); st.Transient != 0 {
 		t.Errorf("retried before the back-off: %+v", st)
 	}
-	re.rvClock.Advance(time.Hour)
+	re.clock.Advance(time.Hour)
 	if st, _ := rv.RunOnce(ctx); st.Transient != 1 {
 		t.Errorf("not retried after the back-off: %+v", st)
 	}
-	if got := re.badge(t, b.ID); !got.NextCheckAt.Equal(re.rvClock.After(6*time.Hour)) || got.Status != store.StatusValid {
+	if got := re.badge(t, b.ID); !got.NextCheckAt.Equal(re.clock.After(6*time.Hour)) || got.Status != store.StatusValid {
 		t.Errorf("second failure: next check %v (want in 6h), status %q", got.NextCheckAt, got.Status)
+	}
+}
+
+func TestReverify_ServerErrorIsTransientButNotFoundIsNot(t *testing.T) {
+	for _, tt := range []struct {
+		status    int
+		transient bool
+	}{
+		{http.StatusServiceUnavailable, true},
+		{http.StatusInternalServerError, true},
+		{http.StatusTooManyRequests, true},
+		{http.StatusNotFound, false}, // the issuer no longer confirms the badge
+	} {
+		t.Run(http.StatusText(tt.status), func(t *testing.T) {
+			ctx := context.Background()
+			re := startReverify(t)
+			b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
+			rv := re.job(t)
+			re.issuer.setStatus("/assertions/1.json", tt.status)
+			re.clock.Advance(25 * time.Hour)
+			st, err := rv.RunOnce(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := re.badge(t, b.ID)
+			checks, _ := re.db.BadgeChecks(ctx, b.ID, 10)
+			if tt.transient {
+				if st.Transient != 1 || got.Status != store.StatusValid || len(checks) != 2 || checks[0].Status != store.StatusUnverified {
+					t.Errorf("stats %+v, status %q, history %+v: want the verdict kept and a could-not-verify entry", st, got.Status, checks)
+				}
+				return
+			}
+			if st.Checked != 1 || got.Status != store.StatusInvalid || got.SeenStatus != store.StatusValid {
+				t.Errorf("stats %+v, status %q seen %q: want invalid, the change marked", st, got.Status, got.SeenStatus)
+			}
+		})
 	}
 }
 
 func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
 	ctx := context.Background()
 	re := startReverify(t)
-	expires := re.rvClock.After(2 * time.Hour)
+	expires := re.clock.After(2 * time.Hour)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, map[string]any{"expires": expires.Format(time.RFC3339)}))
 	rv := re.job(t)
 
-	re.rvClock.Advance(time.Hour)
+	re.clock.Advance(time.Hour)
 	if st, err := rv.RunOnce(ctx); err != nil || st != (web.ReverifyStats{}) {
 		t.Fatalf("before expiry: %+v %v", st, err)
 	}
-	re.rvClock.Advance(2 * time.Hour) // expired, but not due for a check
+	re.clock.Advance(2 * time.Hour) // expired, but not due for a check
 	before := re.issuer.requests()
 	st, err := rv.RunOnce(ctx)
 	if err != nil {
@@ -395,7 +440,7 @@ func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
 	}
 
 	// When its check falls due, the full verification agrees.
-	re.rvClock.Advance(24 * time.Hour)
+	re.clock.Advance(24 * time.Hour)
 	if st, err := rv.RunOnce(ctx); err != nil || st.Checked != 1 || st.Changed != 0 {
 		t.Errorf("due check of the expired badge: %+v %v", st, err)
 	}
@@ -421,7 +466,7 @@ func TestReverify_RemovedIdentifierKeepsClaimedBadge(t *testing.T) {
 		t.Fatalf("verified identifiers %v", ids)
 	}
 	rv := re.job(t)
-	re.rvClock.Advance(25 * time.Hour)
+	re.clock.Advance(25 * time.Hour)
 	if _, err := rv.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +479,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
 	re.issuer.setGone("/assertions/1.json")
-	re.rvClock.Advance(25 * time.Hour)
+	re.clock.Advance(25 * time.Hour)
 	rv := re.job(t, func(o *web.ReverifyOptions) { o.Poll = 20 * time.Millisecond })
 	rv.Start()
 	rv.Start() // a second Start is harmless
@@ -454,7 +499,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 	re.issuer.mu.Lock()
 	re.issuer.block = make(chan struct{})
 	re.issuer.mu.Unlock()
-	re.rvClock.Advance(25 * time.Hour)
+	re.clock.Advance(25 * time.Hour)
 	rv2 := re.job(t, func(o *web.ReverifyOptions) { o.Poll = time.Hour })
 	rv2.Start()
 	select {
