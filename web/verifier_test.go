@@ -3,10 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"image"
 	"image/color"
@@ -24,6 +28,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fetch"
 )
@@ -416,53 +421,82 @@ func TestVerify_ByWebAddress(t *testing.T) {
 	}
 }
 
+// ob2Issuer is an Open Badges 2.0 issuer's site on loopback: its Issuer
+// profile, one BadgeClass, and assertions issued to sampleRecipient.
+type ob2Issuer struct {
+	t    *testing.T
+	mux  *http.ServeMux
+	base string
+	hash string // sha256$… of sampleRecipient with the salt "pepper"
+}
+
+func newOB2Issuer(t *testing.T) *ob2Issuer {
+	t.Helper()
+	mux := http.NewServeMux()
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	sum := sha256.Sum256([]byte(sampleRecipient + "pepper"))
+	o := &ob2Issuer{t: t, mux: mux, base: ts.URL, hash: "sha256$" + hex.EncodeToString(sum[:])}
+	o.serve("/class.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": o.base + "/class.json",
+		"name": "Soldering Basics", "description": "Solders a joint that holds.", "image": o.base + "/badge.png",
+		"criteria": map[string]any{"narrative": "Solder ten joints."}, "issuer": o.base + "/issuer.json",
+	})
+	return o
+}
+
+func (o *ob2Issuer) host() string { return strings.TrimPrefix(o.base, "http://") }
+
+func (o *ob2Issuer) serve(path string, doc map[string]any) {
+	body, err := json.Marshal(doc)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	o.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/ld+json")
+		w.Write(body)
+	})
+}
+
+func (o *ob2Issuer) issuer(extra map[string]any) {
+	doc := map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": o.base + "/issuer.json",
+		"name": "Maker Space", "url": o.base, "email": "badges@issuer.example",
+	}
+	for k, v := range extra {
+		doc[k] = v
+	}
+	o.serve("/issuer.json", doc)
+}
+
+func (o *ob2Issuer) assertion(id string, extra map[string]any) map[string]any {
+	a := map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+		"id":        o.base + "/assertions/" + id + ".json",
+		"recipient": map[string]any{"type": "email", "hashed": true, "salt": "pepper", "identity": o.hash},
+		"issuedOn":  "2024-03-01T10:00:00Z", "badge": o.base + "/class.json",
+		"verification": map[string]any{"type": "hosted"},
+	}
+	for k, v := range extra {
+		a[k] = v
+	}
+	return a
+}
+
 // An Open Badges 2.0 hosted badge: the assertion, its BadgeClass and its
 // Issuer are all fetched from the issuer's site (on loopback, allowed for
 // the test); the report shows the fields only the issuer's site holds.
 func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
-	mux := http.NewServeMux()
-	issuer := httptest.NewServer(mux)
-	t.Cleanup(issuer.Close)
-	base := issuer.URL
-	sum := sha256.Sum256([]byte(sampleRecipient + "pepper"))
-	serve := func(path string, doc map[string]any) {
-		body, _ := json.Marshal(doc)
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/ld+json")
-			w.Write(body)
-		})
-	}
-	assertion := func(id string, revoked bool) map[string]any {
-		a := map[string]any{
-			"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
-			"id":        base + "/assertions/" + id + ".json",
-			"recipient": map[string]any{"type": "email", "hashed": true, "salt": "pepper", "identity": "sha256$" + hex.EncodeToString(sum[:])},
-			"issuedOn":  "2024-03-01T10:00:00Z", "badge": base + "/class.json",
-			"verification": map[string]any{"type": "hosted"},
-		}
-		if revoked {
-			a["revoked"] = true
-			a["revocationReason"] = "Issued by mistake"
-		}
-		return a
-	}
-	serve("/assertions/1.json", assertion("1", false))
-	serve("/assertions/2.json", assertion("2", true))
-	serve("/class.json", map[string]any{
-		"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": base + "/class.json",
-		"name": "Soldering Basics", "description": "Solders a joint that holds.", "image": base + "/badge.png",
-		"criteria": map[string]any{"narrative": "Solder ten joints."}, "issuer": base + "/issuer.json",
-	})
-	serve("/issuer.json", map[string]any{
-		"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": base + "/issuer.json",
-		"name": "Maker Space", "url": base, "email": "badges@issuer.example",
-	})
-	e := MustStart(t, func(o *webOptions) {
-		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(base, "http://")}})
+	o := newOB2Issuer(t)
+	o.issuer(nil)
+	o.serve("/assertions/1.json", o.assertion("1", nil))
+	o.serve("/assertions/2.json", o.assertion("2", map[string]any{"revoked": true, "revocationReason": "Issued by mistake"}))
+	e := MustStart(t, func(opts *webOptions) {
+		opts.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{o.host()}})
 	})
 	b := e.browser()
 
-	p := b.verify(verifyForm{url: base + "/assertions/1.json", email: sampleRecipient})
+	p := b.verify(verifyForm{url: o.base + "/assertions/1.json", email: sampleRecipient})
 	if p.StatusCode != http.StatusOK || p.verdict() != "valid" {
 		t.Fatalf("status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
 	}
@@ -477,13 +511,71 @@ func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
 	if got := p.Doc.Find(`[data-testid="report-issuer"]`).Text(); !strings.Contains(got, "Maker Space") {
 		t.Errorf("issuer %q", got)
 	}
-	if strings.Contains(p.Body, hex.EncodeToString(sum[:])) || strings.Contains(p.Body, "pepper") {
+	if strings.Contains(p.Body, strings.TrimPrefix(o.hash, "sha256$")) || strings.Contains(p.Body, "pepper") {
 		t.Error("the hashed recipient or its salt is on the page")
 	}
 
-	p = b.verify(verifyForm{url: base + "/assertions/2.json"})
+	p = b.verify(verifyForm{url: o.base + "/assertions/2.json"})
 	if p.verdict() != "invalid" || p.checks()["revocation"] != "failed" {
 		t.Errorf("a revoked assertion: verdict %q checks %v", p.verdict(), p.checks())
+	}
+}
+
+// A signed 2.0 badge (a compact JWS, RS256, the key published by the
+// issuer), pasted as text and uploaded as a .jws file; changed by one
+// character it no longer verifies.
+func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
+	o := newOB2Issuer(t)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	keyURL := o.base + "/key.json"
+	o.serve("/key.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey", "id": keyURL,
+		"owner":        o.base + "/issuer.json",
+		"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+	})
+	o.issuer(map[string]any{"publicKey": keyURL})
+	payload, _ := json.Marshal(o.assertion("signed-1", map[string]any{
+		"verification": map[string]any{"type": "SignedBadge", "creator": keyURL},
+	}))
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jws, _ := obj.CompactSerialize()
+
+	e := MustStart(t, func(opts *webOptions) {
+		opts.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{o.host()}})
+	})
+	b := e.browser()
+	for name, f := range map[string]verifyForm{
+		"pasted":   {text: jws, email: sampleRecipient},
+		"uploaded": {fileName: "badge.jws", file: []byte(jws + "\n"), email: sampleRecipient},
+	} {
+		p := b.verify(f)
+		if p.StatusCode != http.StatusOK || p.verdict() != "valid" || p.checks()["signature"] != "passed" || p.checks()["recipient"] != "passed" {
+			t.Errorf("%s: status %d verdict %q checks %v", name, p.StatusCode, p.verdict(), p.checks())
+		}
+		if got := p.Doc.Find(`[data-testid="report-badge"]`).Text(); !strings.Contains(got, "signed text (JWS)") || !strings.Contains(got, "Soldering Basics") {
+			t.Errorf("%s: badge fields %q", name, got)
+		}
+	}
+	// Change one character of the signature.
+	i := strings.LastIndexByte(jws, '.') + 10
+	c := byte('A')
+	if jws[i] == 'A' {
+		c = 'B'
+	}
+	p := b.verify(verifyForm{text: jws[:i] + string(c) + jws[i+1:]})
+	if p.verdict() != "invalid" || p.checks()["signature"] != "failed" {
+		t.Errorf("a changed signature: verdict %q checks %v", p.verdict(), p.checks())
 	}
 }
 
