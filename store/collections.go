@@ -489,17 +489,29 @@ func (m Move) target(pos, total int) (int, error) {
 	return min(n, total), nil
 }
 
+// Moved says where a badge ended up.
+type Moved struct {
+	Name     string // the badge's name
+	Position int    // 1-based
+	Total    int    // badges in the collection
+}
+
 // MoveInCollection moves the user's badge within the user's collection, in
 // one transaction, keeping positions 1…n without gaps. It returns the
 // badge's new position and the number of badges. Moving the first badge
 // up (or the last down) leaves it where it is.
-func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPublicID, badgePublicID string, m Move) (pos, total int, err error) {
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPublicID, badgePublicID string, m Move) (Moved, error) {
+	var moved Moved
+	err := db.tx(ctx, func(tx *sql.Tx) error {
 		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
-		bid, err := badgeID(ctx, tx, userID, badgePublicID)
+		var bid int64
+		err = tx.QueryRowContext(ctx, "SELECT id, name FROM badges WHERE user_id = ? AND public_id = ?", userID, badgePublicID).Scan(&bid, &moved.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoBadge
+		}
 		if err != nil {
 			return err
 		}
@@ -527,12 +539,12 @@ func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPubl
 		if from < 0 {
 			return errNotInCollection
 		}
-		total = len(order)
-		to, err := m.target(from+1, total)
+		moved.Total = len(order)
+		to, err := m.target(from+1, moved.Total)
 		if err != nil {
 			return err
 		}
-		pos = to
+		moved.Position = to
 		order = append(order[:from], order[from+1:]...)
 		order = append(order[:to-1], append([]int64{bid}, order[to-1:]...)...)
 		for i, id := range order {
@@ -543,10 +555,13 @@ func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPubl
 		}
 		return touchCollection(ctx, tx, cid, db.now())
 	})
-	if err != nil && KindOf(err) == Internal {
-		return 0, 0, fmt.Errorf("store: move in collection %s: %w", collectionPublicID, err)
+	if err != nil {
+		if KindOf(err) != Internal {
+			return Moved{}, err
+		}
+		return Moved{}, fmt.Errorf("store: move in collection %s: %w", collectionPublicID, err)
 	}
-	return pos, total, err
+	return moved, nil
 }
 
 // CollectionBadges returns the badges of a collection in their order, as
@@ -597,15 +612,23 @@ type BadgeCollection struct {
 	Contains bool
 }
 
-// BadgeCollections lists every collection of the user, by name, saying
-// which hold the user's badge (for the badge page).
-func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID string) ([]BadgeCollection, error) {
-	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+`,
-		EXISTS (SELECT 1 FROM collection_badges cb JOIN badges b ON b.id = cb.badge_id
-			WHERE cb.collection_id = c.id AND b.user_id = ? AND b.public_id = ?)
-		FROM collections c WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id`, userID, badgePublicID, userID)
+// BadgeCollections returns the name of the user's badge and lists every
+// collection of the user, by name, saying which hold the badge (for the
+// badge page). Another user's badge is NotFound.
+func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID string) (badgeName string, _ []BadgeCollection, _ error) {
+	var bid int64
+	err := db.reader.QueryRowContext(ctx, "SELECT id, name FROM badges WHERE user_id = ? AND public_id = ?", userID, badgePublicID).Scan(&bid, &badgeName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, errNoBadge
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: collections of badge %s: %w", badgePublicID, err)
+		return "", nil, fmt.Errorf("store: badge %s: %w", badgePublicID, err)
+	}
+	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+`,
+		EXISTS (SELECT 1 FROM collection_badges cb WHERE cb.collection_id = c.id AND cb.badge_id = ?)
+		FROM collections c WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id`, bid, userID)
+	if err != nil {
+		return "", nil, fmt.Errorf("store: collections of badge %s: %w", badgePublicID, err)
 	}
 	defer rows.Close()
 	var out []BadgeCollection
@@ -615,12 +638,12 @@ func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID 
 		c := &bc.Collection
 		if err := rows.Scan(&c.ID, &c.PublicID, &c.UserID, &c.Name, &c.Slug, &c.Description, &c.Visibility, &c.UnlistedToken,
 			&c.BadgeCount, &created, &updated, &bc.Contains); err != nil {
-			return nil, fmt.Errorf("store: collections of badge %s: %w", badgePublicID, err)
+			return "", nil, fmt.Errorf("store: collections of badge %s: %w", badgePublicID, err)
 		}
 		c.CreatedAt, c.UpdatedAt = fromNanos(created), fromNanos(updated)
 		out = append(out, bc)
 	}
-	return out, rows.Err()
+	return badgeName, out, rows.Err()
 }
 
 // SetBadgeCollections puts the user's badge in exactly the user's

@@ -172,19 +172,19 @@ func TestMoveInCollection(t *testing.T) {
 		{cc, store.MoveTo(99), 5, []string{a, b, d, e, cc}},
 	}
 	for i, s := range steps {
-		pos, total, err := db.MoveInCollection(ctx, u.ID, c.PublicID, s.badge, s.move)
-		if err != nil || pos != s.pos || total != 5 {
-			t.Fatalf("step %d: pos %d of %d, %v; want %d of 5", i, pos, total, err, s.pos)
+		m, err := db.MoveInCollection(ctx, u.ID, c.PublicID, s.badge, s.move)
+		if err != nil || m.Position != s.pos || m.Total != 5 || m.Name == "" {
+			t.Fatalf("step %d: %+v, %v; want %d of 5", i, m, err, s.pos)
 		}
 		if got := order(t, db, u.ID, c.PublicID); !slices.Equal(got, s.want) {
 			t.Fatalf("step %d: order %v, want %v", i, got, s.want)
 		}
 	}
-	if _, _, err := db.MoveInCollection(ctx, u.ID, c.PublicID, a, store.Move("sideways")); store.KindOf(err) != store.Invalid {
+	if _, err := db.MoveInCollection(ctx, u.ID, c.PublicID, a, store.Move("sideways")); store.KindOf(err) != store.Invalid {
 		t.Errorf("bad move: %v", err)
 	}
 	v, _ := collUser(t, db, "bob", 0)
-	if _, _, err := db.MoveInCollection(ctx, v.ID, c.PublicID, a, store.MoveTop); store.KindOf(err) != store.NotFound {
+	if _, err := db.MoveInCollection(ctx, v.ID, c.PublicID, a, store.MoveTop); store.KindOf(err) != store.NotFound {
 		t.Errorf("bob's move: %v", err)
 	}
 
@@ -199,8 +199,8 @@ func TestMoveInCollection(t *testing.T) {
 	if got, want := order(t, db, u.ID, c.PublicID), []string{a, e, cc}; !slices.Equal(got, want) {
 		t.Fatalf("after remove and delete: %v, want %v", got, want)
 	}
-	if pos, total, err := db.MoveInCollection(ctx, u.ID, c.PublicID, cc, store.MoveUp); err != nil || pos != 2 || total != 3 {
-		t.Errorf("move after removals: %d of %d %v", pos, total, err)
+	if m, err := db.MoveInCollection(ctx, u.ID, c.PublicID, cc, store.MoveUp); err != nil || m.Position != 2 || m.Total != 3 {
+		t.Errorf("move after removals: %+v %v", m, err)
 	}
 	if got, want := order(t, db, u.ID, c.PublicID), []string{a, cc, e}; !slices.Equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
@@ -336,8 +336,8 @@ func TestSetBadgeCollections(t *testing.T) {
 	if err != nil || joined != 0 || left != 1 {
 		t.Fatalf("set again: %d %d %v", joined, left, err)
 	}
-	bcs, err := db.BadgeCollections(ctx, u.ID, ids[0])
-	if err != nil || len(bcs) != 2 || bcs[0].Contains || !bcs[1].Contains || bcs[1].BadgeCount != 1 {
+	name, bcs, err := db.BadgeCollections(ctx, u.ID, ids[0])
+	if err != nil || name != "ada 1" || len(bcs) != 2 || bcs[0].Contains || !bcs[1].Contains || bcs[1].BadgeCount != 1 {
 		t.Errorf("badge collections %+v %v", bcs, err)
 	}
 	v, vids := collUser(t, db, "bob", 1)
@@ -347,6 +347,9 @@ func TestSetBadgeCollections(t *testing.T) {
 	}
 	if _, _, err := db.SetBadgeCollections(ctx, v.ID, ids[0], nil); store.KindOf(err) != store.NotFound {
 		t.Errorf("bob with ada's badge: %v", err)
+	}
+	if _, _, err := db.BadgeCollections(ctx, v.ID, ids[0]); store.KindOf(err) != store.NotFound {
+		t.Errorf("bob listing the collections of ada's badge: %v", err)
 	}
 	if got := order(t, db, v.ID, vc.PublicID); len(got) != 0 {
 		t.Errorf("a refused call changed bob's collection: %v", got)

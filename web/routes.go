@@ -53,4 +53,7 @@ func (s *Server) routes() {
 	// Import: files, a web address or pasted badge data; signed-in only.
 	s.importRoutes()
 	s.identityRoutes(acct)
+
+	// Collections, a badge's collections and the automatic groupings.
+	s.collectionRoutes()
 }

@@ -1,0 +1,261 @@
+package views
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/satchel-backpack/satchel/views/components"
+)
+
+// The collections' URLs (the web package's routes).
+const (
+	pathCollections      = "/collections"
+	pathCollectionsAdd   = "/collections/add-badges" // several badges into one collection (the backpack)
+	pathCollectionGroups = "/backpack/groups"
+	collPathImport       = "/import" // the import engineer's page
+)
+
+// CollectionsPath lists the learner's collections.
+const CollectionsPath = pathCollections
+
+// CollectionGroupsPath is the page of automatic groupings (by issuer, by tag).
+const CollectionGroupsPath = pathCollectionGroups
+
+// CollectionsAddPath adds several badges to one collection.
+const CollectionsAddPath = pathCollectionsAdd
+
+// CollectionPath is the owner's page of one collection.
+func CollectionPath(publicID string) string {
+	return pathCollections + "/" + url.PathEscape(publicID)
+}
+
+func collectionSubPath(publicID, rest string) string { return CollectionPath(publicID) + "/" + rest }
+
+// CollectionEditPath, CollectionDeletePath, … are the collection's forms.
+func CollectionEditPath(id string) string        { return collectionSubPath(id, "edit") }
+func CollectionDeletePath(id string) string      { return collectionSubPath(id, "delete") }
+func CollectionVisibilityPath(id string) string  { return collectionSubPath(id, "visibility") }
+func CollectionReplaceLinkPath(id string) string { return collectionSubPath(id, "replace-link") }
+func CollectionAddPath(id string) string         { return collectionSubPath(id, "add") }
+func CollectionBadgesPath(id string) string      { return collectionSubPath(id, "badges") }
+
+// CollectionMovePath moves a badge within a collection (form field "to":
+// up, down, top or a position).
+func CollectionMovePath(id, badge string) string {
+	return collectionSubPath(id, "badges/"+url.PathEscape(badge)+"/move")
+}
+
+// CollectionRemovePath takes a badge out of a collection.
+func CollectionRemovePath(id, badge string) string {
+	return collectionSubPath(id, "badges/"+url.PathEscape(badge)+"/remove")
+}
+
+// BadgeCollectionsPath is the form that sets which collections a badge is in.
+func BadgeCollectionsPath(badge string) string { return collBadgePath(badge) + "/collections" }
+
+// collBadgePath is the owner's page of a badge (the pages engineer's route).
+func collBadgePath(badge string) string { return "/badges/" + url.PathEscape(badge) }
+
+// collImagePath is where a stored image is served (the pages engineer's route).
+func collImagePath(hash string) string { return "/images/" + url.PathEscape(hash) }
+
+// CollectionTileHref and CollectionTileImage are the badge page and image
+// addresses a collection's tiles link to.
+func CollectionTileHref(badge string) string { return collBadgePath(badge) }
+func CollectionTileImage(hash string) string { return collImagePath(hash) }
+
+// UnlistedCollectionPath is the secret link of an unlisted collection: the
+// token is the only thing in it.
+func UnlistedCollectionPath(token string) string { return "/c/" + url.PathEscape(token) }
+
+// backpackFilterPath is the backpack filtered by one issuer or one tag.
+func backpackFilterPath(field, value string) string {
+	return "/backpack?" + url.Values{field: {value}}.Encode()
+}
+
+// Collection visibilities.
+const (
+	VisibilityPrivate  = "private"
+	VisibilityUnlisted = "unlisted"
+	VisibilityPublic   = "public"
+)
+
+// CollectionVisibilityLabel is how a collection's visibility reads on a page.
+func CollectionVisibilityLabel(v string) string {
+	switch v {
+	case VisibilityUnlisted:
+		return "Unlisted: anyone with the link"
+	case VisibilityPublic:
+		return "Public on your profile"
+	}
+	return "Private: only you"
+}
+
+// CollectionForm is the name, description and slug form, with the input
+// kept and a message per field ("name", "description", "slug").
+type CollectionForm struct {
+	Name        string
+	Description string
+	Slug        string
+	Errors      map[string]string
+}
+
+func (f CollectionForm) errors(prefix string) []components.FieldError {
+	var out []components.FieldError
+	for _, field := range []string{"name", "description", "slug"} {
+		if msg := f.Errors[field]; msg != "" {
+			out = append(out, components.FieldError{ID: prefix + field, Message: msg})
+		}
+	}
+	return out
+}
+
+// CollectionSummary is one collection in the list.
+type CollectionSummary struct {
+	PublicID    string
+	Name        string
+	Description string
+	Visibility  string
+	BadgeCount  int
+}
+
+// Collections is the list of the learner's collections with the create form.
+type Collections struct {
+	Items []CollectionSummary
+	Form  CollectionForm
+}
+
+// CollectionBadge is one badge of a collection, in order.
+type CollectionBadge struct {
+	Tile     components.Tile
+	PublicID string
+	Name     string
+	Position int // 1-based
+}
+
+// CollectionCandidate is a badge that can be ticked to add it.
+type CollectionCandidate struct {
+	PublicID string
+	Name     string
+	Issuer   string
+}
+
+// Collection is the owner's page of one collection.
+type Collection struct {
+	PublicID    string
+	Name        string
+	Description string
+	Slug        string
+	Visibility  string
+	Badges      []CollectionBadge
+	Candidates  []CollectionCandidate // the learner's badges not in it
+	// PrivateBadges counts badges in it that are private, so not shown
+	// when the collection is shared.
+	PrivateBadges int
+}
+
+// CollectionEdit is the rename / describe / slug form.
+type CollectionEdit struct {
+	PublicID string
+	Name     string // the saved name, for the heading
+	Form     CollectionForm
+}
+
+// CollectionDelete asks before deleting a collection.
+type CollectionDelete struct {
+	PublicID   string
+	Name       string
+	BadgeCount int
+}
+
+// CollectionVisibility is the visibility form.
+type CollectionVisibility struct {
+	PublicID      string
+	Name          string
+	Slug          string
+	Visibility    string
+	UnlistedURL   string // the full secret link
+	PrivateBadges int
+	BadgeCount    int
+}
+
+// CollectionAdd is the page with the checklist that adds badges.
+type CollectionAdd struct {
+	PublicID   string
+	Name       string
+	Candidates []CollectionCandidate
+}
+
+// BadgeCollectionOption is one of the learner's collections, ticked when
+// the badge is in it.
+type BadgeCollectionOption struct {
+	PublicID string
+	Name     string
+	Checked  bool
+}
+
+// BadgeCollections is the "Collections" section of a badge's page.
+type BadgeCollections struct {
+	BadgePublicID string
+	BadgeName     string
+	Options       []BadgeCollectionOption
+}
+
+// CollectionGroups are the automatic groupings of a backpack.
+type CollectionGroups struct {
+	Total   int
+	Issuers []FacetCount
+	Tags    []FacetCount
+}
+
+// FacetCount is one issuer or tag with its number of badges.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+type badgeCollectionsKey struct{}
+
+// WithBadgeCollections puts the badge page's "Collections" section in ctx,
+// so that the badge page includes it with one line
+// (@BadgeCollectionsSection()) without carrying it in its own view model.
+func WithBadgeCollections(ctx context.Context, v *BadgeCollections) context.Context {
+	return context.WithValue(ctx, badgeCollectionsKey{}, v)
+}
+
+func badgeCollectionsFrom(ctx context.Context) *BadgeCollections {
+	v, _ := ctx.Value(badgeCollectionsKey{}).(*BadgeCollections)
+	return v
+}
+
+// Ordinal is 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.
+func Ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+func collBadgesNoun(n int) string {
+	if n == 1 {
+		return "1 badge"
+	}
+	return strconv.Itoa(n) + " badges"
+}
+
+// Ids of a collection item's controls, the targets of the fragment a move
+// redirects to so that focus returns to the moved badge.
+func MoveUpID(badge string) string   { return "up-" + badge }
+func MoveDownID(badge string) string { return "down-" + badge }
+func MoveTopID(badge string) string  { return "top-" + badge }
+func RemoveID(badge string) string   { return "remove-" + badge }
+func collItemID(badge string) string     { return "item-" + badge }

@@ -1,0 +1,524 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/satchel-backpack/satchel/store"
+)
+
+// collUserID is the id of the account the development sign-in made for email.
+func collUserID(t testing.TB, e *env, email string) int64 {
+	t.Helper()
+	u, err := e.db.UserByLogin(context.Background(), "dev", "dev:"+strings.ToLower(email))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// collSeed stores badges with the given names in the user's backpack and
+// returns their public ids.
+func collSeed(t testing.TB, e *env, userID int64, names ...string) []string {
+	t.Helper()
+	var ids []string
+	for i, n := range names {
+		b := &store.Badge{UserID: userID, DedupeKey: "seed " + strconv.FormatInt(userID, 10) + " " + strconv.Itoa(i) + " " + n,
+			Version: "2.0", Format: "json", Name: n, IssuerName: "Open University", Description: "About " + n,
+			CriteriaNarrative: "Do " + n, Tags: []string{"data"}, Status: store.StatusValid}
+		if _, err := e.db.UpsertBadge(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, b.PublicID)
+	}
+	return ids
+}
+
+// collOrder is the order of badge ids the collection page shows.
+func collOrder(p *page) []string {
+	var out []string
+	p.Doc.Find(`[data-testid="collection-item"]`).Each(func(_ int, s *goquery.Selection) {
+		v, _ := s.Attr("data-badge")
+		out = append(out, v)
+	})
+	return out
+}
+
+// collCreate creates a collection through the form and returns its public id.
+func (b *browser) collCreate(name, description string) string {
+	b.t.Helper()
+	b.follow = false
+	defer func() { b.follow = true }()
+	p := b.submit("/collections", "/collections", url.Values{"name": {name}, "description": {description}})
+	if p.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("create collection: %d\n%s", p.StatusCode, p.Body)
+	}
+	loc := p.Header.Get("Location")
+	id, ok := strings.CutPrefix(loc, "/collections/")
+	if !ok || id == "" || strings.Contains(id, "/") {
+		b.t.Fatalf("create collection redirected to %q", loc)
+	}
+	return id
+}
+
+// noFollow posts a form taken from a fresh GET of from, without following
+// the redirect, and returns the response.
+func (b *browser) collPost(from, path string, form url.Values) *page {
+	b.t.Helper()
+	b.follow = false
+	defer func() { b.follow = true }()
+	return b.submit(from, path, form)
+}
+
+func flashOf(p *page) string {
+	return strings.Join(strings.Fields(p.Doc.Find(`[data-flash]`).Text()), " ")
+}
+
+func TestCollections_CreateListAndValidation(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+
+	p := ada.get("/collections")
+	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="collections-empty"]`).Length() != 1 {
+		t.Fatalf("empty list: %d\n%s", p.StatusCode, p.Body)
+	}
+	// An empty name comes back with the error next to the field and the input kept.
+	p = ada.submit("/collections", "/collections", url.Values{"name": {"  "}, "description": {"kept"}})
+	if p.StatusCode != http.StatusUnprocessableEntity || p.Doc.Find(`#collection-name-error`).Length() != 1 {
+		t.Fatalf("empty name: %d\n%s", p.StatusCode, p.Body)
+	}
+	if got := p.Doc.Find(`#collection-description`).Text(); got != "kept" {
+		t.Errorf("description not kept: %q", got)
+	}
+	if n := countCollections(t, e, collUserID(t, e, "ada@example.org")); n != 0 {
+		t.Errorf("%d collections after a refused create", n)
+	}
+
+	id := ada.collCreate("Data analysis", "For the Acme job")
+	p = ada.get("/collections/" + id)
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-title"]`).Text()); got != "Data analysis" {
+		t.Errorf("title %q", got)
+	}
+	if !strings.Contains(flashOf(p), "created") {
+		t.Errorf("flash %q", flashOf(p))
+	}
+	p = ada.get("/collections")
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-link"]`).Text()); got != "Data analysis" {
+		t.Errorf("list shows %q", got)
+	}
+	if got := p.Doc.Find(`[data-testid="collection-count"]`).Text(); !strings.Contains(got, "0 badges") || !strings.Contains(got, "Private") {
+		t.Errorf("count %q", got)
+	}
+}
+
+func countCollections(t testing.TB, e *env, userID int64) int {
+	t.Helper()
+	cs, err := e.db.Collections(context.Background(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(cs)
+}
+
+func TestCollections_AddReorderRemove(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	ids := collSeed(t, e, uid, "Statistics", "Data analysis", "Python", "SQL", "Charts")
+	id := ada.collCreate("Job", "")
+	page := "/collections/" + id
+
+	// The checklist offers every badge; ticking several adds them in order.
+	p := ada.get(page)
+	if n := p.Doc.Find(`[data-testid="checklist-badge"]`).Length(); n != 5 {
+		t.Fatalf("checklist has %d badges, want 5", n)
+	}
+	p = ada.submit(page, page+"/badges", url.Values{"badge": ids})
+	if got := collOrder(p); !slices.Equal(got, ids) {
+		t.Fatalf("after adding: %v, want %v", got, ids)
+	}
+	if !strings.Contains(flashOf(p), "Added 5 badges") {
+		t.Errorf("flash %q", flashOf(p))
+	}
+	if p.Doc.Find(`[data-testid="checklist-empty"]`).Length() != 1 {
+		t.Errorf("checklist still offers badges")
+	}
+	// The tiles are the backpack's tile component.
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-item"] [data-testid="tile-link"]`).First().Text()); got != "Statistics" {
+		t.Errorf("first tile %q", got)
+	}
+	// Adding one already in it (and one new-to-nobody) changes nothing.
+	p = ada.submit(page, page+"/badges", url.Values{"badge": {ids[0]}})
+	if got := collOrder(p); !slices.Equal(got, ids) || !strings.Contains(flashOf(p), "already in it") {
+		t.Errorf("re-adding: %v, flash %q", got, flashOf(p))
+	}
+	// Nothing ticked: an error, nothing changed.
+	p = ada.submit(page, page+"/badges", nil)
+	if !strings.Contains(flashOf(p), "Tick at least one") {
+		t.Errorf("nothing ticked: flash %q", flashOf(p))
+	}
+
+	// Boundaries: the first has no Move up / Move to top, the last no Move down.
+	first := p.Doc.Find(`[data-testid="collection-item"]`).First()
+	last := p.Doc.Find(`[data-testid="collection-item"]`).Last()
+	if first.Find(`[data-testid="move-up"], [data-testid="move-top"]`).Length() != 0 || first.Find(`[data-testid="move-down"]`).Length() != 1 {
+		t.Errorf("first item's buttons wrong")
+	}
+	if last.Find(`[data-testid="move-down"]`).Length() != 0 || last.Find(`[data-testid="move-up"]`).Length() != 1 {
+		t.Errorf("last item's buttons wrong")
+	}
+
+	type step struct {
+		badge, to string
+		flash     string
+		fragment  string
+		want      []int
+	}
+	a, b, c, d, f := 0, 1, 2, 3, 4
+	steps := []step{
+		{ids[b], "up", "‘Data analysis’ is now 1st of 5.", "down-" + ids[b], []int{b, a, c, d, f}},
+		{ids[a], "down", "‘Statistics’ is now 3rd of 5.", "down-" + ids[a], []int{b, c, a, d, f}},
+		{ids[f], "top", "‘Charts’ is now 1st of 5.", "down-" + ids[f], []int{f, b, c, a, d}},
+		{ids[d], "down", "‘SQL’ is now 5th of 5.", "up-" + ids[d], []int{f, b, c, a, d}},    // already last
+		{ids[f], "up", "‘Charts’ is now 1st of 5.", "down-" + ids[f], []int{f, b, c, a, d}}, // already first
+		{ids[f], "4", "‘Charts’ is now 4th of 5.", "up-" + ids[f], []int{b, c, a, f, d}},    // drag and drop
+	}
+	for i, s := range steps {
+		r := ada.collPost(page, page+"/badges/"+s.badge+"/move", url.Values{"to": {s.to}})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != page+"#"+s.fragment {
+			t.Fatalf("step %d: %d to %q, want 303 to %s#%s", i, r.StatusCode, r.Header.Get("Location"), page, s.fragment)
+		}
+		p := ada.get(page)
+		var want []string
+		for _, k := range s.want {
+			want = append(want, ids[k])
+		}
+		if got := collOrder(p); !slices.Equal(got, want) {
+			t.Fatalf("step %d: order %v, want %v", i, got, want)
+		}
+		if got := flashOf(p); got != s.flash {
+			t.Errorf("step %d: flash %q, want %q", i, got, s.flash)
+		}
+		if p.Doc.Find(`[data-flash][role="status"]`).Length() != 1 {
+			t.Errorf("step %d: the announcement is not a status message", i)
+		}
+		if p.Doc.Find("#"+s.fragment).Length() != 1 {
+			t.Errorf("step %d: no control with id %s to focus", i, s.fragment)
+		}
+	}
+	if got := strings.TrimSpace(ada.get(page).Doc.Find(`[data-testid="collection-position"]`).First().Text()); got != "1st of 5" {
+		t.Errorf("position label %q", got)
+	}
+	if r := ada.collPost(page, page+"/badges/"+ids[a]+"/move", url.Values{"to": {"sideways"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad move: %d", r.StatusCode)
+	}
+
+	// Remove keeps the badge in the backpack and closes the gap.
+	p = ada.submit(page, page+"/badges/"+ids[c]+"/remove", nil)
+	if got, want := collOrder(p), []string{ids[b], ids[a], ids[f], ids[d]}; !slices.Equal(got, want) {
+		t.Errorf("after remove: %v, want %v", got, want)
+	}
+	if !strings.Contains(flashOf(p), "‘Python’ was taken out") {
+		t.Errorf("remove flash %q", flashOf(p))
+	}
+	if _, err := e.db.BadgeByPublicID(context.Background(), uid, ids[c]); err != nil {
+		t.Errorf("removed badge left the backpack: %v", err)
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-position"]`).Last().Text()); got != "4th of 4" {
+		t.Errorf("last position %q", got)
+	}
+}
+
+func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	ids := collSeed(t, e, uid, "One", "Two")
+	id := ada.collCreate("First", "")
+	other := ada.collCreate("Second", "")
+	page := "/collections/" + id
+	ada.submit(page, page+"/badges", url.Values{"badge": ids})
+
+	p := ada.get(page + "/edit")
+	if v, _ := p.Doc.Find(`#collection-slug`).Attr("value"); v != "first" {
+		t.Errorf("slug field %q", v)
+	}
+	p = ada.submit(page+"/edit", page+"/edit", url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"second"}})
+	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Doc.Find(`#collection-slug-error`).Text(), "already") {
+		t.Fatalf("taken slug: %d\n%s", p.StatusCode, p.Body)
+	}
+	p = ada.submit(page+"/edit", page+"/edit", url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"Bad Slug"}})
+	if p.StatusCode != http.StatusUnprocessableEntity || p.Doc.Find(`#collection-slug-error`).Length() != 1 {
+		t.Fatalf("bad slug: %d", p.StatusCode)
+	}
+	if v, _ := p.Doc.Find(`#collection-name`).Attr("value"); v != "Renamed" {
+		t.Errorf("name not kept: %q", v)
+	}
+	p = ada.submit(page+"/edit", page+"/edit", url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"for-acme"}})
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-title"]`).Text()); got != "Renamed" || p.Request.URL.Path != page {
+		t.Fatalf("after edit: %q at %s", got, p.Request.URL)
+	}
+	c, _ := e.db.CollectionByPublicID(context.Background(), uid, id)
+	if c.Slug != "for-acme" || c.Description != "Now described" {
+		t.Errorf("stored %+v", c)
+	}
+
+	p = ada.get(page + "/delete")
+	if got := p.Doc.Find(`[data-testid="delete-explain"]`).Text(); !strings.Contains(got, "2 badges") || !strings.Contains(got, "stay in your backpack") {
+		t.Errorf("delete page says %q", got)
+	}
+	p = ada.submit(page+"/delete", page+"/delete", nil)
+	if p.Request.URL.Path != "/collections" || !strings.Contains(flashOf(p), "still in your backpack") {
+		t.Errorf("after delete at %s, flash %q", p.Request.URL, flashOf(p))
+	}
+	if r := ada.get(page); r.StatusCode != http.StatusNotFound {
+		t.Errorf("deleted collection: %d", r.StatusCode)
+	}
+	for _, b := range ids {
+		if _, err := e.db.BadgeByPublicID(context.Background(), uid, b); err != nil {
+			t.Errorf("badge %s went with the collection: %v", b, err)
+		}
+	}
+	if got := ada.get("/collections/" + other); got.StatusCode != http.StatusOK {
+		t.Errorf("other collection: %d", got.StatusCode)
+	}
+}
+
+func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	ids := collSeed(t, e, uid, "One", "Two")
+	if err := e.db.SetBadgeVisibility(context.Background(), uid, ids[0], store.Public); err != nil {
+		t.Fatal(err)
+	}
+	id := ada.collCreate("Shared", "")
+	page := "/collections/" + id
+	ada.submit(page, page+"/badges", url.Values{"badge": ids})
+
+	p := ada.get(page + "/visibility")
+	if v, _ := p.Doc.Find(`[data-testid="visibility-private"]`).Attr("checked"); v != "checked" && !p.Doc.Find(`[data-testid="visibility-private"]`).Is("[checked]") {
+		t.Errorf("private not checked")
+	}
+	if p.Doc.Find(`[data-testid="unlisted-off"]`).Length() != 1 {
+		t.Errorf("a private collection shows its link")
+	}
+	if got := p.Doc.Find(`[data-testid="private-badges-note"]`).Text(); !strings.Contains(got, "1 badge of 2") {
+		t.Errorf("private badges note %q", got)
+	}
+
+	p = ada.submit(page+"/visibility", page+"/visibility", url.Values{"visibility": {"unlisted"}})
+	if !strings.Contains(flashOf(p), "now unlisted") || !p.Doc.Find(`[data-testid="visibility-unlisted"]`).Is("[checked]") {
+		t.Fatalf("after unlisted: flash %q", flashOf(p))
+	}
+	link := p.Doc.Find(`[data-testid="unlisted-link"]`).Text()
+	c, _ := e.db.CollectionByPublicID(context.Background(), uid, id)
+	if c.Visibility != store.Unlisted || !strings.HasSuffix(link, "/c/"+c.UnlistedToken) || !strings.HasPrefix(link, e.ts.URL) {
+		t.Fatalf("link %q for %+v", link, c)
+	}
+	old := c.UnlistedToken
+	if got, err := e.db.CollectionByUnlistedToken(context.Background(), old); err != nil || got.PublicID != id {
+		t.Fatalf("token lookup: %v", err)
+	}
+
+	p = ada.get(page + "/replace-link")
+	if p.Doc.Find(`[data-testid="replace-link-confirm"]`).Length() != 1 {
+		t.Fatalf("no confirmation")
+	}
+	// Only the confirmation's POST replaces it: viewing the page did not.
+	if c, _ := e.db.CollectionByPublicID(context.Background(), uid, id); c.UnlistedToken != old {
+		t.Errorf("viewing the confirmation replaced the link")
+	}
+	p = ada.submit(page+"/replace-link", page+"/replace-link", nil)
+	newLink := p.Doc.Find(`[data-testid="unlisted-link"]`).Text()
+	if newLink == link || !strings.Contains(flashOf(p), "old link no longer works") {
+		t.Fatalf("after replace: %q (was %q), flash %q", newLink, link, flashOf(p))
+	}
+	if _, err := e.db.CollectionByUnlistedToken(context.Background(), old); store.KindOf(err) != store.NotFound {
+		t.Errorf("old token still finds the collection: %v", err)
+	}
+	// The public page (the public engineer's) answers 404 for the old link.
+	if r := e.browser().get("/c/" + old); r.StatusCode != http.StatusNotFound {
+		t.Errorf("old link: %d, want 404", r.StatusCode)
+	}
+
+	p = ada.submit(page+"/visibility", page+"/visibility", url.Values{"visibility": {"public"}})
+	if !strings.Contains(flashOf(p), "now public") {
+		t.Errorf("public flash %q", flashOf(p))
+	}
+	if c, _ := e.db.CollectionByPublicID(context.Background(), uid, id); c.Visibility != store.Public {
+		t.Errorf("visibility %q", c.Visibility)
+	}
+	if r := ada.collPost(page+"/visibility", page+"/visibility", url.Values{"visibility": {"everyone"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad visibility: %d", r.StatusCode)
+	}
+	if got := strings.TrimSpace(ada.get(page).Doc.Find(`[data-testid="collection-visibility"]`).Text()); !strings.Contains(got, "Public on your profile") {
+		t.Errorf("collection page says %q", got)
+	}
+}
+
+func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	ids := collSeed(t, e, uid, "One", "Two", "Three")
+	a := ada.collCreate("A", "")
+	b := ada.collCreate("B", "")
+
+	form := "/badges/" + ids[0] + "/collections"
+	p := ada.get(form)
+	if n := p.Doc.Find(`[data-testid="badge-collection"]`).Length(); n != 2 {
+		t.Fatalf("%d collection checkboxes, want 2\n%s", n, p.Body)
+	}
+	ada.collPost(form, form, url.Values{"collection": {a, b}})
+	p = ada.get(form)
+	if n := p.Doc.Find(`[data-testid="badge-collection"][checked]`).Length(); n != 2 {
+		t.Errorf("%d ticked after saving both", n)
+	}
+	r := ada.collPost(form, form, url.Values{"collection": {b}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/badges/"+ids[0] {
+		t.Errorf("save: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if got := collOrder(ada.get("/collections/" + a)); len(got) != 0 {
+		t.Errorf("A still holds %v", got)
+	}
+
+	// Several at once, to a collection chosen in the form.
+	p = ada.submit("/collections", "/collections/add-badges", url.Values{"collection": {b}, "badge": {ids[2], ids[1]}})
+	if got, want := collOrder(p), []string{ids[0], ids[2], ids[1]}; !slices.Equal(got, want) {
+		t.Errorf("B: %v, want %v", got, want)
+	}
+	// The organise page lists only what is not in it yet.
+	p = ada.get("/collections/" + a + "/add")
+	if n := p.Doc.Find(`[data-testid="checklist-badge"]`).Length(); n != 3 {
+		t.Errorf("organise page offers %d, want 3", n)
+	}
+}
+
+func TestCollections_Groups(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	p := ada.get("/backpack/groups")
+	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="groups-empty"]`).Length() != 1 {
+		t.Fatalf("empty groups: %d", p.StatusCode)
+	}
+	uid := collUserID(t, e, "ada@example.org")
+	collSeed(t, e, uid, "One", "Two")
+	p = ada.get("/backpack/groups")
+	issuer := p.Doc.Find(`[data-testid="groups-issuers"] li`)
+	if issuer.Length() != 1 || !strings.Contains(issuer.Text(), "Open University") || !strings.Contains(issuer.Text(), "2 badges") {
+		t.Errorf("issuers: %q", issuer.Text())
+	}
+	if href, _ := issuer.Find("a").Attr("href"); href != "/backpack?issuer=Open+University" {
+		t.Errorf("issuer link %q", href)
+	}
+	if href, _ := p.Doc.Find(`[data-testid="groups-tags"] a`).Attr("href"); href != "/backpack?tag=data" {
+		t.Errorf("tag link %q", href)
+	}
+}
+
+// TestCollections_OwnerOnly: a second user, and a visitor, get 404 (or the
+// sign-in page) on every collection route, GET and POST, including with
+// guessed ids, and change nothing.
+func TestCollections_OwnerOnly(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	ids := collSeed(t, e, uid, "One", "Two")
+	id := ada.collCreate("Ada's", "")
+	page := "/collections/" + id
+	ada.submit(page, page+"/badges", url.Values{"badge": ids})
+	ada.submit(page+"/visibility", page+"/visibility", url.Values{"visibility": {"unlisted"}})
+	before, _ := e.db.CollectionByPublicID(context.Background(), uid, id)
+
+	bob := e.browser()
+	bob.devSignIn("Bob", "bob@example.org")
+	bobID := collUserID(t, e, "bob@example.org")
+	bobBadges := collSeed(t, e, bobID, "Bob's badge")
+	bobColl := bob.collCreate("Bob's", "")
+
+	guessed := "aaaaaaaaaaaaaaaaaaaaaaaaaa"
+	for _, cid := range []string{id, guessed} {
+		p := "/collections/" + cid
+		for _, path := range []string{p, p + "/edit", p + "/delete", p + "/visibility", p + "/replace-link", p + "/add"} {
+			if r := bob.get(path); r.StatusCode != http.StatusNotFound {
+				t.Errorf("bob GET %s: %d, want 404", path, r.StatusCode)
+			} else if strings.Contains(r.Body, "Ada's") {
+				t.Errorf("bob's 404 for %s shows ada's collection", path)
+			}
+		}
+		posts := map[string]url.Values{
+			p + "/edit":                         {"name": {"Pwned"}, "slug": {"pwned"}},
+			p + "/delete":                       nil,
+			p + "/visibility":                   {"visibility": {"private"}},
+			p + "/replace-link":                 nil,
+			p + "/badges":                       {"badge": {ids[0]}},
+			p + "/badges/" + ids[0] + "/move":   {"to": {"down"}},
+			p + "/badges/" + ids[1] + "/remove": nil,
+			"/collections/add-badges":           {"collection": {cid}, "badge": {bobBadges[0]}},
+		}
+		for path, form := range posts {
+			if r := bob.collPost("/collections", path, form); r.StatusCode != http.StatusNotFound {
+				t.Errorf("bob POST %s: %d, want 404", path, r.StatusCode)
+			}
+		}
+	}
+	// Ada's badges, through Bob's own collection and the badge form.
+	bp := "/collections/" + bobColl
+	for path, form := range map[string]url.Values{
+		bp + "/badges":                             {"badge": {ids[0]}},
+		bp + "/badges/" + ids[0] + "/move":         {"to": {"top"}},
+		bp + "/badges/" + ids[0] + "/remove":       nil,
+		"/badges/" + ids[0] + "/collections":       {"collection": {bobColl}},
+		"/badges/" + bobBadges[0] + "/collections": {"collection": {id}},
+	} {
+		if r := bob.collPost("/collections", path, form); r.StatusCode != http.StatusNotFound {
+			t.Errorf("bob POST %s: %d, want 404", path, r.StatusCode)
+		}
+	}
+	if r := bob.get("/badges/" + ids[0] + "/collections"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("bob GET ada's badge collections: %d", r.StatusCode)
+	}
+	if r := bob.get("/collections"); strings.Contains(r.Body, "Ada's") {
+		t.Errorf("bob's list shows ada's collection")
+	}
+
+	after, err := e.db.CollectionByPublicID(context.Background(), uid, id)
+	if err != nil || after.Name != before.Name || after.Slug != before.Slug || after.Visibility != before.Visibility ||
+		after.UnlistedToken != before.UnlistedToken || after.BadgeCount != 2 || !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("ada's collection changed: %+v -> %+v (%v)", before, after, err)
+	}
+	if got := collOrder(ada.get(page)); !slices.Equal(got, ids) {
+		t.Errorf("ada's order changed: %v", got)
+	}
+	if got := collOrder(bob.get(bp)); len(got) != 0 {
+		t.Errorf("bob's collection got %v", got)
+	}
+
+	// A visitor is sent to sign in (GET) or refused (POST).
+	visitor := e.browser()
+	visitor.follow = false
+	if r := visitor.get(page); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/signin" {
+		t.Errorf("visitor GET: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := visitor.submit("/auth/dev", page+"/delete", nil); r.StatusCode != http.StatusForbidden {
+		t.Errorf("visitor POST: %d", r.StatusCode)
+	}
+	if _, err := e.db.CollectionByPublicID(context.Background(), uid, id); err != nil {
+		t.Errorf("visitor deleted it: %v", err)
+	}
+}
