@@ -103,6 +103,7 @@ type OutboxMessage struct {
 	Subject string
 	SentAt  time.Time
 	Lines   []OutboxLine
+	HTML    string // the HTML body's source, shown as text
 }
 
 // OutboxLine is a line of text, or a link when Link is set.

@@ -485,7 +485,7 @@ func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
 		t.Fatalf("empty outbox:\n%s", p.Body)
 	}
 	ctx := context.Background()
-	e.db.AddToOutbox(ctx, store.OutboxMessage{To: "one@example.org", Subject: "First", Text: "Visit\n" + e.ts.URL + "/x?a=1&b=2\n"})
+	e.db.AddToOutbox(ctx, store.OutboxMessage{To: "one@example.org", Subject: "First", Text: "Visit\n" + e.ts.URL + "/x?a=1&b=2\n", HTML: `<p><script>alert(1)</script>Visit</p>`})
 	e.db.AddToOutbox(ctx, store.OutboxMessage{To: "two@example.org", Subject: "<b>Second</b>", Text: "Elsewhere:\nhttps://evil.example/\njavascript:alert(1)\n"})
 	p := b.get("/dev/outbox")
 	msgs := p.Doc.Find(`[data-testid="outbox-message"]`)
@@ -497,6 +497,10 @@ func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
 	}
 	if href, _ := msgs.Eq(1).Find(`a[data-testid="outbox-link"]`).Attr("href"); href != e.ts.URL+"/x?a=1&b=2" {
 		t.Errorf("link %q", href)
+	}
+	// The HTML body is shown as source, never as markup.
+	if html := msgs.Eq(1).Find(`[data-testid="outbox-html"]`); html.Text() != `<p><script>alert(1)</script>Visit</p>` || html.Find("script").Length() != 0 {
+		t.Errorf("HTML source shown as %q", html.Text())
 	}
 	if body := msgs.Eq(1).Find(`[data-testid="outbox-body"]`).Text(); !regexp.MustCompile(`Visit *\n`).MatchString(body) {
 		t.Errorf("line breaks lost: %q", body)

@@ -60,7 +60,7 @@ func (s *Server) handleOutbox(c echo.Context) error {
 	base := strings.TrimSuffix(s.baseURL.String(), "/") + "/"
 	var v views.Outbox
 	for _, m := range msgs {
-		om := views.OutboxMessage{ID: m.ID, To: m.To, Subject: m.Subject, SentAt: m.CreatedAt}
+		om := views.OutboxMessage{ID: m.ID, To: m.To, Subject: m.Subject, SentAt: m.CreatedAt, HTML: m.HTML}
 		for _, line := range strings.Split(strings.ReplaceAll(m.Text, "\r\n", "\n"), "\n") {
 			l := views.OutboxLine{Text: line}
 			// Only links to this server become clickable.
