@@ -49,8 +49,27 @@ func TestImportBrowser(t *testing.T) {
 				filepath.Join(samples, "first-aid-at-work-expired.png"),
 				filepath.Join(samples, "data-analysis-with-python.json"),
 			}
+			if scheme == browsertest.Light {
+				tab.Do(t, chromedp.SetUploadFiles(`#import-files`, files))
+			} else {
+				// Dropped on the file field's area instead of chosen.
+				n, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`(async () => {
+					const dt = new DataTransfer();
+					for (const name of ["web-accessibility-fundamentals.png", "first-aid-at-work-expired.png", "data-analysis-with-python.json"]) {
+						const body = await (await fetch("/static/samples/" + name)).blob();
+						dt.items.add(new File([body], name));
+					}
+					const zone = document.querySelector("[data-import-drop]");
+					zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+					const over = zone.classList.contains("import-drop--over");
+					zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+					return over ? document.querySelector("#import-files").files.length : -1;
+				})()`, chromedp.EvalAwaitPromise))
+				if err != nil || n != 3 {
+					t.Fatalf("dropped files: %d (-1: no drop highlight) %v", n, err)
+				}
+			}
 			tab.Do(t,
-				chromedp.SetUploadFiles(`#import-files`, files),
 				chromedp.SendKeys(`#import-pasted`, "not a badge at all"),
 				chromedp.Click(`[data-testid="import-submit"]`),
 			)
