@@ -176,10 +176,13 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
 	}
 	var rep *verify.Report
+	ours := false // the failure is Satchel's, not the badge's
 	if m, err := reverifiable(b); err != nil {
+		r.s.log.Error("re-verification: stored badge unreadable", "badge", b.PublicID, "err", err)
 		rep = &verify.Report{RanAt: r.s.now().UTC()}
 		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
 		rep.Finish()
+		ours = true
 	} else {
 		rep = r.s.verifier.Verify(ctx, m, ids)
 	}
@@ -192,7 +195,7 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 	}
 	now := r.s.now()
 	res := store.Reverification{Report: js, Status: store.StatusFromReport(rep), CheckedAt: now, NextCheckAt: now.Add(r.opts.Interval)}
-	if res.Status == store.StatusUnverified || issuerTrouble(rep) {
+	if res.Status == store.StatusUnverified || issuerTrouble(rep) || ours {
 		res.Transient = true
 		res.NextCheckAt = now.Add(r.backoff(c.Failures))
 	}

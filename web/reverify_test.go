@@ -528,3 +528,29 @@ func TestNewReverifier_NeedsAnInterval(t *testing.T) {
 		t.Fatal("a zero interval was accepted")
 	}
 }
+
+func TestReverify_UnreadableStoredBadgeKeepsItsVerdict(t *testing.T) {
+	ctx := context.Background()
+	re := startReverify(t)
+	b := &store.Badge{
+		UserID: re.userID, DedupeKey: "ob2 https://issuer.example/broken", Version: "2.0", Format: "json",
+		Original: []byte("not a badge at all"), ModelJSON: []byte("{broken"), Name: "Broken",
+		Status: store.StatusValid, ReportJSON: []byte(`{"checks":[],"verdict":"valid"}`), CheckedAt: re.clock.Now(),
+	}
+	if _, err := re.db.UpsertBadge(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	st, err := re.job(t).RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Transient != 1 {
+		t.Errorf("stats %+v: Satchel's own failure to read the badge should not count as a verdict", st)
+	}
+	if got := re.badge(t, b.ID); got.Status != store.StatusValid {
+		t.Errorf("status %q, want valid kept", got.Status)
+	}
+	if !strings.Contains(re.logs.String(), "stored badge unreadable") {
+		t.Error("the failure is not logged")
+	}
+}
