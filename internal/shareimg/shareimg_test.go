@@ -384,3 +384,22 @@ func TestRenderBadge_LargeImageKeepsItsGeometry(t *testing.T) {
 		t.Errorf("right quarter is %v, want blue", got)
 	}
 }
+
+// FuzzThumbnail feeds hostile bytes to the image path (signature check,
+// header limits, decoder, scaling): never a panic, always a 24×24 PNG.
+func FuzzThumbnail(f *testing.F) {
+	f.Add(solidPNG(f, 16, 16, red))
+	f.Add(solidPNG(f, 1, 300, red))
+	f.Add([]byte("<svg/>"))
+	f.Add(pngSignature)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := Thumbnail(data, 24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(out))
+		if err != nil || cfg.Width != 24 || cfg.Height != 24 {
+			t.Fatalf("thumbnail %dx%d, %v", cfg.Width, cfg.Height, err)
+		}
+	})
+}
