@@ -86,14 +86,15 @@ func LinkedInPost(pageURL string) (string, error) {
 	return linkedInShare + "?" + query{{"url", pageURL}}.encode(), nil
 }
 
-// X returns X's post intent link with text and pageURL.
+// X returns X's post intent link with text (shortened to fit a post) and
+// pageURL.
 func X(pageURL, text string) (string, error) {
 	if err := checkURL(pageURL); err != nil {
 		return "", err
 	}
 	q := query{}
 	if text != "" {
-		q = append(q, param{"text", text})
+		q = append(q, param{"text", clip(text, maxXText)})
 	}
 	q = append(q, param{"url", pageURL})
 	return xIntent + "?" + q.encode(), nil
@@ -108,7 +109,8 @@ func Facebook(pageURL string) (string, error) {
 }
 
 // Mastodon returns the share link on the learner's own instance
-// ("https://{instance}/share?text=…"), with pageURL after text. The instance
+// ("https://{instance}/share?text=…"), with pageURL after text (shortened
+// to fit a post). The instance
 // is checked with MastodonInstance.
 func Mastodon(instance, pageURL, text string) (string, error) {
 	host, err := MastodonInstance(instance)
@@ -120,7 +122,7 @@ func Mastodon(instance, pageURL, text string) (string, error) {
 	}
 	body := pageURL
 	if text != "" {
-		body = text + " " + pageURL
+		body = clip(text, maxMastodonText) + " " + pageURL
 	}
 	return "https://" + host + "/share?" + query{{"text", body}}.encode(), nil
 }
@@ -128,9 +130,25 @@ func Mastodon(instance, pageURL, text string) (string, error) {
 // ShareText is the default text of a post about a badge.
 func ShareText(b Badge) string {
 	if b.IssuerName == "" {
-		return fmt.Sprintf("I earned the %q badge.", b.Name)
+		return fmt.Sprintf("I earned the “%s” badge.", b.Name)
 	}
-	return fmt.Sprintf("I earned the %q badge from %s.", b.Name, b.IssuerName)
+	return fmt.Sprintf("I earned the “%s” badge from %s.", b.Name, b.IssuerName)
+}
+
+// Post length budgets for the text before the link: X allows 280
+// characters and Mastodon 500 by default, each counting a link as 23.
+const (
+	maxXText        = 250
+	maxMastodonText = 470
+)
+
+// clip shortens s to at most n runes, ending with an ellipsis when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimRight(string(r[:n-1]), " ") + "…"
 }
 
 // checkURL accepts only absolute http(s) URLs with a host and no user info.

@@ -193,10 +193,10 @@ func TestPostLinks(t *testing.T) {
 }
 
 func TestShareText(t *testing.T) {
-	if got := share.ShareText(share.Badge{Name: "Go", IssuerName: "Gophers"}); got != `I earned the "Go" badge from Gophers.` {
+	if got := share.ShareText(share.Badge{Name: `Go "fast"`, IssuerName: "Gophers"}); got != `I earned the “Go "fast"” badge from Gophers.` {
 		t.Errorf("got %q", got)
 	}
-	if got := share.ShareText(share.Badge{Name: "Go"}); got != `I earned the "Go" badge.` {
+	if got := share.ShareText(share.Badge{Name: "Go"}); got != `I earned the “Go” badge.` {
 		t.Errorf("got %q", got)
 	}
 }
@@ -259,4 +259,32 @@ func FuzzMastodonInstance(f *testing.F) {
 			t.Fatalf("%q → %q → %s", s, host, link)
 		}
 	})
+}
+
+func TestPostLinks_LongTextIsShortened(t *testing.T) {
+	page := "https://s.example/b/1"
+	long := strings.Repeat("é", 2000)
+	x, err := share.X(page, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, q := parse(t, x)
+	// X counts the link as 23 characters, plus a space: the text leaves room.
+	if n := len([]rune(q.Get("text"))); n > 280-24 || !strings.HasSuffix(q.Get("text"), "…") {
+		t.Errorf("X text is %d characters: %q…", n, q.Get("text")[:20])
+	}
+	m, err := share.Mastodon("mastodon.social", page, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, q = parse(t, m)
+	text := strings.TrimSuffix(q.Get("text"), " "+page)
+	if n := len([]rune(text)); n > 500-24 || !strings.HasSuffix(text, "…") || !strings.HasSuffix(q.Get("text"), " "+page) {
+		t.Errorf("Mastodon text is %d characters", n)
+	}
+	// Short text is untouched.
+	x, _ = share.X(page, "short")
+	if _, q = parse(t, x); q.Get("text") != "short" {
+		t.Errorf("short text changed: %q", q.Get("text"))
+	}
 }

@@ -37,6 +37,7 @@ type OEmbedResponse struct {
 	Version         string `json:"version"`
 	Title           string `json:"title,omitempty"`
 	AuthorName      string `json:"author_name,omitempty"`
+	AuthorURL       string `json:"author_url,omitempty"` // set by the caller: the public profile
 	ProviderName    string `json:"provider_name,omitempty"`
 	ProviderURL     string `json:"provider_url,omitempty"`
 	CacheAge        int    `json:"cache_age,omitempty"`
