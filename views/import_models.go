@@ -48,6 +48,14 @@ type ImportOutcome struct {
 // InBackpack reports whether the item is (now) in the backpack.
 func (o ImportOutcome) InBackpack() bool { return o.Result != ImportRefused }
 
+// importBadgeName is the badge's name, or words that stand in for it.
+func importBadgeName(o ImportOutcome) string {
+	if o.BadgeName != "" {
+		return o.BadgeName
+	}
+	return "Unnamed badge"
+}
+
 // importSummary sums the outcomes up in one sentence, e.g. "2 of 3 imported;
 // 1 refused."
 func importSummary(outs []ImportOutcome) string {

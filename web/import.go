@@ -338,6 +338,13 @@ func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, 
 		return *refused
 	}
 
+	if b.Name == "" && store.StatusFromReport(rep) == store.StatusRevoked {
+		// Withdrawn before Satchel could learn even its name: nothing
+		// worth keeping.
+		out.Message = importFailedMessage(rep, "revocation")
+		return out
+	}
+
 	sb, err := store.NewBadge(b)
 	if err != nil {
 		log.Error("import: encode badge", "err", err)

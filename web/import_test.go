@@ -554,16 +554,22 @@ type issuer20 struct {
 	mu   sync.Mutex
 	docs map[string][]byte // path → body
 	hits map[string]int
+	gone map[string]bool // paths that answer 410 Gone
 }
 
 func newIssuer20(t testing.TB) *issuer20 {
 	t.Helper()
-	is := &issuer20{docs: map[string][]byte{}, hits: map[string]int{}}
+	is := &issuer20{docs: map[string][]byte{}, hits: map[string]int{}, gone: map[string]bool{}}
 	is.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		is.mu.Lock()
 		body, ok := is.docs[r.URL.Path]
 		is.hits[r.URL.Path]++
+		gone := is.gone[r.URL.Path]
 		is.mu.Unlock()
+		if gone {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -936,5 +942,66 @@ func TestImport_AfterConfirmingTheAddress(t *testing.T) {
 	}
 	if got := badgeOf(t, e, uid, o.href); !strings.EqualFold(got.MatchedValue, sampleLearner) || got.MatchedType != "email" {
 		t.Errorf("matched %s %q", got.MatchedType, got.MatchedValue)
+	}
+}
+
+// A revoked badge is kept, marked as revoked: both when the issuer says so
+// in the assertion and when its address answers 410 Gone.
+func TestImport_RevokedKeptAndMarked(t *testing.T) {
+	is := newIssuer20(t)
+	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
+	uid := userIDByEmail(t, e, sampleLearner)
+
+	flagged := is.hosted(t, "flagged", sampleLearner)
+	var doc map[string]any
+	json.Unmarshal(is.docs["/assertions/flagged.json"], &doc)
+	doc["revoked"] = true
+	doc["revocationReason"] = "Awarded by mistake"
+	is.put("/assertions/flagged.json", doc)
+	o := oneOutcome(t, b.importForm(url.Values{"url": {flagged}}))
+	if o.result != "imported" || o.status != "revoked" || !strings.Contains(o.message, "marked as revoked") ||
+		!strings.Contains(o.message, "Awarded by mistake") || !strings.Contains(o.text, "Revoked") {
+		t.Fatalf("revoked flag: %+v", o)
+	}
+	if got := badgeOf(t, e, uid, o.href); got.Status != store.StatusRevoked {
+		t.Errorf("stored as %s", got.Status)
+	}
+
+	// The learner still has the assertion; the issuer has withdrawn it.
+	gone := is.hosted(t, "gone", sampleLearner)
+	data := is.docs["/assertions/gone.json"]
+	is.mu.Lock()
+	is.gone["/assertions/gone.json"] = true
+	is.mu.Unlock()
+	// With the badge's description embedded it is kept, marked.
+	var assertion map[string]any
+	json.Unmarshal(data, &assertion)
+	var class, issuer map[string]any
+	json.Unmarshal(is.docs["/class.json"], &class)
+	json.Unmarshal(is.docs["/issuer.json"], &issuer)
+	class["issuer"] = issuer
+	assertion["badge"] = class
+	embedded, _ := json.Marshal(assertion)
+	o = oneOutcome(t, b.importForm(nil, upload{"gone.json", embedded}))
+	if o.result != "imported" || o.status != "revoked" || !strings.Contains(o.message, "410") || !strings.Contains(o.text, "Soldering Basics") {
+		t.Fatalf("410 Gone: %+v\n%s", o, e.logs.String())
+	}
+	if got := badgeOf(t, e, uid, o.href); got.Status != store.StatusRevoked || got.SourceURL != "" && got.SourceURL != gone {
+		t.Errorf("stored as %s from %q", got.Status, got.SourceURL)
+	}
+	// Only its web address, or an assertion that names nothing: nothing to
+	// keep, and it says why.
+	other := is.hosted(t, "gone2", sampleLearner)
+	bare := is.docs["/assertions/gone2.json"]
+	is.mu.Lock()
+	is.gone["/assertions/gone2.json"] = true
+	is.mu.Unlock()
+	o = oneOutcome(t, b.importForm(url.Values{"url": {other}}))
+	if o.result != "refused" || !strings.Contains(o.message, "revoked") {
+		t.Fatalf("address answering 410: %+v", o)
+	}
+	o = oneOutcome(t, b.importForm(nil, upload{"gone2.json", bare}))
+	if o.result != "refused" || !strings.Contains(o.message, "410") {
+		t.Fatalf("bare assertion answering 410: %+v", o)
 	}
 }
