@@ -18,6 +18,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -650,6 +651,26 @@ func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
 	// and all twenty counted against the connection's own address.
 	if got := send("198.51.100.1"); got != http.StatusTooManyRequests {
 		t.Errorf("a client changing X-Forwarded-For escaped the limit: %d", got)
+	}
+
+	// Behind a trusted proxy (here: loopback) each forwarded client counts
+	// on its own; an IPv6 client by its /64.
+	e = MustStart(t, func(o *webOptions) {
+		o.Now = func() time.Time { return now }
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	b = e.browser()
+	for i := range 20 {
+		send(fmt.Sprintf("2001:db8:7:7::%x", i+1))
+	}
+	if got := send("2001:db8:7:7::ffff"); got != http.StatusTooManyRequests {
+		t.Errorf("another address in the same IPv6 /64: %d, want 429", got)
+	}
+	if got := send("2001:db8:7:8::1"); got != http.StatusUnprocessableEntity {
+		t.Errorf("a client in another /64 was limited: %d", got)
+	}
+	if got := send("203.0.113.50"); got != http.StatusUnprocessableEntity {
+		t.Errorf("another forwarded client was limited: %d", got)
 	}
 }
 
