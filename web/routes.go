@@ -56,4 +56,8 @@ func (s *Server) routes() {
 
 	// Collections, a badge's collections and the automatic groupings.
 	s.collectionRoutes()
+
+	// Public pages (profile, collections, badges; no account needed) and
+	// the owner's profile form.
+	s.publicRoutes(acct)
 }

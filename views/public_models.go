@@ -1,0 +1,195 @@
+package views
+
+import (
+	"io/fs"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/satchel-backpack/satchel/static"
+	"github.com/satchel-backpack/satchel/views/components"
+)
+
+// The public pages' URLs. Handles and slugs are [a-z0-9-]; ids and tokens
+// are escaped anyway.
+
+// PublicProfilePath is a learner's public page.
+func PublicProfilePath(handle string) string { return "/u/" + url.PathEscape(handle) }
+
+// PublicCollectionPath is a public collection on a learner's profile.
+func PublicCollectionPath(handle, slug string) string {
+	return PublicProfilePath(handle) + "/" + url.PathEscape(slug)
+}
+
+// PublicBadgePath is the public page of one public badge.
+func PublicBadgePath(handle, badgeID string) string {
+	return PublicProfilePath(handle) + "/badges/" + url.PathEscape(badgeID)
+}
+
+// PublicBadgeVerifyPath re-runs a public badge's verification.
+func PublicBadgeVerifyPath(handle, badgeID string) string {
+	return PublicBadgePath(handle, badgeID) + "/verify"
+}
+
+// ProfileEditPath is the owner's profile form.
+const ProfileEditPath = "/account/profile"
+
+// PublicMeta is what a public page tells search engines and link previews
+// (Open Graph, Twitter cards). URLs are absolute. It never holds an email
+// address.
+type PublicMeta struct {
+	Title       string // the page's own title; " · Satchel" is added
+	Description string
+	URL         string // canonical, absolute
+	ImageURL    string // absolute, Satchel's own /images/<hash>; "" for the site's logo
+	ImageAlt    string
+	Type        string // og:type: "profile" or "website"
+	Index       bool   // false: noindex (the default; the learner opts in)
+}
+
+func (m PublicMeta) robots() string {
+	if m.Index {
+		return "index, follow"
+	}
+	return "noindex, nofollow"
+}
+
+func (m PublicMeta) ogType() string {
+	if m.Type == "" {
+		return "website"
+	}
+	return m.Type
+}
+
+// PublicOwner is the learner a public page belongs to.
+type PublicOwner struct {
+	Handle      string
+	DisplayName string
+	AvatarSrc   string // Satchel's own URL of their picture, "" for initials
+}
+
+// Initials are shown in place of a picture.
+func (o PublicOwner) Initials() string { return Initials(o.DisplayName) }
+
+// Initials is the first letter of the first and last word of name.
+func Initials(name string) string {
+	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 {
+		return "?"
+	}
+	first := []rune(words[0])[0]
+	out := string(unicode.ToUpper(first))
+	if len(words) > 1 {
+		out += string(unicode.ToUpper([]rune(words[len(words)-1])[0]))
+	}
+	return out
+}
+
+// PublicProfile is a learner's public page, /u/<handle>.
+type PublicProfile struct {
+	Meta        PublicMeta
+	Owner       PublicOwner
+	Bio         string // Markdown; the page renders it sanitised
+	Collections []PublicCollectionCard
+	Tiles       []components.Tile
+}
+
+// PublicCollectionCard is a public collection as the profile lists it.
+type PublicCollectionCard struct {
+	Name        string
+	Description string
+	Href        string
+	Badges      int
+	ImageSrc    string
+}
+
+// PublicCollection is one shared collection, public or by its secret link.
+type PublicCollection struct {
+	Meta        PublicMeta
+	Owner       *PublicOwner // nil when the learner has no public profile
+	Name        string
+	Description string // Markdown
+	Unlisted    bool
+	Tiles       []components.Tile
+}
+
+// PublicIssuer is who issued a public badge; no email address.
+type PublicIssuer struct {
+	Name        string
+	URL         string // http(s) only
+	ID          string
+	Description string // Markdown
+}
+
+// PublicBadge is the public page of one badge.
+type PublicBadge struct {
+	Meta              PublicMeta
+	Owner             PublicOwner
+	PublicID          string
+	Name              string
+	Description       string // Markdown
+	ImageSrc          string
+	ImageAlt          string
+	CriteriaURL       string // http(s) only
+	CriteriaNarrative string // Markdown
+	Issuer            PublicIssuer
+	Issued            time.Time
+	AwardedOn         time.Time
+	Expires           time.Time
+	Evidence          []BadgeEvidence
+	Alignments        []BadgeAlignment
+	Status            string // effective status (expired past its date)
+	CheckedAt         time.Time
+	// RecipientKind is what the badge was matched to when imported, in
+	// words ("an email address"); never the value.
+	RecipientKind string
+	Report        *components.Report
+	// Live is true when Report is the result of "Verify now" just run.
+	Live bool
+	Now  time.Time
+}
+
+// printCSS is the print stylesheet of public pages.
+func printCSS() string { return static.Path("css/print.css") }
+
+// optionalScript is the hashed URL of a static script, or "" when the file
+// is not (yet) part of the build.
+func optionalScript(name string) string {
+	if _, err := fs.Stat(static.FS, name); err != nil {
+		return ""
+	}
+	return static.Path(name)
+}
+
+func publicStatusNotice(status string) string {
+	switch status {
+	case "revoked":
+		return "Revoked: the issuer has withdrawn this badge. It no longer counts."
+	case "expired":
+		return "Expired: this badge has passed its expiry date and no longer counts as current."
+	case "invalid":
+		return "Not valid: this badge failed verification. See the checks below."
+	}
+	return ""
+}
+
+func publicStatusSentence(status string) string {
+	switch status {
+	case "valid":
+		return "Satchel verified this badge: it is genuine, issued to this learner and in force."
+	case "warning":
+		return "Satchel verified this badge, with warnings shown in the checks below."
+	case "unverified":
+		return "Satchel could not finish checking this badge, usually because the issuer's website did not answer."
+	}
+	return statusSentence(status)
+}
+
+func countWords(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

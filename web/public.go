@@ -1,0 +1,386 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/markdown"
+	"github.com/satchel-backpack/satchel/internal/verify"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+	"github.com/satchel-backpack/satchel/views/components"
+)
+
+// The public pages' routes and limits.
+const (
+	pathPublicProfile    = "/u/:handle"
+	pathPublicCollection = "/u/:handle/:slug"
+	pathPublicBadge      = "/u/:handle/badges/:badge"
+	pathPublicVerify     = "/u/:handle/badges/:badge/verify"
+	pathUnlisted         = "/c/:token"
+
+	// "Verify now" fetches from the issuer; each client may run it this
+	// often (shared by every process through the database).
+	publicVerifyLimit  = 10
+	publicVerifyWindow = 10 * time.Minute
+	bucketPublicVerify = "public-verify"
+	// publicVerifyTimeout bounds one live verification.
+	publicVerifyTimeout = 20 * time.Second
+
+	metaDescriptionLen = 200
+)
+
+// publicRoutes registers the pages visitors see without an account, and
+// the owner's profile form under /account.
+func (s *Server) publicRoutes(acct *echo.Group) {
+	s.e.GET(pathPublicProfile, s.handlePublicProfile)
+	s.e.GET(pathPublicCollection, s.handlePublicCollection)
+	s.e.GET(pathPublicBadge, s.handlePublicBadge)
+	s.e.POST(pathPublicVerify, s.handlePublicBadgeVerify,
+		s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "verified badges"))
+	s.e.GET(pathUnlisted, s.handleUnlistedCollection)
+	acct.GET("/profile", s.handleProfileForm)
+	acct.POST("/profile", s.handleProfileSave)
+}
+
+// notPublic is the answer for anything private, deleted or unknown: the
+// very error of an address with no route, so the page is identical.
+func notPublic(err error) error {
+	if store.KindOf(err) == store.NotFound {
+		return echo.ErrNotFound
+	}
+	return err
+}
+
+// abs makes a path on this site absolute, for link previews and print.
+func (s *Server) abs(path string) string {
+	return strings.TrimSuffix(s.baseURL.String(), "/") + path
+}
+
+func (s *Server) publicOwner(p *store.Profile) views.PublicOwner {
+	o := views.PublicOwner{Handle: p.Handle, DisplayName: p.DisplayName}
+	if p.Avatar == store.AvatarProvider && p.AvatarHash != "" {
+		o.AvatarSrc = views.ImagePath(p.AvatarHash)
+	}
+	return o
+}
+
+// publicTile is a backpack tile linking to the badge's public page, by an
+// absolute address (printed on paper).
+func (s *Server) publicTile(handle string, b store.BadgeSummary) components.Tile {
+	t := tileFor(b)
+	t.Changed = false
+	if handle != "" {
+		t.Href = s.abs(views.PublicBadgePath(handle, b.PublicID))
+	} else {
+		t.Href = "#" + t.DetailsID()
+	}
+	return t
+}
+
+func (s *Server) imageURL(hash string) string {
+	if hash == "" {
+		return ""
+	}
+	return s.abs(views.ImagePath(hash))
+}
+
+// handlePublicProfile shows a learner's public page. The rendered page is
+// the same for every visitor, so it is kept under the profile's version
+// (one cheap query) and rendered again only when something on it changed.
+func (s *Server) handlePublicProfile(c echo.Context) error {
+	ctx := c.Request().Context()
+	handle := c.Param("handle")
+	now := s.now()
+	version, err := s.db.PublicProfileVersion(ctx, handle)
+	if err != nil {
+		return notPublic(err)
+	}
+	if lower := store.NormalizeHandle(handle); lower != handle {
+		// One address per profile: /u/Ada → /u/ada.
+		return c.Redirect(http.StatusMovedPermanently, views.PublicProfilePath(lower))
+	}
+	key := cacheKey(version, now)
+	if body, ok := s.profiles.get(handle, key); ok {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.HTMLBlob(http.StatusOK, body)
+	}
+	pp, err := s.db.PublicProfileByHandle(ctx, handle, now)
+	if err != nil {
+		return notPublic(err)
+	}
+	p := &pp.Profile
+	path := views.PublicProfilePath(p.Handle)
+	v := views.PublicProfile{
+		Owner: s.publicOwner(p),
+		Bio:   p.Bio,
+		Meta: views.PublicMeta{
+			Title:       p.DisplayName,
+			Description: profileDescription(pp),
+			URL:         s.abs(path),
+			Type:        "profile",
+			Index:       p.Indexable,
+		},
+	}
+	if p.Avatar == store.AvatarProvider && p.AvatarHash != "" {
+		v.Meta.ImageURL, v.Meta.ImageAlt = s.imageURL(p.AvatarHash), p.DisplayName
+	} else {
+		for _, b := range pp.Badges {
+			if b.ImageHash != "" {
+				v.Meta.ImageURL, v.Meta.ImageAlt = s.imageURL(b.ImageHash), orDefault(b.ImageCaption, b.Name)
+				break
+			}
+		}
+	}
+	for _, c := range pp.Collections {
+		card := views.PublicCollectionCard{
+			Name: c.Name, Description: c.Description, Badges: c.Badges,
+			Href: s.abs(views.PublicCollectionPath(p.Handle, c.Slug)),
+		}
+		if c.ImageHash != "" {
+			card.ImageSrc = views.ImagePath(c.ImageHash)
+		}
+		v.Collections = append(v.Collections, card)
+	}
+	for _, b := range pp.Badges {
+		v.Tiles = append(v.Tiles, s.publicTile(p.Handle, b))
+	}
+	var buf bytes.Buffer
+	if err := views.PublicProfilePage(v).Render(ctx, &buf); err != nil {
+		return fmt.Errorf("web: render public profile: %w", err)
+	}
+	body := buf.Bytes()
+	s.profiles.put(handle, key, body)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, body)
+}
+
+func profileDescription(pp *store.PublicProfile) string {
+	if d := markdown.PlainSummary(markdown.Summary(pp.Profile.Bio, metaDescriptionLen), metaDescriptionLen); d != "" {
+		return d
+	}
+	switch n := len(pp.Badges); n {
+	case 0:
+		return pp.Profile.DisplayName + " on Satchel."
+	case 1:
+		return pp.Profile.DisplayName + "'s verified badge on Satchel."
+	default:
+		return pp.Profile.DisplayName + "'s " + strconv.Itoa(n) + " verified badges on Satchel."
+	}
+}
+
+func (s *Server) handlePublicCollection(c echo.Context) error {
+	pc, err := s.db.PublicCollectionBySlug(c.Request().Context(), c.Param("handle"), c.Param("slug"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	path := views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)
+	if c.Param("handle") != pc.Owner.Handle {
+		return c.Redirect(http.StatusMovedPermanently, path)
+	}
+	return s.render(c, http.StatusOK, views.PublicCollectionPage(s.collectionView(pc, s.abs(path), pc.Owner.Indexable)))
+}
+
+func (s *Server) handleUnlistedCollection(c echo.Context) error {
+	pc, err := s.db.UnlistedCollection(c.Request().Context(), c.Param("token"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	// A secret link is never indexed, whatever the profile says.
+	v := s.collectionView(pc, s.abs(views.UnlistedCollectionPath(c.Param("token"))), false)
+	v.Unlisted = true
+	return s.render(c, http.StatusOK, views.PublicCollectionPage(v))
+}
+
+func (s *Server) collectionView(pc *store.PublicCollection, url string, index bool) views.PublicCollection {
+	v := views.PublicCollection{
+		Name:        pc.Name,
+		Description: pc.Description,
+		Meta: views.PublicMeta{
+			Title:       pc.Name,
+			Description: markdown.Summary(pc.Description, metaDescriptionLen),
+			URL:         url,
+			Index:       index,
+		},
+	}
+	handle := ""
+	if pc.Owner != nil {
+		o := s.publicOwner(pc.Owner)
+		v.Owner, handle = &o, pc.Owner.Handle
+		v.Meta.Title = pc.Name + " · " + pc.Owner.DisplayName
+	}
+	if v.Meta.Description == "" {
+		v.Meta.Description = "A collection of " + strconv.Itoa(len(pc.Badges)) + " verified badges on Satchel."
+	}
+	for _, b := range pc.Badges {
+		if v.Meta.ImageURL == "" && b.ImageHash != "" {
+			v.Meta.ImageURL, v.Meta.ImageAlt = s.imageURL(b.ImageHash), orDefault(b.ImageCaption, b.Name)
+		}
+		v.Tiles = append(v.Tiles, s.publicTile(handle, b))
+	}
+	return v
+}
+
+// publicBadge loads a public badge and builds its page without a report.
+func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *badge.Badge, views.PublicBadge, error) {
+	p, b, err := s.db.PublicBadge(c.Request().Context(), c.Param("handle"), c.Param("badge"), s.now())
+	if err != nil {
+		return nil, nil, nil, views.PublicBadge{}, notPublic(err)
+	}
+	m, err := b.Model()
+	if err != nil {
+		return nil, nil, nil, views.PublicBadge{}, err
+	}
+	path := views.PublicBadgePath(p.Handle, b.PublicID)
+	v := views.PublicBadge{
+		Owner:             s.publicOwner(p),
+		PublicID:          b.PublicID,
+		Name:              orDefault(b.Name, "Untitled badge"),
+		Description:       b.Description,
+		ImageAlt:          orDefault(b.ImageCaption, b.Name),
+		CriteriaURL:       views.WebURL(b.CriteriaURL),
+		CriteriaNarrative: b.CriteriaNarrative,
+		Issuer: views.PublicIssuer{
+			Name:        b.IssuerName,
+			URL:         views.WebURL(firstNonEmpty(b.IssuerURL, m.Issuer.URL)),
+			ID:          b.IssuerID,
+			Description: m.Issuer.Description,
+		},
+		Issued:        b.IssuedAt,
+		AwardedOn:     m.AwardedOn,
+		Expires:       b.ExpiresAt,
+		Status:        string(b.Status),
+		CheckedAt:     b.CheckedAt,
+		RecipientKind: recipientKindWords(b.MatchedType),
+		Now:           s.now(),
+		Meta: views.PublicMeta{
+			Title:       orDefault(b.Name, "Badge") + " · " + p.DisplayName,
+			Description: badgeMetaDescription(p, b),
+			URL:         s.abs(path),
+			Index:       p.Indexable,
+			ImageURL:    s.imageURL(b.ImageHash),
+			ImageAlt:    orDefault(b.ImageCaption, b.Name),
+		},
+	}
+	if b.ImageHash != "" {
+		v.ImageSrc = views.ImagePath(b.ImageHash)
+	}
+	for _, e := range m.Evidence {
+		v.Evidence = append(v.Evidence, views.BadgeEvidence{Name: e.Name, URL: views.WebURL(e.URL), Description: e.Description,
+			Narrative: e.Narrative, Genre: e.Genre, Audience: e.Audience})
+	}
+	for _, a := range m.Alignments {
+		v.Alignments = append(v.Alignments, views.BadgeAlignment{Name: a.TargetName, URL: views.WebURL(a.TargetURL),
+			Description: a.TargetDescription, Framework: a.TargetFramework, Code: a.TargetCode, Type: a.TargetType})
+	}
+	return p, b, m, v, nil
+}
+
+func badgeMetaDescription(p *store.Profile, b *store.Badge) string {
+	d := p.DisplayName + " earned this badge"
+	if b.IssuerName != "" {
+		d += " from " + b.IssuerName
+	}
+	d += "."
+	if sum := markdown.Summary(b.Description, metaDescriptionLen); sum != "" {
+		d += " " + sum
+	}
+	return d
+}
+
+// recipientKindWords names the kind of identifier a badge was matched to,
+// never its value.
+func recipientKindWords(t string) string {
+	switch t {
+	case "email":
+		return "email address"
+	case "url":
+		return "web address"
+	case "telephone":
+		return "phone number"
+	case "":
+		return ""
+	}
+	return "identifier"
+}
+
+func (s *Server) handlePublicBadge(c echo.Context) error {
+	p, b, m, v, err := s.publicBadge(c)
+	if err != nil {
+		return err
+	}
+	if c.Param("handle") != p.Handle {
+		return c.Redirect(http.StatusMovedPermanently, views.PublicBadgePath(p.Handle, b.PublicID))
+	}
+	if rep, err := b.Report(); err == nil && rep != nil {
+		r := publicReportView(rep, m, b)
+		v.Report = &r
+	}
+	return s.render(c, http.StatusOK, views.PublicBadgePage(v))
+}
+
+// handlePublicBadgeVerify checks the badge again, live, with the server's
+// verifier, and shows each check. It stores nothing. The recipient is not
+// compared (the learner's identifiers are private): the page says it was
+// matched when imported.
+func (s *Server) handlePublicBadgeVerify(c echo.Context) error {
+	_, b, m, v, err := s.publicBadge(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), publicVerifyTimeout)
+	defer cancel()
+	rep := s.verifier.Verify(ctx, m, nil)
+	r := publicReportView(rep, m, b)
+	r.Title = "Verification just now"
+	v.Report, v.Live = &r, true
+	v.Status = string(store.StatusFromReport(rep))
+	if v.Status == string(store.StatusValid) || v.Status == string(store.StatusWarning) {
+		if !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(s.now()) {
+			v.Status = string(store.StatusExpired)
+		}
+	}
+	return s.render(c, http.StatusOK, views.PublicBadgePage(v))
+}
+
+// publicReportView shows a report to visitors: every check, except that
+// the recipient check says only what kind of identifier the badge was
+// matched to when imported, and the learner's identifier is scrubbed from
+// every sentence in case a check quoted it.
+func publicReportView(rep *verify.Report, m *badge.Badge, b *store.Badge) components.Report {
+	r := reportView(rep, m, "")
+	r.Badge = nil // the page shows the badge's fields itself
+	r.Level = 3
+	r.IDPrefix = "public-report"
+	scrub := func(s string) string { return s }
+	if b.MatchedValue != "" {
+		re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(b.MatchedValue))
+		words := "the learner's " + orDefault(recipientKindWords(b.MatchedType), "identifier")
+		scrub = func(s string) string { return re.ReplaceAllLiteralString(s, words) }
+	}
+	for i := range r.Checks {
+		ch := &r.Checks[i]
+		if ch.ID == "recipient" {
+			if b.MatchedType != "" {
+				ch.Status = string(verify.Passed)
+				ch.Message = "Matched when imported: the badge was issued to the learner's verified " + recipientKindWords(b.MatchedType) + ", which Satchel keeps private."
+			} else {
+				ch.Status = string(verify.Skipped)
+				ch.Message = "Not matched: the badge was not matched to one of the learner's verified addresses."
+			}
+			ch.Detail = ""
+			continue
+		}
+		ch.Message, ch.Detail = scrub(ch.Message), scrub(ch.Detail)
+	}
+	return r
+}
