@@ -1,0 +1,310 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/satchel-backpack/satchel/store"
+)
+
+// Route classes for the authorisation matrix.
+const (
+	// open routes read or change nothing that belongs to a learner by id:
+	// pages for everyone, sign-in, the signed-in user's own account pages.
+	open = "open"
+	// owner routes read or change one learner's badge, collection, email
+	// or profile: another learner and visitors get 404 or the sign-in.
+	owner = "owner"
+	// public routes are for visitors and show only what is public.
+	public = "public"
+)
+
+// routeMatrix is every route the server registers, classified. A route
+// added without a line here fails TestAuthz_EveryRouteIsClassified, so a
+// new owner route cannot ship unchecked.
+var routeMatrix = map[string]string{
+	"GET /":                                 open,
+	"GET /healthz":                          open,
+	"GET /static/*":                         open,
+	"GET /signin":                           open,
+	"GET /auth/:provider":                   open,
+	"GET /auth/:provider/callback":          open,
+	"GET /auth/dev":                         open,
+	"POST /auth/dev":                        open,
+	"POST /auth/signout":                    open,
+	"GET /verify":                           open,
+	"POST /verify":                          open,
+	"GET /dev/outbox":                       open,
+	"GET /images/:hash":                     open, // content-addressed, the same picture for every badge that shows it
+	"GET /account":                          open, // the signed-in user's own account
+	"GET /account/delete":                   open,
+	"POST /account/delete":                  open,
+	"POST /account/signout-everywhere":      open,
+	"POST /account/logins/:provider/unlink": open,
+	"GET /account/emails":                   open,
+	"POST /account/emails":                  open,
+	"GET /account/emails/confirm":           open, // the token is bound to the user (store tests)
+	"POST /account/emails/confirm":          open,
+	"GET /account/profile":                  open, // always the signed-in user's own profile
+	"POST /account/profile":                 owner,
+	"GET /import":                           open,
+	"POST /import":                          open,
+	"GET /backpack":                         open,
+	"GET /backpack/groups":                  open,
+	"GET /collections":                      open,
+	"POST /collections":                     open,
+
+	"POST /account/emails/:id/remove":            owner,
+	"GET /badges/:id":                            owner,
+	"GET /badges/:id/collections":                owner,
+	"POST /badges/:id/collections":               owner,
+	"GET /badges/:id/delete":                     owner,
+	"POST /badges/:id/delete":                    owner,
+	"GET /badges/:id/download":                   owner,
+	"POST /badges/:id/check":                     owner,
+	"POST /badges/:id/visibility":                owner,
+	"GET /collections/:id":                       owner,
+	"GET /collections/:id/add":                   owner,
+	"GET /collections/:id/delete":                owner,
+	"GET /collections/:id/edit":                  owner,
+	"GET /collections/:id/replace-link":          owner,
+	"GET /collections/:id/visibility":            owner,
+	"POST /collections/:id/badges":               owner,
+	"POST /collections/:id/badges/:badge/move":   owner,
+	"POST /collections/:id/badges/:badge/remove": owner,
+	"POST /collections/:id/delete":               owner,
+	"POST /collections/:id/edit":                 owner,
+	"POST /collections/:id/replace-link":         owner,
+	"POST /collections/:id/visibility":           owner,
+	"POST /collections/add-badges":               owner,
+
+	"GET /u/:handle":                       public,
+	"GET /u/:handle/:slug":                 public,
+	"GET /u/:handle/badges/:badge":         public,
+	"POST /u/:handle/badges/:badge/verify": public,
+	"GET /c/:token":                        public,
+}
+
+func registeredRoutes(e *env) []string {
+	var out []string
+	for _, r := range e.srv.Routes() {
+		if strings.HasPrefix(r.Method, "echo_") {
+			continue // echo's own not-found entries
+		}
+		out = append(out, r.Method+" "+r.Path)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+func TestAuthz_EveryRouteIsClassified(t *testing.T) {
+	e := MustStart(t)
+	routes := registeredRoutes(e)
+	for _, r := range routes {
+		if _, ok := routeMatrix[r]; !ok {
+			t.Errorf("route %q is not in the authorisation matrix (web/authz_test.go): classify it, and if it reads or changes a learner's badge, collection, email or profile, make it an owner route", r)
+		}
+	}
+	for r := range routeMatrix {
+		if !slices.Contains(routes, r) {
+			t.Errorf("the matrix lists %q, which is no longer registered", r)
+		}
+	}
+}
+
+// adaSnapshot is everything of Ada's that a route could change, as text.
+func adaSnapshot(t *testing.T, db *sql.DB, adaID int64) string {
+	t.Helper()
+	queries := []string{
+		"SELECT * FROM users WHERE id = ?1",
+		"SELECT * FROM badges WHERE user_id = ?1 ORDER BY id",
+		"SELECT * FROM badge_tags WHERE user_id = ?1 ORDER BY badge_id, tag",
+		"SELECT c.* FROM badge_checks c JOIN badges b ON b.id = c.badge_id WHERE b.user_id = ?1 ORDER BY c.id",
+		"SELECT * FROM collections WHERE user_id = ?1 ORDER BY id",
+		"SELECT cb.* FROM collection_badges cb JOIN collections c ON c.id = cb.collection_id WHERE c.user_id = ?1 ORDER BY cb.collection_id, cb.position",
+		"SELECT cb.* FROM collection_badges cb JOIN badges b ON b.id = cb.badge_id WHERE b.user_id = ?1 ORDER BY cb.collection_id, cb.position",
+		"SELECT * FROM profiles WHERE user_id = ?1",
+		"SELECT * FROM user_emails WHERE user_id = ?1 ORDER BY id",
+	}
+	var b strings.Builder
+	for _, q := range queries {
+		rows, err := db.Query(q, adaID)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s: %v\n", q[:30], vals)
+		}
+		rows.Close()
+	}
+	// No collection may hold another learner's badge.
+	var mixed int
+	if err := db.QueryRow(`SELECT count(*) FROM collection_badges cb JOIN collections c ON c.id = cb.collection_id
+		JOIN badges b ON b.id = cb.badge_id WHERE c.user_id <> b.user_id`).Scan(&mixed); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "mixed memberships: %d\n", mixed)
+	return b.String()
+}
+
+// TestAuthz_Matrix: for every owner and public route that takes an id, a
+// second learner and a visitor, with the first learner's private ids (and
+// guessed ones), get 404 (visitors on owner routes: the sign-in) and
+// change nothing of hers.
+func TestAuthz_Matrix(t *testing.T) {
+	f := newPublicFixture(t)
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite", "file:"+f.e.dbPath+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+
+	// Ada has an added email; Bob has a collection and a badge of his own.
+	_, adaEmail, err := f.e.db.RequestEmailConfirmation(ctx, f.adaID, "ada.work@example.org", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobColl, err := f.e.db.CreateCollection(ctx, f.bobID, store.CollectionInput{Name: "Bob's"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ada's public badge in her private collection, and her private badge.
+	ids := struct{ badge, coll, slug, token, email, handle string }{
+		f.priv.PublicID, f.privColl.PublicID, f.privColl.Slug, f.privColl.UnlistedToken, fmt.Sprint(adaEmail.ID), "ada",
+	}
+	guess := struct{ badge, coll, slug, token, email, handle string }{
+		"zzzzzzzzzzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzzzzzzzzzz", "guessed", "ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "999999", "ada",
+	}
+	fill := func(route string, v struct{ badge, coll, slug, token, email, handle string }) string {
+		_, path, _ := strings.Cut(route, " ")
+		switch {
+		case strings.HasPrefix(path, "/badges/"):
+			path = strings.Replace(path, ":id", v.badge, 1)
+		case strings.HasPrefix(path, "/account/emails/"):
+			path = strings.Replace(path, ":id", v.email, 1)
+		default:
+			path = strings.Replace(path, ":id", v.coll, 1)
+		}
+		handle := v.handle
+		if route == "GET /u/:handle" {
+			handle = "bob" // Bob has no public profile: his page is private
+		}
+		r := strings.NewReplacer(":badge", v.badge, ":handle", handle, ":slug", v.slug, ":token", v.token)
+		return r.Replace(path)
+	}
+	form := func(v struct{ badge, coll, slug, token, email, handle string }) url.Values {
+		return url.Values{
+			"badge": {v.badge}, "badges": {v.badge}, "collection": {v.coll}, "collections": {v.coll},
+			"visibility": {"public"}, "confirm": {"delete"}, "to": {"top"},
+			"name": {"Taken over"}, "description": {"x"}, "slug": {"taken-over"},
+			"handle": {"ada"}, "display_name": {"Bob as Ada"},
+		}
+	}
+
+	anon := f.e.browser()
+	anon.follow, f.bob.follow = false, false
+	bobTok := f.bob.get("/account").csrf(t)
+	anonTok := anon.get("/verify").csrf(t)
+	before := adaSnapshot(t, raw, f.adaID)
+
+	var checked int
+	for _, route := range registeredRoutes(f.e) {
+		class := routeMatrix[route]
+		if class == open {
+			continue
+		}
+		method, _, _ := strings.Cut(route, " ")
+		for _, v := range []struct{ badge, coll, slug, token, email, handle string }{ids, guess} {
+			path := fill(route, v)
+			for _, who := range []string{"bob", "visitor"} {
+				b, tok := f.bob, bobTok
+				if who == "visitor" {
+					b, tok = anon, anonTok
+				}
+				var p *page
+				if method == http.MethodGet {
+					p = b.get(path)
+				} else {
+					fv := form(v)
+					fv.Set("_csrf", tok)
+					p = b.post(path, fv)
+				}
+				checked++
+				got := p.StatusCode
+				switch {
+				case class == public:
+					if route == "POST /u/:handle/badges/:badge/verify" && got == http.StatusTooManyRequests {
+						break
+					}
+					if got != http.StatusNotFound {
+						t.Errorf("%s as %s: %d, want 404", path, who, got)
+					}
+				case who == "visitor" && method == http.MethodGet:
+					if loc := p.Header.Get("Location"); got != http.StatusSeeOther || loc != "/signin" {
+						t.Errorf("GET %s as visitor: %d → %q, want the sign-in", path, got, loc)
+					}
+				case who == "visitor":
+					if got != http.StatusForbidden {
+						t.Errorf("POST %s as visitor: %d, want 403", path, got)
+					}
+				case route == "POST /account/emails/:id/remove":
+					// Answers with a redirect and a message, the same for
+					// another learner's address as for one that never
+					// existed (compared below).
+					if got != http.StatusSeeOther {
+						t.Errorf("%s as bob: %d", path, got)
+					}
+				case strings.Contains(route, ":id") || strings.Contains(route, ":badge"):
+					if got != http.StatusNotFound {
+						t.Errorf("%s %s as bob: %d, want 404", method, path, got)
+					}
+				}
+				if strings.Contains(p.Body, "Secret Badge") || strings.Contains(p.Body, "Drafts") || strings.Contains(p.Body, "ada.work@") {
+					t.Errorf("%s %s as %s shows Ada's private data", method, path, who)
+				}
+			}
+		}
+		// Bob's own collection, with Ada's badge in the form: her badge
+		// must not join his collection.
+		if strings.HasPrefix(route, "POST /collections/:id") {
+			path := strings.Replace(fill(route, ids), f.privColl.PublicID, bobColl.PublicID, 1)
+			fv := form(ids)
+			fv.Set("_csrf", bobTok)
+			f.bob.post(path, fv)
+		}
+		if route == "POST /collections/add-badges" {
+			fv := form(ids)
+			fv.Set("collection", bobColl.PublicID)
+			fv.Set("_csrf", bobTok)
+			f.bob.post("/collections/add-badges", fv)
+		}
+		if after := adaSnapshot(t, raw, f.adaID); after != before {
+			t.Fatalf("%s changed Ada's data:\nbefore:\n%s\nafter:\n%s", route, before, after)
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d requests checked", checked)
+	}
+	// Bob's profile form saves Bob's profile, never Ada's handle.
+	if p, err := f.e.db.ProfileOf(ctx, f.bobID); err == nil && p.Handle == "ada" {
+		t.Error("Bob took Ada's handle")
+	}
+}
