@@ -403,3 +403,42 @@ func FuzzThumbnail(f *testing.F) {
 		}
 	})
 }
+
+func TestKey(t *testing.T) {
+	img := solidPNG(t, 8, 8, red)
+	base := Badge{Name: "ab", IssuerName: "c", Image: img, SiteName: "Satchel"}
+	if base.Key() != (Badge{Name: "ab", IssuerName: "c", Image: bytes.Clone(img), SiteName: "Satchel"}).Key() {
+		t.Error("equal badges, different keys")
+	}
+	for name, other := range map[string]Badge{
+		"name/issuer boundary": {Name: "a", IssuerName: "bc", Image: img, SiteName: "Satchel"},
+		"image":                {Name: "ab", IssuerName: "c", Image: solidPNG(t, 8, 8, color.Black), SiteName: "Satchel"},
+		"site":                 {Name: "ab", IssuerName: "c", Image: img},
+	} {
+		if other.Key() == base.Key() {
+			t.Errorf("%s: same key", name)
+		}
+	}
+	p := Profile{DisplayName: "Ada", BadgeCount: 3, Thumbnails: [][]byte{img}}
+	if p.Key() == (Profile{DisplayName: "Ada", BadgeCount: 4, Thumbnails: [][]byte{img}}).Key() {
+		t.Error("badge count not in the key")
+	}
+	if p.Key() == (Profile{DisplayName: "Ada", BadgeCount: 3, Thumbnails: [][]byte{img, img}}).Key() {
+		t.Error("thumbnails not in the key")
+	}
+	// Thumbnails past the sixth are not drawn, so they do not change the key.
+	seven := make([][]byte, 7)
+	eight := make([][]byte, 8)
+	for i := range eight {
+		eight[i] = img
+		if i < 7 {
+			seven[i] = img
+		}
+	}
+	if (Profile{Thumbnails: seven}).Key() != (Profile{Thumbnails: eight}).Key() {
+		t.Error("undrawn thumbnails change the key")
+	}
+	if (Profile{DisplayName: "x"}).Key() == (Badge{Name: "x"}).Key() {
+		t.Error("a profile and a badge share a key")
+	}
+}
