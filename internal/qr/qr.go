@@ -24,10 +24,16 @@ const MaxURLLength = 1024
 // Quiet zone around the symbol, in modules (the standard asks for 4).
 const QuietZone = 4
 
+// MaxPNGSize caps the side of a PNG in pixels (enough for a print at 300
+// dpi nearly 7 inches wide); a size comes from a request and must not
+// decide how much memory is allocated.
+const MaxPNGSize = 2048
+
 // Errors, with text a learner can act on.
 var (
 	ErrBadURL  = errors.New("qr: only an absolute http or https link can be turned into a QR code")
 	ErrTooLong = fmt.Errorf("qr: the link is too long for a QR code (at most %d characters)", MaxURLLength)
+	ErrBadSize = fmt.Errorf("qr: a QR code image is at most %d pixels wide", MaxPNGSize)
 )
 
 // Matrix returns the QR code of rawURL as rows of modules (true = dark),

@@ -230,6 +230,12 @@ func TestRefusesBadInput(t *testing.T) {
 			t.Errorf("SVG(%q) err = %v", u, err)
 		}
 	}
+	if _, err := qr.PNG(urls[0], qr.MaxPNGSize+1); !errors.Is(err, qr.ErrBadSize) {
+		t.Errorf("oversized PNG err = %v", err)
+	}
+	if _, err := qr.PNG(urls[0], qr.MaxPNGSize); err != nil {
+		t.Errorf("PNG at the size limit: %v", err)
+	}
 	long := "https://s.example/" + strings.Repeat("a", qr.MaxURLLength)
 	if _, err := qr.PNG(long, 256); !errors.Is(err, qr.ErrTooLong) {
 		t.Errorf("long URL err = %v", err)
