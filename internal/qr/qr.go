@@ -61,8 +61,12 @@ func Matrix(rawURL string) ([][]bool, error) {
 
 // PNG returns a size×size PNG of the QR code of rawURL. Each module is a
 // whole number of pixels (no blurred edges); the pixels left over widen the
-// white margin. A size smaller than the matrix gives one pixel per module.
+// white margin. A size smaller than the matrix gives one pixel per
+// module; a size over MaxPNGSize is refused.
 func PNG(rawURL string, size int) ([]byte, error) {
+	if size > MaxPNGSize {
+		return nil, ErrBadSize
+	}
 	m, err := Matrix(rawURL)
 	if err != nil {
 		return nil, err
