@@ -76,13 +76,13 @@ func (s *Server) handleVerify(c echo.Context) error {
 		}
 	}
 	if len(form.Errors) > 0 {
-		return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Verify a badge"), form))
+		return s.verifyRejected(c, form)
 	}
 
 	b, rep, err := s.verifier.VerifyBytes(c.Request().Context(), data, recipients)
 	if err != nil {
 		form.Errors[field] = notABadgeMessage(field, err)
-		return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Verify a badge"), form))
+		return s.verifyRejected(c, form)
 	}
 	r := reportView(rep, b, form.Email)
 	if field == "file" {
@@ -93,6 +93,12 @@ func (s *Server) handleVerify(c echo.Context) error {
 	}
 	form.Report = &r
 	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verification report: "+verdictWords(rep.Verdict)), form))
+}
+
+// verifyRejected shows the form again with its problems; the title says
+// so first, as it is the first thing a screen reader reads.
+func (s *Server) verifyRejected(c echo.Context, form views.Verifier) error {
+	return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Error: Verify a badge"), form))
 }
 
 // verifyInput reads the one way the badge was given and names its field;

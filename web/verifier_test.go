@@ -325,6 +325,9 @@ func TestVerify_BadInputGetsAMessageByItsField(t *testing.T) {
 			if msg == "" || !strings.Contains(strings.ToLower(msg), strings.ToLower(c.says)) {
 				t.Errorf("message by #%s: %q, want one saying %q", c.field, msg, c.says)
 			}
+			if title := p.Doc.Find("title").Text(); !strings.HasPrefix(title, "Error: ") {
+				t.Errorf("title %q does not start with Error:", title)
+			}
 			if p.Doc.Find("#"+c.field).AttrOr("aria-invalid", "") != "true" {
 				t.Errorf("#%s not marked invalid", c.field)
 			}
