@@ -583,6 +583,31 @@ func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 	}
 }
 
+// An issuer that never answers does not hang the page: the fetch gives up
+// and the report says the badge could not be fetched.
+func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
+	stop := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(stop) })
+	e := MustStart(t, func(o *webOptions) {
+		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(slow.URL, "http://")}, Timeout: 300 * time.Millisecond})
+	})
+	p := e.browser().verify(verifyForm{url: slow.URL + "/badge.json"})
+	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" || p.checks()["fetch"] != "failed" {
+		t.Fatalf("status %d verdict %q checks %v", p.StatusCode, p.verdict(), p.checks())
+	}
+	msg := p.Doc.Find(`[data-check="fetch"] .report-check__message`).Text()
+	if !strings.Contains(msg, "could not fetch") {
+		t.Errorf("fetch check says %q", msg)
+	}
+}
+
 // Without AllowHosts (production), an address on this machine or a private
 // network is never fetched: the report says so.
 func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
