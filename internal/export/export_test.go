@@ -568,6 +568,9 @@ func TestIndexHTML_ReadableOfflineAndEscaped(t *testing.T) {
 	if i, j, k := bytes.Index(page, []byte(`href="#badge-urlBadge0005"`)), bytes.Index(page, []byte(`href="#badge-pngBadge0001"`)), bytes.Index(page, []byte(`href="#badge-jsonBadge003"`)); !(i >= 0 && i < j && j < k) {
 		t.Errorf("collection order lost: %d %d %d", i, j, k)
 	}
+	if !bytes.Contains(page, []byte(`<p class="bio">Maths *and* machines</p>`)) {
+		t.Error("profile bio missing from the index")
+	}
 	if bytes.Contains(page, []byte("<script>")) {
 		t.Error("hostile name not escaped")
 	}

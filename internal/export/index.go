@@ -40,6 +40,7 @@ a:focus-visible{outline:3px solid #0b4fa8;outline-offset:2px;border-radius:2px}
 .skip{position:absolute;left:-999rem}
 .skip:focus{position:static;display:inline-block;margin:.5rem 1.25rem;padding:.25rem .5rem;background:#fff}
 .muted{color:#4b5159}
+.bio{white-space:pre-line;max-width:40rem}
 ul.badges{list-style:none;margin:0;padding:0;display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr))}
 ul.badges>li{border:1px solid #8a9099;border-radius:.5rem;padding:1rem}
 ul.badges img{display:block;width:7.5rem;height:7.5rem;object-fit:contain;margin:0 0 .75rem}
@@ -55,6 +56,7 @@ code{font-size:.85em;overflow-wrap:anywhere}
 <a class="skip" href="#badges">Skip to the badges</a>
 <header>
 <h1>{{.Title}}</h1>
+{{with .Profile}}{{if .Bio}}<p class="bio">{{.Bio}}</p>{{end}}{{end}}
 <p class="muted">Exported from {{.Generator}} on <time datetime="{{iso .ExportedAtPtr}}">{{date .ExportedAtPtr}}</time>: {{len .Badges}} {{if eq (len .Badges) 1}}badge{{else}}badges{{end}}, {{len .Collections}} {{if eq (len .Collections) 1}}collection{{else}}collections{{end}}.</p>
 </header>
 <main>
