@@ -121,6 +121,12 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // One run at a time. The button stays focusable (aria-disabled, not
+    // disabled), so keyboard focus is not thrown back to the page's start.
+    if (form.getAttribute("aria-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
     var items = [];
     var files = input && input.files ? Array.prototype.slice.call(input.files) : [];
     files.forEach(function (f) {
@@ -142,7 +148,7 @@
     form.setAttribute("aria-busy", "true");
     var submit = form.querySelector('button[type="submit"]');
     if (submit) {
-      submit.disabled = true;
+      submit.setAttribute("aria-disabled", "true");
     }
 
     progress.hidden = false;
@@ -175,7 +181,7 @@
         }
         form.removeAttribute("aria-busy");
         if (submit) {
-          submit.disabled = false;
+          submit.removeAttribute("aria-disabled");
         }
         if (input) {
           input.value = "";
