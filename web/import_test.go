@@ -1005,3 +1005,47 @@ func TestImport_RevokedKeptAndMarked(t *testing.T) {
 		t.Fatalf("bare assertion answering 410: %+v", o)
 	}
 }
+
+// BenchmarkImport_SamplePNG is one import of a baked 3.0 PNG through the real
+// router and database: multipart parse, unbake, Data Integrity proof check
+// (RDF canonicalisation), recipient match, image check, insert. The badge is
+// deleted after each import so every iteration stores it anew.
+func BenchmarkImport_SamplePNG(b *testing.B) {
+	e := MustStart(b, func(o *web.Options) { o.ImportLimit = 1 << 30 })
+	br := e.browser()
+	br.devSignIn("Learner", sampleLearner)
+	uid := userIDByEmail(b, e, sampleLearner)
+	png := readSample(b, "web-accessibility-fundamentals.png")
+	tok := br.get("/import").csrf(b)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("_csrf", tok)
+	w, _ := mw.CreateFormFile("files", "badge.png")
+	w.Write(png)
+	mw.Close()
+	form, ctype := body.Bytes(), mw.FormDataContentType()
+	u, _ := url.Parse(e.ts.URL)
+	cookies := br.c.Jar.Cookies(u)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/import", bytes.NewReader(form))
+		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("X-CSRF-Token", tok)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		var res struct{ Outcomes []struct{ Result, Href string } }
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); rec.Code != http.StatusOK || err != nil || len(res.Outcomes) != 1 || res.Outcomes[0].Result != "imported" {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+		}
+		b.StopTimer()
+		if err := e.db.DeleteBadge(ctx, uid, strings.TrimPrefix(res.Outcomes[0].Href, "/badges/")); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
