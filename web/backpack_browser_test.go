@@ -1,0 +1,323 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+// TestBackpackBrowser drives the backpack in real Chromium: a learner signs
+// in with the development sign-in, imports a baked sample badge through the
+// import page and finds its tile; pointing at the tile, or moving to it
+// with Tab, shows its criteria, and Escape hides them; the badge page shows
+// the verification report. axe-core audits every page on the way, empty
+// and full, in the light and the dark colour scheme.
+func TestBackpackBrowser(t *testing.T) {
+	b := browsertest.MustLaunch(t)
+	t.Run("TilesRevealDetails", func(t *testing.T) { browserTilesRevealDetails(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { browserBackpackAccessible(t, b) })
+}
+
+const backpackLearner = "learner@example.org"
+
+func sampleFile(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "static", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// signIn signs in as the sample learner with the development sign-in.
+func signIn(t *testing.T, e *env, tab *browsertest.Tab) {
+	t.Helper()
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+"/auth/dev"),
+		chromedp.SendKeys(`#dev-name`, "Learner"),
+		chromedp.SendKeys(`#dev-email`, backpackLearner),
+		chromedp.Click(`[data-testid="dev-submit"]`),
+		chromedp.WaitVisible(`[data-testid="nav-user"]`),
+	)
+}
+
+// importSamples imports the named sample files through the import page and
+// waits until each is in.
+func importSamples(t *testing.T, e *env, tab *browsertest.Tab, files ...string) {
+	t.Helper()
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, sampleFile(t, f))
+	}
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+"/import"),
+		chromedp.WaitVisible(`#import-files`),
+		chromedp.SetUploadFiles(`#import-files`, paths),
+		chromedp.Click(`[data-testid="import-submit"]`),
+	)
+	waitFor(t, tab, fmt.Sprintf(`document.querySelectorAll('[data-testid="import-outcome"][data-result="imported"]').length >= %d`, len(files)), 90*time.Second)
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func waitFor(t *testing.T, tab *browsertest.Tab, cond string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		ok, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`!!(`+cond+`)`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s (%v)", limit, cond, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func visible(t *testing.T, tab *browsertest.Tab, sel string) bool {
+	t.Helper()
+	v, err := chromedp.Run(tab.Ctx, browsertest.IsVisible(sel))
+	if err != nil {
+		t.Fatalf("visibility of %s: %v", sel, err)
+	}
+	return v
+}
+
+// accessibleDescription is what Chromium's accessibility tree gives a
+// screen reader as the description of the first element matching sel.
+func accessibleDescription(t *testing.T, tab *browsertest.Tab, sel string) string {
+	t.Helper()
+	var desc string
+	err := chromedp.Do(tab.Ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		doc, err := cdp.Call(ctx, tg, dom.GetDocument, dom.GetDocumentParams{})
+		if err != nil {
+			return err
+		}
+		node, err := cdp.Call(ctx, tg, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: sel})
+		if err != nil {
+			return err
+		}
+		tree, err := cdp.Call(ctx, tg, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{NodeID: node.NodeID})
+		if err != nil {
+			return err
+		}
+		for _, n := range tree.Nodes {
+			// The tree also holds the node's relatives; the link is the one.
+			if n.Role != nil && strings.Contains(string(n.Role.Value), "link") && n.Description != nil {
+				desc = strings.Trim(string(n.Description.Value), `"`)
+				return nil
+			}
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatalf("accessibility tree of %s: %v", sel, err)
+	}
+	return desc
+}
+
+func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	tab := b.NewTab(t)
+	signIn(t, e, tab)
+	importSamples(t, e, tab, "web-accessibility-fundamentals.png")
+
+	tile := `[data-testid="badge-tile"]`
+	details := tile + ` [data-testid="tile-details"]`
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
+	if got := text(t, tab, tile+` [data-testid="tile-link"]`); got != "Web Accessibility Fundamentals" {
+		t.Fatalf("tile names %q", got)
+	}
+	if got := text(t, tab, tile+` [data-testid="tile-issuer"]`); !strings.Contains(got, "Riverside Community College") {
+		t.Errorf("tile issuer %q", got)
+	}
+	if got := text(t, tab, tile+` [data-testid="badge-status"]`); got != "Valid" {
+		t.Errorf("tile status %q", got)
+	}
+	alt, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="tile-image"]').alt`))
+	if err != nil || alt == "" {
+		t.Errorf("tile image alt %q (%v)", alt, err)
+	}
+	loaded, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('[data-testid="tile-image"]'); return i.complete && i.naturalWidth > 0 && new URL(i.src).origin === location.origin; })()`))
+	if err != nil || !loaded {
+		t.Errorf("the tile's image did not load from Satchel's own origin (%v)", err)
+	}
+
+	// Hidden until asked for, but a screen reader hears it with the link.
+	if visible(t, tab, details) {
+		t.Fatal("details show before hover or focus")
+	}
+	if desc := accessibleDescription(t, tab, tile+` [data-testid="tile-link"]`); !strings.Contains(desc, "Criteria:") {
+		t.Errorf("the link's accessible description is %q; want the details with the criteria", desc)
+	}
+	for _, msg := range tab.ConsoleErrors() {
+		t.Errorf("console error: %s", msg)
+	}
+	criteria := func() string { return text(t, tab, tile+` [data-testid="tile-criteria"]`) }
+
+	// The machine may be slow and a tab's life is bounded: the next steps
+	// each get a fresh tab, signed in again.
+	tab = b.NewTab(t)
+	signIn(t, e, tab)
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
+
+	// Hover shows the criteria; Escape hides them with the pointer still there.
+	tab.Do(t, browsertest.Hover(tile))
+	if !visible(t, tab, details) {
+		t.Fatal("hovering the tile does not show its details")
+	}
+	if got := criteria(); !strings.HasPrefix(got, "Criteria:") || len(got) < 30 {
+		t.Errorf("criteria shown on hover: %q", got)
+	}
+	// The pointer can move onto the details without them vanishing.
+	tab.Do(t, browsertest.Hover(details))
+	if !visible(t, tab, details) {
+		t.Error("details vanish when the pointer moves onto them")
+	}
+	tab.Do(t, browsertest.PressEscape())
+	if visible(t, tab, details) {
+		t.Error("Escape does not hide the details shown on hover")
+	}
+	tab.Do(t, browsertest.MoveMouseAway())
+	if visible(t, tab, details) {
+		t.Error("details still show after the pointer left")
+	}
+	tab.Do(t, browsertest.Hover(tile))
+	if !visible(t, tab, details) {
+		t.Error("details do not show again when the pointer comes back after Escape")
+	}
+	tab.Do(t, browsertest.MoveMouseAway())
+
+	for _, msg := range tab.ConsoleErrors() {
+		t.Errorf("console error: %s", msg)
+	}
+
+	// Keyboard: Tab to the badge's link shows the criteria; Escape hides them.
+	tab = b.NewTab(t)
+	signIn(t, e, tab)
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
+	f := tab.TabUntil(t, "the badge's link", 40, browsertest.ByTestID("tile-link"))
+	if f.Outline == "none" {
+		t.Error("the focused tile link shows no focus outline")
+	}
+	if !visible(t, tab, details) {
+		t.Fatal("keyboard focus on the badge's link does not show its details")
+	}
+	if got := criteria(); !strings.HasPrefix(got, "Criteria:") {
+		t.Errorf("criteria shown on focus: %q", got)
+	}
+	tab.Do(t, browsertest.PressEscape())
+	if visible(t, tab, details) {
+		t.Error("Escape does not hide the details shown on focus")
+	}
+	if f, _ := chromedp.Run(tab.Ctx, browsertest.ActiveElement()); f.TestID != "tile-link" {
+		t.Errorf("Escape moved focus to %s", f)
+	}
+	tab.Do(t, browsertest.PressShiftTab(), browsertest.PressTab())
+	if !visible(t, tab, details) {
+		t.Error("details do not show again when focus comes back")
+	}
+
+	// Enter opens the badge page, which shows the report.
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="badge-name"]`))
+	if got := text(t, tab, `[data-testid="badge-name"]`); got != "Web Accessibility Fundamentals" {
+		t.Errorf("badge page names %q", got)
+	}
+	n, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="badge-verification"] [data-testid="report-check"]').length`))
+	if err != nil || n < 3 {
+		t.Errorf("the report lists %d checks (%v)", n, err)
+	}
+	// Each check's result is written out, not shown by colour alone, with
+	// its sentence.
+	checks, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid="badge-verification"] [data-testid="report-check"]')).map(li => li.dataset.check + "/" + li.dataset.status + "/" + li.querySelector(".report-check__status").textContent.trim() + "/" + li.querySelector(".report-check__message").textContent.trim())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	passedInWords := false
+	for _, c := range checks {
+		parts := strings.SplitN(c, "/", 4)
+		if len(parts) != 4 || parts[2] == "" || parts[3] == "" {
+			t.Errorf("check %q lacks its status in words or its sentence", c)
+		}
+		if parts[1] == "passed" && parts[2] == "Passed" && (parts[0] == "proof" || parts[0] == "signature") {
+			passedInWords = true
+		}
+	}
+	if !passedInWords {
+		t.Errorf("no passed signature check written out as such among %q", checks)
+	}
+	if got := text(t, tab, `[data-testid="badge-checked-at"]`); !strings.HasPrefix(got, "Last checked") {
+		t.Errorf("checked at %q", got)
+	}
+	if got := text(t, tab, `[data-testid="badge-criteria"]`); got == "" {
+		t.Error("no criteria on the badge page")
+	}
+
+	// Check again, by keyboard.
+	tab.TabUntil(t, "the Check again button", 80, browsertest.ByTestID("check-again"))
+	tab.Do(t, browsertest.PressEnter())
+	waitFor(t, tab, `document.querySelector('[data-flash]') && document.querySelector('[data-flash]').textContent.includes("Checked again")`, 60*time.Second)
+
+	for _, msg := range tab.ConsoleErrors() {
+		t.Errorf("console error: %s", msg)
+	}
+}
+
+func browserBackpackAccessible(t *testing.T, b *browsertest.Browser) {
+	for _, scheme := range browsertest.ColorSchemes {
+		t.Run(scheme, func(t *testing.T) {
+			e := MustStart(t)
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			visit := func(path, waitFor string) {
+				t.Helper()
+				tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(waitFor))
+				tab.AssertAccessible(t, path+", "+scheme)
+			}
+			signIn(t, e, tab)
+			visit("/", `[data-testid="empty-backpack"]`)
+			visit("/import", `#import-files`)
+			// The identities page, when it is there.
+			tab.Do(t, chromedp.Navigate(e.ts.URL+"/account/emails"))
+			if ok, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.querySelector("main h1") !== null && !document.querySelector('[data-testid="error-title"]')`)); ok {
+				tab.AssertAccessible(t, "/account/emails, "+scheme)
+			}
+
+			importSamples(t, e, tab, "web-accessibility-fundamentals.png", "first-aid-at-work-expired.png")
+			tab.AssertAccessible(t, "/import with outcomes, "+scheme)
+			visit("/backpack", `[data-testid="badge-tile"]`)
+			// With a tile's details showing, as a mouse user sees them.
+			tab.Do(t, browsertest.Hover(`[data-testid="badge-tile"]`))
+			tab.AssertAccessible(t, "/backpack with details shown, "+scheme)
+			tab.Do(t, browsertest.MoveMouseAway())
+			visit("/backpack?q=nothing-matches-this", `[data-testid="no-results"]`)
+			visit("/backpack?status=expired&sort=name", `[data-testid="badge-tile"]`)
+
+			href, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="tile-link"]').getAttribute("href")`))
+			if err != nil || !strings.HasPrefix(href, "/badges/") {
+				t.Fatalf("tile link %q (%v)", href, err)
+			}
+			visit(href, `[data-testid="badge-verification"]`)
+			// Every technical detail unfolded.
+			if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.querySelectorAll("details").forEach(d => d.open = true), true`)); err != nil {
+				t.Fatal(err)
+			}
+			tab.AssertAccessible(t, href+" with details open, "+scheme)
+			visit(href+"/delete", `[data-testid="badge-delete-form"]`)
+
+			for _, msg := range tab.ConsoleErrors() {
+				t.Errorf("console error: %s", msg)
+			}
+		})
+	}
+}
