@@ -320,6 +320,10 @@ func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, 
 		out.Message = it.refuse
 		return out
 	}
+	if ctx.Err() != nil {
+		out.Message = "Satchel used up the time it gives one import on the items before this one, so it did not check this one. Import it again on its own."
+		return out
+	}
 	b, err := badge.Read(it.data)
 	if err != nil {
 		out.Message = importReadError(err)
