@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,55 @@ func TestVerifierBrowser(t *testing.T) {
 	b := browsertest.MustLaunch(t)
 	t.Run("VerifyByKeyboard", func(t *testing.T) { browserVerifyByKeyboard(t, b) })
 	t.Run("VerifierIsAccessible", func(t *testing.T) { browserVerifierIsAccessible(t, b) })
+	t.Run("DropAFile", func(t *testing.T) { browserVerifyDropAFile(t, b) })
+}
+
+// dropJS drops a file (fetched from this site, or size bytes of zeros when
+// url is empty) onto the verifier's form, as dragging it there does.
+const dropJS = `(async (url, name, size) => {
+	const body = url ? await (await fetch(url)).blob() : new Blob([new Uint8Array(size)]);
+	const dt = new DataTransfer();
+	dt.items.add(new File([body], name));
+	const form = document.querySelector('[data-testid="verify-form"]');
+	form.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+	const over = form.classList.contains('verify-form--over');
+	form.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+	return over && document.querySelector('#verify-file').files.length === 1;
+})`
+
+// browserVerifyDropAFile drops a badge file onto the form (verifier.js):
+// the file input takes it, a status message names it, and Verify checks
+// it; a file that is too large is called out before it is sent.
+func browserVerifyDropAFile(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	tab := b.NewTab(t)
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/verify"), chromedp.WaitVisible(`[data-testid="verify-form"]`))
+	if got := text(t, tab, `#verify-file-hint`); !strings.Contains(got, "drop the file onto this form") {
+		t.Errorf("the hint does not mention dropping: %q", got)
+	}
+	drop := func(url, name string, size int) {
+		t.Helper()
+		ok, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](fmt.Sprintf("%s(%q, %q, %d)", dropJS, url, name, size), chromedp.EvalAwaitPromise))
+		if err != nil || !ok {
+			t.Fatalf("dropping %s: highlighted and taken = %v, %v", name, ok, err)
+		}
+	}
+	drop("", "huge.png", 6<<20)
+	if got := text(t, tab, `[data-testid="verify-drop-status"]`); !strings.Contains(got, "huge.png is 6.0 MB, larger than the 5.0 MB") {
+		t.Errorf("status after dropping a large file: %q", got)
+	}
+	drop("/static/samples/data-analysis-with-python.json", "data-analysis-with-python.json", 0)
+	if got := text(t, tab, `[data-testid="verify-drop-status"]`); got != "Chosen: data-analysis-with-python.json. Press Verify to check it." {
+		t.Errorf("status after dropping a badge: %q", got)
+	}
+	tab.AssertAccessible(t, "/verify with a dropped file")
+	tab.Do(t, chromedp.Click(`[data-testid="verify-submit"]`), chromedp.WaitVisible(`[data-testid="report"]`))
+	if got := text(t, tab, `[data-testid="report-name"]`); got != "Introduction to Data Analysis with Python" {
+		t.Errorf("report for the dropped file names %q", got)
+	}
+	if errs := tab.ConsoleErrors(); len(errs) != 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
 }
 
 func samplePath(t *testing.T, name string) string {
