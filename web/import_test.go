@@ -5,9 +5,12 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"image"
 	"image/color"
 	"image/png"
@@ -1047,5 +1050,60 @@ func BenchmarkImport_SamplePNG(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+	}
+}
+
+// An Open Badges 2.0 signed badge (a compact JWS whose key the issuer
+// publishes on loopback) imports from a .jws file.
+func TestImport_OB2SignedJWSFile(t *testing.T) {
+	is := newIssuer20(t)
+	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
+	id := is.hosted(t, "signed", sampleLearner)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	keyURL := is.base + "/key.json"
+	is.put("/key.json", map[string]any{
+		"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey", "id": keyURL,
+		"owner": is.base + "/issuer.json", "publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+	})
+	var issuer, assertion map[string]any
+	json.Unmarshal(is.docs["/issuer.json"], &issuer)
+	issuer["publicKey"] = keyURL
+	is.put("/issuer.json", issuer)
+	json.Unmarshal(is.docs["/assertions/signed.json"], &assertion)
+	assertion["verification"] = map[string]any{"type": "SignedBadge", "creator": keyURL}
+	payload, _ := json.Marshal(assertion)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jws, _ := obj.CompactSerialize()
+
+	o := oneOutcome(t, b.importForm(nil, upload{"soldering.jws", []byte(jws)}))
+	if o.result != "imported" || !strings.Contains(o.text, "Soldering Basics") {
+		t.Fatalf("%+v\n%s", o, e.logs.String())
+	}
+	got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+	if got.Format != "jws" || got.Version != "2.0" || got.DedupeKey != "ob2 "+id || got.JWS != jws {
+		t.Errorf("stored %s %s %q", got.Format, got.Version, got.DedupeKey)
+	}
+
+	// The same assertion signed by a key the issuer does not publish.
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	signer, _ = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: other}, nil)
+	assertion["id"] = is.base + "/assertions/forged.json"
+	is.put("/assertions/forged.json", assertion)
+	payload, _ = json.Marshal(assertion)
+	obj, _ = signer.Sign(payload)
+	forged, _ := obj.CompactSerialize()
+	if o := oneOutcome(t, b.importForm(nil, upload{"forged.jws", []byte(forged)})); o.result != "refused" || !strings.Contains(o.message, "signature is not valid") {
+		t.Fatalf("forged: %+v", o)
 	}
 }
