@@ -1041,7 +1041,9 @@ func BenchmarkImport_SamplePNG(b *testing.B) {
 		}
 		rec := httptest.NewRecorder()
 		e.srv.ServeHTTP(rec, req)
-		var res struct{ Outcomes []struct{ Result, Href string } }
+		var res struct {
+			Outcomes []struct{ Result, Href string }
+		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &res); rec.Code != http.StatusOK || err != nil || len(res.Outcomes) != 1 || res.Outcomes[0].Result != "imported" {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 		}
