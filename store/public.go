@@ -245,29 +245,22 @@ func (db *DB) PublicBadge(ctx context.Context, handle, publicID string, now time
 }
 
 // PublicProfileVersion is a short text that changes whenever what the
-// learner's public profile shows changes: the profile, the public badges
-// (added, removed, edited, re-checked, made private) and the public
-// collections. Pages may cache a rendered profile under it. It answers
-// NotFound like PublicProfileByHandle.
+// learner's public profile shows changes: the profile itself (updated_at,
+// its handle) and, through triggers (migration 0007_profiles_rev), its
+// public badges and its collections (rev). Pages may cache a rendered
+// profile under it. It answers NotFound like PublicProfileByHandle.
 func (db *DB) PublicProfileVersion(ctx context.Context, handle string) (string, error) {
 	handle = NormalizeHandle(handle)
 	if ValidateHandle(handle) != "" {
 		return "", errNotPublic
 	}
-	var v string
-	err := db.reader.QueryRowContext(ctx, `SELECT p.handle || ':' || p.user_id || ':' || p.updated_at || ':' || coalesce(i.hash, '')
-		|| ':' || (SELECT count(*) || '.' || coalesce(max(b.updated_at), 0) || '.' || coalesce(sum(b.id), 0)
-			FROM badges b WHERE b.user_id = p.user_id AND b.visibility = 'public')
-		|| ':' || (SELECT count(*) || '.' || coalesce(max(c.updated_at), 0) || '.' || coalesce(sum(c.id), 0)
-			FROM collections c WHERE c.user_id = p.user_id AND c.visibility = 'public')
-		|| ':' || (SELECT count(*) || '.' || coalesce(sum(cb.badge_id * cb.position), 0)
-			FROM collection_badges cb JOIN collections c ON c.id = cb.collection_id WHERE c.user_id = p.user_id AND c.visibility = 'public')
-		FROM profiles p LEFT JOIN images i ON i.id = p.avatar_image_id WHERE p.handle = ?`, handle).Scan(&v)
+	var userID, rev, updated int64
+	err := db.reader.QueryRowContext(ctx, "SELECT user_id, rev, updated_at FROM profiles WHERE handle = ?", handle).Scan(&userID, &rev, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", errNotPublic
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: public profile version %s: %w", handle, err)
 	}
-	return v, nil
+	return fmt.Sprintf("%s:%d:%d:%d", handle, userID, rev, updated), nil
 }

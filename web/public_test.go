@@ -551,6 +551,12 @@ func TestPublicProfile_ChangesShowAtOnce(t *testing.T) {
 	if got := visitor.get("/u/ada").Doc.Find(`[data-testid="public-name"]`).Text(); got != "Countess Ada" {
 		t.Errorf("after renaming: %q", got)
 	}
+	if err := f.e.db.RemoveFromCollection(ctx, f.adaID, f.publicColl.PublicID, f.pub.PublicID); err != nil {
+		t.Fatal(err)
+	}
+	if got := visitor.get("/u/ada").Doc.Find(`[data-testid="public-collections"] .muted`).Text(); got != "0 badges" {
+		t.Errorf("after taking the badge out of the collection it says %q", got)
+	}
 	if err := f.e.db.SetCollectionVisibility(ctx, f.adaID, f.publicColl.PublicID, store.Private); err != nil {
 		t.Fatal(err)
 	}
