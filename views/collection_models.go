@@ -258,4 +258,4 @@ func MoveUpID(badge string) string   { return "up-" + badge }
 func MoveDownID(badge string) string { return "down-" + badge }
 func MoveTopID(badge string) string  { return "top-" + badge }
 func RemoveID(badge string) string   { return "remove-" + badge }
-func collItemID(badge string) string     { return "item-" + badge }
+func collItemID(badge string) string { return "item-" + badge }

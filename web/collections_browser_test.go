@@ -1,0 +1,196 @@
+package web_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+// TestCollectionsBrowser drives the collection pages in real Chromium:
+// one learner builds a collection with the keyboard alone, and axe-core
+// audits every collection page in both colour schemes.
+func TestCollectionsBrowser(t *testing.T) {
+	b := browsertest.MustLaunch(t)
+	t.Run("KeyboardOnly", func(t *testing.T) { browserCollectionByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { browserCollectionsAccessible(t, b) })
+}
+
+// collKeyboardSignIn signs in through the development form with the keyboard.
+func collKeyboardSignIn(t *testing.T, e *env, tab *browsertest.Tab, name, email string) {
+	t.Helper()
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/auth/dev"), chromedp.WaitVisible(`#dev-name`))
+	tab.TabUntil(t, "the name field", 10, browsertest.ByID("dev-name"))
+	tab.Do(t, browsertest.Type(name))
+	tab.TabUntil(t, "the email field", 1, browsertest.ByID("dev-email"))
+	tab.Do(t, browsertest.Type(email))
+	tab.TabUntil(t, "the Sign in button", 1, browsertest.ByTestID("dev-submit"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="nav-user"]`))
+}
+
+func collBrowserOrder(t *testing.T, tab *browsertest.Tab) []string {
+	t.Helper()
+	ids, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('[data-testid="collection-item"]')).map(li => li.dataset.badge)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func collActive(t *testing.T, tab *browsertest.Tab) browsertest.Focused {
+	t.Helper()
+	f, err := chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func browserCollectionByKeyboard(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	tab := b.NewTab(t)
+	collKeyboardSignIn(t, e, tab, "Ada Lovelace", "ada@example.org")
+	// Named in alphabetical order, the order the checklist shows them.
+	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
+
+	// Create a collection.
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/collections"), chromedp.WaitVisible(`[data-testid="collections-empty"]`))
+	tab.TabUntil(t, "the name field", 20, browsertest.ByID("collection-name"))
+	tab.Do(t, browsertest.Type("Job application"))
+	tab.TabUntil(t, "the description field", 1, browsertest.ByID("collection-description"))
+	tab.Do(t, browsertest.Type("For the Acme data role"))
+	tab.TabUntil(t, "the Create button", 1, browsertest.ByTestID("collection-create"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="collection-title"]`))
+	if got := text(t, tab, `[data-testid="collection-title"]`); got != "Job application" {
+		t.Fatalf("collection page title %q", got)
+	}
+
+	// Add every badge: tick each checkbox with Space, then the button.
+	for i := range ids {
+		tab.TabUntil(t, "a badge's checkbox", 40, browsertest.ByID("add-"+ids[i]))
+		tab.Do(t, chromedp.KeyEvent(" "))
+	}
+	tab.TabUntil(t, "the Add button", 3, browsertest.ByTestID("checklist-submit"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="collection-badges"]`))
+	if got := collBrowserOrder(t, tab); !slices.Equal(got, ids) {
+		t.Fatalf("after adding: %v, want %v", got, ids)
+	}
+
+	// Move the first badge down: the page announces its new place and
+	// focus comes back to its Move down button.
+	tab.TabUntil(t, "Algebra's Move down button", 60, browsertest.ByID("down-"+ids[0]))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-flash][role="status"]`))
+	if got := text(t, tab, `[data-flash][role="status"]`); !strings.Contains(got, "‘Algebra’ is now 2nd of 3.") {
+		t.Errorf("announcement %q", got)
+	}
+	if got, want := collBrowserOrder(t, tab), []string{ids[1], ids[0], ids[2]}; !slices.Equal(got, want) {
+		t.Errorf("after Move down: %v, want %v", got, want)
+	}
+	if f := collActive(t, tab); f.ID != "down-"+ids[0] {
+		t.Errorf("focus after Move down is on %s, want #down-%s", f, ids[0])
+	} else if f.Outline == "none" {
+		t.Errorf("the focused button shows no focus outline")
+	}
+
+	// Move the last badge to the top, straight from where focus is.
+	tab.TabUntil(t, "Chemistry's Move to top button", 20, browsertest.ByID("top-"+ids[2]))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-flash][role="status"]`))
+	if got := text(t, tab, `[data-flash][role="status"]`); !strings.Contains(got, "‘Chemistry’ is now 1st of 3.") {
+		t.Errorf("announcement %q", got)
+	}
+	if got, want := collBrowserOrder(t, tab), []string{ids[2], ids[1], ids[0]}; !slices.Equal(got, want) {
+		t.Errorf("after Move to top: %v, want %v", got, want)
+	}
+	if f := collActive(t, tab); f.ID != "down-"+ids[2] {
+		t.Errorf("focus after Move to top is on %s, want #down-%s (it cannot move up any more)", f, ids[2])
+	}
+	if got := text(t, tab, `[data-testid="collection-item"]:first-child [data-testid="collection-position"]`); got != "1st of 3" {
+		t.Errorf("first position reads %q", got)
+	}
+
+	// Make it public: follow the link, pick Public with the arrow keys, save.
+	tab.TabUntil(t, "the visibility link", 80, browsertest.ByTestID("collection-visibility-link"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="collection-visibility-form"]`))
+	tab.TabUntil(t, "the checked radio button", 30, browsertest.ByID("visibility-private"))
+	tab.Do(t, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	if f := collActive(t, tab); f.ID != "visibility-public" {
+		t.Fatalf("arrows led to %s, want the Public radio", f)
+	}
+	tab.TabUntil(t, "the Save button", 2, browsertest.ByTestID("visibility-save"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-flash]`))
+	if got := text(t, tab, `[data-flash]`); !strings.Contains(got, "now public") {
+		t.Errorf("after saving: %q", got)
+	}
+	checked, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.getElementById("visibility-public").checked`))
+	if err != nil || !checked {
+		t.Errorf("Public is not checked after saving (%v)", err)
+	}
+	if errs := tab.ConsoleErrors(); len(errs) != 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// browserCollectionsAccessible runs axe-core (WCAG 2.2 A and AA) on every
+// collection page, in the light and the dark colour scheme.
+func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	br := e.browser()
+	br.devSignIn("Grace Hopper", "grace@example.org")
+	uid := collUserID(t, e, "grace@example.org")
+	ids := collSeed(t, e, uid, "Compilers", "Navy", "COBOL")
+	empty := br.collCreate("Empty one", "")
+	full := br.collCreate("Programming", "Languages and tools")
+	br.submit("/collections/"+full, "/collections/"+full+"/badges", map[string][]string{"badge": ids[:2]})
+	br.submit("/collections/"+full+"/visibility", "/collections/"+full+"/visibility", map[string][]string{"visibility": {"unlisted"}})
+
+	c := "/collections/" + full
+	// Each group of pages gets its own tab: a tab's life is bounded, and
+	// axe-core is slow on a busy machine.
+	type visit struct{ path, waitFor string }
+	groups := [][]visit{
+		{{"/collections", `[data-testid="collections"]`}, {c, `[data-testid="collection-badges"]`}},
+		{{"/collections/" + empty, `[data-testid="collection-badges-empty"]`}, {c + "/edit", `#collection-slug`}},
+		{{c + "/delete", `[data-testid="delete-explain"]`}, {c + "/visibility", `[data-testid="unlisted-link"]`}, {c + "/replace-link", `[data-testid="replace-link-confirm"]`}},
+		{{c + "/add", `[data-testid="checklist"]`}, {"/badges/" + ids[0] + "/collections", `[data-testid="badge-collections-form"]`}, {"/backpack/groups", `[data-testid="groups-issuers"]`}},
+	}
+	for _, scheme := range browsertest.ColorSchemes {
+		t.Run(scheme, func(t *testing.T) {
+			for _, group := range groups {
+				tab := b.NewTab(t)
+				tab.Do(t, browsertest.EmulateColorScheme(scheme))
+				tab.Do(t,
+					chromedp.Navigate(e.ts.URL+"/auth/dev"),
+					chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
+					chromedp.SendKeys(`#dev-email`, "grace@example.org"),
+					chromedp.Click(`[data-testid="dev-submit"]`),
+					chromedp.WaitVisible(`[data-testid="nav-user"]`),
+				)
+				for _, v := range group {
+					tab.Do(t, chromedp.Navigate(e.ts.URL+v.path), chromedp.WaitVisible(v.waitFor))
+					tab.AssertAccessible(t, v.path+", "+scheme)
+					switch v.path {
+					case c:
+						// After a move: the announcement and the focused button.
+						tab.Do(t, chromedp.Click(`[data-move-form] button`), chromedp.WaitVisible(`[data-flash][role="status"]`))
+						tab.AssertAccessible(t, "after a move, "+scheme)
+					case c + "/edit":
+						// The edit form sent back with errors.
+						tab.Do(t, chromedp.SetValue(`#collection-slug`, "Not a slug!"), chromedp.Click(`[data-testid="collection-save"]`),
+							chromedp.WaitVisible(`#collection-slug-error`))
+						tab.AssertAccessible(t, "edit form with errors, "+scheme)
+					}
+				}
+				for _, msg := range tab.ConsoleErrors() {
+					if !strings.Contains(msg, "422") { // the form sent back on purpose
+						t.Errorf("console error: %s", msg)
+					}
+				}
+			}
+		})
+	}
+}
