@@ -583,6 +583,48 @@ func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 	}
 }
 
+// Everything a badge says is shown as text: markup in its fields stays
+// inert, and only http(s) issuer addresses become links.
+func TestVerify_HostileBadgeFieldsAreInert(t *testing.T) {
+	e := MustStart(t)
+	hostile := `{
+		"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+		"id": "https://issuer.example/a/1",
+		"recipient": {"type": "email", "hashed": false, "identity": "learner@example.org"},
+		"issuedOn": "2024-03-01T10:00:00Z",
+		"verification": {"type": "hosted"},
+		"badge": {
+			"type": "BadgeClass", "id": "https://issuer.example/class",
+			"name": "<script>alert('name')</script>Evil",
+			"description": "<img src=x onerror=alert(1)>",
+			"image": "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4=",
+			"criteria": {"narrative": "x"},
+			"issuer": {"type": "Issuer", "id": "https://issuer.example/i", "name": "<b>Bold</b> Issuer", "url": "javascript:alert(1)"}
+		}
+	}`
+	p := e.browser().verify(verifyForm{text: hostile})
+	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="report"]`).Length() != 1 {
+		t.Fatalf("status %d:\n%s", p.StatusCode, p.Body)
+	}
+	if p.Doc.Find(`main script:not([src]), main [onerror], [data-testid="report"] b`).Length() != 0 || strings.Contains(p.Body, "<script>alert") {
+		t.Error("markup from the badge became elements")
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="report-name"]`).Text()); got != "<script>alert('name')</script>Evil" {
+		t.Errorf("name shown as %q, want the text as given", got)
+	}
+	// The javascript: address is passed over for the issuer's https id.
+	if href := p.Doc.Find(`[data-testid="report-issuer"] a`).AttrOr("href", ""); href != "https://issuer.example/i" {
+		t.Errorf("issuer link %q", href)
+	}
+	// The recipient was not hashed, but the page still names only its kind.
+	if strings.Contains(p.Body, "learner@example.org") && !strings.Contains(p.Doc.Find("textarea").Text(), "learner@example.org") {
+		t.Error("the recipient's address is shown outside the pasted text")
+	}
+	if got := p.Doc.Find(`[data-testid="report"]`).Text(); strings.Contains(got, "learner@example.org") {
+		t.Error("the report shows the recipient's address")
+	}
+}
+
 // An issuer that never answers does not hang the page: the fetch gives up
 // and the report says the badge could not be fetched.
 func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
