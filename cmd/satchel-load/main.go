@@ -238,6 +238,7 @@ func startSatchel(ctx context.Context, bin, dataDir, logLevel string) (*process,
 	}
 	p := &process{cmd: cmd, base: "http://localhost:" + port, log: &tailBuffer{max: 64 << 10}}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
@@ -340,6 +341,7 @@ func startStatic(ctx context.Context, dir string) (*process, error) {
 	}
 	p := &process{cmd: cmd, log: &tailBuffer{max: 16 << 10}}
 	cmd.Stderr = p.log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
