@@ -19,6 +19,18 @@ import (
 // the same badge at once and a process that dies mid-check only delays the
 // badge by the lease.
 
+// dueQuery lists the badges due for a check (parameters: now, limit),
+// from the badges_next_check index.
+const dueQuery = `SELECT id FROM badges WHERE next_check_at <= ? ORDER BY next_check_at, id LIMIT ?`
+
+// expiringQuery lists the badges whose expiry date has passed while their
+// status does not say so (parameters: now, limit), from the partial index
+// badges_expiring (migration 0009), whose condition it repeats word for
+// word so that SQLite can use it.
+const expiringQuery = `SELECT id, public_id, user_id, status, report_json, expires_at FROM badges
+	WHERE expires_at > 0 AND status IN ('valid', 'warning', 'unverified') AND expires_at <= ?
+	ORDER BY expires_at, id LIMIT ?`
+
 // Claim is a badge taken for re-verification by ClaimDueBadges.
 type Claim struct {
 	// Badge is the stored badge; its NextCheckAt is the lease the claim
@@ -44,7 +56,7 @@ func (db *DB) ClaimDueBadges(ctx context.Context, now time.Time, lease time.Dura
 	var ids []int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE badges SET next_check_at = ?
-			WHERE id IN (SELECT id FROM badges WHERE next_check_at <= ? ORDER BY next_check_at, id LIMIT ?)
+			WHERE id IN (`+dueQuery+`)
 			RETURNING id`, nanos(until), nanos(now), limit)
 		if err != nil {
 			return err
@@ -190,9 +202,7 @@ type Expired struct {
 func (db *DB) ExpireBadges(ctx context.Context, now time.Time, limit int) ([]Expired, error) {
 	var out []Expired
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, public_id, user_id, status, report_json, expires_at FROM badges
-			WHERE expires_at BETWEEN 1 AND ? AND status IN ('valid', 'warning', 'unverified')
-			ORDER BY expires_at, id LIMIT ?`, nanos(now), limit)
+		rows, err := tx.QueryContext(ctx, expiringQuery, nanos(now), limit)
 		if err != nil {
 			return err
 		}
