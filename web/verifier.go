@@ -92,6 +92,10 @@ func (s *Server) handleVerify(c echo.Context) error {
 		}
 	}
 	form.Report = &r
+	// The form below the report is for the next badge: what was checked is
+	// cleared so it is not sent again with it; the email address stays, as
+	// an employer often checks several badges of one person.
+	form.URL, form.Text = "", ""
 	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verification report: "+verdictWords(rep.Verdict)), form))
 }
 
