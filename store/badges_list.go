@@ -134,39 +134,47 @@ func searchTerms(s string) []string {
 	return terms
 }
 
-// ListBadges returns one page of the learner's badges, sorted, filtered and
-// searched as q says, with the number of matches. It reads only the columns
-// a tile shows.
-func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) {
-	now := q.Now
-	if now.IsZero() {
-		now = db.now()
-	}
+// badgeListSQL is the SQL of ListBadges: the count of matches and one page
+// of them (its offset still to bind), with their arguments.
+type badgeListSQL struct {
+	count, page string
+	args        []any
+	size        int
+}
+
+func buildBadgeList(q BadgeQuery, now time.Time) badgeListSQL {
 	size := q.PageSize
 	if size <= 0 {
 		size = DefaultPageSize
 	}
 	size = min(size, MaxPageSize)
-	page := max(q.Page, 1)
 
+	// Every filter reads an index or a narrow table, never the badge rows
+	// (see migration 0004 and TestListBadges_QueriesReadNoBadgeRows). The
+	// unary + keeps SQLite from looking each matching id up in the badges
+	// table.
 	where := []string{"b.user_id = :user"}
 	args := []any{sql.Named("user", q.UserID), sql.Named("now", nanos(now))}
 	if q.Issuer != "" {
-		where = append(where, "b.issuer_name = :issuer COLLATE NOCASE")
+		where = append(where, "+b.id IN (SELECT id FROM badges WHERE user_id = :user AND issuer_name = :issuer COLLATE NOCASE)")
 		args = append(args, sql.Named("issuer", q.Issuer))
 	}
 	if q.Tag != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM badge_tags t WHERE t.user_id = :user AND t.tag = :tag AND t.badge_id = b.id)")
+		where = append(where, "+b.id IN (SELECT badge_id FROM badge_tags WHERE user_id = :user AND tag = :tag)")
 		args = append(args, sql.Named("tag", q.Tag))
 	}
 	if q.Status != "" {
-		where = append(where, effectiveStatus+" = :status")
+		where = append(where, "+b.id IN (SELECT b.id FROM badges b WHERE b.user_id = :user AND "+effectiveStatus+" = :status)")
 		args = append(args, sql.Named("status", string(q.Status)))
 	}
-	for i, term := range searchTerms(q.Search) {
-		name := fmt.Sprintf("q%d", i)
-		where = append(where, fmt.Sprintf(`(b.name LIKE :%[1]s ESCAPE '\' OR b.description LIKE :%[1]s ESCAPE '\' OR b.issuer_name LIKE :%[1]s ESCAPE '\')`, name))
-		args = append(args, sql.Named(name, likePattern(term)))
+	if terms := searchTerms(q.Search); len(terms) > 0 {
+		var match []string
+		for i, term := range terms {
+			name := fmt.Sprintf("q%d", i)
+			match = append(match, fmt.Sprintf(`(t.name LIKE :%[1]s ESCAPE '\' OR t.description LIKE :%[1]s ESCAPE '\' OR t.issuer_name LIKE :%[1]s ESCAPE '\')`, name))
+			args = append(args, sql.Named(name, likePattern(term)))
+		}
+		where = append(where, "+b.id IN (SELECT t.badge_id FROM badge_text t WHERE t.user_id = :user AND "+strings.Join(match, " AND ")+")")
 	}
 
 	dir := "ASC"
@@ -186,15 +194,28 @@ func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) 
 	}
 	cond := strings.Join(where, " AND ")
 
-	// The page's ids come first, from the narrow columns; only the page's
-	// rows are then read in full.
-	query := `SELECT b.public_id, b.name, substr(b.description, 1, :textlen), substr(b.criteria_narrative, 1, :textlen),
+	// The page's ids come first, from indexes; only the page's rows are
+	// then read in full.
+	page := `SELECT b.public_id, b.name, substr(b.description, 1, :textlen), substr(b.criteria_narrative, 1, :textlen),
 		b.criteria_url, b.issuer_name, coalesce(i.hash, ''), b.image_caption, b.issued_at, b.expires_at,
 		` + effectiveStatus + `, b.seen_status <> '' AND b.seen_status <> b.status, b.visibility
 		FROM (SELECT b.id FROM badges b WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT :limit OFFSET :offset) p
 		JOIN badges b ON b.id = p.id LEFT JOIN images i ON i.id = b.image_id
 		ORDER BY ` + order
 	args = append(args, sql.Named("textlen", SummaryTextLen), sql.Named("limit", size))
+	return badgeListSQL{count: "SELECT count(*) FROM badges b WHERE " + cond, page: page, args: args, size: size}
+}
+
+// ListBadges returns one page of the learner's badges, sorted, filtered and
+// searched as q says, with the number of matches. It reads only the columns
+// a tile shows, and only for the badges on the page.
+func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) {
+	now := q.Now
+	if now.IsZero() {
+		now = db.now()
+	}
+	lq := buildBadgeList(q, now)
+	size, args := lq.size, lq.args
 
 	// One read transaction: the count and the page see the same snapshot.
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -203,13 +224,13 @@ func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) 
 	}
 	defer tx.Rollback()
 	p := &BadgePage{PageSize: size}
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM badges b WHERE "+cond, args...).Scan(&p.Total); err != nil {
+	if err := tx.QueryRowContext(ctx, lq.count, args...).Scan(&p.Total); err != nil {
 		return nil, fmt.Errorf("store: count badges: %w", err)
 	}
 	p.Pages = max(1, (p.Total+size-1)/size)
 	// Past the end (a bookmarked page of a backpack that shrank): the last page.
-	p.Page = min(page, p.Pages)
-	rows, err := tx.QueryContext(ctx, query, append(args, sql.Named("offset", (p.Page-1)*size))...)
+	p.Page = min(max(q.Page, 1), p.Pages)
+	rows, err := tx.QueryContext(ctx, lq.page, append(args, sql.Named("offset", (p.Page-1)*size))...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list badges: %w", err)
 	}
@@ -231,19 +252,23 @@ func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) 
 	return p, nil
 }
 
+// badgeFacetsSQL counts a learner's badges by issuer, tag and status, each
+// from a covering index.
+const badgeFacetsSQL = `
+	SELECT 'issuer', min(b.issuer_name), count(*) FROM badges b WHERE b.user_id = :user AND b.issuer_name <> ''
+		GROUP BY b.issuer_name COLLATE NOCASE
+	UNION ALL
+	SELECT 'tag', min(t.tag), count(*) FROM badge_tags t WHERE t.user_id = :user GROUP BY t.tag
+	UNION ALL
+	SELECT 'status', ` + effectiveStatus + `, count(*) FROM badges b WHERE b.user_id = :user GROUP BY 2`
+
 // BadgeFacets counts the learner's badges by issuer, tag and status, for
 // the filter form. Issuers and tags are in alphabetical order.
 func (db *DB) BadgeFacets(ctx context.Context, userID int64, now time.Time) (*BadgeFacets, error) {
 	if now.IsZero() {
 		now = db.now()
 	}
-	rows, err := db.reader.QueryContext(ctx, `
-		SELECT 'issuer', min(b.issuer_name), count(*) FROM badges b WHERE b.user_id = :user AND b.issuer_name <> ''
-			GROUP BY b.issuer_name COLLATE NOCASE
-		UNION ALL
-		SELECT 'tag', min(t.tag), count(*) FROM badge_tags t WHERE t.user_id = :user GROUP BY t.tag
-		UNION ALL
-		SELECT 'status', `+effectiveStatus+`, count(*) FROM badges b WHERE b.user_id = :user GROUP BY 2`,
+	rows, err := db.reader.QueryContext(ctx, badgeFacetsSQL,
 		sql.Named("user", userID), sql.Named("now", nanos(now)))
 	if err != nil {
 		return nil, fmt.Errorf("store: badge facets: %w", err)

@@ -27,6 +27,7 @@ type listBadge struct {
 	expires            time.Time
 	tags               []string
 	status             store.BadgeStatus
+	pad                int // bytes added to the original, to make rows as large as real ones
 }
 
 var listNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -50,7 +51,7 @@ func mustAddListBadge(tb testing.TB, db *store.DB, userID int64, n int, lb listB
 		Criteria: badge.Criteria{Narrative: "Do **" + lb.name + "**."},
 		Issuer:   badge.Issuer{ID: "did:key:" + strings.ReplaceAll(lb.issuer, " ", ""), Name: lb.issuer},
 		IssuedOn: lb.issued, Expires: lb.expires, Tags: lb.tags,
-		Payload: []byte(fmt.Sprintf(`{"n":%d}`, n)), Original: []byte(fmt.Sprintf(`{"n":%d}`, n)),
+		Payload: []byte(fmt.Sprintf(`{"n":%d}`, n)), Original: append([]byte(fmt.Sprintf(`{"n":%d}`, n)), make([]byte, lb.pad)...),
 	}
 	b, err := store.NewBadge(m)
 	if err != nil {
@@ -283,7 +284,8 @@ func TestBadgeFacets(t *testing.T) {
 	}
 }
 
-// MustFillBackpack gives a user n badges from 40 issuers with 25 tags.
+// MustFillBackpack gives a user n badges from 40 issuers with 25 tags, each
+// with a 24 KB original (a small baked PNG) so rows are as large as real ones.
 func MustFillBackpack(tb testing.TB, db *store.DB, userID int64, n int) {
 	tb.Helper()
 	statuses := []store.BadgeStatus{store.StatusValid, store.StatusValid, store.StatusValid, store.StatusExpired, store.StatusRevoked, store.StatusUnverified}
@@ -295,6 +297,7 @@ func MustFillBackpack(tb testing.TB, db *store.DB, userID int64, n int) {
 			issued: day(2015, 1, 1).Add(time.Duration(i) * 37 * time.Hour),
 			tags:   []string{fmt.Sprintf("tag%02d", i%25), fmt.Sprintf("tag%02d", (i*7)%25)},
 			status: statuses[i%len(statuses)],
+			pad:    24 << 10,
 		})
 	}
 }
