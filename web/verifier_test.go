@@ -123,6 +123,21 @@ func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
 	if form.Find(`textarea#verify-text[name="text"]`).Length() != 1 || form.Find(`label[for="verify-text"]`).Length() != 1 {
 		t.Error("no labelled textarea for pasted JSON or JWS")
 	}
+	// The three ways to give the badge are one group; none of them is
+	// "optional" on its own, the email address is.
+	source := form.Find("fieldset.verify-source")
+	if !strings.Contains(source.Find("legend").Text(), "one of three ways") || source.Find("#verify-file, #verify-url, #verify-text").Length() != 3 {
+		t.Error("the file, address and text fields are not grouped under a legend")
+	}
+	if strings.Contains(source.Find("label").Text(), "optional") {
+		t.Errorf("a way to give the badge is labelled optional: %q", source.Find("label").Text())
+	}
+	if !strings.Contains(form.Find(`label[for="verify-email"]`).Text(), "(optional)") {
+		t.Error("the email address is not marked optional")
+	}
+	if form.Find("#verify-file").AttrOr("aria-describedby", "") != "verify-file-hint" {
+		t.Error("the file field is not described by its hint")
+	}
 	if form.Find(`input#verify-email[required]`).Length() != 0 {
 		t.Error("the recipient email must be optional")
 	}
