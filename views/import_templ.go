@@ -92,7 +92,7 @@ func ImportPage(s Shell, m Import) templ.Component {
 					Name:  "files",
 					Type:  "file",
 					Label: "Badge files",
-					Hint:  "Choose one or more files: PNG or SVG badge images, JSON, JWS or JWT files. Up to " + strconv.Itoa(m.MaxItems) + " files, each up to " + m.MaxFile + ", " + m.MaxTotal + " together. You can also drag files here.",
+					Hint:  "Choose one or more files: PNG or SVG badge images, JSON, JWS or JWT files. Up to " + strconv.Itoa(m.MaxItems) + " files, each up to " + m.MaxFile + ", " + m.MaxTotal + " together.",
 					Error: importFieldError(m.Errors, "import-files"),
 					Attrs: templ.Attributes{
 						"multiple": true,

@@ -36,6 +36,9 @@ func TestImportBrowser(t *testing.T) {
 				chromedp.WaitVisible(`#import-files`),
 			)
 			tab.AssertAccessible(t, "/import, "+scheme)
+			if hint, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector("#import-files-hint").textContent`)); !strings.Contains(hint, "drop files") {
+				t.Errorf("with the script the hint should offer dropping files: %q", hint)
+			}
 
 			// The live region is there before anything is sent, so that
 			// screen readers watch it.

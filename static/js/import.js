@@ -20,6 +20,12 @@
   // input's files, so everything after is the same as choosing them.
   var drop = form.querySelector("[data-import-drop]");
   if (drop && input) {
+    // Only with the script is the whole area a drop target, so only then
+    // does the hint say so.
+    var hint = document.getElementById(input.id + "-hint");
+    if (hint) {
+      hint.appendChild(document.createTextNode(" You can also drop files on this area."));
+    }
     ["dragenter", "dragover"].forEach(function (type) {
       drop.addEventListener(type, function (event) {
         if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
