@@ -47,6 +47,17 @@ type PublicMeta struct {
 	ImageAlt    string
 	Type        string // og:type: "profile" or "website"
 	Index       bool   // false: noindex (the default; the learner opts in)
+	// OEmbedURL is the oEmbed discovery link (public badges and
+	// collections); LargeImage says ImageURL is a 1200×630 share picture.
+	OEmbedURL  string
+	LargeImage bool
+}
+
+func (m PublicMeta) twitterCard() string {
+	if m.LargeImage {
+		return "summary_large_image"
+	}
+	return "summary"
 }
 
 func (m PublicMeta) robots() string {
@@ -94,6 +105,7 @@ type PublicProfile struct {
 	Bio         string // Markdown; the page renders it sanitised
 	Collections []PublicCollectionCard
 	Tiles       []components.Tile
+	Share       *Share // the share panel
 }
 
 // PublicCollectionCard is a public collection as the profile lists it.
@@ -113,6 +125,7 @@ type PublicCollection struct {
 	Description string // Markdown
 	Unlisted    bool
 	Tiles       []components.Tile
+	Share       *Share // the share panel; nil for an unlisted link
 }
 
 // PublicIssuer is who issued a public badge; no email address.
@@ -147,8 +160,9 @@ type PublicBadge struct {
 	RecipientKind string
 	Report        *components.Report
 	// Live is true when Report is the result of "Verify now" just run.
-	Live bool
-	Now  time.Time
+	Live  bool
+	Now   time.Time
+	Share *Share // the share panel
 }
 
 // printCSS is the print stylesheet of public pages.

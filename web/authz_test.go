@@ -91,6 +91,23 @@ var routeMatrix = map[string]string{
 	"GET /u/:handle/badges/:badge":         public,
 	"POST /u/:handle/badges/:badge/verify": public,
 	"GET /c/:token":                        public,
+
+	// Sharing and export (issue 6).
+	"GET /share/mastodon":                    open, // redirects to a Mastodon server; only this site's public pages are shared
+	"GET /oembed":                            open, // looks up the page in its url parameter as a public page (share tests)
+	"GET /u/:handle/share.png":               open, // like GET /u/:handle: the public profile's picture
+	"GET /u/:handle/qr.png":                  open,
+	"GET /u/:handle/qr.svg":                  open,
+	"GET /embed/signature/:handle":           open,
+	"GET /u/:handle/badges/:badge/share.png": public,
+	"GET /u/:handle/badges/:badge/qr.png":    public,
+	"GET /u/:handle/badges/:badge/qr.svg":    public,
+	"GET /embed/badges/:handle/:badge":       public,
+	"GET /embed/collections/:handle/:slug":   public,
+	"GET /account/export":                    open, // always the signed-in user's own backpack
+	"GET /account/import-archive":            open,
+	"POST /account/import-archive":           open,
+	"GET /badges/:id/baked":                  owner,
 }
 
 func registeredRoutes(e *env) []string {

@@ -145,6 +145,28 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
+		// A route may let other sites frame it (the embeds, see
+		// allowFraming); the policy is settled as the headers go out, so
+		// the flag can be set by route middleware after this one.
+		c.Response().Before(func() {
+			if framable, _ := c.Get(ctxFramable).(bool); framable {
+				h.Set("Content-Security-Policy", strings.Replace(h.Get("Content-Security-Policy"),
+					"frame-ancestors 'none'", "frame-ancestors *", 1))
+				h.Del("X-Frame-Options")
+			}
+		})
+		return next(c)
+	}
+}
+
+// ctxFramable marks a response that any site may frame.
+const ctxFramable = "framable"
+
+// allowFraming is route middleware for the embed routes, the only pages
+// other sites may put in an iframe: their CSP says frame-ancestors *.
+func allowFraming(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxFramable, true)
 		return next(c)
 	}
 }

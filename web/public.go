@@ -154,6 +154,9 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 	for _, b := range pp.Badges {
 		v.Tiles = append(v.Tiles, s.publicTile(p.Handle, b))
 	}
+	sh := s.profileShare(pp)
+	v.Share = &sh
+	v.Meta.ImageURL, v.Meta.ImageAlt, v.Meta.LargeImage = sh.ImageURL, p.DisplayName+"'s badges on Satchel", true
 	var buf bytes.Buffer
 	if err := views.PublicProfilePage(v).Render(ctx, &buf); err != nil {
 		return fmt.Errorf("web: render public profile: %w", err)
@@ -187,7 +190,10 @@ func (s *Server) handlePublicCollection(c echo.Context) error {
 	if c.Param("handle") != pc.Owner.Handle {
 		return c.Redirect(http.StatusMovedPermanently, path)
 	}
-	return s.render(c, http.StatusOK, views.PublicCollectionPage(s.collectionView(pc, s.abs(path), pc.Owner.Indexable)))
+	v := s.collectionView(pc, s.abs(path), pc.Owner.Indexable)
+	sh := s.collectionShare(pc)
+	v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
+	return s.render(c, http.StatusOK, views.PublicCollectionPage(v))
 }
 
 func (s *Server) handleUnlistedCollection(c echo.Context) error {
@@ -274,6 +280,9 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 	if b.ImageHash != "" {
 		v.ImageSrc = views.ImagePath(b.ImageHash)
 	}
+	sh := s.badgeShare(p, b, m.ID)
+	v.Share = &sh
+	v.Meta.ImageURL, v.Meta.LargeImage, v.Meta.OEmbedURL = sh.ImageURL, true, s.oembedURL(v.Meta.URL)
 	for _, e := range m.Evidence {
 		v.Evidence = append(v.Evidence, views.BadgeEvidence{Name: e.Name, URL: views.WebURL(e.URL), Description: e.Description,
 			Narrative: e.Narrative, Genre: e.Genre, Audience: e.Audience})

@@ -242,8 +242,8 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 		t.Errorf("og:title %q", got)
 	}
 	img := metaContent(p, `meta[property="og:image"]`)
-	if !strings.HasPrefix(img, f.e.ts.URL+"/images/") || metaContent(p, `meta[name="twitter:image"]`) != img {
-		t.Errorf("og:image %q is not an absolute /images/ URL", img)
+	if img != f.e.ts.URL+"/u/ada/share.png" || metaContent(p, `meta[name="twitter:image"]`) != img {
+		t.Errorf("og:image %q is not the profile's absolute share picture", img)
 	}
 	if got := metaContent(p, `meta[property="og:url"]`); got != f.e.ts.URL+"/u/ada" {
 		t.Errorf("og:url %q", got)
@@ -404,7 +404,7 @@ func TestPublicBadge_ShowsEverythingButTheEmail(t *testing.T) {
 		t.Error("the recipient check does not say it matched when imported")
 	}
 	assertNoEmail(t, "public badge page", p)
-	if !strings.Contains(metaContent(p, `meta[property="og:image"]`), "/images/") {
+	if !strings.HasSuffix(metaContent(p, `meta[property="og:image"]`), "/badges/"+f.pub.PublicID+"/share.png") {
 		t.Error("no og:image on the badge page")
 	}
 

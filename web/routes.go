@@ -60,4 +60,9 @@ func (s *Server) routes() {
 	// Public pages (profile, collections, badges; no account needed) and
 	// the owner's profile form.
 	s.publicRoutes(acct)
+
+	// Sharing (links, embeds, oEmbed, share pictures, QR codes) and
+	// "Download everything" with its re-import.
+	s.shareRoutes()
+	s.exportRoutes(acct)
 }

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/internal/share"
+	"github.com/satchel-backpack/satchel/internal/shareimg"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+// Public pages that have an embed, by path.
+var (
+	oembedBadgePath      = regexp.MustCompile(`^/u/([a-z0-9-]+)/badges/([A-Za-z0-9_-]+)$`)
+	oembedCollectionPath = regexp.MustCompile(`^/u/([a-z0-9-]+)/([a-z0-9-]+)$`)
+)
+
+// oembedURL is the discovery address of a public page's oEmbed.
+func (s *Server) oembedURL(page string) string {
+	u, _ := share.OEmbedURL(s.abs(pathOEmbed), page)
+	return u
+}
+
+// handleOEmbed answers oEmbed (https://oembed.com) for public badge and
+// collection pages of this site: a "rich" response whose HTML is the
+// iframe embed. Anything else, private or elsewhere, is 404; only JSON is
+// offered (XML is 501, as the spec asks).
+func (s *Server) handleOEmbed(c echo.Context) error {
+	switch c.QueryParam("format") {
+	case "", "json":
+	default:
+		return &pageError{status: http.StatusNotImplemented, title: "Format not supported",
+			message: "Satchel's oEmbed answers in JSON only: ask for format=json."}
+	}
+	u, err := url.Parse(c.QueryParam("url"))
+	if err != nil || u.Scheme != s.baseURL.Scheme || u.Host != s.baseURL.Host || u.User != nil {
+		return echo.ErrNotFound
+	}
+	maxW, maxH := positive(c.QueryParam("maxwidth")), positive(c.QueryParam("maxheight"))
+	w, h := share.Fit(embedWidth, embedHeight, maxW, maxH)
+	ctx := c.Request().Context()
+
+	var (
+		kind                 share.Kind
+		title, author        string
+		embedPath, authorURL string
+		thumb                share.Thumbnail
+	)
+	if m := oembedBadgePath.FindStringSubmatch(u.Path); m != nil {
+		p, b, err := s.db.PublicBadge(ctx, m[1], m[2], s.now())
+		if err != nil {
+			return notPublic(err)
+		}
+		kind, title, author = share.KindBadge, orDefault(b.Name, "Untitled badge"), p.DisplayName
+		embedPath, authorURL = views.EmbedBadgePath(p.Handle, b.PublicID), views.PublicProfilePath(p.Handle)
+		thumb.URL = s.abs(badgeSharePath(p.Handle, b.PublicID))
+	} else if m := oembedCollectionPath.FindStringSubmatch(u.Path); m != nil {
+		pc, err := s.db.PublicCollectionBySlug(ctx, m[1], m[2], s.now())
+		if err != nil {
+			return notPublic(err)
+		}
+		if pc.Owner == nil {
+			return echo.ErrNotFound
+		}
+		kind, title, author = share.KindCollection, pc.Name, pc.Owner.DisplayName
+		embedPath, authorURL = views.EmbedCollectionPath(pc.Owner.Handle, pc.Slug), views.PublicProfilePath(pc.Owner.Handle)
+		thumb.URL = s.abs(profileSharePath(pc.Owner.Handle))
+	} else {
+		return echo.ErrNotFound
+	}
+	thumb.Width, thumb.Height = share.Fit(shareimg.Width, shareimg.Height, maxW, maxH)
+	r, err := share.OEmbed(kind, title, author, siteName, s.abs("/"), s.abs(embedPath), w, h, thumb)
+	if err != nil {
+		return err
+	}
+	r.AuthorURL = s.abs(authorURL)
+	c.Response().Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(share.OEmbedCacheAge))
+	return c.JSON(http.StatusOK, r)
+}
+
+func positive(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}

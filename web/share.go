@@ -1,0 +1,346 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/satchel-backpack/satchel/internal/qr"
+	"github.com/satchel-backpack/satchel/internal/share"
+	"github.com/satchel-backpack/satchel/internal/shareimg"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/views"
+)
+
+// Sharing routes: the Mastodon redirect, share pictures and QR codes of
+// public pages, and the frameable embeds with their oEmbed endpoint.
+const (
+	pathMastodonShare = "/share/mastodon"
+	pathOEmbed        = "/oembed"
+
+	// Embed frames: the size of the card (share.EmbedCard) with room.
+	embedWidth  = 400
+	embedHeight = 150
+
+	// qrDefaultSize is a QR PNG's side unless ?size= says otherwise.
+	qrDefaultSize = 512
+
+	siteName = "Satchel"
+
+	// embedCSP lets any site frame the card; the card has no script and
+	// its styles are inline (written by html/template).
+	embedCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+)
+
+func (s *Server) shareRoutes() {
+	e := s.e
+	e.GET(pathMastodonShare, s.handleMastodonShare)
+	e.GET(pathOEmbed, s.handleOEmbed)
+
+	// Only these may be framed by other sites (see allowFraming).
+	embed := e.Group("/embed", allowFraming)
+	embed.GET("/badges/:handle/:badge", s.handleEmbedBadge)
+	embed.GET("/collections/:handle/:slug", s.handleEmbedCollection)
+	embed.GET("/signature/:handle", s.handleEmbedSignature)
+
+	e.GET("/u/:handle/share.png", s.handleProfileShareImage)
+	e.GET("/u/:handle/badges/:badge/share.png", s.handleBadgeShareImage)
+	e.GET("/u/:handle/qr.png", s.handleProfileQR)
+	e.GET("/u/:handle/qr.svg", s.handleProfileQR)
+	e.GET("/u/:handle/badges/:badge/qr.png", s.handleBadgeQR)
+	e.GET("/u/:handle/badges/:badge/qr.svg", s.handleBadgeQR)
+}
+
+// Absolute addresses of a public page's share picture and QR codes.
+func profileSharePath(handle string) string { return views.PublicProfilePath(handle) + "/share.png" }
+func badgeSharePath(handle, id string) string {
+	return views.PublicBadgePath(handle, id) + "/share.png"
+}
+
+// badgeShare is the share panel of a public badge.
+func (s *Server) badgeShare(p *store.Profile, b *store.Badge, credentialID string) views.Share {
+	page := s.abs(views.PublicBadgePath(p.Handle, b.PublicID))
+	sb := share.Badge{Name: orDefault(b.Name, "Untitled badge"), IssuerName: b.IssuerName, IssuedOn: b.IssuedAt,
+		Expires: b.ExpiresAt, URL: page, CredentialID: credentialID}
+	v := s.shareLinks(page, share.ShareText(sb))
+	v.Kind, v.Title = "badge", "this badge"
+	v.LinkedInAdd, _ = share.LinkedInAddToProfile(sb)
+	v.EmbedURL = s.abs(views.EmbedBadgePath(p.Handle, b.PublicID))
+	v.CardHTML, _ = share.EmbedCard(s.badgeCard(p, b))
+	v.IframeHTML, _ = share.IframeSnippet(share.KindBadge, sb.Name, v.EmbedURL, embedWidth, embedHeight)
+	v.EmbedWidth, v.EmbedHeight = embedWidth, embedHeight
+	base := views.PublicBadgePath(p.Handle, b.PublicID)
+	v.QRPNG, v.QRSVG, v.ImageURL = s.abs(base+"/qr.png"), s.abs(base+"/qr.svg"), s.abs(badgeSharePath(p.Handle, b.PublicID))
+	return v
+}
+
+func (s *Server) badgeCard(p *store.Profile, b *store.Badge) share.Card {
+	return share.Card{Kind: share.KindBadge, Name: orDefault(b.Name, "Untitled badge"), Issuer: b.IssuerName,
+		ImageURL: s.imageURL(b.ImageHash), ImageAlt: orDefault(b.ImageCaption, b.Name),
+		URL: s.abs(views.PublicBadgePath(p.Handle, b.PublicID)), SiteName: siteName}
+}
+
+// collectionShare is the share panel of a public collection.
+func (s *Server) collectionShare(pc *store.PublicCollection) views.Share {
+	page := s.abs(views.PublicCollectionPath(pc.Owner.Handle, pc.Slug))
+	text := "My badge collection “" + pc.Name + "”."
+	v := s.shareLinks(page, text)
+	v.Kind, v.Title = "collection", "this collection"
+	v.EmbedURL = s.abs(views.EmbedCollectionPath(pc.Owner.Handle, pc.Slug))
+	v.CardHTML, _ = share.EmbedCard(s.collectionCard(pc))
+	v.IframeHTML, _ = share.IframeSnippet(share.KindCollection, pc.Name, v.EmbedURL, embedWidth, embedHeight)
+	v.EmbedWidth, v.EmbedHeight = embedWidth, embedHeight
+	base := views.PublicProfilePath(pc.Owner.Handle)
+	v.QRPNG, v.QRSVG, v.ImageURL = s.abs(base+"/qr.png"), s.abs(base+"/qr.svg"), s.abs(profileSharePath(pc.Owner.Handle))
+	return v
+}
+
+func (s *Server) collectionCard(pc *store.PublicCollection) share.Card {
+	c := share.Card{Kind: share.KindCollection, Name: pc.Name, Issuer: pc.Owner.DisplayName,
+		URL: s.abs(views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)), SiteName: siteName}
+	for _, b := range pc.Badges {
+		if b.ImageHash != "" {
+			c.ImageURL, c.ImageAlt = s.imageURL(b.ImageHash), orDefault(b.ImageCaption, b.Name)
+			break
+		}
+	}
+	return c
+}
+
+// profileShare is the share panel of a public profile, with the email
+// signature.
+func (s *Server) profileShare(pp *store.PublicProfile) views.Share {
+	p := &pp.Profile
+	page := s.abs(views.PublicProfilePath(p.Handle))
+	v := s.shareLinks(page, "My verified badges on Satchel.")
+	v.Kind, v.Title = "profile", "your profile"
+	base := views.PublicProfilePath(p.Handle)
+	v.QRPNG, v.QRSVG, v.ImageURL = s.abs(base+"/qr.png"), s.abs(base+"/qr.svg"), s.abs(profileSharePath(p.Handle))
+	v.Signature, _ = share.EmailSignature(s.signature(pp))
+	v.SignatureURL = s.abs(views.EmbedSignaturePath(p.Handle))
+	v.Title = p.DisplayName + "'s badges"
+	return v
+}
+
+func (s *Server) signature(pp *store.PublicProfile) share.Signature {
+	sig := share.Signature{ProfileURL: s.abs(views.PublicProfilePath(pp.Profile.Handle))}
+	for _, b := range pp.Badges {
+		if b.ImageHash == "" || len(sig.Badges) == share.MaxSignatureBadges {
+			continue
+		}
+		sig.Badges = append(sig.Badges, share.SignatureBadge{Name: orDefault(b.Name, "Badge"),
+			ImageURL: s.imageURL(b.ImageHash), URL: s.abs(views.PublicBadgePath(pp.Profile.Handle, b.PublicID))})
+	}
+	return sig
+}
+
+func (s *Server) shareLinks(page, text string) views.Share {
+	v := views.Share{URL: page, MastodonText: text}
+	v.LinkedInPost, _ = share.LinkedInPost(page)
+	v.X, _ = share.X(page, text)
+	v.Facebook, _ = share.Facebook(page)
+	return v
+}
+
+// ownPublicURL reports whether raw is an address on this site's public
+// pages, so the Mastodon redirect never shares someone else's link.
+func (s *Server) ownPublicURL(raw string) (*url.URL, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != s.baseURL.Scheme || u.Host != s.baseURL.Host || u.User != nil {
+		return nil, false
+	}
+	if !strings.HasPrefix(u.Path, "/u/") && !strings.HasPrefix(u.Path, "/c/") {
+		return nil, false
+	}
+	return u, true
+}
+
+// handleMastodonShare is where the Mastodon form goes: a valid server name
+// redirects (303) to that server's share page; a bad one shows the form
+// again with the reason.
+func (s *Server) handleMastodonShare(c echo.Context) error {
+	page, text, instance := c.QueryParam("url"), c.QueryParam("text"), c.QueryParam("instance")
+	if _, ok := s.ownPublicURL(page); !ok {
+		return &pageError{status: http.StatusBadRequest, title: "Nothing to share",
+			message: "This link does not lead to a page on Satchel. Go back to the page you wanted to share and try again."}
+	}
+	if len([]rune(text)) > 500 {
+		text = string([]rune(text)[:500])
+	}
+	link, err := share.Mastodon(instance, page, text)
+	if err != nil {
+		v := views.MastodonShare{URL: page, Text: text, Instance: instance, Error: share.ErrBadInstance.Error()}
+		return s.render(c, http.StatusUnprocessableEntity, views.MastodonSharePage(s.shell(c, "Error: Share on Mastodon"), v))
+	}
+	return c.Redirect(http.StatusSeeOther, link)
+}
+
+// renderEmbed writes an embed frame's page with its own policy.
+func (s *Server) renderEmbed(c echo.Context, title, html string) error {
+	var buf bytes.Buffer
+	if err := views.EmbedCardPage(views.EmbedCard{Title: title, HTML: html}).Render(c.Request().Context(), &buf); err != nil {
+		return fmt.Errorf("web: render embed: %w", err)
+	}
+	c.Response().Header().Set("Content-Security-Policy", embedCSP)
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+func (s *Server) handleEmbedBadge(c echo.Context) error {
+	p, b, err := s.db.PublicBadge(c.Request().Context(), c.Param("handle"), c.Param("badge"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	html, err := share.EmbedCard(s.badgeCard(p, b))
+	if err != nil {
+		return err
+	}
+	return s.renderEmbed(c, orDefault(b.Name, "Badge"), html)
+}
+
+func (s *Server) handleEmbedCollection(c echo.Context) error {
+	pc, err := s.db.PublicCollectionBySlug(c.Request().Context(), c.Param("handle"), c.Param("slug"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	if pc.Owner == nil || pc.Visibility != store.Public {
+		return echo.ErrNotFound
+	}
+	html, err := share.EmbedCard(s.collectionCard(pc))
+	if err != nil {
+		return err
+	}
+	return s.renderEmbed(c, pc.Name, html)
+}
+
+func (s *Server) handleEmbedSignature(c echo.Context) error {
+	pp, err := s.db.PublicProfileByHandle(c.Request().Context(), c.Param("handle"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	html, err := share.EmailSignature(s.signature(pp))
+	if err != nil {
+		return err
+	}
+	return s.renderEmbed(c, "Email signature of "+pp.Profile.DisplayName, html)
+}
+
+// sendShareImage answers with the share picture cached under key, drawing
+// and caching it first when no process has yet. The key is the ETag.
+func (s *Server) sendShareImage(c echo.Context, key string, draw func() ([]byte, error)) error {
+	h := c.Response().Header()
+	etag := `"` + key + `"`
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, max-age=300")
+	if c.Request().Header.Get("If-None-Match") == etag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	ctx := c.Request().Context()
+	png, found, err := s.db.ShareImage(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !found {
+		if png, err = draw(); err != nil {
+			return err
+		}
+		if err := s.db.PutShareImage(ctx, key, png); err != nil {
+			logger(c).Error("share image not cached", "err", err)
+		}
+	}
+	h.Set("Content-Security-Policy", imageCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+func (s *Server) imageBytes(c echo.Context, hash string) []byte {
+	if hash == "" {
+		return nil
+	}
+	im, err := s.db.ImageByHash(c.Request().Context(), hash)
+	if err != nil {
+		return nil
+	}
+	return im.Bytes
+}
+
+func (s *Server) handleBadgeShareImage(c echo.Context) error {
+	_, b, err := s.db.PublicBadge(c.Request().Context(), c.Param("handle"), c.Param("badge"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	in := shareimg.Badge{Name: orDefault(b.Name, "Untitled badge"), IssuerName: b.IssuerName,
+		Image: s.imageBytes(c, b.ImageHash), SiteName: siteName}
+	return s.sendShareImage(c, in.Key(), func() ([]byte, error) { return shareimg.RenderBadge(in) })
+}
+
+func (s *Server) handleProfileShareImage(c echo.Context) error {
+	pp, err := s.db.PublicProfileByHandle(c.Request().Context(), c.Param("handle"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	in := shareimg.Profile{DisplayName: pp.Profile.DisplayName, BadgeCount: len(pp.Badges), SiteName: siteName}
+	for _, b := range pp.Badges {
+		if len(in.Thumbnails) == shareimg.MaxThumbnails {
+			break
+		}
+		if img := s.imageBytes(c, b.ImageHash); img != nil {
+			in.Thumbnails = append(in.Thumbnails, img)
+		}
+	}
+	return s.sendShareImage(c, in.Key(), func() ([]byte, error) { return shareimg.RenderProfile(in) })
+}
+
+func (s *Server) handleProfileQR(c echo.Context) error {
+	pp, err := s.db.PublicProfileByHandle(c.Request().Context(), c.Param("handle"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	return s.sendQR(c, s.abs(views.PublicProfilePath(pp.Profile.Handle)), pp.Profile.Handle)
+}
+
+func (s *Server) handleBadgeQR(c echo.Context) error {
+	p, b, err := s.db.PublicBadge(c.Request().Context(), c.Param("handle"), c.Param("badge"), s.now())
+	if err != nil {
+		return notPublic(err)
+	}
+	return s.sendQR(c, s.abs(views.PublicBadgePath(p.Handle, b.PublicID)), p.Handle+"-"+slug(orDefault(b.Name, "badge")))
+}
+
+// sendQR answers with the QR code of link, as PNG (?size= in pixels) or
+// SVG by the path's extension.
+func (s *Server) sendQR(c echo.Context, link, name string) error {
+	var data []byte
+	var err error
+	ext, ctype := ".png", "image/png"
+	if strings.HasSuffix(c.Path(), ".svg") {
+		ext, ctype = ".svg", "image/svg+xml"
+		data, err = qr.SVG(link)
+	} else {
+		size := qrDefaultSize
+		if q := c.QueryParam("size"); q != "" {
+			n, err := strconv.Atoi(q)
+			if err != nil || n < 1 || n > qr.MaxPNGSize {
+				return &pageError{status: http.StatusBadRequest, title: "Not a size",
+					message: "A QR code's size is a number of pixels from 1 to " + strconv.Itoa(qr.MaxPNGSize) + "."}
+			}
+			size = n
+		}
+		data, err = qr.PNG(link, size)
+	}
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": "qr-" + name + ext}))
+	h.Set("Content-Security-Policy", imageCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, ctype, data)
+}
