@@ -104,6 +104,10 @@
       if (resp.status === 403) {
         return { nodes: [localOutcome(item.source, "Your session has ended or the page is out of date. Reload the page, sign in if asked, and try again.")] };
       }
+      var type = resp.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== 0) {
+        return { nodes: [localOutcome(item.source, "Satchel could not import this one just now (it answered " + resp.status + "). Please try again.")] };
+      }
       return resp.json().then(function (body) {
         if (!resp.ok) {
           return { nodes: [localOutcome(item.source, body && body.error ? body.error : "Satchel could not import this one. Please try again.")] };
@@ -211,7 +215,9 @@
       } else {
         step = send(item);
       }
-      step.then(function (r) {
+      step.catch(function () {
+        return { nodes: [localOutcome(item.source, "Satchel could not import this one just now. Please try again.")] };
+      }).then(function (r) {
         var ok = false;
         (r.results || []).forEach(function (res) {
           if (res === "imported" || res === "replaced") {
