@@ -114,8 +114,12 @@ func (r *Reverifier) loop(ctx context.Context, done chan struct{}) {
 	t := time.NewTicker(r.opts.Poll)
 	defer t.Stop()
 	for {
-		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		st, err := r.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
 			r.s.log.Error("background re-verification", "err", err)
+		}
+		if st != (ReverifyStats{}) {
+			r.s.log.Info("background re-verification pass", "expired", st.Expired, "checked", st.Checked, "changed", st.Changed, "could_not_verify", st.Transient)
 		}
 		select {
 		case <-ctx.Done():
