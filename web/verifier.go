@@ -41,6 +41,11 @@ const (
 	bucketVerify = "verify"
 	// reportImageMax is the largest badge image shown in a report, inline.
 	reportImageMax = 512 << 10
+	// verifyConcurrency bounds the checks one process runs at once (each
+	// may wait on issuers for a while), and verifyQueueWait how long a
+	// check waits for a turn before the visitor is asked to come back.
+	verifyConcurrency = 16
+	verifyQueueWait   = 3 * time.Second
 )
 
 // verifierRoutes registers the public verifier: no account needed, nothing
@@ -48,7 +53,38 @@ const (
 func (s *Server) verifierRoutes() {
 	s.e.GET(verifyPath, s.handleVerifyForm)
 	s.routeBodyLimit(http.MethodPost, verifyPath, verifyBodyLimit)
-	s.e.POST(verifyPath, s.handleVerify, s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "checked badges"))
+	s.e.POST(verifyPath, s.handleVerify,
+		s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "checked badges"),
+		oneOf(make(chan struct{}, verifyConcurrency), verifyQueueWait))
+}
+
+// oneOf lets a request through only while it holds one of the slots,
+// waiting up to wait for one; otherwise it answers 503 with Retry-After.
+// It bounds what this process spends on outside work (fetching from
+// issuers) when many clients, each within its own rate limit, arrive at
+// once. It is a bound on this process's own work, which no other process
+// needs to know.
+func oneOf(slots chan struct{}, wait time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+				return next(c)
+			case <-t.C:
+			case <-c.Request().Context().Done():
+			}
+			c.Response().Header().Set("Retry-After", "30")
+			return &pageError{
+				status:  http.StatusServiceUnavailable,
+				title:   "Satchel is busy",
+				message: "Satchel is checking many badges for other people right now. Please wait half a minute and try again.",
+				err:     errors.New("all verification slots busy"),
+			}
+		}
+	}
 }
 
 func (s *Server) handleVerifyForm(c echo.Context) error {

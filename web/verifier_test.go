@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -659,6 +660,55 @@ func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
 	msg := p.Doc.Find(`[data-check="fetch"] .report-check__message`).Text()
 	if !strings.Contains(msg, "could not fetch") {
 		t.Errorf("fetch check says %q", msg)
+	}
+}
+
+// When every check slot of this process is taken (here by checks waiting
+// on an issuer that does not answer), the next visitor is asked to come
+// back soon rather than queued without end; the others then finish.
+func TestVerify_BusyAnswers503(t *testing.T) {
+	release := make(chan struct{})
+	var arrived sync.WaitGroup
+	const slots = 16 // verifyConcurrency
+	arrived.Add(slots)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Done()
+		<-release
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(slow.Close)
+	e := MustStart(t, func(o *webOptions) {
+		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(slow.URL, "http://")}, Timeout: time.Minute})
+	})
+	b := e.browser()
+	tok := b.get("/verify").csrf(t)
+	post := func(u string) int {
+		req, _ := http.NewRequest(http.MethodPost, b.url("/verify"), strings.NewReader(url.Values{"_csrf": {tok}, "url": {u}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+			t.Error("503 without Retry-After")
+		}
+		return resp.StatusCode
+	}
+	codes := make(chan int, slots)
+	for i := range slots {
+		go func() { codes <- post(fmt.Sprintf("%s/badge/%d.json", slow.URL, i)) }()
+	}
+	arrived.Wait() // every slot now waits on the issuer
+	if got := post(slow.URL + "/badge/extra.json"); got != http.StatusServiceUnavailable {
+		t.Errorf("a check beyond the slots: %d, want 503", got)
+	}
+	close(release)
+	for range slots {
+		if got := <-codes; got != http.StatusOK {
+			t.Errorf("a check holding a slot ended with %d, want 200", got)
+		}
 	}
 }
 
