@@ -128,6 +128,12 @@ type Reverification struct {
 	// NextCheckAt is when to check again (a back-off after a transient
 	// failure).
 	NextCheckAt time.Time
+	// Refresh, when set on a definite result, holds the badge as the issuer
+	// serves it now (NewBadge of the verified model): its name,
+	// description, criteria, issuer, image caption, expiry, tags and model
+	// replace the stored ones, so that a renamed issuer or a reworded
+	// BadgeClass shows. The original bytes, image and dedupe key stay.
+	Refresh *Badge
 }
 
 // ReverifyOutcome says what RecordReverify did.
@@ -174,6 +180,18 @@ func (db *DB) RecordReverify(ctx context.Context, c Claim, r Reverification) (Re
 			WHERE id = ?`,
 			string(r.Report), string(r.Status), nanos0(r.CheckedAt), nanos0(r.NextCheckAt), nanos(db.now()), string(r.Status), b.ID); err != nil {
 			return err
+		}
+		if f := r.Refresh; f != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE badges SET name = ?, description = ?, criteria_url = ?, criteria_narrative = ?,
+					issuer_id = ?, issuer_name = ?, issuer_url = ?, issuer_email = ?, image_caption = ?, expires_at = ?, model_json = ?
+				WHERE id = ?`,
+				f.Name, f.Description, f.CriteriaURL, f.CriteriaNarrative, f.IssuerID, f.IssuerName, f.IssuerURL, f.IssuerEmail,
+				f.ImageCaption, nanos0(f.ExpiresAt), string(f.ModelJSON), b.ID); err != nil {
+				return err
+			}
+			if err := writeTags(ctx, tx, b.ID, b.UserID, f.Tags); err != nil {
+				return err
+			}
 		}
 		return insertCheck(ctx, tx, b.ID, r.Report, r.Status, r.CheckedAt)
 	})

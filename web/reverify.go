@@ -180,8 +180,9 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
 	}
 	var rep *verify.Report
+	var m *badge.Badge
 	ours := false // the failure is Satchel's, not the badge's
-	if m, err := reverifiable(b); err != nil {
+	if m, err = reverifiable(b); err != nil {
 		r.s.log.Error("re-verification: stored badge unreadable", "badge", b.PublicID, "err", err)
 		rep = &verify.Report{RanAt: r.s.now().UTC()}
 		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
@@ -202,6 +203,12 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 	if res.Status == store.StatusUnverified || issuerTrouble(rep) || ours {
 		res.Transient = true
 		res.NextCheckAt = now.Add(r.backoff(c.Failures))
+	}
+	if !res.Transient && (res.Status == store.StatusValid || res.Status == store.StatusWarning) {
+		// The issuer confirmed the badge: show what it says now.
+		if nb, err := store.NewBadge(m); err == nil && nb.DedupeKey == b.DedupeKey {
+			res.Refresh = nb
+		}
 	}
 	out, err := r.s.db.RecordReverify(ctx, c, res)
 	if err != nil {

@@ -554,3 +554,47 @@ func TestReverify_UnreadableStoredBadgeKeepsItsVerdict(t *testing.T) {
 		t.Error("the failure is not logged")
 	}
 }
+
+func TestReverify_ShowsWhatTheIssuerSaysNow(t *testing.T) {
+	ctx := context.Background()
+	re := startReverify(t)
+	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
+	if got := re.badge(t, b.ID); got.IssuerName != "Maker Space" || got.Name != "Soldering Basics" {
+		t.Fatalf("imported as %q by %q", got.Name, got.IssuerName)
+	}
+	re.issuer.update("/issuer.json", func(d map[string]any) { d["name"] = "Maker Space Collective" })
+	re.issuer.update("/class.json", func(d map[string]any) {
+		d["description"] = "Solders a joint that holds, safely."
+		d["tags"] = []any{"electronics", "safety"}
+	})
+	re.clock.Advance(25 * time.Hour)
+	st, err := re.job(t).RunOnce(ctx)
+	if err != nil || st.Checked != 1 || st.Changed != 0 {
+		t.Fatalf("stats %+v %v", st, err)
+	}
+	got := re.badge(t, b.ID)
+	if got.IssuerName != "Maker Space Collective" || got.Description != "Solders a joint that holds, safely." || got.Status != store.StatusValid {
+		t.Errorf("after the issuer's changes: issuer %q, description %q, status %q", got.IssuerName, got.Description, got.Status)
+	}
+	if strings.Join(got.Tags, ",") != "electronics,safety" {
+		t.Errorf("tags %v", got.Tags)
+	}
+	m, err := got.Model()
+	if err != nil || m.Issuer.Name != "Maker Space Collective" {
+		t.Errorf("stored model's issuer %q %v", m.Issuer.Name, err)
+	}
+	if string(got.Original) != string(b.Original) || got.PublicID != b.PublicID {
+		t.Error("the original bytes or public id changed")
+	}
+
+	// A revoked badge keeps what it said when it was last confirmed.
+	re.issuer.update("/issuer.json", func(d map[string]any) { d["name"] = "Someone Else" })
+	re.issuer.setGone("/assertions/1.json")
+	re.clock.Advance(25 * time.Hour)
+	if _, err := re.job(t).RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := re.badge(t, b.ID); got.Status != store.StatusRevoked || got.IssuerName != "Maker Space Collective" || got.Name != "Soldering Basics" {
+		t.Errorf("revoked: status %q, name %q, issuer %q", got.Status, got.Name, got.IssuerName)
+	}
+}
