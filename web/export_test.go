@@ -224,6 +224,12 @@ func TestImportArchive_RefusesCorruptAndForeignFilesChangingNothing(t *testing.T
 		t.Fatal("sample not imported")
 	}
 	uid := userIDByEmail(t, e, sampleLearner)
+	if href, _ := b.get("/account/delete").Doc.Find(`[data-testid="delete-export-link"]`).Attr("href"); href != "/account/export" {
+		t.Errorf("the delete page offers the export at %q", href)
+	}
+	if href, _ := b.get("/account").Doc.Find(`[data-testid="account-export-link"]`).Attr("href"); href != "/account/import-archive" {
+		t.Errorf("the account page links to %q", href)
+	}
 	archive := []byte(b.get("/account/export").Body)
 	before := stateOf(t, e.db, uid)
 
