@@ -86,28 +86,27 @@ var routeMatrix = map[string]string{
 	"POST /collections/:id/visibility":           owner,
 	"POST /collections/add-badges":               owner,
 
-	"GET /u/:handle":                       public,
-	"GET /u/:handle/:slug":                 public,
-	"GET /u/:handle/badges/:badge":         public,
-	"POST /u/:handle/badges/:badge/verify": public,
-	"GET /c/:token":                        public,
-
-	// Sharing and export (issue 6).
-	"GET /share/mastodon":                    open, // redirects to a Mastodon server; only this site's public pages are shared
-	"GET /oembed":                            open, // looks up the page in its url parameter as a public page (share tests)
-	"GET /u/:handle/share.png":               open, // like GET /u/:handle: the public profile's picture
-	"GET /u/:handle/qr.png":                  open,
-	"GET /u/:handle/qr.svg":                  open,
-	"GET /embed/signature/:handle":           open,
-	"GET /u/:handle/badges/:badge/share.png": public,
+	"GET /u/:handle":                         public,
+	"GET /u/:handle/qr.png":                  public,
+	"GET /u/:handle/qr.svg":                  public,
+	"GET /u/:handle/share.png":               public,
 	"GET /u/:handle/badges/:badge/qr.png":    public,
 	"GET /u/:handle/badges/:badge/qr.svg":    public,
+	"GET /u/:handle/badges/:badge/share.png": public,
 	"GET /embed/badges/:handle/:badge":       public,
 	"GET /embed/collections/:handle/:slug":   public,
-	"GET /account/export":                    open, // always the signed-in user's own backpack
+	"GET /embed/signature/:handle":           public,
+	"GET /oembed":                            open, // by URL; TestAuthz_OEmbedOnlyPublic
+	"GET /share/mastodon":                    open,
+	"GET /account/export":                    open, // the signed-in user's own backpack
 	"GET /account/import-archive":            open,
 	"POST /account/import-archive":           open,
 	"GET /badges/:id/baked":                  owner,
+	"GET /collections/add-badges":            owner,
+	"GET /u/:handle/:slug":                   public,
+	"GET /u/:handle/badges/:badge":           public,
+	"POST /u/:handle/badges/:badge/verify":   public,
+	"GET /c/:token":                          public,
 }
 
 func registeredRoutes(e *env) []string {
@@ -221,8 +220,8 @@ func TestAuthz_Matrix(t *testing.T) {
 			path = strings.Replace(path, ":id", v.coll, 1)
 		}
 		handle := v.handle
-		if route == "GET /u/:handle" {
-			handle = "bob" // Bob has no public profile: his page is private
+		if !strings.ContainsAny(strings.NewReplacer(":handle", "").Replace(path), ":") {
+			handle = "bob" // only a handle: Bob's, who has no public profile
 		}
 		r := strings.NewReplacer(":badge", v.badge, ":handle", handle, ":slug", v.slug, ":token", v.token)
 		return r.Replace(path)
@@ -258,7 +257,8 @@ func TestAuthz_Matrix(t *testing.T) {
 				}
 				var p *page
 				if method == http.MethodGet {
-					p = b.get(path)
+					// Ids in the query too, for pages that take them there.
+					p = b.get(path + "?" + url.Values{"badge": {v.badge}, "collection": {v.coll}}.Encode())
 				} else {
 					fv := form(v)
 					fv.Set("_csrf", tok)
@@ -323,5 +323,27 @@ func TestAuthz_Matrix(t *testing.T) {
 	// Bob's profile form saves Bob's profile, never Ada's handle.
 	if p, err := f.e.db.ProfileOf(ctx, f.bobID); err == nil && p.Handle == "ada" {
 		t.Error("Bob took Ada's handle")
+	}
+}
+
+// TestAuthz_OEmbedOnlyPublic: the oEmbed endpoint, which takes a page's
+// address as a parameter, describes only public pages.
+func TestAuthz_OEmbedOnlyPublic(t *testing.T) {
+	f := newPublicFixture(t)
+	visitor := f.e.browser()
+	ok := visitor.get("/oembed?" + url.Values{"url": {f.e.ts.URL + "/u/ada/badges/" + f.pub.PublicID}, "format": {"json"}}.Encode())
+	if ok.StatusCode != http.StatusOK {
+		t.Fatalf("oEmbed of a public badge: %d", ok.StatusCode)
+	}
+	for _, path := range []string{
+		"/u/ada/badges/" + f.priv.PublicID,
+		"/u/ada/badges/" + f.bobPriv.PublicID,
+		"/u/ada/" + f.privColl.Slug,
+		"/u/bob",
+	} {
+		p := visitor.get("/oembed?" + url.Values{"url": {f.e.ts.URL + path}, "format": {"json"}}.Encode())
+		if p.StatusCode != http.StatusNotFound || strings.Contains(p.Body, "Secret Badge") || strings.Contains(p.Body, "Drafts") {
+			t.Errorf("oEmbed of %s: %d %s", path, p.StatusCode, p.Body)
+		}
 	}
 }
