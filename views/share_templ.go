@@ -204,7 +204,7 @@ func SharePanel(s Share) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if s.EmbedURL != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<details class=\"share-details\" data-testid=\"share-embed\"><summary>Embed</summary><p>Paste either snippet into a web page. The HTML card needs no script; the frame stays up to date.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<details class=\"share-details\" data-testid=\"share-embed\"><summary data-testid=\"share-embed-toggle\">Embed</summary><p>Paste either snippet into a web page. The HTML card needs no script; the frame stays up to date.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -274,7 +274,7 @@ func SharePanel(s Share) templ.Component {
 			}
 		}
 		if s.Signature != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<details class=\"share-details\" data-testid=\"share-signature\"><summary>Email signature</summary><p>Paste this into your mail program's signature settings (as HTML). The pictures and links work in any mail.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<details class=\"share-details\" data-testid=\"share-signature\"><summary data-testid=\"share-signature-toggle\">Email signature</summary><p>Paste this into your mail program's signature settings (as HTML). The pictures and links work in any mail.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,140 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+// TestShareBrowser drives the share panel and the export page in real
+// Chromium: copying the link and the embed snippet with the keyboard alone
+// (the copy is announced in the status line), and axe-core (WCAG 2.2 A and
+// AA) on the pages with a share panel and on the export page, in both
+// colour schemes.
+func TestShareBrowser(t *testing.T) {
+	b := browsertest.MustLaunch(t)
+	t.Run("KeyboardCopy", func(t *testing.T) { browserShareByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { browserSharePagesAccessible(t, b) })
+}
+
+// recordClipboard makes the page's clipboard keep what is written to it in
+// window.__copied, so the test can read what the copy button copied
+// without the browser's permission to read the real clipboard.
+const recordClipboard = `(() => {
+	window.__copied = null;
+	const write = (t) => { window.__copied = t; return Promise.resolve(); };
+	if (navigator.clipboard) { navigator.clipboard.writeText = write; }
+	else { Object.defineProperty(navigator, "clipboard", { value: { writeText: write } }); }
+	return true;
+})()`
+
+func statusSays(t *testing.T, tab *browsertest.Tab, want string) {
+	t.Helper()
+	waitFor(t, tab, `document.querySelector('[data-testid="share-status"]').textContent === `+jsString(want), 10*time.Second)
+	role, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="share-status"]').getAttribute("role")`))
+	if err != nil || role != "status" {
+		t.Errorf("the announcement is in role %q (%v)", role, err)
+	}
+}
+
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+func copied(t *testing.T, tab *browsertest.Tab) string {
+	t.Helper()
+	s, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`String(window.__copied)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func browserShareByKeyboard(t *testing.T, b *browsertest.Browser) {
+	f := newPublicFixture(t)
+	tab := b.NewTab(t)
+	page := f.abs("/u/ada/badges/" + f.pub.PublicID)
+	tab.Do(t, chromedp.Navigate(page), chromedp.WaitVisible(`[data-testid="share-panel"]`))
+	waitFor(t, tab, `!document.querySelector('[data-testid="share-link-copy"]').hidden`, 10*time.Second)
+	if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](recordClipboard)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The LinkedIn button, the Mastodon field and the copy button are all
+	// reached with Tab, in the panel's order.
+	tab.TabUntil(t, "Add to LinkedIn profile", 80, browsertest.ByTestID("share-linkedin-add"))
+	tab.TabUntil(t, "the Mastodon server field", 10, browsertest.ByID("share-mastodon-instance"))
+	got := tab.TabUntil(t, "the Copy link button", 10, browsertest.ByTestID("share-link-copy"))
+	if got.Outline == "none" {
+		t.Error("the focused copy button shows no focus outline")
+	}
+	tab.Do(t, browsertest.PressEnter())
+	statusSays(t, tab, "Link copied")
+	if c := copied(t, tab); c != page {
+		t.Errorf("copied %q, want %q", c, page)
+	}
+
+	// The Embed section opens from the keyboard and its snippets copy.
+	tab.TabUntil(t, "the Embed section", 10, browsertest.ByTestID("share-embed-toggle"))
+	tab.Do(t, browsertest.PressEnter())
+	waitFor(t, tab, `document.querySelector('[data-testid="share-embed"]').open`, 5*time.Second)
+	tab.TabUntil(t, "Copy HTML card", 10, browsertest.ByTestID("share-embed-card-copy"))
+	tab.Do(t, browsertest.PressEnter())
+	statusSays(t, tab, "HTML card copied")
+	if c := copied(t, tab); !strings.Contains(c, `href="`+page+`"`) || !strings.HasPrefix(c, "<div") {
+		t.Errorf("copied card %q", c)
+	}
+	tab.TabUntil(t, "Copy frame", 10, browsertest.ByTestID("share-embed-iframe-copy"))
+	tab.Do(t, browsertest.PressEnter())
+	statusSays(t, tab, "Frame copied")
+	if c := copied(t, tab); !strings.HasPrefix(c, "<iframe") || !strings.Contains(c, "/embed/badges/ada/"+f.pub.PublicID) {
+		t.Errorf("copied frame %q", c)
+	}
+
+	// The preview frame loads the embed (which only the embed route allows).
+	waitFor(t, tab, `(() => { const f = document.querySelector('[data-testid="share-embed-preview"]');
+		try { return f.contentDocument && f.contentDocument.querySelector('a[href]') !== null } catch (e) { return false } })()`, 15*time.Second)
+	if errs := tab.ConsoleErrors(); len(errs) != 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
+	f := newPublicFixture(t)
+	openDetails := `(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`
+	for _, scheme := range browsertest.ColorSchemes {
+		t.Run(scheme, func(t *testing.T) {
+			tab := b.NewTab(t)
+			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			for _, path := range []string{"/u/ada/badges/" + f.pub.PublicID, "/u/ada", "/u/ada/" + f.publicColl.Slug} {
+				tab.Do(t, chromedp.Navigate(f.abs(path)), chromedp.WaitVisible(`[data-testid="share-panel"]`))
+				if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](openDetails)); err != nil {
+					t.Fatal(err)
+				}
+				tab.AssertAccessible(t, path+" with the share panel open, "+scheme)
+			}
+			tab.Do(t, chromedp.Navigate(f.abs("/share/mastodon?url="+f.abs("/u/ada")+"&instance=localhost")), chromedp.WaitVisible(`#instance`))
+			tab.AssertAccessible(t, "Mastodon form with an error, "+scheme)
+
+			// The export page, signed in, and its refusal of a bad file.
+			tab2 := b.NewTab(t)
+			tab2.Do(t, browsertest.EmulateColorScheme(scheme))
+			tab2.Do(t,
+				chromedp.Navigate(f.abs("/auth/dev")),
+				chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
+				chromedp.SendKeys(`#dev-email`, "ada@example.org"),
+				chromedp.Click(`[data-testid="dev-submit"]`),
+				chromedp.WaitVisible(`[data-testid="nav-user"]`),
+				chromedp.Navigate(f.abs("/account/import-archive")),
+				chromedp.WaitVisible(`[data-testid="import-archive-form"]`),
+			)
+			tab2.AssertAccessible(t, "export page, "+scheme)
+			tab2.Do(t, chromedp.Navigate(f.abs("/account/delete")), chromedp.WaitVisible(`[data-testid="delete-export-link"]`))
+			tab2.AssertAccessible(t, "delete page with the export offer, "+scheme)
+		})
+	}
+}
