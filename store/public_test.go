@@ -219,3 +219,30 @@ func TestPublicProfile_UsesIndexes(t *testing.T) {
 		}
 	}
 }
+
+func TestSeedForBench_FillsLearnersAndAFeaturedProfile(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	err := db.SeedForBench(ctx, store.SeedOptions{Learners: 20, Badges: 200, Featured: "featured", FeaturedPublic: 12,
+		Images: 3, Image: func(i int) []byte { return []byte{0x89, 'P', 'N', 'G', byte(i)} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CountUsers(ctx); err != nil || n != 21 {
+		t.Fatalf("%d users, %v", n, err)
+	}
+	pp, err := db.PublicProfileByHandle(ctx, "featured", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pp.Badges) != 12 || len(pp.Collections) != 2 || pp.Collections[0].Badges != 10 || pp.Collections[1].Badges != 2 {
+		t.Fatalf("featured: %d badges, collections %+v", len(pp.Badges), pp.Collections)
+	}
+	other, err := db.PublicProfileByHandle(ctx, "learner-7", time.Time{})
+	if err != nil || len(other.Badges) != 1 { // one in ten of its ten badges is public
+		t.Fatalf("learner-7: %v %+v", err, other)
+	}
+	if store.SchemaVersion() == "" {
+		t.Error("no schema version")
+	}
+}
