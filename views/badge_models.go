@@ -55,6 +55,10 @@ type BadgeDetail struct {
 	History    []BadgeHistoryEntry
 	Visibility string // "private" or "public"
 	Now        time.Time
+	// Share is the share panel, when the badge is on a public profile;
+	// Baked offers a JSON or URL badge baked into its picture.
+	Share *Share
+	Baked Baked
 }
 
 // BadgeIssuer is who issued the badge.

@@ -151,6 +151,8 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 	for _, ch := range checks {
 		d.History = append(d.History, views.BadgeHistoryEntry{CheckedAt: ch.CheckedAt, Status: string(ch.Status)})
 	}
+	d.Baked = bakedOffer(b)
+	d.Share = s.ownerShare(ctx, b)
 	return d, nil
 }
 

@@ -263,6 +263,9 @@ func TestBadgeBaked_JSONBadgeBakedIntoItsPicture(t *testing.T) {
 	orig := readSample(t, "data-analysis-with-python.json")
 	o := oneOutcome(t, b.importForm(nil, upload{"data-analysis-with-python.json", orig}))
 	stored := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+	if href, _ := b.get(o.href).Doc.Find(`[data-testid="baked-download-link"]`).Attr("href"); href != o.href+"/baked" {
+		t.Errorf("the badge page offers the baked download at %q", href)
+	}
 	p := b.get(o.href + "/baked")
 	if p.StatusCode != http.StatusOK || !strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("baked: %d %q", p.StatusCode, p.Header.Get("Content-Disposition"))
@@ -281,6 +284,9 @@ func TestBadgeBaked_JSONBadgeBakedIntoItsPicture(t *testing.T) {
 		t.Error("the original download changed")
 	}
 	png := oneOutcome(t, b.importForm(nil, upload{"web-accessibility-fundamentals.png", readSample(t, "web-accessibility-fundamentals.png")}))
+	if b.get(png.href).Doc.Find(`[data-testid="baked-download-link"]`).Length() != 0 {
+		t.Error("a PNG badge's page offers a baked copy")
+	}
 	if p := b.get(png.href + "/baked"); p.StatusCode != http.StatusNotFound {
 		t.Errorf("a PNG badge offers a baked copy: %d", p.StatusCode)
 	}

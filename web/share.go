@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime"
 	"net/http"
@@ -343,4 +344,22 @@ func (s *Server) sendQR(c echo.Context, link, name string) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "public, max-age=300")
 	return c.Blob(http.StatusOK, ctype, data)
+}
+
+// ownerShare is the share panel on the owner's page of a badge: only when
+// the badge is public on a profile with a handle, nil otherwise.
+func (s *Server) ownerShare(ctx context.Context, b *store.Badge) *views.Share {
+	if b.Visibility != store.Public {
+		return nil
+	}
+	p, err := s.db.ProfileOf(ctx, b.UserID)
+	if err != nil || p.Handle == "" {
+		return nil
+	}
+	id := ""
+	if m, err := b.Model(); err == nil {
+		id = m.ID
+	}
+	sh := s.badgeShare(p, b, id)
+	return &sh
 }

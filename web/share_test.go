@@ -170,6 +170,17 @@ func TestShare_ProfileAndCollectionPanels(t *testing.T) {
 	}
 }
 
+func TestShare_PanelOnTheOwnersBadgePageWhenPublic(t *testing.T) {
+	f := newPublicFixture(t)
+	p := f.ada.get("/badges/" + f.pub.PublicID)
+	if href, _ := p.Doc.Find(`[data-testid="share-panel"] [data-testid="share-link"]`).Attr("value"); href != f.abs("/u/ada/badges/"+f.pub.PublicID) {
+		t.Errorf("owner's page of a public badge shares %q", href)
+	}
+	if f.ada.get("/badges/"+f.priv.PublicID).Doc.Find(`[data-testid="share-panel"]`).Length() != 0 {
+		t.Error("a private badge's page offers sharing")
+	}
+}
+
 func TestShare_MastodonRedirect(t *testing.T) {
 	f := newPublicFixture(t)
 	b := f.e.browser()
