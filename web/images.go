@@ -39,7 +39,10 @@ func (s *Server) handleImage(c echo.Context) error {
 	h.Set("Content-Security-Policy", imageCSP)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("Cross-Origin-Resource-Policy", "same-site")
+	// Other sites show these pictures: the HTML embed card and the email
+	// signature load them from Satchel (an image's URL is its hash, and
+	// it is sandboxed above).
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	h.Set("ETag", `"`+im.Hash+`"`)
 	// ServeContent answers If-None-Match with 304 and handles HEAD and
 	// ranges; the content type set above stops it from sniffing.

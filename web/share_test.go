@@ -102,6 +102,10 @@ func TestShare_PanelOnPublicBadgeHasEveryLink(t *testing.T) {
 		t.Errorf("iframe snippet %q", iframe)
 	}
 	card := panel.Find(`textarea[data-testid="share-embed-card"]`).Text()
+	img := f.e.browser().get(strings.TrimPrefix(f.abs("/images/"+f.pub.ImageHash), f.e.ts.URL))
+	if !strings.Contains(card, `src="`+f.abs("/images/"+f.pub.ImageHash)+`"`) || img.Header.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+		t.Errorf("the card's picture cannot be shown on other sites: CORP %q", img.Header.Get("Cross-Origin-Resource-Policy"))
+	}
 	if !strings.Contains(card, `href="`+page+`"`) || !strings.Contains(card, "Analytical Engines") || strings.Contains(card, "<script") {
 		t.Errorf("card snippet %q", card)
 	}
