@@ -259,3 +259,18 @@ func MoveDownID(badge string) string { return "down-" + badge }
 func MoveTopID(badge string) string  { return "top-" + badge }
 func RemoveID(badge string) string   { return "remove-" + badge }
 func collItemID(badge string) string { return "item-" + badge }
+
+// CollectionOrganise is the page that adds several badges to a collection.
+type CollectionOrganise struct {
+	Badges      []CollectionCandidate // every badge of the backpack
+	Collections []CollectionSummary
+	Selected    string // the collection chosen before
+}
+
+func (v CollectionOrganise) collectionOptions() []components.Option {
+	var out []components.Option
+	for _, c := range v.Collections {
+		out = append(out, components.Option{Value: c.PublicID, Label: c.Name + " (" + collBadgesNoun(c.BadgeCount) + ")"})
+	}
+	return out
+}

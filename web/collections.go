@@ -28,6 +28,7 @@ func (s *Server) collectionRoutes() {
 	g := s.e.Group("/collections", s.requireUser)
 	g.GET("", s.handleCollections)
 	g.POST("", s.handleCollectionCreate)
+	g.GET("/add-badges", s.handleCollectionOrganise)
 	g.POST("/add-badges", s.handleCollectionsAddBadges)
 
 	c := g.Group("/:id")
@@ -48,6 +49,35 @@ func (s *Server) collectionRoutes() {
 	s.e.GET("/badges/:id/collections", s.handleBadgeCollectionsForm, s.requireUser)
 	s.e.POST("/badges/:id/collections", s.handleBadgeCollections, s.requireUser)
 	s.e.GET(views.CollectionGroupsPath, s.handleCollectionGroups, s.requireUser)
+
+	// The badge page (the pages engineer's route) shows the badge's
+	// collections through views.BadgeCollectionsSection.
+	s.e.Use(s.badgePageCollections)
+}
+
+// badgePageRoute is the owner's badge page, as echo names its route.
+const badgePageRoute = "/badges/:id"
+
+// badgePageCollections puts the "Collections" section's data in the
+// request context for the owner's badge page, which includes
+// views.BadgeCollectionsSection with one line. Other requests pass
+// through untouched; a badge that is not the user's gets no section (its
+// page answers 404 on its own).
+func (s *Server) badgePageCollections(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodGet || c.Path() != badgePageRoute || currentUser(c) == nil {
+			return next(c)
+		}
+		v, err := s.badgeCollectionsView(c, c.Param("id"))
+		switch {
+		case store.KindOf(err) == store.NotFound:
+		case err != nil:
+			return err
+		default:
+			c.SetRequest(c.Request().WithContext(views.WithBadgeCollections(c.Request().Context(), v)))
+		}
+		return next(c)
+	}
 }
 
 // collection loads the signed-in user's collection named in the URL; any
@@ -469,4 +499,25 @@ func (s *Server) handleCollectionGroups(c echo.Context) error {
 		v.Tags = append(v.Tags, views.FacetCount{Value: t.Value, Count: t.Count})
 	}
 	return s.render(c, http.StatusOK, views.CollectionGroupsPage(s.shell(c, "Automatic groups"), v))
+}
+
+// handleCollectionOrganise is the page that adds several badges of the
+// backpack to one collection (linked from the backpack).
+func (s *Server) handleCollectionOrganise(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	list, err := s.db.Collections(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	// No collection has id 0: every badge of the backpack.
+	all, err := s.db.BadgesNotInCollection(ctx, u.ID, 0)
+	if err != nil {
+		return err
+	}
+	v := views.CollectionOrganise{Badges: candidates(all), Selected: c.QueryParam("collection")}
+	for _, col := range list {
+		v.Collections = append(v.Collections, views.CollectionSummary{PublicID: col.PublicID, Name: col.Name, BadgeCount: col.BadgeCount})
+	}
+	return s.render(c, http.StatusOK, views.CollectionOrganisePage(s.shell(c, "Add badges to a collection"), v))
 }

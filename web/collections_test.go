@@ -522,3 +522,87 @@ func TestCollections_OwnerOnly(t *testing.T) {
 		t.Errorf("visitor deleted it: %v", err)
 	}
 }
+
+func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
+	e := MustStart(t)
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	ids := collSeed(t, e, uid, "One", "Two", "Three")
+
+	// Without collections the badge page offers to create one.
+	p := ada.get("/badges/" + ids[0])
+	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="badge-collections-none"]`).Length() != 1 {
+		t.Fatalf("badge page without collections: %d", p.StatusCode)
+	}
+	a := ada.collCreate("Alpha", "")
+	b := ada.collCreate("Beta", "")
+
+	// The badge page's section: a checkbox per collection; saving it there
+	// comes back to the badge page with the boxes as saved.
+	p = ada.submit("/badges/"+ids[0], "/badges/"+ids[0]+"/collections", url.Values{"collection": {b}})
+	if p.Request.URL.Path != "/badges/"+ids[0] {
+		t.Fatalf("saved to %s", p.Request.URL)
+	}
+	boxes := p.Doc.Find(`[data-testid="badge-collections"] [data-testid="badge-collection"]`)
+	if boxes.Length() != 2 {
+		t.Fatalf("%d checkboxes on the badge page", boxes.Length())
+	}
+	if boxes.Eq(0).Is("[checked]") || !boxes.Eq(1).Is("[checked]") {
+		t.Errorf("Alpha ticked %v, Beta ticked %v; want only Beta", boxes.Eq(0).Is("[checked]"), boxes.Eq(1).Is("[checked]"))
+	}
+	if !strings.Contains(flashOf(p), "added to 1") {
+		t.Errorf("flash %q", flashOf(p))
+	}
+
+	// The backpack leads to the collections, whose cards lead to the page
+	// that adds several badges at once.
+	p = ada.get("/backpack")
+	if href, _ := p.Doc.Find(`[data-testid="backpack-collections"]`).Attr("href"); href != "/collections" {
+		t.Fatalf("backpack collections link %q", href)
+	}
+	if href, _ := p.Doc.Find(`[data-testid="backpack-groups"]`).Attr("href"); href != "/backpack/groups" {
+		t.Errorf("backpack groups link %q", href)
+	}
+	p = ada.get("/collections")
+	if href, _ := p.Doc.Find(`[data-testid="collection-card-add"]`).First().Attr("href"); href != "/collections/"+a+"/add" {
+		t.Errorf("card's add link %q", href)
+	}
+	p = ada.get("/collections/" + a + "/add")
+	if n := p.Doc.Find(`[data-testid="checklist-badge"]`).Length(); n != 3 {
+		t.Errorf("add page lists %d badges", n)
+	}
+	p = ada.submit("/collections/"+a+"/add", "/collections/"+a+"/badges", url.Values{"badge": {ids[2], ids[1]}})
+	if got, want := collOrder(p), []string{ids[2], ids[1]}; !slices.Equal(got, want) || p.Request.URL.Path != "/collections/"+a {
+		t.Errorf("at %s: %v, want %v", p.Request.URL, got, want)
+	}
+
+	// The organise page: every badge, a choice of collection, several at once.
+	if href, _ := ada.get("/backpack").Doc.Find(`[data-testid="backpack-organise"]`).Attr("href"); href != "/collections/add-badges" {
+		t.Errorf("backpack organise link %q", href)
+	}
+	p = ada.get("/collections/add-badges")
+	if n := p.Doc.Find(`[data-testid="organise-badge"]`).Length(); n != 3 {
+		t.Errorf("organise page lists %d badges", n)
+	}
+	if n := p.Doc.Find(`#organise-collection option`).Length(); n != 2 {
+		t.Errorf("organise page offers %d collections", n)
+	}
+	p = ada.submit("/collections/add-badges", "/collections/add-badges", url.Values{"collection": {b}, "badge": {ids[1], ids[2]}})
+	if got, want := collOrder(p), []string{ids[0], ids[1], ids[2]}; !slices.Equal(got, want) || p.Request.URL.Path != "/collections/"+b {
+		t.Errorf("at %s: %v, want %v", p.Request.URL, got, want)
+	}
+
+	// Bob sees no section on Ada's badge (the page is 404) and only his
+	// own collections on his organise page.
+	bob := e.browser()
+	bob.devSignIn("Bob", "bob@example.org")
+	if r := bob.get("/badges/" + ids[0]); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Alpha") {
+		t.Errorf("bob on ada's badge page: %d", r.StatusCode)
+	}
+	collSeed(t, e, collUserID(t, e, "bob@example.org"), "Bob's badge")
+	bob.collCreate("Bob's own", "")
+	if r := bob.get("/collections/add-badges"); strings.Contains(r.Body, "Alpha") || strings.Contains(r.Body, "One") || r.Doc.Find(`#organise-collection option`).Length() != 1 {
+		t.Errorf("bob's organise page shows ada's things")
+	}
+}
