@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
@@ -93,6 +95,58 @@ func visible(t *testing.T, tab *browsertest.Tab, sel string) bool {
 	return v
 }
 
+// becomes reports whether the element's visibility settles on want within
+// a few seconds: the browser applies hover and focus styles on its next
+// frame, which a loaded machine may delay.
+func becomes(t *testing.T, tab *browsertest.Tab, sel string, want bool) bool {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if visible(t, tab, sel) == want {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// emulateMedia sets the colour scheme ("" for the default) and asks for
+// reduced motion. Without it, scrolling is smooth (app.css), and a pointer
+// placed on an element right after scrolling it into view is left behind
+// as the page glides on, so hover checks would race the animation.
+func emulateMedia(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		features := []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}
+		if scheme != "" {
+			features = append(features, &emulation.MediaFeature{Name: "prefers-color-scheme", Value: scheme})
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: features})
+		return err
+	})
+}
+
+// tap touches the centre of the first element matching sel, as a finger
+// on a touch screen does (pointer events of type "touch").
+func tap(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		xy, err := chromedp.Evaluate[[]float64](`(() => {
+			const r = document.querySelector(`+"`"+sel+"`"+`).getBoundingClientRect();
+			return [r.left + r.width / 2, r.top + r.height / 2];
+		})()`)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		point := []*input.TouchPoint{{X: xy[0], Y: xy[1]}}
+		if _, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: point}); err != nil {
+			return err
+		}
+		_, err = cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}})
+		return err
+	})
+}
+
 // accessibleDescription is what Chromium's accessibility tree gives a
 // screen reader as the description of the first element matching sel.
 func accessibleDescription(t *testing.T, tab *browsertest.Tab, sel string) string {
@@ -129,6 +183,7 @@ func accessibleDescription(t *testing.T, tab *browsertest.Tab, sel string) strin
 func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	tab := b.NewTab(t)
+	tab.Do(t, emulateMedia(""))
 	signIn(t, e, tab)
 	importSamples(t, e, tab, "web-accessibility-fundamentals.png")
 
@@ -168,12 +223,13 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	// The machine may be slow and a tab's life is bounded: the next steps
 	// each get a fresh tab, signed in again.
 	tab = b.NewTab(t)
+	tab.Do(t, emulateMedia(""))
 	signIn(t, e, tab)
 	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
 
 	// Hover shows the criteria; Escape hides them with the pointer still there.
 	tab.Do(t, browsertest.Hover(tile))
-	if !visible(t, tab, details) {
+	if !becomes(t, tab, details, true) {
 		t.Fatal("hovering the tile does not show its details")
 	}
 	if got := criteria(); !strings.HasPrefix(got, "Criteria:") || len(got) < 30 {
@@ -181,22 +237,42 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	}
 	// The pointer can move onto the details without them vanishing.
 	tab.Do(t, browsertest.Hover(details))
-	if !visible(t, tab, details) {
+	if !becomes(t, tab, details, true) {
 		t.Error("details vanish when the pointer moves onto them")
 	}
 	tab.Do(t, browsertest.PressEscape())
-	if visible(t, tab, details) {
+	if !becomes(t, tab, details, false) {
 		t.Error("Escape does not hide the details shown on hover")
 	}
 	tab.Do(t, browsertest.MoveMouseAway())
-	if visible(t, tab, details) {
+	if !becomes(t, tab, details, false) {
 		t.Error("details still show after the pointer left")
 	}
 	tab.Do(t, browsertest.Hover(tile))
-	if !visible(t, tab, details) {
+	if !becomes(t, tab, details, true) {
 		t.Error("details do not show again when the pointer comes back after Escape")
 	}
 	tab.Do(t, browsertest.MoveMouseAway())
+
+	// On a touch screen, a tap on the tile (not on its link) shows the
+	// details, and another tap hides them.
+	tab.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1})
+		return err
+	}))
+	tab.Do(t, tap(tile+` .tile__media`))
+	waitFor(t, tab, `document.querySelector('[data-testid="badge-tile"]').classList.contains("tile--open")`, 10*time.Second)
+	if !becomes(t, tab, details, true) {
+		t.Error("a tap on the tile does not show its details")
+	}
+	if path, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/backpack" {
+		t.Errorf("a tap on the tile went to %s", path)
+	}
+	tab.Do(t, tap(tile+` .tile__media`))
+	waitFor(t, tab, `document.querySelector('[data-testid="badge-tile"]').classList.contains("tile--dismissed")`, 10*time.Second)
+	if !becomes(t, tab, details, false) {
+		t.Error("a second tap does not hide the details")
+	}
 
 	for _, msg := range tab.ConsoleErrors() {
 		t.Errorf("console error: %s", msg)
@@ -204,27 +280,28 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 
 	// Keyboard: Tab to the badge's link shows the criteria; Escape hides them.
 	tab = b.NewTab(t)
+	tab.Do(t, emulateMedia(""))
 	signIn(t, e, tab)
 	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
 	f := tab.TabUntil(t, "the badge's link", 40, browsertest.ByTestID("tile-link"))
 	if f.Outline == "none" {
 		t.Error("the focused tile link shows no focus outline")
 	}
-	if !visible(t, tab, details) {
+	if !becomes(t, tab, details, true) {
 		t.Fatal("keyboard focus on the badge's link does not show its details")
 	}
 	if got := criteria(); !strings.HasPrefix(got, "Criteria:") {
 		t.Errorf("criteria shown on focus: %q", got)
 	}
 	tab.Do(t, browsertest.PressEscape())
-	if visible(t, tab, details) {
+	if !becomes(t, tab, details, false) {
 		t.Error("Escape does not hide the details shown on focus")
 	}
 	if f, _ := chromedp.Run(tab.Ctx, browsertest.ActiveElement()); f.TestID != "tile-link" {
 		t.Errorf("Escape moved focus to %s", f)
 	}
 	tab.Do(t, browsertest.PressShiftTab(), browsertest.PressTab())
-	if !visible(t, tab, details) {
+	if !becomes(t, tab, details, true) {
 		t.Error("details do not show again when focus comes back")
 	}
 
@@ -278,7 +355,7 @@ func browserBackpackAccessible(t *testing.T, b *browsertest.Browser) {
 		t.Run(scheme, func(t *testing.T) {
 			e := MustStart(t)
 			tab := b.NewTab(t)
-			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			tab.Do(t, emulateMedia(scheme))
 			visit := func(path, waitFor string) {
 				t.Helper()
 				tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(waitFor))

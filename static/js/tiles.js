@@ -49,13 +49,6 @@
       }
     });
 
-    // The kind of pointer behind the next click: only a touch or pen tap
-    // toggles; a mouse shows details by hovering.
-    var pointerType = "";
-    document.addEventListener("pointerdown", function (event) {
-      pointerType = event.pointerType || "";
-    }, true);
-
     Array.prototype.forEach.call(all, function (tile) {
       // Details hidden with Escape come back the next time the pointer or
       // focus arrives.
@@ -73,8 +66,11 @@
         }
       });
 
-      tile.addEventListener("click", function (event) {
-        if (pointerType !== "touch" && pointerType !== "pen") {
+      // A tap is a touch (or pen) that ends where it began; a touch that
+      // scrolls the page is cancelled instead, and a mouse shows details
+      // by hovering. Taps on the link go on to open the badge.
+      tile.addEventListener("pointerup", function (event) {
+        if (event.pointerType !== "touch" && event.pointerType !== "pen") {
           return;
         }
         if (event.target.closest("a, button, input, select, textarea, summary")) {
