@@ -153,8 +153,12 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 
 	var in store.ArchiveImport
 	res := &views.ArchiveImportResult{}
+	// Checking with issuers is bounded like any import; what does not fit
+	// is refused and comes in when the same file is imported again.
+	vctx, cancel := context.WithTimeout(ctx, importBudget)
+	defer cancel()
 	for _, mb := range a.Manifest.Badges {
-		ab, refusal := s.archiveBadge(ctx, log, a, mb, ids)
+		ab, refusal := s.archiveBadge(vctx, log, user.ID, a, mb, ids)
 		if refusal != nil {
 			res.Refused = append(res.Refused, *refusal)
 			continue
@@ -184,7 +188,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 // archiveBadge reads and verifies one badge of an archive from its
 // original bytes (never trusting the manifest's fields), as an import of
 // that file would.
-func (s *Server) archiveBadge(ctx context.Context, log *slog.Logger, a *export.Archive, mb export.Badge, ids []badge.Identifier) (*store.ArchiveBadge, *views.ArchiveRefusal) {
+func (s *Server) archiveBadge(ctx context.Context, log *slog.Logger, userID int64, a *export.Archive, mb export.Badge, ids []badge.Identifier) (*store.ArchiveBadge, *views.ArchiveRefusal) {
 	refusal := &views.ArchiveRefusal{Name: orDefault(mb.Name, "Untitled badge"), File: mb.Original.Path}
 	b, err := badge.Read(a.Original(mb))
 	if err != nil {
@@ -196,6 +200,19 @@ func (s *Server) archiveBadge(ctx context.Context, log *slog.Logger, a *export.A
 			refusal.Reason = msg
 			return nil, refusal
 		}
+		// Already in this backpack: nothing to check or fetch again.
+		key := store.DedupeKey(b)
+		if _, _, found, err := s.db.BadgeWithKey(ctx, userID, key); err == nil && found {
+			return &store.ArchiveBadge{Key: mb.ID, Badge: &store.Badge{DedupeKey: key}}, nil
+		}
+	}
+	if ctx.Err() != nil {
+		refusal.Reason = "Satchel ran out of time for this import before checking this badge. Import the same file again to bring in the rest: badges already imported are skipped."
+		return nil, refusal
+	}
+	if msg, err := s.importLimit(ctx, userID); err != nil || msg != "" {
+		refusal.Reason = orDefault(msg, "Satchel could not check this badge just now. Please try again later.")
+		return nil, refusal
 	}
 	rep := s.verifier.Verify(ctx, b, ids)
 	if r := importRefusal(b, rep, ids); r != nil {

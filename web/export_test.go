@@ -300,3 +300,33 @@ func mustModel(t *testing.T, b *store.Badge) *badge.Badge {
 	}
 	return m
 }
+
+func TestImportArchive_CountsAgainstTheHourlyAllowanceAndSkipsWhatIsThere(t *testing.T) {
+	_, b1 := signedInLearner(t, sampleLearner)
+	var ups []upload
+	for _, name := range exportSamples {
+		ups = append(ups, upload{name, readSample(t, name)})
+	}
+	if n := len(outcomes(t, b1.importForm(nil, ups...))); n != len(exportSamples) {
+		t.Fatalf("imported %d samples", n)
+	}
+	archive := []byte(b1.get("/account/export").Body)
+
+	e2, b2 := signedInLearner(t, sampleLearner, func(o *webOptions) { o.ImportLimit = 2 })
+	p := b2.importArchive(archive)
+	if got := resultCounts(p); !strings.HasPrefix(got, "2 badges added;") || !strings.HasSuffix(got, "2 badges refused") {
+		t.Fatalf("with an allowance of 2: %q", got)
+	}
+	if msg := p.Doc.Find(`[data-testid="import-archive-refused"]`).Text(); !strings.Contains(msg, "in the last hour") {
+		t.Errorf("refusal does not name the allowance: %q", msg)
+	}
+	if n := countBadges(t, e2, sampleLearner); n != 2 {
+		t.Errorf("%d badges stored", n)
+	}
+	// Again: the two already there are skipped without using the
+	// allowance, the other two are still refused.
+	p = b2.importArchive(archive)
+	if got := resultCounts(p); !strings.HasPrefix(got, "0 badges added; 2 badges were already") || !strings.HasSuffix(got, "2 badges refused") {
+		t.Errorf("second run: %q", got)
+	}
+}
