@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -17,6 +21,7 @@ import (
 func TestCollectionsBrowser(t *testing.T) {
 	b := browsertest.MustLaunch(t)
 	t.Run("KeyboardOnly", func(t *testing.T) { browserCollectionByKeyboard(t, b) })
+	t.Run("MoveWithoutJavaScript", func(t *testing.T) { browserCollectionMoveWithoutJS(t, b) })
 	t.Run("PagesAreAccessible", func(t *testing.T) { browserCollectionsAccessible(t, b) })
 }
 
@@ -157,6 +162,7 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 		{{"/collections/" + empty, `[data-testid="collection-badges-empty"]`}, {c + "/edit", `#collection-slug`}},
 		{{c + "/delete", `[data-testid="delete-explain"]`}, {c + "/visibility", `[data-testid="unlisted-link"]`}, {c + "/replace-link", `[data-testid="replace-link-confirm"]`}},
 		{{c + "/add", `[data-testid="checklist"]`}, {"/badges/" + ids[0] + "/collections", `[data-testid="badge-collections-form"]`}, {"/backpack/groups", `[data-testid="groups-issuers"]`}},
+		{{"/collections/add-badges", `[data-testid="organise-form"]`}, {"/badges/" + ids[0], `[data-testid="badge-collections-form"]`}},
 	}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
@@ -192,5 +198,46 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 				}
 			}
 		})
+	}
+}
+
+// browserCollectionMoveWithoutJavaScript moves a badge with scripts off:
+// the plain form does the move, and the fragment of the page it returns to
+// puts focus on the moved badge's control.
+func browserCollectionMoveWithoutJS(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	br := e.browser()
+	br.devSignIn("Ada", "ada@example.org")
+	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
+	id := br.collCreate("No scripts", "")
+	br.submit("/collections/"+id, "/collections/"+id+"/badges", url.Values{"badge": ids})
+
+	tab := b.NewTab(t)
+	tab.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+"/auth/dev"),
+		chromedp.SendKeys(`#dev-name`, "Ada"),
+		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
+		chromedp.Click(`[data-testid="dev-submit"]`),
+		chromedp.WaitVisible(`[data-testid="nav-user"]`),
+		chromedp.Navigate(e.ts.URL+"/collections/"+id),
+		chromedp.WaitVisible(`[data-testid="collection-badges"]`),
+	)
+	if on, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.querySelector("[data-testid=collection-item][draggable]") !== null`)); err != nil || on {
+		t.Fatalf("scripts ran (draggable items: %v, %v)", on, err)
+	}
+	tab.TabUntil(t, "Biology's Move up button", 60, browsertest.ByID("up-"+ids[1]))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-flash][role="status"]`))
+	if got := text(t, tab, `[data-flash][role="status"]`); !strings.Contains(got, "‘Biology’ is now 1st of 3.") {
+		t.Errorf("announcement %q", got)
+	}
+	if got, want := collBrowserOrder(t, tab), []string{ids[1], ids[0], ids[2]}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+	if f := collActive(t, tab); f.ID != "down-"+ids[1] {
+		t.Errorf("without scripts focus is on %s, want #down-%s", f, ids[1])
 	}
 }

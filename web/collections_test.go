@@ -348,8 +348,12 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 	if _, err := e.db.CollectionByUnlistedToken(context.Background(), old); store.KindOf(err) != store.NotFound {
 		t.Errorf("old token still finds the collection: %v", err)
 	}
-	// The public page (the public engineer's) answers 404 for the old link.
-	if r := e.browser().get("/c/" + old); r.StatusCode != http.StatusNotFound {
+	// A visitor: the new link opens the collection, the old one is 404.
+	visitor := e.browser()
+	if r := visitor.get(newLink); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Shared") {
+		t.Errorf("new link: %d", r.StatusCode)
+	}
+	if r := visitor.get("/c/" + old); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Shared") {
 		t.Errorf("old link: %d, want 404", r.StatusCode)
 	}
 
