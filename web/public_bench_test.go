@@ -58,6 +58,13 @@ func mustBenchDB(tb testing.TB) *store.DB {
 		if err := os.Rename(tmp, path); err != nil {
 			tb.Fatal(err)
 		}
+		// Files seeded for older schemas are of no more use.
+		old, _ := filepath.Glob(filepath.Join(os.TempDir(), "satchel-bench-public-*.db"))
+		for _, o := range old {
+			if o != path {
+				os.Remove(o)
+			}
+		}
 	}
 	db, err := store.Open(ctx, path)
 	if err != nil {

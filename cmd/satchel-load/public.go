@@ -131,6 +131,13 @@ func seededPublicDB(ctx context.Context, out io.Writer) (string, error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return "", err
 	}
+	// Files seeded for older schemas are of no more use.
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "satchel-bench-public-*.db"))
+	for _, o := range old {
+		if o != path {
+			os.Remove(o)
+		}
+	}
 	fmt.Fprintf(out, "seeded in %.0fs\n", time.Since(t0).Seconds())
 	return path, nil
 }
