@@ -22,6 +22,7 @@ func TestCollectionsBrowser(t *testing.T) {
 	b := browsertest.MustLaunch(t)
 	t.Run("KeyboardOnly", func(t *testing.T) { browserCollectionByKeyboard(t, b) })
 	t.Run("MoveWithoutJavaScript", func(t *testing.T) { browserCollectionMoveWithoutJS(t, b) })
+	t.Run("DragAndDrop", func(t *testing.T) { browserCollectionDragAndDrop(t, b) })
 	t.Run("PagesAreAccessible", func(t *testing.T) { browserCollectionsAccessible(t, b) })
 }
 
@@ -239,5 +240,51 @@ func browserCollectionMoveWithoutJS(t *testing.T, b *browsertest.Browser) {
 	}
 	if f := collActive(t, tab); f.ID != "down-"+ids[1] {
 		t.Errorf("without scripts focus is on %s, want #down-%s", f, ids[1])
+	}
+}
+
+// browserCollectionDragAndDrop drops the first badge on the third: reorder.js
+// sends the same move form with the new position, and the server's answer
+// announces it.
+func browserCollectionDragAndDrop(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t)
+	br := e.browser()
+	br.devSignIn("Ada", "ada@example.org")
+	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
+	id := br.collCreate("Dragged", "")
+	br.submit("/collections/"+id, "/collections/"+id+"/badges", url.Values{"badge": ids})
+
+	tab := b.NewTab(t)
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+"/auth/dev"),
+		chromedp.SendKeys(`#dev-name`, "Ada"),
+		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
+		chromedp.Click(`[data-testid="dev-submit"]`),
+		chromedp.WaitVisible(`[data-testid="nav-user"]`),
+		chromedp.Navigate(e.ts.URL+"/collections/"+id),
+		chromedp.WaitVisible(`[data-testid="collection-item"][draggable="true"]`),
+	)
+	// The drag events a mouse drag fires, with one DataTransfer throughout.
+	_, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`(() => {
+		const items = document.querySelectorAll('[data-testid="collection-item"]');
+		const dt = new DataTransfer();
+		const fire = (el, type) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+		fire(items[0], "dragstart");
+		fire(items[2], "dragover");
+		fire(items[2], "drop");
+		return true;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.Do(t, chromedp.WaitVisible(`[data-flash][role="status"]`))
+	if got := text(t, tab, `[data-flash][role="status"]`); !strings.Contains(got, "‘Algebra’ is now 3rd of 3.") {
+		t.Errorf("announcement %q", got)
+	}
+	if got, want := collBrowserOrder(t, tab), []string{ids[1], ids[2], ids[0]}; !slices.Equal(got, want) {
+		t.Errorf("order after the drop %v, want %v", got, want)
+	}
+	if errs := tab.ConsoleErrors(); len(errs) != 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
