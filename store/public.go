@@ -246,7 +246,7 @@ func (db *DB) PublicBadge(ctx context.Context, handle, publicID string, now time
 
 // PublicProfileVersion is a short text that changes whenever what the
 // learner's public profile shows changes: the profile itself (updated_at,
-// its handle) and, through triggers (migration 0007_profiles_rev), its
+// its handle) and, through triggers (migration 0010_profile_revisions), its
 // public badges and its collections (rev). Pages may cache a rendered
 // profile under it. It answers NotFound like PublicProfileByHandle.
 func (db *DB) PublicProfileVersion(ctx context.Context, handle string) (string, error) {
