@@ -515,15 +515,17 @@ func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPubl
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT badge_id FROM collection_badges WHERE collection_id = ? ORDER BY position, added_at, badge_id", cid)
+		rows, err := tx.QueryContext(ctx, "SELECT badge_id, position FROM collection_badges WHERE collection_id = ? ORDER BY position, added_at, badge_id", cid)
 		if err != nil {
 			return err
 		}
 		var order []int64
 		from := -1
+		dense := true
 		for rows.Next() {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var p int
+			if err := rows.Scan(&id, &p); err != nil {
 				rows.Close()
 				return err
 			}
@@ -531,6 +533,7 @@ func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPubl
 				from = len(order)
 			}
 			order = append(order, id)
+			dense = dense && p == len(order)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -545,6 +548,25 @@ func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPubl
 			return err
 		}
 		moved.Position = to
+		if dense {
+			// Positions are 1…n already (the usual case): shift the badges
+			// between the old and the new place by one, then place the badge.
+			if to != from+1 {
+				lo, hi, by := to, from, 1 // moving up: to … from-1 go down one
+				if to > from+1 {
+					lo, hi, by = from+2, to, -1 // moving down: from+2 … to go up one
+				}
+				if _, err := tx.ExecContext(ctx, "UPDATE collection_badges SET position = position + ? WHERE collection_id = ? AND position BETWEEN ? AND ?",
+					by, cid, lo, hi); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, "UPDATE collection_badges SET position = ? WHERE collection_id = ? AND badge_id = ?", to, cid, bid); err != nil {
+					return err
+				}
+			}
+			return touchCollection(ctx, tx, cid, db.now())
+		}
+		// Otherwise renumber the whole collection in its new order.
 		order = append(order[:from], order[from+1:]...)
 		order = append(order[:to-1], append([]int64{bid}, order[to-1:]...)...)
 		for i, id := range order {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strconv"
 	"testing"
@@ -375,5 +376,106 @@ func TestSlugify(t *testing.T) {
 	long := store.Slugify(string(make([]rune, 0)) + "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij")
 	if len(long) > store.MaxCollectionSlug-4 {
 		t.Errorf("long slug %d chars", len(long))
+	}
+}
+
+// BenchmarkMoveInCollection_200 moves a badge to the top of a 200-badge
+// collection and back: the largest renumbering a move does.
+func BenchmarkMoveInCollection_200(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpen(b)
+	u, _, err := db.SignIn(ctx, store.Identity{Provider: "dev", Subject: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for i := range 200 {
+		bd := &store.Badge{UserID: u.ID, DedupeKey: "bench " + strconv.Itoa(i), Version: "2.0", Format: "json", Name: "Badge " + strconv.Itoa(i)}
+		if _, err := db.UpsertBadge(ctx, bd); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, bd.PublicID)
+	}
+	c, err := db.CreateCollection(ctx, u.ID, store.CollectionInput{Name: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.AddToCollection(ctx, u.ID, c.PublicID, ids); err != nil {
+		b.Fatal(err)
+	}
+	last := ids[len(ids)-1]
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		m := store.MoveTop
+		if i%2 == 1 {
+			m = store.MoveTo(200)
+		}
+		if _, err := db.MoveInCollection(ctx, u.ID, c.PublicID, last, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCollectionBadges_200 reads a 200-badge collection in order, as
+// its page does.
+func BenchmarkCollectionBadges_200(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpen(b)
+	u, _, err := db.SignIn(ctx, store.Identity{Provider: "dev", Subject: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for i := range 200 {
+		bd := &store.Badge{UserID: u.ID, DedupeKey: "bench " + strconv.Itoa(i), Version: "2.0", Format: "json", Name: "Badge " + strconv.Itoa(i)}
+		if _, err := db.UpsertBadge(ctx, bd); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, bd.PublicID)
+	}
+	c, _ := db.CreateCollection(ctx, u.ID, store.CollectionInput{Name: "Bench"})
+	if _, err := db.AddToCollection(ctx, u.ID, c.PublicID, ids); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		bs, err := db.CollectionBadges(ctx, c.ID)
+		if err != nil || len(bs) != 200 {
+			b.Fatal(len(bs), err)
+		}
+	}
+}
+
+// TestMoveInCollection_RenumbersGaps: positions with gaps (from an older
+// database, or a bug elsewhere) come out 1…n after a move.
+func TestMoveInCollection_RenumbersGaps(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u, ids := collUser(t, db, "ada", 3)
+	c := mustCreate(t, db, u.ID, "Gaps")
+	db.AddToCollection(ctx, u.ID, c.PublicID, ids)
+	w, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Exec("UPDATE collection_badges SET position = position * 10"); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := db.MoveInCollection(ctx, u.ID, c.PublicID, ids[2], store.MoveUp); err != nil || m.Position != 2 {
+		t.Fatalf("move: %+v %v", m, err)
+	}
+	if got, want := order(t, db, u.ID, c.PublicID), []string{ids[0], ids[2], ids[1]}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+	var positions []int
+	rows, _ := rawDB(t, db).Query("SELECT position FROM collection_badges ORDER BY position")
+	for rows.Next() {
+		var p int
+		rows.Scan(&p)
+		positions = append(positions, p)
+	}
+	rows.Close()
+	if !slices.Equal(positions, []int{1, 2, 3}) {
+		t.Errorf("positions %v", positions)
 	}
 }
