@@ -274,3 +274,11 @@ func (v CollectionOrganise) collectionOptions() []components.Option {
 	}
 	return out
 }
+
+// issuerSuffix follows a badge's name in a checklist: ", from <issuer>".
+func issuerSuffix(issuer string) string {
+	if issuer == "" {
+		return ""
+	}
+	return ", from " + issuer
+}
