@@ -18,7 +18,9 @@ func Hover(selector string) chromedp.Action[chromedp.Void] {
 		}
 		script := `(() => {
 			const el = document.querySelector(` + quote(selector) + `);
-			el.scrollIntoView({block: "center", inline: "center"});
+			// Instant, whatever the page's scroll-behavior: a smooth scroll
+			// would move the element out from under the pointer.
+			el.scrollIntoView({block: "center", inline: "center", behavior: "instant"});
 			const r = el.getBoundingClientRect();
 			return [r.left + r.width / 2, r.top + r.height / 2];
 		})()`
