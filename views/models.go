@@ -51,12 +51,6 @@ type DevForm struct {
 	Errors map[string]string
 }
 
-// Dashboard is the signed-in home.
-type Dashboard struct {
-	Name   string
-	Emails []string
-}
-
 // Account is the account page.
 type Account struct {
 	Name          string

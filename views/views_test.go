@@ -47,7 +47,6 @@ func allPages() map[string]templ.Component {
 		"home":        views.HomePage(visitor),
 		"signin":      views.SignInPage(visitor, views.SignIn{Providers: []views.Provider{{ID: "github", Label: "GitHub"}}, Dev: true, Error: "That sign-in expired."}),
 		"dev-signin":  views.DevSignInPage(visitor, views.DevForm{Name: "A", Email: "bad", Errors: map[string]string{"email": "Enter an email address like name@example.com."}}),
-		"dashboard":   views.DashboardPage(member, views.Dashboard{Name: "Ada Lovelace", Emails: []string{"ada@example.com"}}),
 		"account":     views.AccountPage(member, sampleAccount()),
 		"delete":      views.DeleteAccountPage(member),
 		"error":       views.ErrorPage(visitor, views.ErrorView{Status: 404, Title: "Page not found", Message: "There is nothing at this address."}),
@@ -262,7 +261,7 @@ func TestLayout_EscapesUserText(t *testing.T) {
 	s := member
 	s.User = &views.ShellUser{Name: `<script>alert(1)</script>`}
 	s.Flashes = []views.Flash{{Kind: views.FlashInfo, Message: `<img src=x onerror=alert(1)>`}}
-	doc := render(t, views.DashboardPage(s, views.Dashboard{Name: `<b>bold</b>`}))
+	doc := render(t, views.HomePage(s))
 	if doc.Find("script").Length() != 1 || doc.Find("img[onerror], b").Length() != 0 {
 		t.Fatal("user-supplied text was rendered as HTML")
 	}
@@ -374,19 +373,6 @@ func TestDevSignInPage_CleanFormHasNoErrors(t *testing.T) {
 	doc := render(t, views.DevSignInPage(visitor, views.DevForm{}))
 	if doc.Find(`[aria-invalid], [role="alert"], .field__error`).Length() != 0 {
 		t.Error("a fresh form shows errors")
-	}
-}
-
-func TestDashboardPage_SummaryAndHonestEmptyState(t *testing.T) {
-	doc := render(t, views.DashboardPage(member, views.Dashboard{Name: "Ada Lovelace", Emails: []string{"ada@example.com", "ada@work.example"}}))
-	var emails []string
-	doc.Find(`[data-testid="emails"] li`).Each(func(_ int, li *goquery.Selection) { emails = append(emails, li.Text()) })
-	if strings.Join(emails, ",") != "ada@example.com,ada@work.example" {
-		t.Errorf("emails shown: %q", emails)
-	}
-	empty := doc.Find(`[data-testid="empty-backpack"]`).Text()
-	if !strings.Contains(empty, "Your backpack is empty") || !strings.Contains(empty, "coming soon") {
-		t.Errorf("empty state %q does not say the backpack is empty and import is coming", empty)
 	}
 }
 

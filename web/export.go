@@ -233,7 +233,7 @@ func (s *Server) archiveBadge(ctx context.Context, log *slog.Logger, userID int6
 	sb.ReportJSON, _ = json.Marshal(rep)
 	sb.Status = store.StatusFromReport(rep)
 	sb.CheckedAt = rep.RanAt
-	sb.NextCheckAt = rep.RanAt.Add(importRecheck)
+	sb.NextCheckAt = rep.RanAt.Add(s.recheckAfter())
 	sb.Visibility = mb.Visibility
 	ab := &store.ArchiveBadge{Key: mb.ID, Badge: sb}
 	img := a.Original(mb)

@@ -44,8 +44,9 @@ const (
 	// the HTTP server's write timeout so the answer still gets out. Each
 	// fetch within it also keeps to the guarded client's own limits.
 	importBudget = 50 * time.Second
-	// importRecheck is when an imported badge is checked again.
-	importRecheck = 24 * time.Hour
+	// defaultRecheck is when an imported badge is checked again when
+	// Options.RecheckAfter is zero.
+	defaultRecheck = 24 * time.Hour
 	// DefaultImportLimit is how many items one learner may import per
 	// hour when Options.ImportLimit is zero.
 	DefaultImportLimit = 300
@@ -364,7 +365,7 @@ func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, 
 	sb.ReportJSON, _ = json.Marshal(rep)
 	sb.Status = store.StatusFromReport(rep)
 	sb.CheckedAt = rep.RanAt
-	sb.NextCheckAt = rep.RanAt.Add(importRecheck)
+	sb.NextCheckAt = rep.RanAt.Add(s.recheckAfter())
 
 	// Already there? Then nothing more to do (unless a 3.0 credential is newer).
 	publicID, issued, found, err := s.db.BadgeWithKey(ctx, userID, sb.DedupeKey)
@@ -634,4 +635,12 @@ func importSize(n int64) string {
 		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// recheckAfter is how long after an import the badge is verified again.
+func (s *Server) recheckAfter() time.Duration {
+	if s.opts.RecheckAfter > 0 {
+		return s.opts.RecheckAfter
+	}
+	return defaultRecheck
 }

@@ -1109,3 +1109,24 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 		t.Fatalf("forged: %+v", o)
 	}
 }
+
+func TestImport_FirstRecheckFollowsTheConfiguredInterval(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		every time.Duration
+		want  time.Duration
+	}{
+		{"configured", 3 * time.Hour, 3 * time.Hour},
+		{"default", 0, 24 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, b := signedInLearner(t, sampleLearner, func(o *web.Options) { o.RecheckAfter = tc.every })
+			p := b.importForm(nil, upload{"web-accessibility-fundamentals.png", readSample(t, "web-accessibility-fundamentals.png")})
+			o := oneOutcome(t, p)
+			got := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
+			if d := got.NextCheckAt.Sub(got.CheckedAt); d != tc.want {
+				t.Fatalf("next check %v after the import's check, want %v", d, tc.want)
+			}
+		})
+	}
+}

@@ -57,6 +57,9 @@ type Options struct {
 	// ImportLimit caps the items one learner may import per hour (each
 	// may make Satchel fetch from issuers). Zero means DefaultImportLimit.
 	ImportLimit int
+	// RecheckAfter is when a newly imported badge is first verified again
+	// (the background job's interval). Zero means defaultRecheck.
+	RecheckAfter time.Duration
 
 	// Mail sends email (address confirmation links); nil when no SMTP
 	// server is configured.

@@ -310,6 +310,7 @@ func (m *Main) serve(ctx context.Context) error {
 		DevLogin:       dev,
 		Mail:           mailer,
 		DevOutbox:      devOutbox,
+		RecheckAfter:   cfg.ReverifyInterval,
 	})
 	if err != nil {
 		ln.Close()
