@@ -77,7 +77,7 @@ func TestBrowser(t *testing.T) {
 // light and dark, with the real stylesheet, and checks nothing the page
 // loads is blocked or broken.
 func browserAccessibleInBothColourSchemes(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
-	names := []string{"home", "home-flashes", "signin", "dev-signin", "dashboard", "account", "account-flashes", "account-last-login", "delete", "error", "error-inner"}
+	names := []string{"home", "home-flashes", "signin", "dev-signin", "account", "account-flashes", "account-last-login", "delete", "error", "error-inner"}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
 			tab := b.NewTab(t)
@@ -148,7 +148,7 @@ func browserKeyboardSkipLinkAndVisibleFocus(t *testing.T, srv *httptest.Server, 
 func browserReflowAt320CSSPixels(t *testing.T, srv *httptest.Server, b *browsertest.Browser) {
 	tab := b.NewTab(t)
 	tab.Do(t, chromedp.EmulateViewport(320, 640))
-	for _, name := range []string{"home-flashes", "signin", "dev-signin", "dashboard", "account-flashes", "delete", "error"} {
+	for _, name := range []string{"home-flashes", "signin", "dev-signin", "account-flashes", "delete", "error"} {
 		tab.Do(t, chromedp.Navigate(srv.URL+"/"+name))
 		over, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
 		if err != nil {
