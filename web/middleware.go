@@ -243,10 +243,28 @@ func isSafeMethod(m string) bool {
 
 const csrfCookie = "_csrf"
 
-// signInRateLimit limits sign-in attempts per client. The counts live in
-// the database (store.Allow), so every Satchel process shares them.
+// signInRateLimit limits sign-in attempts per client IP. The counts live
+// in this process's memory: behind several server processes each counts
+// on its own, which still bounds guessing and abuse.
 func (s *Server) signInRateLimit() echo.MiddlewareFunc {
-	return s.rateLimit("signin", s.opts.SignInLimit, s.opts.SignInWindow, "tried to sign in")
+	st := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate:      s.opts.SignInRate,
+		Burst:     s.opts.SignInBurst,
+		ExpiresIn: 10 * time.Minute,
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store:               st,
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, id string, err error) error {
+			c.Response().Header().Set("Retry-After", "60")
+			return &pageError{
+				status:  http.StatusTooManyRequests,
+				title:   "Too many sign-in attempts",
+				message: "There have been too many sign-in attempts from your network. Please wait a minute and try again.",
+				err:     fmt.Errorf("rate limit for %s", id),
+			}
+		},
+	})
 }
 
 // ipExtractor reads the client IP from X-Forwarded-For only when the

@@ -16,6 +16,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fetch"
@@ -35,10 +36,10 @@ type Options struct {
 	Providers      []config.Provider
 	DevLogin       bool // embed the development OpenID Connect provider
 
-	// SignInLimit requests per SignInWindow are allowed to the sign-in
-	// routes from one client. Zero means the defaults (30 a minute).
-	SignInLimit  int
-	SignInWindow time.Duration
+	// SignInRate and SignInBurst limit requests per client IP to the
+	// sign-in routes. Zero means the defaults.
+	SignInRate  rate.Limit
+	SignInBurst int
 	// MaxBodyBytes caps request bodies. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// SignInAttemptTTL is how long a sign-in may take at the provider
@@ -115,11 +116,11 @@ func New(opts Options) (*Server, error) {
 	if opts.SignInAttemptTTL < time.Second {
 		opts.SignInAttemptTTL = DefaultSignInAttemptTTL
 	}
-	if opts.SignInLimit == 0 {
-		opts.SignInLimit = 30
+	if opts.SignInRate == 0 {
+		opts.SignInRate = rate.Every(2 * time.Second)
 	}
-	if opts.SignInWindow == 0 {
-		opts.SignInWindow = time.Minute
+	if opts.SignInBurst == 0 {
+		opts.SignInBurst = 30
 	}
 	if opts.Fetcher == nil {
 		opts.Fetcher = fetch.New(fetch.Options{})

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
@@ -67,8 +69,8 @@ func TestOversizedBody_Refused(t *testing.T) {
 
 func TestSignInRoutes_RateLimited(t *testing.T) {
 	e := MustStart(t, func(o *webOptions) {
-		o.SignInLimit = 3
-		o.SignInWindow = time.Hour
+		o.SignInRate = rate.Every(time.Hour)
+		o.SignInBurst = 3
 	})
 	b := e.browser()
 	for i := range 3 {
@@ -80,7 +82,7 @@ func TestSignInRoutes_RateLimited(t *testing.T) {
 	if p.StatusCode != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
 		t.Fatalf("4th sign-in request: %d", p.StatusCode)
 	}
-	if !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "tried to sign in many times") {
+	if !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "wait a minute") {
 		t.Errorf("message: %s", p.Body)
 	}
 	// Other pages are not limited.
