@@ -203,27 +203,5 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 	if !o.static {
 		return nil
 	}
-	dir := filepath.Join(tmp, "static")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), page, 0o640); err != nil {
-		return err
-	}
-	st, err := startStatic(ctx, dir)
-	if err != nil {
-		return err
-	}
-	defer st.stop()
-	sres, err := runLoad(ctx, loadSpec{URL: st.base + "/", Concurrency: o.concurrency, Duration: o.duration, Warmup: o.warmup})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out)
-	report(out, "the same HTML as a static file (http.FileServer, its own process)", sres)
-	if sres.RPS() > 0 && res.Requests > 0 {
-		fmt.Fprintf(out, "\nSatchel serves %.0f%% of the static file's requests/s; p99 %s vs %s\n",
-			100*res.RPS()/sres.RPS(), ms(res.Percentile(99)), ms(sres.Percentile(99)))
-	}
-	return nil
+	return compareWithStatic(ctx, out, tmp, page, o.concurrency, o.duration, o.warmup, res)
 }
