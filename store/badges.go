@@ -484,7 +484,7 @@ func (db *DB) DeleteBadge(ctx context.Context, userID int64, publicID string) er
 			return err
 		}
 		if imageID.Valid {
-			_, err = tx.ExecContext(ctx, "DELETE FROM images WHERE id = ? AND NOT EXISTS (SELECT 1 FROM badges WHERE image_id = ?)", imageID.Int64, imageID.Int64)
+			err = deleteImagesIfUnused(ctx, tx, imageID.Int64)
 		}
 		return err
 	})
@@ -585,14 +585,20 @@ type Image struct {
 // content and returns its id and hash; storing the same bytes again returns
 // the existing row.
 func (db *DB) PutImage(ctx context.Context, data []byte, contentType string, width, height int) (id int64, hash string, err error) {
+	return putImage(ctx, db.writer, data, contentType, width, height, nanos(db.now()))
+}
+
+func putImage(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, data []byte, contentType string, width, height int, now int64) (id int64, hash string, err error) {
 	if contentType != "image/png" && contentType != "image/svg+xml" {
 		return 0, "", &Error{Kind: Invalid, Msg: "Only PNG and SVG images are kept."}
 	}
 	sum := sha256.Sum256(data)
 	hash = hex.EncodeToString(sum[:])
-	err = db.writer.QueryRowContext(ctx, `INSERT INTO images (hash, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)
+	err = q.QueryRowContext(ctx, `INSERT INTO images (hash, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id`,
-		hash, contentType, width, height, nonNilBytes(data), nanos(db.now())).Scan(&id)
+		hash, contentType, width, height, nonNilBytes(data), now).Scan(&id)
 	if err != nil {
 		return 0, "", fmt.Errorf("store: put image: %w", err)
 	}

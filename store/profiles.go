@@ -85,7 +85,10 @@ type ProfileInput struct {
 	DisplayName string
 	Bio         string
 	Avatar      string // AvatarNone or AvatarProvider
-	Indexable   bool
+	// AvatarFrom names the login (its provider) whose picture to show when
+	// Avatar is AvatarProvider.
+	AvatarFrom string
+	Indexable  bool
 }
 
 // ProfileErrors are the problems of a submitted profile, by field name
@@ -180,12 +183,34 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 		case owner != userID:
 			return ProfileErrors{"handle": "That handle is taken. Please choose another."}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, handle, display_name, bio, avatar, indexable, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET handle = excluded.handle, display_name = excluded.display_name,
-				bio = excluded.bio, avatar = excluded.avatar, indexable = excluded.indexable, updated_at = excluded.updated_at`,
-			userID, in.Handle, in.DisplayName, in.Bio, in.Avatar, in.Indexable, now, now); err != nil {
+		var picture sql.NullInt64
+		if in.Avatar == AvatarProvider {
+			err := tx.QueryRowContext(ctx, "SELECT avatar_image_id FROM logins WHERE user_id = ? AND provider = ? AND avatar_image_id IS NOT NULL",
+				userID, in.AvatarFrom).Scan(&picture)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ProfileErrors{"avatar": "That sign-in has no picture to show. Choose another picture, or your initials."}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		var old sql.NullInt64
+		err = tx.QueryRowContext(ctx, "SELECT avatar_image_id FROM profiles WHERE user_id = ?", userID).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, handle, display_name, bio, avatar, avatar_image_id, indexable, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET handle = excluded.handle, display_name = excluded.display_name,
+				bio = excluded.bio, avatar = excluded.avatar, avatar_image_id = excluded.avatar_image_id,
+				indexable = excluded.indexable, rev = profiles.rev + 1, updated_at = excluded.updated_at`,
+			userID, in.Handle, in.DisplayName, in.Bio, in.Avatar, picture, in.Indexable, now, now); err != nil {
+			return err
+		}
+		if old.Valid && old != picture {
+			if err := deleteImagesIfUnused(ctx, tx, old.Int64); err != nil {
+				return err
+			}
 		}
 		p, err = scanProfile(tx.QueryRowContext(ctx, "SELECT "+profileColumns+profileFrom+"WHERE p.user_id = ?", userID))
 		return err
@@ -198,23 +223,6 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 		return nil, fmt.Errorf("store: save profile of user %d: %w", userID, err)
 	}
 	return p, nil
-}
-
-// SetProfileAvatarImage keeps imageID (from PutImage) as the user's avatar
-// picture; 0 forgets it.
-func (db *DB) SetProfileAvatarImage(ctx context.Context, userID, imageID int64) error {
-	var id any
-	if imageID != 0 {
-		id = imageID
-	}
-	res, err := db.writer.ExecContext(ctx, "UPDATE profiles SET avatar_image_id = ?, updated_at = ? WHERE user_id = ?", id, nanos(db.now()), userID)
-	if err != nil {
-		return fmt.Errorf("store: set avatar of user %d: %w", userID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errNoProfile
-	}
-	return nil
 }
 
 // DeleteProfile removes the user's public profile: their public pages

@@ -211,8 +211,19 @@ func (db *DB) UnlinkLogin(ctx context.Context, userID int64, provider string) er
 		if n <= 1 {
 			return &Error{Kind: Invalid, Msg: "This is the only way to sign in to your account, so it cannot be removed. Link another provider first, or delete the account."}
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM logins WHERE id = ?", id)
-		return err
+		var picture sql.NullInt64
+		if err := tx.QueryRowContext(ctx, "DELETE FROM logins WHERE id = ? RETURNING avatar_image_id", id).Scan(&picture); err != nil {
+			return err
+		}
+		if !picture.Valid {
+			return nil
+		}
+		// A profile showing this provider's picture shows initials instead.
+		if _, err := tx.ExecContext(ctx, `UPDATE profiles SET avatar = 'none', avatar_image_id = NULL, rev = rev + 1, updated_at = ?
+			WHERE user_id = ? AND avatar_image_id = ?`, nanos(db.now()), userID, picture.Int64); err != nil {
+			return err
+		}
+		return deleteImagesIfUnused(ctx, tx, picture.Int64)
 	})
 	if err != nil {
 		return fmt.Errorf("store: unlink %s login: %w", provider, err)
@@ -237,15 +248,46 @@ func (db *DB) RevokeSessions(ctx context.Context, userID int64) (time.Time, erro
 // DeleteUser deletes the account and, through ON DELETE CASCADE, all of
 // its data. Every table holding a user's data must reference users(id)
 // ON DELETE CASCADE; TestEveryUserTableCascades checks that it does.
+// Images (which are shared by content) go too when nothing else shows them.
 func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
-	res, err := db.writer.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID)
-	if err != nil {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		images, err := userImages(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &Error{Kind: NotFound, Msg: "This account does not exist."}
+		}
+		return deleteImagesIfUnused(ctx, tx, images...)
+	})
+	if err != nil && KindOf(err) == Internal {
 		return fmt.Errorf("store: delete user %d: %w", userID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return &Error{Kind: NotFound, Msg: "This account does not exist."}
+	return err
+}
+
+// userImages lists the images the user's badges, logins and profile show.
+func userImages(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT image_id FROM badges WHERE user_id = :user AND image_id IS NOT NULL
+		UNION SELECT avatar_image_id FROM logins WHERE user_id = :user AND avatar_image_id IS NOT NULL
+		UNION SELECT avatar_image_id FROM profiles WHERE user_id = :user AND avatar_image_id IS NOT NULL`, sql.Named("user", userID))
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // UserByLogin returns the account that the provider's subject signs in to.

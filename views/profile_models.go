@@ -9,7 +9,7 @@ type ProfileForm struct {
 	Handle      string
 	DisplayName string
 	Bio         string
-	Avatar      string // "none" or "provider"
+	Avatar      string // "none", or "provider:" and the provider of the chosen picture
 	Indexable   bool
 	Errors      map[string]string
 
@@ -17,12 +17,25 @@ type ProfileForm struct {
 	// PublicURL is then its address, for the preview link.
 	Saved     bool
 	PublicURL string
-	// ProviderAvatar is Satchel's URL of the picture kept from the sign-in
-	// provider, "" when there is none to offer.
-	ProviderAvatar string
-	PublicBadges   int
-	PublicColls    int
+	// Pictures are the pictures kept from the learner's sign-in providers,
+	// offered besides initials.
+	Pictures     []ProfilePicture
+	PublicBadges int
+	PublicColls  int
 }
+
+// ProfilePicture is one sign-in provider's picture on the profile form.
+type ProfilePicture struct {
+	Value string // the avatar field's value: "provider:" and the provider
+	Label string // the provider's name, e.g. "GitHub"
+	Src   string // Satchel's URL of the kept picture
+}
+
+// AvatarNone is the avatar field's value for initials.
+const AvatarNone = "none"
+
+// ProviderAvatarValue is the avatar field's value for provider's picture.
+func ProviderAvatarValue(provider string) string { return "provider:" + provider }
 
 var profileFieldOrder = []string{"handle", "display_name", "bio", "avatar"}
 
@@ -41,4 +54,21 @@ func fieldID(name string) string {
 		return "name"
 	}
 	return name
+}
+
+// picked is true when one of the offered pictures is chosen.
+func (f ProfileForm) picked() bool {
+	for _, p := range f.Pictures {
+		if f.Avatar == p.Value {
+			return true
+		}
+	}
+	return false
+}
+
+func avatarDescribedBy(f ProfileForm) string {
+	if f.Errors["avatar"] != "" {
+		return "profile-avatar-error profile-avatar-hint"
+	}
+	return "profile-avatar-hint"
 }

@@ -257,6 +257,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 			s.flash(c, views.FlashError, store.Message(err))
 			return c.Redirect(http.StatusSeeOther, "/account")
 		}
+		s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
 		log.Info("login linked", "user_id", u.ID)
 		s.flash(c, views.FlashSuccess, p.label+" is now linked: you can sign in with it.")
 		return c.Redirect(http.StatusSeeOther, "/account")
@@ -269,6 +270,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 		}
 		return err
 	}
+	s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
 	next, _ := rs.sess.Values[keyNext].(string)
 	next = localPath(next)
 	if next == "" {

@@ -41,6 +41,9 @@ const (
 	// Any: anything up to 2 MiB, no content-type check (a badge URL that
 	// may be an image or JSON).
 	Any
+	// Photo: a PNG, JPEG or GIF picture, recognised from its bytes (a
+	// sign-in provider's profile picture; 2 MiB cap).
+	Photo
 )
 
 // Size caps per kind.

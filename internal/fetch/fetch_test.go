@@ -527,6 +527,8 @@ func TestGet_ContentTypes(t *testing.T) {
 			io.WriteString(w, "eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ.c2ln")
 		case "jpeg":
 			io.WriteString(w, "\xff\xd8\xff\xe0\x00\x10JFIF")
+		case "gif":
+			io.WriteString(w, "GIF89a\x01\x00\x01\x00")
 		default:
 			io.WriteString(w, `{"id":"x"}`)
 		}
@@ -555,6 +557,11 @@ func TestGet_ContentTypes(t *testing.T) {
 		{"type=image/svg%2Bxml&body=html", fetch.Image, false, 0, ""},
 		{"type=image/png", fetch.Image, false, 0, ""}, // JSON labelled as PNG
 		{"type=image/jpeg&body=jpeg", fetch.Any, true, 200, "image/jpeg"},
+		{"type=image/jpeg&body=jpeg", fetch.Photo, true, 200, "image/jpeg"},
+		{"type=application/octet-stream&body=png", fetch.Photo, true, 200, "image/png"},
+		{"type=image/gif&body=gif", fetch.Photo, true, 200, "image/gif"},
+		{"type=image/svg%2Bxml&body=svg", fetch.Photo, false, 0, ""}, // no SVG pictures
+		{"type=image/jpeg&body=html", fetch.Photo, false, 0, ""},
 	} {
 		t.Run(tc.kind.String()+" "+tc.query, func(t *testing.T) {
 			resp, err := get(t, c, srv.URL+"/?"+tc.query, tc.kind)

@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -14,6 +15,8 @@ func (k Kind) String() string {
 		return "image"
 	case Any:
 		return "any"
+	case Photo:
+		return "photo"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -24,6 +27,8 @@ func (k Kind) accept() string {
 		return "application/ld+json, application/json"
 	case Image:
 		return "image/png, image/svg+xml"
+	case Photo:
+		return "image/png, image/jpeg, image/gif"
 	default:
 		return "application/ld+json, application/json, image/png, image/svg+xml, */*;q=0.1"
 	}
@@ -33,7 +38,7 @@ func (k Kind) limit() int64 {
 	switch k {
 	case JSON:
 		return MaxJSON
-	case Image:
+	case Image, Photo:
 		return MaxImage
 	default:
 		return MaxAny
@@ -46,6 +51,8 @@ func (k Kind) want() string {
 		return "badge data (JSON)"
 	case Image:
 		return "a PNG or SVG image"
+	case Photo:
+		return "a PNG, JPEG or GIF picture"
 	default:
 		return "a badge"
 	}
@@ -65,6 +72,11 @@ func (k Kind) check(mt string, body []byte) (string, error) {
 			return t, nil
 		}
 		return mt, fmt.Errorf("body of type %q is neither PNG nor SVG", mt)
+	case Photo:
+		if t := sniffPhoto(body); t != "" {
+			return t, nil
+		}
+		return mt, fmt.Errorf("body of type %q is not a PNG, JPEG or GIF picture", mt)
 	default:
 		return mt, nil
 	}
@@ -104,6 +116,16 @@ func sniffImage(body []byte) string {
 	}
 	if looksSVG(body) {
 		return "image/svg+xml"
+	}
+	return ""
+}
+
+// sniffPhoto returns "image/png", "image/jpeg" or "image/gif" from the
+// bytes themselves, or "" when the body is none of them.
+func sniffPhoto(body []byte) string {
+	switch t := http.DetectContentType(body); t {
+	case "image/png", "image/jpeg", "image/gif":
+		return t
 	}
 	return ""
 }
