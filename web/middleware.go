@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -243,28 +244,33 @@ func isSafeMethod(m string) bool {
 
 const csrfCookie = "_csrf"
 
-// signInRateLimit limits sign-in attempts per client IP. The counts live
-// in this process's memory: behind several server processes each counts
-// on its own, which still bounds guessing and abuse.
+// bucketSignIn counts requests to the sign-in routes per client.
+const bucketSignIn = "signin"
+
+// signInRateLimit limits sign-in requests per client address (an IPv6
+// client by its /64) to Options.SignInLimit per SignInWindow. The count
+// lives in the database, so several Satchel processes share it.
 func (s *Server) signInRateLimit() echo.MiddlewareFunc {
-	st := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate:      s.opts.SignInRate,
-		Burst:     s.opts.SignInBurst,
-		ExpiresIn: 10 * time.Minute,
-	})
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store:               st,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
-		DenyHandler: func(c echo.Context, id string, err error) error {
-			c.Response().Header().Set("Retry-After", "60")
-			return &pageError{
-				status:  http.StatusTooManyRequests,
-				title:   "Too many sign-in attempts",
-				message: "There have been too many sign-in attempts from your network. Please wait a minute and try again.",
-				err:     fmt.Errorf("rate limit for %s", id),
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ok, retry, err := s.db.AllowAt(c.Request().Context(), bucketSignIn, clientKey(c.RealIP()), s.opts.SignInLimit, s.opts.SignInWindow, s.now())
+			if err != nil {
+				return fmt.Errorf("web: sign-in rate limit: %w", err)
 			}
-		},
-	})
+			if ok {
+				return next(c)
+			}
+			secs := max(1, int(math.Ceil(retry.Seconds())))
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+			return &pageError{
+				status: http.StatusTooManyRequests,
+				title:  "Too many sign-in attempts",
+				message: fmt.Sprintf("There have been too many sign-in attempts from your network in a short while. Please wait %s and try again.",
+					waitWords(time.Duration(secs)*time.Second)),
+				err: fmt.Errorf("sign-in rate limit for %s", c.RealIP()),
+			}
+		}
+	}
 }
 
 // ipExtractor reads the client IP from X-Forwarded-For only when the

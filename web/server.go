@@ -16,7 +16,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fetch"
@@ -36,10 +35,11 @@ type Options struct {
 	Providers      []config.Provider
 	DevLogin       bool // embed the development OpenID Connect provider
 
-	// SignInRate and SignInBurst limit requests per client IP to the
-	// sign-in routes. Zero means the defaults.
-	SignInRate  rate.Limit
-	SignInBurst int
+	// SignInLimit is how many requests one client address may make to the
+	// sign-in routes per SignInWindow. Zero means DefaultSignInLimit per
+	// DefaultSignInWindow.
+	SignInLimit  int
+	SignInWindow time.Duration
 	// MaxBodyBytes caps request bodies. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// SignInAttemptTTL is how long a sign-in may take at the provider
@@ -71,6 +71,12 @@ type Options struct {
 
 // DefaultMaxBodyBytes caps request bodies unless a route says otherwise.
 const DefaultMaxBodyBytes = 1 << 20
+
+// The sign-in limit unless Options say otherwise (SATCHEL_SIGNIN_LIMIT).
+const (
+	DefaultSignInLimit  = 600
+	DefaultSignInWindow = 10 * time.Minute
+)
 
 // Server holds the dependencies; handlers are its methods.
 type Server struct {
@@ -116,11 +122,11 @@ func New(opts Options) (*Server, error) {
 	if opts.SignInAttemptTTL < time.Second {
 		opts.SignInAttemptTTL = DefaultSignInAttemptTTL
 	}
-	if opts.SignInRate == 0 {
-		opts.SignInRate = rate.Every(2 * time.Second)
+	if opts.SignInLimit <= 0 {
+		opts.SignInLimit = DefaultSignInLimit
 	}
-	if opts.SignInBurst == 0 {
-		opts.SignInBurst = 30
+	if opts.SignInWindow <= 0 {
+		opts.SignInWindow = DefaultSignInWindow
 	}
 	if opts.Fetcher == nil {
 		opts.Fetcher = fetch.New(fetch.Options{})

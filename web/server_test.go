@@ -1,14 +1,17 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/web"
 )
 
 func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
@@ -69,8 +72,8 @@ func TestOversizedBody_Refused(t *testing.T) {
 
 func TestSignInRoutes_RateLimited(t *testing.T) {
 	e := MustStart(t, func(o *webOptions) {
-		o.SignInRate = rate.Every(time.Hour)
-		o.SignInBurst = 3
+		o.SignInLimit = 3
+		o.SignInWindow = time.Hour
 	})
 	b := e.browser()
 	for i := range 3 {
@@ -82,12 +85,60 @@ func TestSignInRoutes_RateLimited(t *testing.T) {
 	if p.StatusCode != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
 		t.Fatalf("4th sign-in request: %d", p.StatusCode)
 	}
-	if !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "wait a minute") {
+	if msg := p.Doc.Find(`[data-testid="error-message"]`).Text(); !strings.Contains(msg, "too many sign-in attempts from your network") || !strings.Contains(msg, "Please wait") {
 		t.Errorf("message: %s", p.Body)
 	}
 	// Other pages are not limited.
 	if p := b.get("/"); p.StatusCode != http.StatusOK {
 		t.Fatalf("home: %d", p.StatusCode)
+	}
+}
+
+// Several Satchel processes on one database share the sign-in count: a
+// client that used its allowance on one is refused by the other.
+func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
+	limit := func(o *webOptions) {
+		o.SignInLimit = 4
+		o.SignInWindow = time.Hour
+	}
+	e := MustStart(t, limit)
+	b := e.browser()
+	for i := range 3 {
+		if p := b.get("/signin"); p.StatusCode != http.StatusOK {
+			t.Fatalf("request %d: %d", i, p.StatusCode)
+		}
+	}
+	// A second server process, with its own memory, on the same database file.
+	db2, err := store.Open(context.Background(), e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db2.Close() })
+	second := httptest.NewServer(nil)
+	t.Cleanup(second.Close)
+	base, _ := url.Parse(second.URL)
+	srv2, err := web.New(web.Options{DB: db2, BaseURL: base, SessionSecrets: []string{testSecret}, SignInLimit: 4, SignInWindow: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv2.Close() })
+	second.Config.Handler = srv2
+	get := func() int {
+		res, err := http.Get(second.URL + "/signin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get(); got != http.StatusOK {
+		t.Fatalf("4th request, on the second process: %d, want 200", got)
+	}
+	if got := get(); got != http.StatusTooManyRequests {
+		t.Fatalf("5th request, on the second process: %d, want 429 (the first process's count was not shared)", got)
+	}
+	if p := b.get("/signin"); p.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("6th request, back on the first process: %d, want 429", p.StatusCode)
 	}
 }
 

@@ -311,6 +311,8 @@ func (m *Main) serve(ctx context.Context) error {
 		Mail:           mailer,
 		DevOutbox:      devOutbox,
 		RecheckAfter:   cfg.ReverifyInterval,
+		SignInLimit:    cfg.SignInLimit,
+		SignInWindow:   config.SignInWindow,
 	})
 	if err != nil {
 		ln.Close()

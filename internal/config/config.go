@@ -43,6 +43,8 @@ var Vars = []Var{
 		Description: "Log level: debug, info, warn or error."},
 	{Name: "SATCHEL_REVERIFY_INTERVAL", Flag: "reverify-interval", Default: "24h",
 		Description: "How often each stored badge is verified again in the background (revocation, expiry, issuer changes), e.g. 24h, 12h30m or 7d; at least 1m. 0 or off turns the background checks off."},
+	{Name: "SATCHEL_SIGNIN_LIMIT", Flag: "signin-limit", Default: "600",
+		Description: "Sign-in requests (the sign-in page, the way to a provider and back: about three per sign-in) allowed from one client address in 10 minutes, counted in the database so every Satchel process shares the count. Raise it for a school whose learners all reach Satchel from one address."},
 	{Name: "SATCHEL_GITHUB_KEY", Description: "GitHub OAuth app client ID."},
 	{Name: "SATCHEL_GITHUB_SECRET", Secret: true, Description: "GitHub OAuth app client secret."},
 	{Name: "SATCHEL_GOOGLE_KEY", Description: "Google OAuth client ID."},
@@ -97,7 +99,19 @@ type Config struct {
 	SMTP           SMTP // Host is empty when email is not configured
 	// ReverifyInterval is how often each badge is re-verified; 0: never.
 	ReverifyInterval time.Duration
+	// SignInLimit is how many sign-in requests one client address may make
+	// in SignInWindow.
+	SignInLimit int
 }
+
+// SignInWindow is the span SATCHEL_SIGNIN_LIMIT counts over.
+const SignInWindow = 10 * time.Minute
+
+// Bounds of SATCHEL_SIGNIN_LIMIT.
+const (
+	MinSignInLimit = 10
+	MaxSignInLimit = 1_000_000
+)
 
 // SMTP is the outgoing mail server (see internal/mail).
 type SMTP struct {
@@ -209,6 +223,13 @@ func build(get func(string) string) (*Config, error) {
 		errs = append(errs, &Error{"SATCHEL_REVERIFY_INTERVAL", err.Error()})
 	} else {
 		c.ReverifyInterval = d
+	}
+
+	if n, err := strconv.Atoi(strings.TrimSpace(get("SATCHEL_SIGNIN_LIMIT"))); err != nil || n < MinSignInLimit || n > MaxSignInLimit {
+		errs = append(errs, &Error{"SATCHEL_SIGNIN_LIMIT", fmt.Sprintf("%q is not a whole number from %d to %d; use for example 600, or 3000 for a large school behind one address",
+			get("SATCHEL_SIGNIN_LIMIT"), MinSignInLimit, MaxSignInLimit)})
+	} else {
+		c.SignInLimit = n
 	}
 
 	for _, p := range []struct{ id, name, prefix string }{
