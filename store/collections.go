@@ -362,6 +362,45 @@ func (db *DB) updateCollectionRow(ctx context.Context, userID int64, publicID, s
 	return nil
 }
 
+// MakeCollectionBadgesPublic makes public those of the named badges (by
+// public id) that are private, the user's, and in the user's collection:
+// the learner's fix for a shared collection whose private badges visitors
+// do not see. A named badge that is public already, not in the collection
+// or another user's is left as it is. It returns how many it changed.
+// Another user's collection is NotFound and changes nothing.
+func (db *DB) MakeCollectionBadgesPublic(ctx context.Context, userID int64, collectionPublicID string, badgePublicIDs []string) (int, error) {
+	changed := 0
+	now := db.now()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		if err != nil {
+			return err
+		}
+		for _, pid := range badgePublicIDs {
+			res, err := tx.ExecContext(ctx, `UPDATE badges SET visibility = ?, updated_at = ?
+				WHERE user_id = ? AND public_id = ? AND visibility = ?
+				AND EXISTS (SELECT 1 FROM collection_badges cb WHERE cb.collection_id = ? AND cb.badge_id = badges.id)`,
+				Public, nanos(now), userID, pid, Private, cid)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			changed += int(n)
+		}
+		if changed > 0 {
+			return touchCollection(ctx, tx, cid, now)
+		}
+		return nil
+	})
+	if err != nil {
+		if KindOf(err) != Internal {
+			return 0, err
+		}
+		return 0, fmt.Errorf("store: make badges of collection %s public: %w", collectionPublicID, err)
+	}
+	return changed, nil
+}
+
 // collectionID returns the internal id of the user's collection.
 func collectionID(ctx context.Context, tx *sql.Tx, userID int64, publicID string) (int64, error) {
 	var id int64

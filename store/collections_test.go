@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -477,5 +478,82 @@ func TestMoveInCollection_RenumbersGaps(t *testing.T) {
 	rows.Close()
 	if !slices.Equal(positions, []int{1, 2, 3}) {
 		t.Errorf("positions %v", positions)
+	}
+}
+
+func TestMakeCollectionBadgesPublic_OnlyThisCollectionsPrivateBadgesOfTheUser(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	ada, ids := collUser(t, db, "ada", 4) // 0, 1: private, in it; 2: public, in it; 3: private, not in it
+	bob, bobIDs := collUser(t, db, "bob", 1)
+	c := mustCreate(t, db, ada.ID, "Shared")
+	if _, err := db.AddToCollection(ctx, ada.ID, c.PublicID, ids[:3]); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetBadgeVisibility(ctx, ada.ID, ids[2], store.Public); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetCollectionVisibility(ctx, ada.ID, c.PublicID, store.Unlisted); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = db.CollectionByPublicID(ctx, ada.ID, c.PublicID)
+	bobColl := mustCreate(t, db, bob.ID, "Bob's")
+	if _, err := db.AddToCollection(ctx, bob.ID, bobColl.PublicID, bobIDs); err != nil {
+		t.Fatal(err)
+	}
+	visibility := func(userID int64, id string) string {
+		t.Helper()
+		b, err := db.BadgeByPublicID(ctx, userID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Visibility
+	}
+	want := func(step string, ada0, ada1, ada3, bob0 string) {
+		t.Helper()
+		for _, v := range []struct {
+			user     int64
+			id, want string
+		}{{ada.ID, ids[0], ada0}, {ada.ID, ids[1], ada1}, {ada.ID, ids[2], store.Public}, {ada.ID, ids[3], ada3}, {bob.ID, bobIDs[0], bob0}} {
+			if got := visibility(v.user, v.id); got != v.want {
+				t.Errorf("%s: badge %s is %s, want %s", step, v.id, got, v.want)
+			}
+		}
+	}
+	everything := append(slices.Clone(ids), bobIDs...)
+
+	// Bob, on Ada's collection: NotFound. On his own, naming Ada's badges: none of hers change.
+	if n, err := db.MakeCollectionBadgesPublic(ctx, bob.ID, c.PublicID, everything); store.KindOf(err) != store.NotFound || n != 0 {
+		t.Errorf("bob on ada's collection: %d, %v; want NotFound", n, err)
+	}
+	if n, err := db.MakeCollectionBadgesPublic(ctx, bob.ID, bobColl.PublicID, ids); err != nil || n != 0 {
+		t.Errorf("bob naming ada's badges: %d, %v; want 0", n, err)
+	}
+	want("after bob", store.Private, store.Private, store.Private, store.Private)
+
+	// Ada, naming every badge there is: only the private ones in this collection change.
+	n, err := db.MakeCollectionBadgesPublic(ctx, ada.ID, c.PublicID, everything)
+	if err != nil || n != 2 {
+		t.Fatalf("ada: %d, %v; want 2", n, err)
+	}
+	want("after ada", store.Public, store.Public, store.Private, store.Private)
+	if n, err := db.MakeCollectionBadgesPublic(ctx, ada.ID, c.PublicID, ids); err != nil || n != 0 {
+		t.Errorf("again: %d, %v; want 0", n, err)
+	}
+	if n, err := db.MakeCollectionBadgesPublic(ctx, ada.ID, c.PublicID, nil); err != nil || n != 0 {
+		t.Errorf("none named: %d, %v; want 0", n, err)
+	}
+
+	// Visitors of the link now see all three, in order.
+	pc, err := db.UnlistedCollection(ctx, c.UnlistedToken, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown []string
+	for _, b := range pc.Badges {
+		shown = append(shown, b.PublicID)
+	}
+	if !slices.Equal(shown, ids[:3]) {
+		t.Errorf("the link shows %v, want %v", shown, ids[:3])
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/satchel-backpack/satchel/views/components"
 )
@@ -39,6 +40,12 @@ func CollectionVisibilityPath(id string) string  { return collectionSubPath(id, 
 func CollectionReplaceLinkPath(id string) string { return collectionSubPath(id, "replace-link") }
 func CollectionAddPath(id string) string         { return collectionSubPath(id, "add") }
 func CollectionBadgesPath(id string) string      { return collectionSubPath(id, "badges") }
+
+// CollectionMakeBadgesPublicPath makes the collection's private badges
+// named in the form (field "badge") public.
+func CollectionMakeBadgesPublicPath(id string) string {
+	return collectionSubPath(id, "make-badges-public")
+}
 
 // CollectionMovePath moves a badge within a collection (form field "to":
 // up, down, top or a position).
@@ -131,7 +138,8 @@ type CollectionBadge struct {
 	Tile     components.Tile
 	PublicID string
 	Name     string
-	Position int // 1-based
+	Position int  // 1-based
+	Private  bool // the badge is private: a shared collection does not show it
 }
 
 // CollectionCandidate is a badge that can be ticked to add it.
@@ -150,10 +158,35 @@ type Collection struct {
 	Visibility  string
 	Badges      []CollectionBadge
 	Candidates  []CollectionCandidate // the learner's badges not in it
-	// PrivateBadges counts badges in it that are private, so not shown
-	// when the collection is shared.
-	PrivateBadges int
 }
+
+// Shared is whether anyone but the learner can see the collection.
+func (v Collection) Shared() bool {
+	return v.Visibility == VisibilityUnlisted || v.Visibility == VisibilityPublic
+}
+
+// HiddenBadges are the badges in a shared collection that its visitors do
+// not see, because each badge is private; none when the collection is
+// private (nobody else sees any of it).
+func (v Collection) HiddenBadges() []CollectionBadge {
+	if !v.Shared() {
+		return nil
+	}
+	var out []CollectionBadge
+	for _, b := range v.Badges {
+		if b.Private {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Ids of the collection page's notice about badges visitors do not see,
+// which the visibility page links to.
+const (
+	PrivateBadgesID        = "private-badges"
+	privateBadgesHeadingID = "private-badges-heading"
+)
 
 // CollectionEdit is the rename / describe / slug form.
 type CollectionEdit struct {
@@ -178,6 +211,9 @@ type CollectionVisibility struct {
 	UnlistedURL   string // the full secret link
 	PrivateBadges int
 	BadgeCount    int
+	// PrivateNames are the names of the private badges in it, in the
+	// collection's order.
+	PrivateNames []string
 }
 
 // CollectionAdd is the page with the checklist that adds badges.
@@ -243,6 +279,48 @@ func Ordinal(n int) string {
 		}
 	}
 	return strconv.Itoa(n) + suffix
+}
+
+// hiddenVisitors says who does not see a shared collection's private badges.
+func hiddenVisitors(visibility string) string {
+	if visibility == VisibilityPublic {
+		return "visitors of your profile and of its link"
+	}
+	return "visitors of its link"
+}
+
+// hiddenNotice is the sentence of the notice about private badges in a
+// shared collection: "2 of 5 badges in this collection are private, so
+// visitors of its link do not see them: A, B."
+func (v Collection) hiddenNotice() string {
+	hidden := v.HiddenBadges()
+	names := make([]string, len(hidden))
+	for i, b := range hidden {
+		names[i] = b.Name
+	}
+	verb, pronoun := "are", "them"
+	if len(hidden) == 1 {
+		verb, pronoun = "is", "it"
+	}
+	return strconv.Itoa(len(hidden)) + " of " + collBadgesNoun(len(v.Badges)) + " in this collection " + verb +
+		" private, so " + hiddenVisitors(v.Visibility) + " do not see " + pronoun + ": " + strings.Join(names, ", ") + "."
+}
+
+// namesSuffix ends "… are private" with the badges' names: ": A, B.",
+// or "." when there are none to list.
+func namesSuffix(names []string) string {
+	if len(names) == 0 {
+		return "."
+	}
+	return ": " + strings.Join(names, ", ") + "."
+}
+
+// makePublicLabel is the button that makes the hidden badges public.
+func makePublicLabel(n int) string {
+	if n == 1 {
+		return "Make this badge public"
+	}
+	return "Make these " + strconv.Itoa(n) + " badges public"
 }
 
 func collBadgesNoun(n int) string {

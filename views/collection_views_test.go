@@ -30,8 +30,20 @@ func sampleCollection() views.Collection {
 	return v
 }
 
+// sampleSharedWithPrivate is sampleCollection, public, with its last two
+// badges private.
+func sampleSharedWithPrivate() views.Collection {
+	v := sampleCollection()
+	v.Visibility = views.VisibilityPublic
+	v.Badges[1].Private, v.Badges[2].Private = true, true
+	return v
+}
+
 func collectionPages() map[string]templ.Component {
 	return map[string]templ.Component{
+		"collection-hidden": views.CollectionPage(member, sampleSharedWithPrivate()),
+		"visibility-hidden": views.CollectionVisibilityPage(member, views.CollectionVisibility{PublicID: "x0000000000000000", Name: "A", Slug: "a", Visibility: "public",
+			UnlistedURL: "https://satchel.example/c/TOKEN", PrivateBadges: 2, BadgeCount: 3, PrivateNames: []string{"Python", "Charts"}}),
 		"collections":  views.CollectionsPage(member, views.Collections{Items: []views.CollectionSummary{{PublicID: "x0000000000000000", Name: "A", BadgeCount: 2}}, Form: views.CollectionForm{Errors: map[string]string{"name": "Enter a name."}}}),
 		"collection":   views.CollectionPage(member, sampleCollection()),
 		"edit":         views.CollectionEditPage(member, views.CollectionEdit{PublicID: "x0000000000000000", Name: "A", Form: views.CollectionForm{Name: "A", Slug: "Bad", Errors: map[string]string{"slug": "Use lower-case."}}}),
@@ -109,5 +121,40 @@ func TestCollectionPage_MoveButtonsAtTheEnds(t *testing.T) {
 	}
 	if got := strings.TrimSpace(items.Eq(2).Find(`[data-testid="collection-position"]`).Text()); got != "3rd of 3" {
 		t.Errorf("position %q", got)
+	}
+}
+
+func TestCollectionPage_NamesTheBadgesVisitorsDoNotSee(t *testing.T) {
+	doc := render(t, views.CollectionPage(member, sampleSharedWithPrivate()))
+	notice := doc.Find(`[data-testid="private-badges-notice"]`)
+	if got, want := strings.Join(strings.Fields(notice.Find(`[data-testid="private-badges-text"]`).Text()), " "),
+		"2 of 3 badges in this collection are private, so visitors of your profile and of its link do not see them: Python, Charts."; got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	// Named by its heading, the target of the visibility page's link.
+	if id := notice.AttrOr("id", ""); id != views.PrivateBadgesID || notice.Find("#"+notice.AttrOr("aria-labelledby", "-")).Length() != 1 {
+		t.Errorf("notice id %q, labelled by %q", id, notice.AttrOr("aria-labelledby", ""))
+	}
+	var badges []string
+	notice.Find(`form input[name="badge"]`).Each(func(_ int, in *goquery.Selection) { badges = append(badges, in.AttrOr("value", "")) })
+	if got := strings.Join(badges, " "); got != strings.Repeat("b", 16)+" "+strings.Repeat("c", 16) {
+		t.Errorf("the form makes %q public", got)
+	}
+	if got := strings.TrimSpace(notice.Find("button").Text()); got != "Make these 2 badges public" {
+		t.Errorf("button %q", got)
+	}
+	items := doc.Find(`[data-testid="collection-item"]`)
+	for i, want := range []string{"", "Private — not shown to visitors", "Private — not shown to visitors"} {
+		if got := strings.TrimSpace(items.Eq(i).Find(`[data-testid="collection-item-private"]`).Text()); got != want {
+			t.Errorf("item %d marked %q, want %q", i+1, got, want)
+		}
+	}
+
+	// A private collection: nobody else sees it, so nothing to point out.
+	v := sampleSharedWithPrivate()
+	v.Visibility = views.VisibilityPrivate
+	doc = render(t, views.CollectionPage(member, v))
+	if doc.Find(`[data-testid="private-badges-notice"], [data-testid="collection-item-private"]`).Length() != 0 {
+		t.Errorf("a private collection has the notice or markers")
 	}
 }

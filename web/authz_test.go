@@ -82,6 +82,7 @@ var routeMatrix = map[string]string{
 	"POST /collections/:id/badges/:badge/remove": owner,
 	"POST /collections/:id/delete":               owner,
 	"POST /collections/:id/edit":                 owner,
+	"POST /collections/:id/make-badges-public":   owner,
 	"POST /collections/:id/replace-link":         owner,
 	"POST /collections/:id/visibility":           owner,
 	"POST /collections/add-badges":               owner,

@@ -43,6 +43,7 @@ func (s *Server) collectionRoutes() {
 	c.POST("/replace-link", s.handleCollectionReplaceLink)
 	c.GET("/add", s.handleCollectionAddForm)
 	c.POST("/badges", s.handleCollectionAddBadges)
+	c.POST("/make-badges-public", s.handleCollectionMakeBadgesPublic)
 	c.POST("/badges/:badge/move", s.handleCollectionMove)
 	c.POST("/badges/:badge/remove", s.handleCollectionRemove)
 
@@ -179,7 +180,8 @@ func (s *Server) handleCollection(c echo.Context) error {
 		Visibility: col.Visibility, Candidates: candidates(rest)}
 	for i, b := range badges {
 		t := collectionTile(b)
-		v.Badges = append(v.Badges, views.CollectionBadge{Tile: t, PublicID: b.PublicID, Name: t.Name, Position: i + 1})
+		v.Badges = append(v.Badges, views.CollectionBadge{Tile: t, PublicID: b.PublicID, Name: t.Name, Position: i + 1,
+			Private: b.Visibility != store.Public})
 	}
 	return s.render(c, http.StatusOK, views.CollectionPage(s.shell(c, col.Name), v))
 }
@@ -249,9 +251,17 @@ func (s *Server) visibilityView(c echo.Context, col *store.Collection) (views.Co
 	for _, b := range badges {
 		if b.Visibility != store.Public {
 			v.PrivateBadges++
+			v.PrivateNames = append(v.PrivateNames, badgeName(b))
 		}
 	}
 	return v, nil
+}
+
+func badgeName(b store.BadgeSummary) string {
+	if b.Name == "" {
+		return "Untitled badge"
+	}
+	return b.Name
 }
 
 func (s *Server) handleCollectionVisibilityForm(c echo.Context) error {
@@ -284,8 +294,50 @@ func (s *Server) handleCollectionVisibility(c echo.Context) error {
 	default:
 		msg = "‘" + col.Name + "’ is now private: only you can see it."
 	}
+	// The badges' own visibility still decides: say so, rather than let
+	// them go missing for visitors unnoticed.
+	if vis != store.Private {
+		v, err := s.visibilityView(c, col)
+		if err != nil {
+			return err
+		}
+		switch {
+		case v.PrivateBadges == 1:
+			msg += " 1 of its " + collBadges(v.BadgeCount) + " is private and stays hidden from visitors: the note below names it and leads to where you can make it public."
+		case v.PrivateBadges > 1:
+			msg += " " + strconv.Itoa(v.PrivateBadges) + " of its " + collBadges(v.BadgeCount) + " are private and stay hidden from visitors: the note below names them and leads to where you can make them public."
+		}
+	}
 	s.flash(c, views.FlashSuccess, msg)
 	return c.Redirect(http.StatusSeeOther, views.CollectionVisibilityPath(col.PublicID))
+}
+
+// handleCollectionMakeBadgesPublic makes public the private badges of the
+// collection that its notice listed (form field "badge"); the store leaves
+// any other badge alone. Only those listed, so that a badge added since the
+// page was shown does not go public unseen.
+func (s *Server) handleCollectionMakeBadgesPublic(c echo.Context) error {
+	col, err := s.collection(c)
+	if err != nil {
+		return err
+	}
+	ids, err := formValues(c, "badge")
+	if err != nil {
+		return err
+	}
+	n, err := s.db.MakeCollectionBadgesPublic(c.Request().Context(), col.UserID, col.PublicID, ids)
+	if err != nil {
+		return err
+	}
+	switch {
+	case n == 0:
+		s.flash(c, views.FlashInfo, "No badge was changed: those badges are public already or no longer in ‘"+col.Name+"’.")
+	case n == 1:
+		s.flash(c, views.FlashSuccess, "Made 1 badge public. Visitors of ‘"+col.Name+"’ now see it.")
+	default:
+		s.flash(c, views.FlashSuccess, "Made "+strconv.Itoa(n)+" badges public. Visitors of ‘"+col.Name+"’ now see them.")
+	}
+	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID))
 }
 
 func (s *Server) handleCollectionReplaceLinkForm(c echo.Context) error {

@@ -473,6 +473,7 @@ func TestCollections_OwnerOnly(t *testing.T) {
 			p + "/badges":                       {"badge": {ids[0]}},
 			p + "/badges/" + ids[0] + "/move":   {"to": {"down"}},
 			p + "/badges/" + ids[1] + "/remove": nil,
+			p + "/make-badges-public":           {"badge": ids},
 			"/collections/add-badges":           {"collection": {cid}, "badge": {bobBadges[0]}},
 		}
 		for path, form := range posts {
@@ -608,5 +609,193 @@ func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
 	bob.collCreate("Bob's own", "")
 	if r := bob.get("/collections/add-badges"); strings.Contains(r.Body, "Alpha") || strings.Contains(r.Body, "One") || r.Doc.Find(`#organise-collection option`).Length() != 1 {
 		t.Errorf("bob's organise page shows ada's things")
+	}
+}
+
+// formOf returns the action and the fields (hidden ones included) of the
+// form the selector finds on the page, as a browser would submit it.
+func formOf(t testing.TB, p *page, sel string) (string, url.Values) {
+	t.Helper()
+	f := p.Doc.Find(sel)
+	if f.Length() != 1 {
+		t.Fatalf("%d forms %s on %s", f.Length(), sel, p.Request.URL)
+	}
+	v := url.Values{}
+	f.Find("input[name]").Each(func(_ int, in *goquery.Selection) {
+		v.Add(in.AttrOr("name", ""), in.AttrOr("value", ""))
+	})
+	return f.AttrOr("action", ""), v
+}
+
+func collVisibilities(t testing.TB, e *env, userID int64, ids ...string) []string {
+	t.Helper()
+	var out []string
+	for _, id := range ids {
+		b, err := e.db.BadgeByPublicID(context.Background(), userID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.Visibility)
+	}
+	return out
+}
+
+// TestCollections_PrivateBadgesInASharedCollection: a shared collection
+// says which of its badges visitors do not see (they are private), and
+// one form makes exactly those public.
+func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
+	e := MustStart(t)
+	ctx := context.Background()
+	ada := e.browser()
+	ada.devSignIn("Ada", "ada@example.org")
+	uid := collUserID(t, e, "ada@example.org")
+	if _, err := e.db.SaveProfile(ctx, uid, store.ProfileInput{Handle: "ada", DisplayName: "Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	ids := collSeed(t, e, uid, "Statistics", "Python", "Charts", "Outside")
+	if err := e.db.SetBadgeVisibility(ctx, uid, ids[0], store.Public); err != nil {
+		t.Fatal(err)
+	}
+	id := ada.collCreate("Job", "")
+	cpage := "/collections/" + id
+	ada.submit(cpage, cpage+"/badges", url.Values{"badge": ids[:3]})
+	notice := func(p *page) string {
+		return strings.Join(strings.Fields(p.Doc.Find(`[data-testid="private-badges-notice"] [data-testid="private-badges-text"]`).Text()), " ")
+	}
+	marked := func(p *page) []string {
+		var out []string
+		p.Doc.Find(`[data-testid="collection-item"]`).Each(func(_ int, s *goquery.Selection) {
+			if m := s.Find(`[data-testid="collection-item-private"]`); m.Length() > 0 {
+				if got := strings.TrimSpace(m.Text()); got != "Private — not shown to visitors" {
+					t.Errorf("marker %q", got)
+				}
+				out = append(out, s.AttrOr("data-badge", ""))
+			}
+		})
+		return out
+	}
+
+	// Private: nobody else sees it, so nothing to point out.
+	p := ada.get(cpage)
+	if p.Doc.Find(`[data-testid="private-badges-notice"]`).Length() != 0 || len(marked(p)) != 0 {
+		t.Errorf("a private collection has the notice or markers")
+	}
+
+	// Made unlisted: the confirmation says the private badges stay hidden
+	// and the note leads to the notice.
+	p = ada.submit(cpage+"/visibility", cpage+"/visibility", url.Values{"visibility": {"unlisted"}})
+	if got := flashOf(p); !strings.Contains(got, "now unlisted") || !strings.Contains(got, "2 of its 3 badges are private and stay hidden from visitors") {
+		t.Errorf("flash %q", got)
+	}
+	if got := strings.Join(strings.Fields(p.Doc.Find(`[data-testid="private-badges-note"]`).Text()), " "); !strings.Contains(got, "private: Python, Charts.") {
+		t.Errorf("visibility note %q", got)
+	}
+	if href := p.Doc.Find(`[data-testid="private-badges-link"]`).AttrOr("href", ""); href != cpage+"#private-badges" {
+		t.Errorf("note links to %q", href)
+	}
+
+	p = ada.get(cpage)
+	if got, want := notice(p), "2 of 3 badges in this collection are private, so visitors of its link do not see them: Python, Charts."; got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	if p.Doc.Find(`#private-badges`).Length() != 1 {
+		t.Errorf("the note's link has no target")
+	}
+	if got := marked(p); !slices.Equal(got, ids[1:3]) {
+		t.Errorf("marked %v, want %v", got, ids[1:3])
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="make-badges-public"]`).Text()); got != "Make these 2 badges public" {
+		t.Errorf("button %q", got)
+	}
+	action, form := formOf(t, p, `[data-testid="make-badges-public-form"]`)
+	if action != cpage+"/make-badges-public" || form.Get("_csrf") == "" || !slices.Equal(form["badge"], ids[1:3]) {
+		t.Fatalf("form to %q with %v", action, form)
+	}
+	c, _ := e.db.CollectionByPublicID(ctx, uid, id)
+	link := "/c/" + c.UnlistedToken
+	visitor := e.browser()
+	if r := visitor.get(link); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Statistics") || strings.Contains(r.Body, "Python") {
+		t.Fatalf("link before: %d", r.StatusCode)
+	}
+
+	// Refused, and nothing changes: without the CSRF token, by another
+	// learner (404, on her collection or naming her badges in his), by a
+	// visitor.
+	private := []string{store.Private, store.Private, store.Private}
+	noToken := url.Values{"badge": ids}
+	if r := ada.post(action, noToken); r.StatusCode != http.StatusForbidden {
+		t.Errorf("without the CSRF token: %d, want 403", r.StatusCode)
+	}
+	bob := e.browser()
+	bob.devSignIn("Bob", "bob@example.org")
+	bobColl := bob.collCreate("Bob's", "")
+	bob.follow = false
+	if r := bob.submit("/collections", action, url.Values{"badge": ids}); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Python") {
+		t.Errorf("bob on ada's collection: %d, want 404", r.StatusCode)
+	}
+	if r := bob.submit("/collections", "/collections/"+bobColl+"/make-badges-public", url.Values{"badge": ids}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("bob on his own collection: %d", r.StatusCode)
+	}
+	anon := e.browser()
+	anon.follow = false
+	if r := anon.submit("/verify", action, url.Values{"badge": ids}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("visitor: %d, want 403", r.StatusCode)
+	}
+	if got := collVisibilities(t, e, uid, ids[1:]...); !slices.Equal(got, private) {
+		t.Fatalf("after refused requests: %v", got)
+	}
+
+	// Ada's form, with a badge of hers that is not in it added by hand:
+	// exactly the collection's private badges go public.
+	form.Add("badge", ids[3])
+	r := ada.collPost(cpage, action, form)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != cpage {
+		t.Fatalf("make public: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	p = ada.get(cpage)
+	if got := flashOf(p); got != "Made 2 badges public. Visitors of ‘Job’ now see them." {
+		t.Errorf("flash %q", got)
+	}
+	if got := collVisibilities(t, e, uid, ids...); !slices.Equal(got, []string{store.Public, store.Public, store.Public, store.Private}) {
+		t.Errorf("visibilities %v: want the three in it public, Outside private", got)
+	}
+	if p.Doc.Find(`[data-testid="private-badges-notice"]`).Length() != 0 || len(marked(p)) != 0 {
+		t.Errorf("notice or markers left once every badge is public")
+	}
+	if r := visitor.get(link); !strings.Contains(r.Body, "Python") || !strings.Contains(r.Body, "Charts") || strings.Contains(r.Body, "Outside") {
+		t.Errorf("link after: %d", r.StatusCode)
+	}
+
+	// Public, all badges public: the confirmation adds nothing. A private
+	// badge added later: the notice names the profile too, and one badge.
+	p = ada.submit(cpage+"/visibility", cpage+"/visibility", url.Values{"visibility": {"public"}})
+	if got := flashOf(p); !strings.Contains(got, "now public") || strings.Contains(got, "hidden") {
+		t.Errorf("public flash %q", got)
+	}
+	ada.submit(cpage, cpage+"/badges", url.Values{"badge": {ids[3]}})
+	p = ada.get(cpage)
+	if got, want := notice(p), "1 of 4 badges in this collection is private, so visitors of your profile and of its link do not see it: Outside."; got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="make-badges-public"]`).Text()); got != "Make this badge public" {
+		t.Errorf("button %q", got)
+	}
+	if r := visitor.get("/u/ada/" + c.Slug); r.StatusCode != http.StatusOK || strings.Contains(r.Body, "Outside") {
+		t.Fatalf("public page before: %d", r.StatusCode)
+	}
+	action, form = formOf(t, p, `[data-testid="make-badges-public-form"]`)
+	if r := ada.collPost(cpage, action, form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("make public: %d", r.StatusCode)
+	}
+	if got := flashOf(ada.get(cpage)); got != "Made 1 badge public. Visitors of ‘Job’ now see it." {
+		t.Errorf("flash %q", got)
+	}
+	if r := visitor.get("/u/ada/" + c.Slug); !strings.Contains(r.Body, "Outside") {
+		t.Errorf("the public page does not show the badge made public")
+	}
+	// The same form again (a second tab): nothing left to change.
+	ada.collPost(cpage, action, form)
+	if got := flashOf(ada.get(cpage)); !strings.Contains(got, "No badge was changed") {
+		t.Errorf("flash %q", got)
 	}
 }
