@@ -1,12 +1,20 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/satchel-backpack/satchel/internal/avatar"
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/store"
 )
 
 // TestPublicBrowser opens a learner's published profile in real Chromium
@@ -108,6 +116,31 @@ func TestPublicBrowser(t *testing.T) {
 	})
 
 	t.Run("Accessible", func(t *testing.T) {
+		// Ada shows her sign-in provider's picture: on her public page and
+		// as a choice on her profile form. (The development sign-in gives
+		// none, so signing in with it forgets the picture: it is given again
+		// after each.)
+		ctx := context.Background()
+		im := image.NewRGBA(image.Rect(0, 0, 64, 64))
+		draw.Draw(im, im.Bounds(), image.NewUniform(color.RGBA{40, 90, 160, 255}), image.Point{}, draw.Src)
+		var raw bytes.Buffer
+		if err := png.Encode(&raw, im); err != nil {
+			t.Fatal(err)
+		}
+		pic, err := avatar.Normalize(raw.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		givePicture := func(t *testing.T) {
+			t.Helper()
+			if err := f.e.db.SetLoginPicture(ctx, f.adaID, "dev", "https://pictures.example/ada.png", pic, avatar.Side); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.e.db.SaveProfile(ctx, f.adaID, store.ProfileInput{Handle: "ada", DisplayName: "Ada Lovelace",
+				Avatar: store.AvatarProvider, AvatarFrom: "dev"}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for _, scheme := range browsertest.ColorSchemes {
 			t.Run(scheme, func(t *testing.T) {
 				tab := b.NewTab(t)
@@ -117,7 +150,8 @@ func TestPublicBrowser(t *testing.T) {
 					tab.Do(t, chromedp.Navigate(base+path), chromedp.WaitVisible(waitFor))
 					tab.AssertAccessible(t, path+", "+scheme)
 				}
-				visit("/u/ada", `[data-testid="public-name"]`)
+				givePicture(t)
+				visit("/u/ada", `[data-testid="public-avatar"]`)
 				visit("/u/ada/"+f.publicColl.Slug, `[data-testid="collection-name"]`)
 				visit("/c/"+f.unlisted.UnlistedToken, `[data-testid="collection-name"]`)
 				visit("/u/ada/badges/"+f.pub.PublicID, `[data-testid="badge-name"]`)
@@ -133,7 +167,8 @@ func TestPublicBrowser(t *testing.T) {
 					chromedp.Click(`[data-testid="dev-submit"]`),
 					chromedp.WaitVisible(`[data-testid="nav-user"]`),
 				)
-				visit("/account/profile", `[data-testid="profile-form"]`)
+				givePicture(t)
+				visit("/account/profile", `[data-testid="profile-avatar"] img`)
 				tab.Do(t,
 					chromedp.SetValue(`#profile-handle`, "admin"),
 					chromedp.Click(`[data-testid="profile-save"]`),
