@@ -34,6 +34,25 @@ func mustProfileOf(t *testing.T, db *store.DB, userID int64) *store.Profile {
 	return p
 }
 
+// mustTwoPictures makes a learner with a github and a google login, each
+// with a picture kept (in that order).
+func mustTwoPictures(t *testing.T) (*store.DB, *store.User, []store.LoginPicture) {
+	t.Helper()
+	ctx := context.Background()
+	db := MustOpen(t)
+	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1"})
+	if err := db.LinkLogin(ctx, u.ID, store.Identity{Provider: "google", Subject: "2"}); err != nil {
+		t.Fatal(err)
+	}
+	mustPicture(t, db, u.ID, "github", []byte("\x89PNG github"))
+	mustPicture(t, db, u.ID, "google", []byte("\x89PNG google"))
+	pics, err := db.LoginPictures(ctx, u.ID)
+	if err != nil || len(pics) != 2 || pics[0].Provider != "github" || pics[1].Provider != "google" {
+		t.Fatalf("pictures %+v %v", pics, err)
+	}
+	return db, u, pics
+}
+
 func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
@@ -118,17 +137,7 @@ func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
 
 func TestLoginPictures_SharedImagesOutliveTheAccount(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
-	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1"})
-	if err := db.LinkLogin(ctx, u.ID, store.Identity{Provider: "google", Subject: "2"}); err != nil {
-		t.Fatal(err)
-	}
-	mustPicture(t, db, u.ID, "github", []byte("\x89PNG github"))
-	mustPicture(t, db, u.ID, "google", []byte("\x89PNG google"))
-	pics, _ := db.LoginPictures(ctx, u.ID)
-	if len(pics) != 2 {
-		t.Fatalf("pictures %+v", pics)
-	}
+	db, u, pics := mustTwoPictures(t)
 	github, google := pics[0].Hash, pics[1].Hash
 	if _, err := db.SaveProfile(ctx, u.ID, store.ProfileInput{Handle: "ada", DisplayName: "Ada", Avatar: store.AvatarProvider, AvatarFrom: "google"}); err != nil {
 		t.Fatal(err)
@@ -174,14 +183,7 @@ func TestLoginPictures_SharedImagesOutliveTheAccount(t *testing.T) {
 
 func TestDeleteUser_RemovesPicturesNothingElseShows(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
-	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1"})
-	if err := db.LinkLogin(ctx, u.ID, store.Identity{Provider: "google", Subject: "2"}); err != nil {
-		t.Fatal(err)
-	}
-	mustPicture(t, db, u.ID, "github", []byte("\x89PNG github"))
-	mustPicture(t, db, u.ID, "google", []byte("\x89PNG google"))
-	pics, _ := db.LoginPictures(ctx, u.ID)
+	db, u, pics := mustTwoPictures(t)
 	if _, err := db.SaveProfile(ctx, u.ID, store.ProfileInput{Handle: "ada", DisplayName: "Ada", Avatar: store.AvatarProvider, AvatarFrom: "google"}); err != nil {
 		t.Fatal(err)
 	}
