@@ -110,7 +110,7 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, views.PublicProfilePath(lower))
 	}
 	key := cacheKey(version, now)
-	if body, ok := s.profiles.get(handle, key); ok {
+	if body, ok := s.pages.get(handle, key); ok {
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return c.HTMLBlob(http.StatusOK, body)
 	}
@@ -162,7 +162,7 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 		return fmt.Errorf("web: render public profile: %w", err)
 	}
 	body := buf.Bytes()
-	s.profiles.put(handle, key, body)
+	s.pages.put(handle, key, body)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTMLBlob(http.StatusOK, body)
 }
@@ -181,19 +181,42 @@ func profileDescription(pp *store.PublicProfile) string {
 	}
 }
 
+// handlePublicCollection shows a public collection of a learner's profile.
+// Like the profile, the page is the same for every visitor and is kept
+// under the profile's version, which every change to the collection, its
+// badges or the profile moves (migration 0010_profile_revisions).
 func (s *Server) handlePublicCollection(c echo.Context) error {
-	pc, err := s.db.PublicCollectionBySlug(c.Request().Context(), c.Param("handle"), c.Param("slug"), s.now())
+	ctx := c.Request().Context()
+	handle, slug := c.Param("handle"), c.Param("slug")
+	now := s.now()
+	version, err := s.db.PublicProfileVersion(ctx, handle)
+	if err != nil {
+		return notPublic(err)
+	}
+	page, key := handle+"/"+slug, cacheKey(version, now)
+	if body, ok := s.pages.get(page, key); ok {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.HTMLBlob(http.StatusOK, body)
+	}
+	pc, err := s.db.PublicCollectionBySlug(ctx, handle, slug, now)
 	if err != nil {
 		return notPublic(err)
 	}
 	path := views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)
-	if c.Param("handle") != pc.Owner.Handle {
+	if handle != pc.Owner.Handle {
 		return c.Redirect(http.StatusMovedPermanently, path)
 	}
 	v := s.collectionView(pc, s.abs(path), pc.Owner.Indexable)
 	sh := s.collectionShare(pc)
 	v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
-	return s.render(c, http.StatusOK, views.PublicCollectionPage(v))
+	var buf bytes.Buffer
+	if err := views.PublicCollectionPage(v).Render(ctx, &buf); err != nil {
+		return fmt.Errorf("web: render public collection: %w", err)
+	}
+	body := buf.Bytes()
+	s.pages.put(page, key, body)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, body)
 }
 
 func (s *Server) handleUnlistedCollection(c echo.Context) error {

@@ -564,3 +564,83 @@ func TestPublicProfile_ChangesShowAtOnce(t *testing.T) {
 		t.Error("a collection made private is still listed")
 	}
 }
+
+// TestPublicCollection_ChangesShowAtOnce: a public collection's page is
+// cached like the profile, and every change to what it shows appears on
+// the next request, including changes that close it to visitors.
+func TestPublicCollection_ChangesShowAtOnce(t *testing.T) {
+	f := newPublicFixture(t)
+	ctx := context.Background()
+	visitor := f.e.browser()
+	path := "/u/ada/" + f.publicColl.Slug
+	get := func() *page {
+		t.Helper()
+		return visitor.get(path)
+	}
+	tiles := func() int { return get().Doc.Find(`[data-testid="badge-tile"]`).Length() }
+	if n := tiles(); n != 1 { // f.pub; f.priv is private
+		t.Fatalf("%d tiles", n)
+	}
+	if n := tiles(); n != 1 { // served again, from the cache
+		t.Fatalf("%d tiles the second time", n)
+	}
+	steps := []struct {
+		what string
+		do   func() error
+		want int
+	}{
+		{"make its private badge public", func() error { return f.e.db.SetBadgeVisibility(ctx, f.adaID, f.priv.PublicID, store.Public) }, 2},
+		{"take a badge out", func() error { return f.e.db.RemoveFromCollection(ctx, f.adaID, f.publicColl.PublicID, f.priv.PublicID) }, 1},
+		{"make its badge private", func() error { return f.e.db.SetBadgeVisibility(ctx, f.adaID, f.pub.PublicID, store.Private) }, 0},
+		{"make it public again", func() error { return f.e.db.SetBadgeVisibility(ctx, f.adaID, f.pub.PublicID, store.Public) }, 1},
+		{"add a public badge", func() error {
+			_, err := f.e.db.AddToCollection(ctx, f.adaID, f.publicColl.PublicID, []string{f.revoked.PublicID})
+			return err
+		}, 2},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatal(err)
+		}
+		if n := tiles(); n != st.want {
+			t.Errorf("after %s: %d tiles, want %d", st.what, n, st.want)
+		}
+	}
+	if _, err := f.e.db.SaveProfile(ctx, f.adaID, store.ProfileInput{Handle: "ada", DisplayName: "Countess Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := get().Doc.Find("title").Text(); !strings.Contains(got, "Countess Ada") {
+		t.Errorf("after renaming the learner the title is %q", got)
+	}
+	if err := f.e.db.UpdateCollection(ctx, f.adaID, f.publicColl.PublicID, store.CollectionInput{Name: "Mechanical engineering", Slug: f.publicColl.Slug}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(get().Doc.Find(`[data-testid="collection-name"]`).Text()); got != "Mechanical engineering" {
+		t.Errorf("after renaming the collection it is called %q", got)
+	}
+	if err := f.e.db.UpdateCollection(ctx, f.adaID, f.publicColl.PublicID, store.CollectionInput{Name: "Mechanical engineering", Slug: "mechanics"}); err != nil {
+		t.Fatal(err)
+	}
+	if p := get(); p.StatusCode != http.StatusNotFound {
+		t.Errorf("the old address answers %d after the slug changed", p.StatusCode)
+	}
+	path = "/u/ada/mechanics"
+	if n := tiles(); n != 2 {
+		t.Errorf("the new address shows %d tiles", n)
+	}
+	if err := f.e.db.SetCollectionVisibility(ctx, f.adaID, f.publicColl.PublicID, store.Private); err != nil {
+		t.Fatal(err)
+	}
+	if p := get(); p.StatusCode != http.StatusNotFound {
+		t.Errorf("a collection made private answers %d", p.StatusCode)
+	}
+	if err := f.e.db.SetCollectionVisibility(ctx, f.adaID, f.publicColl.PublicID, store.Public); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.e.db.DeleteProfile(ctx, f.adaID); err != nil {
+		t.Fatal(err)
+	}
+	if p := get(); p.StatusCode != http.StatusNotFound {
+		t.Errorf("with the profile deleted the collection answers %d", p.StatusCode)
+	}
+}

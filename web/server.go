@@ -96,9 +96,10 @@ type Server struct {
 	bodyLimits map[string]echo.MiddlewareFunc
 	fetcher    *fetch.Client
 	verifier   *verify.Verifier
-	// profiles caches rendered public profiles under their version (see
-	// web/public_cache.go); every request checks the version in the database.
-	profiles profileCache
+	// pages caches rendered public profiles and collections under their
+	// version (see web/public_cache.go); every request checks the version
+	// in the database.
+	pages pageCache
 }
 
 // New builds the server and registers every route. Close releases what it
