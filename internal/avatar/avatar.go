@@ -24,8 +24,10 @@ import (
 const (
 	// Side is the width and height of a kept picture, in pixels.
 	Side = 256
-	// MaxSide caps the width and height of a picture before decoding.
-	MaxSide = 4096
+	// MaxSide caps the width and height of a picture before decoding, so
+	// that a small file cannot make Satchel decode a huge image (2048² RGBA
+	// is 16 MiB; providers serve profile pictures far smaller).
+	MaxSide = 2048
 )
 
 // ErrNotPicture is returned for bytes that are not a PNG, JPEG or GIF
