@@ -29,12 +29,12 @@ func (db *DB) LoginHasPicture(ctx context.Context, userID int64, provider string
 	return kept, nil
 }
 
-// SetLoginPicture keeps png (side×side, from avatar.Normalize) as the picture of the
-// user's login with provider, read from url; a nil png forgets the login's
+// SetLoginPicture keeps png (side×side, from avatar.Normalize) as the
+// picture of the user's login with provider; a nil png forgets the login's
 // picture (the provider no longer gives one). A public profile that showed
 // the login's previous picture shows the new one, or initials when there
 // is none; a picture nothing shows any more is deleted.
-func (db *DB) SetLoginPicture(ctx context.Context, userID int64, provider, url string, png []byte, side int) error {
+func (db *DB) SetLoginPicture(ctx context.Context, userID int64, provider string, png []byte, side int) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var old sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT avatar_image_id FROM logins WHERE user_id = ? AND provider = ?", userID, provider).Scan(&old)
@@ -51,8 +51,8 @@ func (db *DB) SetLoginPicture(ctx context.Context, userID int64, provider, url s
 			}
 			id.Valid = true
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE logins SET avatar_url = ?, avatar_image_id = ? WHERE user_id = ? AND provider = ?",
-			url, id, userID, provider); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE logins SET avatar_image_id = ? WHERE user_id = ? AND provider = ?",
+			id, userID, provider); err != nil {
 			return err
 		}
 		if old.Valid && old != id {

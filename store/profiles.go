@@ -194,11 +194,6 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 				return err
 			}
 		}
-		var old sql.NullInt64
-		err = tx.QueryRowContext(ctx, "SELECT avatar_image_id FROM profiles WHERE user_id = ?", userID).Scan(&old)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, handle, display_name, bio, avatar, avatar_image_id, indexable, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET handle = excluded.handle, display_name = excluded.display_name,
@@ -206,11 +201,6 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 				indexable = excluded.indexable, rev = profiles.rev + 1, updated_at = excluded.updated_at`,
 			userID, in.Handle, in.DisplayName, in.Bio, in.Avatar, picture, in.Indexable, now, now); err != nil {
 			return err
-		}
-		if old.Valid && old != picture {
-			if err := deleteImagesIfUnused(ctx, tx, old.Int64); err != nil {
-				return err
-			}
 		}
 		p, err = scanProfile(tx.QueryRowContext(ctx, "SELECT "+profileColumns+profileFrom+"WHERE p.user_id = ?", userID))
 		return err

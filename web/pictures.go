@@ -24,22 +24,17 @@ func (s *Server) refreshPicture(c echo.Context, userID int64, provider, avatarUR
 	ctx, cancel := context.WithTimeout(c.Request().Context(), pictureTimeout)
 	defer cancel()
 	log := logger(c).With("provider", provider, "user_id", userID)
-	avatarURL = strings.TrimSpace(avatarURL)
-	if avatarURL == "" {
-		// Most sign-ins without a picture never had one: look before writing.
-		if kept, err := s.db.LoginHasPicture(ctx, userID, provider); err != nil || !kept {
-			return
-		}
-	}
-	var err error
-	var png []byte
-	if avatarURL != "" {
+	var png []byte // none: forget the picture kept before
+	if avatarURL = strings.TrimSpace(avatarURL); avatarURL != "" {
+		var err error
 		if png, err = avatar.Fetch(ctx, s.fetcher, avatarURL); err != nil {
 			log.Info("the provider's profile picture was not kept", "err", err)
 			return
 		}
+	} else if kept, err := s.db.LoginHasPicture(ctx, userID, provider); err != nil || !kept {
+		return // most sign-ins without a picture never had one: nothing to write
 	}
-	if err := s.db.SetLoginPicture(ctx, userID, provider, avatarURL, png, avatar.Side); err != nil {
+	if err := s.db.SetLoginPicture(ctx, userID, provider, png, avatar.Side); err != nil {
 		log.Warn("keeping the profile picture failed", "err", err)
 		return
 	}

@@ -133,7 +133,7 @@ func TestPublicBrowser(t *testing.T) {
 		}
 		givePicture := func(t *testing.T) {
 			t.Helper()
-			if err := f.e.db.SetLoginPicture(ctx, f.adaID, "dev", "https://pictures.example/ada.png", pic, avatar.Side); err != nil {
+			if err := f.e.db.SetLoginPicture(ctx, f.adaID, "dev", pic, avatar.Side); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.e.db.SaveProfile(ctx, f.adaID, store.ProfileInput{Handle: "ada", DisplayName: "Ada Lovelace",
