@@ -1,6 +1,10 @@
 package views
 
-import "github.com/satchel-backpack/satchel/views/components"
+import (
+	"strings"
+
+	"github.com/satchel-backpack/satchel/views/components"
+)
 
 // ProfileForm is the owner's profile form, with the input kept when it is
 // shown again and a message per field ("handle", "display_name", "bio",
@@ -34,8 +38,16 @@ type ProfilePicture struct {
 // AvatarNone is the avatar field's value for initials.
 const AvatarNone = "none"
 
+const providerAvatarPrefix = "provider:"
+
 // ProviderAvatarValue is the avatar field's value for provider's picture.
-func ProviderAvatarValue(provider string) string { return "provider:" + provider }
+func ProviderAvatarValue(provider string) string { return providerAvatarPrefix + provider }
+
+// AvatarProviderOf reads the provider back from an avatar field's value;
+// ok is false for initials (or anything else).
+func AvatarProviderOf(value string) (provider string, ok bool) {
+	return strings.CutPrefix(value, providerAvatarPrefix)
+}
 
 var profileFieldOrder = []string{"handle", "display_name", "bio", "avatar"}
 

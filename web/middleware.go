@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -253,22 +252,12 @@ const bucketSignIn = "signin"
 func (s *Server) signInRateLimit() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ok, retry, err := s.db.AllowAt(c.Request().Context(), bucketSignIn, clientKey(c.RealIP()), s.opts.SignInLimit, s.opts.SignInWindow, s.now())
-			if err != nil {
-				return fmt.Errorf("web: sign-in rate limit: %w", err)
+			if err := s.allowOr(c, bucketSignIn, s.opts.SignInLimit, s.opts.SignInWindow, "Too many sign-in attempts", func(wait string) string {
+				return "There have been too many sign-in attempts from your network in a short while. Please wait " + wait + " and try again."
+			}); err != nil {
+				return err
 			}
-			if ok {
-				return next(c)
-			}
-			secs := max(1, int(math.Ceil(retry.Seconds())))
-			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-			return &pageError{
-				status: http.StatusTooManyRequests,
-				title:  "Too many sign-in attempts",
-				message: fmt.Sprintf("There have been too many sign-in attempts from your network in a short while. Please wait %s and try again.",
-					waitWords(time.Duration(secs)*time.Second)),
-				err: fmt.Errorf("sign-in rate limit for %s", c.RealIP()),
-			}
+			return next(c)
 		}
 	}
 }

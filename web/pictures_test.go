@@ -227,3 +227,39 @@ func TestProviderPicture_ChoiceMustBeTheLearnersOwn(t *testing.T) {
 		t.Errorf("the handle typed was not kept: %q", v)
 	}
 }
+
+// Linking a provider to an account keeps its picture too, and unlinking it
+// takes the picture off the public profile.
+func TestProviderPicture_LinkedProviderAndUnlink(t *testing.T) {
+	pics := newPictureHost(t, color.RGBA{30, 160, 60, 255})
+	e := MustStart(t, func(o *web.Options) {
+		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{pics.Listener.Addr().String()}})
+	})
+	b := e.browser()
+	b.devSignIn("Ada", "ada@example.org")
+	e.idp.QueueUser(&pictureUser{MockUser: mockoidc.MockUser{Subject: "ada-at-school", Email: "ada@school.example"}, Picture: pics.URL + "/me.jpg"})
+	if p := b.get("/auth/oidc"); p.Request.URL.Path != "/account" || !strings.Contains(flashText(p), "now linked") {
+		t.Fatalf("linking ended at %s: %q", p.Request.URL, flashText(p))
+	}
+	choice := b.get("/account/profile").Doc.Find(`[data-testid="profile-avatar-provider"]`)
+	value, _ := choice.Attr("value")
+	if choice.Length() != 1 || value != "provider:oidc" {
+		t.Fatalf("after linking the form offers %d pictures (%q)", choice.Length(), value)
+	}
+	if p := b.submit("/account/profile", "/account/profile", url.Values{"handle": {"ada"}, "display_name": {"Ada"}, "avatar": {value}}); p.StatusCode != http.StatusOK {
+		t.Fatalf("save profile: %d", p.StatusCode)
+	}
+	src := publicAvatar(t, e, "ada")
+	if src == "" {
+		t.Fatal("the linked provider's picture is not on the public page")
+	}
+	if p := b.submit("/account", "/account/logins/oidc/unlink", nil); !strings.Contains(flashText(p), "unlinked") {
+		t.Fatalf("unlink: %q", flashText(p))
+	}
+	if got := publicAvatar(t, e, "ada"); got != "" {
+		t.Errorf("after unlinking the provider the public page shows %q", got)
+	}
+	if old := e.browser().get(src); old.StatusCode != http.StatusNotFound {
+		t.Errorf("the unlinked provider's picture still answers %d", old.StatusCode)
+	}
+}

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,9 +14,8 @@ import (
 // profile or, before they have one, with a suggested name and handle.
 func (s *Server) handleProfileForm(c echo.Context) error {
 	u := currentUser(c)
-	ctx := c.Request().Context()
-	p, err := s.db.ProfileOf(ctx, u.ID)
-	f := views.ProfileForm{Avatar: views.AvatarNone}
+	p, err := s.db.ProfileOf(c.Request().Context(), u.ID)
+	var f views.ProfileForm
 	switch {
 	case store.KindOf(err) == store.NotFound:
 		f.DisplayName = u.Name
@@ -30,38 +27,36 @@ func (s *Server) handleProfileForm(c echo.Context) error {
 	default:
 		f.Handle, f.DisplayName, f.Bio, f.Indexable = p.Handle, p.DisplayName, p.Bio, p.Indexable
 	}
-	pictures, err := s.db.LoginPictures(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	f.Pictures = s.pictureChoices(pictures)
-	if p != nil && p.Avatar == store.AvatarProvider {
-		for _, pic := range pictures {
-			if pic.Hash == p.AvatarHash {
-				f.Avatar = views.ProviderAvatarValue(pic.Provider)
-			}
-		}
-	}
 	return s.renderProfileForm(c, http.StatusOK, f, p)
 }
 
-// pictureChoices offers each kept provider picture on the profile form.
-func (s *Server) pictureChoices(pictures []store.LoginPicture) []views.ProfilePicture {
-	var out []views.ProfilePicture
+// renderProfileForm shows the form with the pictures the learner's logins
+// have. A form without an avatar choice (not one sent back) shows the
+// profile's picture as chosen, or initials.
+func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileForm, p *store.Profile) error {
+	ctx := c.Request().Context()
+	pictures, err := s.db.LoginPictures(ctx, currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	chosen := f.Avatar == ""
+	if chosen {
+		f.Avatar = views.AvatarNone
+	}
 	for _, pic := range pictures {
 		label := pic.Provider
 		if info, ok := s.providers[pic.Provider]; ok {
 			label = info.label
 		}
-		out = append(out, views.ProfilePicture{Value: views.ProviderAvatarValue(pic.Provider), Label: label, Src: views.ImagePath(pic.Hash)})
+		v := views.ProviderAvatarValue(pic.Provider)
+		f.Pictures = append(f.Pictures, views.ProfilePicture{Value: v, Label: label, Src: views.ImagePath(pic.Hash)})
+		if chosen && p != nil && p.Avatar == store.AvatarProvider && pic.Hash == p.AvatarHash {
+			f.Avatar = v
+		}
 	}
-	return out
-}
-
-func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileForm, p *store.Profile) error {
 	if p != nil {
 		f.Saved, f.PublicURL = true, views.PublicProfilePath(p.Handle)
-		if pp, err := s.db.PublicProfileByHandle(c.Request().Context(), p.Handle, s.now()); err == nil {
+		if pp, err := s.db.PublicProfileByHandle(ctx, p.Handle, s.now()); err == nil {
 			f.PublicBadges, f.PublicColls = len(pp.Badges), len(pp.Collections)
 		}
 	}
@@ -77,20 +72,26 @@ func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileFo
 func (s *Server) handleProfileSave(c echo.Context) error {
 	u := currentUser(c)
 	ctx := c.Request().Context()
+	avatar := c.FormValue("avatar")
 	in := store.ProfileInput{
 		Handle:      c.FormValue("handle"),
 		DisplayName: c.FormValue("display_name"),
 		Bio:         c.FormValue("bio"),
-		Avatar:      c.FormValue("avatar"),
+		Avatar:      avatar,
 		Indexable:   c.FormValue("indexable") != "",
 	}
-	if from, ok := strings.CutPrefix(in.Avatar, "provider:"); ok {
+	if from, ok := views.AvatarProviderOf(avatar); ok {
 		in.Avatar, in.AvatarFrom = store.AvatarProvider, from
 	}
 	p, err := s.db.SaveProfile(ctx, u.ID, in)
 	var pe store.ProfileErrors
 	if errors.As(err, &pe) {
-		return s.renderProfileErrors(c, ctx, u.ID, in, pe)
+		old, err := s.db.ProfileOf(ctx, u.ID)
+		if err != nil && store.KindOf(err) != store.NotFound {
+			return err
+		}
+		f := views.ProfileForm{Handle: in.Handle, DisplayName: in.DisplayName, Bio: in.Bio, Avatar: avatar, Indexable: in.Indexable, Errors: pe}
+		return s.renderProfileForm(c, http.StatusUnprocessableEntity, f, old)
 	}
 	if err != nil {
 		return err
@@ -98,19 +99,4 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 	logger(c).Info("profile saved", "handle", p.Handle)
 	s.flash(c, views.FlashSuccess, "Your public profile is saved.")
 	return c.Redirect(http.StatusSeeOther, views.ProfileEditPath)
-}
-
-// renderProfileErrors shows the form again with what the learner typed.
-func (s *Server) renderProfileErrors(c echo.Context, ctx context.Context, userID int64, in store.ProfileInput, pe store.ProfileErrors) error {
-	f := views.ProfileForm{Handle: in.Handle, DisplayName: in.DisplayName, Bio: in.Bio, Avatar: c.FormValue("avatar"), Indexable: in.Indexable, Errors: pe}
-	pictures, err := s.db.LoginPictures(ctx, userID)
-	if err != nil {
-		return err
-	}
-	f.Pictures = s.pictureChoices(pictures)
-	old, err := s.db.ProfileOf(ctx, userID)
-	if err != nil && store.KindOf(err) != store.NotFound {
-		return err
-	}
-	return s.renderProfileForm(c, http.StatusUnprocessableEntity, f, old)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
@@ -109,14 +110,37 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 		// One address per profile: /u/Ada → /u/ada.
 		return c.Redirect(http.StatusMovedPermanently, views.PublicProfilePath(lower))
 	}
+	return s.cachedPage(c, handle, version, now, func() (templ.Component, error) {
+		return s.publicProfilePage(ctx, handle, now)
+	})
+}
+
+// cachedPage answers with the public page kept as page under the profile's
+// version for this minute, or renders the one build makes and keeps it.
+// Such a page is the same for every visitor: no CSRF token, no nonce.
+func (s *Server) cachedPage(c echo.Context, page, version string, now time.Time, build func() (templ.Component, error)) error {
 	key := cacheKey(version, now)
-	if body, ok := s.pages.get(handle, key); ok {
-		c.Response().Header().Set("Cache-Control", "no-store")
-		return c.HTMLBlob(http.StatusOK, body)
+	body, ok := s.pages.get(page, key)
+	if !ok {
+		comp, err := build()
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := comp.Render(c.Request().Context(), &buf); err != nil {
+			return fmt.Errorf("web: render %s: %w", c.Path(), err)
+		}
+		body = buf.Bytes()
+		s.pages.put(page, key, body)
 	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, body)
+}
+
+func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.Time) (templ.Component, error) {
 	pp, err := s.db.PublicProfileByHandle(ctx, handle, now)
 	if err != nil {
-		return notPublic(err)
+		return nil, notPublic(err)
 	}
 	p := &pp.Profile
 	path := views.PublicProfilePath(p.Handle)
@@ -157,14 +181,7 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 	sh := s.profileShare(pp)
 	v.Share = &sh
 	v.Meta.ImageURL, v.Meta.ImageAlt, v.Meta.LargeImage = sh.ImageURL, p.DisplayName+"'s badges on Satchel", true
-	var buf bytes.Buffer
-	if err := views.PublicProfilePage(v).Render(ctx, &buf); err != nil {
-		return fmt.Errorf("web: render public profile: %w", err)
-	}
-	body := buf.Bytes()
-	s.pages.put(handle, key, body)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(http.StatusOK, body)
+	return views.PublicProfilePage(v), nil
 }
 
 func profileDescription(pp *store.PublicProfile) string {
@@ -193,30 +210,19 @@ func (s *Server) handlePublicCollection(c echo.Context) error {
 	if err != nil {
 		return notPublic(err)
 	}
-	page, key := handle+"/"+slug, cacheKey(version, now)
-	if body, ok := s.pages.get(page, key); ok {
-		c.Response().Header().Set("Cache-Control", "no-store")
-		return c.HTMLBlob(http.StatusOK, body)
+	if lower := store.NormalizeHandle(handle); lower != handle {
+		return c.Redirect(http.StatusMovedPermanently, views.PublicCollectionPath(lower, slug))
 	}
-	pc, err := s.db.PublicCollectionBySlug(ctx, handle, slug, now)
-	if err != nil {
-		return notPublic(err)
-	}
-	path := views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)
-	if handle != pc.Owner.Handle {
-		return c.Redirect(http.StatusMovedPermanently, path)
-	}
-	v := s.collectionView(pc, s.abs(path), pc.Owner.Indexable)
-	sh := s.collectionShare(pc)
-	v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
-	var buf bytes.Buffer
-	if err := views.PublicCollectionPage(v).Render(ctx, &buf); err != nil {
-		return fmt.Errorf("web: render public collection: %w", err)
-	}
-	body := buf.Bytes()
-	s.pages.put(page, key, body)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(http.StatusOK, body)
+	return s.cachedPage(c, handle+"/"+slug, version, now, func() (templ.Component, error) {
+		pc, err := s.db.PublicCollectionBySlug(ctx, handle, slug, now)
+		if err != nil {
+			return nil, notPublic(err)
+		}
+		v := s.collectionView(pc, s.abs(views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)), pc.Owner.Indexable)
+		sh := s.collectionShare(pc)
+		v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
+		return views.PublicCollectionPage(v), nil
+	})
 }
 
 func (s *Server) handleUnlistedCollection(c echo.Context) error {

@@ -269,6 +269,10 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 	if r := visitor.get("/u/ADA"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/u/ada" {
 		t.Errorf("/u/ADA: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
+	coll := "/u/ada/" + f.publicColl.Slug
+	if r := visitor.get("/u/Ada/" + f.publicColl.Slug); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != coll {
+		t.Errorf("/u/Ada/%s: %d %s", f.publicColl.Slug, r.StatusCode, r.Header.Get("Location"))
+	}
 }
 
 func TestPublicProfile_IndexingIsOptIn(t *testing.T) {

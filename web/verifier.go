@@ -408,6 +408,14 @@ func (s *Server) rateLimit(bucket string, limit int, window time.Duration, what 
 // database, so every Satchel process shares it. Over the limit it returns
 // a 429 page error saying how long to wait, and sets Retry-After.
 func (s *Server) allow(c echo.Context, bucket string, limit int, window time.Duration, what string) error {
+	return s.allowOr(c, bucket, limit, window, "Please wait a moment", func(wait string) string {
+		return fmt.Sprintf("You have %s many times in a short while. To keep Satchel quick for everyone, please wait %s and try again.", what, wait)
+	})
+}
+
+// allowOr is allow with the refusal's own title and message, given how
+// long to wait in words.
+func (s *Server) allowOr(c echo.Context, bucket string, limit int, window time.Duration, title string, message func(wait string) string) error {
 	ok, retry, err := s.db.AllowAt(c.Request().Context(), bucket, clientKey(c.RealIP()), limit, window, s.now())
 	if err != nil {
 		return fmt.Errorf("web: rate limit: %w", err)
@@ -418,11 +426,10 @@ func (s *Server) allow(c echo.Context, bucket string, limit int, window time.Dur
 	secs := max(1, int(math.Ceil(retry.Seconds())))
 	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 	return &pageError{
-		status: http.StatusTooManyRequests,
-		title:  "Please wait a moment",
-		message: fmt.Sprintf("You have %s many times in a short while. To keep Satchel quick for everyone, please wait %s and try again.",
-			what, waitWords(time.Duration(secs)*time.Second)),
-		err: fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
+		status:  http.StatusTooManyRequests,
+		title:   title,
+		message: message(waitWords(time.Duration(secs) * time.Second)),
+		err:     fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
 	}
 }
 
