@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
@@ -127,27 +126,7 @@ func emulateMedia(scheme string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// tap touches the centre of the first element matching sel, as a finger
-// on a touch screen does (pointer events of type "touch").
-func tap(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		xy, err := chromedp.Evaluate[[]float64](`(() => {
-			const r = document.querySelector(`+"`"+sel+"`"+`).getBoundingClientRect();
-			return [r.left + r.width / 2, r.top + r.height / 2];
-		})()`)(ctx, tg)
-		if err != nil {
-			return err
-		}
-		point := []*input.TouchPoint{{X: xy[0], Y: xy[1]}}
-		if _, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: point}); err != nil {
-			return err
-		}
-		_, err = cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}})
-		return err
-	})
-}
-
-// framesShown taps sel (see tap) and returns in how many of the frames
+// framesShown taps sel (see browsertest.Tap) and returns in how many of the frames
 // drawn in the second after the finger lifts the element matching watch
 // was displayed, and how many frames that was. It counts in the page, frame
 // by frame, because what follows a tap in Chromium (compatibility mouse
@@ -177,7 +156,7 @@ func framesShown(t *testing.T, tab *browsertest.Tab, sel, watch string) (shown, 
 	if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](script)); err != nil {
 		t.Fatalf("watching %s: %v", watch, err)
 	}
-	tab.Do(t, tap(sel))
+	tab.Do(t, browsertest.Tap(sel))
 	waitFor(t, tab, `window.__framesShown`, 20*time.Second)
 	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]int](`window.__framesShown`))
 	if err != nil || len(got) != 2 {
@@ -296,11 +275,8 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	// On a touch screen, a tap on the tile (not on its link) shows the
 	// details, a second tap hides them, and so does a tap outside the tile;
 	// a tap on the link opens the badge.
-	tab.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1})
-		return err
-	}))
-	tab.Do(t, tap(tile+` .tile__media`))
+	tab.Do(t, browsertest.EmulateTouch())
+	tab.Do(t, browsertest.Tap(tile+` .tile__media`))
 	waitFor(t, tab, `document.querySelector('[data-testid="badge-tile"]').classList.contains("tile--open")`, 10*time.Second)
 	if !becomes(t, tab, details, true) {
 		t.Error("a tap on the tile does not show its details")
@@ -316,7 +292,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	if !becomes(t, tab, details, false) {
 		t.Error("a second tap does not hide the details")
 	}
-	tab.Do(t, tap(tile+` .tile__media`))
+	tab.Do(t, browsertest.Tap(tile+` .tile__media`))
 	if !becomes(t, tab, details, true) {
 		t.Error("a third tap does not show the details again")
 	}
@@ -326,7 +302,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	if !becomes(t, tab, details, false) {
 		t.Error("a tap outside the tile does not hide its details")
 	}
-	tab.Do(t, tap(tile+` [data-testid="tile-link"]`))
+	tab.Do(t, browsertest.Tap(tile+` [data-testid="tile-link"]`))
 	waitFor(t, tab, `location.pathname.startsWith("/badges/")`, 20*time.Second)
 
 	for _, msg := range tab.ConsoleErrors() {
@@ -337,7 +313,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	tab = b.NewTab(t)
 	tab.Do(t, emulateMedia(""))
 	signIn(t, e, tab)
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
+	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway(), browsertest.FromTop())
 	f := tab.TabUntil(t, "the badge's link", 40, browsertest.ByTestID("tile-link"))
 	if f.Outline == "none" {
 		t.Error("the focused tile link shows no focus outline")

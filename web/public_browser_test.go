@@ -44,7 +44,7 @@ func TestPublicBrowser(t *testing.T) {
 			}
 			return v
 		}
-		tab.Do(t, browsertest.MoveMouseAway())
+		tab.Do(t, browsertest.MoveMouseAway(), browsertest.FromTop())
 		if visible(details) {
 			t.Error("criteria shown before focus or hover")
 		}

@@ -177,7 +177,13 @@ func TestBrowser(t *testing.T) {
 		if visible() {
 			t.Error("tip still visible after the pointer left")
 		}
-		tab.TabUntil(t, "the button", 3, browsertest.ByID("btn"))
+		// The keyboard steps start from a known focus, not from wherever
+		// the pointer or a scroll left Chromium's focus navigation point.
+		tab.Do(t, browsertest.FocusOn("#before"))
+		if visible() {
+			t.Fatal("tip visible with focus on the link before the button")
+		}
+		tab.TabUntil(t, "the button", 1, browsertest.ByID("btn"))
 		if !visible() {
 			t.Error("keyboard focus did not show the tip")
 		}
@@ -185,9 +191,56 @@ func TestBrowser(t *testing.T) {
 		if f, _ := chromedp.Run(tab.Ctx, browsertest.ActiveElement()); f.ID != "before" {
 			t.Errorf("Shift+Tab went to %v, want the link before", f)
 		}
+		if visible() {
+			t.Error("tip still visible after focus left the button")
+		}
 		tab.Do(t, browsertest.PressTab(), browsertest.PressEscape())
 		if visible() {
 			t.Error("Escape did not hide the tip")
+		}
+
+		// A tap on a touch screen shows it too (a fresh page: Escape's
+		// dismissal above lasts for the page's life).
+		tab = b.NewTab(t)
+		tab.Do(t, browsertest.EmulateTouch(), chromedp.Navigate(srv.URL+"/hover"))
+		if visible() {
+			t.Fatal("tip visible before the tap")
+		}
+		tab.Do(t, browsertest.Tap("#btn"))
+		if !visible() {
+			t.Error("tapping the button did not show the tip")
+		}
+	})
+
+	// A click moves the focus navigation starting point to the clicked
+	// element, as Hover's scrollIntoView did in Chromium 148: FromTop and
+	// FocusOn must put it back where a test expects it.
+	t.Run("FromTopAndFocusOnSetWhereTabGoes", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Do(t, chromedp.Navigate(srv.URL+"/hover"))
+		next := func() string {
+			tab.Do(t, browsertest.PressTab())
+			f, err := chromedp.Run(tab.Ctx, browsertest.ActiveElement())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f.ID
+		}
+		tab.Do(t, chromedp.Click("#btn"), chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+		if got := next(); got != "after" {
+			t.Fatalf("after a click on the button Tab went to %q; the probe expects the link after it", got)
+		}
+		tab.Do(t, chromedp.Click("#btn"), browsertest.FromTop())
+		if got := next(); got != "before" {
+			t.Errorf("after FromTop Tab went to %q, want the first link", got)
+		}
+		tab.Do(t, chromedp.Click("#after"), browsertest.FocusOn("#before"))
+		if got := next(); got != "btn" {
+			t.Errorf("after FocusOn(#before) Tab went to %q, want the button", got)
+		}
+		tab.Do(t, browsertest.MoveMouseAway())
+		if err := chromedp.Do(tab.Ctx, browsertest.FocusOn("main")); err == nil {
+			t.Error("FocusOn accepted an element that cannot take focus")
 		}
 	})
 

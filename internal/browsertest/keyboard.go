@@ -1,6 +1,8 @@
 package browsertest
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -105,4 +107,47 @@ func PressEscape() chromedp.Action[chromedp.Void] {
 // PressShiftTab moves focus backwards.
 func PressShiftTab() chromedp.Action[chromedp.Void] {
 	return chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))
+}
+
+// FocusOn gives keyboard focus to the first element matching the selector,
+// without scrolling, and fails if it cannot take focus. Focus also moves the
+// browser's sequential focus navigation starting point there, so the next
+// Tab goes to the element after it whatever the mouse or a scroll did
+// before: keyboard steps that start with FocusOn start from a known place.
+func FocusOn(selector string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.WaitReady(selector)(ctx, t); err != nil {
+			return err
+		}
+		ok, err := chromedp.Evaluate[bool](`(() => {
+			const el = document.querySelector(`+quote(selector)+`);
+			el.focus({preventScroll: true});
+			return document.activeElement === el;
+		})()`)(ctx, t)
+		if err != nil {
+			return fmt.Errorf("focus %s: %w", selector, err)
+		}
+		if !ok {
+			return fmt.Errorf("focus %s: the element cannot take focus", selector)
+		}
+		return nil
+	})
+}
+
+// FromTop moves the sequential focus navigation starting point to the top
+// of the document, as if the page had just loaded: the next Tab reaches the
+// first focusable element (the skip link, on Satchel's pages). Chromium
+// moves the starting point on clicks, on fragment navigation and, in some
+// versions, when a script scrolls an element into view (as Hover does), so
+// a test that counts Tab presses after any of those starts with FromTop or
+// FocusOn. It focuses a throw-away element placed first in <body> and
+// removes it; the starting point stays where it was.
+func FromTop() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => {
+		const el = document.createElement("span");
+		el.tabIndex = -1;
+		document.body.prepend(el);
+		el.focus({preventScroll: true});
+		el.remove();
+	})()`)
 }
