@@ -75,7 +75,7 @@ func EmulateTouch() chromedp.Action[chromedp.Void] {
 func Tap(selector string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		xy, err := chromedp.Evaluate[[]float64](`(() => {
-			const r = document.querySelector(` + quote(selector) + `).getBoundingClientRect();
+			const r = document.querySelector(`+quote(selector)+`).getBoundingClientRect();
 			return [r.left + r.width / 2, r.top + r.height / 2];
 		})()`)(ctx, t)
 		if err != nil {
