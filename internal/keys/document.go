@@ -46,9 +46,11 @@ func fetchDocument(ctx context.Context, f Fetcher, docURL, vm string) (*document
 	return d, nil
 }
 
-// resolveDocument handles an http(s) verification method: a key document,
-// or a controller document that contains the method.
-func resolveDocument(ctx context.Context, f Fetcher, vm, issuerID string) (*Key, error) {
+// resolveDocument dereferences an http(s) verification method that is not
+// under the issuer's own address: a key document, or a controller document
+// that contains the method. The key's controller is what that document
+// says; whether the issuer confirms it is the binding's question.
+func resolveDocument(ctx context.Context, f Fetcher, vm string) (*Key, error) {
 	base, frag, _ := strings.Cut(vm, "#")
 	doc, err := fetchDocument(ctx, f, base, vm)
 	if err != nil {
@@ -69,24 +71,172 @@ func resolveDocument(ctx context.Context, f Fetcher, vm, issuerID string) (*Key,
 		controller = resolveRef(doc.url, idOf(doc.obj)) // a controller document controls what it embeds
 	}
 	if controller == "" {
-		return nil, errorf(ControllerMismatch, vm, "the key names no controller")
+		return nil, errorf(NotIssuerKey, vm, "the key names no controller")
 	}
-	if controller != issuerID {
-		return nil, errorf(ControllerMismatch, vm, "key controller %s is not the issuer %s", quoteShort(controller), quoteShort(issuerID))
+	return &Key{ID: vm, Controller: controller, Public: pub, Source: FromDocument}, nil
+}
+
+// bindHosted binds a key to an https issuer: the document at the issuer's
+// address must list it under assertionMethod.
+func bindHosted(ctx context.Context, f Fetcher, vm string, cand *Key, issuerID string) (*Key, error) {
+	where := hostOf(issuerID)
+	docURL, _, _ := strings.Cut(issuerID, "#")
+	doc, err := fetchDocument(ctx, f, docURL, vm)
+	if err == nil && !doc.isControllerOf(docURL, issuerID) {
+		err = errorf(NotFound, vm, "%s publishes no keys", docURL)
 	}
-	if !self {
-		if refs, present := assertionRefs(doc.obj, doc.base); present && !slices.Contains(refs, resolveRef(doc.base, idOf(node))) {
-			return nil, errorf(NotAssertionMethod, vm, "not listed in assertionMethod of %s", doc.url)
-		}
-	}
-	// Anyone can publish a document that names any controller; only the
-	// controller's own site, or the controller's document, can vouch.
-	if !sameOrigin(doc.url, controller) {
-		if err := confirmByController(ctx, f, vm, resolveRef(doc.base, idOf(node)), controller); err != nil {
+	if err != nil {
+		if cand == nil {
 			return nil, err
 		}
+		return unconfirmed(cand, where), nil
 	}
-	return &Key{ID: vm, Controller: controller, Public: pub, Source: FromDocument, IssuerBound: true}, nil
+	doc.base = issuerID
+	return bindByDocument(doc, vm, cand, issuerID, HostedDocument, where)
+}
+
+// bindDIDWeb binds a key to a did:web issuer: its DID document must list
+// it under assertionMethod.
+func bindDIDWeb(ctx context.Context, f Fetcher, vm string, cand *Key, issuerID string) (*Key, error) {
+	did, _, _ := strings.Cut(issuerID, "#")
+	docURL, err := didWebURL(did)
+	if err != nil {
+		return nil, &Error{Kind: BadDocument, Method: vm, Err: err}
+	}
+	doc, err := fetchDocument(ctx, f, docURL, vm)
+	if err == nil {
+		if id := idOf(doc.obj); id != did {
+			err = errorf(BadDocument, vm, "DID document id %s is not %s", quoteShort(id), quoteShort(did))
+		}
+	}
+	if err != nil {
+		if cand == nil {
+			return nil, err
+		}
+		return unconfirmed(cand, did), nil
+	}
+	doc.base = did
+	return bindByDocument(doc, vm, cand, did, DIDDocument, did)
+}
+
+func unconfirmed(cand *Key, where string) *Key {
+	k := *cand
+	k.Binding, k.Where = Unconfirmed, where
+	return &k
+}
+
+// bindByDocument applies the rule to the issuer's own document: the method
+// (by its id, or by the same key material) must be listed under
+// assertionMethod.
+func bindByDocument(doc *document, vm string, cand *Key, issuerID string, binding Binding, where string) (*Key, error) {
+	source := FromDocument
+	if binding == DIDDocument {
+		source = FromDIDWeb
+	}
+	refs, _ := assertionRefs(doc.obj, doc.base)
+	if vm != "" && slices.Contains(refs, vm) {
+		var pub crypto.PublicKey
+		if node := doc.method(vm); node != nil && hasKeyMaterial(node) {
+			p, err := keyFromNode(node)
+			if err != nil {
+				return nil, withMethod(err, vm)
+			}
+			if c := firstString(node, "controller"); c != "" && resolveRef(doc.base, c) != issuerID {
+				return nil, errorf(NotIssuerKey, vm, "the issuer's document says the key is controlled by %s", quoteShort(resolveRef(doc.base, c)))
+			}
+			if cand != nil && !sameKey(cand.Public, p) {
+				return nil, errorf(NotIssuerKey, vm, "the key given with the signature is not the key the issuer lists as %s", quoteShort(vm))
+			}
+			pub = p
+		} else if cand != nil {
+			pub, source = cand.Public, cand.Source
+		} else {
+			return nil, errorf(NotFound, vm, "the issuer lists %s but gives no key for it", quoteShort(vm))
+		}
+		return &Key{ID: vm, Controller: issuerID, Public: pub, Source: source, Binding: binding, Where: where}, nil
+	}
+	if cand != nil {
+		for _, node := range doc.assertionMethods() {
+			if p, err := keyFromNode(node); err == nil && sameKey(cand.Public, p) {
+				id := vm
+				if id == "" {
+					id = resolveRef(doc.base, idOf(node))
+				}
+				return &Key{ID: id, Controller: issuerID, Public: cand.Public, Source: cand.Source, Binding: binding, Where: where}, nil
+			}
+		}
+	}
+	if doc.listsElsewhere(vm, cand) {
+		return nil, errorf(NotAssertionMethod, vm, "listed by %s, but not under assertionMethod", quoteShort(issuerID))
+	}
+	return nil, errorf(NotIssuerKey, vm, "the issuer's document %s does not list this key", quoteShort(doc.url))
+}
+
+// isControllerOf reports whether the fetched document is the issuer's own
+// (served from the issuer's address, without moving to another site, and
+// not naming another id) and lists keys at all.
+func (d *document) isControllerOf(docURL, issuerID string) bool {
+	if !sameOrigin(d.url, docURL) {
+		return false
+	}
+	if id := idOf(d.obj); id != "" && resolveRef(d.url, id) != issuerID && resolveRef(d.url, id) != docURL {
+		return false
+	}
+	_, am := d.obj["assertionMethod"]
+	_, vm := d.obj["verificationMethod"]
+	return am || vm
+}
+
+// method finds the verification method object with the absolute id.
+func (d *document) method(id string) map[string]any {
+	for _, m := range d.methods() {
+		if resolveRef(d.base, idOf(m)) == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// assertionMethods lists the key objects the document authorises for
+// assertions: embedded under assertionMethod, or referenced from it.
+func (d *document) assertionMethods() []map[string]any {
+	refs, _ := assertionRefs(d.obj, d.base)
+	var out []map[string]any
+	for _, r := range refs {
+		if m := d.method(r); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// relationships other than assertionMethod that list verification methods.
+var otherRelationships = []string{"verificationMethod", "authentication", "capabilityInvocation", "capabilityDelegation", "keyAgreement", "publicKey"}
+
+// listsElsewhere reports whether the document names the method (or holds
+// the candidate's key) other than under assertionMethod.
+func (d *document) listsElsewhere(vm string, cand *Key) bool {
+	for _, field := range otherRelationships {
+		for _, v := range list(d.obj[field]) {
+			if vm != "" && resolveRef(d.base, refOf(v)) == vm {
+				return true
+			}
+			if m, ok := v.(map[string]any); ok && cand != nil {
+				if p, err := keyFromNode(m); err == nil && sameKey(cand.Public, p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func hostOf(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" {
+		return u
+	}
+	return pu.Hostname()
 }
 
 // find returns the node describing vm and whether it is the document
@@ -131,22 +281,6 @@ func (d *document) methods() []map[string]any {
 	return out
 }
 
-// references reports whether the document lists id as one of its methods,
-// in assertionMethod when it has one.
-func (d *document) references(id string) bool {
-	if refs, present := assertionRefs(d.obj, d.base); present {
-		return slices.Contains(refs, id)
-	}
-	for _, field := range []string{"verificationMethod", "publicKey"} {
-		for _, v := range list(d.obj[field]) {
-			if resolveRef(d.base, refOf(v)) == id {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // assertionRefs lists the absolute ids under assertionMethod, and whether
 // the property is there at all.
 func assertionRefs(obj map[string]any, base string) ([]string, bool) {
@@ -161,44 +295,6 @@ func assertionRefs(obj map[string]any, base string) ([]string, bool) {
 		}
 	}
 	return refs, true
-}
-
-// confirmByController fetches the controller's own document (an http(s)
-// URL or a did:web DID) and checks that it lists the key.
-func confirmByController(ctx context.Context, f Fetcher, vm, keyID, controller string) error {
-	ctrl, _, _ := strings.Cut(controller, "#")
-	var docURL string
-	switch scheme, _ := schemeOf(ctrl); {
-	case scheme == "http" || scheme == "https":
-		docURL = ctrl
-	case strings.HasPrefix(ctrl, "did:web:"):
-		u, err := didWebURL(ctrl)
-		if err != nil {
-			return &Error{Kind: ControllerMismatch, Method: vm, Err: err}
-		}
-		docURL = u
-	default:
-		return errorf(ControllerMismatch, vm, "controller %s cannot confirm a key published elsewhere", quoteShort(controller))
-	}
-	doc, err := fetchDocument(ctx, f, docURL, vm)
-	if err != nil {
-		var ke *Error
-		if errors.As(err, &ke) && ke.Kind == NotFound {
-			return errorf(ControllerMismatch, vm, "controller document %s not found", docURL)
-		}
-		return err
-	}
-	if !sameOrigin(doc.url, docURL) {
-		return errorf(ControllerMismatch, vm, "controller document redirected to another site")
-	}
-	if id := idOf(doc.obj); id != "" && resolveRef(doc.url, id) != ctrl {
-		return errorf(ControllerMismatch, vm, "controller document %s has id %s", docURL, quoteShort(id))
-	}
-	doc.base = ctrl
-	if !doc.references(keyID) && !doc.references(vm) {
-		return errorf(ControllerMismatch, vm, "controller %s does not list the key", quoteShort(controller))
-	}
-	return nil
 }
 
 // keyFromNode reads the key material of a verification method.
@@ -262,10 +358,11 @@ func didWebURL(did string) (string, error) {
 	return "https://" + host + "/" + strings.Join(segs, "/") + "/did.json", nil
 }
 
-// resolveDIDWeb fetches the DID document and takes the key from it; the key
-// must be an assertionMethod and controlled by the DID, which must be the
-// issuer.
-func resolveDIDWeb(ctx context.Context, f Fetcher, vm, issuerID string) (*Key, error) {
+// resolveDIDWeb dereferences a did:web method that is not the issuer's own
+// DID: the key must be an assertionMethod of its DID document and
+// controlled by that DID (whether the issuer confirms it is the binding's
+// question).
+func resolveDIDWeb(ctx context.Context, f Fetcher, vm string) (*Key, error) {
 	did, frag, _ := strings.Cut(vm, "#")
 	docURL, err := didWebURL(did)
 	if err != nil {
@@ -290,13 +387,7 @@ func resolveDIDWeb(ctx context.Context, f Fetcher, vm, issuerID string) (*Key, e
 	if !slices.Contains(refs, target) {
 		return nil, errorf(NotAssertionMethod, vm, "not listed in assertionMethod of %s", did)
 	}
-	var node map[string]any
-	for _, m := range doc.methods() {
-		if resolveRef(did, idOf(m)) == target {
-			node = m
-			break
-		}
-	}
+	node := doc.method(target)
 	if node == nil {
 		return nil, errorf(NotFound, vm, "the DID document of %s has no method %s", did, quoteShort(target))
 	}
@@ -308,19 +399,14 @@ func resolveDIDWeb(ctx context.Context, f Fetcher, vm, issuerID string) (*Key, e
 	if c := firstString(node, "controller"); c != "" {
 		controller = resolveRef(did, c)
 	}
-	if controller != did {
-		return nil, errorf(ControllerMismatch, vm, "the key in %s's document is controlled by %s", did, quoteShort(controller))
-	}
-	if controller != issuerID {
-		return nil, errorf(ControllerMismatch, vm, "key controller %s is not the issuer %s", quoteShort(controller), quoteShort(issuerID))
-	}
-	return &Key{ID: vm, Controller: controller, Public: pub, Source: FromDIDWeb, IssuerBound: true}, nil
+	return &Key{ID: vm, Controller: controller, Public: pub, Source: FromDIDWeb}, nil
 }
 
-// ResolveOB2 resolves the key of an Open Badges 2.0 signed assertion:
-// creator is verification.creator, issuerProfile the issuer's Profile JSON.
-// The key must be listed in the profile's publicKey (as a URL, or embedded),
-// and a key document that names an owner must name the issuer.
+// ResolveOB2 resolves and binds the key of an Open Badges 2.0 signed
+// assertion: creator is verification.creator, issuerProfile the issuer's
+// Profile JSON. As 2.0 requires, the key must be listed in the profile's
+// publicKey (as a URL, or embedded), and a key document that names an owner
+// must name the issuer.
 func ResolveOB2(ctx context.Context, f Fetcher, creator string, issuerProfile []byte) (*Key, error) {
 	creator = strings.TrimSpace(creator)
 	if s, ok := schemeOf(creator); !ok || (s != "http" && s != "https") {
@@ -344,7 +430,7 @@ func ResolveOB2(ctx context.Context, f Fetcher, creator string, issuerProfile []
 		break
 	}
 	if !listed {
-		return nil, errorf(ControllerMismatch, creator, "the issuer %s does not list this key in publicKey", quoteShort(issuerID))
+		return nil, errorf(NotIssuerKey, creator, "the issuer %s does not list this key in publicKey", quoteShort(issuerID))
 	}
 	if node == nil {
 		doc, err := fetchDocument(ctx, f, creator, creator)
@@ -358,9 +444,9 @@ func ResolveOB2(ctx context.Context, f Fetcher, creator string, issuerProfile []
 		return nil, withMethod(err, creator)
 	}
 	if owner := firstString(node, "owner", "controller"); owner != "" && owner != issuerID {
-		return nil, errorf(ControllerMismatch, creator, "key owner %s is not the issuer %s", quoteShort(owner), quoteShort(issuerID))
+		return nil, errorf(NotIssuerKey, creator, "key owner %s is not the issuer %s", quoteShort(owner), quoteShort(issuerID))
 	}
-	return &Key{ID: creator, Controller: issuerID, Public: pub, Source: FromOB2, IssuerBound: true}, nil
+	return &Key{ID: creator, Controller: issuerID, Public: pub, Source: FromOB2, Binding: HostedDocument, Where: hostOf(issuerID)}, nil
 }
 
 // sameOrigin compares scheme and host:port of two http(s) URLs.

@@ -31,9 +31,10 @@ const (
 	// NotAssertionMethod: the key exists but is not listed under
 	// assertionMethod.
 	NotAssertionMethod
-	// ControllerMismatch: the key's controller is not the issuer, or the
-	// controller does not confirm the key.
-	ControllerMismatch
+	// NotIssuerKey: the key is proven not to be the issuer's: another
+	// did:key than the issuer, a key the issuer's document does not list,
+	// or one whose own document names another controller.
+	NotIssuerKey
 	// FetchFailed: the document could not be fetched; Err is a *fetch.Error.
 	FetchFailed
 )
@@ -47,7 +48,7 @@ var kindNames = map[ErrorKind]string{
 	BadDocument:        "bad document",
 	NotFound:           "not found",
 	NotAssertionMethod: "not an assertion method",
-	ControllerMismatch: "controller mismatch",
+	NotIssuerKey:       "not the issuer's key",
 	FetchFailed:        "fetch failed",
 }
 
@@ -97,9 +98,9 @@ func (e *Error) Message() string {
 	case NotFound:
 		return "The issuer's public key could not be found where the badge's signature says it is."
 	case NotAssertionMethod:
-		return "The issuer's key is not authorised for issuing credentials (it is not listed as an assertion method)."
-	case ControllerMismatch:
-		return "The key that signed this badge does not belong to the issuer named in the badge."
+		return "The badge is signed with a key that does not belong to its issuer. The issuer lists that key, but not for issuing credentials (it is not an assertion method)."
+	case NotIssuerKey:
+		return "The badge is signed with a key that does not belong to its issuer."
 	case FetchFailed:
 		var fe *fetch.Error
 		if errors.As(e.Err, &fe) {

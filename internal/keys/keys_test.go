@@ -282,23 +282,27 @@ func TestFromMultibase_Rejects(t *testing.T) {
 func TestResolve_DIDKey(t *testing.T) {
 	_, priv, mk := newEd25519(t)
 	did := "did:key:" + mk
+	// An issuer that is not a DID cannot show that it owns a did:key.
 	k, err := keys.Resolve(context.Background(), noFetch{t}, did+"#"+mk, "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164")
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustVerify(t, k, priv)
-	if k.Controller != did || k.Source != keys.FromDIDKey || k.IssuerBound {
+	if k.Source != keys.FromDIDKey || k.Binding != keys.Unconfirmed || k.Bound() {
 		t.Errorf("key = %+v", k)
 	}
-	k, err = keys.Resolve(context.Background(), noFetch{t}, did, did)
-	if err != nil || !k.IssuerBound {
-		t.Fatalf("issuer is the DID: %+v, %v", k, err)
+	for _, vm := range []string{did, did + "#" + mk, "#" + mk} {
+		k, err = keys.Resolve(context.Background(), noFetch{t}, vm, did)
+		if err != nil || k.Binding != keys.SelfKey || !k.Bound() || k.Controller != did {
+			t.Fatalf("%s: issuer is the DID: %+v, %v", vm, k, err)
+		}
+		mustVerify(t, k, priv)
 	}
 
 	_, _, other := newEd25519(t)
 	_, err = keys.Resolve(context.Background(), noFetch{t}, did+"#"+other, did)
 	wantErr(t, err, keys.NotFound)
-	_, err = keys.Resolve(context.Background(), noFetch{t}, "did:key:zNotAKey", did)
+	_, err = keys.Resolve(context.Background(), noFetch{t}, "did:key:zNotAKey", "did:key:zNotAKey")
 	wantErr(t, err, keys.BadKey)
 
 	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -308,6 +312,20 @@ func TestResolve_DIDKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustVerify(t, k, ecPriv)
+}
+
+// Issuer did:key:A signed with did:key:B (anyone's fresh key) is not the
+// issuer's signature.
+func TestResolve_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
+	_, _, a := newEd25519(t)
+	_, _, b := newEd25519(t)
+	for _, vm := range []string{"did:key:" + b + "#" + b, "did:key:" + b} {
+		_, err := keys.Resolve(context.Background(), noFetch{t}, vm, "did:key:"+a)
+		ke := wantErr(t, err, keys.NotIssuerKey)
+		if ke.Message() != "The badge is signed with a key that does not belong to its issuer." {
+			t.Errorf("Message() = %q", ke.Message())
+		}
+	}
 }
 
 func jwkJSON(t *testing.T, key any) []byte {
@@ -329,7 +347,7 @@ func TestResolve_DIDJWK(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustVerify(t, k, priv)
-		if k.Source != keys.FromDIDJWK || !k.IssuerBound || k.Controller != did {
+		if k.Source != keys.FromDIDJWK || k.Binding != keys.SelfKey || k.Controller != did {
 			t.Errorf("key = %+v", k)
 		}
 	}
@@ -337,8 +355,34 @@ func TestResolve_DIDJWK(t *testing.T) {
 	did := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, ecPriv))
 	_, err := keys.Resolve(context.Background(), noFetch{t}, did+"#0", did)
 	wantErr(t, err, keys.PrivateKey)
-	_, err = keys.Resolve(context.Background(), noFetch{t}, "did:jwk:!!!", did)
+	_, err = keys.Resolve(context.Background(), noFetch{t}, "did:jwk:!!!", "did:jwk:!!!")
 	wantErr(t, err, keys.BadDocument)
+}
+
+// did:jwk:A signed by did:jwk:B, or by a JWT whose header carries B's jwk,
+// is not the issuer's signature; A's own jwk is.
+func TestResolve_DIDJWKIssuerAndHeaderKeys(t *testing.T) {
+	_, a, _ := newEd25519(t)
+	_, b, _ := newEd25519(t)
+	didA := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, a.Public()))
+	didB := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, b.Public()))
+	_, err := keys.Resolve(context.Background(), noFetch{t}, didB+"#0", didA)
+	wantErr(t, err, keys.NotIssuerKey)
+
+	_, err = keys.ResolveJWK(context.Background(), noFetch{t}, jwkJSON(t, b.Public()), "", didA)
+	wantErr(t, err, keys.NotIssuerKey)
+	_, err = keys.ResolveJWK(context.Background(), noFetch{t}, jwkJSON(t, b.Public()), didA+"#0", didA)
+	wantErr(t, err, keys.NotIssuerKey)
+	k, err := keys.ResolveJWK(context.Background(), noFetch{t}, jwkJSON(t, a.Public()), "", didA)
+	if err != nil || k.Binding != keys.SelfKey {
+		t.Fatalf("the issuer's own jwk: %+v, %v", k, err)
+	}
+	mustVerify(t, k, a)
+	// Under an issuer that publishes nothing, a header key is only a claim.
+	k, err = keys.ResolveJWK(context.Background(), noFetch{t}, jwkJSON(t, b.Public()), "", "urn:uuid:1")
+	if err != nil || k.Binding != keys.Unconfirmed {
+		t.Fatalf("header key under a urn issuer: %+v, %v", k, err)
+	}
 }
 
 func TestFromJWK(t *testing.T) {
@@ -371,20 +415,65 @@ func TestFromJWK(t *testing.T) {
 	}
 }
 
+// A key in a method's fragment is never proof by itself: under an https
+// issuer it counts only when the issuer's document lists it.
 func TestResolve_FragmentMultikey(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
-	for _, issuer := range []string{"https://example.com/issuers/876543", "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164", "did:example:123"} {
-		k, err := keys.Resolve(context.Background(), noFetch{t}, issuer+"#"+mk, issuer)
+	_, _, other := newEd25519(t)
+	for _, issuer := range []string{"urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164", "did:example:123"} {
+		k, err := keys.Resolve(ctx, noFetch{t}, issuer+"#"+mk, issuer)
 		if err != nil {
 			t.Fatalf("%s: %v", issuer, err)
 		}
 		mustVerify(t, k, priv)
-		if k.Controller != issuer || k.Source != keys.FromFragment {
-			t.Errorf("key = %+v", k)
+		if k.Source != keys.FromFragment || k.Binding != keys.Unconfirmed {
+			t.Errorf("%s: key = %+v", issuer, k)
 		}
 	}
-	_, err := keys.Resolve(context.Background(), noFetch{t}, "https://example.com/issuers/1#"+mk, "https://example.com/issuers/2")
-	wantErr(t, err, keys.ControllerMismatch)
+
+	issuer := "https://example.com/issuers/876543"
+	vm := issuer + "#" + mk
+	// Nothing at the issuer's address: unconfirmed.
+	k, err := keys.Resolve(ctx, s.client, vm, issuer)
+	if err != nil || k.Binding != keys.Unconfirmed || k.Where != "example.com" {
+		t.Fatalf("no issuer document: %+v, %v", k, err)
+	}
+	mustVerify(t, k, priv)
+	// A profile without keys is no key document either.
+	s.put("example.com/issuers/876543", map[string]any{"id": issuer, "type": "Profile", "name": "Example"})
+	if k, err := keys.Resolve(ctx, s.client, vm, issuer); err != nil || k.Binding != keys.Unconfirmed {
+		t.Fatalf("issuer profile without keys: %+v, %v", k, err)
+	}
+	// The issuer lists another key: the forger's fragment key is refused.
+	s.put("example.com/issuers/876543", map[string]any{
+		"id":                 issuer,
+		"verificationMethod": []any{multikeyMethod(issuer+"#"+other, issuer, other)},
+		"assertionMethod":    []any{issuer + "#" + other},
+	})
+	_, err = keys.Resolve(ctx, s.client, vm, issuer)
+	wantErr(t, err, keys.NotIssuerKey)
+	// The issuer lists it: confirmed.
+	s.put("example.com/issuers/876543", map[string]any{
+		"id":                 issuer,
+		"verificationMethod": []any{multikeyMethod(vm, issuer, mk), multikeyMethod(issuer+"#"+other, issuer, other)},
+		"assertionMethod":    []any{vm, issuer + "#" + other},
+	})
+	k, err = keys.Resolve(ctx, s.client, vm, issuer)
+	if err != nil || k.Binding != keys.HostedDocument || k.Where != "example.com" {
+		t.Fatalf("listed by the issuer: %+v, %v", k, err)
+	}
+	mustVerify(t, k, priv)
+	// A method whose id the issuer lists but whose fragment carries another
+	// key than the one listed under that id.
+	s.put("example.com/issuers/876543", map[string]any{
+		"id":                 issuer,
+		"verificationMethod": []any{multikeyMethod(vm, issuer, other)},
+		"assertionMethod":    []any{vm},
+	})
+	_, err = keys.Resolve(ctx, s.client, vm, issuer)
+	wantErr(t, err, keys.NotIssuerKey)
 }
 
 func TestResolve_MalformedMethods(t *testing.T) {
@@ -435,7 +524,7 @@ func TestResolve_DIDWeb(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustVerify(t, k, priv)
-	if k.Source != keys.FromDIDWeb || k.Controller != did || !k.IssuerBound {
+	if k.Source != keys.FromDIDWeb || k.Controller != did || k.Binding != keys.DIDDocument || k.Where != did {
 		t.Errorf("key = %+v", k)
 	}
 	k, err = keys.Resolve(ctx, s.client, did+"#key-2", did)
@@ -447,9 +536,9 @@ func TestResolve_DIDWeb(t *testing.T) {
 	_, err = keys.Resolve(ctx, s.client, did+"#auth-only", did)
 	wantErr(t, err, keys.NotAssertionMethod)
 	_, err = keys.Resolve(ctx, s.client, did+"#key-1", "https://example.com/issuer")
-	wantErr(t, err, keys.ControllerMismatch)
+	wantErr(t, err, keys.NotIssuerKey)
 	_, err = keys.Resolve(ctx, s.client, did+"#key-9", did)
-	wantErr(t, err, keys.NotAssertionMethod)
+	wantErr(t, err, keys.NotIssuerKey)
 
 	// Path form, with a document whose id does not match.
 	pathDID := "did:web:example.com:issuers:7"
@@ -478,7 +567,7 @@ func TestResolve_DIDWeb(t *testing.T) {
 		"assertionMethod":    []any{"did:web:example.com:issuers:9#k"},
 	})
 	_, err = keys.Resolve(ctx, s.client, "did:web:example.com:issuers:9#k", "did:web:example.com:issuers:9")
-	wantErr(t, err, keys.ControllerMismatch)
+	wantErr(t, err, keys.NotIssuerKey)
 
 	// Port form: the colon before the port is percent-encoded.
 	portDID := "did:web:127.0.0.1%3A" + s.port()
@@ -491,6 +580,32 @@ func TestResolve_DIDWeb(t *testing.T) {
 		t.Fatalf("port form: %v", err)
 	}
 
+	// A did:key listed by the did:web issuer: under assertionMethod it is
+	// the issuer's; under authentication only, it is not.
+	_, dkPriv, dk := newEd25519(t)
+	s.put("example.com/issuers/10/did.json", map[string]any{
+		"id":              "did:web:example.com:issuers:10",
+		"assertionMethod": []any{"did:key:" + dk + "#" + dk},
+	})
+	k, err = keys.Resolve(ctx, s.client, "did:key:"+dk+"#"+dk, "did:web:example.com:issuers:10")
+	if err != nil || k.Binding != keys.DIDDocument {
+		t.Fatalf("did:key listed by the did:web issuer: %+v, %v", k, err)
+	}
+	mustVerify(t, k, dkPriv)
+	s.put("example.com/issuers/11/did.json", map[string]any{
+		"id":             "did:web:example.com:issuers:11",
+		"authentication": []any{"did:key:" + dk + "#" + dk},
+	})
+	_, err = keys.Resolve(ctx, s.client, "did:key:"+dk+"#"+dk, "did:web:example.com:issuers:11")
+	wantErr(t, err, keys.NotAssertionMethod)
+	// Not listed at all, or no document: not the issuer's / unconfirmed.
+	_, err = keys.Resolve(ctx, s.client, "did:key:"+dk+"#"+dk, "did:web:example.com:issuers:9")
+	wantErr(t, err, keys.NotIssuerKey)
+	k, err = keys.Resolve(ctx, s.client, "did:key:"+dk+"#"+dk, "did:web:example.com:nobody")
+	if err != nil || k.Binding != keys.Unconfirmed {
+		t.Fatalf("did:key under a did:web issuer without a document: %+v, %v", k, err)
+	}
+
 	// No document at all.
 	_, err = keys.Resolve(ctx, s.client, "did:web:example.com:nobody#k", "did:web:example.com:nobody")
 	wantErr(t, err, keys.NotFound)
@@ -500,6 +615,8 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
+	_, strangerPriv, strangerMK := newEd25519(t)
+	_, _, unlistedMK := newEd25519(t)
 	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	issuer := "https://issuer.example/issuers/1"
 
@@ -515,23 +632,26 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 		"id": "https://issuer.example/keys/jwk", "type": "JsonWebKey",
 		"controller": issuer, "publicKeyJwk": json.RawMessage(jwkJSON(t, &ecPriv.PublicKey)),
 	})
-	// The issuer's controller document, keys relative to it.
+	// A key document next to the issuer that the issuer does not list.
+	s.put("issuer.example/keys/unlisted", multikeyMethod("https://issuer.example/keys/unlisted", issuer, unlistedMK))
+	// The issuer's controller document (an Open Badges Profile with keys),
+	// keys relative to it.
 	s.put("issuer.example/issuers/1", map[string]any{
 		"id":   issuer,
 		"type": "Profile",
 		"verificationMethod": []any{
 			map[string]any{"id": "#key-1", "type": "Multikey", "controller": issuer, "publicKeyMultibase": mk},
-			map[string]any{"id": "#not-for-badges", "type": "Multikey", "controller": issuer, "publicKeyMultibase": mk},
+			map[string]any{"id": "#not-for-badges", "type": "Multikey", "controller": issuer, "publicKeyMultibase": strangerMK},
 		},
-		"assertionMethod": []any{"#key-1", "https://keys.example/k/ok"},
+		"assertionMethod": []any{"#key-1", "https://keys.example/k/ok", "https://issuer.example/keys/jwk"},
 	})
 
 	for _, tc := range []struct {
 		vm   string
 		priv crypto.Signer
 	}{
-		{"https://issuer.example/keys/1", priv},
-		{"https://issuer.example/keys/2020", priv},
+		{"https://issuer.example/keys/1", priv},    // same key material as #key-1
+		{"https://issuer.example/keys/2020", priv}, // likewise
 		{"https://issuer.example/keys/jwk", ecPriv},
 		{issuer + "#key-1", priv},
 	} {
@@ -540,7 +660,7 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 			t.Fatalf("%s: %v", tc.vm, err)
 		}
 		mustVerify(t, k, tc.priv)
-		if k.Controller != issuer || k.Source != keys.FromDocument || !k.IssuerBound {
+		if k.Controller != issuer || k.Binding != keys.HostedDocument || k.Where != "issuer.example" {
 			t.Errorf("%s: key = %+v", tc.vm, k)
 		}
 	}
@@ -548,23 +668,34 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 	_, err := keys.Resolve(ctx, s.client, issuer+"#not-for-badges", issuer)
 	wantErr(t, err, keys.NotAssertionMethod)
 	_, err = keys.Resolve(ctx, s.client, issuer+"#key-7", issuer)
-	wantErr(t, err, keys.NotFound)
+	wantErr(t, err, keys.NotIssuerKey)
 	_, err = keys.Resolve(ctx, s.client, "https://issuer.example/keys/1", "https://issuer.example/issuers/2")
-	wantErr(t, err, keys.ControllerMismatch)
+	wantErr(t, err, keys.NotIssuerKey)
 	_, err = keys.Resolve(ctx, s.client, "https://issuer.example/keys/missing", issuer)
 	wantErr(t, err, keys.NotFound)
+	// Served next to the issuer, naming it as controller, but not listed.
+	_, err = keys.Resolve(ctx, s.client, "https://issuer.example/keys/unlisted", issuer)
+	wantErr(t, err, keys.NotIssuerKey)
 
 	// A key document on another site that claims the issuer as controller
 	// is trusted only if the issuer's document lists it.
-	s.put("evil.example/k/forged", multikeyMethod("https://evil.example/k/forged", issuer, mk))
+	s.put("evil.example/k/forged", multikeyMethod("https://evil.example/k/forged", issuer, unlistedMK))
 	_, err = keys.Resolve(ctx, s.client, "https://evil.example/k/forged", issuer)
-	wantErr(t, err, keys.ControllerMismatch)
-	s.put("keys.example/k/ok", multikeyMethod("https://keys.example/k/ok", issuer, mk))
+	wantErr(t, err, keys.NotIssuerKey)
+	s.put("keys.example/k/ok", multikeyMethod("https://keys.example/k/ok", issuer, strangerMK))
 	k, err := keys.Resolve(ctx, s.client, "https://keys.example/k/ok", issuer)
 	if err != nil {
 		t.Fatalf("key hosted elsewhere but listed by the issuer: %v", err)
 	}
-	mustVerify(t, k, priv)
+	mustVerify(t, k, strangerPriv)
+
+	// An issuer with no document at its address: a key document claiming
+	// it is only a claim.
+	s.put("issuer.example/keys/3", multikeyMethod("https://issuer.example/keys/3", "https://issuer.example/issuers/3", mk))
+	k, err = keys.Resolve(ctx, s.client, "https://issuer.example/keys/3", "https://issuer.example/issuers/3")
+	if err != nil || k.Binding != keys.Unconfirmed {
+		t.Fatalf("issuer without a document: %+v, %v", k, err)
+	}
 
 	// A web page instead of a key.
 	s.put("issuer.example/keys/page", "<!doctype html><p>keys</p>")
@@ -638,7 +769,7 @@ func TestResolveOB2(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustVerify(t, k, rsaPriv)
-	if k.Controller != issuerID || k.Source != keys.FromOB2 {
+	if k.Controller != issuerID || k.Source != keys.FromOB2 || k.Binding != keys.HostedDocument || k.Where != "issuer.example" {
 		t.Errorf("key = %+v", k)
 	}
 	// publicKey as a single string works too.
@@ -654,9 +785,9 @@ func TestResolveOB2(t *testing.T) {
 	mustVerify(t, k, rsaPriv)
 
 	_, err = keys.ResolveOB2(ctx, s.client, keyURL, profile(nil))
-	wantErr(t, err, keys.ControllerMismatch)
+	wantErr(t, err, keys.NotIssuerKey)
 	_, err = keys.ResolveOB2(ctx, s.client, "https://issuer.example/stranger.json", profile([]any{"https://issuer.example/stranger.json"}))
-	wantErr(t, err, keys.ControllerMismatch)
+	wantErr(t, err, keys.NotIssuerKey)
 	_, err = keys.ResolveOB2(ctx, s.client, "https://issuer.example/gone.json", profile([]any{"https://issuer.example/gone.json"}))
 	wantErr(t, err, keys.NotFound)
 	_, err = keys.ResolveOB2(ctx, s.client, "urn:uuid:1", profile([]any{"urn:uuid:1"}))

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,7 +48,21 @@ func conformanceDir(tb testing.TB) string {
 }
 
 type conformanceRow struct {
-	path, expected, why string
+	path, expected, why, setup string
+}
+
+// issuerDocRE reads an offline_setup that names an issuer document:
+// "issuer document ob30/issuers/<host>/<path>.json at https://<host>/<path>".
+var issuerDocRE = regexp.MustCompile(`issuer document (\S+) at (https://\S+)`)
+
+// issuerDoc is the fixture file and address of the row's issuer document,
+// if its offline setup names one.
+func (r conformanceRow) issuerDoc() (file, url string, ok bool) {
+	m := issuerDocRE.FindStringSubmatch(r.setup)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
 }
 
 func readExpected(tb testing.TB, dir string) []conformanceRow {
@@ -66,7 +81,11 @@ func readExpected(tb testing.TB, dir string) []conformanceRow {
 		if len(f) < 3 {
 			tb.Fatalf("bad expected.tsv line %q", sc.Text())
 		}
-		rows = append(rows, conformanceRow{path: f[0], expected: f[1], why: f[2]})
+		row := conformanceRow{path: f[0], expected: f[1], why: f[2]}
+		if len(f) > 3 {
+			row.setup = f[3]
+		}
+		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
 		tb.Fatal("expected.tsv has no rows")
@@ -77,7 +96,10 @@ func readExpected(tb testing.TB, dir string) []conformanceRow {
 // Hosts the fixtures refer to. example.org and www.example.org are served
 // from ob20/assets (as the fixtures' README says); the status list and the
 // Open Badges 2.0 example extension schemas live on other hosts.
-var conformanceHosts = []string{"example.org", "www.example.org", "raw.githubusercontent.com", "openbadgespec.org"}
+// The 3.0 fixtures' https issuers are served from ob30/issuers when a test
+// serves their documents.
+var conformanceHosts = []string{"example.org", "www.example.org", "raw.githubusercontent.com", "openbadgespec.org",
+	"example.com", "example.edu", "1edtech.edu", "state.gov"}
 
 const statusListURL = "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist"
 
@@ -108,8 +130,17 @@ func newConformanceServer(tb testing.TB, dir string) *issuerServer {
 	return s
 }
 
-func (s *issuerServer) conformanceRoutes(tb testing.TB, dir string, topLevel []byte) {
+// conformanceRoutes serves what a row needs offline; withIssuer also serves
+// the row's issuer document at the issuer's address.
+func (s *issuerServer) conformanceRoutes(tb testing.TB, dir string, row conformanceRow, topLevel []byte, withIssuer bool) {
 	s.reset()
+	if file, u, ok := row.issuerDoc(); ok && withIssuer {
+		doc, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			tb.Fatalf("%s: issuer document: %v", row.path, err)
+		}
+		s.json(u, doc)
+	}
 	list, err := os.ReadFile(filepath.Join(dir, "ob30", "bit-string-list", "testlist"))
 	if err != nil {
 		tb.Fatal(err)
@@ -129,58 +160,75 @@ func (s *issuerServer) conformanceRoutes(tb testing.TB, dir string, topLevel []b
 var conformanceVerdicts = map[string]Verdict{
 	"valid":              Valid,
 	"valid-with-warning": ValidWarn,
+	"unconfirmed":        VerdictUnconfirmed,
 	"invalid":            Invalid,
 }
 
 // TestConformance runs every fixture of the official 1EdTech validator and
-// compares Satchel's verdict with the expected one.
+// compares Satchel's verdict with the expected one, twice: with each row's
+// issuer document served at the issuer's address (the expected verdict),
+// and with nothing served (unconfirmed where the row would otherwise be
+// valid: the key is then only the badge's own claim). Run verbosely (task
+// conformance) it prints the agreement of every row.
 func TestConformance(t *testing.T) {
 	dir := conformanceDir(t)
 	rows := readExpected(t, dir)
 	srv := newConformanceServer(t, dir)
-	v := New(srv.client(), Options{})
 	recipients := []badge.Identifier{{Type: "email", Value: "nobody@example.org"}}
 
-	var agree, network, gaps int
-	for _, row := range rows {
-		t.Run(row.path, func(t *testing.T) {
-			if row.expected == "needs-network" {
-				network++
-				t.Skipf("needs the network (%s); not run offline", row.why)
+	for _, served := range []bool{true, false} {
+		name := "issuer-documents-served"
+		if !served {
+			name = "nothing-served"
+		}
+		t.Run(name, func(t *testing.T) {
+			v := New(srv.client(), Options{})
+			var agree, ran, network, gaps int
+			for _, row := range rows {
+				t.Run(row.path, func(t *testing.T) {
+					if row.expected == "needs-network" {
+						network++
+						t.Skipf("needs the network (%s); not run offline", row.why)
+					}
+					want, ok := conformanceVerdicts[row.expected]
+					if !ok {
+						t.Fatalf("unknown expected verdict %q", row.expected)
+					}
+					if _, _, named := row.issuerDoc(); named && !served && (want == Valid || want == ValidWarn) {
+						want = VerdictUnconfirmed
+					}
+					data, err := os.ReadFile(filepath.Join(dir, row.path))
+					if err != nil {
+						t.Fatal(err)
+					}
+					srv.conformanceRoutes(t, dir, row, data, served)
+					// The 2.0 fixtures are issued to nobody@example.org; the 3.0 ones
+					// to DIDs, so their recipient check is left out.
+					var ids []badge.Identifier
+					if strings.HasPrefix(row.path, "ob20/") {
+						ids = recipients
+					}
+					_, rep, _ := v.VerifyBytes(context.Background(), data, ids)
+					if rep.Verdict != want && unsupportedSuite(rep) != "" {
+						// Satchel's ldproof does not implement this cryptosuite yet;
+						// the row runs again by itself once it does.
+						gaps++
+						t.Skipf("known gap: cryptosuite %s is not supported by ldproof yet", unsupportedSuite(rep))
+					}
+					ran++
+					if rep.Verdict != want {
+						t.Errorf("%s: verdict %s, want %s (%s)\n%s", row.path, rep.Verdict, want, row.why, reportText(rep))
+						return
+					}
+					agree++
+					if testing.Verbose() {
+						t.Logf("agree: %s: %s (binding %q); %s", row.path, rep.Verdict, rep.IssuerBinding, findings(rep))
+					}
+				})
 			}
-			want, ok := conformanceVerdicts[row.expected]
-			if !ok {
-				t.Fatalf("unknown expected verdict %q", row.expected)
-			}
-			data, err := os.ReadFile(filepath.Join(dir, row.path))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv.conformanceRoutes(t, dir, data)
-			// The 2.0 fixtures are issued to nobody@example.org; the 3.0 ones
-			// to DIDs, so their recipient check is left out.
-			var ids []badge.Identifier
-			if strings.HasPrefix(row.path, "ob20/") {
-				ids = recipients
-			}
-			_, rep, _ := v.VerifyBytes(context.Background(), data, ids)
-			if rep.Verdict != want && unsupportedSuite(rep) != "" {
-				// Satchel's ldproof does not implement this cryptosuite yet;
-				// the row runs again by itself once it does.
-				gaps++
-				t.Skipf("known gap: cryptosuite %s is not supported by ldproof yet", unsupportedSuite(rep))
-			}
-			if rep.Verdict != want {
-				t.Errorf("%s: verdict %s, want %s (%s)\n%s", row.path, rep.Verdict, want, row.why, reportText(rep))
-				return
-			}
-			agree++
-			if testing.Verbose() {
-				t.Logf("%s: %s; %s", row.path, rep.Verdict, findings(rep))
-			}
+			t.Logf("conformance (%s): %d of %d rows run agree; %d rows need the network and %d hit a known gap (skipped)", name, agree, ran, network, gaps)
 		})
 	}
-	t.Logf("conformance: %d of %d rows run agree; %d rows need the network and %d hit a known gap (skipped)", agree, len(rows)-network-gaps, network, gaps)
 }
 
 // unsupportedSuite names the cryptosuite when the only failure is a proof

@@ -1,9 +1,11 @@
 package verify
 
 import (
+	"crypto"
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +54,10 @@ type assertion2 struct {
 	revokedHow    string
 	signedKeyID   string
 	signedKeyDoc  map[string]any
+	signedKey     crypto.PublicKey
+	// revocationUnknown: the issuer's revocation list could not be read,
+	// so nothing may say the badge is not revoked.
+	revocationUnknown bool
 	hosted        bool
 	signed        bool
 	hostedURL     string
@@ -136,7 +142,7 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 	}
 	resp, err := r.get(id, fetchJSON)
 	if err != nil {
-		r.add("hosted", Failed, "Satchel could not fetch the badge from the issuer to confirm it. "+fetchMessage(err), err.Error())
+		r.addErr("hosted", Failed, "Satchel could not fetch the badge from the issuer to confirm it. "+fetchMessage(err), err, err.Error())
 		return false
 	}
 	if resp.Status == 410 {
@@ -229,28 +235,55 @@ func (r *run) ob2Context(node map[string]any, id, what string) bool {
 		r.add(id, Failed, fmt.Sprintf("The data of %s has no @context, so it is not an Open Badges 2.0 document.", what), "missing @context")
 		return false
 	}
-	if ob2ContextOK(c) {
+	ok, unknown := ob2ContextOK(c)
+	switch {
+	case ok:
 		r.add(id, Passed, fmt.Sprintf("The data of %s uses the Open Badges 2.0 vocabulary.", what), fmt.Sprint(c))
 		return true
+	case unknown != "":
+		r.add(id, Failed, fmt.Sprintf("The data of %s adds a vocabulary (@context) Satchel does not know, which could change what its terms mean, so its meaning cannot be trusted.", what), "unknown @context "+unknown)
+		return false
 	}
 	r.add(id, Failed, fmt.Sprintf("The data of %s does not use the Open Badges 2.0 vocabulary (@context), so its meaning cannot be trusted.", what), fmt.Sprintf("@context %v", c))
 	return false
 }
 
-func ob2ContextOK(c any) bool {
+// ob2ExtensionContexts are the prefixes of Open Badges 2.0 extension
+// contexts, which may follow the 2.0 context.
+var ob2ExtensionContexts = []string{"https://w3id.org/openbadges/extensions/", "https://openbadgespec.org/extensions/"}
+
+// ob2ContextOK accepts an @context that is the Open Badges 2.0 context
+// (or an inline copy binding its namespace), optionally followed by
+// extension contexts. Any other context could redefine the 2.0 terms; it
+// is returned as unknown.
+func ob2ContextOK(c any) (ok bool, unknown string) {
+	found := false
 	for _, e := range items(c) {
 		switch t := e.(type) {
 		case string:
-			for _, u := range ob2Contexts {
-				if strings.TrimSuffix(t, "/") == u {
-					return true
-				}
+			switch {
+			case slices.Contains(ob2Contexts, strings.TrimSuffix(t, "/")):
+				found = true
+			case hasAnyPrefix(t, ob2ExtensionContexts):
+			default:
+				return false, t
 			}
 		case map[string]any:
 			// An inline copy of the vocabulary: it must bind the obi namespace.
 			if s, _ := t["obi"].(string); s == obiNS {
-				return true
+				found = true
 			}
+		default:
+			return false, fmt.Sprint(e)
+		}
+	}
+	return found, ""
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
 		}
 	}
 	return false
@@ -435,7 +468,7 @@ func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, [
 	}
 	bc, raw, err := r.fetchNode(u, "badge description")
 	if err != nil {
-		r.add("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer. "+fetchMessage(err), err.Error())
+		r.addErr("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer. "+fetchMessage(err), err, err.Error())
 		return nil, nil
 	}
 	if b.OB2.Upgraded {
@@ -464,7 +497,8 @@ func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, [
 
 func (r *run) ob2ContextQuiet(n map[string]any) bool {
 	c, ok := n["@context"]
-	return ok && ob2ContextOK(c)
+	good, _ := ob2ContextOK(c)
+	return ok && good
 }
 
 // ob2Issuer returns the issuer node (embedded in the BadgeClass, or fetched).
@@ -483,7 +517,7 @@ func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]a
 	}
 	is, raw, err := r.fetchNode(u, "issuer")
 	if err != nil {
-		r.add("issuer", Failed, "Satchel could not fetch the issuer's profile. "+fetchMessage(err), err.Error())
+		r.addErr("issuer", Failed, "Satchel could not fetch the issuer's profile. "+fetchMessage(err), err, err.Error())
 		return nil, nil
 	}
 	if b.OB2.Upgraded {
@@ -600,6 +634,9 @@ func (r *run) ob2Revocation(b *badge.Badge, a map[string]any, st *assertion2) {
 		}
 		r.add("revocation", Failed, msg, st.revokedHow)
 		return
+	}
+	if st.revocationUnknown {
+		return // the revocation-list warning says Satchel could not check
 	}
 	if st.hosted || st.signed {
 		r.add("revocation", Passed, "The issuer has not revoked this badge.", "")

@@ -217,7 +217,7 @@ func (r *run) ob2Endorsements(b *badge.Badge) {
 // endorsement2Problem checks a 2.0 Endorsement node; "" means it is fine.
 func (r *run) endorsement2Problem(n map[string]any, parentCtx any) string {
 	if _, own := n["@context"]; own {
-		if !ob2ContextOK(n["@context"]) {
+		if ok, _ := ob2ContextOK(n["@context"]); !ok {
 			return "it does not use the Open Badges 2.0 vocabulary"
 		}
 		parentCtx = nil

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rsa"
 	"fmt"
 
@@ -34,7 +35,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 	}
 	keyDoc, _, err := r.getJSON(creator)
 	if err != nil {
-		r.add("signature", Failed, "Satchel could not fetch the issuer's signing key. "+fetchMessage(err), err.Error())
+		r.addErr("signature", Failed, "Satchel could not fetch the issuer's signing key. "+fetchMessage(err), err, err.Error())
 		return
 	}
 	pub, err := keys.FromPEM(str(keyDoc, "publicKeyPem"))
@@ -60,35 +61,29 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 	if id := str(keyDoc, "id"); id != "" {
 		st.signedKeyID = id
 	}
-	st.signedKeyDoc = keyDoc
+	st.signedKeyDoc, st.signedKey = keyDoc, pub
 	r.add("signature", Passed, "The issuer's signature (RS256) is valid.", "key "+creator)
 }
 
-// ob2KeyBelongs checks that the signing key is listed in the issuer's
-// publicKey and, when the key names an owner, that the owner is the issuer.
+// ob2KeyBelongs binds the signing key to the issuer by the one rule
+// (keys.ResolveOB2): the issuer Profile lists it under publicKey and, when
+// the key names an owner, the owner is the issuer.
 func (r *run) ob2KeyBelongs(is map[string]any, st *assertion2) {
-	var listed []string
-	for _, k := range items(is["publicKey"]) {
-		if id := idOf(k); id != "" {
-			listed = append(listed, id)
-		}
+	key, err := keys.ResolveOB2(r.ctx, r.memo, st.signedKeyID, toJSON(is))
+	if err == nil && !sameKey(key.Public, st.signedKey) {
+		err = &keys.Error{Kind: keys.NotIssuerKey, Method: st.signedKeyID, Err: fmt.Errorf("the issuer lists another key under %s", st.signedKeyID)}
 	}
-	issuerID := str(is, "id")
-	owner := idOf(st.signedKeyDoc["owner"])
-	if owner == "" {
-		owner = idOf(st.signedKeyDoc["controller"])
-	}
-	if !has(listed, st.signedKeyID) {
-		r.add("key", Failed, "The key that signed this badge is not one the issuer lists as its own, so the signature does not prove the issuer made it.",
-			fmt.Sprintf("key %s; issuer publicKey %v", st.signedKeyID, listed))
+	if err != nil {
+		r.keyFailed(err, "key "+st.signedKeyID+": "+err.Error())
 		return
 	}
-	if owner != "" && owner != issuerID {
-		r.add("key", Failed, "The signing key says it belongs to someone other than the issuer.",
-			fmt.Sprintf("key owner %s, issuer %s", owner, issuerID))
-		return
-	}
-	r.add("key", Passed, "The signing key belongs to the issuer.", st.signedKeyID)
+	r.keyChecked(key, "key", str(is, "id"))
+}
+
+func sameKey(a, b crypto.PublicKey) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	e, ok := a.(equaler)
+	return ok && b != nil && e.Equal(b)
 }
 
 // ob2RevocationList fetches the issuer's revocation list, when it has one.
@@ -99,7 +94,8 @@ func (r *run) ob2RevocationList(b *badge.Badge, is map[string]any, st *assertion
 	}
 	list, _, err := r.getJSON(u)
 	if err != nil {
-		r.add("revocation-list", Warning, "Satchel could not fetch the issuer's list of withdrawn badges, so it cannot tell whether this one was revoked. "+fetchMessage(err), err.Error())
+		r.add("revocation-list", Warning, "Satchel could not fetch the issuer's list of withdrawn badges, so Satchel could not check whether it was revoked. "+fetchMessage(err), err.Error())
+		st.revocationUnknown = true
 		return
 	}
 	ids := []string{b.ID}

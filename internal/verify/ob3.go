@@ -166,10 +166,10 @@ func (r *run) ob3Proofs(b *badge.Badge) {
 		}
 		key, err := keys.Resolve(r.ctx, r.memo, p.VerificationMethod, issuerID)
 		if err != nil {
-			r.add("key", Failed, keyMessage(err), label+": "+err.Error())
+			r.keyFailed(err, label+": "+err.Error())
 			return
 		}
-		r.keyPassed(key, label)
+		r.keyChecked(key, label, issuerID)
 		if err := ldproof.Verify(c, p, key.Public); err != nil {
 			msg := "The credential's signature does not match: it was changed after signing, or signed with another key."
 			switch {
@@ -189,13 +189,57 @@ func (r *run) ob3Proofs(b *badge.Badge) {
 	}
 }
 
-func (r *run) keyPassed(key *keys.Key, label string) {
-	if key.IssuerBound {
-		r.add("key", Passed, "The signing key belongs to the issuer.", label+": "+key.ID+" ("+string(key.Source)+")")
-		return
+// keyFailed records a key that could not be had, or that is not the
+// issuer's.
+func (r *run) keyFailed(err error, detail string) {
+	r.addErr("key", Failed, keyMessage(err), err, detail)
+	var ke *keys.Error
+	if errors.As(err, &ke) && (ke.Kind == keys.NotIssuerKey || ke.Kind == keys.NotAssertionMethod) {
+		r.rep.Checks[len(r.rep.Checks)-1].Reason = ReasonKeyNotIssuer
 	}
-	r.add("key", Passed, "The signing key is a self-contained public key (did:key / did:jwk); it is accepted for this issuer as the standard allows.",
-		label+": "+key.ID+" ("+string(key.Source)+"), controller "+key.Controller)
+}
+
+// keyChecked records how the key was bound to the issuer, in words an
+// employer reads at a glance, and keeps the weakest binding of the report.
+func (r *run) keyChecked(key *keys.Key, label, issuerID string) {
+	detail := label + ": " + key.ID + " (" + string(key.Source) + ", " + string(key.Binding) + ")"
+	switch key.Binding {
+	case keys.DIDDocument:
+		r.add("key", Passed, "The signing key is published in the issuer's DID document ("+key.Where+").", detail)
+	case keys.HostedDocument:
+		r.add("key", Passed, "The signing key is published at "+key.Where+", the issuer's own address.", detail)
+	case keys.SelfKey:
+		r.add("key", Passed, "The issuer is the key itself (did:key or did:jwk): anyone can create such an issuer, so its name is only its own claim.", detail)
+	default:
+		r.add("key", Unconfirmed, unconfirmedMessage(key, issuerID), detail)
+	}
+	if r.depth == 0 && (r.rep.IssuerBinding == "" || bindingRank[key.Binding] < bindingRank[r.rep.IssuerBinding]) {
+		r.rep.IssuerBinding, r.rep.IssuerWhere = key.Binding, key.Where
+	}
+}
+
+// bindingRank orders bindings from the weakest; a report keeps its weakest.
+var bindingRank = map[keys.Binding]int{keys.Unconfirmed: 0, keys.SelfKey: 1, keys.HostedDocument: 2, keys.DIDDocument: 2}
+
+// unconfirmedMessage says in plain words what is missing for the key to
+// count as the issuer's.
+func unconfirmedMessage(key *keys.Key, issuerID string) string {
+	switch {
+	case isHTTPURL(issuerID):
+		return fmt.Sprintf("%s does not publish this key, so Satchel cannot confirm that %s issued it. The signature itself is intact.", key.Where, key.Where)
+	case strings.HasPrefix(issuerID, "did:web:"):
+		return fmt.Sprintf("The issuer's DID document (%s) could not be read, so Satchel cannot confirm that the key that signed this badge is the issuer's. The signature itself is intact.", key.Where)
+	case issuerID == "":
+		return "The badge names no issuer that could publish its key, so Satchel cannot confirm who issued it. The signature itself is intact."
+	}
+	return fmt.Sprintf("The issuer (%s) is not a web address or a DID that can publish keys, so Satchel cannot confirm that it issued this badge. The signature itself is intact.", shortID(issuerID))
+}
+
+func shortID(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "…"
+	}
+	return s
 }
 
 func keyMessage(err error) string {

@@ -155,6 +155,9 @@ func (r *run) statusListTrusted(c, list map[string]any, lb *badge.Badge) (bool, 
 		if err != nil {
 			return false, "list key: " + err.Error()
 		}
+		if !key.Bound() {
+			return false, "list key " + key.ID + " is not confirmed as the issuer's"
+		}
 		if err := ldproof.Verify(list, p, key.Public); err != nil {
 			return false, "list proof: " + err.Error()
 		}

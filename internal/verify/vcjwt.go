@@ -2,7 +2,6 @@ package verify
 
 import (
 	"bytes"
-	"crypto"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -26,7 +25,7 @@ func (r *run) vcJWT(b *badge.Badge) {
 	if jwk, ok := o.JWTHeader["jwk"]; ok {
 		// A header key with private parts is refused before go-jose sees it.
 		if _, err := keys.FromJWK(toJSON(jwk)); err != nil {
-			r.add("key", Failed, keyMessage(err), "header jwk: "+err.Error())
+			r.keyFailed(err, "header jwk: "+err.Error())
 			return
 		}
 	}
@@ -42,34 +41,36 @@ func (r *run) vcJWT(b *badge.Badge) {
 	h := o.JWTHeader
 	alg, _ := h["alg"].(string)
 	issuerID := idOf(o.Credential["issuer"])
-	var pub crypto.PublicKey
+	kid := str(h, "kid")
+	if kid != "" && !strings.Contains(kid, ":") {
+		// A bare fragment is relative to the issuer.
+		if isHTTPURL(issuerID) || strings.HasPrefix(issuerID, "did:") {
+			base, _, _ := strings.Cut(issuerID, "#")
+			kid = base + "#" + strings.TrimPrefix(kid, "#")
+		}
+	}
+	var key *keys.Key
 	var keyDetail string
 	switch {
 	case h["jwk"] != nil:
-		pub, err = keys.FromJWK(toJSON(h["jwk"]))
-		if err != nil {
-			r.add("key", Failed, keyMessage(err), "header jwk: "+err.Error())
-			return
-		}
+		key, err = keys.ResolveJWK(r.ctx, r.memo, toJSON(h["jwk"]), kid, issuerID)
 		keyDetail = "key embedded in the token header (jwk)"
-		r.add("key", Passed, "The credential carries the public key it was signed with.", keyDetail)
-	case str(h, "kid") != "":
-		kid := str(h, "kid")
-		if !strings.Contains(kid, ":") && isHTTPURL(issuerID) {
-			kid = issuerID + "#" + strings.TrimPrefix(kid, "#") // a bare fragment is relative to the issuer
+		if kid != "" {
+			keyDetail += ", kid " + kid
 		}
-		key, err := keys.Resolve(r.ctx, r.memo, kid, issuerID)
-		if err != nil {
-			r.add("key", Failed, keyMessage(err), "kid "+kid+": "+err.Error())
-			return
-		}
-		pub = key.Public
+	case kid != "":
+		key, err = keys.Resolve(r.ctx, r.memo, kid, issuerID)
 		keyDetail = "kid " + kid
-		r.keyPassed(key, "kid")
 	default:
-		r.add("key", Failed, "The credential's signature does not say which key made it (no jwk or kid in its header).", "")
+		r.add("key", Failed, "The credential's signature does not say which key made it (no jwk or kid in its header), so it cannot be checked.", "")
 		return
 	}
+	if err != nil {
+		r.keyFailed(err, keyDetail+": "+err.Error())
+		return
+	}
+	r.keyChecked(key, keyDetail, issuerID)
+	pub := key.Public
 	payload, err := jws.Verify(pub)
 	if err != nil {
 		r.add("signature", Failed, "The credential's signature does not match: it was changed after signing, or signed with another key.", alg+": "+err.Error())

@@ -93,6 +93,9 @@ func (v *Verifier) VerifyBytes(ctx context.Context, data []byte, recipients []ba
 			detail = m.Detail()
 		}
 		rep.Add("format", Failed, sentence(err.Error()), detail)
+		if errors.Is(err, badge.ErrNotBadge) || errors.Is(err, badge.ErrNoBadgeData) {
+			rep.Checks[0].Reason = ReasonNotBadge
+		}
 		rep.Finish()
 		return nil, rep, err
 	}
@@ -149,7 +152,7 @@ func (r *run) verify(b *badge.Badge, recipients []badge.Identifier) {
 func (r *run) resolvePointer(b *badge.Badge) bool {
 	resp, err := r.get(b.URL, fetch.Any)
 	if err != nil {
-		r.add("fetch", Failed, "Satchel could not fetch the badge from its web address. "+fetchMessage(err), err.Error())
+		r.addErr("fetch", Failed, "Satchel could not fetch the badge from its web address. "+fetchMessage(err), err, err.Error())
 		return false
 	}
 	if resp.Status == 410 {
@@ -372,4 +375,30 @@ func firstLines(s string, n int) string {
 		lines = lines[:n]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// addErr adds a check whose outcome err explains; a failure caused only by
+// a server that could not be reached, or that answered with an error, is
+// marked Transient.
+func (r *run) addErr(id string, s Status, msg string, err error, detail string) {
+	r.rep.Checks = append(r.rep.Checks, Check{ID: id, Status: s, Message: msg, Detail: detail, Transient: s == Failed && transient(err)})
+}
+
+// transient reports whether err is a server's trouble rather than the
+// badge's: unreachable, too slow, unknown to DNS, a certificate that could
+// not be checked, or an answer of 5xx or 429.
+func transient(err error) bool {
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		switch fe.Kind {
+		case fetch.Unreachable, fetch.Timeout, fetch.NoSuchHost, fetch.BadCertificate:
+			return true
+		}
+		return false
+	}
+	var se *statusError
+	if errors.As(err, &se) {
+		return se.status >= 500 || se.status == 429
+	}
+	return errors.Is(err, context.DeadlineExceeded)
 }

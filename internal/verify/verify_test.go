@@ -393,6 +393,8 @@ func TestVCJWT_EachAlgorithmAndKeySource(t *testing.T) {
 				opts.WithType("JWT")
 				if source == "jwk" {
 					opts.EmbedJWK = true
+					// The header's key counts because the issuer publishes it.
+					publishIssuerKeys(t, srv, issuerID, ac.priv.Public())
 				} else {
 					kid := kidFor(t, srv, ac.priv.Public(), issuerID)
 					opts.WithHeader("kid", kid)
@@ -440,7 +442,29 @@ func kidFor(t *testing.T, srv *issuerServer, pub crypto.PublicKey, issuerID stri
 	srv.json(kid, mustJSON(t, map[string]any{
 		"id": kid, "type": "JsonWebKey", "controller": issuerID, "publicKeyJwk": json.RawMessage(raw),
 	}))
+	srv.json(issuerID, mustJSON(t, map[string]any{"id": issuerID, "type": "Profile", "assertionMethod": []any{kid}}))
 	return kid
+}
+
+// publishIssuerKeys serves, at the issuer's https address, an issuer
+// document (an Open Badges Profile with verificationMethod and
+// assertionMethod) that lists the keys.
+func publishIssuerKeys(t testing.TB, srv *issuerServer, issuerID string, pubs ...crypto.PublicKey) {
+	t.Helper()
+	var methods, refs []any
+	for i, pub := range pubs {
+		raw, err := (&jose.JSONWebKey{Key: pub}).MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprintf("%s#key-%d", issuerID, i+1)
+		methods = append(methods, map[string]any{"id": id, "type": "JsonWebKey", "controller": issuerID, "publicKeyJwk": json.RawMessage(raw)})
+		refs = append(refs, id)
+	}
+	srv.json(issuerID, mustJSON(t, map[string]any{
+		"@context": []any{"https://www.w3.org/ns/cid/v1"}, "id": issuerID, "type": "Profile",
+		"verificationMethod": methods, "assertionMethod": refs,
+	}))
 }
 
 func jwtClaims(c map[string]any) map[string]any {
