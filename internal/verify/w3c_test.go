@@ -100,12 +100,11 @@ func TestW3C(t *testing.T) {
 	runW3C(t, w3cCases())
 }
 
-// TestW3C_PendingKeyBinding_StrangerDIDKey holds the cases that need the
-// key-binding rule (a signature counts only when its key is proven to be the
-// issuer's). It fails until that rule lands: today a did:key issuer's
-// credential signed by another did:key is accepted.
-func TestW3C_PendingKeyBinding_StrangerDIDKey(t *testing.T) {
-	runW3C(t, w3cPendingKeyBindingCases())
+// TestW3C_KeyBinding_StrangerDIDKey holds the cases of the key-binding
+// rule (a signature counts only when its key is proven to be the
+// issuer's): a did:key issuer's credential signed by another did:key.
+func TestW3C_KeyBinding_StrangerDIDKey(t *testing.T) {
+	runW3C(t, w3cKeyBindingCases())
 }
 
 // TestW3C_SignerMatchesLdproof checks the rows' signer against Satchel's: on
@@ -745,8 +744,8 @@ func w3cCases() []w3cCase {
 	}
 }
 
-// w3cPendingKeyBindingCases wait for the key-binding rule.
-func w3cPendingKeyBindingCases() []w3cCase {
+// w3cKeyBindingCases are the key-binding rule's W3C-derived cases.
+func w3cKeyBindingCases() []w3cCase {
 	return []w3cCase{
 		{
 			// The suite's own precondition: its getMultikey says "The issuer
@@ -754,7 +753,7 @@ func w3cPendingKeyBindingCases() []w3cCase {
 			// every verify statement's issuedVc is signed by the issuer's own
 			// did:key. The negative, a stranger's did:key signing for that
 			// issuer, is what the key-binding rule refuses.
-			name:  "eddsa/PENDING-key-binding-stranger-did-key",
+			name:  "eddsa/key-binding-stranger-did-key",
 			suite: suiteEdDSA, file: "tests/vc-generator/helpers.js (getMultikey), tests/20-rdfc-verify.js",
 			statement: "MUST verify a valid VC with an eddsa-rdfc-2022 proof (negative: signer is not the issuer)",
 			mutation:  "issuer = the suite key's did:key; signed by another did:key (verificationMethod did:key:z6Mk…#z6Mk… of a stranger)",
