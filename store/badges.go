@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -21,12 +20,15 @@ import (
 type BadgeStatus string
 
 const (
-	StatusValid      BadgeStatus = "valid"      // every check passed
-	StatusWarning    BadgeStatus = "warning"    // valid, with warnings
-	StatusInvalid    BadgeStatus = "invalid"    // a check failed
-	StatusExpired    BadgeStatus = "expired"    // past its expiry date
-	StatusRevoked    BadgeStatus = "revoked"    // withdrawn by its issuer
-	StatusUnverified BadgeStatus = "unverified" // could not be checked (issuer unreachable)
+	StatusValid   BadgeStatus = "valid"   // every check passed
+	StatusWarning BadgeStatus = "warning" // valid, with warnings
+	// StatusUnconfirmed: signed and otherwise valid, but the signing key is
+	// not proven to be the issuer's. Never shown as valid.
+	StatusUnconfirmed BadgeStatus = "unconfirmed"
+	StatusInvalid     BadgeStatus = "invalid"    // a check failed
+	StatusExpired     BadgeStatus = "expired"    // past its expiry date
+	StatusRevoked     BadgeStatus = "revoked"    // withdrawn by its issuer
+	StatusUnverified  BadgeStatus = "unverified" // could not be checked (issuer unreachable)
 )
 
 // Visibility of a badge: private (default) or public.
@@ -74,12 +76,15 @@ type Badge struct {
 	MatchedType  string // the verified identifier the badge was matched to
 	MatchedValue string
 
-	ReportJSON  []byte // the latest verify.Report as JSON
-	CheckedAt   time.Time
-	Status      BadgeStatus
-	SeenStatus  BadgeStatus // the status the learner last saw; "" when never shown
-	NextCheckAt time.Time
-	Visibility  string // Private or Public
+	ReportJSON []byte // the latest verify.Report as JSON
+	CheckedAt  time.Time
+	Status     BadgeStatus
+	SeenStatus BadgeStatus // the status the learner last saw; "" when never shown
+	// IssuerBinding is how the latest check tied the signing key to the
+	// issuer (verify.Report's issuerBinding); "" when no key was checked.
+	IssuerBinding string
+	NextCheckAt   time.Time
+	Visibility    string // Private or Public
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -168,53 +173,11 @@ func DedupeKey(m *badge.Badge) string {
 	return "sha256 " + hex.EncodeToString(sum[:])
 }
 
-// couldNotCheck matches the technical detail of a check that failed because
-// a server could not be reached, not because the badge is wrong.
-var couldNotCheck = regexp.MustCompile(`^fetch \S+: (unreachable|timeout|no such host|bad certificate)|context deadline exceeded`)
-
-// StatusFromReport sums a report up as the status a learner sees: revoked or
-// expired when those checks failed, unverified when what failed was only
-// reaching a server, otherwise the verdict. The recipient check does not
-// count (see below).
+// StatusFromReport is the status a stored badge shows of a report: the
+// verifier decides it (verify.Report.Standing, from typed verdicts and
+// reasons); the store only records the value.
 func StatusFromReport(r *verify.Report) BadgeStatus {
-	if r == nil {
-		return StatusUnverified
-	}
-	var revoked, expired, unreachable, other bool
-	for _, c := range r.Checks {
-		// The recipient was matched when the badge was imported; whether the
-		// learner still lists that identifier does not change what the
-		// badge is.
-		if c.Status != verify.Failed || c.ID == "recipient" {
-			continue
-		}
-		switch {
-		case c.ID == "revocation":
-			revoked = true
-		case c.ID == "expiry":
-			expired = true
-		case couldNotCheck.MatchString(c.Detail):
-			unreachable = true
-		default:
-			other = true
-		}
-	}
-	switch {
-	case revoked:
-		return StatusRevoked
-	case other:
-		return StatusInvalid
-	case unreachable:
-		return StatusUnverified
-	case expired:
-		return StatusExpired
-	}
-	for _, c := range r.Checks {
-		if c.Status == verify.Warning && c.ID != "recipient" {
-			return StatusWarning
-		}
-	}
-	return StatusValid
+	return BadgeStatus(r.Standing())
 }
 
 // UpsertResult says what UpsertBadge did.
@@ -330,9 +293,9 @@ func (db *DB) InsertBadge(ctx context.Context, b *Badge) error {
 const badgeWriteColumns = `version, format, original, original_name, original_type, payload, jws, source_url,
 	name, description, criteria_url, criteria_narrative, issuer_id, issuer_name, issuer_url, issuer_email,
 	image_url, image_caption, image_id, issued_at, expires_at, model_json, matched_type, matched_value,
-	report_json, checked_at, status, next_check_at, updated_at`
+	report_json, checked_at, status, next_check_at, updated_at, issuer_binding`
 
-const badgeWriteCount = 29
+const badgeWriteCount = 30
 
 func (b *Badge) writeArgs() []any {
 	var imageID any
@@ -342,7 +305,23 @@ func (b *Badge) writeArgs() []any {
 	return []any{b.Version, b.Format, nonNilBytes(b.Original), b.OriginalName, b.OriginalType, b.Payload, b.JWS, b.SourceURL,
 		b.Name, b.Description, b.CriteriaURL, b.CriteriaNarrative, b.IssuerID, b.IssuerName, b.IssuerURL, b.IssuerEmail,
 		b.ImageURL, b.ImageCaption, imageID, nanos0(b.IssuedAt), nanos0(b.ExpiresAt), string(b.ModelJSON), b.MatchedType, b.MatchedValue,
-		string(b.ReportJSON), nanos0(b.CheckedAt), string(b.Status), nanos0(b.NextCheckAt), nanos(b.UpdatedAt)}
+		string(b.ReportJSON), nanos0(b.CheckedAt), string(b.Status), nanos0(b.NextCheckAt), nanos(b.UpdatedAt), bindingOf(b.ReportJSON)}
+}
+
+// bindingOf reads the issuerBinding a verification report records (a
+// stable code, see verify.Report), for the column tiles show it from.
+func bindingOf(report []byte) string {
+	var r struct {
+		Binding string `json:"issuerBinding"`
+	}
+	if json.Unmarshal(report, &r) != nil {
+		return ""
+	}
+	switch r.Binding {
+	case "did-document", "hosted-document", "self-key", "unconfirmed":
+		return r.Binding
+	}
+	return ""
 }
 
 func nonNilBytes(b []byte) []byte {
@@ -394,7 +373,7 @@ const badgeColumns = `b.id, b.public_id, b.user_id, b.dedupe_key, b.version, b.f
 	b.payload, b.jws, b.source_url, b.name, b.description, b.criteria_url, b.criteria_narrative,
 	b.issuer_id, b.issuer_name, b.issuer_url, b.issuer_email, b.image_url, b.image_caption,
 	coalesce(b.image_id, 0), coalesce(i.hash, ''), b.issued_at, b.expires_at, b.model_json, b.matched_type, b.matched_value,
-	b.report_json, b.checked_at, b.status, b.seen_status, b.next_check_at, b.visibility, b.created_at, b.updated_at`
+	b.report_json, b.checked_at, b.status, b.seen_status, b.next_check_at, b.visibility, b.created_at, b.updated_at, b.issuer_binding`
 
 // badgeFrom is the FROM clause that goes with badgeColumns.
 const badgeFrom = ` FROM badges b LEFT JOIN images i ON i.id = b.image_id `
@@ -407,7 +386,7 @@ func scanBadge(row interface{ Scan(...any) error }) (*Badge, error) {
 		&b.Payload, &b.JWS, &b.SourceURL, &b.Name, &b.Description, &b.CriteriaURL, &b.CriteriaNarrative,
 		&b.IssuerID, &b.IssuerName, &b.IssuerURL, &b.IssuerEmail, &b.ImageURL, &b.ImageCaption,
 		&b.ImageID, &b.ImageHash, &issued, &expires, &model, &b.MatchedType, &b.MatchedValue,
-		&report, &checked, &status, &seen, &next, &b.Visibility, &created, &updated); err != nil {
+		&report, &checked, &status, &seen, &next, &b.Visibility, &created, &updated, &b.IssuerBinding); err != nil {
 		return nil, err
 	}
 	b.IssuedAt, b.ExpiresAt, b.CheckedAt, b.NextCheckAt = fromNanos(issued), fromNanos(expires), fromNanos(checked), fromNanos(next)
@@ -524,8 +503,8 @@ func (db *DB) MarkBadgeSeen(ctx context.Context, userID int64, publicID string) 
 // and status and adds it to the badge's check history.
 func (db *DB) RecordCheck(ctx context.Context, badgeID int64, report []byte, status BadgeStatus, checkedAt, nextCheckAt time.Time) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE badges SET report_json = ?, status = ?, checked_at = ?, next_check_at = ?, updated_at = ? WHERE id = ?",
-			string(report), string(status), nanos0(checkedAt), nanos0(nextCheckAt), nanos(db.now()), badgeID)
+		res, err := tx.ExecContext(ctx, "UPDATE badges SET report_json = ?, status = ?, checked_at = ?, next_check_at = ?, updated_at = ?, issuer_binding = ? WHERE id = ?",
+			string(report), string(status), nanos0(checkedAt), nanos0(nextCheckAt), nanos(db.now()), bindingOf(report), badgeID)
 		if err != nil {
 			return err
 		}

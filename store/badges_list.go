@@ -66,6 +66,8 @@ type BadgeSummary struct {
 	// saw on the badge's page.
 	Changed    bool
 	Visibility string
+	// IssuerBinding is how the issuer was confirmed (see Badge).
+	IssuerBinding string
 }
 
 // SummaryTextLen is how many characters of a description or criteria
@@ -98,7 +100,7 @@ type BadgeFacets struct {
 }
 
 // AllStatuses lists the statuses in the order pages show them.
-var AllStatuses = []BadgeStatus{StatusValid, StatusWarning, StatusExpired, StatusRevoked, StatusInvalid, StatusUnverified}
+var AllStatuses = []BadgeStatus{StatusValid, StatusWarning, StatusUnconfirmed, StatusExpired, StatusRevoked, StatusInvalid, StatusUnverified}
 
 // ValidStatus reports whether s is a known status.
 func ValidStatus(s BadgeStatus) bool {
@@ -198,7 +200,7 @@ func buildBadgeList(q BadgeQuery, now time.Time) badgeListSQL {
 	// then read in full.
 	page := `SELECT b.public_id, b.name, substr(b.description, 1, :textlen), substr(b.criteria_narrative, 1, :textlen),
 		b.criteria_url, b.issuer_name, coalesce(i.hash, ''), b.image_caption, b.issued_at, b.expires_at,
-		` + effectiveStatus + `, b.seen_status <> '' AND b.seen_status <> b.status, b.visibility
+		` + effectiveStatus + `, b.seen_status <> '' AND b.seen_status <> b.status, b.visibility, b.issuer_binding
 		FROM (SELECT b.id FROM badges b WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT :limit OFFSET :offset) p
 		JOIN badges b ON b.id = p.id LEFT JOIN images i ON i.id = b.image_id
 		ORDER BY ` + order
@@ -240,7 +242,7 @@ func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) 
 		var issued, expires int64
 		var status string
 		if err := rows.Scan(&s.PublicID, &s.Name, &s.Description, &s.Criteria, &s.CriteriaURL, &s.IssuerName, &s.ImageHash,
-			&s.ImageCaption, &issued, &expires, &status, &s.Changed, &s.Visibility); err != nil {
+			&s.ImageCaption, &issued, &expires, &status, &s.Changed, &s.Visibility, &s.IssuerBinding); err != nil {
 			return nil, fmt.Errorf("store: list badges: %w", err)
 		}
 		s.IssuedAt, s.ExpiresAt, s.Status = fromNanos(issued), fromNanos(expires), BadgeStatus(status)

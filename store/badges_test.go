@@ -333,9 +333,15 @@ func TestStatusFromReport(t *testing.T) {
 		{mk(pass, verify.Check{ID: "expiry", Status: verify.Failed}), store.StatusExpired},
 		{mk(verify.Check{ID: "expiry", Status: verify.Failed}, verify.Check{ID: "revocation", Status: verify.Failed}), store.StatusRevoked},
 		{mk(verify.Check{ID: "signature", Status: verify.Failed}), store.StatusInvalid},
-		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Detail: "fetch https://issuer.example/a: unreachable: connection refused"}), store.StatusUnverified},
-		{mk(verify.Check{ID: "key", Status: verify.Failed, Detail: "fetch https://issuer.example/k: timeout"}, verify.Check{ID: "expiry", Status: verify.Failed}), store.StatusUnverified},
-		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Detail: "fetch https://issuer.example/a: unreachable"}, verify.Check{ID: "signature", Status: verify.Failed}), store.StatusInvalid},
+		// A failure the verifier marks transient (a server in trouble), not
+		// anything read from its words.
+		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Transient: true}), store.StatusUnverified},
+		{mk(verify.Check{ID: "key", Status: verify.Failed, Transient: true}, verify.Check{ID: "expiry", Status: verify.Failed}), store.StatusUnverified},
+		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Transient: true}, verify.Check{ID: "signature", Status: verify.Failed}), store.StatusInvalid},
+		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Detail: "fetch https://issuer.example/a: unreachable"}), store.StatusInvalid},
+		{mk(pass, verify.Check{ID: "key", Status: verify.Unconfirmed}), store.StatusUnconfirmed},
+		{mk(pass, verify.Check{ID: "key", Status: verify.Unconfirmed}, verify.Check{ID: "context", Status: verify.Warning}), store.StatusUnconfirmed},
+		{mk(verify.Check{ID: "key", Status: verify.Unconfirmed}, verify.Check{ID: "proof", Status: verify.Failed}), store.StatusInvalid},
 		{mk(pass, verify.Check{ID: "recipient", Status: verify.Failed}), store.StatusValid},
 		{mk(pass, verify.Check{ID: "recipient", Status: verify.Warning}), store.StatusValid},
 	} {

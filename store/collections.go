@@ -645,7 +645,7 @@ func (db *DB) badgeSummaries(ctx context.Context, rest string, args ...any) ([]B
 	args = append(args, sql.Named("now", nanos(db.now())), sql.Named("textlen", SummaryTextLen))
 	rows, err := db.reader.QueryContext(ctx, `SELECT b.public_id, b.name, substr(b.description, 1, :textlen), substr(b.criteria_narrative, 1, :textlen),
 		b.criteria_url, b.issuer_name, coalesce(i.hash, ''), b.image_caption, b.issued_at, b.expires_at,
-		`+effectiveStatus+`, b.seen_status <> '' AND b.seen_status <> b.status, b.visibility
+		`+effectiveStatus+`, b.seen_status <> '' AND b.seen_status <> b.status, b.visibility, b.issuer_binding
 		FROM badges b LEFT JOIN images i ON i.id = b.image_id `+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: badge summaries: %w", err)
@@ -657,7 +657,7 @@ func (db *DB) badgeSummaries(ctx context.Context, rest string, args ...any) ([]B
 		var issued, expires int64
 		var status string
 		if err := rows.Scan(&s.PublicID, &s.Name, &s.Description, &s.Criteria, &s.CriteriaURL, &s.IssuerName, &s.ImageHash,
-			&s.ImageCaption, &issued, &expires, &status, &s.Changed, &s.Visibility); err != nil {
+			&s.ImageCaption, &issued, &expires, &status, &s.Changed, &s.Visibility, &s.IssuerBinding); err != nil {
 			return nil, fmt.Errorf("store: badge summaries: %w", err)
 		}
 		s.IssuedAt, s.ExpiresAt, s.Status = fromNanos(issued), fromNanos(expires), BadgeStatus(status)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 //go:embed migrations/*.sql
@@ -19,6 +20,12 @@ var migrationName = regexp.MustCompile(`^[0-9]{4}_[a-z0-9_]+\.sql$`)
 // schema_migrations, each in its own transaction together with its record.
 // It returns the names applied; running it again applies nothing.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	return db.migrate(ctx, "")
+}
+
+// migrate applies the migrations up to and including the one named until
+// ("" for all); tests use it to build a database as an older Satchel left it.
+func (db *DB) migrate(ctx context.Context, until string) ([]string, error) {
 	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name       TEXT PRIMARY KEY,
 		applied_at INTEGER NOT NULL
@@ -33,12 +40,25 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	var applied []string
 	for _, path := range names {
 		name := path[len("migrations/"):]
+		if until != "" && name > until {
+			break
+		}
 		if !migrationName.MatchString(name) {
 			return applied, fmt.Errorf("store: migration %q is not named NNNN_words.sql", name)
 		}
 		body, err := migrationFS.ReadFile(path)
 		if err != nil {
 			return applied, fmt.Errorf("store: read migration %s: %w", name, err)
+		}
+		// A migration that rebuilds a table (SQLite cannot alter a CHECK
+		// constraint) says so in its first line; foreign keys are then off
+		// while it runs, on the one writer connection, and checked before
+		// it commits, as SQLite's ALTER TABLE documentation prescribes.
+		fkOff := strings.HasPrefix(string(body), fkOffMarker)
+		if fkOff {
+			if _, err := db.writer.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+				return applied, fmt.Errorf("store: migration %s: %w", name, err)
+			}
 		}
 		ran := false
 		err = db.tx(ctx, func(tx *sql.Tx) error {
@@ -52,12 +72,22 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
+			if fkOff {
+				if err := foreignKeyCheck(ctx, tx); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", name, nanos(db.now())); err != nil {
 				return err
 			}
 			ran = true
 			return nil
 		})
+		if fkOff {
+			if _, ferr := db.writer.ExecContext(ctx, "PRAGMA foreign_keys = ON"); ferr != nil && err == nil {
+				err = ferr
+			}
+		}
 		if err != nil {
 			return applied, fmt.Errorf("store: migration %s: %w", name, err)
 		}
@@ -66,4 +96,26 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// fkOffMarker starts a migration that must run with foreign keys off.
+const fkOffMarker = "-- satchel:foreign-keys-off\n"
+
+// foreignKeyCheck fails when a rebuilt table left a reference dangling.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign key check: a row of %s refers to a missing row of %s", table, parent)
+	}
+	return rows.Err()
 }

@@ -51,14 +51,14 @@ type PublicCollection struct {
 // images as i); the owner's "seen" state is not among them.
 const summaryColumns = `b.public_id, b.name, substr(b.description, 1, :textlen), substr(b.criteria_narrative, 1, :textlen),
 	b.criteria_url, b.issuer_name, coalesce(i.hash, ''), b.image_caption, b.issued_at, b.expires_at,
-	` + effectiveStatus + `, b.visibility`
+	` + effectiveStatus + `, b.visibility, b.issuer_binding`
 
 func scanSummary(rows *sql.Rows, extra ...any) (BadgeSummary, error) {
 	var s BadgeSummary
 	var issued, expires int64
 	var status string
 	dest := append(extra, &s.PublicID, &s.Name, &s.Description, &s.Criteria, &s.CriteriaURL, &s.IssuerName, &s.ImageHash,
-		&s.ImageCaption, &issued, &expires, &status, &s.Visibility)
+		&s.ImageCaption, &issued, &expires, &status, &s.Visibility, &s.IssuerBinding)
 	if err := rows.Scan(dest...); err != nil {
 		return s, err
 	}
@@ -235,7 +235,7 @@ func (db *DB) PublicBadge(ctx context.Context, handle, publicID string, now time
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: public badge %s: %w", publicID, err)
 	}
-	if (b.Status == StatusValid || b.Status == StatusWarning) && !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(now) {
+	if (b.Status == StatusValid || b.Status == StatusWarning || b.Status == StatusUnconfirmed) && !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(now) {
 		b.Status = StatusExpired
 	}
 	if b.Tags, err = db.badgeTags(ctx, b.ID); err != nil {

@@ -25,10 +25,10 @@ const dueQuery = `SELECT id FROM badges WHERE next_check_at <= ? ORDER BY next_c
 
 // expiringQuery lists the badges whose expiry date has passed while their
 // status does not say so (parameters: now, limit), from the partial index
-// badges_expiring (migration 0009), whose condition it repeats word for
+// badges_expiring (migration 0012), whose condition it repeats word for
 // word so that SQLite can use it.
 const expiringQuery = `SELECT id, public_id, user_id, status, report_json, expires_at FROM badges
-	WHERE expires_at > 0 AND status IN ('valid', 'warning', 'unverified') AND expires_at <= ?
+	WHERE expires_at > 0 AND status IN ('valid', 'warning', 'unconfirmed', 'unverified') AND expires_at <= ?
 	ORDER BY expires_at, id LIMIT ?`
 
 // Claim is a badge taken for re-verification by ClaimDueBadges.
@@ -176,9 +176,9 @@ func (db *DB) RecordReverify(ctx context.Context, c Claim, r Reverification) (Re
 		}
 		out.Changed = r.Status != out.Previous
 		if _, err := tx.ExecContext(ctx, `UPDATE badges SET report_json = ?, status = ?, checked_at = ?, next_check_at = ?, updated_at = ?,
-				seen_status = CASE WHEN seen_status = '' AND status <> ? THEN status ELSE seen_status END
+				seen_status = CASE WHEN seen_status = '' AND status <> ? THEN status ELSE seen_status END, issuer_binding = ?
 			WHERE id = ?`,
-			string(r.Report), string(r.Status), nanos0(r.CheckedAt), nanos0(r.NextCheckAt), nanos(db.now()), string(r.Status), b.ID); err != nil {
+			string(r.Report), string(r.Status), nanos0(r.CheckedAt), nanos0(r.NextCheckAt), nanos(db.now()), string(r.Status), bindingOf(r.Report), b.ID); err != nil {
 			return err
 		}
 		if f := r.Refresh; f != nil {

@@ -168,6 +168,8 @@ func statusSentence(status string) string {
 		return "The issuer has withdrawn (revoked) this badge."
 	case "unverified":
 		return "Satchel could not finish checking this badge, usually because the issuer's website did not answer. It will try again."
+	case "unconfirmed":
+		return "Signed, issuer not confirmed: the badge is unchanged since it was signed, but Satchel cannot confirm that the issuer it names signed it. Ask the issuer to publish their signing key (the checks below say where)."
 	}
 	return "This badge has not been checked yet."
 }

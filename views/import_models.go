@@ -120,6 +120,8 @@ func importStatusWords(status string) string {
 		return "Not valid"
 	case "unverified":
 		return "Could not verify"
+	case "unconfirmed":
+		return "Signed, issuer not confirmed"
 	}
 	return status
 }

@@ -197,6 +197,8 @@ func publicStatusSentence(status string) string {
 		return "Satchel verified this badge, with warnings shown in the checks below."
 	case "unverified":
 		return "Satchel could not finish checking this badge, usually because the issuer's website did not answer."
+	case "unconfirmed":
+		return "Signed, issuer not confirmed: the badge is unchanged since it was signed, but nothing the named issuer publishes shows that the key that signed it is theirs. Treat the issuer's name as a claim."
 	}
 	return statusSentence(status)
 }

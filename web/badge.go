@@ -159,7 +159,7 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 // effectiveStatus is the badge's status as the backpack lists it: a badge
 // last checked valid whose expiry date has passed since is expired.
 func effectiveStatus(b *store.Badge, now time.Time) store.BadgeStatus {
-	if (b.Status == store.StatusValid || b.Status == store.StatusWarning) && !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(now) {
+	if (b.Status == store.StatusValid || b.Status == store.StatusWarning || b.Status == store.StatusUnconfirmed) && !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(now) {
 		return store.StatusExpired
 	}
 	return b.Status
