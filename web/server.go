@@ -33,7 +33,7 @@ type Options struct {
 	SessionSecrets []string // the first signs; all are accepted
 	TrustedProxies []netip.Prefix
 	Providers      []config.Provider
-	DevLogin       bool // embed the development OpenID Connect provider
+	DevLogin       bool // embed the development OpenID Connect provider; only a -tags dev build has it (DevSignInBuilt)
 
 	// SignInLimit is how many requests one client address may make to the
 	// sign-in routes per SignInWindow. Zero means DefaultSignInLimit per

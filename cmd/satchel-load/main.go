@@ -60,7 +60,7 @@ func main() {
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "load before measuring, not counted")
 	fs.StringVar(&o.path, "url-path", defaultPath, "page to request, signed in as the seeded learner")
 	fs.IntVar(&o.badges, "badges", 1000, "badges in the learner's backpack")
-	fs.StringVar(&o.bin, "bin", "", "satchel binary to run (default: build ./cmd/satchel into the temporary directory)")
+	fs.StringVar(&o.bin, "bin", "", "satchel binary to run, one with the development sign-in (-tags dev), which the load signs in through (default: build ./cmd/satchel with -tags dev into the temporary directory)")
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL (info logs every request)")
 	fs.StringVar(&o.email, "email", "load@example.org", "the seeded learner's email address")
@@ -105,7 +105,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if bin == "" {
 		bin = filepath.Join(tmp, "satchel")
 		fmt.Fprintln(out, "building satchel…")
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/satchel-backpack/satchel/cmd/satchel")
+		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "dev", "-o", bin, "github.com/satchel-backpack/satchel/cmd/satchel")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("build satchel: %w", err)

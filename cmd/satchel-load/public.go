@@ -171,7 +171,7 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 	if bin == "" {
 		bin = filepath.Join(tmp, "satchel")
 		fmt.Fprintln(out, "building satchel…")
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/satchel-backpack/satchel/cmd/satchel")
+		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "dev", "-o", bin, "github.com/satchel-backpack/satchel/cmd/satchel")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("build satchel: %w", err)

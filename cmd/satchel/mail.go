@@ -27,6 +27,7 @@ func mailOptions(cfg *config.Config, base *url.URL, log *slog.Logger) (sender we
 		Username:  cfg.SMTP.Username,
 		Password:  cfg.SMTP.Password,
 		From:      cfg.SMTP.From,
+		FromName:  "Satchel",
 		TLS:       cfg.SMTP.TLS,
 		HelloName: base.Hostname(),
 	})

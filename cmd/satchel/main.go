@@ -265,6 +265,19 @@ func (m *Main) Run(ctx context.Context) error {
 
 func (m *Main) serve(ctx context.Context) error {
 	cfg, log := m.Config, m.Log
+	dev := cfg.DevLogin()
+	if dev && !cfg.Loopback() {
+		return &config.Error{Var: "SATCHEL_DEV_LOGIN", Msg: "the development sign-in is refused on a non-loopback address; set SATCHEL_DEV_LOGIN=off or listen on localhost"}
+	}
+	if dev && !web.DevSignInBuilt {
+		// A production build leaves the development sign-in out: asked
+		// for by name it is an error, and auto quietly means off.
+		if cfg.DevLoginMode == config.DevLoginOn {
+			return &config.Error{Var: "SATCHEL_DEV_LOGIN", Msg: "this satchel was built without the development sign-in; build it with -tags dev (go tool task run does), or set SATCHEL_DEV_LOGIN=off"}
+		}
+		log.Info("the development sign-in is not in this build (a production build leaves it out); go tool task run builds one with it (-tags dev)")
+		dev = false
+	}
 	if err := cfg.EnsureSessionSecret(log); err != nil {
 		return err
 	}
@@ -274,10 +287,6 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	for _, name := range applied {
 		log.Info("applied migration", "name", name)
-	}
-	dev := cfg.DevLogin()
-	if dev && !cfg.Loopback() {
-		return &config.Error{Var: "SATCHEL_DEV_LOGIN", Msg: "the development sign-in is refused on a non-loopback address; set SATCHEL_DEV_LOGIN=off or listen on localhost"}
 	}
 	if len(cfg.Providers) == 0 && !dev {
 		log.Warn("no sign-in provider is configured and the development sign-in is off: nobody can sign in; see the README")

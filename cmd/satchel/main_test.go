@@ -19,6 +19,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/web"
 )
 
 // testMain is a Main with its environment and output captured.
@@ -50,6 +51,22 @@ func MustRunMain(tb testing.TB, dir string, args ...string) *testMain {
 	return tm
 }
 
+// requireDevSignIn skips a test that signs in through the development
+// sign-in when this test build lacks it (go test without -tags dev; go tool
+// task test passes the tag), and fails it under CI, where skipping would
+// hide it.
+func requireDevSignIn(tb testing.TB) {
+	tb.Helper()
+	if web.DevSignInBuilt {
+		return
+	}
+	const msg = "this test signs in through the development sign-in, which only a -tags dev build has: run go test -tags dev (go tool task test does)"
+	if os.Getenv("CI") == "true" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+}
+
 func TestMain_ServesOnPortZero(t *testing.T) {
 	dir := t.TempDir()
 	m := MustRunMain(t, dir)
@@ -65,7 +82,11 @@ func TestMain_ServesOnPortZero(t *testing.T) {
 		t.Fatalf("healthz: %d", res.StatusCode)
 	}
 	logs := m.stderr.String()
-	for _, want := range []string{"generated a session secret", "applied migration", "Satchel is listening", "development sign-in is ON"} {
+	devLine := "development sign-in is ON"
+	if !web.DevSignInBuilt {
+		devLine = "development sign-in is not in this build"
+	}
+	for _, want := range []string{"generated a session secret", "applied migration", "Satchel is listening", devLine} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log lacks %q:\n%s", want, logs)
 		}
@@ -82,6 +103,7 @@ func TestMain_ServesOnPortZero(t *testing.T) {
 }
 
 func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
+	requireDevSignIn(t)
 	m := MustRunMain(t, t.TempDir())
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
@@ -110,6 +132,7 @@ func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
 }
 
 func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
+	requireDevSignIn(t) // its slow request is a development sign-in
 	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir()})
 	active := make(chan struct{}, 16)
 	tm.ConnState = func(_ net.Conn, s http.ConnState) {

@@ -38,7 +38,7 @@ var Vars = []Var{
 	{Name: "SATCHEL_TRUSTED_PROXIES", Flag: "trusted-proxies",
 		Description: "Comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For header is trusted for the client IP. Empty: the connection's address is used."},
 	{Name: "SATCHEL_DEV_LOGIN", Flag: "dev-login", Default: "auto",
-		Description: "Development sign-in (type any name and email, no real provider): auto (on only when no provider is configured and the address is loopback), on, or off. Refused on a non-loopback address."},
+		Description: "Development sign-in (type any name and email, no real provider): auto (on only when no provider is configured and the address is loopback), on, or off. Refused on a non-loopback address. Only a build made with -tags dev has it (go tool task run builds one); a production build does not."},
 	{Name: "SATCHEL_LOG_LEVEL", Flag: "log-level", Default: "info",
 		Description: "Log level: debug, info, warn or error."},
 	{Name: "SATCHEL_REVERIFY_INTERVAL", Flag: "reverify-interval", Default: "24h",

@@ -1,22 +1,20 @@
 // Package mail sends email: a Message with a plain-text and an HTML body,
-// formatted as MIME and delivered over SMTP (STARTTLS, implicit TLS or, for
+// composed as MIME and delivered over SMTP (STARTTLS, implicit TLS or, for
 // a relay on this machine, plain), with authentication and time limits.
+// The MIME and the SMTP conversation are go-mail's; this package decides
+// what may be sent and how the connection must be protected.
 package mail
 
 import (
-	"bytes"
 	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/mail"
-	"net/textproto"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // Message is one email to one recipient.
@@ -36,6 +34,11 @@ func (m Message) Validate() error {
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return errors.New("mail: the subject contains a line break")
 	}
+	if strings.Contains(m.Subject, "=?") {
+		// An ASCII subject is sent as it is, and mail clients would
+		// decode this as the start of an RFC 2047 encoded word.
+		return errors.New(`mail: the subject contains "=?"`)
+	}
 	if !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML) {
 		return errors.New("mail: the message is not valid UTF-8")
 	}
@@ -47,6 +50,9 @@ func (m Message) Validate() error {
 	}
 	return nil
 }
+
+// maxSubject keeps the Subject header to a few folded lines.
+const maxSubject = 400
 
 // ParseAddress accepts a bare address ("ada@example.org") and nothing
 // else: no display name, no comments, no line breaks, at most 254 bytes.
@@ -61,99 +67,36 @@ func ParseAddress(s string) (*mail.Address, error) {
 	return a, nil
 }
 
-// Format returns the message as RFC 5322 bytes with CRLF line endings:
+// compose turns m into a go-mail message from from, dated date:
 // multipart/alternative (text, then HTML) when there is an HTML body,
-// otherwise plain text; bodies quoted-printable in UTF-8.
-func Format(from *mail.Address, m Message, date time.Time) ([]byte, error) {
+// otherwise plain text; UTF-8, quoted-printable, with display names and
+// the subject as RFC 2047 encoded words where they need it.
+func compose(from *mail.Address, m Message, date time.Time) (*gomail.Msg, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	h := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
-	h("From", from.String())
-	h("To", "<"+m.To+">")
-	h("Subject", encodeHeader(strings.TrimSpace(m.Subject)))
-	h("Date", date.Format(time.RFC1123Z))
-	h("Message-ID", messageID(from.Address))
-	h("MIME-Version", "1.0")
+	// Without the default User-Agent, which names the library and its
+	// version.
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	msg.FromMailAddress(from)
+	msg.ToMailAddress(&mail.Address{Address: m.To})
+	msg.Subject(strings.TrimSpace(m.Subject))
+	msg.SetDateWithValue(date)
+	msg.SetMessageIDWithValue(rand.Text() + "@" + domain(from.Address))
 	// Tell mail systems not to auto-reply (RFC 3834).
-	h("Auto-Submitted", "auto-generated")
-	if m.HTML == "" {
-		h("Content-Type", `text/plain; charset="utf-8"`)
-		h("Content-Transfer-Encoding", "quoted-printable")
-		b.WriteString("\r\n")
-		if err := writeQP(&b, m.Text); err != nil {
-			return nil, err
-		}
-		return b.Bytes(), nil
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	h("Content-Type", `multipart/alternative; boundary="`+mw.Boundary()+`"`)
-	b.WriteString("\r\n")
-	for _, part := range []struct{ typ, body string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
-		w, err := mw.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {part.typ + `; charset="utf-8"`},
-			"Content-Transfer-Encoding": {"quoted-printable"},
-		})
-		if err != nil {
-			return nil, err
-		}
-		if err := writeQP(w, part.body); err != nil {
-			return nil, err
-		}
-	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
-	b.Write(body.Bytes())
-	return b.Bytes(), nil
+	return msg, nil
 }
 
-// maxSubject keeps the Subject header well within line limits.
-const maxSubject = 400
-
-// encodeHeader writes plain ASCII as it is and anything else (non-ASCII,
-// controls, or text that would read as an encoded word) as RFC 2047
-// base64 encoded words of whole characters, folded so no line is long.
-func encodeHeader(s string) string {
-	plain := !strings.Contains(s, "=?")
-	for i := 0; plain && i < len(s); i++ {
-		plain = s[i] >= 0x20 && s[i] < 0x7f
+// domain is the part of addr after the @, for the Message-ID: the
+// sender's domain rather than this machine's host name.
+func domain(addr string) string {
+	if at := strings.LastIndexByte(addr, '@'); at >= 0 && at < len(addr)-1 {
+		return addr[at+1:]
 	}
-	if plain {
-		return s
-	}
-	var words []string
-	for len(s) > 0 {
-		n := 0
-		for n < len(s) {
-			_, l := utf8.DecodeRuneInString(s[n:])
-			if n+l > 45 && n > 0 {
-				break
-			}
-			n += l
-		}
-		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
-		s = s[n:]
-	}
-	return strings.Join(words, "\r\n ")
-}
-
-func writeQP(w interface{ Write([]byte) (int, error) }, s string) error {
-	qp := quotedprintable.NewWriter(w)
-	if _, err := qp.Write([]byte(s)); err != nil {
-		return err
-	}
-	return qp.Close()
-}
-
-func messageID(from string) string {
-	domain := "satchel.invalid"
-	if at := strings.LastIndexByte(from, '@'); at >= 0 && at < len(from)-1 {
-		domain = from[at+1:]
-	}
-	var r [16]byte
-	rand.Read(r[:])
-	return "<" + hex.EncodeToString(r[:]) + "@" + domain + ">"
+	return "satchel.invalid"
 }

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
-	"net/smtp"
 	"os"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // TLS modes of an SMTP connection.
@@ -38,6 +41,7 @@ type SMTPOptions struct {
 	Username string
 	Password string
 	From     string // the sender address
+	FromName string // the sender's display name, e.g. "Satchel"; empty for none
 	TLS      string // StartTLS (default), ImplicitTLS or NoTLS
 	// Timeout bounds a whole delivery, from dialling to QUIT. Zero means
 	// 30 seconds.
@@ -82,6 +86,10 @@ func NewSMTP(o SMTPOptions) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: sender: %w", err)
 	}
+	if !utf8.ValidString(o.FromName) || strings.ContainsAny(o.FromName, "\r\n") {
+		return nil, fmt.Errorf("mail: sender name %q is not one line of UTF-8", o.FromName)
+	}
+	from.Name = o.FromName
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
@@ -109,85 +117,80 @@ func (s *SMTP) tlsConfig() *tls.Config {
 }
 
 // Send delivers m. It gives up when ctx ends or the Timeout passes,
-// whichever is first. Credentials are only sent over TLS, or in the clear
-// to a server on this machine (net/smtp's PlainAuth refuses otherwise).
-func (s *SMTP) Send(ctx context.Context, m Message) (err error) {
-	data, err := Format(s.from, m, s.opts.Now())
+// whichever is first. With StartTLS the server must offer STARTTLS; with a
+// username it must offer AUTH PLAIN, and the password is only sent over
+// TLS, or in the clear to a server on this machine.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	msg, err := compose(s.from, m, s.opts.Now())
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("mail: send via %s: %w", s.addr, err)
-		}
-	}()
 
-	d := &net.Dialer{Timeout: s.opts.Timeout}
-	conn, err := d.DialContext(ctx, "tcp", s.addr)
+	c, err := gomail.NewClient(s.opts.Host, s.clientOptions(ctx)...)
 	if err != nil {
-		return ctxErr(ctx, err)
+		return fmt.Errorf("mail: %w", err)
 	}
-	defer conn.Close()
-	// Every read and write stops at the deadline, and at once if ctx is
-	// cancelled: net/smtp has no context of its own.
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
+	conn, err := c.DialToSMTPClientWithContext(ctx)
+	if err == nil {
+		// The message is accepted once DATA is; a failed RSET or QUIT
+		// after it does not undo that.
+		defer c.CloseWithSMTPClient(conn)
+		err = c.SendWithSMTPClient(conn, msg)
 	}
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	if err != nil && !msg.IsDelivered() {
+		return fmt.Errorf("mail: send via %s (%s): %w", s.addr, s.opts.TLS, ctxErr(ctx, err))
+	}
+	return nil
+}
 
-	if s.opts.TLS == ImplicitTLS {
-		tc := tls.Client(conn, s.tlsConfig())
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return fmt.Errorf("TLS handshake: %w", ctxErr(ctx, err))
-		}
-		conn = tc
+// clientOptions configure go-mail for one delivery bounded by ctx.
+func (s *SMTP) clientOptions(ctx context.Context) []gomail.Option {
+	opts := []gomail.Option{
+		gomail.WithTimeout(s.opts.Timeout),
+		gomail.WithHELO(s.opts.HelloName),
+		gomail.WithTLSConfig(s.tlsConfig()),
+		gomail.WithDialContextFunc(s.dialer(ctx)),
 	}
-	c, err := smtp.NewClient(conn, s.opts.Host)
-	if err != nil {
-		return ctxErr(ctx, err)
-	}
-	defer c.Close()
-	if err := c.Hello(s.opts.HelloName); err != nil {
-		return ctxErr(ctx, err)
-	}
-	if s.opts.TLS == StartTLS {
-		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return errors.New("the server does not offer STARTTLS; set SATCHEL_SMTP_TLS=tls for a TLS port, or none only for a relay on this machine")
-		}
-		if err := c.StartTLS(s.tlsConfig()); err != nil {
-			return fmt.Errorf("STARTTLS: %w", ctxErr(ctx, err))
-		}
+	switch s.opts.TLS {
+	case ImplicitTLS:
+		opts = append(opts, gomail.WithSSL())
+	case NoTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	}
 	if s.opts.Username != "" {
-		if ok, _ := c.Extension("AUTH"); !ok {
-			return errors.New("the server does not offer authentication (AUTH) but a username is configured")
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(s.opts.Username), gomail.WithPassword(s.opts.Password))
+	}
+	// Last, so that no option above moves the port.
+	return append(opts, gomail.WithPort(s.opts.Port))
+}
+
+// dialer connects, in TLS from the first byte for ImplicitTLS, and closes
+// the connection when ctx ends: go-mail bounds each step by its timeout
+// but watches no context once connected, so this is what stops a delivery
+// at once when the request that asked for it goes away.
+func (s *SMTP) dialer(ctx context.Context) gomail.DialContextFunc {
+	return func(dctx context.Context, network, addr string) (net.Conn, error) {
+		d := &net.Dialer{}
+		var conn net.Conn
+		var err error
+		if s.opts.TLS == ImplicitTLS {
+			// A *tls.Conn, not a wrapper, so that the SMTP client knows
+			// the connection is encrypted.
+			conn, err = (&tls.Dialer{NetDialer: d, Config: s.tlsConfig()}).DialContext(dctx, network, addr)
+		} else {
+			conn, err = d.DialContext(dctx, network, addr)
 		}
-		if err := c.Auth(smtp.PlainAuth("", s.opts.Username, s.opts.Password, s.opts.Host)); err != nil {
-			return fmt.Errorf("authenticate: %w", ctxErr(ctx, err))
+		if err != nil {
+			return nil, err
 		}
+		context.AfterFunc(ctx, func() { conn.Close() })
+		return conn, nil
 	}
-	if err := c.Mail(s.from.Address); err != nil {
-		return fmt.Errorf("MAIL FROM: %w", ctxErr(ctx, err))
-	}
-	if err := c.Rcpt(m.To); err != nil {
-		return fmt.Errorf("RCPT TO: %w", ctxErr(ctx, err))
-	}
-	w, err := c.Data()
-	if err != nil {
-		return fmt.Errorf("DATA: %w", ctxErr(ctx, err))
-	}
-	if _, err := w.Write(data); err != nil {
-		return fmt.Errorf("DATA: %w", ctxErr(ctx, err))
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("DATA: %w", ctxErr(ctx, err))
-	}
-	// The message is accepted once DATA is; a failed QUIT does not undo it.
-	_ = c.Quit()
-	return nil
 }
 
 // ctxErr prefers the context's reason (deadline, cancellation) to the
@@ -196,8 +199,8 @@ func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
 	}
-	// The connection's deadline is the context's: it may pass a moment
-	// before the context notices.
+	// go-mail's deadline for each step is the Timeout too: it may pass a
+	// moment before the context notices.
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 	}

@@ -26,8 +26,9 @@ import (
 )
 
 // smtpServer is a tiny SMTP server on loopback that records what clients
-// send. It speaks just enough of RFC 5321 for net/smtp: EHLO, STARTTLS,
-// AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+// send. It speaks just enough of RFC 5321 for an SMTP client: EHLO,
+// STARTTLS (with a self-signed certificate), AUTH PLAIN, MAIL, RCPT, DATA,
+// RSET, NOOP, QUIT.
 type smtpServer struct {
 	t        *testing.T
 	ln       net.Listener
@@ -222,12 +223,16 @@ func trusting(cert tls.Certificate) *tls.Config {
 	return &tls.Config{RootCAs: pool}
 }
 
+// testMessage and testFromName are not ASCII where mail clients most often
+// get it wrong: the subject and the sender's display name.
 var testMessage = satchelmail.Message{
 	To:      "ada@example.org",
-	Subject: "Confirm your address — Satchel",
+	Subject: "Confirmez votre adresse — Satchel",
 	Text:    "Hello Ada,\n\nOpen this link: http://localhost:8080/account/emails/confirm?token=abc\n",
 	HTML:    `<p>Hello Ada,</p><p><a href="http://localhost:8080/account/emails/confirm?token=abc">Confirm</a></p>`,
 }
+
+const testFromName = "Zoë Ångström"
 
 func TestSMTP_DeliversOverEachTLSMode(t *testing.T) {
 	for _, tc := range []struct {
@@ -246,7 +251,7 @@ func TestSMTP_DeliversOverEachTLSMode(t *testing.T) {
 			s, err := satchelmail.NewSMTP(satchelmail.SMTPOptions{
 				Host: "127.0.0.1", Port: srv.port(), TLS: tc.mode,
 				Username: tc.user, Password: "secret-password",
-				From: "satchel@school.example", TLSConfig: trusting(srv.cert),
+				From: "satchel@school.example", FromName: testFromName, TLSConfig: trusting(srv.cert),
 				Now: func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) },
 			})
 			if err != nil {
@@ -280,8 +285,8 @@ func checkMessage(t *testing.T, data []byte) {
 	if err != nil || subject != testMessage.Subject {
 		t.Errorf("subject %q (%v)", subject, err)
 	}
-	if from, _ := msg.Header.AddressList("From"); len(from) != 1 || from[0].Address != "satchel@school.example" {
-		t.Errorf("From %v", from)
+	if from, err := msg.Header.AddressList("From"); err != nil || len(from) != 1 || from[0].Address != "satchel@school.example" || from[0].Name != testFromName {
+		t.Errorf("From %v (%v) in %q, want %q <satchel@school.example>", from, err, msg.Header.Get("From"), testFromName)
 	}
 	if to, _ := msg.Header.AddressList("To"); len(to) != 1 || to[0].Address != "ada@example.org" {
 		t.Errorf("To %v", to)
@@ -326,13 +331,13 @@ func TestSMTP_Refusals(t *testing.T) {
 		want      string
 	}{
 		{"starttls required but not offered", func(s *smtpServer) { s.auth = true },
-			satchelmail.SMTPOptions{TLS: satchelmail.StartTLS}, "does not offer STARTTLS"},
+			satchelmail.SMTPOptions{TLS: satchelmail.StartTLS}, "does not support STARTTLS"},
 		{"untrusted certificate", func(s *smtpServer) { s.starttls = true },
 			satchelmail.SMTPOptions{TLS: satchelmail.StartTLS, TLSConfig: &tls.Config{}}, "certificate"},
 		{"wrong password", func(s *smtpServer) { s.starttls, s.auth = true, true },
 			satchelmail.SMTPOptions{TLS: satchelmail.StartTLS, Username: "satchel", Password: "wrong"}, "authentication failed"},
 		{"username but no AUTH", func(s *smtpServer) { s.starttls = true },
-			satchelmail.SMTPOptions{TLS: satchelmail.StartTLS, Username: "satchel", Password: "secret-password"}, "does not offer authentication"},
+			satchelmail.SMTPOptions{TLS: satchelmail.StartTLS, Username: "satchel", Password: "secret-password"}, "does not support SMTP AUTH"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startSMTP(t, tc.configure)
@@ -383,6 +388,7 @@ func TestNewSMTP_RefusesBadOptions(t *testing.T) {
 		{Host: "mail.example.org", From: "Satchel <a@example.org>"},
 		{Host: "mail.example.org", From: "a@example.org", TLS: "ssl"},
 		{Host: "mail.example.org", From: "a@example.org", Port: 70000},
+		{Host: "mail.example.org", From: "a@example.org", FromName: "Satchel\r\nBcc: x@example.org"},
 	} {
 		if _, err := satchelmail.NewSMTP(o); err == nil {
 			t.Errorf("NewSMTP(%+v) accepted", o)
@@ -394,7 +400,7 @@ func TestNewSMTP_RefusesBadOptions(t *testing.T) {
 	}
 }
 
-func TestFormat_RefusesHeaderInjectionAndBadRecipients(t *testing.T) {
+func TestRender_RefusesHeaderInjectionAndBadRecipients(t *testing.T) {
 	from := &mail.Address{Address: "satchel@school.example"}
 	for _, m := range []satchelmail.Message{
 		{To: "ada@example.org", Subject: "hi\r\nBcc: victim@example.org", Text: "x"},
@@ -403,11 +409,11 @@ func TestFormat_RefusesHeaderInjectionAndBadRecipients(t *testing.T) {
 		{To: "ada@example.org, bob@example.org", Subject: "hi", Text: "x"},
 		{To: "ada@example.org", Subject: "hi", Text: "  "},
 	} {
-		if _, err := satchelmail.Format(from, m, time.Now()); err == nil {
-			t.Errorf("Format accepted %+v", m)
+		if _, err := satchelmail.Render(from, m, time.Now()); err == nil {
+			t.Errorf("Render accepted %+v", m)
 		}
 	}
-	out, err := satchelmail.Format(from, satchelmail.Message{To: "ada@example.org", Subject: "Plain", Text: "only text é"}, time.Now())
+	out, err := satchelmail.Render(from, satchelmail.Message{To: "ada@example.org", Subject: "Plain", Text: "only text é"}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
