@@ -172,6 +172,7 @@ func tileFor(b store.BadgeSummary) components.Tile {
 		Expires:     b.ExpiresAt,
 		Status:      string(b.Status),
 		Changed:     b.Changed,
+		Binding:     b.IssuerBinding,
 		Description: markdown.Summary(b.Description, tileDescriptionLen),
 		Criteria:    markdown.Summary(b.Criteria, tileCriteriaLen),
 	}

@@ -141,6 +141,7 @@ func collectionTile(b store.BadgeSummary) components.Tile {
 		Expires:     b.ExpiresAt,
 		Status:      string(b.Status),
 		Changed:     b.Changed,
+		Binding:     b.IssuerBinding,
 		Description: markdown.Summary(b.Description, collTileDescriptionLen),
 		Criteria:    markdown.Summary(b.Criteria, collTileCriteriaLen),
 	}

@@ -402,6 +402,8 @@ func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, 
 		out.Message = importJoin(out.Message, "It is kept in your backpack, marked as revoked: "+importFailedMessage(rep, "revocation"))
 	case store.StatusWarning:
 		out.Message = importJoin(out.Message, "It is genuine, with warnings; its page explains them.")
+	case store.StatusUnconfirmed:
+		out.Message = importJoin(out.Message, "It is kept in your backpack, marked \"Signed, issuer not confirmed\": "+rep.Headline)
 	}
 	return out
 }
@@ -486,14 +488,14 @@ func importNotAward(b *badge.Badge) string {
 	return "This is Open Badges data, but not a badge awarded to someone. Import the badge you received: the image or file from the issuer's email, or its web address."
 }
 
-// importSignatureChecks are the checks whose failure means the badge was altered
-// or not signed by its issuer.
-var importSignatureChecks = map[string]bool{"signature": true, "proof": true, "key": true, "jwt-claims": true}
-
 // importRefusal decides whether a verified badge is turned away, and why, in
-// words a learner can act on. Expired and revoked badges are kept (marked);
-// badges that are not genuine, that Satchel cannot check now, or that were
-// not issued to one of the learner's verified identifiers are refused.
+// words a learner can act on. Expired and revoked badges are kept (marked),
+// and so are badges whose signature is intact but whose issuer Satchel
+// cannot confirm (marked "Signed, issuer not confirmed"); badges that are
+// not genuine, that Satchel cannot check now, or that were not issued to
+// one of the learner's verified identifiers are refused. The refusal names
+// the most important failed check, in the verifier's fixed order
+// (Report.Reason and Headline).
 func importRefusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier) *views.ImportOutcome {
 	failed := importFailures(rep)
 	out := &views.ImportOutcome{}
@@ -515,24 +517,25 @@ func importRefusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier) *
 		return out
 	}
 	status := store.StatusFromReport(rep)
-	if c := importCheck(rep, "format"); c != nil && c.Status == verify.Failed {
-		out.Message = c.Message
+	switch {
+	case rep.Reason == verify.ReasonNotBadge || rep.Reason == verify.ReasonUnreadable:
+		out.Message = rep.Headline
+		if status == store.StatusUnverified {
+			out.Message = importJoin(rep.Headline, "Try again later.")
+		}
 		return out
-	}
-	if status == store.StatusUnverified {
+	case status == store.StatusUnverified:
 		out.Message = "Satchel could not reach the issuer to check this badge, so it was not imported. This is often temporary: try again later."
 		out.Details = failed
 		return out
-	}
-	for _, c := range rep.Checks {
-		if c.Status == verify.Failed && importSignatureChecks[c.ID] {
-			out.Message = "The badge's signature is not valid: it was changed after it was issued, or it was not signed by the issuer it names. Ask the issuer for a fresh copy."
-			out.Details = failed
-			return out
-		}
-	}
-	if status == store.StatusInvalid {
-		out.Message = "Satchel could not confirm that this badge is genuine, so it was not imported:"
+	case rep.Reason == verify.ReasonRecipient:
+		return importRecipientRefusal(b, rep, ids)
+	case rep.Reason == verify.ReasonKeyNotIssuer || rep.Reason == verify.ReasonSignature:
+		out.Message = importJoin(rep.Headline, "Satchel did not import it. Ask the issuer for a fresh copy.")
+		out.Details = failed
+		return out
+	case status == store.StatusInvalid:
+		out.Message = importJoin(rep.Headline, "Satchel could not confirm that this badge is genuine, so it was not imported.")
 		out.Details = failed
 		return out
 	}

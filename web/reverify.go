@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +29,9 @@ type ReverifyOptions struct {
 	// by the verifier's timeout). Zero means Batch × verify.DefaultTimeout
 	// plus a minute.
 	Lease time.Duration
+	// Once makes Start run a single pass and stop: how an upgrade re-checks
+	// every stored badge when the background job is otherwise off.
+	Once bool
 }
 
 // Defaults of ReverifyOptions.
@@ -121,6 +123,9 @@ func (r *Reverifier) loop(ctx context.Context, done chan struct{}) {
 		if st != (ReverifyStats{}) {
 			r.s.log.Info("background re-verification pass", "expired", st.Expired, "checked", st.Checked, "changed", st.Changed, "could_not_verify", st.Transient)
 		}
+		if r.opts.Once {
+			return
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -200,7 +205,10 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 	}
 	now := r.s.now()
 	res := store.Reverification{Report: js, Status: store.StatusFromReport(rep), CheckedAt: now, NextCheckAt: now.Add(r.opts.Interval)}
-	if res.Status == store.StatusUnverified || issuerTrouble(rep) || ours {
+	// The verifier marks failures that were only a server in trouble
+	// (unreachable, 5xx, 429): a passing outage must not turn a learner's
+	// badge invalid until the next check.
+	if res.Status == store.StatusUnverified || ours {
 		res.Transient = true
 		res.NextCheckAt = now.Add(r.backoff(c.Failures))
 	}
@@ -252,27 +260,6 @@ func reverifiable(b *store.Badge) (*badge.Badge, error) {
 		}
 	}
 	return b.Model()
-}
-
-// serverTrouble matches the verifier's sentences for an issuer's server
-// that answered with a server error or "too many requests".
-var serverTrouble = regexp.MustCompile(`answered (?:with status )?(?:5\d\d|429)\b`)
-
-// issuerTrouble reports whether everything that failed in rep is the
-// issuer's server answering 5xx or 429: a passing outage, which must not
-// turn a learner's valid badge invalid until the next check.
-func issuerTrouble(rep *verify.Report) bool {
-	failed := false
-	for _, c := range rep.Checks {
-		if c.Status != verify.Failed {
-			continue
-		}
-		if !serverTrouble.MatchString(c.Message) {
-			return false
-		}
-		failed = true
-	}
-	return failed
 }
 
 func hasIdentifier(ids []badge.Identifier, typ, value string) bool {

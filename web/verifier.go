@@ -231,7 +231,7 @@ func notABadgeMessage(field string, err error) string {
 // model. The recipient appears only as a kind ("an email address"); the
 // identity or its hash never leaves the badge.
 func reportView(rep *verify.Report, b *badge.Badge, email string) components.Report {
-	r := components.Report{Verdict: string(rep.Verdict), RanAt: rep.RanAt}
+	r := components.Report{Verdict: string(rep.Verdict), RanAt: rep.RanAt, IssuerBinding: string(rep.IssuerBinding), IssuerWhere: rep.IssuerWhere}
 	var recipientCheck string
 	for _, ch := range rep.Checks {
 		r.Checks = append(r.Checks, components.ReportCheck{ID: ch.ID, Status: string(ch.Status), Message: ch.Message, Detail: ch.Detail})
@@ -274,6 +274,8 @@ func verdictWords(v verify.Verdict) string {
 		return "valid"
 	case verify.ValidWarn:
 		return "valid, with warnings"
+	case verify.VerdictUnconfirmed:
+		return "signed, issuer not confirmed"
 	}
 	return "not valid"
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -358,11 +359,25 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		m.Reverifier = rv
 		rv.Start()
+	} else if slices.Contains(applied, trustMigration) {
+		// Verdicts recorded before the issuer–key rule cannot be trusted:
+		// check every badge once now, even with the background job off.
+		rv, err := srv.NewReverifier(web.ReverifyOptions{Interval: 24 * time.Hour, Once: true})
+		if err != nil {
+			return err
+		}
+		m.Reverifier = rv
+		rv.Start()
+		log.Info("background re-verification is off (SATCHEL_REVERIFY_INTERVAL); checking every stored badge once under the issuer–key rule")
 	} else {
 		log.Info("background re-verification is off (SATCHEL_REVERIFY_INTERVAL)")
 	}
 	return nil
 }
+
+// trustMigration is the migration after which every stored badge must be
+// verified again (see store/migrations).
+const trustMigration = "0012_issuer_binding.sql"
 
 // Close shuts the server down gracefully, letting requests in flight
 // finish (up to ShutdownTimeout), then closes the database.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/verify"
 )
 
@@ -79,7 +80,8 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	b, rep, readErr := v.VerifyBytes(ctx, data, ids)
 
 	if *asJSON {
-		out := jsonReport{Verdict: rep.Verdict, Checks: rep.Checks, Badge: summarize(b), RanAt: rep.RanAt}
+		out := jsonReport{Verdict: rep.Verdict, Reason: rep.Reason, Headline: rep.Headline, IssuerBinding: rep.IssuerBinding,
+			IssuerWhere: rep.IssuerWhere, Checks: rep.Checks, Badge: summarize(b), RanAt: rep.RanAt}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -92,7 +94,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case readErr != nil && (errors.Is(readErr, badge.ErrNotBadge) || errors.Is(readErr, badge.ErrNoBadgeData)):
 		return exitNotBadge
-	case rep.Verdict == verify.Invalid:
+	case rep.Verdict == verify.Invalid, rep.Verdict == verify.VerdictUnconfirmed:
 		return exitInvalid
 	}
 	return exitOK
@@ -155,16 +157,18 @@ func readCapped(r io.Reader, name string) ([]byte, error) {
 }
 
 var statusWords = map[verify.Status]string{
-	verify.Passed:  "PASS",
-	verify.Warning: "WARN",
-	verify.Failed:  "FAIL",
-	verify.Skipped: "SKIP",
+	verify.Passed:      "PASS",
+	verify.Warning:     "WARN",
+	verify.Failed:      "FAIL",
+	verify.Skipped:     "SKIP",
+	verify.Unconfirmed: "????",
 }
 
 var verdictWords = map[verify.Verdict]string{
-	verify.Valid:     "VALID: every check passed.",
-	verify.ValidWarn: "VALID WITH WARNINGS: the badge is genuine, but read the warnings above.",
-	verify.Invalid:   "NOT VALID: at least one check failed.",
+	verify.Valid:              "VALID: every check passed.",
+	verify.ValidWarn:          "VALID WITH WARNINGS: the badge is genuine, but read the warnings above.",
+	verify.Invalid:            "NOT VALID: at least one check failed.",
+	verify.VerdictUnconfirmed: "SIGNED, ISSUER NOT CONFIRMED: the signature is intact, but nothing the issuer publishes shows the key is theirs.",
 }
 
 // printReport writes the report for people: what the badge is, a line per
@@ -180,11 +184,17 @@ func printReport(w io.Writer, b *badge.Badge, rep *verify.Report) {
 	}
 	for _, c := range rep.Checks {
 		fmt.Fprintf(w, "%s  %-16s %s\n", statusWords[c.Status], c.ID, c.Message)
-		if c.Detail != "" && (c.Status == verify.Failed || c.Status == verify.Warning) {
+		if c.Detail != "" && (c.Status == verify.Failed || c.Status == verify.Warning || c.Status == verify.Unconfirmed) {
 			fmt.Fprintf(w, "      %-16s detail: %s\n", "", oneLine(c.Detail))
 		}
 	}
 	fmt.Fprintf(w, "\nVerdict: %s\n", verdictWords[rep.Verdict])
+	if rep.Headline != "" {
+		fmt.Fprintf(w, "Because: %s\n", rep.Headline)
+	}
+	if words := bindingWords[rep.IssuerBinding]; words != "" {
+		fmt.Fprintf(w, "Issuer: %s (%s)\n", words, rep.IssuerWhere)
+	}
 	fmt.Fprintf(w, "Checked at %s.\n", rep.RanAt.UTC().Format(time.RFC3339))
 }
 
@@ -205,12 +215,24 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// jsonReport is the --json output.
+var bindingWords = map[keys.Binding]string{
+	keys.DIDDocument:    "key published in the issuer's DID document",
+	keys.HostedDocument: "key published at the issuer's address",
+	keys.SelfKey:        "the issuer is the key itself (did:key): anyone can create such an issuer",
+	keys.Unconfirmed:    "not confirmed",
+}
+
+// jsonReport is the --json output. issuerBinding is did-document,
+// hosted-document, self-key or unconfirmed (empty when no key was checked).
 type jsonReport struct {
-	Verdict verify.Verdict `json:"verdict"`
-	Checks  []verify.Check `json:"checks"`
-	Badge   *badgeJSON     `json:"badge"`
-	RanAt   time.Time      `json:"ran_at"`
+	Verdict       verify.Verdict `json:"verdict"`
+	Reason        verify.Reason  `json:"reason,omitempty"`
+	Headline      string         `json:"headline,omitempty"`
+	IssuerBinding keys.Binding   `json:"issuerBinding,omitempty"`
+	IssuerWhere   string         `json:"issuerWhere,omitempty"`
+	Checks        []verify.Check `json:"checks"`
+	Badge         *badgeJSON     `json:"badge"`
+	RanAt         time.Time      `json:"ran_at"`
 }
 
 // badgeJSON is the normalised badge with lower-case JSON keys.

@@ -161,8 +161,15 @@ func visName(v string) string {
 }
 
 func statusName(s string) string {
-	if s == "" {
+	switch s {
+	case "":
 		return s
+	case "warning":
+		return "Valid, with warnings"
+	case "unconfirmed":
+		return "Signed, issuer not confirmed"
+	case "unverified":
+		return "Could not verify"
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
