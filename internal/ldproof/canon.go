@@ -62,7 +62,7 @@ func canonicalize(v any) (nq string, err error) {
 	if err := checkExpanded(expanded, ""); err != nil {
 		return "", err
 	}
-	dataset, err := ld.NewJsonLdApi().ToRDF(expanded, opts)
+	dataset, err := toRDF(expanded, opts)
 	if err != nil {
 		return "", jsonldError(err)
 	}
