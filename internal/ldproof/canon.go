@@ -70,9 +70,7 @@ func canonicalize(v any) (nq string, err error) {
 		return "", err
 	}
 	var b strings.Builder
-	for _, q := range normalize(dataset) {
-		b.WriteString(nquadLine(q))
-	}
+	writeNQuads(&b, normalize(dataset))
 	return b.String(), nil
 }
 
@@ -88,18 +86,25 @@ func normalize(ds *ld.RDFDataset) []*ld.Quad {
 
 var nquadSerializer = &ld.NQuadRDFSerializer{}
 
-// nquadLine serializes one quad as an N-Quads line with its newline, with
-// json-gold's own escaping so it matches the canonical form byte for byte.
-func nquadLine(q *ld.Quad) string {
-	name := "@default"
-	if q.Graph != nil {
-		name = q.Graph.GetValue()
+// writeNQuads writes quads as N-Quads lines in the order given, with
+// json-gold's own serializer so the escaping matches the canonical form byte
+// for byte. The serializer takes a whole dataset, whose graphs are a map
+// and so unordered: each quad goes through one reused single-quad dataset,
+// rather than a new dataset, map and buffer for each.
+func writeNQuads(w *strings.Builder, quads []*ld.Quad) {
+	one := make([]*ld.Quad, 1)
+	ds := &ld.RDFDataset{Graphs: make(map[string][]*ld.Quad, 1)}
+	for _, q := range quads {
+		name := "@default"
+		if q.Graph != nil {
+			name = q.Graph.GetValue()
+		}
+		clear(ds.Graphs)
+		one[0] = q
+		ds.Graphs[name] = one
+		// Writing to a strings.Builder cannot fail.
+		_ = nquadSerializer.SerializeTo(w, ds)
 	}
-	out, err := nquadSerializer.Serialize(&ld.RDFDataset{Graphs: map[string][]*ld.Quad{name: {q}}})
-	if err != nil {
-		return ""
-	}
-	return out.(string)
 }
 
 // CheckJSONLD expands the whole document (proofs included) with the embedded

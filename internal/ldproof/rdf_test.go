@@ -117,8 +117,6 @@ func quadCount(ds *ld.RDFDataset) int {
 
 func canonText(ds *ld.RDFDataset) string {
 	var b strings.Builder
-	for _, q := range normalize(ds) {
-		b.WriteString(nquadLine(q))
-	}
+	writeNQuads(&b, normalize(ds))
 	return b.String()
 }
