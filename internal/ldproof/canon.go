@@ -217,31 +217,48 @@ var languageTag = regexp.MustCompile(`^[a-zA-Z]+(-[a-zA-Z0-9]+)*$`)
 
 // validIRI mirrors the check json-gold applies when it converts to RDF, where
 // a quad whose http(s) IRI fails it is silently dropped (and so would not be
-// covered by a signature). Here it is an error instead.
+// covered by a signature). Here it is an error instead. toRDF uses it too,
+// for the dropping itself.
 func validIRI(s string) bool {
 	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
 		return true
 	}
-	if ok, seen := iriCache.Load(s); seen {
+	c := iriCache.Load()
+	if ok, seen := c.m.Load(s); seen {
 		return ok.(bool)
 	}
 	ok := ld.IsURL(s)
-	if iriCacheSize.Load() < maxIRICache {
-		iriCacheSize.Add(1)
-		iriCache.Store(s, ok)
+	if len(s) <= maxCachedIRILen {
+		if c.n.Add(1) <= maxIRICache {
+			c.m.Store(s, ok)
+		} else {
+			// Full: start afresh rather than keep the first IRIs ever seen,
+			// so a burst of hostile documents cannot leave the vocabulary
+			// IRIs of every later credential out of the cache for good.
+			iriCache.CompareAndSwap(c, new(iriValidityCache))
+		}
 	}
 	return ok
 }
 
 // iriCache remembers IRI validity: property and class IRIs come from the
 // embedded contexts and repeat in every credential, and the check is a
-// costly regular expression. Bounded so hostile documents cannot grow it.
-var (
-	iriCache     sync.Map
-	iriCacheSize atomic.Int64
-)
+// costly regular expression (about 20 µs). The answer depends only on the
+// IRI, so sharing it between documents and goroutines is safe. Bounded in
+// entries and in IRI length so hostile documents cannot grow it.
+var iriCache atomic.Pointer[iriValidityCache]
 
-const maxIRICache = 4096
+type iriValidityCache struct {
+	m sync.Map // IRI → bool
+	n atomic.Int64
+}
+
+func init() { iriCache.Store(new(iriValidityCache)) }
+
+const (
+	maxIRICache     = 4096
+	maxCachedIRILen = 512
+)
 
 // childPath extends a dotted path (credentialSubject.achievement) with an
 // expanded property, leaving out JSON-LD's own structural keywords.

@@ -120,3 +120,46 @@ func canonText(ds *ld.RDFDataset) string {
 	writeNQuads(&b, normalize(ds))
 	return b.String()
 }
+
+// TestValidIRICache: cached answers are json-gold's, also once the cache
+// has filled and started afresh, for long IRIs and from many goroutines.
+func TestValidIRICache(t *testing.T) {
+	iris := []string{
+		"https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement",
+		"http://e/x y", "http://-x-/", "https://a_b.c/", "http://.e/",
+		"http://localhost/x", "urn:uuid:1", "did:key:z6Mk",
+		"https://e/" + strings.Repeat("a", maxCachedIRILen),
+		"https://e/" + strings.Repeat("a", 2100),
+	}
+	check := func() {
+		for _, s := range iris {
+			want := !(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) || ld.IsURL(s)
+			if got := validIRI(s); got != want {
+				t.Errorf("validIRI(%.40q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+	check()
+	check() // from the cache
+	first := iriCache.Load()
+	for i := 0; i <= maxIRICache; i++ {
+		validIRI(fmt.Sprintf("https://e/%d", i))
+	}
+	if iriCache.Load() == first {
+		t.Error("the cache did not start afresh when full")
+	}
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 2*maxIRICache/4; i++ {
+				validIRI(fmt.Sprintf("https://e/%d/%d", g, i))
+			}
+			done <- true
+		}()
+	}
+	check()
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	check()
+}
