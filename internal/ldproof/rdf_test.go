@@ -163,3 +163,54 @@ func TestValidIRICache(t *testing.T) {
 	}
 	check()
 }
+
+// FuzzToRDFMatchesJSONGold: for any document json-gold can expand, toRDF
+// gives json-gold's statements, or the same error, or panics where it does.
+func FuzzToRDFMatchesJSONGold(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	addFixtureSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := decodeJSON(data)
+		if err != nil || checkSize(v) != nil {
+			return
+		}
+		opts := newOptions()
+		opts.SafeMode = false
+		expanded, err := safeExpand(v, opts)
+		if err != nil {
+			return
+		}
+		want, wantPanic, wantErr := toRDFOrPanic(func() (*ld.RDFDataset, error) { return ld.NewJsonLdApi().ToRDF(expanded, opts) })
+		got, gotPanic, err := toRDFOrPanic(func() (*ld.RDFDataset, error) { return toRDF(expanded, opts) })
+		if gotPanic != wantPanic {
+			t.Fatalf("panic %v, json-gold panic %v", gotPanic, wantPanic)
+		}
+		if gotPanic {
+			return
+		}
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("error %v, json-gold %v", err, wantErr)
+		}
+		if err != nil || checkComplexity(want) != nil {
+			return
+		}
+		if g, w := quadCount(got), quadCount(want); g != w {
+			t.Fatalf("%d statements, json-gold %d", g, w)
+		}
+		if g, w := canonText(got), canonText(want); g != w {
+			t.Fatalf("canonical form differs\n got:\n%s\nwant:\n%s", g, w)
+		}
+	})
+}
+
+func toRDFOrPanic(f func() (*ld.RDFDataset, error)) (ds *ld.RDFDataset, panicked bool, err error) {
+	defer func() {
+		if recover() != nil {
+			panicked = true
+		}
+	}()
+	ds, err = f()
+	return ds, false, err
+}
