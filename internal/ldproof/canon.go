@@ -62,7 +62,7 @@ func canonicalize(v any) (nq string, err error) {
 	if err := checkExpanded(expanded, ""); err != nil {
 		return "", err
 	}
-	dataset, err := ld.NewJsonLdApi().ToRDF(expanded, opts)
+	dataset, err := toRDF(expanded, opts)
 	if err != nil {
 		return "", jsonldError(err)
 	}
@@ -70,9 +70,7 @@ func canonicalize(v any) (nq string, err error) {
 		return "", err
 	}
 	var b strings.Builder
-	for _, q := range normalize(dataset) {
-		b.WriteString(nquadLine(q))
-	}
+	writeNQuads(&b, normalize(dataset))
 	return b.String(), nil
 }
 
@@ -88,18 +86,25 @@ func normalize(ds *ld.RDFDataset) []*ld.Quad {
 
 var nquadSerializer = &ld.NQuadRDFSerializer{}
 
-// nquadLine serializes one quad as an N-Quads line with its newline, with
-// json-gold's own escaping so it matches the canonical form byte for byte.
-func nquadLine(q *ld.Quad) string {
-	name := "@default"
-	if q.Graph != nil {
-		name = q.Graph.GetValue()
+// writeNQuads writes quads as N-Quads lines in the order given, with
+// json-gold's own serializer so the escaping matches the canonical form byte
+// for byte. The serializer takes a whole dataset, whose graphs are a map
+// and so unordered: each quad goes through one reused single-quad dataset,
+// rather than a new dataset, map and buffer for each.
+func writeNQuads(w *strings.Builder, quads []*ld.Quad) {
+	one := make([]*ld.Quad, 1)
+	ds := &ld.RDFDataset{Graphs: make(map[string][]*ld.Quad, 1)}
+	for _, q := range quads {
+		name := "@default"
+		if q.Graph != nil {
+			name = q.Graph.GetValue()
+		}
+		clear(ds.Graphs)
+		one[0] = q
+		ds.Graphs[name] = one
+		// Writing to a strings.Builder cannot fail.
+		_ = nquadSerializer.SerializeTo(w, ds)
 	}
-	out, err := nquadSerializer.Serialize(&ld.RDFDataset{Graphs: map[string][]*ld.Quad{name: {q}}})
-	if err != nil {
-		return ""
-	}
-	return out.(string)
 }
 
 // CheckJSONLD expands the whole document (proofs included) with the embedded
@@ -212,31 +217,48 @@ var languageTag = regexp.MustCompile(`^[a-zA-Z]+(-[a-zA-Z0-9]+)*$`)
 
 // validIRI mirrors the check json-gold applies when it converts to RDF, where
 // a quad whose http(s) IRI fails it is silently dropped (and so would not be
-// covered by a signature). Here it is an error instead.
+// covered by a signature). Here it is an error instead. toRDF uses it too,
+// for the dropping itself.
 func validIRI(s string) bool {
 	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
 		return true
 	}
-	if ok, seen := iriCache.Load(s); seen {
+	c := iriCache.Load()
+	if ok, seen := c.m.Load(s); seen {
 		return ok.(bool)
 	}
 	ok := ld.IsURL(s)
-	if iriCacheSize.Load() < maxIRICache {
-		iriCacheSize.Add(1)
-		iriCache.Store(s, ok)
+	if len(s) <= maxCachedIRILen {
+		if c.n.Add(1) <= maxIRICache {
+			c.m.Store(s, ok)
+		} else {
+			// Full: start afresh rather than keep the first IRIs ever seen,
+			// so a burst of hostile documents cannot leave the vocabulary
+			// IRIs of every later credential out of the cache for good.
+			iriCache.CompareAndSwap(c, new(iriValidityCache))
+		}
 	}
 	return ok
 }
 
 // iriCache remembers IRI validity: property and class IRIs come from the
 // embedded contexts and repeat in every credential, and the check is a
-// costly regular expression. Bounded so hostile documents cannot grow it.
-var (
-	iriCache     sync.Map
-	iriCacheSize atomic.Int64
-)
+// costly regular expression (about 20 µs). The answer depends only on the
+// IRI, so sharing it between documents and goroutines is safe. Bounded in
+// entries and in IRI length so hostile documents cannot grow it.
+var iriCache atomic.Pointer[iriValidityCache]
 
-const maxIRICache = 4096
+type iriValidityCache struct {
+	m sync.Map // IRI → bool
+	n atomic.Int64
+}
+
+func init() { iriCache.Store(new(iriValidityCache)) }
+
+const (
+	maxIRICache     = 4096
+	maxCachedIRILen = 512
+)
 
 // childPath extends a dotted path (credentialSubject.achievement) with an
 // expanded property, leaving out JSON-LD's own structural keywords.

@@ -53,9 +53,11 @@ func BenchmarkVerify20Hosted(b *testing.B) {
 	benchVerify(b, v, mustJSON(b, set.assertion), Valid)
 }
 
-// BenchmarkVerify30EddsaRdfc: embedded eddsa-rdfc-2022 proof, did:key
-// (no network), schema validation included.
-func BenchmarkVerify30EddsaRdfc(b *testing.B) {
+// BenchmarkVerifyEddsaRdfc: a whole Verifier.Verify of an Open Badges 3.0
+// credential with an embedded eddsa-rdfc-2022 proof, issued by did:key (no
+// network), schema validation included; the contexts and schemas are warm.
+// Budget: 1.2 ms an operation.
+func BenchmarkVerifyEddsaRdfc(b *testing.B) {
 	_, v := newTestVerifier(b)
 	iss := newEdIssuer(b)
 	benchVerify(b, v, mustJSON(b, iss.sign(b, newCredential(iss.did), "eddsa-rdfc-2022")), Valid)
