@@ -359,7 +359,7 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		m.Reverifier = rv
 		rv.Start()
-	} else if slices.Contains(applied, trustMigration) {
+	} else if slices.Contains(applied, trustMigration) && !slices.Contains(applied, firstMigration) {
 		// Verdicts recorded before the issuer–key rule cannot be trusted:
 		// check every badge once now, even with the background job off.
 		rv, err := srv.NewReverifier(web.ReverifyOptions{Interval: 24 * time.Hour, Once: true})
@@ -378,6 +378,10 @@ func (m *Main) serve(ctx context.Context) error {
 // trustMigration is the migration after which every stored badge must be
 // verified again (see store/migrations).
 const trustMigration = "0012_issuer_binding.sql"
+
+// firstMigration applied at this start means a new database: nothing to
+// re-check.
+const firstMigration = "0001_accounts.sql"
 
 // Close shuts the server down gracefully, letting requests in flight
 // finish (up to ShutdownTimeout), then closes the database.

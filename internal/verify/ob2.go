@@ -58,9 +58,9 @@ type assertion2 struct {
 	// revocationUnknown: the issuer's revocation list could not be read,
 	// so nothing may say the badge is not revoked.
 	revocationUnknown bool
-	hosted        bool
-	signed        bool
-	hostedURL     string
+	hosted            bool
+	signed            bool
+	hostedURL         string
 }
 
 func (r *run) ob2Assertion(b *badge.Badge) {
