@@ -152,7 +152,7 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 		return false
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		r.add("hosted", Failed, fmt.Sprintf("The issuer's server did not confirm this badge (it answered %d).", resp.Status), resp.URL)
+		r.addErr("hosted", Failed, fmt.Sprintf("The issuer's server did not confirm this badge (it answered %d).", resp.Status), &statusError{status: resp.Status, url: resp.URL}, resp.URL)
 		return false
 	}
 	nb, err := badge.Read(resp.Body)
