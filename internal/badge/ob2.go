@@ -3,7 +3,10 @@ package badge
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
 
 // ContextOB2 is the Open Badges 2.0 JSON-LD context that upgraded legacy
@@ -17,7 +20,7 @@ const (
 )
 
 // contextURLs lists the string entries of an @context value.
-func contextURLs(v any) []string { return strs(v) }
+func contextURLs(v any) []string { return jsonv.Strings(v) }
 
 // detectVersion follows the reference validator: a Verifiable Credential
 // (VC or Open Badges 3.0 context, or type VerifiableCredential) is 3.0;
@@ -33,7 +36,7 @@ func detectVersion(m map[string]any) (Version, bool) {
 			return V3_0, true
 		}
 	}
-	if has(strs(m["type"]), "VerifiableCredential") {
+	if slices.Contains(jsonv.Strings(m["type"]), "VerifiableCredential") {
 		return V3_0, true
 	}
 	if _, ok := m["@context"]; ok {
@@ -72,15 +75,15 @@ const (
 // ob2Role says what kind of 2.0 node m is, from its type or, when the type
 // is missing or unknown, its shape.
 func ob2Role(m map[string]any) string {
-	types := strs(m["type"])
+	types := jsonv.Strings(m["type"])
 	switch {
-	case has(types, "Assertion"):
+	case slices.Contains(types, "Assertion"):
 		return roleAssertion
-	case has(types, "BadgeClass"):
+	case slices.Contains(types, "BadgeClass"):
 		return roleBadgeClass
-	case has(types, "Issuer"), has(types, "Profile"):
+	case slices.Contains(types, "Issuer"), slices.Contains(types, "Profile"):
 		return roleIssuer
-	case has(types, "Endorsement"):
+	case slices.Contains(types, "Endorsement"):
 		return roleEndorsement
 	case m["recipient"] != nil || m["badge"] != nil:
 		return roleAssertion
@@ -102,55 +105,55 @@ func fillOB2(b *Badge, m map[string]any, v Version, data []byte) {
 	b.OB2 = &OB2{Node: m, Upgraded: v != V2_0}
 	role := ob2Role(m)
 	b.Type = role
-	if t := strs(m["type"]); len(t) > 0 {
+	if t := jsonv.Strings(m["type"]); len(t) > 0 {
 		b.Type = t[0]
 	}
 	switch role {
 	case roleAssertion:
 		fillAssertion(b, m, raw)
 	case roleBadgeClass:
-		b.ID = str(m, "id")
+		b.ID = jsonv.String(m, "id")
 		fillBadgeClass(b, m, raw)
 	case roleIssuer:
-		b.ID = str(m, "id")
+		b.ID = jsonv.String(m, "id")
 		fillIssuer(b, m, raw)
 		b.Name, b.Description, b.Image = b.Issuer.Name, b.Issuer.Description, b.Issuer.Image
 	case roleEndorsement:
 		e := endorsementOB2(m, call(raw), "")
 		b.ID, b.Issuer.ID, b.Issuer.Name, b.IssuedOn = e.ID, e.IssuerID, e.IssuerName, e.IssuedOn
 		b.Description = e.Comment
-		if is := obj(m["issuer"]); is != nil {
+		if is := jsonv.Object(m["issuer"]); is != nil {
 			b.OB2.Issuer = is
 			fillIssuer(b, is, sub(raw, "issuer"))
 		} else {
-			b.OB2.IssuerURL = idOf(m["issuer"])
+			b.OB2.IssuerURL = jsonv.ID(m["issuer"])
 		}
 	default:
-		b.ID = str(m, "id")
-		b.Name = str(m, "name")
-		b.Description = str(m, "description")
+		b.ID = jsonv.String(m, "id")
+		b.Name = jsonv.String(m, "name")
+		b.Description = jsonv.String(m, "description")
 	}
 }
 
 func fillAssertion(b *Badge, a map[string]any, raw rawFn) {
 	b.OB2.Assertion = a
-	b.ID = str(a, "id")
+	b.ID = jsonv.String(a, "id")
 	b.Recipient = recipientOB2(a["recipient"])
 	b.IssuedOn, _ = parseDate(a["issuedOn"])
 	b.Expires, _ = parseDate(a["expires"])
-	b.Narrative = str(a, "narrative")
+	b.Narrative = jsonv.String(a, "narrative")
 	b.Image = imageOf(a["image"])
-	b.Revoked = boolOf(a["revoked"])
-	b.RevocationReason = str(a, "revocationReason")
+	b.Revoked = jsonv.TrimmedBool(a["revoked"])
+	b.RevocationReason = jsonv.String(a, "revocationReason")
 	b.Evidence = nil
-	for _, e := range items(a["evidence"]) {
+	for _, e := range jsonv.Items(a["evidence"]) {
 		switch t := e.(type) {
 		case string:
 			b.Evidence = append(b.Evidence, Evidence{URL: t})
 		case map[string]any:
 			b.Evidence = append(b.Evidence, Evidence{
-				URL: str(t, "id"), Name: str(t, "name"), Description: str(t, "description"),
-				Narrative: str(t, "narrative"), Genre: str(t, "genre"), Audience: str(t, "audience"),
+				URL: jsonv.String(t, "id"), Name: jsonv.String(t, "name"), Description: jsonv.String(t, "description"),
+				Narrative: jsonv.String(t, "narrative"), Genre: jsonv.String(t, "genre"), Audience: jsonv.String(t, "audience"),
 			})
 		}
 	}
@@ -161,16 +164,16 @@ func fillAssertion(b *Badge, a map[string]any, raw rawFn) {
 		b.OB2.BadgeClassURL = bc
 		b.BadgeClassID = bc
 	case map[string]any:
-		b.OB2.BadgeClassURL = str(bc, "id")
+		b.OB2.BadgeClassURL = jsonv.String(bc, "id")
 		fillBadgeClass(b, bc, sub(raw, "badge"))
 	}
 }
 
 func fillBadgeClass(b *Badge, bc map[string]any, raw rawFn) {
 	b.OB2.BadgeClass = bc
-	b.BadgeClassID = str(bc, "id")
-	b.Name = str(bc, "name")
-	b.Description = str(bc, "description")
+	b.BadgeClassID = jsonv.String(bc, "id")
+	b.Name = jsonv.String(bc, "name")
+	b.Description = jsonv.String(bc, "description")
 	if img := imageOf(bc["image"]); img.URL != "" || b.Image.URL == "" {
 		b.Image = img
 	}
@@ -178,21 +181,21 @@ func fillBadgeClass(b *Badge, bc map[string]any, raw rawFn) {
 	case string:
 		b.Criteria = Criteria{URL: c}
 	case map[string]any:
-		b.Criteria = Criteria{URL: str(c, "id"), Narrative: str(c, "narrative")}
+		b.Criteria = Criteria{URL: jsonv.String(c, "id"), Narrative: jsonv.String(c, "narrative")}
 	default:
 		b.Criteria = Criteria{}
 	}
 	b.Alignments = nil
-	for _, v := range items(bc["alignment"]) {
-		if al := obj(v); al != nil {
+	for _, v := range jsonv.Items(bc["alignment"]) {
+		if al := jsonv.Object(v); al != nil {
 			b.Alignments = append(b.Alignments, Alignment{
-				TargetName: str(al, "targetName"), TargetURL: str(al, "targetUrl"),
-				TargetDescription: str(al, "targetDescription"), TargetFramework: str(al, "targetFramework"),
-				TargetCode: str(al, "targetCode"),
+				TargetName: jsonv.String(al, "targetName"), TargetURL: jsonv.String(al, "targetUrl"),
+				TargetDescription: jsonv.String(al, "targetDescription"), TargetFramework: jsonv.String(al, "targetFramework"),
+				TargetCode: jsonv.String(al, "targetCode"),
 			})
 		}
 	}
-	b.Tags = strs(bc["tags"])
+	b.Tags = jsonv.Strings(bc["tags"])
 	b.Endorsements = append(dropEndorsements(b.Endorsements, "badgeclass"),
 		endorsementsOB2(bc["endorsement"], sub(raw, "endorsement"), "badgeclass")...)
 	switch is := bc["issuer"].(type) {
@@ -202,7 +205,7 @@ func fillBadgeClass(b *Badge, bc map[string]any, raw rawFn) {
 			b.Issuer.ID = is
 		}
 	case map[string]any:
-		b.OB2.IssuerURL = str(is, "id")
+		b.OB2.IssuerURL = jsonv.String(is, "id")
 		fillIssuer(b, is, sub(raw, "issuer"))
 	}
 }
@@ -210,8 +213,8 @@ func fillBadgeClass(b *Badge, bc map[string]any, raw rawFn) {
 func fillIssuer(b *Badge, is map[string]any, raw rawFn) {
 	b.OB2.Issuer = is
 	b.Issuer = Issuer{
-		ID: str(is, "id"), Name: str(is, "name"), URL: str(is, "url"), Email: str(is, "email"),
-		Image: imageOf(is["image"]), Description: str(is, "description"), Telephone: str(is, "telephone"),
+		ID: jsonv.String(is, "id"), Name: jsonv.String(is, "name"), URL: jsonv.String(is, "url"), Email: jsonv.String(is, "email"),
+		Image: imageOf(is["image"]), Description: jsonv.String(is, "description"), Telephone: jsonv.String(is, "telephone"),
 	}
 	b.Endorsements = append(dropEndorsements(b.Endorsements, "issuer"),
 		endorsementsOB2(is["endorsement"], sub(raw, "endorsement"), "issuer")...)
@@ -219,11 +222,11 @@ func fillIssuer(b *Badge, is map[string]any, raw rawFn) {
 
 // recipientOB2 reads a 2.0 IdentityObject.
 func recipientOB2(v any) Recipient {
-	r := obj(v)
+	r := jsonv.Object(v)
 	if r == nil {
 		return Recipient{}
 	}
-	id := Identity{Type: str(r, "type"), Identity: str(r, "identity"), Hashed: boolOf(r["hashed"]), Salt: str(r, "salt")}
+	id := Identity{Type: jsonv.String(r, "type"), Identity: jsonv.String(r, "identity"), Hashed: jsonv.TrimmedBool(r["hashed"]), Salt: jsonv.String(r, "salt")}
 	return Recipient{Type: id.Type, Identity: id.Identity, Hashed: id.Hashed, Salt: id.Salt, Identities: []Identity{id}}
 }
 
@@ -240,7 +243,7 @@ func dropEndorsements(list []Endorsement, on string) []Endorsement {
 // endorsementsOB2 reads an endorsement property: URLs or embedded
 // Endorsement nodes (raw holds the property's exact JSON).
 func endorsementsOB2(v any, raw rawFn, on string) []Endorsement {
-	list := items(v)
+	list := jsonv.Items(v)
 	if len(list) == 0 {
 		return nil
 	}
@@ -263,14 +266,14 @@ func endorsementsOB2(v any, raw rawFn, on string) []Endorsement {
 
 func endorsementOB2(m map[string]any, raw []byte, on string) Endorsement {
 	if len(raw) == 0 {
-		raw = marshal(m)
+		raw = jsonv.Marshal(m)
 	}
-	e := Endorsement{ID: str(m, "id"), IssuerID: idOf(m["issuer"]), Payload: raw, On: on}
-	if is := obj(m["issuer"]); is != nil {
-		e.IssuerName = str(is, "name")
+	e := Endorsement{ID: jsonv.String(m, "id"), IssuerID: jsonv.ID(m["issuer"]), Payload: raw, On: on}
+	if is := jsonv.Object(m["issuer"]); is != nil {
+		e.IssuerName = jsonv.String(is, "name")
 	}
-	if c := obj(m["claim"]); c != nil {
-		e.Comment = str(c, "endorsementComment")
+	if c := jsonv.Object(m["claim"]); c != nil {
+		e.Comment = jsonv.String(c, "endorsementComment")
 	}
 	e.IssuedOn, _ = parseDate(m["issuedOn"])
 	return e
@@ -303,7 +306,7 @@ func (b *Badge) Complete(badgeClass, issuer []byte) error {
 
 func completeNode(data []byte, legacy bool, upgrade func(map[string]any, Version, string) map[string]any) (map[string]any, []byte, error) {
 	data = trimText(data)
-	m, err := decodeObject(data)
+	m, err := jsonv.DecodeObject(data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -358,33 +361,33 @@ func upgradeAssertion(in map[string]any, v Version) map[string]any {
 			delete(m, "issued_on")
 		}
 		var origin string
-		if bc := obj(in["badge"]); bc != nil {
-			origin = str(obj(bc["issuer"]), "origin")
+		if bc := jsonv.Object(in["badge"]); bc != nil {
+			origin = jsonv.String(jsonv.Object(bc["issuer"]), "origin")
 		}
 		if e, ok := m["evidence"].(string); ok {
 			m["evidence"] = resolve(origin, e)
 		}
-		if bc := obj(in["badge"]); bc != nil {
+		if bc := jsonv.Object(in["badge"]); bc != nil {
 			m["badge"] = upgradeBadgeClass(bc, v, origin)
 		}
 		if _, ok := m["verification"]; !ok {
 			m["verification"] = map[string]any{"type": "HostedBadge"} // 0.5 badges were all hosted
 		}
 	} else {
-		if r := obj(in["recipient"]); r != nil {
+		if r := jsonv.Object(in["recipient"]); r != nil {
 			r = clone(r)
 			if _, ok := r["hashed"]; ok {
-				r["hashed"] = boolOf(r["hashed"])
+				r["hashed"] = jsonv.TrimmedBool(r["hashed"])
 			}
 			m["recipient"] = r
 		}
-		if vf := obj(in["verify"]); vf != nil {
-			vt, vu := strings.ToLower(str(vf, "type")), str(vf, "url")
+		if vf := jsonv.Object(in["verify"]); vf != nil {
+			vt, vu := strings.ToLower(jsonv.String(vf, "type")), jsonv.String(vf, "url")
 			switch vt {
 			case "signed", "signedbadge":
 				m["verification"] = map[string]any{"type": "SignedBadge", "creator": vu}
-				if _, ok := in["id"]; !ok && str(in, "uid") != "" {
-					m["id"] = "uid:" + str(in, "uid")
+				if _, ok := in["id"]; !ok && jsonv.String(in, "uid") != "" {
+					m["id"] = "uid:" + jsonv.String(in, "uid")
 				}
 			default:
 				m["verification"] = map[string]any{"type": "HostedBadge"}
@@ -394,7 +397,7 @@ func upgradeAssertion(in map[string]any, v Version) map[string]any {
 			}
 			delete(m, "verify")
 		}
-		if bc := obj(in["badge"]); bc != nil {
+		if bc := jsonv.Object(in["badge"]); bc != nil {
 			m["badge"] = upgradeBadgeClass(bc, v, "")
 		}
 	}
@@ -419,10 +422,10 @@ func upgradeBadgeClass(in map[string]any, v Version, origin string) map[string]a
 			m["criteria"] = resolve(origin, s)
 		}
 	}
-	if list := items(in["alignment"]); list != nil {
+	if list := jsonv.Items(in["alignment"]); list != nil {
 		var out []any
 		for _, e := range list {
-			a := obj(e)
+			a := jsonv.Object(e)
 			if a == nil {
 				out = append(out, e)
 				continue
@@ -440,7 +443,7 @@ func upgradeBadgeClass(in map[string]any, v Version, origin string) map[string]a
 		}
 		m["alignment"] = out
 	}
-	if is := obj(in["issuer"]); is != nil {
+	if is := jsonv.Object(in["issuer"]); is != nil {
 		m["issuer"] = upgradeIssuer(is, v, origin)
 	}
 	return m
@@ -463,8 +466,8 @@ func upgradeIssuer(in map[string]any, v Version, _ string) map[string]any {
 		delete(m, "contact")
 	}
 	if v == V0_5 { // 0.5 "org" is the organisation above the named issuer
-		if org := str(m, "org"); org != "" {
-			if name := str(m, "name"); name != "" {
+		if org := jsonv.String(m, "org"); org != "" {
+			if name := jsonv.String(m, "name"); name != "" {
 				m["name"] = name + ": " + org
 			} else {
 				m["name"] = org

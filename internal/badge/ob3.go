@@ -2,7 +2,10 @@ package badge
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
+
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
 
 // Primary 3.0 credential types, in order of preference for Badge.Type.
@@ -12,7 +15,7 @@ var ob3Types = []string{"OpenBadgeCredential", "AchievementCredential", "Endorse
 // names); raw is its exact JSON.
 func fillOB3(b *Badge, c map[string]any, data []byte) {
 	raw := constRaw(data)
-	o := &OB3{Credential: c, Contexts: contextURLs(c["@context"]), Types: strs(c["type"])}
+	o := &OB3{Credential: c, Contexts: contextURLs(c["@context"]), Types: jsonv.Strings(c["type"])}
 	if len(o.Contexts) > 0 {
 		switch o.Contexts[0] {
 		case contextVC2:
@@ -23,7 +26,7 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 	}
 	b.OB3 = o
 	for _, t := range ob3Types {
-		if has(o.Types, t) {
+		if slices.Contains(o.Types, t) {
 			b.Type = t
 			break
 		}
@@ -32,10 +35,10 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 		b.Type = o.Types[len(o.Types)-1]
 	}
 
-	b.ID = str(c, "id")
-	b.CredentialName = str(c, "name")
+	b.ID = jsonv.String(c, "id")
+	b.CredentialName = jsonv.String(c, "name")
 	b.Name = b.CredentialName
-	b.Description = str(c, "description")
+	b.Description = jsonv.String(c, "description")
 	b.Image = imageOf(c["image"])
 	b.Issuer = profileOf(c["issuer"])
 	if b.IssuedOn, _ = parseDate(c["validFrom"]); b.IssuedOn.IsZero() {
@@ -46,29 +49,29 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 	}
 	b.AwardedOn, _ = parseDate(c["awardedDate"])
 
-	for _, e := range items(c["evidence"]) {
+	for _, e := range jsonv.Items(c["evidence"]) {
 		switch t := e.(type) {
 		case string:
 			b.Evidence = append(b.Evidence, Evidence{URL: t})
 		case map[string]any:
 			b.Evidence = append(b.Evidence, Evidence{
-				URL: str(t, "id"), Name: str(t, "name"), Description: str(t, "description"),
-				Narrative: str(t, "narrative"), Genre: str(t, "genre"), Audience: str(t, "audience"),
+				URL: jsonv.String(t, "id"), Name: jsonv.String(t, "name"), Description: jsonv.String(t, "description"),
+				Narrative: jsonv.String(t, "narrative"), Genre: jsonv.String(t, "genre"), Audience: jsonv.String(t, "audience"),
 			})
 		}
 	}
 
 	b.Endorsements = append(b.Endorsements, endorsementsOB3(c, raw, "credential")...)
-	if is := obj(c["issuer"]); is != nil {
+	if is := jsonv.Object(c["issuer"]); is != nil {
 		b.Endorsements = append(b.Endorsements, endorsementsOB3(is, sub(raw, "issuer"), "issuer")...)
 	}
 
 	// A credential normally has one subject; read the first.
-	subjects := items(c["credentialSubject"])
+	subjects := jsonv.Items(c["credentialSubject"])
 	if len(subjects) == 0 {
 		return
 	}
-	s := obj(subjects[0])
+	s := jsonv.Object(subjects[0])
 	if s == nil {
 		return
 	}
@@ -79,34 +82,34 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 		return nil
 	}
 	b.Recipient = recipientOB3(s)
-	b.Narrative = str(s, "narrative")
+	b.Narrative = jsonv.String(s, "narrative")
 	if b.Type == "EndorsementCredential" {
-		b.Description = firstNonEmpty(str(s, "endorsementComment"), b.Description)
+		b.Description = firstNonEmpty(jsonv.String(s, "endorsementComment"), b.Description)
 	}
-	a := obj(s["achievement"])
+	a := jsonv.Object(s["achievement"])
 	if a == nil {
 		return
 	}
-	b.BadgeClassID = str(a, "id")
-	b.Name = firstNonEmpty(str(a, "name"), b.Name)
-	b.Description = firstNonEmpty(str(a, "description"), b.Description)
+	b.BadgeClassID = jsonv.String(a, "id")
+	b.Name = firstNonEmpty(jsonv.String(a, "name"), b.Name)
+	b.Description = firstNonEmpty(jsonv.String(a, "description"), b.Description)
 	if img := imageOf(a["image"]); img.URL != "" {
 		b.Image = img
 	}
-	if cr := obj(a["criteria"]); cr != nil {
-		b.Criteria = Criteria{URL: str(cr, "id"), Narrative: str(cr, "narrative")}
+	if cr := jsonv.Object(a["criteria"]); cr != nil {
+		b.Criteria = Criteria{URL: jsonv.String(cr, "id"), Narrative: jsonv.String(cr, "narrative")}
 	}
-	b.AchievementType = str(a, "achievementType")
-	for _, v := range items(a["alignment"]) {
-		if al := obj(v); al != nil {
+	b.AchievementType = jsonv.String(a, "achievementType")
+	for _, v := range jsonv.Items(a["alignment"]) {
+		if al := jsonv.Object(v); al != nil {
 			b.Alignments = append(b.Alignments, Alignment{
-				TargetName: str(al, "targetName"), TargetURL: str(al, "targetUrl"),
-				TargetDescription: str(al, "targetDescription"), TargetFramework: str(al, "targetFramework"),
-				TargetCode: str(al, "targetCode"), TargetType: str(al, "targetType"),
+				TargetName: jsonv.String(al, "targetName"), TargetURL: jsonv.String(al, "targetUrl"),
+				TargetDescription: jsonv.String(al, "targetDescription"), TargetFramework: jsonv.String(al, "targetFramework"),
+				TargetCode: jsonv.String(al, "targetCode"), TargetType: jsonv.String(al, "targetType"),
 			})
 		}
 	}
-	b.Tags = strs(a["tag"])
+	b.Tags = jsonv.Strings(a["tag"])
 	b.Endorsements = append(b.Endorsements, endorsementsOB3(a, sub(rawSubject, "achievement"), "achievement")...)
 }
 
@@ -126,8 +129,8 @@ func profileOf(v any) Issuer {
 		return Issuer{ID: t}
 	case map[string]any:
 		return Issuer{
-			ID: str(t, "id"), Name: str(t, "name"), URL: str(t, "url"), Email: str(t, "email"),
-			Image: imageOf(t["image"]), Description: str(t, "description"), Telephone: str(t, "phone"),
+			ID: jsonv.String(t, "id"), Name: jsonv.String(t, "name"), URL: jsonv.String(t, "url"), Email: jsonv.String(t, "email"),
+			Image: imageOf(t["image"]), Description: jsonv.String(t, "description"), Telephone: jsonv.String(t, "phone"),
 		}
 	}
 	return Issuer{}
@@ -137,13 +140,13 @@ func profileOf(v any) Issuer {
 // credential, achievement or profile node (raw is the node's exact JSON).
 func endorsementsOB3(node map[string]any, raw rawFn, on string) []Endorsement {
 	var out []Endorsement
-	list := items(node["endorsement"])
+	list := jsonv.Items(node["endorsement"])
 	var raws []json.RawMessage
 	if len(list) > 0 {
 		raws = rawItems(call(sub(raw, "endorsement")))
 	}
 	for i, e := range list {
-		m := obj(e)
+		m := jsonv.Object(e)
 		if m == nil {
 			continue
 		}
@@ -151,11 +154,11 @@ func endorsementsOB3(node map[string]any, raw rawFn, on string) []Endorsement {
 		if len(raws) == len(list) {
 			r = raws[i]
 		} else {
-			r = marshal(m)
+			r = jsonv.Marshal(m)
 		}
 		out = append(out, endorsementOB3(m, r, on))
 	}
-	for _, e := range strs(node["endorsementJwt"]) {
+	for _, e := range jsonv.Strings(node["endorsementJwt"]) {
 		end := Endorsement{JWS: e, On: on}
 		if b, err := readJWS(e); err == nil && b.OB3 != nil {
 			end = endorsementOB3(b.OB3.Credential, b.Payload, on)
@@ -168,9 +171,9 @@ func endorsementsOB3(node map[string]any, raw rawFn, on string) []Endorsement {
 
 func endorsementOB3(m map[string]any, raw []byte, on string) Endorsement {
 	is := profileOf(m["issuer"])
-	e := Endorsement{ID: str(m, "id"), IssuerID: is.ID, IssuerName: is.Name, Payload: raw, On: on}
-	if s := obj(m["credentialSubject"]); s != nil {
-		e.Comment = str(s, "endorsementComment")
+	e := Endorsement{ID: jsonv.String(m, "id"), IssuerID: is.ID, IssuerName: is.Name, Payload: raw, On: on}
+	if s := jsonv.Object(m["credentialSubject"]); s != nil {
+		e.Comment = jsonv.String(s, "endorsementComment")
 	}
 	if e.IssuedOn, _ = parseDate(m["validFrom"]); e.IssuedOn.IsZero() {
 		e.IssuedOn, _ = parseDate(m["issuanceDate"])
@@ -213,17 +216,17 @@ func subjectIdentity(id string) Identity {
 // recipientOB3 reads identifier[] identity objects and the subject id.
 func recipientOB3(s map[string]any) Recipient {
 	var r Recipient
-	for _, v := range items(s["identifier"]) {
-		o := obj(v)
+	for _, v := range jsonv.Items(s["identifier"]) {
+		o := jsonv.Object(v)
 		if o == nil {
 			continue
 		}
 		r.Identities = append(r.Identities, Identity{
-			Type: mapIdentityType(str(o, "identityType")), Identity: str(o, "identityHash"),
-			Hashed: boolOf(o["hashed"]), Salt: str(o, "salt"),
+			Type: mapIdentityType(jsonv.String(o, "identityType")), Identity: jsonv.String(o, "identityHash"),
+			Hashed: jsonv.TrimmedBool(o["hashed"]), Salt: jsonv.String(o, "salt"),
 		})
 	}
-	if id := str(s, "id"); id != "" {
+	if id := jsonv.String(s, "id"); id != "" {
 		r.Identities = append(r.Identities, subjectIdentity(id))
 	}
 	if len(r.Identities) > 0 {

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
+
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
 
 // maxURLLen bounds a hosted badge address.
@@ -149,28 +150,10 @@ func isURLText(b []byte) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// decodeObject decodes one JSON object, keeping numbers as json.Number, and
-// rejects trailing data.
-func decodeObject(data []byte) (map[string]any, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, errors.New("not a JSON object")
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON object")
-	}
-	return m, nil
-}
-
 // readJSON reads an assertion, credential or other badge node given as JSON.
 func readJSON(data []byte, f Format) (*Badge, error) {
 	data = trimText(data)
-	m, err := decodeObject(data)
+	m, err := jsonv.DecodeObject(data)
 	if err != nil {
 		return nil, malformed(FormatJSON, "it is not valid JSON", err)
 	}
@@ -203,7 +186,7 @@ func readJWS(s string) (*Badge, error) {
 	if err != nil {
 		return nil, malformed(FormatJWS, "its header is not valid base64url", err)
 	}
-	header, err := decodeObject(hb)
+	header, err := jsonv.DecodeObject(hb)
 	if err != nil {
 		return nil, malformed(FormatJWS, "its header is not a JSON object", err)
 	}
@@ -211,7 +194,7 @@ func readJWS(s string) (*Badge, error) {
 	if err != nil {
 		return nil, malformed(FormatJWS, "its content is not valid base64url", err)
 	}
-	claims, err := decodeObject(pb)
+	claims, err := jsonv.DecodeObject(pb)
 	if err != nil {
 		return nil, malformed(FormatJWS, "its content is not a JSON object", err)
 	}

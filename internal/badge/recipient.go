@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 )
 
@@ -144,7 +145,7 @@ func RecipientTypes(b *Badge) []string {
 	var out []string
 	for _, who := range recipientIdentities(b) {
 		t := normaliseType(who.Type)
-		if t == "" || has(out, t) {
+		if t == "" || slices.Contains(out, t) {
 			continue
 		}
 		out = append(out, t)

@@ -5,78 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
-
-// str returns m[k] when it is a string.
-func str(m map[string]any, k string) string {
-	s, _ := m[k].(string)
-	return s
-}
-
-// strs returns the strings of a string or an array of strings.
-func strs(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, e := range t {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// items returns the elements of an array, or v alone when it is not one.
-func items(v any) []any {
-	switch t := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return t
-	}
-	return []any{v}
-}
-
-// obj returns v as an object, or nil.
-func obj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// idOf returns a node reference: the string itself, or an object's id.
-func idOf(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case map[string]any:
-		return str(t, "id")
-	}
-	return ""
-}
-
-// boolOf accepts true and the string "true" (common in 1.x badges).
-func boolOf(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		return strings.EqualFold(strings.TrimSpace(t), "true")
-	}
-	return false
-}
-
-func has(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
 
 // imageOf reads an image given as a URL / data URI or as an Image object.
 func imageOf(v any) Image {
@@ -84,11 +15,11 @@ func imageOf(v any) Image {
 	case string:
 		return Image{URL: t}
 	case map[string]any:
-		u := str(t, "id")
+		u := jsonv.String(t, "id")
 		if u == "" {
-			u = str(t, "url")
+			u = jsonv.String(t, "url")
 		}
-		return Image{URL: u, Caption: str(t, "caption")}
+		return Image{URL: u, Caption: jsonv.String(t, "caption")}
 	}
 	return Image{}
 }
@@ -198,10 +129,4 @@ func rawItems(data json.RawMessage) []json.RawMessage {
 		return list
 	}
 	return []json.RawMessage{data}
-}
-
-// marshal re-encodes a node when its exact bytes are not available.
-func marshal(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
 
 // document is a fetched key, controller or DID document.
@@ -40,7 +41,7 @@ func fetchDocument(ctx context.Context, f Fetcher, docURL, vm string) (*document
 		d.url = docURL
 	}
 	d.base = d.url
-	if id := idOf(obj); isAbsolute(id) {
+	if id := jsonv.NodeID(obj); isAbsolute(id) {
 		d.base = id
 	}
 	return d, nil
@@ -64,11 +65,11 @@ func resolveDocument(ctx context.Context, f Fetcher, vm string) (*Key, error) {
 	if err != nil {
 		return nil, withMethod(err, vm)
 	}
-	controller := firstString(node, "controller", "owner")
+	controller := jsonv.FirstRef(node, "controller", "owner")
 	if controller != "" {
 		controller = resolveRef(doc.base, controller)
 	} else if !self {
-		controller = resolveRef(doc.url, idOf(doc.obj)) // a controller document controls what it embeds
+		controller = resolveRef(doc.url, jsonv.NodeID(doc.obj)) // a controller document controls what it embeds
 	}
 	if controller == "" {
 		return nil, errorf(NotIssuerKey, vm, "the key names no controller")
@@ -105,7 +106,7 @@ func bindDIDWeb(ctx context.Context, f Fetcher, vm string, cand *Key, issuerID s
 	}
 	doc, err := fetchDocument(ctx, f, docURL, vm)
 	if err == nil {
-		if id := idOf(doc.obj); id != did {
+		if id := jsonv.NodeID(doc.obj); id != did {
 			err = errorf(BadDocument, vm, "DID document id %s is not %s", quoteShort(id), quoteShort(did))
 		}
 	}
@@ -141,7 +142,7 @@ func bindByDocument(doc *document, vm string, cand *Key, issuerID string, bindin
 			if err != nil {
 				return nil, withMethod(err, vm)
 			}
-			if c := firstString(node, "controller"); c != "" && resolveRef(doc.base, c) != issuerID {
+			if c := jsonv.FirstRef(node, "controller"); c != "" && resolveRef(doc.base, c) != issuerID {
 				return nil, errorf(NotIssuerKey, vm, "the issuer's document says the key is controlled by %s", quoteShort(resolveRef(doc.base, c)))
 			}
 			if cand != nil && !sameKey(cand.Public, p) {
@@ -160,7 +161,7 @@ func bindByDocument(doc *document, vm string, cand *Key, issuerID string, bindin
 			if p, err := keyFromNode(node); err == nil && sameKey(cand.Public, p) {
 				id := vm
 				if id == "" {
-					id = resolveRef(doc.base, idOf(node))
+					id = resolveRef(doc.base, jsonv.NodeID(node))
 				}
 				return &Key{ID: id, Controller: issuerID, Public: cand.Public, Source: cand.Source, Binding: binding, Where: where}, nil
 			}
@@ -179,7 +180,7 @@ func (d *document) isControllerOf(docURL, issuerID string) bool {
 	if !sameOrigin(d.url, docURL) {
 		return false
 	}
-	if id := idOf(d.obj); id != "" && resolveRef(d.url, id) != issuerID && resolveRef(d.url, id) != docURL {
+	if id := jsonv.NodeID(d.obj); id != "" && resolveRef(d.url, id) != issuerID && resolveRef(d.url, id) != docURL {
 		return false
 	}
 	_, am := d.obj["assertionMethod"]
@@ -190,7 +191,7 @@ func (d *document) isControllerOf(docURL, issuerID string) bool {
 // method finds the verification method object with the absolute id.
 func (d *document) method(id string) map[string]any {
 	for _, m := range d.methods() {
-		if resolveRef(d.base, idOf(m)) == id {
+		if resolveRef(d.base, jsonv.NodeID(m)) == id {
 			return m
 		}
 	}
@@ -217,8 +218,8 @@ var otherRelationships = []string{"verificationMethod", "authentication", "capab
 // the candidate's key) other than under assertionMethod.
 func (d *document) listsElsewhere(vm string, cand *Key) bool {
 	for _, field := range otherRelationships {
-		for _, v := range list(d.obj[field]) {
-			if vm != "" && resolveRef(d.base, refOf(v)) == vm {
+		for _, v := range jsonv.Items(d.obj[field]) {
+			if vm != "" && resolveRef(d.base, jsonv.Ref(v)) == vm {
 				return true
 			}
 			if m, ok := v.(map[string]any); ok && cand != nil {
@@ -244,7 +245,7 @@ func hostOf(u string) string {
 // exactly one key is taken to mean that key.
 func (d *document) find(vm string, noFragment bool) (node map[string]any, self bool) {
 	if hasKeyMaterial(d.obj) {
-		id := idOf(d.obj)
+		id := jsonv.NodeID(d.obj)
 		if (id == "" && noFragment) || (id != "" && (resolveRef(d.url, id) == vm || resolveRef(d.base, id) == vm)) {
 			return d.obj, true
 		}
@@ -252,8 +253,8 @@ func (d *document) find(vm string, noFragment bool) (node map[string]any, self b
 	var withKeys []map[string]any
 	seen := map[string]bool{}
 	for _, m := range d.methods() {
-		id := resolveRef(d.base, idOf(m))
-		if id == vm || resolveRef(d.url, idOf(m)) == vm {
+		id := resolveRef(d.base, jsonv.NodeID(m))
+		if id == vm || resolveRef(d.url, jsonv.NodeID(m)) == vm {
 			return m, false
 		}
 		if hasKeyMaterial(m) && !seen[id] {
@@ -272,7 +273,7 @@ func (d *document) find(vm string, noFragment bool) (node map[string]any, self b
 func (d *document) methods() []map[string]any {
 	var out []map[string]any
 	for _, field := range []string{"verificationMethod", "assertionMethod", "publicKey"} {
-		for _, v := range list(d.obj[field]) {
+		for _, v := range jsonv.Items(d.obj[field]) {
 			if m, ok := v.(map[string]any); ok {
 				out = append(out, m)
 			}
@@ -289,8 +290,8 @@ func assertionRefs(obj map[string]any, base string) ([]string, bool) {
 		return nil, false
 	}
 	var refs []string
-	for _, item := range list(v) {
-		if r := refOf(item); r != "" {
+	for _, item := range jsonv.Items(v) {
+		if r := jsonv.Ref(item); r != "" {
 			refs = append(refs, resolveRef(base, r))
 		}
 	}
@@ -372,7 +373,7 @@ func resolveDIDWeb(ctx context.Context, f Fetcher, vm string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	if id := idOf(doc.obj); id != did {
+	if id := jsonv.NodeID(doc.obj); id != did {
 		return nil, errorf(BadDocument, vm, "DID document id %s is not %s", quoteShort(id), quoteShort(did))
 	}
 	doc.base = did
@@ -396,7 +397,7 @@ func resolveDIDWeb(ctx context.Context, f Fetcher, vm string) (*Key, error) {
 		return nil, withMethod(err, vm)
 	}
 	controller := did
-	if c := firstString(node, "controller"); c != "" {
+	if c := jsonv.FirstRef(node, "controller"); c != "" {
 		controller = resolveRef(did, c)
 	}
 	return &Key{ID: vm, Controller: controller, Public: pub, Source: FromDIDWeb}, nil
@@ -416,11 +417,11 @@ func ResolveOB2(ctx context.Context, f Fetcher, creator string, issuerProfile []
 	if err := json.Unmarshal(issuerProfile, &issuer); err != nil || issuer == nil {
 		return nil, &Error{Kind: BadDocument, Method: creator, Err: fmt.Errorf("issuer profile: %v", err)}
 	}
-	issuerID := idOf(issuer)
+	issuerID := jsonv.NodeID(issuer)
 	var node map[string]any
 	listed := false
-	for _, v := range list(issuer["publicKey"]) {
-		if refOf(v) != creator {
+	for _, v := range jsonv.Items(issuer["publicKey"]) {
+		if jsonv.Ref(v) != creator {
 			continue
 		}
 		listed = true
@@ -443,7 +444,7 @@ func ResolveOB2(ctx context.Context, f Fetcher, creator string, issuerProfile []
 	if err != nil {
 		return nil, withMethod(err, creator)
 	}
-	if owner := firstString(node, "owner", "controller"); owner != "" && owner != issuerID {
+	if owner := jsonv.FirstRef(node, "owner", "controller"); owner != "" && owner != issuerID {
 		return nil, errorf(NotIssuerKey, creator, "key owner %s is not the issuer %s", quoteShort(owner), quoteShort(issuerID))
 	}
 	return &Key{ID: creator, Controller: issuerID, Public: pub, Source: FromOB2, Binding: HostedDocument, Where: hostOf(issuerID)}, nil
@@ -496,42 +497,4 @@ func resolveRef(base, ref string) string {
 func isAbsolute(s string) bool {
 	_, ok := schemeOf(s)
 	return ok
-}
-
-func idOf(m map[string]any) string {
-	if s, ok := m["id"].(string); ok {
-		return s
-	}
-	s, _ := m["@id"].(string)
-	return s
-}
-
-// refOf is a string reference or the id of an embedded object.
-func refOf(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case map[string]any:
-		return idOf(t)
-	}
-	return ""
-}
-
-func firstString(m map[string]any, keys ...string) string {
-	for _, k := range keys {
-		if s := refOf(m[k]); s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func list(v any) []any {
-	switch t := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return t
-	}
-	return []any{v}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
 )
 
@@ -68,7 +69,7 @@ func (r *run) ob2Assertion(b *badge.Badge) {
 	upgraded := b.OB2.Upgraded
 	st := &assertion2{}
 
-	vtype := strings.ToLower(str(obj(a["verification"]), "type"))
+	vtype := strings.ToLower(jsonv.TrimmedString(jsonv.Object(a["verification"]), "type"))
 	switch {
 	case b.JWS != "":
 		st.signed = true
@@ -131,7 +132,7 @@ func (r *run) ob2Assertion(b *badge.Badge) {
 // ob2Hosted fetches a hosted assertion by its id and adopts what the issuer
 // serves. It reports false when nothing more can be checked.
 func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
-	id := str(b.OB2.Assertion, "id")
+	id := jsonv.TrimmedString(b.OB2.Assertion, "id")
 	if b.OB2.Upgraded && b.URL != "" && id == "" {
 		id = b.URL
 	}
@@ -164,7 +165,7 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 		r.add("hosted", Failed, "What the issuer's server has at this badge's address is not a badge.", detail)
 		return false
 	}
-	served := str(nb.OB2.Assertion, "id")
+	served := jsonv.TrimmedString(nb.OB2.Assertion, "id")
 	detail := "fetched " + resp.URL
 	if served != id {
 		moved, note := r.followID(id, served, "badge", &nb)
@@ -195,7 +196,7 @@ func (r *run) followID(fetched, declared, what string, nb **badge.Badge) (bool, 
 		return false, "nothing served at declared id " + declared + "; used the copy at " + fetched
 	}
 	other, err := badge.Read(resp.Body)
-	if err != nil || other.OB2 == nil || other.OB2.Node == nil || str(other.OB2.Node, "id") != declared {
+	if err != nil || other.OB2 == nil || other.OB2.Node == nil || jsonv.TrimmedString(other.OB2.Node, "id") != declared {
 		return false, "declared id " + declared + " does not hold the node; used the copy at " + fetched
 	}
 	if jsonEqual((*nb).Payload, other.Payload) {
@@ -215,11 +216,11 @@ func (r *run) fetchNode(u, what string) (map[string]any, []byte, error) {
 		return nil, nil, err
 	}
 	raw := resp.Body
-	declared := str(m, "id")
+	declared := jsonv.TrimmedString(m, "id")
 	if declared != "" && declared != u && declared != resp.URL {
 		nb := &badge.Badge{Payload: raw}
 		if moved, _ := r.followID(u, declared, what, &nb); moved {
-			if m2, err := decodeObject(nb.Payload); err == nil {
+			if m2, err := jsonv.DecodeObjectText(nb.Payload); err == nil {
 				return m2, nb.Payload, nil
 			}
 		}
@@ -258,7 +259,7 @@ var ob2ExtensionContexts = []string{"https://w3id.org/openbadges/extensions/", "
 // is returned as unknown.
 func ob2ContextOK(c any) (ok bool, unknown string) {
 	found := false
-	for _, e := range items(c) {
+	for _, e := range jsonv.Items(c) {
 		switch t := e.(type) {
 		case string:
 			switch {
@@ -307,16 +308,16 @@ func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, st
 	if !ok {
 		return nil, "it has no type"
 	}
-	types := strs(tv)
-	if len(types) == 0 || len(types) != len(items(tv)) {
+	types := jsonv.Strings(tv)
+	if len(types) == 0 || len(types) != len(jsonv.Items(tv)) {
 		return nil, "its type is empty or not text"
 	}
 	var ctxs []any
 	if parentCtx != nil {
-		ctxs = append(ctxs, items(parentCtx)...)
+		ctxs = append(ctxs, jsonv.Items(parentCtx)...)
 	}
 	if c, ok := node["@context"]; ok {
-		ctxs = append(ctxs, items(c)...)
+		ctxs = append(ctxs, jsonv.Items(c)...)
 	}
 	probe := map[string]any{"@context": ctxs, "type": tv}
 	if len(ctxs) == 0 {
@@ -328,7 +329,7 @@ func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, st
 	if want != nil {
 		okType := false
 		for _, w := range want {
-			if has(types, w) || has(types, obiNS+w) {
+			if slices.Contains(types, w) || slices.Contains(types, obiNS+w) {
 				okType = true
 			}
 		}
@@ -359,7 +360,7 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 	}
 	iri := func(k string) {
 		if need(k) {
-			if s := idOf(n[k]); s == "" || !strings.Contains(s, ":") {
+			if s := jsonv.TrimmedID(n[k]); s == "" || !strings.Contains(s, ":") {
 				problems = append(problems, k+" must be a web address or other IRI")
 			}
 		}
@@ -369,13 +370,13 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 		iri("id")
 		need("type")
 		if need("recipient") {
-			rc := obj(n["recipient"])
+			rc := jsonv.Object(n["recipient"])
 			switch {
 			case rc == nil:
 				problems = append(problems, "recipient must be an object")
-			case str(rc, "identity") == "":
+			case jsonv.TrimmedString(rc, "identity") == "":
 				problems = append(problems, "recipient has no identity")
-			case str(rc, "type") == "":
+			case jsonv.TrimmedString(rc, "type") == "":
 				problems = append(problems, "recipient has no type")
 			}
 			if rc != nil {
@@ -387,11 +388,11 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 			}
 		}
 		if need("badge") {
-			if idOf(n["badge"]) == "" && obj(n["badge"]) == nil {
+			if jsonv.TrimmedID(n["badge"]) == "" && jsonv.Object(n["badge"]) == nil {
 				problems = append(problems, "badge must be a web address or a BadgeClass")
 			}
 		}
-		if need("verification") && obj(n["verification"]) == nil {
+		if need("verification") && jsonv.Object(n["verification"]) == nil {
 			problems = append(problems, "verification must be an object")
 		}
 		if need("issuedOn") {
@@ -410,18 +411,18 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 			switch c := n["criteria"].(type) {
 			case string:
 			case map[string]any:
-				if str(c, "id") == "" && str(c, "narrative") == "" {
+				if jsonv.TrimmedString(c, "id") == "" && jsonv.TrimmedString(c, "narrative") == "" {
 					problems = append(problems, "criteria needs a web address or a narrative")
 				}
 			default:
 				problems = append(problems, "criteria must be a web address or an object")
 			}
 		}
-		if need("issuer") && idOf(n["issuer"]) == "" {
+		if need("issuer") && jsonv.TrimmedID(n["issuer"]) == "" {
 			problems = append(problems, "issuer must be a web address or an Issuer")
 		}
-		for _, al := range items(n["alignment"]) {
-			if m := obj(al); m == nil || str(m, "targetName") == "" || str(m, "targetUrl") == "" {
+		for _, al := range jsonv.Items(n["alignment"]) {
+			if m := jsonv.Object(al); m == nil || jsonv.TrimmedString(m, "targetName") == "" || jsonv.TrimmedString(m, "targetUrl") == "" {
 				problems = append(problems, "each alignment needs targetName and targetUrl")
 				break
 			}
@@ -432,7 +433,7 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 		}
 		need("type")
 		text("name")
-		if need("url") && idOf(n["url"]) == "" {
+		if need("url") && jsonv.TrimmedID(n["url"]) == "" {
 			problems = append(problems, "url must be a web address")
 		}
 		if class == "Issuer" {
@@ -453,7 +454,7 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 // fetched, its exact bytes for badge.Complete.
 func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, []byte) {
 	parentCtx := a["@context"]
-	if bc := obj(a["badge"]); bc != nil {
+	if bc := jsonv.Object(a["badge"]); bc != nil {
 		ok := r.ob2Type(bc, parentCtx, []string{"BadgeClass"}, "badgeclass", "the badge description (BadgeClass)")
 		if ok {
 			r.ob2Structure(bc, "BadgeClass", "badgeclass", "The badge description (BadgeClass)")
@@ -461,7 +462,7 @@ func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, [
 		r.ob2BadgeClassImage(bc)
 		return bc, nil
 	}
-	u := idOf(a["badge"])
+	u := jsonv.TrimmedID(a["badge"])
 	if !isHTTPURL(u) {
 		r.add("badgeclass", Failed, "The badge does not say where its description (BadgeClass) is.", fmt.Sprintf("badge %q", u))
 		return nil, nil
@@ -503,14 +504,14 @@ func (r *run) ob2ContextQuiet(n map[string]any) bool {
 
 // ob2Issuer returns the issuer node (embedded in the BadgeClass, or fetched).
 func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]any, []byte) {
-	if is := obj(bc["issuer"]); is != nil {
+	if is := jsonv.Object(bc["issuer"]); is != nil {
 		if r.ob2Type(is, bc["@context"], []string{"Issuer", "Profile"}, "issuer", "the issuer") {
 			r.ob2Structure(is, "Issuer", "issuer", "The issuer's profile")
 			r.ob2IssuerID(is)
 		}
 		return is, nil
 	}
-	u := idOf(bc["issuer"])
+	u := jsonv.TrimmedID(bc["issuer"])
 	if !isHTTPURL(u) {
 		r.add("issuer", Failed, "The badge does not say where its issuer's profile is.", fmt.Sprintf("issuer %q", u))
 		return nil, nil
@@ -546,7 +547,7 @@ func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]a
 }
 
 func (r *run) ob2IssuerID(is map[string]any) {
-	if id := str(is, "id"); !isHTTPURL(id) {
+	if id := jsonv.TrimmedString(is, "id"); !isHTTPURL(id) {
 		r.add("issuer-id", Warning, "The issuer's identifier is not a web address, so Satchel cannot look the issuer up to confirm who they are.",
 			fmt.Sprintf("issuer id %q is not http(s)", id))
 	}
@@ -564,9 +565,9 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 		r.add("issuer-policy", Failed, "The badge's address cannot be read.", err.Error())
 		return
 	}
-	pol := obj(is["verification"])
-	origins := strs(pol["allowedOrigins"])
-	starts := strs(pol["startsWith"])
+	pol := jsonv.Object(is["verification"])
+	origins := jsonv.Strings(pol["allowedOrigins"])
+	starts := jsonv.Strings(pol["startsWith"])
 	host := strings.ToLower(au.Hostname())
 	var allowed bool
 	var detail string
@@ -579,9 +580,9 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 		}
 		detail = "allowedOrigins " + strings.Join(origins, ", ")
 	} else {
-		iid := str(is, "id")
+		iid := jsonv.TrimmedString(is, "id")
 		if !isHTTPURL(iid) && b.OB2.Upgraded {
-			iid = idOf(is["url"]) // Open Badges 1.x: the issuer's origin
+			iid = jsonv.TrimmedID(is["url"]) // Open Badges 1.x: the issuer's origin
 		}
 		iu, err := url.Parse(iid)
 		if err == nil && iu.Hostname() != "" {
@@ -589,7 +590,7 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 			detail = "default policy: issuer host " + iu.Hostname()
 		} else {
 			r.add("issuer-policy", Warning, "Satchel cannot check that the badge is hosted where the issuer keeps its badges: the issuer's identifier is not a web address and it names no allowed origins.",
-				"issuer id "+str(is, "id")+"; badge host "+host)
+				"issuer id "+jsonv.TrimmedString(is, "id")+"; badge host "+host)
 			return
 		}
 	}
@@ -618,10 +619,10 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 // --- revocation ---
 
 func (r *run) ob2Revocation(b *badge.Badge, a map[string]any, st *assertion2) {
-	if boolOf(a["revoked"]) && !st.revoked {
+	if jsonv.Bool(a["revoked"]) && !st.revoked {
 		st.revoked = true
 		st.revokedHow = "The issuer marks this badge as revoked."
-		st.revokedReason = str(a, "revocationReason")
+		st.revokedReason = jsonv.TrimmedString(a, "revocationReason")
 	}
 	if st.revoked {
 		msg := "The issuer has withdrawn (revoked) this badge. " + st.revokedHow
@@ -646,7 +647,7 @@ func (r *run) ob2Revocation(b *badge.Badge, a map[string]any, st *assertion2) {
 // --- images ---
 
 func (r *run) ob2Image(a map[string]any) {
-	img := idOf(a["image"])
+	img := jsonv.TrimmedID(a["image"])
 	if img == "" {
 		return
 	}
@@ -661,7 +662,7 @@ func (r *run) ob2Image(a map[string]any) {
 }
 
 func (r *run) ob2BadgeClassImage(bc map[string]any) {
-	img := idOf(bc["image"])
+	img := jsonv.TrimmedID(bc["image"])
 	if img == "" {
 		return
 	}
@@ -783,8 +784,8 @@ func (r *run) ob2OtherDoc(b *badge.Badge) {
 
 // jsonEqual compares two JSON documents by value.
 func jsonEqual(a, b []byte) bool {
-	ma, err1 := decodeObject(a)
-	mb, err2 := decodeObject(b)
+	ma, err1 := jsonv.DecodeObjectText(a)
+	mb, err2 := jsonv.DecodeObjectText(b)
 	if err1 != nil || err2 != nil {
 		return false
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
 
 // --- Open Badges 2.0 extensions ---
@@ -64,22 +66,22 @@ func (r *run) ob2Extensions(nodes ...map[string]any) {
 		if n == nil {
 			continue
 		}
-		scope := strs(n["@context"])
+		scope := jsonv.Strings(n["@context"])
 		for k, v := range n {
 			if k == "@context" {
 				continue
 			}
-			for _, e := range items(v) {
-				ext := obj(e)
+			for _, e := range jsonv.Items(v) {
+				ext := jsonv.Object(e)
 				if ext == nil {
 					continue
 				}
-				types := strs(ext["type"])
-				if !has(types, "Extension") && !has(types, obiNS+"Extension") {
+				types := jsonv.Strings(ext["type"])
+				if !slices.Contains(types, "Extension") && !slices.Contains(types, obiNS+"Extension") {
 					continue
 				}
 				found = append(found, k)
-				p, note := r.checkExtension(ext, append(scope, strs(ext["@context"])...))
+				p, note := r.checkExtension(ext, append(scope, jsonv.Strings(ext["@context"])...))
 				if p != "" {
 					problems = append(problems, k+": "+p)
 				}
@@ -103,13 +105,13 @@ func (r *run) ob2Extensions(nodes ...map[string]any) {
 
 func (r *run) checkExtension(ext map[string]any, scope []string) (problem, note string) {
 	var defs []extensionDef
-	for _, t := range strs(ext["type"]) {
+	for _, t := range jsonv.Strings(ext["type"]) {
 		if t == "Extension" {
 			continue
 		}
 		iri := expandCompact(t)
 		for _, d := range knownExtensions {
-			if d.typeIRI == iri && has(scope, d.context) {
+			if d.typeIRI == iri && slices.Contains(scope, d.context) {
 				defs = append(defs, d)
 			}
 		}
@@ -147,7 +149,7 @@ func compactExtension(ext map[string]any, d extensionDef) any {
 		out[k] = v
 	}
 	// Round-trip through JSON so numbers are in the form the validator expects.
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(toJSON(out)))
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(jsonv.Marshal(out)))
 	if err != nil {
 		return out
 	}
@@ -189,7 +191,7 @@ func (r *run) ob2Endorsements(b *badge.Badge) {
 		var err error
 		switch {
 		case len(e.Payload) > 0:
-			n, err = decodeObject(e.Payload)
+			n, err = jsonv.DecodeObjectText(e.Payload)
 		case e.URL != "":
 			n, _, err = r.fetchNode(e.URL, "endorsement")
 		default:
@@ -227,18 +229,18 @@ func (r *run) endorsement2Problem(n map[string]any, parentCtx any) string {
 	if _, p := ob2TypeErr(n, parentCtx, []string{"Endorsement"}); p != "" {
 		return "its type is wrong: " + p
 	}
-	claim := obj(n["claim"])
-	if claim == nil || str(claim, "id") == "" {
+	claim := jsonv.Object(n["claim"])
+	if claim == nil || jsonv.TrimmedString(claim, "id") == "" {
 		return "it does not say what it endorses (claim.id)"
 	}
 	if _, has, err := parseISODate(n["issuedOn"]); !has || err != nil {
 		return "its issue date is missing or unreadable"
 	}
 	var is map[string]any
-	if o := obj(n["issuer"]); o != nil {
+	if o := jsonv.Object(n["issuer"]); o != nil {
 		is = o
 	} else {
-		u := idOf(n["issuer"])
+		u := jsonv.TrimmedID(n["issuer"])
 		if !isHTTPURL(u) {
 			return "its issuer is not a web address"
 		}

@@ -5,11 +5,13 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"fmt"
+	"slices"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/keys"
 )
 
@@ -24,7 +26,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		r.add("signature", Failed, "The badge's signature is not an RS256 signature Satchel can check (Open Badges 2.0 signed badges use RS256).", err.Error())
 		return
 	}
-	creator := str(obj(a["verification"]), "creator")
+	creator := jsonv.TrimmedString(jsonv.Object(a["verification"]), "creator")
 	if creator == "" {
 		r.add("signature", Failed, "The signed badge does not say which key signed it (verification.creator).", "")
 		return
@@ -38,7 +40,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		r.addErr("signature", Failed, "Satchel could not fetch the issuer's signing key. "+fetchMessage(err), err, err.Error())
 		return
 	}
-	pub, err := keys.FromPEM(str(keyDoc, "publicKeyPem"))
+	pub, err := keys.FromPEM(jsonv.TrimmedString(keyDoc, "publicKeyPem"))
 	if err == nil {
 		if _, isRSA := pub.(*rsa.PublicKey); !isRSA {
 			err = fmt.Errorf("key is %T, not RSA", pub)
@@ -58,7 +60,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		return
 	}
 	st.signedKeyID = creator
-	if id := str(keyDoc, "id"); id != "" {
+	if id := jsonv.TrimmedString(keyDoc, "id"); id != "" {
 		st.signedKeyID = id
 	}
 	st.signedKeyDoc, st.signedKey = keyDoc, pub
@@ -69,7 +71,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 // (keys.ResolveOB2): the issuer Profile lists it under publicKey and, when
 // the key names an owner, the owner is the issuer.
 func (r *run) ob2KeyBelongs(is map[string]any, st *assertion2) {
-	key, err := keys.ResolveOB2(r.ctx, r.memo, st.signedKeyID, toJSON(is))
+	key, err := keys.ResolveOB2(r.ctx, r.memo, st.signedKeyID, jsonv.Marshal(is))
 	if err == nil && !sameKey(key.Public, st.signedKey) {
 		err = &keys.Error{Kind: keys.NotIssuerKey, Method: st.signedKeyID, Err: fmt.Errorf("the issuer lists another key under %s", st.signedKeyID)}
 	}
@@ -77,7 +79,7 @@ func (r *run) ob2KeyBelongs(is map[string]any, st *assertion2) {
 		r.keyFailed(err, "key "+st.signedKeyID+": "+err.Error())
 		return
 	}
-	r.keyChecked(key, "key", str(is, "id"))
+	r.keyChecked(key, "key", jsonv.TrimmedString(is, "id"))
 }
 
 func sameKey(a, b crypto.PublicKey) bool {
@@ -88,7 +90,7 @@ func sameKey(a, b crypto.PublicKey) bool {
 
 // ob2RevocationList fetches the issuer's revocation list, when it has one.
 func (r *run) ob2RevocationList(b *badge.Badge, is map[string]any, st *assertion2) {
-	u := idOf(is["revocationList"])
+	u := jsonv.TrimmedID(is["revocationList"])
 	if u == "" {
 		return
 	}
@@ -99,16 +101,16 @@ func (r *run) ob2RevocationList(b *badge.Badge, is map[string]any, st *assertion
 		return
 	}
 	ids := []string{b.ID}
-	if uid := str(b.OB2.Assertion, "uid"); uid != "" {
+	if uid := jsonv.TrimmedString(b.OB2.Assertion, "uid"); uid != "" {
 		ids = append(ids, uid, "urn:uuid:"+uid)
 	}
-	for _, e := range items(list["revokedAssertions"]) {
-		rid := idOf(e)
-		reason := str(obj(e), "revocationReason")
-		if uid := str(obj(e), "uid"); uid != "" && has(ids, uid) {
+	for _, e := range jsonv.Items(list["revokedAssertions"]) {
+		rid := jsonv.TrimmedID(e)
+		reason := jsonv.TrimmedString(jsonv.Object(e), "revocationReason")
+		if uid := jsonv.TrimmedString(jsonv.Object(e), "uid"); uid != "" && slices.Contains(ids, uid) {
 			rid = uid
 		}
-		if rid != "" && has(ids, rid) {
+		if rid != "" && slices.Contains(ids, rid) {
 			st.revoked = true
 			st.revokedHow = "The issuer's revocation list includes it."
 			st.revokedReason = reason

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
 )
@@ -42,7 +44,7 @@ func (r *run) ob3(b *badge.Badge) {
 }
 
 func (r *run) ob3Context(c map[string]any) {
-	ctxs := items(c["@context"])
+	ctxs := jsonv.Items(c["@context"])
 	if len(ctxs) == 0 {
 		r.add("context", Failed, "The credential has no @context, so its meaning cannot be established.", "")
 		return
@@ -83,11 +85,11 @@ func (r *run) ob3Type(b *badge.Badge) {
 	t := b.OB3.Types
 	want := []string{"OpenBadgeCredential", "AchievementCredential"}
 	what := "an Open Badges credential"
-	if has(t, "EndorsementCredential") {
+	if slices.Contains(t, "EndorsementCredential") {
 		want = []string{"EndorsementCredential"}
 		what = "an endorsement credential"
 	}
-	if !has(t, "VerifiableCredential") || !hasAny(t, want...) {
+	if !slices.Contains(t, "VerifiableCredential") || !hasAny(t, want...) {
 		r.add("type", Failed, fmt.Sprintf("The credential's type does not say it is %s (it needs VerifiableCredential and %s).", what, strings.Join(want, " or ")),
 			fmt.Sprintf("type %v", t))
 		return
@@ -101,12 +103,12 @@ func (r *run) ob3Type(b *badge.Badge) {
 func (r *run) ob3Schema(b *badge.Badge) {
 	c := b.OB3.Credential
 	name := "achievementcredential"
-	if has(b.OB3.Types, "EndorsementCredential") {
+	if slices.Contains(b.OB3.Types, "EndorsementCredential") {
 		name = "endorsementcredential"
 	}
 	doc := c
 	raw := b.Payload // validate the exact bytes when nothing needs mapping
-	if ctxs := items(c["@context"]); len(ctxs) > 0 && ctxs[0] == ctxVC11 {
+	if ctxs := jsonv.Items(c["@context"]); len(ctxs) > 0 && ctxs[0] == ctxVC11 {
 		doc = shallowCopy(c)
 		nc := append([]any{ctxVC2}, ctxs[1:]...)
 		doc["@context"] = nc
@@ -115,7 +117,7 @@ func (r *run) ob3Schema(b *badge.Badge) {
 		raw = nil
 	}
 	if len(raw) == 0 {
-		raw = toJSON(doc)
+		raw = jsonv.Marshal(doc)
 	}
 	if err := ldproof.ValidateSchema(raw, name); err != nil {
 		var se *ldproof.SchemaError
@@ -158,7 +160,7 @@ func (r *run) ob3Proofs(b *badge.Badge) {
 	}
 	// Every proof must verify: one of an unknown type (which JSON-LD could
 	// not even expand) fails as unsupported rather than being ignored.
-	issuerID := idOf(c["issuer"])
+	issuerID := jsonv.TrimmedID(c["issuer"])
 	for i, p := range proofs {
 		label := "proof"
 		if len(proofs) > 1 {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
 )
@@ -22,17 +23,17 @@ const maxStatusList = 16 << 20
 // ob3Status checks every credentialStatus entry.
 func (r *run) ob3Status(b *badge.Badge) {
 	c := b.OB3.Credential
-	entries := items(c["credentialStatus"])
+	entries := jsonv.Items(c["credentialStatus"])
 	if len(entries) == 0 {
 		return
 	}
 	for _, e := range entries {
-		s := obj(e)
+		s := jsonv.Object(e)
 		if s == nil {
 			r.add("revocation", Warning, "The credential's status information is not readable, so Satchel cannot tell whether it was revoked.", fmt.Sprint(e))
 			continue
 		}
-		switch t := str(s, "type"); t {
+		switch t := jsonv.TrimmedString(s, "type"); t {
 		case "1EdTechRevocationList":
 			r.revocationList3(c, s)
 		case "BitstringStatusListEntry", "StatusList2021Entry":
@@ -44,17 +45,17 @@ func (r *run) ob3Status(b *badge.Badge) {
 }
 
 func (r *run) revocationList3(c, s map[string]any) {
-	u := str(s, "id")
+	u := jsonv.TrimmedString(s, "id")
 	list, _, err := r.getJSON(u)
 	if err != nil {
 		r.add("revocation", Warning, "Satchel could not fetch the issuer's revocation list, so it cannot tell whether this credential was revoked. "+fetchMessage(err), err.Error())
 		return
 	}
-	id := str(c, "id")
-	for _, e := range items(list["revokedCredential"]) {
-		if idOf(e) == id && id != "" {
+	id := jsonv.TrimmedString(c, "id")
+	for _, e := range jsonv.Items(list["revokedCredential"]) {
+		if jsonv.TrimmedID(e) == id && id != "" {
 			msg := "The issuer has withdrawn (revoked) this credential."
-			if reason := str(obj(e), "revocationReason"); reason != "" {
+			if reason := jsonv.TrimmedString(jsonv.Object(e), "revocationReason"); reason != "" {
 				msg += " Reason given: " + reason + "."
 			}
 			r.add("revocation", Failed, msg, "listed in "+u)
@@ -67,8 +68,8 @@ func (r *run) revocationList3(c, s map[string]any) {
 // statusList reads the bit for this credential in a Bitstring / 2021 status
 // list credential.
 func (r *run) statusList(c, s map[string]any, typ string) {
-	purpose := firstNonEmpty(str(s, "statusPurpose"), "revocation")
-	listURL := str(s, "statusListCredential")
+	purpose := firstNonEmpty(jsonv.TrimmedString(s, "statusPurpose"), "revocation")
+	listURL := jsonv.TrimmedString(s, "statusListCredential")
 	idx, err := statusIndex(s["statusListIndex"])
 	if err != nil {
 		r.add("revocation", Warning, "The credential's status entry is malformed, so Satchel cannot tell whether it was revoked.", err.Error())
@@ -96,19 +97,19 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 	var list map[string]any
 	if err == nil && lb.OB3 != nil {
 		list = lb.OB3.Credential
-	} else if m, derr := decodeObject(resp.Body); derr == nil {
+	} else if m, derr := jsonv.DecodeObjectText(resp.Body); derr == nil {
 		list = m
 	} else {
 		r.add("revocation", Warning, "The issuer's status list could not be read, so Satchel cannot tell whether this credential was revoked.", fmt.Sprint(err))
 		return
 	}
 	trusted, trustNote := r.statusListTrusted(c, list, lb)
-	subj := obj(firstItem(list["credentialSubject"]))
-	if lp := str(subj, "statusPurpose"); lp != "" && lp != purpose {
+	subj := jsonv.Object(firstItem(list["credentialSubject"]))
+	if lp := jsonv.TrimmedString(subj, "statusPurpose"); lp != "" && lp != purpose {
 		r.add("revocation", Warning, "The issuer's status list is for a different purpose than the credential says.", "list "+lp+", entry "+purpose)
 		return
 	}
-	bits, err := decodeStatusList(str(subj, "encodedList"))
+	bits, err := decodeStatusList(jsonv.TrimmedString(subj, "encodedList"))
 	if err != nil {
 		r.add("revocation", Warning, "The issuer's status list could not be decoded, so Satchel cannot tell whether this credential was revoked.", err.Error())
 		return
@@ -139,8 +140,8 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 // (a false "revoked" cannot help anyone forge a badge); a clear bit from an
 // unconfirmed list is only a warning.
 func (r *run) statusListTrusted(c, list map[string]any, lb *badge.Badge) (bool, string) {
-	issuer := idOf(c["issuer"])
-	if li := idOf(list["issuer"]); li != issuer {
+	issuer := jsonv.TrimmedID(c["issuer"])
+	if li := jsonv.TrimmedID(list["issuer"]); li != issuer {
 		return false, fmt.Sprintf("list issuer %q differs from credential issuer %q", li, issuer)
 	}
 	if lb != nil && lb.JWS != "" {

@@ -1,112 +1,19 @@
 package verify
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// decodeObject decodes one JSON object, numbers as json.Number.
-func decodeObject(data []byte) (map[string]any, error) {
-	data = bytes.TrimPrefix(bytes.TrimSpace(data), []byte("\xef\xbb\xbf"))
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, errors.New("not a JSON object")
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON object")
-	}
-	return m, nil
-}
-
-func str(m map[string]any, k string) string {
-	if m == nil {
-		return ""
-	}
-	s, _ := m[k].(string)
-	return strings.TrimSpace(s)
-}
-
-// strs reads a string or an array of strings.
-func strs(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, e := range t {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case []string:
-		return t
-	}
-	return nil
-}
-
-// items reads a single value or an array as a list.
-func items(v any) []any {
-	switch t := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return t
-	}
-	return []any{v}
-}
-
-func obj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// idOf returns a string value, or the id of an object value.
-func idOf(v any) string {
-	switch t := v.(type) {
-	case string:
-		return strings.TrimSpace(t)
-	case map[string]any:
-		return str(t, "id")
-	}
-	return ""
-}
-
-func has(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 func hasAny(list []string, want ...string) bool {
 	for _, w := range want {
-		if has(list, w) {
+		if slices.Contains(list, w) {
 			return true
 		}
-	}
-	return false
-}
-
-func boolOf(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		return strings.EqualFold(t, "true")
 	}
 	return false
 }
@@ -145,8 +52,3 @@ func parseISODate(v any) (t time.Time, ok bool, err error) {
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 MST") }
-
-func toJSON(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/keys"
 )
 
@@ -24,7 +25,7 @@ func (r *run) vcJWT(b *badge.Badge) {
 	o := b.OB3
 	if jwk, ok := o.JWTHeader["jwk"]; ok {
 		// A header key with private parts is refused before go-jose sees it.
-		if _, err := keys.FromJWK(toJSON(jwk)); err != nil {
+		if _, err := keys.FromJWK(jsonv.Marshal(jwk)); err != nil {
 			r.keyFailed(err, "header jwk: "+err.Error())
 			return
 		}
@@ -40,8 +41,8 @@ func (r *run) vcJWT(b *badge.Badge) {
 	}
 	h := o.JWTHeader
 	alg, _ := h["alg"].(string)
-	issuerID := idOf(o.Credential["issuer"])
-	kid := str(h, "kid")
+	issuerID := jsonv.TrimmedID(o.Credential["issuer"])
+	kid := jsonv.TrimmedString(h, "kid")
 	if kid != "" && !strings.Contains(kid, ":") {
 		// A bare fragment is relative to the issuer.
 		if isHTTPURL(issuerID) || strings.HasPrefix(issuerID, "did:") {
@@ -53,7 +54,7 @@ func (r *run) vcJWT(b *badge.Badge) {
 	var keyDetail string
 	switch {
 	case h["jwk"] != nil:
-		key, err = keys.ResolveJWK(r.ctx, r.memo, toJSON(h["jwk"]), kid, issuerID)
+		key, err = keys.ResolveJWK(r.ctx, r.memo, jsonv.Marshal(h["jwk"]), kid, issuerID)
 		keyDetail = "key embedded in the token header (jwk)"
 		if kid != "" {
 			keyDetail += ", kid " + kid
@@ -78,7 +79,7 @@ func (r *run) vcJWT(b *badge.Badge) {
 	}
 	// The model was read from this same token; make sure it was not changed
 	// since (a Badge can be built by hand or reloaded from storage).
-	if !bytes.Equal(payload, b.Payload) && !jsonEqual(payload, toJSON(o.JWTClaims)) {
+	if !bytes.Equal(payload, b.Payload) && !jsonEqual(payload, jsonv.Marshal(o.JWTClaims)) {
 		r.add("signature", Failed, "The signed content is not the credential that was read.", "payload mismatch")
 		return
 	}
@@ -104,11 +105,11 @@ func (r *run) jwtClaims(claims, c map[string]any) {
 			problems = append(problems, fmt.Sprintf("%s %q is not the credential's %s %q", claim, got, what, want))
 		}
 	}
-	check("iss", idOf(c["issuer"]), "issuer")
-	if subj := obj(firstItem(c["credentialSubject"])); subj != nil {
-		check("sub", str(subj, "id"), "subject id")
+	check("iss", jsonv.TrimmedID(c["issuer"]), "issuer")
+	if subj := jsonv.Object(firstItem(c["credentialSubject"])); subj != nil {
+		check("sub", jsonv.TrimmedString(subj, "id"), "subject id")
 	}
-	check("jti", str(c, "id"), "id")
+	check("jti", jsonv.TrimmedString(c, "id"), "id")
 	timeClaim := func(claim string, keysToTry ...string) {
 		v, ok := claims[claim]
 		if !ok {
@@ -138,7 +139,7 @@ func (r *run) jwtClaims(claims, c map[string]any) {
 }
 
 func firstItem(v any) any {
-	if l := items(v); len(l) > 0 {
+	if l := jsonv.Items(v); len(l) > 0 {
 		return l[0]
 	}
 	return nil

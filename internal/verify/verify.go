@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/jsonv"
 )
 
 // Fetcher is what the verifier needs from the guarded HTTP client
@@ -212,7 +214,7 @@ func (r *run) recipient(b *badge.Badge, recipients []badge.Identifier) {
 	var given []string
 	for _, id := range recipients {
 		given = append(given, id.Type)
-		if has(types, strings.ToLower(id.Type)) {
+		if slices.Contains(types, strings.ToLower(id.Type)) {
 			comparable = true
 		}
 	}
@@ -279,7 +281,7 @@ func (r *run) getJSON(u string) (map[string]any, *fetch.Response, error) {
 	if resp.Status < 200 || resp.Status > 299 {
 		return nil, resp, &statusError{status: resp.Status, url: resp.URL}
 	}
-	m, err := decodeObject(resp.Body)
+	m, err := jsonv.DecodeObjectText(resp.Body)
 	if err != nil {
 		return nil, resp, fmt.Errorf("not a JSON object: %w", err)
 	}
