@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -21,22 +20,6 @@ const (
 	tileDescriptionLen = 180
 	tileCriteriaLen    = 220
 )
-
-// backpackRoutes registers the backpack, each badge's pages and the image
-// server.
-func (s *Server) backpackRoutes() {
-	s.e.GET(views.BackpackPath, s.handleBackpack, s.requireUser)
-
-	b := s.e.Group("/badges/:id", s.requireUser)
-	b.GET("", s.handleBadge)
-	b.GET("/download", s.handleBadgeDownload)
-	b.POST("/check", s.handleBadgeCheck, s.rateLimit("badge-check", 30, 10*time.Minute, "checked badges again"))
-	b.GET("/delete", s.handleBadgeDeleteForm)
-	b.POST("/delete", s.handleBadgeDelete)
-	b.POST("/visibility", s.handleBadgeVisibility)
-
-	s.e.GET("/images/:hash", s.handleImage)
-}
 
 // backpackQuery reads the sort and filter form from the query string,
 // dropping what is not one of its choices.

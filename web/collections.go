@@ -21,41 +21,6 @@ const (
 	collMaxBadgesPerPost = 500
 )
 
-// collectionRoutes registers the learner's collections, the form that
-// sets a badge's collections, and the automatic groupings. Every route is
-// for the signed-in owner only; anything else is 404.
-func (s *Server) collectionRoutes() {
-	g := s.e.Group("/collections", s.requireUser)
-	g.GET("", s.handleCollections)
-	g.POST("", s.handleCollectionCreate)
-	g.GET("/add-badges", s.handleCollectionOrganise)
-	g.POST("/add-badges", s.handleCollectionsAddBadges)
-
-	c := g.Group("/:id")
-	c.GET("", s.handleCollection)
-	c.GET("/edit", s.handleCollectionEditForm)
-	c.POST("/edit", s.handleCollectionEdit)
-	c.GET("/delete", s.handleCollectionDeleteForm)
-	c.POST("/delete", s.handleCollectionDelete)
-	c.GET("/visibility", s.handleCollectionVisibilityForm)
-	c.POST("/visibility", s.handleCollectionVisibility)
-	c.GET("/replace-link", s.handleCollectionReplaceLinkForm)
-	c.POST("/replace-link", s.handleCollectionReplaceLink)
-	c.GET("/add", s.handleCollectionAddForm)
-	c.POST("/badges", s.handleCollectionAddBadges)
-	c.POST("/make-badges-public", s.handleCollectionMakeBadgesPublic)
-	c.POST("/badges/:badge/move", s.handleCollectionMove)
-	c.POST("/badges/:badge/remove", s.handleCollectionRemove)
-
-	s.e.GET("/badges/:id/collections", s.handleBadgeCollectionsForm, s.requireUser)
-	s.e.POST("/badges/:id/collections", s.handleBadgeCollections, s.requireUser)
-	s.e.GET(views.CollectionGroupsPath, s.handleCollectionGroups, s.requireUser)
-
-	// The badge page (the pages engineer's route) shows the badge's
-	// collections through views.BadgeCollectionsSection.
-	s.e.Use(s.badgePageCollections)
-}
-
 // badgePageRoute is the owner's badge page, as echo names its route.
 const badgePageRoute = "/badges/:id"
 

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
@@ -25,16 +24,6 @@ import (
 
 // maxArchiveBytes caps an uploaded export (the request body too).
 const maxArchiveBytes = 64 << 20
-
-// exportRoutes registers "Download everything", its re-import and the
-// baked download of a badge that arrived as data.
-func (s *Server) exportRoutes(acct *echo.Group) {
-	acct.GET("/export", s.handleExport)
-	acct.GET("/import-archive", s.handleImportArchiveForm)
-	acct.POST("/import-archive", s.handleImportArchive)
-	s.routeBodyLimit(http.MethodPost, views.ImportArchivePath, middleware.BodyLimit(fmt.Sprintf("%dB", maxArchiveBytes+1<<20)))
-	s.e.GET("/badges/:id/baked", s.handleBadgeBaked, s.requireUser)
-}
 
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {

@@ -23,17 +23,6 @@ type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// identityRoutes registers the email address pages under /account (acct
-// requires a signed-in user) and the development outbox.
-func (s *Server) identityRoutes(acct *echo.Group) {
-	acct.GET("/emails", s.handleEmails)
-	acct.POST("/emails", s.handleEmailAdd)
-	acct.GET("/emails/confirm", s.handleEmailConfirmForm)
-	acct.POST("/emails/confirm", s.handleEmailConfirm)
-	acct.POST("/emails/:id/remove", s.handleEmailRemove)
-	s.e.GET("/dev/outbox", s.handleOutbox)
-}
-
 // mailSendTimeout bounds sending one email within a request.
 const mailSendTimeout = 20 * time.Second
 

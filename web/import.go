@@ -68,14 +68,6 @@ func (s *Server) importLimit(ctx context.Context, userID int64) (string, error) 
 		limit, waitWords(retry.Round(time.Second))), nil
 }
 
-// importRoutes registers the import page. Its POST accepts a larger body
-// than other routes (several badge images at once).
-func (s *Server) importRoutes() {
-	s.routeBodyLimit(http.MethodPost, "/import", importBodyLimit)
-	s.e.GET("/import", s.handleImportForm, s.requireUser)
-	s.e.POST("/import", s.handleImport, s.requireUser)
-}
-
 func errImportTooLarge() *pageError {
 	return &pageError{
 		status: http.StatusRequestEntityTooLarge,

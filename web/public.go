@@ -21,14 +21,8 @@ import (
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
-// The public pages' routes and limits.
+// The public pages' limits.
 const (
-	pathPublicProfile    = "/u/:handle"
-	pathPublicCollection = "/u/:handle/:slug"
-	pathPublicBadge      = "/u/:handle/badges/:badge"
-	pathPublicVerify     = "/u/:handle/badges/:badge/verify"
-	pathUnlisted         = "/c/:token"
-
 	// "Verify now" fetches from the issuer; each client may run it this
 	// often (shared by every process through the database).
 	publicVerifyLimit  = 10
@@ -39,19 +33,6 @@ const (
 
 	metaDescriptionLen = 200
 )
-
-// publicRoutes registers the pages visitors see without an account, and
-// the owner's profile form under /account.
-func (s *Server) publicRoutes(acct *echo.Group) {
-	s.e.GET(pathPublicProfile, s.handlePublicProfile)
-	s.e.GET(pathPublicCollection, s.handlePublicCollection)
-	s.e.GET(pathPublicBadge, s.handlePublicBadge)
-	s.e.POST(pathPublicVerify, s.handlePublicBadgeVerify,
-		s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "verified badges"))
-	s.e.GET(pathUnlisted, s.handleUnlistedCollection)
-	acct.GET("/profile", s.handleProfileForm)
-	acct.POST("/profile", s.handleProfileSave)
-}
 
 // notPublic is the answer for anything private, deleted or unknown: the
 // very error of an address with no route, so the page is identical.

@@ -19,12 +19,8 @@ import (
 	"github.com/satchel-backpack/satchel/views"
 )
 
-// Sharing routes: the Mastodon redirect, share pictures and QR codes of
-// public pages, and the frameable embeds with their oEmbed endpoint.
+// Sharing: embed frames, QR codes and share pictures.
 const (
-	pathMastodonShare = "/share/mastodon"
-	pathOEmbed        = "/oembed"
-
 	// Embed frames: the size of the card (share.EmbedCard) with room.
 	embedWidth  = 400
 	embedHeight = 150
@@ -38,25 +34,6 @@ const (
 	// its styles are inline (written by html/template).
 	embedCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *"
 )
-
-func (s *Server) shareRoutes() {
-	e := s.e
-	e.GET(pathMastodonShare, s.handleMastodonShare)
-	e.GET(pathOEmbed, s.handleOEmbed)
-
-	// Only these may be framed by other sites (see allowFraming).
-	embed := e.Group("/embed", allowFraming)
-	embed.GET("/badges/:handle/:badge", s.handleEmbedBadge)
-	embed.GET("/collections/:handle/:slug", s.handleEmbedCollection)
-	embed.GET("/signature/:handle", s.handleEmbedSignature)
-
-	e.GET("/u/:handle/share.png", s.handleProfileShareImage)
-	e.GET("/u/:handle/badges/:badge/share.png", s.handleBadgeShareImage)
-	e.GET("/u/:handle/qr.png", s.handleProfileQR)
-	e.GET("/u/:handle/qr.svg", s.handleProfileQR)
-	e.GET("/u/:handle/badges/:badge/qr.png", s.handleBadgeQR)
-	e.GET("/u/:handle/badges/:badge/qr.svg", s.handleBadgeQR)
-}
 
 // Absolute addresses of a public page's share picture and QR codes.
 func profileSharePath(handle string) string { return views.PublicProfilePath(handle) + "/share.png" }

@@ -27,7 +27,6 @@ import (
 
 // The public verifier's limits.
 const (
-	verifyPath = "/verify"
 	// verifyMaxFile is the largest badge file (or pasted text) accepted.
 	verifyMaxFile = 5 << 20
 	// verifyMaxBody leaves room beside the file for the other fields and
@@ -47,16 +46,6 @@ const (
 	verifyConcurrency = 16
 	verifyQueueWait   = 3 * time.Second
 )
-
-// verifierRoutes registers the public verifier: no account needed, nothing
-// submitted is stored, checks are rate-limited per client.
-func (s *Server) verifierRoutes() {
-	s.e.GET(verifyPath, s.handleVerifyForm)
-	s.routeBodyLimit(http.MethodPost, verifyPath, verifyBodyLimit)
-	s.e.POST(verifyPath, s.handleVerify,
-		s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "checked badges"),
-		oneOf(make(chan struct{}, verifyConcurrency), verifyQueueWait))
-}
 
 // oneOf lets a request through only while it holds one of the slots,
 // waiting up to wait for one; otherwise it answers 503 with Retry-After.
