@@ -145,7 +145,7 @@ func bindByDocument(doc *document, vm string, cand *Key, issuerID string, bindin
 			if c := jsonv.FirstRef(node, "controller"); c != "" && resolveRef(doc.base, c) != issuerID {
 				return nil, errorf(NotIssuerKey, vm, "the issuer's document says the key is controlled by %s", quoteShort(resolveRef(doc.base, c)))
 			}
-			if cand != nil && !sameKey(cand.Public, p) {
+			if cand != nil && !SameKey(cand.Public, p) {
 				return nil, errorf(NotIssuerKey, vm, "the key given with the signature is not the key the issuer lists as %s", quoteShort(vm))
 			}
 			pub = p
@@ -158,7 +158,7 @@ func bindByDocument(doc *document, vm string, cand *Key, issuerID string, bindin
 	}
 	if cand != nil {
 		for _, node := range doc.assertionMethods() {
-			if p, err := keyFromNode(node); err == nil && sameKey(cand.Public, p) {
+			if p, err := keyFromNode(node); err == nil && SameKey(cand.Public, p) {
 				id := vm
 				if id == "" {
 					id = resolveRef(doc.base, jsonv.NodeID(node))
@@ -223,7 +223,7 @@ func (d *document) listsElsewhere(vm string, cand *Key) bool {
 				return true
 			}
 			if m, ok := v.(map[string]any); ok && cand != nil {
-				if p, err := keyFromNode(m); err == nil && sameKey(cand.Public, p) {
+				if p, err := keyFromNode(m); err == nil && SameKey(cand.Public, p) {
 					return true
 				}
 			}

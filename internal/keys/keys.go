@@ -192,7 +192,7 @@ func candidate(ctx context.Context, f Fetcher, vm string, embedded crypto.Public
 	if err != nil {
 		return nil, err
 	}
-	if embedded != nil && !sameKey(embedded, k.Public) {
+	if embedded != nil && !SameKey(embedded, k.Public) {
 		return nil, errorf(NotIssuerKey, vm, "the header's jwk is not the key its kid names")
 	}
 	return k, nil
@@ -244,7 +244,7 @@ func bindSelf(vm string, embedded crypto.PublicKey, issuerID string) (*Key, erro
 	} else {
 		own.ID = base
 	}
-	if embedded != nil && !sameKey(embedded, own.Public) {
+	if embedded != nil && !SameKey(embedded, own.Public) {
 		return nil, errorf(NotIssuerKey, vm, "the header's jwk is not the issuer's own key %s", quoteShort(base))
 	}
 	return own, nil
@@ -266,8 +266,8 @@ func sameDocument(base, issuerID string) bool {
 	return base == ib
 }
 
-// sameKey compares two public keys.
-func sameKey(a, b crypto.PublicKey) bool {
+// SameKey reports whether two public keys are the same key.
+func SameKey(a, b crypto.PublicKey) bool {
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	ea, ok := a.(equaler)
 	return ok && b != nil && ea.Equal(b)

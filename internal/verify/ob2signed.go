@@ -2,7 +2,6 @@ package verify
 
 import (
 	"bytes"
-	"crypto"
 	"crypto/rsa"
 	"fmt"
 	"slices"
@@ -72,7 +71,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 // the key names an owner, the owner is the issuer.
 func (r *run) ob2KeyBelongs(is map[string]any, st *assertion2) {
 	key, err := keys.ResolveOB2(r.ctx, r.memo, st.signedKeyID, jsonv.Marshal(is))
-	if err == nil && !sameKey(key.Public, st.signedKey) {
+	if err == nil && !keys.SameKey(key.Public, st.signedKey) {
 		err = &keys.Error{Kind: keys.NotIssuerKey, Method: st.signedKeyID, Err: fmt.Errorf("the issuer lists another key under %s", st.signedKeyID)}
 	}
 	if err != nil {
@@ -80,12 +79,6 @@ func (r *run) ob2KeyBelongs(is map[string]any, st *assertion2) {
 		return
 	}
 	r.keyChecked(key, "key", jsonv.TrimmedString(is, "id"))
-}
-
-func sameKey(a, b crypto.PublicKey) bool {
-	type equaler interface{ Equal(crypto.PublicKey) bool }
-	e, ok := a.(equaler)
-	return ok && b != nil && e.Equal(b)
 }
 
 // ob2RevocationList fetches the issuer's revocation list, when it has one.
