@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 )
 
@@ -284,7 +285,7 @@ func (db *DB) InsertBadge(ctx context.Context, b *Badge) error {
 		return err
 	}
 	if res != Inserted {
-		return &Error{Kind: Conflict, Msg: "This badge is already in your backpack."}
+		return &fail.Error{Code: fail.Conflict, Message: "This badge is already in your backpack."}
 	}
 	return nil
 }
@@ -416,7 +417,7 @@ func (db *DB) badgeTags(ctx context.Context, badgeID int64) ([]string, error) {
 	return tags, rows.Err()
 }
 
-var errNoBadge = &Error{Kind: NotFound, Msg: "There is no such badge in your backpack."}
+var errNoBadge = &fail.Error{Code: fail.NotFound, Message: "There is no such badge in your backpack."}
 
 // BadgeByPublicID returns the user's badge with that public id, tags
 // included. Another user's badge is NotFound, exactly like a missing one.
@@ -467,7 +468,7 @@ func (db *DB) DeleteBadge(ctx context.Context, userID int64, publicID string) er
 		}
 		return err
 	})
-	if err != nil && KindOf(err) == Internal {
+	if err != nil && fail.CodeOf(err) == fail.Internal {
 		return fmt.Errorf("store: delete badge %s: %w", publicID, err)
 	}
 	return err
@@ -476,7 +477,7 @@ func (db *DB) DeleteBadge(ctx context.Context, userID int64, publicID string) er
 // SetBadgeVisibility makes the user's badge Private or Public.
 func (db *DB) SetBadgeVisibility(ctx context.Context, userID int64, publicID, visibility string) error {
 	if visibility != Private && visibility != Public {
-		return &Error{Kind: Invalid, Msg: "Choose private or public."}
+		return &fail.Error{Code: fail.Invalid, Message: "Choose private or public."}
 	}
 	res, err := db.writer.ExecContext(ctx, "UPDATE badges SET visibility = ?, updated_at = ? WHERE user_id = ? AND public_id = ?",
 		visibility, nanos(db.now()), userID, publicID)
@@ -513,7 +514,7 @@ func (db *DB) RecordCheck(ctx context.Context, badgeID int64, report []byte, sta
 		}
 		return insertCheck(ctx, tx, badgeID, report, status, checkedAt)
 	})
-	if err != nil && KindOf(err) == Internal {
+	if err != nil && fail.CodeOf(err) == fail.Internal {
 		return fmt.Errorf("store: record check of badge %d: %w", badgeID, err)
 	}
 	return err
@@ -571,7 +572,7 @@ func putImage(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, data []byte, contentType string, width, height int, now int64) (id int64, hash string, err error) {
 	if contentType != "image/png" && contentType != "image/svg+xml" {
-		return 0, "", &Error{Kind: Invalid, Msg: "Only PNG and SVG images are kept."}
+		return 0, "", &fail.Error{Code: fail.Invalid, Message: "Only PNG and SVG images are kept."}
 	}
 	sum := sha256.Sum256(data)
 	hash = hex.EncodeToString(sum[:])
@@ -591,7 +592,7 @@ func (db *DB) ImageByHash(ctx context.Context, hash string) (*Image, error) {
 	err := db.reader.QueryRowContext(ctx, "SELECT id, hash, content_type, width, height, bytes, created_at FROM images WHERE hash = ?", strings.ToLower(hash)).
 		Scan(&im.ID, &im.Hash, &im.ContentType, &im.Width, &im.Height, &im.Bytes, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &Error{Kind: NotFound, Msg: "There is no such image."}
+		return nil, &fail.Error{Code: fail.NotFound, Message: "There is no such image."}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: image %s: %w", hash, err)

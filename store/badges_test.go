@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -103,7 +104,7 @@ func TestUpsertBadge_InsertsAndReadsBack(t *testing.T) {
 
 	// Another learner cannot see it, and it is the same answer as a missing badge.
 	other := badgeUser(t, db, "bob")
-	if _, err := db.BadgeByPublicID(ctx, other.ID, b.PublicID); store.KindOf(err) != store.NotFound {
+	if _, err := db.BadgeByPublicID(ctx, other.ID, b.PublicID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("other user's view: %v", err)
 	}
 	// But may hold the same badge in their own backpack.
@@ -133,7 +134,7 @@ func TestUpsertBadge_OB2SameAssertionIsExisting(t *testing.T) {
 	if got.Name != "Knot tying" {
 		t.Errorf("2.0 badge was overwritten: %q", got.Name)
 	}
-	if err := db.InsertBadge(ctx, newStored(t, u, ob2Badge("https://issuer.example/a/1"), store.StatusValid)); store.KindOf(err) != store.Conflict {
+	if err := db.InsertBadge(ctx, newStored(t, u, ob2Badge("https://issuer.example/a/1"), store.StatusValid)); fail.CodeOf(err) != fail.Conflict {
 		t.Errorf("InsertBadge of a duplicate: %v, want Conflict", err)
 	}
 }
@@ -228,7 +229,7 @@ func TestRecordCheck_UpdatesStatusAndHistory(t *testing.T) {
 	if len(checks) != 2 || checks[0].Status != store.StatusRevoked || checks[0].Verdict != "invalid" {
 		t.Fatalf("history %+v", checks)
 	}
-	if err := db.RecordCheck(ctx, 999999, js, store.StatusValid, rep.RanAt, next); store.KindOf(err) != store.NotFound {
+	if err := db.RecordCheck(ctx, 999999, js, store.StatusValid, rep.RanAt, next); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("missing badge: %v", err)
 	}
 }
@@ -260,7 +261,7 @@ func TestDeleteBadge_RemovesTagsChecksAndUnsharedImage(t *testing.T) {
 		t.Fatalf("image hash %q, want %q", got.ImageHash, hash)
 	}
 	other := badgeUser(t, db, "bob")
-	if err := db.DeleteBadge(ctx, other.ID, a.PublicID); store.KindOf(err) != store.NotFound {
+	if err := db.DeleteBadge(ctx, other.ID, a.PublicID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("deleting someone else's badge: %v", err)
 	}
 	if err := db.DeleteBadge(ctx, u.ID, a.PublicID); err != nil {
@@ -272,13 +273,13 @@ func TestDeleteBadge_RemovesTagsChecksAndUnsharedImage(t *testing.T) {
 	if err := db.DeleteBadge(ctx, u.ID, b.PublicID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ImageByHash(ctx, hash); store.KindOf(err) != store.NotFound {
+	if _, err := db.ImageByHash(ctx, hash); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("unused image kept: %v", err)
 	}
 	if checks, _ := db.BadgeChecks(ctx, b.ID, 10); len(checks) != 0 {
 		t.Errorf("history kept after delete: %v", checks)
 	}
-	if err := db.DeleteBadge(ctx, u.ID, a.PublicID); store.KindOf(err) != store.NotFound {
+	if err := db.DeleteBadge(ctx, u.ID, a.PublicID); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("second delete: %v", err)
 	}
 }
@@ -295,7 +296,7 @@ func TestImages(t *testing.T) {
 	if err != nil || !bytes.Equal(im.Bytes, svg) || im.ContentType != "image/svg+xml" || im.Width != 10 || im.Height != 20 {
 		t.Fatalf("%+v %v", im, err)
 	}
-	if _, _, err := db.PutImage(ctx, []byte("GIF89a"), "image/gif", 1, 1); store.KindOf(err) != store.Invalid {
+	if _, _, err := db.PutImage(ctx, []byte("GIF89a"), "image/gif", 1, 1); fail.CodeOf(err) != fail.Invalid {
 		t.Errorf("gif: %v", err)
 	}
 }
@@ -311,7 +312,7 @@ func TestBadges_GoWithTheUser(t *testing.T) {
 	if err := db.DeleteUser(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.BadgeByID(ctx, b.ID); store.KindOf(err) != store.NotFound {
+	if _, err := db.BadgeByID(ctx, b.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("badge survived its owner: %v", err)
 	}
 }

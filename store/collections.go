@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // Unlisted is the visibility of a collection that anyone with its secret
@@ -94,7 +96,7 @@ func (in CollectionInput) Problems(requireSlug bool) map[string]string {
 func (in CollectionInput) check(requireSlug bool) error {
 	for _, field := range []string{"name", "description", "slug"} {
 		if msg, ok := in.Problems(requireSlug)[field]; ok {
-			return &Error{Kind: Invalid, Msg: msg}
+			return &fail.Error{Code: fail.Invalid, Message: msg}
 		}
 	}
 	return nil
@@ -133,9 +135,9 @@ func Slugify(name string) string {
 	return s
 }
 
-var errNoCollection = &Error{Kind: NotFound, Msg: "There is no such collection among yours."}
+var errNoCollection = &fail.Error{Code: fail.NotFound, Message: "There is no such collection among yours."}
 
-var errSlugTaken = &Error{Kind: Conflict, Msg: "You already have a collection with this web address name. Choose another."}
+var errSlugTaken = &fail.Error{Code: fail.Conflict, Message: "You already have a collection with this web address name. Choose another."}
 
 // newSecret is a random token of 130 bits for unlisted links.
 func newSecret() string { return rand.Text() }
@@ -195,7 +197,7 @@ func (db *DB) CreateCollection(ctx context.Context, userID int64, in CollectionI
 		return err
 	})
 	if err != nil {
-		if KindOf(err) != Internal {
+		if fail.CodeOf(err) != fail.Internal {
 			return nil, err
 		}
 		return nil, fmt.Errorf("store: create collection: %w", err)
@@ -253,7 +255,7 @@ func (db *DB) UpdateCollection(ctx context.Context, userID int64, publicID strin
 			in.Name, in.Description, in.Slug, nanos(db.now()), id)
 		return err
 	})
-	if err != nil && KindOf(err) == Internal {
+	if err != nil && fail.CodeOf(err) == fail.Internal {
 		return fmt.Errorf("store: update collection %s: %w", publicID, err)
 	}
 	return err
@@ -335,7 +337,7 @@ func (db *DB) PublicCollections(ctx context.Context, userID int64) ([]Collection
 // Public. The unlisted link keeps its token; ReplaceUnlistedToken changes it.
 func (db *DB) SetCollectionVisibility(ctx context.Context, userID int64, publicID, visibility string) error {
 	if visibility != Private && visibility != Unlisted && visibility != Public {
-		return &Error{Kind: Invalid, Msg: "Choose private, unlisted or public."}
+		return &fail.Error{Code: fail.Invalid, Message: "Choose private, unlisted or public."}
 	}
 	return db.updateCollectionRow(ctx, userID, publicID, "visibility = ?", visibility)
 }
@@ -393,7 +395,7 @@ func (db *DB) MakeCollectionBadgesPublic(ctx context.Context, userID int64, coll
 		return nil
 	})
 	if err != nil {
-		if KindOf(err) != Internal {
+		if fail.CodeOf(err) != fail.Internal {
 			return 0, err
 		}
 		return 0, fmt.Errorf("store: make badges of collection %s public: %w", collectionPublicID, err)
@@ -458,7 +460,7 @@ func (db *DB) AddToCollection(ctx context.Context, userID int64, collectionPubli
 		return nil
 	})
 	if err != nil {
-		if KindOf(err) != Internal {
+		if fail.CodeOf(err) != fail.Internal {
 			return 0, err
 		}
 		return 0, fmt.Errorf("store: add to collection %s: %w", collectionPublicID, err)
@@ -488,13 +490,13 @@ func (db *DB) RemoveFromCollection(ctx context.Context, userID int64, collection
 		}
 		return touchCollection(ctx, tx, cid, db.now())
 	})
-	if err != nil && KindOf(err) == Internal {
+	if err != nil && fail.CodeOf(err) == fail.Internal {
 		return fmt.Errorf("store: remove from collection %s: %w", collectionPublicID, err)
 	}
 	return err
 }
 
-var errNotInCollection = &Error{Kind: NotFound, Msg: "That badge is not in this collection."}
+var errNotInCollection = &fail.Error{Code: fail.NotFound, Message: "That badge is not in this collection."}
 
 // Move says where a badge goes within its collection: MoveUp, MoveDown,
 // MoveTop, or MoveTo a position.
@@ -523,7 +525,7 @@ func (m Move) target(pos, total int) (int, error) {
 	}
 	n, err := strconv.Atoi(string(m))
 	if err != nil || n < 1 {
-		return 0, &Error{Kind: Invalid, Msg: "Choose to move the badge up, down, to the top or to a position from 1."}
+		return 0, &fail.Error{Code: fail.Invalid, Message: "Choose to move the badge up, down, to the top or to a position from 1."}
 	}
 	return min(n, total), nil
 }
@@ -617,7 +619,7 @@ func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPubl
 		return touchCollection(ctx, tx, cid, db.now())
 	})
 	if err != nil {
-		if KindOf(err) != Internal {
+		if fail.CodeOf(err) != fail.Internal {
 			return Moved{}, err
 		}
 		return Moved{}, fmt.Errorf("store: move in collection %s: %w", collectionPublicID, err)
@@ -772,7 +774,7 @@ func (db *DB) SetBadgeCollections(ctx context.Context, userID int64, badgePublic
 		return nil
 	})
 	if err != nil {
-		if KindOf(err) != Internal {
+		if fail.CodeOf(err) != fail.Internal {
 			return 0, 0, err
 		}
 		return 0, 0, fmt.Errorf("store: set collections of badge %s: %w", badgePublicID, err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -81,11 +82,11 @@ func TestCreateCollection_SlugsAndValidation(t *testing.T) {
 		t.Errorf("other user's slug %q", got)
 	}
 	for _, in := range []store.CollectionInput{{Name: "   "}, {Name: string(make([]byte, 101))}, {Name: "ok", Slug: "Not A Slug"}} {
-		if _, err := db.CreateCollection(ctx, u.ID, in); store.KindOf(err) != store.Invalid || store.Message(err) == "" {
+		if _, err := db.CreateCollection(ctx, u.ID, in); fail.CodeOf(err) != fail.Invalid || fail.Message(err) == "" {
 			t.Errorf("create %+v: %v, want Invalid with a message", in, err)
 		}
 	}
-	if _, err := db.CreateCollection(ctx, u.ID, store.CollectionInput{Name: "x", Slug: "donnees-python"}); store.KindOf(err) != store.Conflict {
+	if _, err := db.CreateCollection(ctx, u.ID, store.CollectionInput{Name: "x", Slug: "donnees-python"}); fail.CodeOf(err) != fail.Conflict {
 		t.Errorf("explicit taken slug: %v, want Conflict", err)
 	}
 	list, err := db.Collections(ctx, u.ID)
@@ -107,7 +108,7 @@ func TestUpdateCollection_RenamesAndRefusesTakenSlug(t *testing.T) {
 	if got.Name != "Renamed" || got.Description != "For my CV" || got.Slug != "cv" {
 		t.Errorf("after update %+v", got)
 	}
-	if err := db.UpdateCollection(ctx, u.ID, a.PublicID, store.CollectionInput{Name: "R", Slug: "second"}); store.KindOf(err) != store.Conflict {
+	if err := db.UpdateCollection(ctx, u.ID, a.PublicID, store.CollectionInput{Name: "R", Slug: "second"}); fail.CodeOf(err) != fail.Conflict {
 		t.Errorf("taken slug: %v", err)
 	}
 	// Keeping its own slug is fine.
@@ -115,7 +116,7 @@ func TestUpdateCollection_RenamesAndRefusesTakenSlug(t *testing.T) {
 		t.Errorf("own slug: %v", err)
 	}
 	v, _ := collUser(t, db, "bob", 0)
-	if err := db.UpdateCollection(ctx, v.ID, a.PublicID, store.CollectionInput{Name: "Stolen", Slug: "stolen"}); store.KindOf(err) != store.NotFound {
+	if err := db.UpdateCollection(ctx, v.ID, a.PublicID, store.CollectionInput{Name: "Stolen", Slug: "stolen"}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("other user's update: %v", err)
 	}
 	if got, _ := db.CollectionByPublicID(ctx, u.ID, a.PublicID); got.Name != "R2" {
@@ -138,7 +139,7 @@ func TestAddToCollection_AppendsIgnoresDuplicatesAndRefusesOthersBadges(t *testi
 	if got, want := order(t, db, u.ID, c.PublicID), []string{ids[2], ids[0], ids[1]}; !slices.Equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
 	}
-	if _, err := db.AddToCollection(ctx, u.ID, c.PublicID, []string{ids[3], bobIDs[0]}); store.KindOf(err) != store.NotFound {
+	if _, err := db.AddToCollection(ctx, u.ID, c.PublicID, []string{ids[3], bobIDs[0]}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("adding bob's badge: %v", err)
 	}
 	if got := order(t, db, u.ID, c.PublicID); len(got) != 3 {
@@ -182,11 +183,11 @@ func TestMoveInCollection(t *testing.T) {
 			t.Fatalf("step %d: order %v, want %v", i, got, s.want)
 		}
 	}
-	if _, err := db.MoveInCollection(ctx, u.ID, c.PublicID, a, store.Move("sideways")); store.KindOf(err) != store.Invalid {
+	if _, err := db.MoveInCollection(ctx, u.ID, c.PublicID, a, store.Move("sideways")); fail.CodeOf(err) != fail.Invalid {
 		t.Errorf("bad move: %v", err)
 	}
 	v, _ := collUser(t, db, "bob", 0)
-	if _, err := db.MoveInCollection(ctx, v.ID, c.PublicID, a, store.MoveTop); store.KindOf(err) != store.NotFound {
+	if _, err := db.MoveInCollection(ctx, v.ID, c.PublicID, a, store.MoveTop); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob's move: %v", err)
 	}
 
@@ -221,7 +222,7 @@ func TestMoveInCollection(t *testing.T) {
 	if !slices.Equal(positions, []int{1, 2, 3}) {
 		t.Errorf("positions %v, want 1 2 3", positions)
 	}
-	if err := db.RemoveFromCollection(ctx, u.ID, c.PublicID, b); store.KindOf(err) != store.NotFound {
+	if err := db.RemoveFromCollection(ctx, u.ID, c.PublicID, b); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("removing a badge not in it: %v", err)
 	}
 }
@@ -235,13 +236,13 @@ func TestDeleteCollection_KeepsBadges(t *testing.T) {
 	db.AddToCollection(ctx, u.ID, c.PublicID, ids)
 	db.AddToCollection(ctx, u.ID, other.PublicID, ids[:1])
 	v, _ := collUser(t, db, "bob", 0)
-	if err := db.DeleteCollection(ctx, v.ID, c.PublicID); store.KindOf(err) != store.NotFound {
+	if err := db.DeleteCollection(ctx, v.ID, c.PublicID); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob deleting: %v", err)
 	}
 	if err := db.DeleteCollection(ctx, u.ID, c.PublicID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CollectionByPublicID(ctx, u.ID, c.PublicID); store.KindOf(err) != store.NotFound {
+	if _, err := db.CollectionByPublicID(ctx, u.ID, c.PublicID); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("deleted collection still found: %v", err)
 	}
 	for _, id := range ids {
@@ -261,7 +262,7 @@ func TestVisibilityAndPublicLookups(t *testing.T) {
 	c := mustCreate(t, db, u.ID, "Shown")
 	notFound := func(what string, _ *store.Collection, err error) {
 		t.Helper()
-		if store.KindOf(err) != store.NotFound {
+		if fail.CodeOf(err) != fail.NotFound {
 			t.Errorf("%s: %v, want NotFound", what, err)
 		}
 	}
@@ -307,13 +308,13 @@ func TestVisibilityAndPublicLookups(t *testing.T) {
 	v, _ := collUser(t, db, "bob", 0)
 	g, err = db.CollectionBySlug(ctx, v.ID, "shown")
 	notFound("slug under another user", g, err)
-	if err := db.SetCollectionVisibility(ctx, v.ID, c.PublicID, store.Private); store.KindOf(err) != store.NotFound {
+	if err := db.SetCollectionVisibility(ctx, v.ID, c.PublicID, store.Private); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob hiding: %v", err)
 	}
-	if _, err := db.ReplaceUnlistedToken(ctx, v.ID, c.PublicID); store.KindOf(err) != store.NotFound {
+	if _, err := db.ReplaceUnlistedToken(ctx, v.ID, c.PublicID); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob replacing: %v", err)
 	}
-	if err := db.SetCollectionVisibility(ctx, u.ID, c.PublicID, "everyone"); store.KindOf(err) != store.Invalid {
+	if err := db.SetCollectionVisibility(ctx, u.ID, c.PublicID, "everyone"); fail.CodeOf(err) != fail.Invalid {
 		t.Errorf("bad visibility: %v", err)
 	}
 	g, err = byToken("")
@@ -344,13 +345,13 @@ func TestSetBadgeCollections(t *testing.T) {
 	}
 	v, vids := collUser(t, db, "bob", 1)
 	vc := mustCreate(t, db, v.ID, "Bob's")
-	if _, _, err := db.SetBadgeCollections(ctx, v.ID, vids[0], []string{vc.PublicID, a.PublicID}); store.KindOf(err) != store.NotFound {
+	if _, _, err := db.SetBadgeCollections(ctx, v.ID, vids[0], []string{vc.PublicID, a.PublicID}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob into ada's collection: %v", err)
 	}
-	if _, _, err := db.SetBadgeCollections(ctx, v.ID, ids[0], nil); store.KindOf(err) != store.NotFound {
+	if _, _, err := db.SetBadgeCollections(ctx, v.ID, ids[0], nil); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob with ada's badge: %v", err)
 	}
-	if _, _, err := db.BadgeCollections(ctx, v.ID, ids[0]); store.KindOf(err) != store.NotFound {
+	if _, _, err := db.BadgeCollections(ctx, v.ID, ids[0]); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob listing the collections of ada's badge: %v", err)
 	}
 	if got := order(t, db, v.ID, vc.PublicID); len(got) != 0 {
@@ -523,7 +524,7 @@ func TestMakeCollectionBadgesPublic_OnlyThisCollectionsPrivateBadgesOfTheUser(t 
 	everything := append(slices.Clone(ids), bobIDs...)
 
 	// Bob, on Ada's collection: NotFound. On his own, naming Ada's badges: none of hers change.
-	if n, err := db.MakeCollectionBadgesPublic(ctx, bob.ID, c.PublicID, everything); store.KindOf(err) != store.NotFound || n != 0 {
+	if n, err := db.MakeCollectionBadgesPublic(ctx, bob.ID, c.PublicID, everything); fail.CodeOf(err) != fail.NotFound || n != 0 {
 		t.Errorf("bob on ada's collection: %d, %v; want NotFound", n, err)
 	}
 	if n, err := db.MakeCollectionBadgesPublic(ctx, bob.ID, bobColl.PublicID, ids); err != nil || n != 0 {

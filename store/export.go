@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // The questions "Download everything" and its re-import ask: everything of
@@ -37,7 +39,7 @@ func (db *DB) ExportData(ctx context.Context, userID int64) (*UserExport, error)
 	switch {
 	case err == nil:
 		out.Profile = p
-	case KindOf(err) != NotFound:
+	case fail.CodeOf(err) != fail.NotFound:
 		return nil, fmt.Errorf("store: export profile: %w", err)
 	}
 	rows, err := db.reader.QueryContext(ctx, "SELECT "+badgeColumns+badgeFrom+"WHERE b.user_id = ? ORDER BY b.created_at, b.id", userID)
@@ -241,7 +243,7 @@ func (db *DB) ImportArchive(ctx context.Context, userID int64, in ArchiveImport)
 		return nil
 	})
 	if err != nil {
-		if KindOf(err) != Internal {
+		if fail.CodeOf(err) != fail.Internal {
 			return ArchiveResult{}, err
 		}
 		return ArchiveResult{}, fmt.Errorf("store: import archive: %w", err)
@@ -277,7 +279,7 @@ func (db *DB) ShareImage(ctx context.Context, key string) (png []byte, found boo
 // shares it.
 func (db *DB) PutShareImage(ctx context.Context, key string, png []byte) error {
 	if !shareImageKeyOK(key) {
-		return &Error{Kind: Invalid, Msg: "bad share image key"}
+		return &fail.Error{Code: fail.Invalid, Message: "bad share image key"}
 	}
 	if _, err := db.writer.ExecContext(ctx, "INSERT OR IGNORE INTO share_images (key, png, created_at) VALUES (?, ?, ?)",
 		key, png, nanos(db.now())); err != nil {

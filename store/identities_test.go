@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -97,7 +98,7 @@ func TestEmailConfirmation_ConfirmsOnceAndCountsAsVerified(t *testing.T) {
 		t.Fatalf("second use: %v, want ErrTokenUsed", err)
 	}
 	// Adding a confirmed address again is refused.
-	if _, _, err := db.RequestEmailConfirmation(ctx, u.ID, "ada.work@example.ORG", now.Add(3*time.Hour)); store.KindOf(err) != store.Conflict {
+	if _, _, err := db.RequestEmailConfirmation(ctx, u.ID, "ada.work@example.ORG", now.Add(3*time.Hour)); fail.CodeOf(err) != fail.Conflict {
 		t.Fatalf("re-adding a confirmed address: %v", err)
 	}
 }
@@ -126,10 +127,10 @@ func TestEmailConfirmation_Refusals(t *testing.T) {
 		{"expired", ada.ID, token, now.Add(store.EmailTokenTTL), store.ErrTokenExpired},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := db.EmailConfirmation(ctx, tc.user, tc.token, tc.at); !errors.Is(err, tc.want) || store.Message(err) == "" {
+			if _, err := db.EmailConfirmation(ctx, tc.user, tc.token, tc.at); !errors.Is(err, tc.want) || fail.Message(err) == "" {
 				t.Errorf("EmailConfirmation: %v, want %v with a message", err, tc.want)
 			}
-			if _, err := db.ConfirmEmail(ctx, tc.user, tc.token, tc.at); !errors.Is(err, tc.want) || store.Message(err) == "" {
+			if _, err := db.ConfirmEmail(ctx, tc.user, tc.token, tc.at); !errors.Is(err, tc.want) || fail.Message(err) == "" {
 				t.Errorf("ConfirmEmail: %v, want %v with a message", err, tc.want)
 			}
 		})
@@ -167,7 +168,7 @@ func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) 
 	}
 	defer db.Close()
 	_, _, err = db.RequestEmailConfirmation(ctx, ada.ID, "a1@example.org", now.Add(30*time.Second))
-	if !errors.Is(err, store.ErrEmailRateLimit) || !strings.Contains(store.Message(err), "30 seconds") {
+	if !errors.Is(err, store.ErrEmailRateLimit) || !strings.Contains(fail.Message(err), "30 seconds") {
 		t.Fatalf("re-send within the interval: %v", err)
 	}
 	// Other users are not affected.
@@ -204,7 +205,7 @@ func TestRemoveEmail_OnlyOwnAndDropsIdentifierAndTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RemoveEmail(ctx, bob.ID, ue.ID); store.KindOf(err) != store.NotFound {
+	if _, err := db.RemoveEmail(ctx, bob.ID, ue.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("bob removed ada's address: %v", err)
 	}
 	if _, err := db.ConfirmEmail(ctx, ada.ID, token, now); err != nil {
@@ -221,7 +222,7 @@ func TestRemoveEmail_OnlyOwnAndDropsIdentifierAndTokens(t *testing.T) {
 	if err := rawDB(t, db).QueryRow("SELECT count(*) FROM email_tokens").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("%d tokens left, %v", n, err)
 	}
-	if _, err := db.RemoveEmail(ctx, ada.ID, ue.ID); store.KindOf(err) != store.NotFound {
+	if _, err := db.RemoveEmail(ctx, ada.ID, ue.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("removing twice: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -19,7 +20,7 @@ func mustPicture(t *testing.T, db *store.DB, userID int64, provider string, png 
 func imageExists(t *testing.T, db *store.DB, hash string) bool {
 	t.Helper()
 	_, err := db.ImageByHash(context.Background(), hash)
-	if err != nil && store.KindOf(err) != store.NotFound {
+	if err != nil && fail.CodeOf(err) != fail.NotFound {
 		t.Fatal(err)
 	}
 	return err == nil
@@ -60,7 +61,7 @@ func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
 	if err := db.LinkLogin(ctx, u.ID, store.Identity{Provider: "gitlab", Subject: "9"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetLoginPicture(ctx, u.ID, "google", []byte("\x89PNG"), 256); store.KindOf(err) != store.NotFound {
+	if err := db.SetLoginPicture(ctx, u.ID, "google", []byte("\x89PNG"), 256); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("picture for a login the user does not have: %v", err)
 	}
 	mustPicture(t, db, u.ID, "github", []byte("\x89PNG github one"))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // Profile is how a learner appears on their public pages.
@@ -149,7 +151,7 @@ func scanProfile(row interface{ Scan(...any) error }) (*Profile, error) {
 	return &p, nil
 }
 
-var errNoProfile = &Error{Kind: NotFound, Msg: "There is no such profile."}
+var errNoProfile = &fail.Error{Code: fail.NotFound, Message: "There is no such profile."}
 
 // ProfileOf returns the user's profile; NotFound when they have not made one.
 func (db *DB) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // The questions public pages ask. Every answer is limited to what the
@@ -15,7 +17,7 @@ import (
 // a visitor cannot tell that a private one exists.
 
 // errNotPublic is the one answer for anything private, deleted or unknown.
-var errNotPublic = &Error{Kind: NotFound, Msg: "There is no page at this address."}
+var errNotPublic = &fail.Error{Code: fail.NotFound, Message: "There is no page at this address."}
 
 // PublicProfile is a learner's public page: the profile, their public
 // badges (newest first) and their public collections.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -61,7 +62,7 @@ func TestSaveProfile_ValidatesAndKeepsHandlesUniqueIgnoringCase(t *testing.T) {
 	if err != nil || p.DisplayName != "Ada" || p.Indexable || !p.CreatedAt.Before(p.UpdatedAt.Add(time.Nanosecond)) {
 		t.Fatalf("update: %+v %v", p, err)
 	}
-	if _, err := db.ProfileOf(ctx, bob.ID); store.KindOf(err) != store.NotFound {
+	if _, err := db.ProfileOf(ctx, bob.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("bob has no profile, got %v", err)
 	}
 }
@@ -137,11 +138,11 @@ func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
 		t.Errorf("public collection %+v", pc)
 	}
 	for _, slug := range []string{private.Slug, unlisted.Slug, "nope"} {
-		if _, err := db.PublicCollectionBySlug(ctx, "ada", slug, time.Time{}); store.KindOf(err) != store.NotFound {
+		if _, err := db.PublicCollectionBySlug(ctx, "ada", slug, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 			t.Errorf("collection %s by slug: %v", slug, err)
 		}
 	}
-	if _, err := db.PublicCollectionBySlug(ctx, "bob", public.Slug, time.Time{}); store.KindOf(err) != store.NotFound {
+	if _, err := db.PublicCollectionBySlug(ctx, "bob", public.Slug, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("ada's collection under bob's handle: %v", err)
 	}
 
@@ -149,13 +150,13 @@ func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
 	if err != nil || len(uc.Badges) != 1 || uc.Badges[0].Name != "Public old" {
 		t.Fatalf("unlisted: %+v %v", uc, err)
 	}
-	if _, err := db.UnlistedCollection(ctx, private.UnlistedToken, time.Time{}); store.KindOf(err) != store.NotFound {
+	if _, err := db.UnlistedCollection(ctx, private.UnlistedToken, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("a private collection's token opened it: %v", err)
 	}
 	if _, err := db.ReplaceUnlistedToken(ctx, ada.ID, unlisted.PublicID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.UnlistedCollection(ctx, unlisted.UnlistedToken, time.Time{}); store.KindOf(err) != store.NotFound {
+	if _, err := db.UnlistedCollection(ctx, unlisted.UnlistedToken, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("a replaced token still opens the collection: %v", err)
 	}
 
@@ -169,7 +170,7 @@ func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
 		{"nobody", pub1.PublicID}, // unknown handle
 		{"ada", "guessed0000000000000"},
 	} {
-		if _, _, err := db.PublicBadge(ctx, c.handle, c.id, time.Time{}); store.KindOf(err) != store.NotFound {
+		if _, _, err := db.PublicBadge(ctx, c.handle, c.id, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 			t.Errorf("PublicBadge(%s, %s): %v", c.handle, c.id, err)
 		}
 	}
@@ -178,16 +179,16 @@ func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
 	if err := db.DeleteBadge(ctx, ada.ID, pub1.PublicID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.PublicBadge(ctx, "ada", pub1.PublicID, time.Time{}); store.KindOf(err) != store.NotFound {
+	if _, _, err := db.PublicBadge(ctx, "ada", pub1.PublicID, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("deleted badge: %v", err)
 	}
 	if err := db.DeleteProfile(ctx, ada.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PublicProfileByHandle(ctx, "ada", time.Time{}); store.KindOf(err) != store.NotFound {
+	if _, err := db.PublicProfileByHandle(ctx, "ada", time.Time{}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("deleted profile: %v", err)
 	}
-	if _, err := db.PublicCollectionBySlug(ctx, "ada", public.Slug, time.Time{}); store.KindOf(err) != store.NotFound {
+	if _, err := db.PublicCollectionBySlug(ctx, "ada", public.Slug, time.Time{}); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("public collection without a profile: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 )
 
@@ -77,7 +78,7 @@ func (db *DB) ClaimDueBadges(ctx context.Context, now time.Time, lease time.Dura
 	claims := make([]Claim, 0, len(ids))
 	for _, id := range ids {
 		b, err := db.BadgeByID(ctx, id)
-		if KindOf(err) == NotFound {
+		if fail.CodeOf(err) == fail.NotFound {
 			continue // deleted since the claim
 		}
 		if err != nil {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // DB is the database: one writer connection, through which every write and
@@ -98,7 +100,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // exist yet.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
-		return &Error{Kind: Invalid, Msg: fmt.Sprintf("%s already exists; choose a new file name for the backup", path)}
+		return &fail.Error{Code: fail.Invalid, Message: fmt.Sprintf("%s already exists; choose a new file name for the backup", path)}
 	}
 	if _, err := db.writer.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("store: backup to %s: %w", path, err)

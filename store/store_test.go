@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -94,7 +95,7 @@ func TestSignIn_CreatesThenFinds(t *testing.T) {
 	if err != nil || len(logins) != 1 || logins[0].Email != "ada@new.example.org" || !logins[0].EmailVerified {
 		t.Fatalf("logins: %+v %v", logins, err)
 	}
-	if _, _, err := db.SignIn(ctx, store.Identity{Provider: "github"}); store.KindOf(err) != store.Invalid {
+	if _, _, err := db.SignIn(ctx, store.Identity{Provider: "github"}); fail.CodeOf(err) != fail.Invalid {
 		t.Errorf("empty subject: %v", err)
 	}
 }
@@ -114,7 +115,7 @@ func TestLinkUnlink(t *testing.T) {
 	}
 	// Bob cannot take Ada's login.
 	err := db.LinkLogin(ctx, bob.ID, store.Identity{Provider: "google", Subject: "g1"})
-	if store.KindOf(err) != store.Conflict || !strings.Contains(store.Message(err), "different Satchel account") {
+	if fail.CodeOf(err) != fail.Conflict || !strings.Contains(fail.Message(err), "different Satchel account") {
 		t.Fatalf("link someone else's login: %v", err)
 	}
 	logins, _ := db.Logins(ctx, ada.ID)
@@ -123,18 +124,18 @@ func TestLinkUnlink(t *testing.T) {
 	}
 	// A second Google login for Ada is refused: one per provider.
 	err = db.LinkLogin(ctx, ada.ID, store.Identity{Provider: "google", Subject: "g2"})
-	if store.KindOf(err) != store.Conflict {
+	if fail.CodeOf(err) != fail.Conflict {
 		t.Fatalf("second login of one provider: %v", err)
 	}
 	// Bob has no Google login to unlink.
-	if err := db.UnlinkLogin(ctx, bob.ID, "google"); store.KindOf(err) != store.NotFound {
+	if err := db.UnlinkLogin(ctx, bob.ID, "google"); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("unlink someone else's: %v", err)
 	}
 	if err := db.UnlinkLogin(ctx, ada.ID, "google"); err != nil {
 		t.Fatal(err)
 	}
 	// The last one stays.
-	if err := db.UnlinkLogin(ctx, ada.ID, "github"); store.KindOf(err) != store.Invalid {
+	if err := db.UnlinkLogin(ctx, ada.ID, "github"); fail.CodeOf(err) != fail.Invalid {
 		t.Fatalf("unlink last: %v", err)
 	}
 	if l, _ := db.Logins(ctx, ada.ID); len(l) != 1 {
@@ -150,7 +151,7 @@ func TestDeleteUser_RemovesLogins(t *testing.T) {
 	if err := db.DeleteUser(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.User(ctx, u.ID); store.KindOf(err) != store.NotFound {
+	if _, err := db.User(ctx, u.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("user still there: %v", err)
 	}
 	if l, _ := db.Logins(ctx, u.ID); len(l) != 0 {
@@ -161,7 +162,7 @@ func TestDeleteUser_RemovesLogins(t *testing.T) {
 	if !created || u2.ID == u.ID {
 		t.Fatal("deleted login should sign up anew")
 	}
-	if err := db.DeleteUser(ctx, u.ID); store.KindOf(err) != store.NotFound {
+	if err := db.DeleteUser(ctx, u.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("delete twice: %v", err)
 	}
 }
@@ -191,7 +192,7 @@ func TestBackup_OpensAndHoldsData(t *testing.T) {
 	if err := db.Backup(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Backup(ctx, path); store.KindOf(err) != store.Invalid {
+	if err := db.Backup(ctx, path); fail.CodeOf(err) != fail.Invalid {
 		t.Fatalf("backup over an existing file: %v", err)
 	}
 	b, err := store.Open(ctx, path)
@@ -250,7 +251,7 @@ func TestUserByLoginAndCount(t *testing.T) {
 	if err != nil || got.ID != u.ID || got.Name != "Ada" {
 		t.Fatalf("by login: %+v %v", got, err)
 	}
-	if _, err := db.UserByLogin(ctx, "github", "3"); store.KindOf(err) != store.NotFound {
+	if _, err := db.UserByLogin(ctx, "github", "3"); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("unknown login: %v", err)
 	}
 	if n, _ := db.CountUsers(ctx); n != 2 {

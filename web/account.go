@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/views"
 )
 
@@ -47,10 +47,10 @@ func (s *Server) handleUnlink(c echo.Context) error {
 	u := currentUser(c)
 	provider := c.Param("provider")
 	if err := s.db.UnlinkLogin(c.Request().Context(), u.ID, provider); err != nil {
-		if store.KindOf(err) == store.Internal {
+		if fail.CodeOf(err) == fail.Internal {
 			return err
 		}
-		s.flash(c, views.FlashError, store.Message(err))
+		s.flash(c, views.FlashError, fail.Message(err))
 		return c.Redirect(http.StatusSeeOther, "/account")
 	}
 	label := provider

@@ -9,7 +9,7 @@ import (
 
 	"github.com/oauth2-proxy/mockoidc"
 
-	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 func flashText(p *page) string { return p.Doc.Find(`[data-testid="flashes"]`).Text() }
@@ -126,7 +126,7 @@ func TestAccount_Delete(t *testing.T) {
 	if p.Request.URL.Path != "/" || p.signedInAs() != "" || !strings.Contains(flashText(p), "deleted") {
 		t.Fatalf("after delete: at %s as %q %q", p.Request.URL, p.signedInAs(), flashText(p))
 	}
-	if _, err := e.db.User(context.Background(), u.ID); store.KindOf(err) != store.NotFound {
+	if _, err := e.db.User(context.Background(), u.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("user still there: %v", err)
 	}
 	if l, _ := e.db.Logins(context.Background(), u.ID); len(l) != 0 {

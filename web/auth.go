@@ -19,6 +19,7 @@ import (
 	"github.com/markbates/goth/providers/microsoftonline"
 	"github.com/markbates/goth/providers/openidConnect"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -251,10 +252,10 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	rs.del(keyLinkProv)
 	if u := currentUser(c); u != nil && linkUser == u.ID && linkProv == p.id {
 		if err := s.db.LinkLogin(r.Context(), u.ID, id); err != nil {
-			if store.KindOf(err) == store.Internal {
+			if fail.CodeOf(err) == fail.Internal {
 				return err
 			}
-			s.flash(c, views.FlashError, store.Message(err))
+			s.flash(c, views.FlashError, fail.Message(err))
 			return c.Redirect(http.StatusSeeOther, "/account")
 		}
 		s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
@@ -265,8 +266,8 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 
 	u, created, err := s.db.SignIn(r.Context(), id)
 	if err != nil {
-		if store.KindOf(err) == store.Invalid {
-			return s.renderSignIn(c, http.StatusBadRequest, store.Message(err))
+		if fail.CodeOf(err) == fail.Invalid {
+			return s.renderSignIn(c, http.StatusBadRequest, fail.Message(err))
 		}
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -33,7 +34,7 @@ func (s *Server) ownBadge(c echo.Context) (*store.Badge, error) {
 		return nil, notFound("There is no such badge in your backpack.")
 	}
 	b, err := s.db.BadgeByPublicID(c.Request().Context(), currentUser(c).ID, id)
-	if store.KindOf(err) == store.NotFound {
+	if fail.CodeOf(err) == fail.NotFound {
 		return nil, notFound("There is no such badge in your backpack. It may have been deleted, or the link may be wrong.")
 	}
 	return b, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/markdown"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -36,7 +37,7 @@ func (s *Server) badgePageCollections(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		v, err := s.badgeCollectionsView(c, c.Param("id"))
 		switch {
-		case store.KindOf(err) == store.NotFound:
+		case fail.CodeOf(err) == fail.NotFound:
 		case err != nil:
 			return err
 		default:
@@ -176,8 +177,8 @@ func (s *Server) handleCollectionEdit(c echo.Context) error {
 		return again(p)
 	}
 	err = s.db.UpdateCollection(c.Request().Context(), col.UserID, col.PublicID, in)
-	if store.KindOf(err) == store.Conflict {
-		return again(map[string]string{"slug": store.Message(err)})
+	if fail.CodeOf(err) == fail.Conflict {
+		return again(map[string]string{"slug": fail.Message(err)})
 	}
 	if err != nil {
 		return err
@@ -348,8 +349,8 @@ func formValues(c echo.Context, name string) ([]string, error) {
 	}
 	vs := params[name]
 	if len(vs) > collMaxBadgesPerPost {
-		return nil, &pageError{status: http.StatusRequestEntityTooLarge, title: "Too many at once",
-			message: "Choose at most " + strconv.Itoa(collMaxBadgesPerPost) + " at a time."}
+		return nil, &fail.Error{Code: fail.TooLarge, Title: "Too many at once",
+			Message: "Choose at most " + strconv.Itoa(collMaxBadgesPerPost) + " at a time."}
 	}
 	return vs, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -345,7 +346,7 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 	if newLink == link || !strings.Contains(flashOf(p), "old link no longer works") {
 		t.Fatalf("after replace: %q (was %q), flash %q", newLink, link, flashOf(p))
 	}
-	if _, err := e.db.CollectionByUnlistedToken(context.Background(), old); store.KindOf(err) != store.NotFound {
+	if _, err := e.db.CollectionByUnlistedToken(context.Background(), old); fail.CodeOf(err) != fail.NotFound {
 		t.Errorf("old token still finds the collection: %v", err)
 	}
 	// A visitor: the new link opens the collection, the old one is 404.

@@ -18,6 +18,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
 	"github.com/satchel-backpack/satchel/internal/export"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -160,7 +161,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 	}
 	out, err := s.db.ImportArchive(ctx, user.ID, in)
 	if err != nil {
-		if store.KindOf(err) == store.Invalid {
+		if fail.CodeOf(err) == fail.Invalid {
 			return refuse("The export holds a collection Satchel cannot store: " + err.Error())
 		}
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/mail"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -100,9 +101,9 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 		switch {
 		case errors.Is(err, store.ErrEmailRateLimit):
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(store.EmailResendInterval.Seconds())))
-			return refuse(http.StatusTooManyRequests, store.Message(err))
-		case store.KindOf(err) != store.Internal:
-			return refuse(http.StatusUnprocessableEntity, store.Message(err))
+			return refuse(http.StatusTooManyRequests, fail.Message(err))
+		case fail.CodeOf(err) != fail.Internal:
+			return refuse(http.StatusUnprocessableEntity, fail.Message(err))
 		}
 		return err
 	}
@@ -171,11 +172,11 @@ func (s *Server) handleEmailConfirmForm(c echo.Context) error {
 	sh := s.shell(c, "Confirm your email address")
 	p, err := s.db.EmailConfirmation(c.Request().Context(), u.ID, token, s.now())
 	if err != nil {
-		if store.KindOf(err) == store.Internal {
+		if fail.CodeOf(err) == fail.Internal {
 			return err
 		}
 		logger(c).Info("confirmation link refused", "err", err)
-		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(sh, views.ConfirmEmail{Problem: store.Message(err)}))
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(sh, views.ConfirmEmail{Problem: fail.Message(err)}))
 	}
 	return s.render(c, http.StatusOK, views.ConfirmEmailPage(sh, views.ConfirmEmail{Token: token, Email: p.Email, ExpiresAt: p.ExpiresAt}))
 }
@@ -187,11 +188,11 @@ func (s *Server) handleEmailConfirm(c echo.Context) error {
 	u := currentUser(c)
 	ue, err := s.db.ConfirmEmail(c.Request().Context(), u.ID, c.FormValue("token"), s.now())
 	if err != nil {
-		if store.KindOf(err) == store.Internal {
+		if fail.CodeOf(err) == fail.Internal {
 			return err
 		}
 		logger(c).Info("confirmation refused", "err", err)
-		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, "Confirm your email address"), views.ConfirmEmail{Problem: store.Message(err)}))
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, "Confirm your email address"), views.ConfirmEmail{Problem: fail.Message(err)}))
 	}
 	logger(c).Info("email confirmed", "email_id", ue.ID)
 	s.flash(c, views.FlashSuccess, ue.Email+" is confirmed as yours. Badges issued to it can now go in your backpack.")
@@ -208,8 +209,8 @@ func (s *Server) handleEmailRemove(c echo.Context) error {
 	}
 	ue, err := s.db.RemoveEmail(c.Request().Context(), u.ID, id)
 	if err != nil {
-		if store.KindOf(err) == store.NotFound {
-			s.flash(c, views.FlashError, store.Message(err))
+		if fail.CodeOf(err) == fail.NotFound {
+			s.flash(c, views.FlashError, fail.Message(err))
 			return c.Redirect(http.StatusSeeOther, "/account/emails")
 		}
 		return err

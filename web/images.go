@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // imageHash is the form of a stored image's name: its SHA-256 in hex.
@@ -28,7 +28,7 @@ func (s *Server) handleImage(c echo.Context) error {
 		return notFound("There is no such image.")
 	}
 	im, err := s.db.ImageByHash(c.Request().Context(), hash)
-	if store.KindOf(err) == store.NotFound {
+	if fail.CodeOf(err) == fail.NotFound {
 		return notFound("There is no such image.")
 	}
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -68,11 +69,11 @@ func (s *Server) importLimit(ctx context.Context, userID int64) (string, error) 
 		limit, waitWords(retry.Round(time.Second))), nil
 }
 
-func errImportTooLarge() *pageError {
-	return &pageError{
-		status: http.StatusRequestEntityTooLarge,
-		title:  "Too much at once",
-		message: fmt.Sprintf("Together these files are larger than %s, more than Satchel accepts in one go. "+
+func errImportTooLarge() *fail.Error {
+	return &fail.Error{
+		Code:  fail.TooLarge,
+		Title: "Too much at once",
+		Message: fmt.Sprintf("Together these files are larger than %s, more than Satchel accepts in one go. "+
 			"Import them in smaller groups; each badge file may be up to %s.", importSize(ImportMaxBodyBytes), importSize(ImportMaxFileBytes)),
 	}
 }
@@ -98,8 +99,8 @@ func importBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 			return errImportTooLarge()
 		}
 		if err != nil {
-			return &pageError{status: http.StatusBadRequest, title: "The upload was broken off",
-				message: "Satchel could not read what was sent. Please try again.", err: fmt.Errorf("import: parse form: %w", err)}
+			return &fail.Error{Code: fail.Malformed, Title: "The upload was broken off",
+				Message: "Satchel could not read what was sent. Please try again.", Err: fmt.Errorf("import: parse form: %w", err)}
 		}
 		return next(c)
 	}

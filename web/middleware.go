@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
 // Keys of values kept in the echo context for one request.
@@ -213,11 +214,11 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 		CookieSecure:   s.secure,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
-			return &pageError{
-				status:  http.StatusForbidden,
-				title:   "This form has expired",
-				message: "For your safety, Satchel only accepts forms it has just shown you. Go back, reload the page and try again.",
-				err:     fmt.Errorf("csrf: %w", err),
+			return &fail.Error{
+				Code:    fail.Forbidden,
+				Title:   "This form has expired",
+				Message: "For your safety, Satchel only accepts forms it has just shown you. Go back, reload the page and try again.",
+				Err:     fmt.Errorf("csrf: %w", err),
 			}
 		},
 	})

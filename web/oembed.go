@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/share"
 	"github.com/satchel-backpack/satchel/internal/shareimg"
 	"github.com/satchel-backpack/satchel/views"
@@ -33,8 +34,8 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 	switch c.QueryParam("format") {
 	case "", "json":
 	default:
-		return &pageError{status: http.StatusNotImplemented, title: "Format not supported",
-			message: "Satchel's oEmbed answers in JSON only: ask for format=json."}
+		return &fail.Error{Code: fail.Unsupported, Title: "Format not supported",
+			Message: "Satchel's oEmbed answers in JSON only: ask for format=json."}
 	}
 	u, err := url.Parse(c.QueryParam("url"))
 	if err != nil || u.Scheme != s.baseURL.Scheme || u.Host != s.baseURL.Host || u.User != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -17,7 +18,7 @@ func (s *Server) handleProfileForm(c echo.Context) error {
 	p, err := s.db.ProfileOf(c.Request().Context(), u.ID)
 	var f views.ProfileForm
 	switch {
-	case store.KindOf(err) == store.NotFound:
+	case fail.CodeOf(err) == fail.NotFound:
 		f.DisplayName = u.Name
 		if h := store.Slugify(u.Name); store.ValidateHandle(h) == "" {
 			f.Handle = h
@@ -87,7 +88,7 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 	var pe store.ProfileErrors
 	if errors.As(err, &pe) {
 		old, err := s.db.ProfileOf(ctx, u.ID)
-		if err != nil && store.KindOf(err) != store.NotFound {
+		if err != nil && fail.CodeOf(err) != fail.NotFound {
 			return err
 		}
 		f := views.ProfileForm{Handle: in.Handle, DisplayName: in.DisplayName, Bio: in.Bio, Avatar: avatar, Indexable: in.Indexable, Errors: pe}

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/markdown"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
@@ -37,7 +38,7 @@ const (
 // notPublic is the answer for anything private, deleted or unknown: the
 // very error of an address with no route, so the page is identical.
 func notPublic(err error) error {
-	if store.KindOf(err) == store.NotFound {
+	if fail.CodeOf(err) == fail.NotFound {
 		return echo.ErrNotFound
 	}
 	return err

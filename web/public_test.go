@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -502,7 +503,7 @@ func TestProfileForm(t *testing.T) {
 	if bad.Doc.Find(`#profile-bio`).Text() != "Hi" {
 		t.Error("bio not kept")
 	}
-	if _, err := e.db.ProfileOf(context.Background(), pubUserID(t, e, "ada@example.org")); store.KindOf(err) != store.NotFound {
+	if _, err := e.db.ProfileOf(context.Background(), pubUserID(t, e, "ada@example.org")); fail.CodeOf(err) != fail.NotFound {
 		t.Error("an invalid form saved a profile")
 	}
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/static"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -125,7 +126,7 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			iat, _ := sess.Values[keyIssuedAt].(int64)
 			u, err := s.db.User(req.Context(), uid)
 			switch {
-			case store.KindOf(err) == store.NotFound:
+			case fail.CodeOf(err) == fail.NotFound:
 				logger(c).Info("session for a deleted account", "user_id", uid)
 				rs.reset(s)
 			case err != nil:
@@ -204,7 +205,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 				s.flash(c, views.FlashInfo, "Please sign in to continue.")
 				return c.Redirect(http.StatusSeeOther, "/signin")
 			}
-			return &pageError{status: http.StatusForbidden, title: "Please sign in", message: "You are not signed in, or your session has ended. Sign in and try again."}
+			return &fail.Error{Code: fail.Forbidden, Title: "Please sign in", Message: "You are not signed in, or your session has ended. Sign in and try again."}
 		}
 		return next(c)
 	}

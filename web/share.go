@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/qr"
 	"github.com/satchel-backpack/satchel/internal/share"
 	"github.com/satchel-backpack/satchel/internal/shareimg"
@@ -145,8 +146,8 @@ func (s *Server) ownPublicURL(raw string) (*url.URL, bool) {
 func (s *Server) handleMastodonShare(c echo.Context) error {
 	page, text, instance := c.QueryParam("url"), c.QueryParam("text"), c.QueryParam("instance")
 	if _, ok := s.ownPublicURL(page); !ok {
-		return &pageError{status: http.StatusBadRequest, title: "Nothing to share",
-			message: "This link does not lead to a page on Satchel. Go back to the page you wanted to share and try again."}
+		return &fail.Error{Code: fail.Malformed, Title: "Nothing to share",
+			Message: "This link does not lead to a page on Satchel. Go back to the page you wanted to share and try again."}
 	}
 	if len([]rune(text)) > 500 {
 		text = string([]rune(text)[:500])
@@ -305,8 +306,8 @@ func (s *Server) sendQR(c echo.Context, link, name string) error {
 		if q := c.QueryParam("size"); q != "" {
 			n, err := strconv.Atoi(q)
 			if err != nil || n < 1 || n > qr.MaxPNGSize {
-				return &pageError{status: http.StatusBadRequest, title: "Not a size",
-					message: "A QR code's size is a number of pixels from 1 to " + strconv.Itoa(qr.MaxPNGSize) + "."}
+				return &fail.Error{Code: fail.Malformed, Title: "Not a size",
+					Message: "A QR code's size is a number of pixels from 1 to " + strconv.Itoa(qr.MaxPNGSize) + "."}
 			}
 			size = n
 		}

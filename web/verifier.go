@@ -20,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -66,11 +67,11 @@ func oneOf(slots chan struct{}, wait time.Duration) echo.MiddlewareFunc {
 			case <-c.Request().Context().Done():
 			}
 			c.Response().Header().Set("Retry-After", "30")
-			return &pageError{
-				status:  http.StatusServiceUnavailable,
-				title:   "Satchel is busy",
-				message: "Satchel is checking many badges for other people right now. Please wait half a minute and try again.",
-				err:     errors.New("all verification slots busy"),
+			return &fail.Error{
+				Code:    fail.Unavailable,
+				Title:   "Satchel is busy",
+				Message: "Satchel is checking many badges for other people right now. Please wait half a minute and try again.",
+				Err:     errors.New("all verification slots busy"),
 			}
 		}
 	}
@@ -366,10 +367,10 @@ func verifyBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > verifyMaxBody {
-			return &pageError{
-				status: http.StatusRequestEntityTooLarge,
-				title:  "That file is too large",
-				message: fmt.Sprintf("The verifier accepts badge files up to %d MB. "+
+			return &fail.Error{
+				Code:  fail.TooLarge,
+				Title: "That file is too large",
+				Message: fmt.Sprintf("The verifier accepts badge files up to %d MB. "+
 					"Badge images are usually much smaller: use the original image from the issuer's email or website, "+
 					"not a photo or screenshot of it. Go back and choose another file.", verifyMaxFile>>20),
 			}
@@ -416,11 +417,11 @@ func (s *Server) allowOr(c echo.Context, bucket string, limit int, window time.D
 	}
 	secs := max(1, int(math.Ceil(retry.Seconds())))
 	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-	return &pageError{
-		status:  http.StatusTooManyRequests,
-		title:   title,
-		message: message(waitWords(time.Duration(secs) * time.Second)),
-		err:     fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
+	return &fail.Error{
+		Code:    fail.RateLimited,
+		Title:   title,
+		Message: message(waitWords(time.Duration(secs) * time.Second)),
+		Err:     fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
@@ -253,7 +254,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return nil
 	case "backup":
 		if err := db.Backup(ctx, m.Args[0]); err != nil {
-			if msg := store.Message(err); msg != "" {
+			if msg := fail.Message(err); msg != "" {
 				return errors.New(msg)
 			}
 			return err
