@@ -18,6 +18,9 @@ func badgeVisibilityPath(id string) string { return BadgePath(id) + "/visibility
 // verification, and what can be done with it. Markdown fields are raw
 // Markdown; the page renders and sanitises them.
 type BadgeDetail struct {
+	// Collections is the "Collections" section (the learner's collections,
+	// ticked where the badge is in one); nil shows no section.
+	Collections *BadgeCollections
 	PublicID    string
 	Name        string
 	Description string // Markdown

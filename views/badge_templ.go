@@ -639,7 +639,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = BadgeCollectionsSection().Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = BadgeCollectionsSection(b.Collections).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -13,9 +13,9 @@ import "github.com/satchel-backpack/satchel/views/components"
 
 // BadgeCollectionsSection is the "Collections" section of a badge's page:
 // a checkbox per collection of the learner, ticked when the badge is in
-// it. The badge page includes it with one line; its data comes from the
-// request context (WithBadgeCollections), and it renders nothing without.
-func BadgeCollectionsSection() templ.Component {
+// it. It renders nothing when v is nil (the badge page of a learner who
+// cannot file it, or a page that does not offer it).
+func BadgeCollectionsSection(v *BadgeCollections) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -32,7 +32,7 @@ func BadgeCollectionsSection() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if v := badgeCollectionsFrom(ctx); v != nil {
+		if v != nil {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section aria-labelledby=\"badge-collections-heading\" class=\"panel\" data-testid=\"badge-collections\"><h2 id=\"badge-collections-heading\">Collections</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -249,20 +248,6 @@ type CollectionGroups struct {
 type FacetCount struct {
 	Value string
 	Count int
-}
-
-type badgeCollectionsKey struct{}
-
-// WithBadgeCollections puts the badge page's "Collections" section in ctx,
-// so that the badge page includes it with one line
-// (@BadgeCollectionsSection()) without carrying it in its own view model.
-func WithBadgeCollections(ctx context.Context, v *BadgeCollections) context.Context {
-	return context.WithValue(ctx, badgeCollectionsKey{}, v)
-}
-
-func badgeCollectionsFrom(ctx context.Context) *BadgeCollections {
-	v, _ := ctx.Value(badgeCollectionsKey{}).(*BadgeCollections)
-	return v
 }
 
 // Ordinal is 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.

@@ -52,6 +52,9 @@ func (s *Server) handleBadge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Collections, err = s.badgeCollectionsView(c, b.PublicID); err != nil {
+		return err
+	}
 	if b.SeenStatus != b.Status {
 		if err := s.db.MarkBadgeSeen(ctx, b.UserID, b.PublicID); err != nil {
 			return err

@@ -22,31 +22,6 @@ const (
 	collMaxBadgesPerPost = 500
 )
 
-// badgePageRoute is the owner's badge page, as echo names its route.
-const badgePageRoute = "/badges/:id"
-
-// badgePageCollections puts the "Collections" section's data in the
-// request context for the owner's badge page, which includes
-// views.BadgeCollectionsSection with one line. Other requests pass
-// through untouched; a badge that is not the user's gets no section (its
-// page answers 404 on its own).
-func (s *Server) badgePageCollections(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodGet || c.Path() != badgePageRoute || currentUser(c) == nil {
-			return next(c)
-		}
-		v, err := s.badgeCollectionsView(c, c.Param("id"))
-		switch {
-		case fail.CodeOf(err) == fail.NotFound:
-		case err != nil:
-			return err
-		default:
-			c.SetRequest(c.Request().WithContext(views.WithBadgeCollections(c.Request().Context(), v)))
-		}
-		return next(c)
-	}
-}
-
 // collection loads the signed-in user's collection named in the URL; any
 // other is NotFound, exactly like a missing one.
 func (s *Server) collection(c echo.Context) (*store.Collection, error) {

@@ -36,8 +36,7 @@ func (s *Server) routes() {
 	e := s.e
 	// Outermost first: recover from panics, give each request an id and a
 	// logger, log it, set security headers, cap the body, load the session
-	// user, then check CSRF on state-changing requests. Last, the owner's
-	// badge page gets its "Collections" section's data (a no-op elsewhere).
+	// user, then check CSRF on state-changing requests.
 	e.Use(
 		s.recoverPanics(),
 		s.requestID,
@@ -46,7 +45,6 @@ func (s *Server) routes() {
 		s.bodyLimit(),
 		s.loadUser,
 		s.csrf(),
-		s.badgePageCollections,
 	)
 
 	// Rate limits and queues used below.
