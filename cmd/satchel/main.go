@@ -163,7 +163,7 @@ func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 			return fmt.Errorf("invalid configuration:\n%w", err)
 		}
 		m.Config = cfg
-		m.Log = newLogger(m.Stderr, cfg.LogLevel)
+		m.Log = newLogger(m.Stderr, cfg.LogLevel, cfg.LogFormat)
 	case "verify", "unbake", "bake":
 		m.Args = rest
 	default:
@@ -172,10 +172,16 @@ func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 	return nil
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+// newLogger logs at level to w, as text lines or, for log shippers, JSON
+// objects (format "json").
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // usage prints every command, flag and environment variable.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -362,5 +363,29 @@ func TestMain_DispatchesBadgeCommands(t *testing.T) {
 	}
 	if tm.ExitCode == 0 || tm.stderr.Len() == 0 {
 		t.Fatalf("unbake of a missing file: exit %d, stderr %q", tm.ExitCode, tm.stderr.String())
+	}
+}
+
+func TestMain_JSONLogsForLogShippers(t *testing.T) {
+	m := MustRunMain(t, t.TempDir(), "serve", "--log-format", "json")
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(m.stderr.String()), "\n")
+	listening := false
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not a JSON log line (%v): %s", err, line)
+		}
+		if rec["level"] == nil || rec["time"] == nil {
+			t.Errorf("JSON line without level or time: %s", line)
+		}
+		if msg, _ := rec["msg"].(string); strings.Contains(msg, "Satchel is listening") {
+			listening = true
+		}
+	}
+	if !listening {
+		t.Errorf("no JSON line says Satchel is listening:\n%s", m.stderr.String())
 	}
 }

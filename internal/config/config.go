@@ -41,6 +41,8 @@ var Vars = []Var{
 		Description: "Development sign-in (type any name and email, no real provider): auto (on only when no provider is configured and the address is loopback), on, or off. Refused on a non-loopback address. Only a build made with -tags dev has it (go tool task run builds one); a production build does not."},
 	{Name: "SATCHEL_LOG_LEVEL", Flag: "log-level", Default: "info",
 		Description: "Log level: debug, info, warn or error."},
+	{Name: "SATCHEL_LOG_FORMAT", Flag: "log-format", Default: "text",
+		Description: "Log format: text (key=value lines, for people) or json (one JSON object a line, for log shippers)."},
 	{Name: "SATCHEL_REVERIFY_INTERVAL", Flag: "reverify-interval", Default: "24h",
 		Description: "How often each stored badge is verified again in the background (revocation, expiry, issuer changes), e.g. 24h, 12h30m or 7d; at least 1m. 0 or off turns the background checks off."},
 	{Name: "SATCHEL_SIGNIN_LIMIT", Flag: "signin-limit", Default: "600",
@@ -95,6 +97,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	DevLoginMode   string
 	LogLevel       string
+	LogFormat      string // "text" or "json"
 	Providers      []Provider
 	SMTP           SMTP // Host is empty when email is not configured
 	// ReverifyInterval is how often each badge is re-verified; 0: never.
@@ -168,6 +171,7 @@ func build(get func(string) string) (*Config, error) {
 		DataDir:      get("SATCHEL_DATA_DIR"),
 		DevLoginMode: strings.ToLower(get("SATCHEL_DEV_LOGIN")),
 		LogLevel:     strings.ToLower(get("SATCHEL_LOG_LEVEL")),
+		LogFormat:    strings.ToLower(get("SATCHEL_LOG_FORMAT")),
 	}
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -218,6 +222,11 @@ func build(get func(string) string) (*Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, &Error{"SATCHEL_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", c.LogLevel)})
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, &Error{"SATCHEL_LOG_FORMAT", fmt.Sprintf("%q is neither text nor json; use text or json", c.LogFormat)})
 	}
 	if d, err := parseReverifyInterval(get("SATCHEL_REVERIFY_INTERVAL")); err != nil {
 		errs = append(errs, &Error{"SATCHEL_REVERIFY_INTERVAL", err.Error()})
