@@ -119,3 +119,38 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 	}
 	return rows.Err()
 }
+
+// PendingMigrations lists the embedded migrations this database has not
+// applied, in order: empty when the schema is current. A process whose
+// database is behind (a newer binary before `satchel migrate`) is not
+// ready to serve.
+func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
+	rows, err := db.reader.QueryContext(ctx, "SELECT name FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("store: read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("store: read schema_migrations: %w", err)
+		}
+		done[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("store: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	var pending []string
+	for _, path := range names {
+		if name := path[len("migrations/"):]; !done[name] {
+			pending = append(pending, name)
+		}
+	}
+	return pending, nil
+}

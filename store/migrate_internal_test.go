@@ -80,3 +80,31 @@ func TestMigration0012_KeepsBadgesAndRechecksThem(t *testing.T) {
 		t.Errorf("collection_badges after a delete: %d", got)
 	}
 }
+
+// PendingMigrations names what a database left by an older Satchel lacks,
+// and nothing once Migrate has run; without the bookkeeping table it fails.
+func TestPendingMigrations_NamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "satchel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.PendingMigrations(ctx); err == nil {
+		t.Error("a database never migrated reports no error")
+	}
+	if _, err := db.migrate(ctx, "0011_login_pictures.sql"); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := db.PendingMigrations(ctx)
+	if err != nil || len(pending) == 0 || pending[0] != "0012_issuer_binding.sql" {
+		t.Fatalf("after 0011: %v, %v", pending, err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if pending, err := db.PendingMigrations(ctx); err != nil || len(pending) != 0 {
+		t.Fatalf("after Migrate: %v, %v", pending, err)
+	}
+}

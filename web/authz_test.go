@@ -33,6 +33,7 @@ const (
 var routeMatrix = map[string]string{
 	"GET /":                                 open,
 	"GET /healthz":                          open,
+	"GET /readyz":                           open,
 	"GET /static/*":                         open,
 	"GET /signin":                           open,
 	"GET /auth/:provider":                   open,

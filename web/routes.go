@@ -55,8 +55,9 @@ func (s *Server) routes() {
 		limitPublicVerify = s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "verified badges")
 	)
 
-	// Anonymous: health, static files, the home page.
-	e.GET("/healthz", s.handleHealthz)
+	// Anonymous: liveness and readiness, static files, the home page.
+	e.GET("/healthz", s.handleHealthz) // alive
+	e.GET("/readyz", s.handleReadyz)   // database reachable, schema current
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/", s.handleHome)
 

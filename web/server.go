@@ -202,13 +202,32 @@ func (s *Server) shell(c echo.Context, title string) views.Shell {
 	return sh
 }
 
+// handleHealthz says the process is alive: it answers while it can answer
+// at all, whatever the state of its database (see handleReadyz).
 func (s *Server) handleHealthz(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// handleReadyz says whether this process should get traffic: its database
+// answers and its schema is current. A load balancer stops sending
+// requests to a process that lost its database until it is back.
+func (s *Server) handleReadyz(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
-		logger(c).Error("health check failed", "err", err)
+		logger(c).Error("readiness check: database unavailable", "err", err)
 		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.String(http.StatusOK, "ok\n")
+	pending, err := s.db.PendingMigrations(ctx)
+	if err != nil {
+		logger(c).Error("readiness check: migrations unknown", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database schema unknown\n")
+	}
+	if len(pending) > 0 {
+		logger(c).Warn("readiness check: migrations pending", "pending", pending)
+		return c.String(http.StatusServiceUnavailable, fmt.Sprintf("pending migrations: %d; run satchel migrate\n", len(pending)))
+	}
+	return c.String(http.StatusOK, "ready\n")
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -142,15 +143,40 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 	}
 }
 
-func TestHealthz(t *testing.T) {
+// /healthz says the process is alive even when its database is gone;
+// /readyz says it is not ready then.
+func TestHealthzAndReadyz(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	if p := b.get("/healthz"); p.StatusCode != http.StatusOK || p.Body != "ok\n" {
-		t.Fatalf("%d %q", p.StatusCode, p.Body)
+		t.Fatalf("healthz: %d %q", p.StatusCode, p.Body)
+	}
+	if p := b.get("/readyz"); p.StatusCode != http.StatusOK || p.Body != "ready\n" {
+		t.Fatalf("readyz: %d %q", p.StatusCode, p.Body)
 	}
 	e.db.Close()
-	if p := b.get("/healthz"); p.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("closed db: %d", p.StatusCode)
+	if p := b.get("/readyz"); p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Body, "database unavailable") {
+		t.Fatalf("readyz, closed db: %d %q", p.StatusCode, p.Body)
+	}
+	if p := b.get("/healthz"); p.StatusCode != http.StatusOK {
+		t.Fatalf("healthz, closed db: %d", p.StatusCode)
+	}
+}
+
+// A database left behind by an older Satchel (a migration not applied) is
+// not ready: /readyz says how many migrations are pending.
+func TestReadyz_PendingMigrations(t *testing.T) {
+	e := MustStart(t)
+	raw, err := sql.Open("sqlite", e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = (SELECT max(name) FROM schema_migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.browser().get("/readyz"); p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Body, "pending migrations: 1") {
+		t.Fatalf("readyz: %d %q", p.StatusCode, p.Body)
 	}
 }
 
