@@ -45,7 +45,7 @@ var reservedHandles = map[string]bool{
 	"about": true, "account": true, "admin": true, "administrator": true, "api": true, "app": true,
 	"assets": true, "auth": true, "backpack": true, "badge": true, "badges": true, "c": true,
 	"collection": true, "collections": true, "dev": true, "download": true, "embed": true, "export": true, "oembed": true, "qr": true,
-	"healthz": true, "readyz": true, "help": true, "images": true, "import": true, "login": true, "logout": true,
+	"healthz": true, "readyz": true, "metrics": true, "help": true, "images": true, "import": true, "login": true, "logout": true,
 	"me": true, "moderator": true, "new": true, "null": true, "profile": true, "public": true,
 	"root": true, "satchel": true, "security": true, "settings": true, "share": true, "signin": true,
 	"signout": true, "signup": true, "static": true, "support": true, "system": true, "u": true,

@@ -296,3 +296,13 @@ func expiredReport(stored string, expires, now time.Time) ([]byte, error) {
 	r.Finish()
 	return json.Marshal(&r)
 }
+
+// CountDueBadges counts the badges due for a check at now: the background
+// re-check's queue, as the metrics report it.
+func (db *DB) CountDueBadges(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM badges WHERE next_check_at <= ?`, nanos(now)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count due badges: %w", err)
+	}
+	return n, nil
+}

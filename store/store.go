@@ -132,3 +132,9 @@ func fromNanos(n int64) time.Time {
 	}
 	return time.Unix(0, n).UTC()
 }
+
+// PoolStats reports the connection pools' use, by pool ("reader",
+// "writer"), for the metrics.
+func (db *DB) PoolStats() map[string]sql.DBStats {
+	return map[string]sql.DBStats{"reader": db.reader.Stats(), "writer": db.writer.Stats()}
+}

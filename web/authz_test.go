@@ -34,6 +34,7 @@ var routeMatrix = map[string]string{
 	"GET /":                                 open,
 	"GET /healthz":                          open,
 	"GET /readyz":                           open,
+	"GET /metrics":                          open, // its own bearer token; 404 without one configured
 	"GET /static/*":                         open,
 	"GET /signin":                           open,
 	"GET /auth/:provider":                   open,

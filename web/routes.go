@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	e.Use(
 		s.recoverPanics(),
 		s.requestID,
+		s.countRequests,
 		s.logRequests(),
 		s.securityHeaders,
 		s.bodyLimit(),
@@ -58,6 +59,7 @@ func (s *Server) routes() {
 	// Anonymous: liveness and readiness, static files, the home page.
 	e.GET("/healthz", s.handleHealthz) // alive
 	e.GET("/readyz", s.handleReadyz)   // database reachable, schema current
+	e.GET("/metrics", s.handleMetrics) // only with a bearer token (SATCHEL_METRICS_TOKEN)
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/", s.handleHome)
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/metrics"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -67,6 +68,14 @@ type Options struct {
 	// DevOutbox keeps email in the database, shown at /dev/outbox, when
 	// Mail is nil (local development).
 	DevOutbox bool
+
+	// Metrics, if set, counts every request by route pattern and status.
+	Metrics *metrics.Metrics
+	// MetricsToken, if set (with Metrics), serves the metrics at /metrics
+	// on this server to requests with "Authorization: Bearer TOKEN".
+	// Without it /metrics answers 404 here (a separate listener may serve
+	// them: SATCHEL_METRICS_ADDR).
+	MetricsToken string
 }
 
 // DefaultMaxBodyBytes caps request bodies unless a route says otherwise.

@@ -216,7 +216,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 // check), which spares them a database query and a cookie.
 func sessionless(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/images/") || p == "/healthz" || p == "/readyz"
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/images/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
 // localPath returns p when it is a path on this site ("/account"), and ""

@@ -23,6 +23,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/metrics"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
@@ -108,9 +109,13 @@ type Main struct {
 	Reverifier *web.Reverifier
 	URL        string // the base URL being served
 	Addr       string // the address actually listened on
-	serveErr   chan error
-	finish     func() (*config.Config, error)
-	flags      *flag.FlagSet
+	// MetricsServer serves /metrics on SATCHEL_METRICS_ADDR (MetricsAddr,
+	// the address actually listened on); nil when that is unset.
+	MetricsServer *http.Server
+	MetricsAddr   string
+	serveErr      chan error
+	finish        func() (*config.Config, error)
+	flags         *flag.FlagSet
 }
 
 // NewMain returns a Main reading the real environment and standard streams.
@@ -308,6 +313,13 @@ func (m *Main) serve(ctx context.Context) error {
 	base := cfg.ResolveBaseURL(m.Addr)
 	m.URL = base.String()
 
+	// Metrics, when a listener or a token asks for them.
+	var mx *metrics.Metrics
+	if cfg.MetricsAddr != "" || cfg.MetricsToken != "" {
+		mx = metrics.New()
+		mx.WatchPools(m.DB.PoolStats)
+		mx.WatchQueue(func(ctx context.Context) (int, error) { return m.DB.CountDueBadges(ctx, time.Now()) })
+	}
 	// One guarded client for everything fetched from issuers.
 	fetcher := fetch.New(fetch.Options{})
 	mailer, devOutbox, err := mailOptions(cfg, base, log)
@@ -317,7 +329,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	srv, err := web.New(web.Options{
 		Fetcher:        fetcher,
-		Verifier:       verify.New(fetcher, verify.Options{}),
+		Verifier:       verify.New(fetcher, verify.Options{Observe: mx.ObserveVerification}),
 		DB:             m.DB,
 		Log:            log,
 		BaseURL:        base,
@@ -330,6 +342,8 @@ func (m *Main) serve(ctx context.Context) error {
 		RecheckAfter:   cfg.ReverifyInterval,
 		SignInLimit:    cfg.SignInLimit,
 		SignInWindow:   config.SignInWindow,
+		Metrics:        mx,
+		MetricsToken:   cfg.MetricsToken,
 	})
 	if err != nil {
 		ln.Close()
@@ -351,6 +365,11 @@ func (m *Main) serve(ctx context.Context) error {
 			m.serveErr <- err
 		}
 	}()
+	if cfg.MetricsAddr != "" {
+		if err := m.serveMetrics(cfg.MetricsAddr, mx, log); err != nil {
+			return err
+		}
+	}
 	providers := make([]string, 0, len(cfg.Providers))
 	for _, p := range cfg.Providers {
 		providers = append(providers, p.ID)
@@ -382,6 +401,27 @@ func (m *Main) serve(ctx context.Context) error {
 	return nil
 }
 
+// serveMetrics starts the separate metrics listener: /metrics and nothing
+// else, so it can sit on an internal network without the application.
+func (m *Main) serveMetrics(addr string, mx *metrics.Metrics, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return &config.Error{Var: "SATCHEL_METRICS_ADDR", Msg: fmt.Sprintf("cannot listen on %s (%v); choose a free port, e.g. 127.0.0.1:9091", addr, err)}
+	}
+	m.MetricsAddr = ln.Addr().String()
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", mx.Handler())
+	m.MetricsServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := m.MetricsServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- err
+		}
+	}()
+	log.Info("metrics are served", "url", "http://"+m.MetricsAddr+"/metrics")
+	return nil
+}
+
 // trustMigration is the migration after which every stored badge must be
 // verified again (see store/migrations).
 const trustMigration = "0012_issuer_binding.sql"
@@ -396,6 +436,11 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.Reverifier != nil {
 		m.Reverifier.Stop() // abandons a check in flight; its claim lapses
+	}
+	if m.MetricsServer != nil {
+		if err := m.MetricsServer.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close metrics listener: %w", err))
+		}
 	}
 	if m.HTTPServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)

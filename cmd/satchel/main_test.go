@@ -389,3 +389,78 @@ func TestMain_JSONLogsForLogShippers(t *testing.T) {
 		t.Errorf("no JSON line says Satchel is listening:\n%s", m.stderr.String())
 	}
 }
+
+// Metrics: on their own listener for anyone who can reach it, and on the
+// main address only with the bearer token; requests are counted by route
+// pattern (never by path), and the pools and re-check queue are reported.
+func TestMain_MetricsOnTheirOwnListenerAndBehindAToken(t *testing.T) {
+	token := strings.Repeat("m", 40)
+	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir(),
+		"SATCHEL_METRICS_ADDR": "127.0.0.1:0", "SATCHEL_METRICS_TOKEN": token})
+	if err := tm.ParseFlags(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.Run(context.Background()); err != nil {
+		t.Fatalf("run: %v\n%s", err, tm.stderr.String())
+	}
+	defer tm.Close()
+	get := func(url, auth string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	get("http://"+tm.Addr+"/healthz", "")
+	get("http://"+tm.Addr+"/badges/first-secret-id", "")
+	get("http://"+tm.Addr+"/badges/second-secret-id", "")
+
+	code, body := get("http://"+tm.MetricsAddr+"/metrics", "")
+	if code != http.StatusOK {
+		t.Fatalf("metrics listener: %d", code)
+	}
+	for _, want := range []string{
+		`satchel_http_requests_total{method="GET",route="/healthz",status="200"} 1`,
+		`satchel_http_requests_total{method="GET",route="/badges/:id",status="303"} 2`,
+		`satchel_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"} 1`,
+		`satchel_db_connections_open{pool="writer"}`,
+		`satchel_recheck_due_badges 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, "secret-id") {
+		t.Error("a path's id became a metric label")
+	}
+
+	if code, _ := get("http://"+tm.Addr+"/metrics", ""); code != http.StatusUnauthorized {
+		t.Errorf("main address without the token: %d", code)
+	}
+	if code, _ := get("http://"+tm.Addr+"/metrics", "Bearer "+strings.Repeat("x", 40)); code != http.StatusUnauthorized {
+		t.Errorf("main address with a wrong token: %d", code)
+	}
+	if code, body := get("http://"+tm.Addr+"/metrics", "Bearer "+token); code != http.StatusOK || !strings.Contains(body, "satchel_http_requests_total") {
+		t.Errorf("main address with the token: %d", code)
+	}
+}
+
+// Without SATCHEL_METRICS_TOKEN, /metrics is not on the main address.
+func TestMain_NoMetricsWithoutBeingAsked(t *testing.T) {
+	m := MustRunMain(t, t.TempDir())
+	res, err := http.Get("http://" + m.Addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || m.MetricsServer != nil {
+		t.Fatalf("metrics without being asked: %d", res.StatusCode)
+	}
+}

@@ -47,6 +47,10 @@ var Vars = []Var{
 		Description: "How often each stored badge is verified again in the background (revocation, expiry, issuer changes), e.g. 24h, 12h30m or 7d; at least 1m. 0 or off turns the background checks off."},
 	{Name: "SATCHEL_SIGNIN_LIMIT", Flag: "signin-limit", Default: "600",
 		Description: "Sign-in requests (the sign-in page, the way to a provider and back: about three per sign-in) allowed from one client address in 10 minutes, counted in the database so every Satchel process shares the count. Raise it for a school whose learners all reach Satchel from one address."},
+	{Name: "SATCHEL_METRICS_ADDR", Flag: "metrics-addr",
+		Description: "Address (host:port) of a separate listener that serves Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; keep it off the public network. Empty: no metrics listener."},
+	{Name: "SATCHEL_METRICS_TOKEN", Secret: true,
+		Description: "Bearer token (at least 32 characters) that lets a scraper read /metrics on the main address instead (Authorization: Bearer TOKEN). Empty: /metrics is not served there."},
 	{Name: "SATCHEL_GITHUB_KEY", Description: "GitHub OAuth app client ID."},
 	{Name: "SATCHEL_GITHUB_SECRET", Secret: true, Description: "GitHub OAuth app client secret."},
 	{Name: "SATCHEL_GOOGLE_KEY", Description: "Google OAuth client ID."},
@@ -98,6 +102,8 @@ type Config struct {
 	DevLoginMode   string
 	LogLevel       string
 	LogFormat      string // "text" or "json"
+	MetricsAddr    string // a separate metrics listener; "" for none
+	MetricsToken   string // bearer token for /metrics on the main listener; "" for none
 	Providers      []Provider
 	SMTP           SMTP // Host is empty when email is not configured
 	// ReverifyInterval is how often each badge is re-verified; 0: never.
@@ -172,6 +178,16 @@ func build(get func(string) string) (*Config, error) {
 		DevLoginMode: strings.ToLower(get("SATCHEL_DEV_LOGIN")),
 		LogLevel:     strings.ToLower(get("SATCHEL_LOG_LEVEL")),
 		LogFormat:    strings.ToLower(get("SATCHEL_LOG_FORMAT")),
+		MetricsAddr:  get("SATCHEL_METRICS_ADDR"),
+		MetricsToken: get("SATCHEL_METRICS_TOKEN"),
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, &Error{"SATCHEL_METRICS_ADDR", fmt.Sprintf("%q is not host:port; use for example 127.0.0.1:9090", c.MetricsAddr)})
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < MinSecretLen {
+		errs = append(errs, &Error{"SATCHEL_METRICS_TOKEN", fmt.Sprintf("is %d characters; it must be at least %d (generate one with: openssl rand -hex 32)", len(c.MetricsToken), MinSecretLen)})
 	}
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

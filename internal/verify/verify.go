@@ -29,6 +29,9 @@ type Options struct {
 	Now func() time.Time
 	// Timeout bounds one whole verification, every fetch included (default 45 s).
 	Timeout time.Duration
+	// Observe, if set, is told each verification's outcome (the status it
+	// gives the badge, Report.Standing) and how long it took: the metrics.
+	Observe func(outcome string, took time.Duration)
 }
 
 // DefaultTimeout bounds one verification when Options.Timeout is zero.
@@ -62,6 +65,7 @@ func New(f Fetcher, opts Options) *Verifier {
 // Verify never panics: an unexpected failure becomes a failed check.
 func (v *Verifier) Verify(ctx context.Context, b *badge.Badge, recipients []badge.Identifier) (rep *Report) {
 	rep = &Report{RanAt: v.opts.Now().UTC()}
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, v.opts.Timeout)
 	defer cancel()
 	defer func() {
@@ -71,6 +75,9 @@ func (v *Verifier) Verify(ctx context.Context, b *badge.Badge, recipients []badg
 				fmt.Sprintf("panic: %v\n%s", p, firstLines(string(debug.Stack()), 12)))
 		}
 		rep.Finish()
+		if v.opts.Observe != nil {
+			v.opts.Observe(rep.Standing(), time.Since(start))
+		}
 	}()
 	if b == nil {
 		rep.Add("format", Failed, "There is no badge to check.", "nil badge")

@@ -835,3 +835,27 @@ func TestPointer_FetchesAndVerifiesOnce(t *testing.T) {
 	wantVerdict(t, rep, Invalid)
 	wantStatus(t, rep, "revocation", Failed)
 }
+
+// Options.Observe hears each verification's outcome, as the badge's
+// status, once per Verify: what the metrics count.
+func TestObserve_HearsEachOutcome(t *testing.T) {
+	srv := newIssuerServer(t, issuerHost, otherHost)
+	var outcomes []string
+	v := New(srv.client(), Options{Now: func() time.Time { return fixedNow }, Timeout: 10 * time.Second,
+		Observe: func(outcome string, took time.Duration) {
+			if took <= 0 {
+				t.Errorf("duration %v", took)
+			}
+			outcomes = append(outcomes, outcome)
+		}})
+	good := newOB2("1")
+	good.serve(t, srv)
+	verifyData(t, v, mustJSON(t, good.assertion), learner)
+	revoked := newOB2("2")
+	revoked.assertion["revoked"] = true
+	revoked.serve(t, srv)
+	verifyData(t, v, mustJSON(t, revoked.assertion), learner)
+	if strings.Join(outcomes, ",") != "valid,revoked" {
+		t.Fatalf("outcomes %q, want valid then revoked", outcomes)
+	}
+}
