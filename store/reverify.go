@@ -118,7 +118,7 @@ func (db *DB) failureStreak(ctx context.Context, badgeID int64) (int, error) {
 // Reverification is the outcome of re-checking a claimed badge.
 type Reverification struct {
 	// Report is the verify.Report as JSON; Status what it sums up to
-	// (StatusFromReport).
+	// (its Standing, as the verifier decided it).
 	Report []byte
 	Status BadgeStatus
 	// Transient: the issuer could not be reached. The badge keeps its last
