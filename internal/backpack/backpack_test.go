@@ -438,6 +438,32 @@ func TestCheckBadge_KeepsTheVerdictWhenTheIssuerIsDown(t *testing.T) {
 	}
 }
 
+func TestCheckPublic_StoresNothingAndShowsExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e, is, ada, id := hosted(t)
+	b, _ := e.db.BadgeByPublicID(ctx, ada, id)
+	m, err := b.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, status := e.bp.CheckPublic(ctx, b, m); status != store.StatusValid || rep.Verdict != verify.Valid {
+		t.Fatalf("live check: %s, verdict %s", status, rep.Verdict)
+	}
+	// The stored expiry date has passed: a valid check still shows expired.
+	b.ExpiresAt = e.clock.Now().Add(-time.Hour)
+	if _, status := e.bp.CheckPublic(ctx, b, m); status != store.StatusExpired {
+		t.Errorf("past its expiry: %s, want expired", status)
+	}
+	is.revoke()
+	if _, status := e.bp.CheckPublic(ctx, b, m); status != store.StatusRevoked {
+		t.Errorf("after revocation: %s, want revoked", status)
+	}
+	if b, _ = e.db.BadgeByPublicID(ctx, ada, id); b.Status != store.StatusValid {
+		t.Errorf("a live check changed the stored status to %s", b.Status)
+	}
+}
+
 func TestStatusOf(t *testing.T) {
 	t.Parallel()
 	mk := func(checks ...verify.Check) *verify.Report {
