@@ -174,13 +174,6 @@ func DedupeKey(m *badge.Badge) string {
 	return "sha256 " + hex.EncodeToString(sum[:])
 }
 
-// StatusFromReport is the status a stored badge shows of a report: the
-// verifier decides it (verify.Report.Standing, from typed verdicts and
-// reasons); the store only records the value.
-func StatusFromReport(r *verify.Report) BadgeStatus {
-	return BadgeStatus(r.Standing())
-}
-
 // UpsertResult says what UpsertBadge did.
 type UpsertResult int
 

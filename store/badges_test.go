@@ -218,7 +218,7 @@ func TestRecordCheck_UpdatesStatusAndHistory(t *testing.T) {
 	rep.Finish()
 	js, _ := json.Marshal(rep)
 	next := rep.RanAt.Add(24 * time.Hour)
-	if err := db.RecordCheck(ctx, b.ID, js, store.StatusFromReport(rep), rep.RanAt, next); err != nil {
+	if err := db.RecordCheck(ctx, b.ID, js, store.BadgeStatus(rep.Standing()), rep.RanAt, next); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.BadgeByPublicID(ctx, u.ID, b.PublicID)
@@ -314,40 +314,5 @@ func TestBadges_GoWithTheUser(t *testing.T) {
 	}
 	if _, err := db.BadgeByID(ctx, b.ID); fail.CodeOf(err) != fail.NotFound {
 		t.Fatalf("badge survived its owner: %v", err)
-	}
-}
-
-func TestStatusFromReport(t *testing.T) {
-	mk := func(checks ...verify.Check) *verify.Report {
-		r := &verify.Report{Checks: checks}
-		r.Finish()
-		return r
-	}
-	pass := verify.Check{ID: "signature", Status: verify.Passed}
-	for _, c := range []struct {
-		r    *verify.Report
-		want store.BadgeStatus
-	}{
-		{nil, store.StatusUnverified},
-		{mk(pass), store.StatusValid},
-		{mk(pass, verify.Check{ID: "revocation", Status: verify.Warning}), store.StatusWarning},
-		{mk(pass, verify.Check{ID: "expiry", Status: verify.Failed}), store.StatusExpired},
-		{mk(verify.Check{ID: "expiry", Status: verify.Failed}, verify.Check{ID: "revocation", Status: verify.Failed}), store.StatusRevoked},
-		{mk(verify.Check{ID: "signature", Status: verify.Failed}), store.StatusInvalid},
-		// A failure the verifier marks transient (a server in trouble), not
-		// anything read from its words.
-		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Transient: true}), store.StatusUnverified},
-		{mk(verify.Check{ID: "key", Status: verify.Failed, Transient: true}, verify.Check{ID: "expiry", Status: verify.Failed}), store.StatusUnverified},
-		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Transient: true}, verify.Check{ID: "signature", Status: verify.Failed}), store.StatusInvalid},
-		{mk(verify.Check{ID: "fetch", Status: verify.Failed, Detail: "fetch https://issuer.example/a: unreachable"}), store.StatusInvalid},
-		{mk(pass, verify.Check{ID: "key", Status: verify.Unconfirmed}), store.StatusUnconfirmed},
-		{mk(pass, verify.Check{ID: "key", Status: verify.Unconfirmed}, verify.Check{ID: "context", Status: verify.Warning}), store.StatusUnconfirmed},
-		{mk(verify.Check{ID: "key", Status: verify.Unconfirmed}, verify.Check{ID: "proof", Status: verify.Failed}), store.StatusInvalid},
-		{mk(pass, verify.Check{ID: "recipient", Status: verify.Failed}), store.StatusValid},
-		{mk(pass, verify.Check{ID: "recipient", Status: verify.Warning}), store.StatusValid},
-	} {
-		if got := store.StatusFromReport(c.r); got != c.want {
-			t.Errorf("%+v: %s, want %s", c.r, got, c.want)
-		}
 	}
 }

@@ -13,12 +13,12 @@ import (
 	"github.com/satchel-backpack/satchel/internal/verify"
 )
 
-// The re-verification job (web.Reverifier) keeps stored verdicts fresh. Its
-// state lives in the badges table, never in a process: next_check_at says
-// when a badge is due, and claiming a badge moves next_check_at forward by
-// a lease, so that several Satchel processes on one database never check
-// the same badge at once and a process that dies mid-check only delays the
-// badge by the lease.
+// The re-verification job (backpack.Reverifier) keeps stored verdicts
+// fresh. Its state lives in the badges table, never in a process:
+// next_check_at says when a badge is due, and claiming a badge moves
+// next_check_at forward by a lease, so that several Satchel processes on
+// one database never check the same badge at once and a process that dies
+// mid-check only delays the badge by the lease.
 
 // dueQuery lists the badges due for a check (parameters: now, limit),
 // from the badges_next_check index.
@@ -119,7 +119,7 @@ func (db *DB) failureStreak(ctx context.Context, badgeID int64) (int, error) {
 // Reverification is the outcome of re-checking a claimed badge.
 type Reverification struct {
 	// Report is the verify.Report as JSON; Status what it sums up to
-	// (StatusFromReport).
+	// (its Standing, as the verifier decided it).
 	Report []byte
 	Status BadgeStatus
 	// Transient: the issuer could not be reached. The badge keeps its last

@@ -344,7 +344,7 @@ func TestExpireBadges_MarksPassedExpiryWithoutAFetch(t *testing.T) {
 	if c := rep.Checks[1]; c.ID != "expiry" || c.Status != verify.Failed || c.Message != "The badge expired on 1 June 2026." {
 		t.Errorf("expiry check %+v", c)
 	}
-	if s := store.StatusFromReport(rep); s != store.StatusExpired {
+	if s := store.BadgeStatus(rep.Standing()); s != store.StatusExpired {
 		t.Errorf("the new report sums up to %q, not expired", s)
 	}
 	if checks, _ := db.BadgeChecks(ctx, expired.ID, 10); len(checks) != 2 || checks[0].Status != store.StatusExpired {

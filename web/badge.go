@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"fmt"
 	"mime"
 	"net/http"
 	"path"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
-	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -21,10 +18,6 @@ import (
 
 // badgeHistoryLen is how many past checks the badge page lists.
 const badgeHistoryLen = 20
-
-// checkAgainRecheck is when a badge checked on request is due for the
-// background job again, unless the job had it due later anyway.
-const checkAgainRecheck = 24 * time.Hour
 
 // ownBadge loads the signed-in learner's badge named in the URL. Anyone
 // else's badge, or none, is the same 404.
@@ -276,70 +269,24 @@ func (s *Server) handleBadgeDownload(c echo.Context) error {
 // handleBadgeCheck verifies the badge again now, with the learner's
 // verified identifiers, records the result and goes back to the badge.
 func (s *Server) handleBadgeCheck(c echo.Context) error {
-	ctx := c.Request().Context()
 	b, err := s.ownBadge(c)
 	if err != nil {
 		return err
 	}
-	ids, err := s.db.VerifiedIdentifiers(ctx, b.UserID)
+	res, err := s.bp.CheckBadge(useCaseCtx(c), b)
 	if err != nil {
 		return err
 	}
-	// The identifier the badge was claimed with still counts after the
-	// learner removed it: claimed badges stay theirs.
-	if b.MatchedValue != "" && !hasIdentifier(ids, b.MatchedType, b.MatchedValue) {
-		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
-	}
-	var rep *verify.Report
-	if m, err := reverifiable(b); err != nil {
-		rep = &verify.Report{RanAt: s.now().UTC()}
-		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
-		rep.Finish()
-	} else {
-		rep = s.verifier.Verify(ctx, m, ids)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("web: check badge %s: %w", b.PublicID, err)
-	}
-	js, err := json.Marshal(rep)
-	if err != nil {
-		return fmt.Errorf("web: encode report: %w", err)
-	}
-	now := s.now()
-	status := store.StatusFromReport(rep)
-	next := b.NextCheckAt
-	if next.Before(now.Add(checkAgainRecheck)) {
-		next = now.Add(checkAgainRecheck)
-	}
-	res := store.Reverification{Report: js, Status: status, CheckedAt: now, NextCheckAt: next}
-	if status == store.StatusUnverified && b.Status != store.StatusUnverified && len(b.ReportJSON) > 0 {
-		// The issuer did not answer: like the background job, keep the last
-		// definite verdict and only note the attempt.
-		res.Transient = true
-		res.NextCheckAt = b.NextCheckAt
-	}
-	out, err := s.db.RecordReverify(ctx, store.Claim{Badge: b}, res)
-	if err != nil {
-		return err
-	}
-	if !out.Recorded {
-		// The background job took the badge meanwhile; record this check
-		// all the same, since the learner asked for it.
-		if err := s.db.RecordCheck(ctx, b.ID, js, status, now, next); err != nil {
-			return err
-		}
-	}
-	logger(c).Info("badge checked on request", "badge", b.PublicID, "status", string(status), "transient", res.Transient)
 	switch {
 	case res.Transient:
 		s.flash(c, views.FlashError, "Satchel could not reach the issuer just now, so the badge keeps its last result ("+
 			strings.ToLower(components.StatusLabel(string(b.Status)))+"). Try again later.")
-	case status == store.StatusValid:
+	case res.Status == store.StatusValid:
 		s.flash(c, views.FlashSuccess, "Checked again just now: the badge is valid.")
-	case status == store.StatusWarning:
+	case res.Status == store.StatusWarning:
 		s.flash(c, views.FlashSuccess, "Checked again just now: the badge is valid, with warnings.")
 	default:
-		s.flash(c, views.FlashInfo, "Checked again just now: "+strings.ToLower(components.StatusLabel(string(status)))+". The report below says why.")
+		s.flash(c, views.FlashInfo, "Checked again just now: "+strings.ToLower(components.StatusLabel(string(res.Status)))+". The report below says why.")
 	}
 	return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
 }

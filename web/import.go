@@ -2,30 +2,21 @@ package web
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
-	"runtime/debug"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/satchel-backpack/satchel/internal/badge"
-	"github.com/satchel-backpack/satchel/internal/badgeimg"
+	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/fail"
-	"github.com/satchel-backpack/satchel/internal/verify"
-	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
 )
@@ -39,35 +30,7 @@ const (
 	// importMaxItems caps the items of one request, so one request's work
 	// stays bounded.
 	importMaxItems = 20
-	// importParallel items of one request are checked at once.
-	importParallel = 3
-	// importBudget bounds one request's work with issuers; it stays under
-	// the HTTP server's write timeout so the answer still gets out. Each
-	// fetch within it also keeps to the guarded client's own limits.
-	importBudget = 50 * time.Second
-	// defaultRecheck is when an imported badge is checked again when
-	// Options.RecheckAfter is zero.
-	defaultRecheck = 24 * time.Hour
-	// DefaultImportLimit is how many items one learner may import per
-	// hour when Options.ImportLimit is zero.
-	DefaultImportLimit = 300
 )
-
-// importLimit counts one item against the learner's hourly allowance (kept
-// in the database, so every Satchel process shares it). It returns a
-// refusal message when the allowance is used up, "" otherwise.
-func (s *Server) importLimit(ctx context.Context, userID int64) (string, error) {
-	limit := s.opts.ImportLimit
-	if limit <= 0 {
-		limit = DefaultImportLimit
-	}
-	ok, retry, err := s.db.AllowAt(ctx, "import", fmt.Sprintf("user:%d", userID), limit, time.Hour, s.now())
-	if err != nil || ok {
-		return "", err
-	}
-	return fmt.Sprintf("You have imported %d badges in the last hour, as many as Satchel takes at a time. Please try this one again in %s.",
-		limit, waitWords(retry.Round(time.Second))), nil
-}
 
 func errImportTooLarge() *fail.Error {
 	return &fail.Error{
@@ -115,13 +78,10 @@ func (s *Server) handleImportForm(c echo.Context) error {
 }
 
 // importItem is one thing to import: a file, the web address or the pasted
-// text.
+// text, and the form field it came from.
 type importItem struct {
-	source string // how the learner recognises it: the file name, "The web address", …
-	name   string // the original file name, if any
-	data   []byte
-	refuse string // set when it is refused before it is read (too large)
-	field  string // "url" or "pasted" for those fields, "" for a file
+	backpack.Item
+	field string // "url" or "pasted" for those fields, "" for a file
 }
 
 // handleImport imports every item of the form and shows one outcome each.
@@ -141,36 +101,18 @@ func (s *Server) handleImport(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, views.ImportPage(s.shell(c, "Import badges"), m))
 	}
 
-	ctx, cancel := context.WithTimeout(c.Request().Context(), importBudget)
-	defer cancel()
-	ids, err := s.db.VerifiedIdentifiers(ctx, u.ID)
+	in := make([]backpack.Item, len(items))
+	for i, it := range items {
+		in[i] = it.Item
+	}
+	res, err := s.bp.Import(useCaseCtx(c), u.ID, in)
 	if err != nil {
 		return err
 	}
-	for i := range items {
-		if items[i].refuse != "" {
-			continue
-		}
-		msg, err := s.importLimit(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		items[i].refuse = msg
+	outs := make([]views.ImportOutcome, len(res))
+	for i, r := range res {
+		outs[i] = importOutcome(r)
 	}
-	outs := make([]views.ImportOutcome, len(items))
-	log := logger(c)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, importParallel)
-	for i, it := range items {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			outs[i] = s.importOne(ctx, log, u.ID, ids, it)
-		}()
-	}
-	wg.Wait()
 
 	if importWantsJSON(c) {
 		return s.importJSON(c, outs)
@@ -181,9 +123,9 @@ func (s *Server) handleImport(c echo.Context) error {
 		if outs[i].Result == views.ImportRefused {
 			switch it.field {
 			case "url":
-				m.URL = string(it.data)
+				m.URL = string(it.Data)
 			case "pasted":
-				m.Pasted = string(it.data)
+				m.Pasted = string(it.Data)
 			}
 		}
 	}
@@ -202,7 +144,7 @@ func importItems(c echo.Context, rawURL, pasted string) ([]importItem, []compone
 			}
 			it, err := readImportFile(fh)
 			if err != nil {
-				return nil, []components.FieldError{{ID: "import-files", Message: "Satchel could not read " + it.source + ". Please choose it again."}}
+				return nil, []components.FieldError{{ID: "import-files", Message: "Satchel could not read " + it.Source + ". Please choose it again."}}
 			}
 			items = append(items, it)
 		}
@@ -211,15 +153,15 @@ func importItems(c echo.Context, rawURL, pasted string) ([]importItem, []compone
 		if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			errs = append(errs, components.FieldError{ID: "import-url", Message: "Enter the badge's full web address, starting with https://."})
 		} else {
-			items = append(items, importItem{source: "The web address " + rawURL, data: []byte(rawURL), field: "url"})
+			items = append(items, importItem{Item: backpack.Item{Source: "The web address " + rawURL, Data: []byte(rawURL)}, field: "url"})
 		}
 	}
 	if pasted != "" {
-		it := importItem{source: "The pasted badge data", data: []byte(pasted), field: "pasted"}
+		it := importItem{Item: backpack.Item{Source: "The pasted badge data", Data: []byte(pasted)}, field: "pasted"}
 		if len(pasted) > ImportMaxFileBytes {
-			it.refuse = fmt.Sprintf("The pasted text is %s; Satchel accepts badge data up to %s. Paste one badge at a time.",
+			it.Refused = fmt.Sprintf("The pasted text is %s; Satchel accepts badge data up to %s. Paste one badge at a time.",
 				importSize(int64(len(pasted))), importSize(ImportMaxFileBytes))
-			it.data = nil
+			it.Data = nil
 		}
 		items = append(items, it)
 	}
@@ -234,9 +176,9 @@ func importItems(c echo.Context, rawURL, pasted string) ([]importItem, []compone
 
 func readImportFile(fh *multipart.FileHeader) (importItem, error) {
 	name := importFileName(fh.Filename)
-	it := importItem{source: name, name: name}
+	it := importItem{Item: backpack.Item{Source: name, Name: name}}
 	if fh.Size > ImportMaxFileBytes {
-		it.refuse = fmt.Sprintf("This file is %s; Satchel accepts badge files up to %s. Badge images and files are usually much smaller: check that this is the badge the issuer sent you.",
+		it.Refused = fmt.Sprintf("This file is %s; Satchel accepts badge files up to %s. Badge images and files are usually much smaller: check that this is the badge the issuer sent you.",
 			importSize(fh.Size), importSize(ImportMaxFileBytes))
 		return it, nil
 	}
@@ -245,7 +187,7 @@ func readImportFile(fh *multipart.FileHeader) (importItem, error) {
 		return it, err
 	}
 	defer f.Close()
-	it.data, err = io.ReadAll(io.LimitReader(f, ImportMaxFileBytes+1))
+	it.Data, err = io.ReadAll(io.LimitReader(f, ImportMaxFileBytes+1))
 	return it, err
 }
 
@@ -270,6 +212,26 @@ func importFileName(name string) string {
 
 func importWantsJSON(c echo.Context) bool {
 	return strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}
+
+// importOutcome is the view of what the import did with one item.
+func importOutcome(r backpack.ImportResult) views.ImportOutcome {
+	o := views.ImportOutcome{Source: r.Source, BadgeName: r.BadgeName, Status: string(r.Status),
+		Message: r.Message, Details: r.Details, AddEmail: r.AddEmail}
+	switch r.Outcome {
+	case backpack.Added:
+		o.Result = views.ImportAdded
+	case backpack.Replaced:
+		o.Result = views.ImportReplaced
+	case backpack.Duplicate:
+		o.Result = views.ImportDuplicate
+	default:
+		o.Result = views.ImportRefused
+	}
+	if r.BadgeID != "" {
+		o.Href = views.BadgePath(r.BadgeID)
+	}
+	return o
 }
 
 type importOutcomeJSON struct {
@@ -299,326 +261,6 @@ func (s *Server) importJSON(c echo.Context, outs []views.ImportOutcome) error {
 	return c.JSON(http.StatusOK, res)
 }
 
-// importOne reads, verifies and stores one item. It never panics: an
-// unexpected failure becomes a refusal with a generic message, logged.
-func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, ids []badge.Identifier, it importItem) (out views.ImportOutcome) {
-	out = views.ImportOutcome{Source: it.source, Result: views.ImportRefused}
-	defer func() {
-		if p := recover(); p != nil {
-			log.Error("import panicked", "source", it.source, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			out = views.ImportOutcome{Source: it.source, Result: views.ImportRefused,
-				Message: "Satchel ran into an unexpected problem with this one and did not import it. Please try again later."}
-		}
-	}()
-	if it.refuse != "" {
-		out.Message = it.refuse
-		return out
-	}
-	if ctx.Err() != nil {
-		out.Message = "Satchel used up the time it gives one import on the items before this one, so it did not check this one. Import it again on its own."
-		return out
-	}
-	b, err := badge.Read(it.data)
-	if err != nil {
-		out.Message = importReadError(err)
-		return out
-	}
-	if !b.IsPointer() {
-		if msg := importNotAward(b); msg != "" {
-			out.Message = msg
-			return out
-		}
-	}
-	rep := s.verifier.Verify(ctx, b, ids)
-	out.BadgeName = b.Name
-	if refused := importRefusal(b, rep, ids); refused != nil {
-		refused.Source, refused.Result, refused.BadgeName = it.source, views.ImportRefused, b.Name
-		return *refused
-	}
-
-	if b.Name == "" && store.StatusFromReport(rep) == store.StatusRevoked {
-		// Withdrawn before Satchel could learn even its name: nothing
-		// worth keeping.
-		out.Message = importFailedMessage(rep, "revocation")
-		return out
-	}
-
-	sb, err := store.NewBadge(b)
-	if err != nil {
-		log.Error("import: encode badge", "err", err)
-		out.Message = "Satchel could not store this badge. Please try again later."
-		return out
-	}
-	sb.UserID = userID
-	sb.OriginalName = it.name
-	sb.OriginalType = importOriginalType(b.Format)
-	if id, ok := badge.MatchRecipient(b, ids); ok {
-		sb.MatchedType, sb.MatchedValue = id.Type, id.Value
-	}
-	sb.ReportJSON, _ = json.Marshal(rep)
-	sb.Status = store.StatusFromReport(rep)
-	sb.CheckedAt = rep.RanAt
-	sb.NextCheckAt = rep.RanAt.Add(s.recheckAfter())
-
-	// Already there? Then nothing more to do (unless a 3.0 credential is newer).
-	publicID, issued, found, err := s.db.BadgeWithKey(ctx, userID, sb.DedupeKey)
-	if err != nil {
-		log.Error("import: look up badge", "err", err)
-		out.Message = "Satchel could not store this badge. Please try again later."
-		return out
-	}
-	if found && !(b.Version == badge.V3_0 && sb.IssuedAt.After(issued)) {
-		return importDuplicate(it.source, b.Name, publicID)
-	}
-
-	sb.ImageID = s.storeBadgeImage(ctx, log, b)
-	res, err := s.db.UpsertBadge(ctx, sb)
-	if err != nil {
-		log.Error("import: store badge", "err", err)
-		out.Message = "Satchel could not store this badge. Please try again later."
-		return out
-	}
-	out.Href, out.Status = views.BadgePath(sb.PublicID), string(sb.Status)
-	switch res {
-	case store.Existing:
-		return importDuplicate(it.source, b.Name, sb.PublicID)
-	case store.Replaced:
-		out.Result = views.ImportReplaced
-		out.Message = "A newer version of a badge already in your backpack: Satchel replaced the older one with it."
-	default:
-		out.Result = views.ImportAdded
-	}
-	switch sb.Status {
-	case store.StatusExpired:
-		out.Message = importJoin(out.Message, "It is kept in your backpack, marked as expired: "+importFailedMessage(rep, "expiry"))
-	case store.StatusRevoked:
-		out.Message = importJoin(out.Message, "It is kept in your backpack, marked as revoked: "+importFailedMessage(rep, "revocation"))
-	case store.StatusWarning:
-		out.Message = importJoin(out.Message, "It is genuine, with warnings; its page explains them.")
-	case store.StatusUnconfirmed:
-		out.Message = importJoin(out.Message, "It is kept in your backpack, marked \"Signed, issuer not confirmed\": "+rep.Headline)
-	}
-	return out
-}
-
-func importDuplicate(source, name, publicID string) views.ImportOutcome {
-	return views.ImportOutcome{Source: source, Result: views.ImportDuplicate, BadgeName: name, Href: views.BadgePath(publicID),
-		Message: "This badge is already in your backpack."}
-}
-
-// storeBadgeImage keeps the badge's picture: the baked image itself when
-// the badge came as one, else its image (a data: URI decoded here, a web
-// address fetched through the guarded client). A badge whose image cannot
-// be had is still imported, without an image (0).
-func (s *Server) storeBadgeImage(ctx context.Context, log *slog.Logger, b *badge.Badge) int64 {
-	var data []byte
-	var info badgeimg.Info
-	var err error
-	if b.Format == badge.FormatPNG || b.Format == badge.FormatSVG {
-		if info, err = badgeimg.Check(b.Original); err == nil {
-			data = b.Original
-		}
-	}
-	if data == nil && b.Image.URL != "" {
-		data, info, err = badgeimg.Fetch(ctx, s.fetcher, b.Image.URL)
-	}
-	if data == nil {
-		if err != nil {
-			log.Info("import: badge image not kept", "err", err)
-		}
-		return 0
-	}
-	id, _, err := s.db.PutImage(ctx, data, info.ContentType, info.Width, info.Height)
-	if err != nil {
-		log.Error("import: store badge image", "err", err)
-		return 0
-	}
-	return id
-}
-
-func importOriginalType(f badge.Format) string {
-	switch f {
-	case badge.FormatPNG:
-		return "image/png"
-	case badge.FormatSVG:
-		return "image/svg+xml"
-	case badge.FormatJSON:
-		return "application/json"
-	case badge.FormatURL:
-		return "text/uri-list"
-	}
-	return "text/plain"
-}
-
-// importReadError turns a badge.Read error into a sentence.
-func importReadError(err error) string {
-	var m *badge.MalformedError
-	switch {
-	case errors.Is(err, badge.ErrNoBadgeData), errors.Is(err, badge.ErrNotBadge):
-		return importSentence(err.Error())
-	case errors.As(err, &m):
-		return importSentence(m.Error())
-	}
-	return "Satchel could not read this as a badge. Upload the badge image or file the issuer sent you, or paste its data."
-}
-
-// importNotAward explains why a node that is not awarded to anyone (a badge's
-// description, an issuer profile, an endorsement) cannot go in a backpack;
-// "" when b is an award.
-func importNotAward(b *badge.Badge) string {
-	switch {
-	case b.Version == badge.V3_0 && b.Type == "EndorsementCredential":
-		return "This is an endorsement (one organisation's statement about a badge or an issuer), not a badge awarded to you."
-	case b.Version == badge.V3_0:
-		return ""
-	case b.OB2 != nil && b.OB2.Assertion != nil:
-		return ""
-	case b.Type == "BadgeClass":
-		return "This describes a badge (a BadgeClass) but is not a badge awarded to anyone. Import the badge you received instead: the image or file from the issuer's email, or its web address."
-	case b.Type == "Issuer" || b.Type == "Profile":
-		return "This is an issuer's profile, not a badge. Import the badge you received instead: the image or file from the issuer's email, or its web address."
-	}
-	return "This is Open Badges data, but not a badge awarded to someone. Import the badge you received: the image or file from the issuer's email, or its web address."
-}
-
-// importRefusal decides whether a verified badge is turned away, and why, in
-// words a learner can act on. Expired and revoked badges are kept (marked),
-// and so are badges whose signature is intact but whose issuer Satchel
-// cannot confirm (marked "Signed, issuer not confirmed"); badges that are
-// not genuine, that Satchel cannot check now, or that were not issued to
-// one of the learner's verified identifiers are refused. The refusal names
-// the most important failed check, in the verifier's fixed order
-// (Report.Reason and Headline).
-func importRefusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier) *views.ImportOutcome {
-	failed := importFailures(rep)
-	out := &views.ImportOutcome{}
-	if b.IsPointer() {
-		// The web address did not give a badge: nothing to keep.
-		out.Message = "Satchel could not get the badge from its web address."
-		if c := importCheck(rep, "revocation"); c != nil && c.Status == verify.Failed {
-			out.Message = c.Message
-		} else if c := importCheck(rep, "fetch"); c != nil && c.Status == verify.Failed {
-			out.Message = c.Message
-			if store.StatusFromReport(rep) == store.StatusUnverified {
-				out.Message = importJoin(c.Message, "Try again later.")
-			}
-		}
-		return out
-	}
-	if msg := importNotAward(b); msg != "" {
-		out.Message = msg
-		return out
-	}
-	status := store.StatusFromReport(rep)
-	switch {
-	case rep.Reason == verify.ReasonNotBadge || rep.Reason == verify.ReasonUnreadable:
-		out.Message = rep.Headline
-		if status == store.StatusUnverified {
-			out.Message = importJoin(rep.Headline, "Try again later.")
-		}
-		return out
-	case status == store.StatusUnverified:
-		out.Message = "Satchel could not reach the issuer to check this badge, so it was not imported. This is often temporary: try again later."
-		out.Details = failed
-		return out
-	case rep.Reason == verify.ReasonRecipient:
-		return importRecipientRefusal(b, rep, ids)
-	case rep.Reason == verify.ReasonKeyNotIssuer || rep.Reason == verify.ReasonSignature:
-		out.Message = importJoin(rep.Headline, "Satchel did not import it. Ask the issuer for a fresh copy.")
-		out.Details = failed
-		return out
-	case status == store.StatusInvalid:
-		out.Message = importJoin(rep.Headline, "Satchel could not confirm that this badge is genuine, so it was not imported.")
-		out.Details = failed
-		return out
-	}
-	return importRecipientRefusal(b, rep, ids)
-}
-
-// importRecipientRefusal refuses a badge that was not issued to one of the
-// learner's verified identifiers. It names the kind of identifier, never
-// its value or hash.
-func importRecipientRefusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier) *views.ImportOutcome {
-	c := importCheck(rep, "recipient")
-	if c == nil || c.Status == verify.Passed {
-		return nil
-	}
-	to := badge.IssuedTo(b)
-	email := false
-	for _, t := range badge.RecipientTypes(b) {
-		if t == "email" {
-			email = true
-		}
-	}
-	out := &views.ImportOutcome{AddEmail: email}
-	switch {
-	case len(badge.RecipientTypes(b)) == 0:
-		out.Message = "This badge does not say who it was issued to, so Satchel cannot confirm that it is yours."
-	case len(ids) == 0 && email:
-		out.Message = fmt.Sprintf("This badge was issued to %s, and your account has no verified email address yet. Add and confirm the address the issuer sent the badge to, then import it again.", to)
-	case email:
-		out.Message = fmt.Sprintf("This badge was issued to %s you have not verified. If it is yours, add and confirm that address, then import the badge again.", to)
-	default:
-		out.Message = fmt.Sprintf("This badge was issued to %s, which Satchel cannot confirm as yours: it can only match badges to email addresses you have verified.", to)
-	}
-	return out
-}
-
-func importCheck(rep *verify.Report, id string) *verify.Check {
-	for i := range rep.Checks {
-		if rep.Checks[i].ID == id {
-			return &rep.Checks[i]
-		}
-	}
-	return nil
-}
-
-func importFailedMessage(rep *verify.Report, id string) string {
-	for _, c := range rep.Checks {
-		if c.ID == id && c.Status == verify.Failed {
-			return c.Message
-		}
-	}
-	return ""
-}
-
-// importFailures lists the messages of the failed checks, each once.
-func importFailures(rep *verify.Report) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, c := range rep.Checks {
-		if c.Status == verify.Failed && c.ID != "recipient" && !seen[c.Message] {
-			seen[c.Message] = true
-			out = append(out, c.Message)
-		}
-	}
-	return out
-}
-
-// importSentence starts s with a capital letter and ends it with a full stop.
-func importSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(r)) + s[n:]
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
-		s += "."
-	}
-	return s
-}
-
-func importJoin(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + " " + b
-}
-
 // importSize writes a byte count as people read it, e.g. "5 MB".
 func importSize(n int64) string {
 	switch {
@@ -631,12 +273,4 @@ func importSize(n int64) string {
 		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-// recheckAfter is how long after an import the badge is verified again.
-func (s *Server) recheckAfter() time.Duration {
-	if s.opts.RecheckAfter > 0 {
-		return s.opts.RecheckAfter
-	}
-	return defaultRecheck
 }

@@ -359,16 +359,11 @@ func (s *Server) handlePublicBadgeVerify(c echo.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), publicVerifyTimeout)
 	defer cancel()
-	rep := s.verifier.Verify(ctx, m, nil)
+	rep, status := s.bp.CheckPublic(ctx, b, m)
 	r := publicReportView(rep, m, b)
 	r.Title = "Verification just now"
 	v.Report, v.Live = &r, true
-	v.Status = string(store.StatusFromReport(rep))
-	if v.Status == string(store.StatusValid) || v.Status == string(store.StatusWarning) {
-		if !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(s.now()) {
-			v.Status = string(store.StatusExpired)
-		}
-	}
+	v.Status = string(status)
 	return s.render(c, http.StatusOK, views.PublicBadgePage(v))
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/verify"
@@ -201,7 +202,7 @@ func (re *reverifyEnv) importBadge(t *testing.T, data []byte) *store.Badge {
 	b.UserID, b.Original = re.userID, data
 	b.MatchedType, b.MatchedValue = "email", rvLearner
 	b.ReportJSON, _ = json.Marshal(rep)
-	b.Status, b.CheckedAt = store.StatusFromReport(rep), re.clock.Now()
+	b.Status, b.CheckedAt = backpack.StatusOf(rep), re.clock.Now()
 	b.NextCheckAt = re.clock.After(24 * time.Hour)
 	if _, err := re.db.UpsertBadge(ctx, b); err != nil {
 		t.Fatal(err)
@@ -221,13 +222,13 @@ func (re *reverifyEnv) badge(t *testing.T, id int64) *store.Badge {
 	return b
 }
 
-func (re *reverifyEnv) job(t *testing.T, modify ...func(*web.ReverifyOptions)) *web.Reverifier {
+func (re *reverifyEnv) job(t *testing.T, modify ...func(*backpack.ReverifyOptions)) *backpack.Reverifier {
 	t.Helper()
-	opts := web.ReverifyOptions{Interval: 24 * time.Hour}
+	opts := backpack.ReverifyOptions{Interval: 24 * time.Hour}
 	for _, m := range modify {
 		m(&opts)
 	}
-	rv, err := re.srv.NewReverifier(opts)
+	rv, err := re.srv.Backpack().NewReverifier(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestReverify_IssuerRevokesBadge(t *testing.T) {
 
 			// Not due yet: nothing is fetched.
 			before := re.issuer.requests()
-			if st, err := rv.RunOnce(ctx); err != nil || st != (web.ReverifyStats{}) {
+			if st, err := rv.RunOnce(ctx); err != nil || st != (backpack.ReverifyStats{}) {
 				t.Fatalf("before the interval: %+v %v", st, err)
 			}
 			if re.issuer.requests() != before {
@@ -333,7 +334,7 @@ func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st != (web.ReverifyStats{Transient: 1}) {
+	if st != (backpack.ReverifyStats{Transient: 1}) {
 		t.Errorf("stats %+v, want one transient failure", st)
 	}
 	got := re.badge(t, b.ID)
@@ -413,7 +414,7 @@ func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
 	rv := re.job(t)
 
 	re.clock.Advance(time.Hour)
-	if st, err := rv.RunOnce(ctx); err != nil || st != (web.ReverifyStats{}) {
+	if st, err := rv.RunOnce(ctx); err != nil || st != (backpack.ReverifyStats{}) {
 		t.Fatalf("before expiry: %+v %v", st, err)
 	}
 	re.clock.Advance(2 * time.Hour) // expired, but not due for a check
@@ -422,7 +423,7 @@ func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st != (web.ReverifyStats{Expired: 1, Changed: 1}) {
+	if st != (backpack.ReverifyStats{Expired: 1, Changed: 1}) {
 		t.Errorf("stats %+v", st)
 	}
 	if n := re.issuer.requests() - before; n != 0 {
@@ -480,7 +481,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
 	re.issuer.setGone("/assertions/1.json")
 	re.clock.Advance(25 * time.Hour)
-	rv := re.job(t, func(o *web.ReverifyOptions) { o.Poll = 20 * time.Millisecond })
+	rv := re.job(t, func(o *backpack.ReverifyOptions) { o.Poll = 20 * time.Millisecond })
 	rv.Start()
 	rv.Start() // a second Start is harmless
 	deadline := time.Now().Add(10 * time.Second)
@@ -500,7 +501,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 	re.issuer.block = make(chan struct{})
 	re.issuer.mu.Unlock()
 	re.clock.Advance(25 * time.Hour)
-	rv2 := re.job(t, func(o *web.ReverifyOptions) { o.Poll = time.Hour })
+	rv2 := re.job(t, func(o *backpack.ReverifyOptions) { o.Poll = time.Hour })
 	rv2.Start()
 	select {
 	case <-re.issuer.blocked:
@@ -524,7 +525,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 
 func TestNewReverifier_NeedsAnInterval(t *testing.T) {
 	e := MustStart(t)
-	if _, err := e.srv.NewReverifier(web.ReverifyOptions{}); err == nil {
+	if _, err := e.srv.Backpack().NewReverifier(backpack.ReverifyOptions{}); err == nil {
 		t.Fatal("a zero interval was accepted")
 	}
 }

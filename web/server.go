@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/metrics"
@@ -56,10 +57,11 @@ type Options struct {
 	// Verifier checks badges; nil means verify.New(Fetcher, defaults).
 	Verifier *verify.Verifier
 	// ImportLimit caps the items one learner may import per hour (each
-	// may make Satchel fetch from issuers). Zero means DefaultImportLimit.
+	// may make Satchel fetch from issuers). Zero means
+	// backpack.DefaultImportLimit.
 	ImportLimit int
 	// RecheckAfter is when a newly imported badge is first verified again
-	// (the background job's interval). Zero means defaultRecheck.
+	// (the background job's interval). Zero means backpack.DefaultRecheck.
 	RecheckAfter time.Duration
 
 	// Mail sends email (address confirmation links); nil when no SMTP
@@ -105,6 +107,8 @@ type Server struct {
 	bodyLimits map[string]echo.MiddlewareFunc
 	fetcher    *fetch.Client
 	verifier   *verify.Verifier
+	// bp runs the use cases (import, checking again, export).
+	bp *backpack.Service
 	// pages caches rendered public profiles and collections under their
 	// version (see web/public_cache.go); every request checks the version
 	// in the database.
@@ -154,6 +158,12 @@ func New(opts Options) (*Server, error) {
 		opts:    opts,
 	}
 	s.fetcher, s.verifier = opts.Fetcher, opts.Verifier
+	bp, err := backpack.New(backpack.Deps{Store: opts.DB, Verifier: opts.Verifier, Fetcher: opts.Fetcher, Log: opts.Log,
+		Now: opts.Now, RecheckAfter: opts.RecheckAfter, ImportLimit: opts.ImportLimit, Generator: "Satchel " + opts.BaseURL.Host})
+	if err != nil {
+		return nil, err
+	}
+	s.bp = bp
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
@@ -176,6 +186,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Method = http.MethodGet
 	}
 	s.e.ServeHTTP(w, r)
+}
+
+// Backpack is the use-case service the server's handlers call; cmd runs
+// its background re-verification job.
+func (s *Server) Backpack() *backpack.Service { return s.bp }
+
+// useCaseCtx is the request's context carrying its logger, so that the
+// use cases log with the request id.
+func useCaseCtx(c echo.Context) context.Context {
+	return backpack.WithLog(c.Request().Context(), logger(c))
 }
 
 // Close stops the embedded development provider, if any.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/verify"
@@ -420,7 +421,7 @@ func (s *Server) allowOr(c echo.Context, bucket string, limit int, window time.D
 	return &fail.Error{
 		Code:    fail.RateLimited,
 		Title:   title,
-		Message: message(waitWords(time.Duration(secs) * time.Second)),
+		Message: message(backpack.WaitWords(time.Duration(secs) * time.Second)),
 		Err:     fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
 	}
 }
@@ -441,17 +442,4 @@ func clientKey(ip string) string {
 		return a.String()
 	}
 	return p.String()
-}
-
-// waitWords says a wait in words: "30 seconds", "a minute", "4 minutes".
-func waitWords(d time.Duration) string {
-	switch {
-	case d <= time.Second:
-		return "a second"
-	case d < time.Minute:
-		return strconv.Itoa(int(math.Ceil(d.Seconds()))) + " seconds"
-	case d <= time.Minute:
-		return "a minute"
-	}
-	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 )
 
@@ -17,20 +16,6 @@ func TestClientKey_IPv6ByItsNetwork(t *testing.T) {
 	} {
 		if got := clientKey(c.ip); got != c.want {
 			t.Errorf("clientKey(%q) = %q, want %q", c.ip, got, c.want)
-		}
-	}
-}
-
-func TestWaitWords(t *testing.T) {
-	for _, c := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{time.Second, "a second"}, {42 * time.Second, "42 seconds"}, {time.Minute, "a minute"},
-		{61 * time.Second, "2 minutes"}, {9*time.Minute + 50*time.Second, "10 minutes"},
-	} {
-		if got := waitWords(c.d); got != c.want {
-			t.Errorf("waitWords(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
 }

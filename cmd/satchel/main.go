@@ -20,6 +20,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/fetch"
@@ -106,7 +107,7 @@ type Main struct {
 	HTTPServer *http.Server
 	// Reverifier is the background re-verification job; nil when
 	// SATCHEL_REVERIFY_INTERVAL is off.
-	Reverifier *web.Reverifier
+	Reverifier *backpack.Reverifier
 	URL        string // the base URL being served
 	Addr       string // the address actually listened on
 	// MetricsServer serves /metrics on SATCHEL_METRICS_ADDR (MetricsAddr,
@@ -379,7 +380,7 @@ func (m *Main) serve(ctx context.Context) error {
 		log.Warn("the development sign-in is ON: anyone who can reach this server can sign in as anyone; it is for local development only")
 	}
 	if cfg.ReverifyInterval > 0 {
-		rv, err := srv.NewReverifier(web.ReverifyOptions{Interval: cfg.ReverifyInterval})
+		rv, err := srv.Backpack().NewReverifier(backpack.ReverifyOptions{Interval: cfg.ReverifyInterval})
 		if err != nil {
 			return err
 		}
@@ -388,7 +389,7 @@ func (m *Main) serve(ctx context.Context) error {
 	} else if slices.Contains(applied, trustMigration) && !slices.Contains(applied, firstMigration) {
 		// Verdicts recorded before the issuer–key rule cannot be trusted:
 		// check every badge once now, even with the background job off.
-		rv, err := srv.NewReverifier(web.ReverifyOptions{Interval: 24 * time.Hour, Once: true})
+		rv, err := srv.Backpack().NewReverifier(backpack.ReverifyOptions{Interval: 24 * time.Hour, Once: true})
 		if err != nil {
 			return err
 		}

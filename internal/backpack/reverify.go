@@ -1,4 +1,4 @@
-package web
+package backpack
 
 import (
 	"context"
@@ -12,6 +12,118 @@ import (
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
+
+// verifyStored checks a stored badge again with its owner's verified
+// identifiers now. The identifier the badge was claimed with counts even if
+// the learner has since removed it: badges already claimed stay theirs.
+// The badge is rebuilt as the learner brought it, so that the verifier
+// fetches the hosted assertion, its BadgeClass and Issuer afresh
+// (revocation and issuer changes) rather than trusting the copies stored.
+// ours reports that the failure is Satchel's (the stored data could not be
+// read), not the badge's; m is nil then.
+func (s *Service) verifyStored(ctx context.Context, b *store.Badge) (rep *verify.Report, m *badge.Badge, ours bool, err error) {
+	ids, err := s.db.VerifiedIdentifiers(ctx, b.UserID)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if b.MatchedValue != "" && !hasIdentifier(ids, b.MatchedType, b.MatchedValue) {
+		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
+	}
+	if m, err = reverifiable(b); err != nil {
+		s.logOf(ctx).Error("re-verification: stored badge unreadable", "badge", b.PublicID, "err", err)
+		rep = &verify.Report{RanAt: s.now().UTC()}
+		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
+		rep.Finish()
+		return rep, nil, true, nil
+	}
+	return s.verifier.Verify(ctx, m, ids), m, false, nil
+}
+
+func reverifiable(b *store.Badge) (*badge.Badge, error) {
+	if len(b.Original) > 0 {
+		if m, err := badge.Read(b.Original); err == nil {
+			return m, nil
+		}
+	}
+	return b.Model()
+}
+
+func hasIdentifier(ids []badge.Identifier, typ, value string) bool {
+	for _, id := range ids {
+		if id.Type == typ && strings.EqualFold(id.Value, value) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAgainRecheck is when a badge checked on request is due for the
+// background job again, unless the job had it due later anyway.
+const checkAgainRecheck = 24 * time.Hour
+
+// CheckResult is what checking a badge on request found.
+type CheckResult struct {
+	Status store.BadgeStatus // what the check found
+	// Transient: the issuer could not be reached, so the badge keeps its
+	// last definite result (the attempt is only noted).
+	Transient bool
+}
+
+// CheckBadge verifies the learner's badge again now, as they asked, and
+// records the result. Like the background job, a check that cannot reach
+// the issuer keeps the badge's last definite verdict.
+func (s *Service) CheckBadge(ctx context.Context, b *store.Badge) (CheckResult, error) {
+	rep, _, _, err := s.verifyStored(ctx, b)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return CheckResult{}, fmt.Errorf("backpack: check badge %s: %w", b.PublicID, err)
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return CheckResult{}, fmt.Errorf("backpack: encode report: %w", err)
+	}
+	now := s.now()
+	status := StatusOf(rep)
+	next := b.NextCheckAt
+	if next.Before(now.Add(checkAgainRecheck)) {
+		next = now.Add(checkAgainRecheck)
+	}
+	res := store.Reverification{Report: js, Status: status, CheckedAt: now, NextCheckAt: next}
+	if status == store.StatusUnverified && b.Status != store.StatusUnverified && len(b.ReportJSON) > 0 {
+		res.Transient = true
+		res.NextCheckAt = b.NextCheckAt
+	}
+	out, err := s.db.RecordReverify(ctx, store.Claim{Badge: b}, res)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if !out.Recorded {
+		// The background job took the badge meanwhile; record this check
+		// all the same, since the learner asked for it.
+		if err := s.db.RecordCheck(ctx, b.ID, js, status, now, next); err != nil {
+			return CheckResult{}, err
+		}
+	}
+	s.logOf(ctx).Info("badge checked on request", "badge", b.PublicID, "status", string(status), "transient", res.Transient)
+	return CheckResult{Status: status, Transient: res.Transient}, nil
+}
+
+// CheckPublic verifies a badge shown on a public page again, live, and
+// stores nothing. The recipient is not compared (the learner's identifiers
+// are private). A badge that would be valid but whose expiry date has
+// passed shows as expired.
+func (s *Service) CheckPublic(ctx context.Context, b *store.Badge, m *badge.Badge) (*verify.Report, store.BadgeStatus) {
+	rep := s.verifier.Verify(ctx, m, nil)
+	status := StatusOf(rep)
+	if status == store.StatusValid || status == store.StatusWarning {
+		if !b.ExpiresAt.IsZero() && !b.ExpiresAt.After(s.now()) {
+			status = store.StatusExpired
+		}
+	}
+	return rep, status
+}
 
 // ReverifyOptions configure the background re-verification job.
 type ReverifyOptions struct {
@@ -48,7 +160,7 @@ const (
 // current verified identifiers. All its state is in the database (see
 // store.ClaimDueBadges), so several processes can run it on one database.
 type Reverifier struct {
-	s    *Server
+	s    *Service
 	opts ReverifyOptions
 
 	mu     sync.Mutex
@@ -64,11 +176,11 @@ type ReverifyStats struct {
 	Transient int // could not reach the issuer; verdict kept, retried later
 }
 
-// NewReverifier returns the job for this server's database and verifier.
+// NewReverifier returns the job for this service's store and verifier.
 // Start runs it in the background; RunOnce runs one pass.
-func (s *Server) NewReverifier(opts ReverifyOptions) (*Reverifier, error) {
+func (s *Service) NewReverifier(opts ReverifyOptions) (*Reverifier, error) {
 	if opts.Interval <= 0 {
-		return nil, fmt.Errorf("web: re-verification needs a positive interval, not %v", opts.Interval)
+		return nil, fmt.Errorf("backpack: re-verification needs a positive interval, not %v", opts.Interval)
 	}
 	if opts.Poll <= 0 {
 		opts.Poll = min(DefaultReverifyPoll, opts.Interval)
@@ -138,13 +250,14 @@ func (r *Reverifier) loop(ctx context.Context, done chan struct{}) {
 // checks due badges, batch after batch, until none is due or ctx ends.
 func (r *Reverifier) RunOnce(ctx context.Context) (ReverifyStats, error) {
 	var st ReverifyStats
+	db, log := r.s.db, r.s.logOf(ctx)
 	for range 100 { // bounded; the next pass takes the rest
-		expired, err := r.s.db.ExpireBadges(ctx, r.s.now(), expireBatch)
+		expired, err := db.ExpireBadges(ctx, r.s.now(), expireBatch)
 		if err != nil {
 			return st, err
 		}
 		for _, e := range expired {
-			r.s.log.Info("badge expired", "badge", e.PublicID, "user_id", e.UserID, "from", string(e.Previous))
+			log.Info("badge expired", "badge", e.PublicID, "user_id", e.UserID, "from", string(e.Previous))
 		}
 		st.Expired += len(expired)
 		st.Changed += len(expired)
@@ -153,7 +266,7 @@ func (r *Reverifier) RunOnce(ctx context.Context) (ReverifyStats, error) {
 		}
 	}
 	for ctx.Err() == nil {
-		claims, err := r.s.db.ClaimDueBadges(ctx, r.s.now(), r.opts.Lease, r.opts.Batch)
+		claims, err := db.ClaimDueBadges(ctx, r.s.now(), r.opts.Lease, r.opts.Batch)
 		if err != nil {
 			return st, err
 		}
@@ -174,37 +287,20 @@ func (r *Reverifier) RunOnce(ctx context.Context) (ReverifyStats, error) {
 
 // check verifies one claimed badge again and records the result.
 func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats) error {
-	b := c.Badge
-	ids, err := r.s.db.VerifiedIdentifiers(ctx, b.UserID)
+	b, log := c.Badge, r.s.logOf(ctx)
+	rep, m, ours, err := r.s.verifyStored(ctx, b)
 	if err != nil {
 		return err
-	}
-	// The identifier the badge was claimed with counts even if the learner
-	// has since removed it: badges already claimed stay theirs.
-	if b.MatchedValue != "" && !hasIdentifier(ids, b.MatchedType, b.MatchedValue) {
-		ids = append(ids, badge.Identifier{Type: b.MatchedType, Value: b.MatchedValue})
-	}
-	var rep *verify.Report
-	var m *badge.Badge
-	ours := false // the failure is Satchel's, not the badge's
-	if m, err = reverifiable(b); err != nil {
-		r.s.log.Error("re-verification: stored badge unreadable", "badge", b.PublicID, "err", err)
-		rep = &verify.Report{RanAt: r.s.now().UTC()}
-		rep.Add("format", verify.Failed, "Satchel could not read this badge's stored data to check it again.", err.Error())
-		rep.Finish()
-		ours = true
-	} else {
-		rep = r.s.verifier.Verify(ctx, m, ids)
 	}
 	if ctx.Err() != nil {
 		return nil // shutting down: the report says "stopped", not what the issuer says
 	}
 	js, err := json.Marshal(rep)
 	if err != nil {
-		return fmt.Errorf("web: encode report: %w", err)
+		return fmt.Errorf("backpack: encode report: %w", err)
 	}
 	now := r.s.now()
-	res := store.Reverification{Report: js, Status: store.StatusFromReport(rep), CheckedAt: now, NextCheckAt: now.Add(r.opts.Interval)}
+	res := store.Reverification{Report: js, Status: StatusOf(rep), CheckedAt: now, NextCheckAt: now.Add(r.opts.Interval)}
 	// The verifier marks failures that were only a server in trouble
 	// (unreachable, 5xx, 429): a passing outage must not turn a learner's
 	// badge invalid until the next check.
@@ -224,16 +320,16 @@ func (r *Reverifier) check(ctx context.Context, c store.Claim, st *ReverifyStats
 	}
 	switch {
 	case !out.Recorded:
-		r.s.log.Debug("re-verification result dropped: the badge changed meanwhile", "badge", b.PublicID)
+		log.Debug("re-verification result dropped: the badge changed meanwhile", "badge", b.PublicID)
 	case res.Transient:
 		st.Transient++
-		r.s.log.Info("could not re-verify badge; keeping its verdict", "badge", b.PublicID, "user_id", b.UserID,
+		log.Info("could not re-verify badge; keeping its verdict", "badge", b.PublicID, "user_id", b.UserID,
 			"status", string(out.Previous), "failures", c.Failures+1, "retry_at", res.NextCheckAt.UTC().Format(time.RFC3339))
 	default:
 		st.Checked++
 		if out.Changed {
 			st.Changed++
-			r.s.log.Info("badge status changed", "badge", b.PublicID, "user_id", b.UserID, "from", string(out.Previous), "to", string(res.Status))
+			log.Info("badge status changed", "badge", b.PublicID, "user_id", b.UserID, "from", string(out.Previous), "to", string(res.Status))
 		}
 	}
 	return nil
@@ -248,25 +344,4 @@ func (r *Reverifier) backoff(failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, 4*r.opts.Interval)
-}
-
-// reverifiable rebuilds the badge as the learner brought it, so that the
-// verifier fetches the hosted assertion, its BadgeClass and Issuer afresh
-// (revocation and issuer changes) rather than trusting the copies stored.
-func reverifiable(b *store.Badge) (*badge.Badge, error) {
-	if len(b.Original) > 0 {
-		if m, err := badge.Read(b.Original); err == nil {
-			return m, nil
-		}
-	}
-	return b.Model()
-}
-
-func hasIdentifier(ids []badge.Identifier, typ, value string) bool {
-	for _, id := range ids {
-		if id.Type == typ && strings.EqualFold(id.Value, value) {
-			return true
-		}
-	}
-	return false
 }
