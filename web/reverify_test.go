@@ -481,7 +481,14 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
 	re.issuer.setGone("/assertions/1.json")
 	re.clock.Advance(25 * time.Hour)
-	rv := re.job(t, func(o *backpack.ReverifyOptions) { o.Poll = 20 * time.Millisecond })
+	var (
+		passMu sync.Mutex
+		passes []backpack.ReverifyStats
+	)
+	rv := re.job(t, func(o *backpack.ReverifyOptions) {
+		o.Poll = 20 * time.Millisecond
+		o.OnPass = func(st backpack.ReverifyStats) { passMu.Lock(); passes = append(passes, st); passMu.Unlock() }
+	})
 	rv.Start()
 	rv.Start() // a second Start is harmless
 	deadline := time.Now().Add(10 * time.Second)
@@ -493,6 +500,15 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 	}
 	rv.Stop()
 	rv.Stop() // and so is a second Stop
+	passMu.Lock()
+	var told backpack.ReverifyStats
+	for _, st := range passes {
+		told.Checked, told.Changed = told.Checked+st.Checked, told.Changed+st.Changed
+	}
+	passMu.Unlock()
+	if told.Checked != 1 || told.Changed != 1 {
+		t.Errorf("OnPass heard %+v over %d passes, want the one badge checked and changed", told, len(passes))
+	}
 
 	// A verification in flight when Stop is called is abandoned, not
 	// recorded as a failure of the issuer.

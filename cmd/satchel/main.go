@@ -380,7 +380,7 @@ func (m *Main) serve(ctx context.Context) error {
 		log.Warn("the development sign-in is ON: anyone who can reach this server can sign in as anyone; it is for local development only")
 	}
 	if cfg.ReverifyInterval > 0 {
-		rv, err := srv.Backpack().NewReverifier(backpack.ReverifyOptions{Interval: cfg.ReverifyInterval})
+		rv, err := srv.Backpack().NewReverifier(backpack.ReverifyOptions{Interval: cfg.ReverifyInterval, OnPass: countRechecks(mx)})
 		if err != nil {
 			return err
 		}
@@ -389,7 +389,7 @@ func (m *Main) serve(ctx context.Context) error {
 	} else if slices.Contains(applied, trustMigration) && !slices.Contains(applied, firstMigration) {
 		// Verdicts recorded before the issuer–key rule cannot be trusted:
 		// check every badge once now, even with the background job off.
-		rv, err := srv.Backpack().NewReverifier(backpack.ReverifyOptions{Interval: 24 * time.Hour, Once: true})
+		rv, err := srv.Backpack().NewReverifier(backpack.ReverifyOptions{Interval: 24 * time.Hour, Once: true, OnPass: countRechecks(mx)})
 		if err != nil {
 			return err
 		}
@@ -400,6 +400,11 @@ func (m *Main) serve(ctx context.Context) error {
 		log.Info("background re-verification is off (SATCHEL_REVERIFY_INTERVAL)")
 	}
 	return nil
+}
+
+// countRechecks reports each background pass to the metrics.
+func countRechecks(mx *metrics.Metrics) func(backpack.ReverifyStats) {
+	return func(st backpack.ReverifyStats) { mx.AddRechecks(st.Expired, st.Checked, st.Changed, st.Transient) }
 }
 
 // serveMetrics starts the separate metrics listener: /metrics and nothing

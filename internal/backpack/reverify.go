@@ -144,6 +144,8 @@ type ReverifyOptions struct {
 	// Once makes Start run a single pass and stop: how an upgrade re-checks
 	// every stored badge when the background job is otherwise off.
 	Once bool
+	// OnPass, if set, is told what each background pass did (the metrics).
+	OnPass func(ReverifyStats)
 }
 
 // Defaults of ReverifyOptions.
@@ -234,6 +236,9 @@ func (r *Reverifier) loop(ctx context.Context, done chan struct{}) {
 		}
 		if st != (ReverifyStats{}) {
 			r.s.log.Info("background re-verification pass", "expired", st.Expired, "checked", st.Checked, "changed", st.Changed, "could_not_verify", st.Transient)
+		}
+		if r.opts.OnPass != nil {
+			r.opts.OnPass(st)
 		}
 		if r.opts.Once {
 			return
