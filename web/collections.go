@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/markdown"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -22,7 +23,7 @@ const (
 )
 
 // badgePageRoute is the owner's badge page, as echo names its route.
-const badgePageRoute = "/badges/:id"
+const badgePageRoute = paths.BadgePattern
 
 // badgePageCollections puts the "Collections" section's data in the
 // request context for the owner's badge page, which includes

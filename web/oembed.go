@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/share"
 	"github.com/satchel-backpack/satchel/internal/shareimg"
 	"github.com/satchel-backpack/satchel/views"
@@ -21,7 +22,7 @@ var (
 
 // oembedURL is the discovery address of a public page's oEmbed.
 func (s *Server) oembedURL(page string) string {
-	u, _ := share.OEmbedURL(s.abs(pathOEmbed), page)
+	u, _ := share.OEmbedURL(s.abs(paths.OEmbed), page)
 	return u
 }
 
