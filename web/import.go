@@ -23,6 +23,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -377,7 +378,7 @@ func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, 
 		out.Message = "Satchel could not store this badge. Please try again later."
 		return out
 	}
-	out.Href, out.Status = views.BadgePath(sb.PublicID), string(sb.Status)
+	out.Href, out.Status = paths.Badge(sb.PublicID), string(sb.Status)
 	switch res {
 	case store.Existing:
 		return importDuplicate(it.source, b.Name, sb.PublicID)
@@ -401,7 +402,7 @@ func (s *Server) importOne(ctx context.Context, log *slog.Logger, userID int64, 
 }
 
 func importDuplicate(source, name, publicID string) views.ImportOutcome {
-	return views.ImportOutcome{Source: source, Result: views.ImportDuplicate, BadgeName: name, Href: views.BadgePath(publicID),
+	return views.ImportOutcome{Source: source, Result: views.ImportDuplicate, BadgeName: name, Href: paths.Badge(publicID),
 		Message: "This badge is already in your backpack."}
 }
 

@@ -12,8 +12,8 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/export"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
-	"github.com/satchel-backpack/satchel/views"
 )
 
 // A badge whose issuer is did:key A but whose proof is made with B's key
@@ -88,7 +88,7 @@ func TestTrust_UnconfirmedBadgeIsKeptAndNeverCalledValid(t *testing.T) {
 	}
 	visitor := e.browser()
 	notValid("public profile", visitor.get("/u/sam"), `[data-testid="badge-status"]`)
-	notValid("public badge page", visitor.get(views.PublicBadgePath("sam", sb.PublicID)), `[data-testid="badge-status"]`)
+	notValid("public badge page", visitor.get(paths.PublicBadge("sam", sb.PublicID)), `[data-testid="badge-status"]`)
 	embed := visitor.get("/embed/badges/sam/" + sb.PublicID)
 	if embed.StatusCode != 200 || strings.Contains(embed.Body, ">Valid<") {
 		t.Errorf("embed: HTTP %d, calls it valid: %v", embed.StatusCode, strings.Contains(embed.Body, ">Valid<"))
