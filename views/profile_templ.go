@@ -414,7 +414,7 @@ func ProfileEditPage(s Shell, f ProfileForm) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = components.PostForm(paths.Profile, CSRF(ctx), templ.Attributes{"novalidate": true, "data-testid": "profile-form"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.PostForm(paths.ProfileEdit, CSRF(ctx), templ.Attributes{"novalidate": true, "data-testid": "profile-form"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -29,7 +29,7 @@ var builtPaths = map[string]string{
 	"DeleteAccount":     paths.DeleteAccount,
 	"Emails":            paths.Emails,
 	"EmailConfirm":      paths.EmailConfirm,
-	"Profile":           paths.Profile,
+	"ProfileEdit":       paths.ProfileEdit,
 	"Export":            paths.Export,
 	"ImportArchive":     paths.ImportArchive,
 	"Outbox":            paths.Outbox,

@@ -99,5 +99,5 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 	}
 	logger(c).Info("profile saved", "handle", p.Handle)
 	s.flash(c, views.FlashSuccess, "Your public profile is saved.")
-	return c.Redirect(http.StatusSeeOther, paths.Profile)
+	return c.Redirect(http.StatusSeeOther, paths.ProfileEdit)
 }

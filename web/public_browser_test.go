@@ -169,7 +169,7 @@ func TestPublicBrowser(t *testing.T) {
 					chromedp.WaitVisible(`[data-testid="nav-user"]`),
 				)
 				givePicture(t)
-				visit(paths.Profile, `[data-testid="profile-avatar"] img`)
+				visit(paths.ProfileEdit, `[data-testid="profile-avatar"] img`)
 				tab.Do(t,
 					chromedp.SetValue(`#profile-handle`, "admin"),
 					chromedp.Click(`[data-testid="profile-save"]`),

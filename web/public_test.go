@@ -278,7 +278,7 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 
 func TestPublicProfile_IndexingIsOptIn(t *testing.T) {
 	f := newPublicFixture(t)
-	p := f.ada.submit(paths.Profile, paths.Profile, url.Values{"handle": {"ada"}, "display_name": {"Ada Lovelace"}, "indexable": {"yes"}})
+	p := f.ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ada"}, "display_name": {"Ada Lovelace"}, "indexable": {"yes"}})
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("save: %d", p.StatusCode)
 	}
@@ -476,7 +476,7 @@ func TestProfileForm(t *testing.T) {
 	ada.devSignIn("Ada Lovelace", "ada@example.org")
 	bob.devSignIn("Bob", "bob@example.org")
 
-	p := ada.get(paths.Profile)
+	p := ada.get(paths.ProfileEdit)
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("form: %d", p.StatusCode)
 	}
@@ -487,7 +487,7 @@ func TestProfileForm(t *testing.T) {
 		t.Error("preview offered before there is a profile")
 	}
 
-	bad := ada.submit(paths.Profile, paths.Profile, url.Values{"handle": {"Admin"}, "display_name": {"ada@example.org"}, "bio": {"Hi"}})
+	bad := ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"Admin"}, "display_name": {"ada@example.org"}, "bio": {"Hi"}})
 	if bad.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid: %d", bad.StatusCode)
 	}
@@ -507,14 +507,14 @@ func TestProfileForm(t *testing.T) {
 		t.Error("an invalid form saved a profile")
 	}
 
-	ok := ada.submit(paths.Profile, paths.Profile, url.Values{"handle": {"Ada"}, "display_name": {"Ada L."}, "bio": {"Engines."}})
-	if ok.StatusCode != http.StatusOK || ok.Request.URL.Path != paths.Profile {
+	ok := ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"Ada"}, "display_name": {"Ada L."}, "bio": {"Engines."}})
+	if ok.StatusCode != http.StatusOK || ok.Request.URL.Path != paths.ProfileEdit {
 		t.Fatalf("save: %d at %s", ok.StatusCode, ok.Request.URL)
 	}
 	if href, _ := ok.Doc.Find(`[data-testid="profile-preview"]`).Attr("href"); href != paths.PublicProfile("ada") {
 		t.Errorf("preview link %q", href)
 	}
-	taken := bob.submit(paths.Profile, paths.Profile, url.Values{"handle": {"ADA"}, "display_name": {"Bob"}})
+	taken := bob.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ADA"}, "display_name": {"Bob"}})
 	if taken.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(taken.Doc.Find(`#profile-handle-error`).Text(), "taken") {
 		t.Errorf("taken handle: %d %q", taken.StatusCode, taken.Doc.Find(`#profile-handle-error`).Text())
 	}

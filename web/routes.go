@@ -106,8 +106,8 @@ func (s *Server) routes() {
 	acct.GET(paths.EmailConfirm, s.handleEmailConfirmForm)
 	acct.POST(paths.EmailConfirm, s.handleEmailConfirm)
 	acct.POST(paths.EmailRemovePattern, s.handleEmailRemove) // owner
-	acct.GET(paths.Profile, s.handleProfileForm)
-	acct.POST(paths.Profile, s.handleProfileSave) // owner
+	acct.GET(paths.ProfileEdit, s.handleProfileForm)
+	acct.POST(paths.ProfileEdit, s.handleProfileSave) // owner
 	// "Download everything" and its re-import (a ZIP up to maxArchiveBytes).
 	acct.GET(paths.Export, s.handleExport)
 	acct.GET(paths.ImportArchive, s.handleImportArchiveForm)

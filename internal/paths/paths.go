@@ -28,7 +28,7 @@ const (
 	DeleteAccount     = "/account/delete"
 	Emails            = "/account/emails"
 	EmailConfirm      = "/account/emails/confirm"
-	Profile           = "/account/profile" // the learner's own public profile form
+	ProfileEdit       = "/account/profile" // the learner's public profile, to edit
 	Export            = "/account/export"
 	ImportArchive     = "/account/import-archive"
 	Outbox            = "/dev/outbox"
@@ -85,8 +85,8 @@ const (
 // Image is a stored image, by its content hash.
 func Image(hash string) string { return fill(ImagePattern, hash) }
 
-// Badge is the owner's page of one badge, by its public id; the functions
-// after it are that badge's actions.
+// Badge is the owner's page of one badge, by its public id; BadgeDownload
+// to BadgeCollections are that badge's forms and actions.
 func Badge(id string) string            { return fill(BadgePattern, id) }
 func BadgeDownload(id string) string    { return fill(BadgeDownloadPattern, id) }
 func BadgeBaked(id string) string       { return fill(BadgeBakedPattern, id) }
@@ -106,8 +106,8 @@ func Unlink(provider string) string { return fill(UnlinkPattern, provider) }
 // EmailRemove removes one of the learner's email addresses, by its id.
 func EmailRemove(id int64) string { return fill(EmailRemovePattern, strconv.FormatInt(id, 10)) }
 
-// Collection is the owner's page of one collection, by its public id; the
-// functions after it are that collection's forms and actions.
+// Collection is the owner's page of one collection, by its public id;
+// CollectionEdit to CollectionMakeBadgesPublic are its forms and actions.
 func Collection(id string) string                 { return fill(CollectionPattern, id) }
 func CollectionEdit(id string) string             { return fill(CollectionEditPattern, id) }
 func CollectionDelete(id string) string           { return fill(CollectionDeletePattern, id) }
@@ -124,8 +124,9 @@ func CollectionRemove(id, badge string) string { return fill(CollectionRemovePat
 // UnlistedCollection is a collection shared by a secret link.
 func UnlistedCollection(token string) string { return fill(UnlistedCollectionPattern, token) }
 
-// PublicProfile is a learner's public page; the functions after it are
-// the public pages below it.
+// PublicProfile is a learner's public page; PublicCollection and
+// PublicBadge are public pages below it, and PublicBadgeVerify checks that
+// badge again.
 func PublicProfile(handle string) string { return fill(PublicProfilePattern, handle) }
 func PublicCollection(handle, slug string) string {
 	return fill(PublicCollectionPattern, handle, slug)
@@ -135,7 +136,9 @@ func PublicBadgeVerify(handle, badge string) string {
 	return fill(PublicBadgeVerifyPattern, handle, badge)
 }
 
-// The share pictures and QR codes of public pages.
+// ProfileShareImage, ProfileQRPNG and ProfileQRSVG are a public profile's
+// share picture and QR codes; BadgeShareImage, BadgeQRPNG and BadgeQRSVG a
+// public badge's.
 func ProfileShareImage(handle string) string { return fill(ProfileShareImagePattern, handle) }
 func ProfileQRPNG(handle string) string      { return fill(ProfileQRPNGPattern, handle) }
 func ProfileQRSVG(handle string) string      { return fill(ProfileQRSVGPattern, handle) }
@@ -145,7 +148,8 @@ func BadgeShareImage(handle, badge string) string {
 func BadgeQRPNG(handle, badge string) string { return fill(BadgeQRPNGPattern, handle, badge) }
 func BadgeQRSVG(handle, badge string) string { return fill(BadgeQRSVGPattern, handle, badge) }
 
-// The embeddable cards other sites may frame.
+// EmbedBadge, EmbedCollection and EmbedSignature are the cards other sites
+// may frame.
 func EmbedBadge(handle, badge string) string { return fill(EmbedBadgePattern, handle, badge) }
 func EmbedCollection(handle, slug string) string {
 	return fill(EmbedCollectionPattern, handle, slug)
