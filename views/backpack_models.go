@@ -4,21 +4,9 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
 )
-
-// The backpack's URLs.
-const (
-	pathBackpack = "/backpack"
-)
-
-// BackpackPath is the signed-in home: the learner's badges.
-const BackpackPath = pathBackpack
-
-// ImagePath is where Satchel serves a stored image, by its content hash.
-func ImagePath(hash string) string {
-	return "/images/" + url.PathEscape(hash)
-}
 
 // Backpack sort orders, as the sort field sends them.
 const (
@@ -79,9 +67,9 @@ func (q BackpackQuery) URL(page int) string {
 		v.Set("page", strconv.Itoa(page))
 	}
 	if len(v) == 0 {
-		return pathBackpack
+		return paths.Backpack
 	}
-	return pathBackpack + "?" + v.Encode()
+	return paths.Backpack + "?" + v.Encode()
 }
 
 // FacetOption is one value of a filter with the number of badges that have it.

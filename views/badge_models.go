@@ -8,12 +8,6 @@ import (
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
-// The URLs of one badge's actions.
-func badgeDownloadPath(id string) string   { return BadgePath(id) + "/download" }
-func badgeCheckPath(id string) string      { return BadgePath(id) + "/check" }
-func badgeDeletePath(id string) string     { return BadgePath(id) + "/delete" }
-func badgeVisibilityPath(id string) string { return BadgePath(id) + "/visibility" }
-
 // BadgeDetail is the owner's page of one badge: everything it says, its
 // verification, and what can be done with it. Markdown fields are raw
 // Markdown; the page renders and sanitises them.

@@ -5,79 +5,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
-// The collections' URLs (the web package's routes).
-const (
-	pathCollections      = "/collections"
-	pathCollectionsAdd   = "/collections/add-badges" // several badges into one collection (the backpack)
-	pathCollectionGroups = "/backpack/groups"
-	collPathImport       = "/import" // the import engineer's page
-)
-
-// CollectionsPath lists the learner's collections.
-const CollectionsPath = pathCollections
-
-// CollectionGroupsPath is the page of automatic groupings (by issuer, by tag).
-const CollectionGroupsPath = pathCollectionGroups
-
-// CollectionsAddPath adds several badges to one collection.
-const CollectionsAddPath = pathCollectionsAdd
-
-// CollectionPath is the owner's page of one collection.
-func CollectionPath(publicID string) string {
-	return pathCollections + "/" + url.PathEscape(publicID)
-}
-
-func collectionSubPath(publicID, rest string) string { return CollectionPath(publicID) + "/" + rest }
-
-// CollectionEditPath, CollectionDeletePath, … are the collection's forms.
-func CollectionEditPath(id string) string        { return collectionSubPath(id, "edit") }
-func CollectionDeletePath(id string) string      { return collectionSubPath(id, "delete") }
-func CollectionVisibilityPath(id string) string  { return collectionSubPath(id, "visibility") }
-func CollectionReplaceLinkPath(id string) string { return collectionSubPath(id, "replace-link") }
-func CollectionAddPath(id string) string         { return collectionSubPath(id, "add") }
-func CollectionBadgesPath(id string) string      { return collectionSubPath(id, "badges") }
-
-// CollectionMakeBadgesPublicPath makes the collection's private badges
-// named in the form (field "badge") public.
-func CollectionMakeBadgesPublicPath(id string) string {
-	return collectionSubPath(id, "make-badges-public")
-}
-
-// CollectionMovePath moves a badge within a collection (form field "to":
-// up, down, top or a position).
-func CollectionMovePath(id, badge string) string {
-	return collectionSubPath(id, "badges/"+url.PathEscape(badge)+"/move")
-}
-
-// CollectionRemovePath takes a badge out of a collection.
-func CollectionRemovePath(id, badge string) string {
-	return collectionSubPath(id, "badges/"+url.PathEscape(badge)+"/remove")
-}
-
-// BadgeCollectionsPath is the form that sets which collections a badge is in.
-func BadgeCollectionsPath(badge string) string { return collBadgePath(badge) + "/collections" }
-
-// collBadgePath is the owner's page of a badge (the pages engineer's route).
-func collBadgePath(badge string) string { return "/badges/" + url.PathEscape(badge) }
-
-// collImagePath is where a stored image is served (the pages engineer's route).
-func collImagePath(hash string) string { return "/images/" + url.PathEscape(hash) }
-
-// CollectionTileHref and CollectionTileImage are the badge page and image
-// addresses a collection's tiles link to.
-func CollectionTileHref(badge string) string { return collBadgePath(badge) }
-func CollectionTileImage(hash string) string { return collImagePath(hash) }
-
-// UnlistedCollectionPath is the secret link of an unlisted collection: the
-// token is the only thing in it.
-func UnlistedCollectionPath(token string) string { return "/c/" + url.PathEscape(token) }
-
 // backpackFilterPath is the backpack filtered by one issuer or one tag.
 func backpackFilterPath(field, value string) string {
-	return "/backpack?" + url.Values{field: {value}}.Encode()
+	return paths.Backpack + "?" + url.Values{field: {value}}.Encode()
 }
 
 // Collection visibilities.

@@ -7,6 +7,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
 )
@@ -25,7 +26,7 @@ func sampleCollection() views.Collection {
 	for i, name := range []string{"Statistics", "Python", "Charts"} {
 		id := strings.Repeat(string(rune('a'+i)), 16)
 		v.Badges = append(v.Badges, views.CollectionBadge{PublicID: id, Name: name, Position: i + 1,
-			Tile: components.Tile{ID: id, Href: "/badges/" + id, Name: name, Issuer: "Open University", Status: "valid"}})
+			Tile: components.Tile{ID: id, Href: paths.Badge(id), Name: name, Issuer: "Open University", Status: "valid"}})
 	}
 	return v
 }

@@ -9,7 +9,10 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/satchel-backpack/satchel/views/components"
+import (
+	"github.com/satchel-backpack/satchel/internal/paths"
+	"github.com/satchel-backpack/satchel/views/components"
+)
 
 // HomePage is the front page for visitors: what Satchel is and a way in.
 func HomePage(s Shell) templ.Component {
@@ -45,7 +48,7 @@ func HomePage(s Shell) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.LinkButton(pathSignIn, "Sign in to your backpack", components.Primary, "home-signin").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.LinkButton(paths.SignIn, "Sign in to your backpack", components.Primary, "home-signin").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -2,28 +2,16 @@ package views
 
 import (
 	"net/url"
-	"strconv"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
 )
-
-// The identities pages' URLs (the web package's routes).
-const (
-	pathEmails       = "/account/emails"
-	pathEmailConfirm = "/account/emails/confirm"
-	pathOutbox       = "/dev/outbox"
-)
-
-// removeEmailPath removes an added email address.
-func removeEmailPath(id int64) string {
-	return "/account/emails/" + strconv.FormatInt(id, 10) + "/remove"
-}
 
 // EmailConfirmURL is the link sent by email: base (the public base URL,
 // without a trailing slash) plus the confirmation path and token.
 func EmailConfirmURL(base, token string) string {
-	return base + pathEmailConfirm + "?token=" + url.QueryEscape(token)
+	return base + paths.EmailConfirm + "?token=" + url.QueryEscape(token)
 }
 
 // Emails is the page listing the learner's email addresses.

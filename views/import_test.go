@@ -6,6 +6,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
 )
@@ -20,7 +21,7 @@ func TestImportPage_FormWorksWithoutScript(t *testing.T) {
 	if m, _ := form.Attr("method"); m != "post" {
 		t.Errorf("method %q", m)
 	}
-	if a, _ := form.Attr("action"); a != "/import" {
+	if a, _ := form.Attr("action"); a != paths.Import {
 		t.Errorf("action %q", a)
 	}
 	if v, _ := form.Find(`input[name="_csrf"]`).Attr("value"); v != testToken {
@@ -53,9 +54,9 @@ func TestImportPage_FormWorksWithoutScript(t *testing.T) {
 func TestImportPage_ResultsOnePerItem(t *testing.T) {
 	m := importModel()
 	m.Outcomes = []views.ImportOutcome{
-		{Source: "a.png", Result: views.ImportAdded, BadgeName: "Knots", Href: "/badges/abc", Status: "valid"},
-		{Source: "b.png", Result: views.ImportAdded, BadgeName: "First Aid", Href: "/badges/def", Status: "expired", Message: "It is kept in your backpack, marked as expired."},
-		{Source: "c.json", Result: views.ImportDuplicate, BadgeName: "Knots", Href: "/badges/abc", Message: "This badge is already in your backpack."},
+		{Source: "a.png", Result: views.ImportAdded, BadgeName: "Knots", Href: paths.Badge("abc"), Status: "valid"},
+		{Source: "b.png", Result: views.ImportAdded, BadgeName: "First Aid", Href: paths.Badge("def"), Status: "expired", Message: "It is kept in your backpack, marked as expired."},
+		{Source: "c.json", Result: views.ImportDuplicate, BadgeName: "Knots", Href: paths.Badge("abc"), Message: "This badge is already in your backpack."},
 		{Source: "photo.png", Result: views.ImportRefused, Message: "This image has no badge data inside it."},
 		{Source: "d.json", Result: views.ImportRefused, BadgeName: "Someone's", Message: "Issued to an email address you have not verified.", AddEmail: true},
 	}
@@ -77,14 +78,14 @@ func TestImportPage_ResultsOnePerItem(t *testing.T) {
 	if st := items.Eq(1).Find(`[data-testid="import-status"]`).Text(); st != "Expired" {
 		t.Errorf("expired badge marked %q", st)
 	}
-	if href, _ := items.Eq(2).Find("a").Attr("href"); href != "/badges/abc" {
+	if href, _ := items.Eq(2).Find("a").Attr("href"); href != paths.Badge("abc") {
 		t.Errorf("duplicate links to %q", href)
 	}
 	// A refused badge links nowhere in the backpack, but may offer to add an address.
 	if items.Eq(4).Find(`[data-testid="import-badge-link"]`).Length() != 0 {
 		t.Error("refused badge links to a badge page")
 	}
-	if href, _ := items.Eq(4).Find(`[data-testid="import-add-email"]`).Attr("href"); href != "/account/emails" {
+	if href, _ := items.Eq(4).Find(`[data-testid="import-add-email"]`).Attr("href"); href != paths.Emails {
 		t.Errorf("add-email link %q", href)
 	}
 	if items.Eq(3).Find(`[data-testid="import-add-email"]`).Length() != 0 {

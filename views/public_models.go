@@ -2,7 +2,6 @@ package views
 
 import (
 	"io/fs"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,30 +10,6 @@ import (
 	"github.com/satchel-backpack/satchel/static"
 	"github.com/satchel-backpack/satchel/views/components"
 )
-
-// The public pages' URLs. Handles and slugs are [a-z0-9-]; ids and tokens
-// are escaped anyway.
-
-// PublicProfilePath is a learner's public page.
-func PublicProfilePath(handle string) string { return "/u/" + url.PathEscape(handle) }
-
-// PublicCollectionPath is a public collection on a learner's profile.
-func PublicCollectionPath(handle, slug string) string {
-	return PublicProfilePath(handle) + "/" + url.PathEscape(slug)
-}
-
-// PublicBadgePath is the public page of one public badge.
-func PublicBadgePath(handle, badgeID string) string {
-	return PublicProfilePath(handle) + "/badges/" + url.PathEscape(badgeID)
-}
-
-// PublicBadgeVerifyPath re-runs a public badge's verification.
-func PublicBadgeVerifyPath(handle, badgeID string) string {
-	return PublicBadgePath(handle, badgeID) + "/verify"
-}
-
-// ProfileEditPath is the owner's profile form.
-const ProfileEditPath = "/account/profile"
 
 // PublicMeta is what a public page tells search engines and link previews
 // (Open Graph, Twitter cards). URLs are absolute. It never holds an email

@@ -1,32 +1,5 @@
 package views
 
-import "net/url"
-
-// Share routes (the web package registers them; named here once).
-const (
-	pathMastodonShare = "/share/mastodon"
-	// ExportPath downloads everything as a ZIP.
-	ExportPath = "/account/export"
-	// ImportArchivePath takes such a ZIP back.
-	ImportArchivePath = "/account/import-archive"
-)
-
-// EmbedBadgePath is the frameable card of a public badge.
-func EmbedBadgePath(handle, badgeID string) string {
-	return "/embed/badges/" + url.PathEscape(handle) + "/" + url.PathEscape(badgeID)
-}
-
-// EmbedCollectionPath is the frameable card of a public collection.
-func EmbedCollectionPath(handle, slug string) string {
-	return "/embed/collections/" + url.PathEscape(handle) + "/" + url.PathEscape(slug)
-}
-
-// EmbedSignaturePath previews a profile's email signature.
-func EmbedSignaturePath(handle string) string { return "/embed/signature/" + url.PathEscape(handle) }
-
-// BakedBadgePath downloads a JSON or URL badge baked into its image.
-func BakedBadgePath(publicID string) string { return BadgePath(publicID) + "/baked" }
-
 // Share is the share panel of a public badge, collection or profile. Every
 // URL is absolute and already built; the panel only shows them.
 type Share struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/static"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -226,7 +227,7 @@ func TestLayout_NoFlashesNoContainer(t *testing.T) {
 
 func TestLayout_NavigationForVisitorsAndMembers(t *testing.T) {
 	doc := render(t, views.HomePage(visitor))
-	if href, _ := doc.Find(`[data-testid="nav-signin"]`).Attr("href"); href != "/signin" {
+	if href, _ := doc.Find(`[data-testid="nav-signin"]`).Attr("href"); href != paths.SignIn {
 		t.Errorf("visitor nav sign-in link %q", href)
 	}
 	if doc.Find(`[data-testid="nav-signout"]`).Length() != 0 {
@@ -237,11 +238,11 @@ func TestLayout_NavigationForVisitorsAndMembers(t *testing.T) {
 	if got := doc.Find(`[data-testid="nav-user"]`).Text(); got != "Ada Lovelace" {
 		t.Errorf("nav user %q", got)
 	}
-	if cur, _ := doc.Find(`nav [aria-current="page"]`).Attr("href"); cur != "/account" {
+	if cur, _ := doc.Find(`nav [aria-current="page"]`).Attr("href"); cur != paths.Account {
 		t.Errorf("current nav entry %q, want /account", cur)
 	}
 	form := doc.Find(`header form:has([data-testid="nav-signout"])`)
-	if action, _ := form.Attr("action"); action != "/auth/signout" {
+	if action, _ := form.Attr("action"); action != paths.SignOut {
 		t.Errorf("header sign-out form posts to %q", action)
 	}
 }
@@ -275,7 +276,7 @@ func TestHomePage_ExplainsAndOffersSignIn(t *testing.T) {
 	if !strings.Contains(doc.Find("main").Text(), "Open Badges") {
 		t.Error("home page does not say what Satchel is")
 	}
-	if href, _ := doc.Find(`main [data-testid="home-signin"]`).Attr("href"); href != "/signin" {
+	if href, _ := doc.Find(`main [data-testid="home-signin"]`).Attr("href"); href != paths.SignIn {
 		t.Errorf("home sign-in link %q", href)
 	}
 }
@@ -288,7 +289,7 @@ func TestSignInPage_AButtonPerProvider(t *testing.T) {
 	if links.Length() != 2 {
 		t.Fatalf("found %d provider buttons, want 2", links.Length())
 	}
-	for i, want := range []struct{ href, text string }{{"/auth/github", "Sign in with GitHub"}, {"/auth/oidc", "Sign in with My School"}} {
+	for i, want := range []struct{ href, text string }{{paths.AuthStart("github"), "Sign in with GitHub"}, {paths.AuthStart("oidc"), "Sign in with My School"}} {
 		l := links.Eq(i)
 		if href, _ := l.Attr("href"); href != want.href || strings.TrimSpace(l.Text()) != want.text {
 			t.Errorf("provider %d: %q → %q, want %q → %q", i, l.Text(), href, want.text, want.href)
@@ -308,7 +309,7 @@ func TestSignInPage_DevelopmentSignInIsLabelled(t *testing.T) {
 	if !strings.Contains(dev.Find("h2").Text(), "not for production") {
 		t.Errorf("development sign-in heading %q does not say it is not for production", dev.Find("h2").Text())
 	}
-	if href, _ := dev.Find(`a[data-testid="dev-signin-link"]`).Attr("href"); href != "/auth/dev" {
+	if href, _ := dev.Find(`a[data-testid="dev-signin-link"]`).Attr("href"); href != paths.DevSignIn {
 		t.Errorf("development sign-in link %q", href)
 	}
 	if got := doc.Find(`[role="alert"]`).Text(); !strings.Contains(got, "The sign-in was cancelled.") {
@@ -332,7 +333,7 @@ func TestDevSignInPage_KeepsInputAndShowsErrorsByTheirFields(t *testing.T) {
 		Errors: map[string]string{"email": "Enter an email address like name@example.com."},
 	}))
 	form := doc.Find("form")
-	if action, _ := form.Attr("action"); action != "/auth/dev" {
+	if action, _ := form.Attr("action"); action != paths.DevSignIn {
 		t.Errorf("form posts to %q", action)
 	}
 	name := form.Find(`input[name="name"]`)
@@ -389,7 +390,7 @@ func TestAccountPage_LinkedSignInsAndActions(t *testing.T) {
 			t.Errorf("login %s linked at %q", l.Provider, dt)
 		}
 		form := li.Find("form")
-		if action, _ := form.Attr("action"); action != "/account/logins/"+l.Provider+"/unlink" {
+		if action, _ := form.Attr("action"); action != paths.Unlink(l.Provider) {
 			t.Errorf("login %s unlink form posts to %q", l.Provider, action)
 		}
 		if got := strings.Join(strings.Fields(form.Find("button").Text()), " "); got != "Unlink "+l.Label {
@@ -400,16 +401,16 @@ func TestAccountPage_LinkedSignInsAndActions(t *testing.T) {
 		!strings.Contains(doc.Find(`[data-testid="login-google"]`).Text(), "not verified") {
 		t.Error("email verification state not shown")
 	}
-	if href, _ := doc.Find(`[data-testid="link-gitlab"]`).Attr("href"); href != "/auth/gitlab" {
+	if href, _ := doc.Find(`[data-testid="link-gitlab"]`).Attr("href"); href != paths.AuthStart("gitlab") {
 		t.Errorf("link GitLab goes to %q", href)
 	}
-	for testid, action := range map[string]string{"signout": "/auth/signout", "signout-everywhere": "/account/signout-everywhere"} {
+	for testid, action := range map[string]string{"signout": paths.SignOut, "signout-everywhere": paths.SignOutEverywhere} {
 		form := doc.Find(`main form:has([data-testid="` + testid + `"])`)
 		if got, _ := form.Attr("action"); got != action {
 			t.Errorf("%s posts to %q, want %q", testid, got, action)
 		}
 	}
-	if href, _ := doc.Find(`[data-testid="delete-account"]`).Attr("href"); href != "/account/delete" {
+	if href, _ := doc.Find(`[data-testid="delete-account"]`).Attr("href"); href != paths.DeleteAccount {
 		t.Errorf("delete link %q", href)
 	}
 }
@@ -447,7 +448,7 @@ func TestAccountPage_ProviderIDsAreEscapedInURLs(t *testing.T) {
 func TestDeleteAccountPage_RequiresConfirmation(t *testing.T) {
 	doc := render(t, views.DeleteAccountPage(member))
 	form := doc.Find(`form[data-testid="delete-form"]`)
-	if action, _ := form.Attr("action"); action != "/account/delete" {
+	if action, _ := form.Attr("action"); action != paths.DeleteAccount {
 		t.Errorf("delete form posts to %q", action)
 	}
 	box := form.Find(`input[type="checkbox"][name="confirm"]`)
@@ -457,7 +458,7 @@ func TestDeleteAccountPage_RequiresConfirmation(t *testing.T) {
 	if !strings.Contains(doc.Find("main").Text(), "every badge in your backpack") {
 		t.Error("page does not explain what is removed")
 	}
-	if href, _ := doc.Find(`[data-testid="delete-cancel"]`).Attr("href"); href != "/account" {
+	if href, _ := doc.Find(`[data-testid="delete-cancel"]`).Attr("href"); href != paths.Account {
 		t.Errorf("cancel goes to %q", href)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) handleUnlink(c echo.Context) error {
 			return err
 		}
 		s.flash(c, views.FlashError, fail.Message(err))
-		return c.Redirect(http.StatusSeeOther, "/account")
+		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
 	label := provider
 	if p, ok := s.providers[provider]; ok {
@@ -59,7 +60,7 @@ func (s *Server) handleUnlink(c echo.Context) error {
 	}
 	logger(c).Info("login unlinked", "provider", provider)
 	s.flash(c, views.FlashSuccess, label+" is unlinked: it no longer signs in to this account.")
-	return c.Redirect(http.StatusSeeOther, "/account")
+	return c.Redirect(http.StatusSeeOther, paths.Account)
 }
 
 // handleSignOutEverywhere voids every session of the account, this one too.
@@ -71,7 +72,7 @@ func (s *Server) handleSignOutEverywhere(c echo.Context) error {
 	logger(c).Info("signed out everywhere")
 	s.endSession(c)
 	s.flash(c, views.FlashSuccess, "You are signed out of every session, on every device.")
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, paths.Home)
 }
 
 func (s *Server) handleDeleteAccountForm(c echo.Context) error {
@@ -93,5 +94,5 @@ func (s *Server) handleDeleteAccount(c echo.Context) error {
 	logger(c).Info("account deleted")
 	s.endSession(c)
 	s.flash(c, views.FlashSuccess, "Your account and everything in it have been deleted.")
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, paths.Home)
 }

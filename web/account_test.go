@@ -10,6 +10,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 func flashText(p *page) string { return p.Doc.Find(`[data-testid="flashes"]`).Text() }
@@ -19,7 +20,7 @@ func TestAccount_LinkSignInWithItThenUnlink(t *testing.T) {
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
 
-	acct := b.get("/account")
+	acct := b.get(paths.Account)
 	if acct.Doc.Find(`[data-testid="link-oidc"]`).Length() != 1 {
 		t.Fatalf("no link button for the provider:\n%s", acct.Body)
 	}
@@ -28,8 +29,8 @@ func TestAccount_LinkSignInWithItThenUnlink(t *testing.T) {
 	}
 	// Link the OIDC provider while signed in.
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "ada-at-school", Email: "ada@school.example", EmailVerified: false})
-	p := b.get("/auth/oidc")
-	if p.Request.URL.Path != "/account" || !strings.Contains(flashText(p), "Test IdP is now linked") {
+	p := b.get(paths.AuthStart("oidc"))
+	if p.Request.URL.Path != paths.Account || !strings.Contains(flashText(p), "Test IdP is now linked") {
 		t.Fatalf("after linking at %s: %q\n%s", p.Request.URL, flashText(p), e.logs.String())
 	}
 	if p.Doc.Find(`[data-testid="login-oidc"]`).Length() != 1 || p.Doc.Find(`[data-testid="unlink-oidc"]`).Length() != 1 {
@@ -43,27 +44,27 @@ func TestAccount_LinkSignInWithItThenUnlink(t *testing.T) {
 		t.Fatalf("%d accounts; linking must not create one", n)
 	}
 	// Both emails count on the dashboard.
-	if em := b.get("/").Doc.Find(`[data-testid="emails"]`).Text(); !strings.Contains(em, "ada@school.example") || !strings.Contains(em, "ada@example.org") {
+	if em := b.get(paths.Home).Doc.Find(`[data-testid="emails"]`).Text(); !strings.Contains(em, "ada@school.example") || !strings.Contains(em, "ada@example.org") {
 		t.Errorf("dashboard emails: %q", em)
 	}
 
 	// The linked provider signs in to the same account from another browser.
 	other := e.browser()
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "ada-at-school", Email: "ada@school.example"})
-	if got := other.get("/auth/oidc").signedInAs(); got != "Ada" {
+	if got := other.get(paths.AuthStart("oidc")).signedInAs(); got != "Ada" {
 		t.Fatalf("linked provider signs in as %q", got)
 	}
 
 	// Unlink it.
-	p = b.submit("/account", "/account/logins/oidc/unlink", nil)
-	if p.Request.URL.Path != "/account" || !strings.Contains(flashText(p), "unlinked") {
+	p = b.submit(paths.Account, paths.Unlink("oidc"), nil)
+	if p.Request.URL.Path != paths.Account || !strings.Contains(flashText(p), "unlinked") {
 		t.Fatalf("unlink: at %s %q", p.Request.URL, flashText(p))
 	}
 	if l := mustLogins(t, e, "dev", "dev:ada@example.org"); len(l) != 1 {
 		t.Fatalf("%d logins after unlink", len(l))
 	}
 	// The last one cannot go.
-	p = b.submit("/account", "/account/logins/dev/unlink", nil)
+	p = b.submit(paths.Account, paths.Unlink("dev"), nil)
 	if !strings.Contains(flashText(p), "only way to sign in") {
 		t.Fatalf("unlink last: %q", flashText(p))
 	}
@@ -71,7 +72,7 @@ func TestAccount_LinkSignInWithItThenUnlink(t *testing.T) {
 		t.Fatalf("%d logins after refusing to unlink the last", len(l))
 	}
 	// Unlinking something not linked says so.
-	p = b.submit("/account", "/account/logins/github/unlink", nil)
+	p = b.submit(paths.Account, paths.Unlink("github"), nil)
 	if !strings.Contains(flashText(p), "not linked") {
 		t.Fatalf("unlink unknown: %q", flashText(p))
 	}
@@ -81,14 +82,14 @@ func TestAccount_LinkLoginOfAnotherAccountRefused(t *testing.T) {
 	e := MustStart(t)
 	bob := e.browser()
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "shared", Email: "bob@example.org"})
-	if got := bob.get("/auth/oidc").signedInAs(); got == "" {
+	if got := bob.get(paths.AuthStart("oidc")).signedInAs(); got == "" {
 		t.Fatal("bob not signed in")
 	}
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "shared", Email: "bob@example.org"})
-	p := ada.get("/auth/oidc")
-	if p.Request.URL.Path != "/account" || !strings.Contains(flashText(p), "different Satchel account") {
+	p := ada.get(paths.AuthStart("oidc"))
+	if p.Request.URL.Path != paths.Account || !strings.Contains(flashText(p), "different Satchel account") {
 		t.Fatalf("at %s: %q", p.Request.URL, flashText(p))
 	}
 	if p.signedInAs() != "Ada" {
@@ -109,12 +110,12 @@ func TestAccount_Delete(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	form := b.get("/account/delete")
+	form := b.get(paths.DeleteAccount)
 	if form.Doc.Find(`[data-testid="delete-form"]`).Length() != 1 {
 		t.Fatalf("no confirmation form:\n%s", form.Body)
 	}
 	// Without the confirmation nothing happens.
-	p := b.post("/account/delete", url.Values{"_csrf": {form.csrf(t)}})
+	p := b.post(paths.DeleteAccount, url.Values{"_csrf": {form.csrf(t)}})
 	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(flashText(p), "Tick the box") {
 		t.Fatalf("unconfirmed delete: %d %q", p.StatusCode, flashText(p))
 	}
@@ -122,8 +123,8 @@ func TestAccount_Delete(t *testing.T) {
 		t.Fatalf("user gone without confirmation: %v", err)
 	}
 
-	p = b.post("/account/delete", url.Values{"_csrf": {form.csrf(t)}, "confirm": {"delete"}})
-	if p.Request.URL.Path != "/" || p.signedInAs() != "" || !strings.Contains(flashText(p), "deleted") {
+	p = b.post(paths.DeleteAccount, url.Values{"_csrf": {form.csrf(t)}, "confirm": {"delete"}})
+	if p.Request.URL.Path != paths.Home || p.signedInAs() != "" || !strings.Contains(flashText(p), "deleted") {
 		t.Fatalf("after delete: at %s as %q %q", p.Request.URL, p.signedInAs(), flashText(p))
 	}
 	if _, err := e.db.User(context.Background(), u.ID); fail.CodeOf(err) != fail.NotFound {
@@ -146,14 +147,14 @@ func TestAccount_Delete(t *testing.T) {
 func TestAccount_RequiresSignIn(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	for _, path := range []string{"/account", "/account/delete"} {
+	for _, path := range []string{paths.Account, paths.DeleteAccount} {
 		p := b.get(path)
-		if p.Request.URL.Path != "/signin" || !strings.Contains(flashText(p), "Please sign in") {
+		if p.Request.URL.Path != paths.SignIn || !strings.Contains(flashText(p), "Please sign in") {
 			t.Errorf("%s: ended at %s with %q", path, p.Request.URL, flashText(p))
 		}
 	}
 	// A visitor's POST with a valid CSRF token is still refused.
-	p := b.submit("/auth/dev", "/account/delete", url.Values{"confirm": {"delete"}})
+	p := b.submit(paths.DevSignIn, paths.DeleteAccount, url.Values{"confirm": {"delete"}})
 	if p.StatusCode != http.StatusForbidden {
 		t.Fatalf("visitor delete: %d", p.StatusCode)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/markbates/goth/providers/openidConnect"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -106,7 +107,7 @@ func (s *Server) setupAuth(opts Options) error {
 }
 
 func (s *Server) callbackURL(id string) string {
-	return s.baseURL.String() + "/auth/" + url.PathEscape(id) + "/callback"
+	return s.baseURL.String() + paths.AuthCallback(id)
 }
 
 // withProvider hands the provider name to gothic through the request
@@ -139,7 +140,7 @@ func (s *Server) buttons() []views.Provider {
 
 func (s *Server) handleSignIn(c echo.Context) error {
 	if currentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/")
+		return c.Redirect(http.StatusSeeOther, paths.Home)
 	}
 	return s.renderSignIn(c, http.StatusOK, "")
 }
@@ -256,12 +257,12 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 				return err
 			}
 			s.flash(c, views.FlashError, fail.Message(err))
-			return c.Redirect(http.StatusSeeOther, "/account")
+			return c.Redirect(http.StatusSeeOther, paths.Account)
 		}
 		s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
 		log.Info("login linked", "user_id", u.ID)
 		s.flash(c, views.FlashSuccess, p.label+" is now linked: you can sign in with it.")
-		return c.Redirect(http.StatusSeeOther, "/account")
+		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
 
 	u, created, err := s.db.SignIn(r.Context(), id)
@@ -275,7 +276,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	next, _ := rs.sess.Values[keyNext].(string)
 	next = localPath(next)
 	if next == "" {
-		next = "/"
+		next = paths.Home
 	}
 	s.startSession(c, u)
 	log.Info("signed in", "user_id", u.ID, "new_account", created)
@@ -323,7 +324,7 @@ func (s *Server) handleSignOut(c echo.Context) error {
 	}
 	s.endSession(c)
 	s.flash(c, views.FlashInfo, "You are signed out.")
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, paths.Home)
 }
 
 // oauthErrorText turns an OAuth error code (RFC 6749 §4.1.2.1) into words;

@@ -9,17 +9,19 @@ import (
 	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
+
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 func TestDevSignIn_EndToEnd(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 
-	home := b.get("/")
+	home := b.get(paths.Home)
 	if home.StatusCode != 200 || home.signedInAs() != "" {
 		t.Fatalf("visitor home: %d %q", home.StatusCode, home.signedInAs())
 	}
-	signin := b.get("/signin")
+	signin := b.get(paths.SignIn)
 	if signin.Doc.Find(`[data-testid="dev-signin"]`).Length() != 1 || signin.Doc.Find(`[data-testid="provider-oidc"]`).Length() != 1 {
 		t.Fatalf("sign-in page lacks the dev sign-in or the provider button:\n%s", signin.Body)
 	}
@@ -56,16 +58,16 @@ func TestDevSignIn_EndToEnd(t *testing.T) {
 		t.Errorf("gothic cookie still set after the callback: %v", c)
 	}
 
-	acct := b.get("/account")
+	acct := b.get(paths.Account)
 	if acct.StatusCode != 200 || acct.Doc.Find(`[data-testid="login-dev"]`).Length() != 1 {
 		t.Fatalf("account page: %d\n%s", acct.StatusCode, acct.Body)
 	}
 
-	out := b.submit("/account", "/auth/signout", nil)
-	if out.Request.URL.Path != "/" || out.signedInAs() != "" {
+	out := b.submit(paths.Account, paths.SignOut, nil)
+	if out.Request.URL.Path != paths.Home || out.signedInAs() != "" {
 		t.Fatalf("after sign out: at %s as %q", out.Request.URL, out.signedInAs())
 	}
-	if got := b.get("/account"); got.Request.URL.Path != "/signin" {
+	if got := b.get(paths.Account); got.Request.URL.Path != paths.SignIn {
 		t.Fatalf("account after sign out ended at %s", got.Request.URL)
 	}
 }
@@ -74,8 +76,8 @@ func TestOIDCProvider_SignInThroughGoth(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "idp-7", Email: "grace@school.example", EmailVerified: true, PreferredUsername: "grace"})
-	p := b.get("/auth/oidc")
-	if p.Request.URL.Path != "/" || p.signedInAs() != "grace" {
+	p := b.get(paths.AuthStart("oidc"))
+	if p.Request.URL.Path != paths.Home || p.signedInAs() != "grace" {
 		t.Fatalf("ended at %s as %q:\n%s\n%s", p.Request.URL, p.signedInAs(), p.Body, e.logs.String())
 	}
 	logins := mustLogins(t, e, "oidc", "idp-7")
@@ -108,8 +110,8 @@ func startFlow(t *testing.T, b *browser, start func() *page) *url.URL {
 
 func devStart(b *browser) func() *page {
 	return func() *page {
-		tok := b.get("/auth/dev").csrf(b.t)
-		return b.post("/auth/dev", url.Values{"_csrf": {tok}, "name": {"Mallory"}, "email": {"m@example.org"}})
+		tok := b.get(paths.DevSignIn).csrf(b.t)
+		return b.post(paths.DevSignIn, url.Values{"_csrf": {tok}, "name": {"Mallory"}, "email": {"m@example.org"}})
 	}
 }
 
@@ -137,13 +139,13 @@ func TestCallback_RefusesForgedOrMissingState(t *testing.T) {
 			}
 			cb.RawQuery = q.Encode()
 			p := b.get(cb.String())
-			if p.StatusCode != http.StatusBadRequest || p.Request.URL.Path != "/auth/dev/callback" {
+			if p.StatusCode != http.StatusBadRequest || p.Request.URL.Path != paths.AuthCallback("dev") {
 				t.Fatalf("%s state: %d at %s", tc.name, p.StatusCode, p.Request.URL)
 			}
 			if msg := p.Doc.Find(`[data-testid="signin-error"]`).Text(); !strings.Contains(msg, "did not match") {
 				t.Errorf("message: %q", msg)
 			}
-			if b.get("/").signedInAs() != "" {
+			if b.get(paths.Home).signedInAs() != "" {
 				t.Fatal("signed in despite a bad state")
 			}
 			if n := countUsers(t, e); n != 0 {
@@ -157,7 +159,7 @@ func TestStart_StateFromRequestNeverReachesProvider(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	b.follow = false
-	p := b.get("/auth/oidc?state=attacker-chosen")
+	p := b.get(paths.AuthStart("oidc") + "?state=attacker-chosen")
 	if p.StatusCode != http.StatusSeeOther {
 		t.Fatalf("start: %d", p.StatusCode)
 	}
@@ -170,7 +172,7 @@ func TestStart_StateFromRequestNeverReachesProvider(t *testing.T) {
 		t.Fatalf("redirected to %s", loc)
 	}
 	// A second start gets a different state.
-	p2 := b.get("/auth/oidc?state=attacker-chosen")
+	p2 := b.get(paths.AuthStart("oidc") + "?state=attacker-chosen")
 	loc2, _ := url.Parse(p2.Header.Get("Location"))
 	if loc2.Query().Get("state") == state {
 		t.Fatal("state reused between attempts")
@@ -187,10 +189,10 @@ func TestCallback_ProviderErrorAndDeniedConsent(t *testing.T) {
 	} {
 		t.Run(tc.code, func(t *testing.T) {
 			b := e.browser()
-			cb := startFlow(t, b, func() *page { return b.get("/auth/oidc") })
+			cb := startFlow(t, b, func() *page { return b.get(paths.AuthStart("oidc")) })
 			// The provider sends the browser back with an error instead of a code.
 			q := url.Values{"error": {tc.code}, "error_description": {"<script>alert(1)</script>"}, "state": {cb.Query().Get("state")}}
-			p := b.get("/auth/oidc/callback?" + q.Encode())
+			p := b.get(paths.AuthCallback("oidc") + "?" + q.Encode())
 			msg := p.Doc.Find(`[data-testid="signin-error"]`).Text()
 			if p.StatusCode != http.StatusBadRequest || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "Test IdP") {
 				t.Fatalf("%d %q", p.StatusCode, msg)
@@ -206,7 +208,7 @@ func TestCallback_ProviderErrorAndDeniedConsent(t *testing.T) {
 	}
 	t.Run("token endpoint fails", func(t *testing.T) {
 		b := e.browser()
-		cb := startFlow(t, b, func() *page { return b.get("/auth/oidc") })
+		cb := startFlow(t, b, func() *page { return b.get(paths.AuthStart("oidc")) })
 		// Twice: the oauth2 client retries the token request once with the
 		// client credentials in the body instead of the header.
 		for range 2 {
@@ -238,7 +240,7 @@ func TestCallback_ExpiredAttempt(t *testing.T) {
 	if p.StatusCode != http.StatusBadRequest || !strings.Contains(msg, "expired") {
 		t.Fatalf("%d %q", p.StatusCode, msg)
 	}
-	if other.get("/").signedInAs() != "" {
+	if other.get(paths.Home).signedInAs() != "" {
 		t.Fatal("signed in without an attempt")
 	}
 	// A malformed attempt cookie is the same as none.
@@ -253,7 +255,7 @@ func TestCallback_ExpiredAttempt(t *testing.T) {
 func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
 	e := MustStart(t, func(o *webOptions) { o.SignInAttemptTTL = time.Second })
 	b := e.browser()
-	cb := startFlow(t, b, func() *page { return b.get("/auth/oidc") })
+	cb := startFlow(t, b, func() *page { return b.get(paths.AuthStart("oidc")) })
 	attempt := b.cookie("_gothic_session")
 	if attempt == nil {
 		t.Fatal("no attempt cookie")
@@ -276,7 +278,7 @@ func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
 func TestUnknownProvider(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	for _, path := range []string{"/auth/myspace", "/auth/myspace/callback?code=x&state=y"} {
+	for _, path := range []string{paths.AuthStart("myspace"), paths.AuthCallback("myspace") + "?code=x&state=y"} {
 		p := b.get(path)
 		if p.StatusCode != http.StatusNotFound {
 			t.Fatalf("%s: %d", path, p.StatusCode)
@@ -290,7 +292,7 @@ func TestUnknownProvider(t *testing.T) {
 func TestDevSignIn_RejectsBadFormKeepingInput(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {"Ada"}, "email": {"not-an-email"}})
+	p := b.submit(paths.DevSignIn, paths.DevSignIn, url.Values{"name": {"Ada"}, "email": {"not-an-email"}})
 	if p.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", p.StatusCode)
 	}
@@ -305,10 +307,10 @@ func TestDevSignIn_RejectsBadFormKeepingInput(t *testing.T) {
 func TestDevSignIn_OffWhenDisabled(t *testing.T) {
 	e := MustStart(t, func(o *webOptions) { o.DevLogin = false })
 	b := e.browser()
-	if p := b.get("/auth/dev"); p.StatusCode != http.StatusNotFound {
+	if p := b.get(paths.DevSignIn); p.StatusCode != http.StatusNotFound {
 		t.Fatalf("dev form with dev off: %d", p.StatusCode)
 	}
-	if p := b.get("/signin"); p.Doc.Find(`[data-testid="dev-signin"]`).Length() != 0 {
+	if p := b.get(paths.SignIn); p.Doc.Find(`[data-testid="dev-signin"]`).Length() != 0 {
 		t.Fatal("sign-in page offers the dev sign-in while it is off")
 	}
 }
@@ -316,16 +318,16 @@ func TestDevSignIn_OffWhenDisabled(t *testing.T) {
 func TestSignIn_ReturnsToThePageThatAskedForIt(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	if p := b.get("/account/delete"); p.Request.URL.Path != "/signin" {
+	if p := b.get(paths.DeleteAccount); p.Request.URL.Path != paths.SignIn {
 		t.Fatalf("visitor at %s", p.Request.URL)
 	}
-	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {"Ada"}, "email": {"ada@example.org"}})
-	if p.Request.URL.Path != "/account/delete" || p.signedInAs() != "Ada" {
+	p := b.submit(paths.DevSignIn, paths.DevSignIn, url.Values{"name": {"Ada"}, "email": {"ada@example.org"}})
+	if p.Request.URL.Path != paths.DeleteAccount || p.signedInAs() != "Ada" {
 		t.Fatalf("after sign-in at %s as %q", p.Request.URL, p.signedInAs())
 	}
 	// Only once: the next sign-in goes home.
-	b.submit("/account", "/auth/signout", nil)
-	if p := b.devSignIn("Ada", "ada@example.org"); p.Request.URL.Path != "/" {
+	b.submit(paths.Account, paths.SignOut, nil)
+	if p := b.devSignIn("Ada", "ada@example.org"); p.Request.URL.Path != paths.Home {
 		t.Fatalf("second sign-in at %s", p.Request.URL)
 	}
 }

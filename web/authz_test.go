@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -241,8 +242,8 @@ func TestAuthz_Matrix(t *testing.T) {
 
 	anon := f.e.browser()
 	anon.follow, f.bob.follow = false, false
-	bobTok := f.bob.get("/account").csrf(t)
-	anonTok := anon.get("/verify").csrf(t)
+	bobTok := f.bob.get(paths.Account).csrf(t)
+	anonTok := anon.get(paths.Verify).csrf(t)
 	before := adaSnapshot(t, raw, f.adaID)
 
 	var checked int
@@ -279,7 +280,7 @@ func TestAuthz_Matrix(t *testing.T) {
 						t.Errorf("%s as %s: %d, want 404", path, who, got)
 					}
 				case who == "visitor" && method == http.MethodGet:
-					if loc := p.Header.Get("Location"); got != http.StatusSeeOther || loc != "/signin" {
+					if loc := p.Header.Get("Location"); got != http.StatusSeeOther || loc != paths.SignIn {
 						t.Errorf("GET %s as visitor: %d → %q, want the sign-in", path, got, loc)
 					}
 				case who == "visitor":
@@ -315,7 +316,7 @@ func TestAuthz_Matrix(t *testing.T) {
 			fv := form(ids)
 			fv.Set("collection", bobColl.PublicID)
 			fv.Set("_csrf", bobTok)
-			f.bob.post("/collections/add-badges", fv)
+			f.bob.post(paths.CollectionsAdd, fv)
 		}
 		if after := adaSnapshot(t, raw, f.adaID); after != before {
 			t.Fatalf("%s changed Ada's data:\nbefore:\n%s\nafter:\n%s", route, before, after)
@@ -335,17 +336,17 @@ func TestAuthz_Matrix(t *testing.T) {
 func TestAuthz_OEmbedOnlyPublic(t *testing.T) {
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
-	ok := visitor.get("/oembed?" + url.Values{"url": {f.e.ts.URL + "/u/ada/badges/" + f.pub.PublicID}, "format": {"json"}}.Encode())
+	ok := visitor.get(paths.OEmbed + "?" + url.Values{"url": {f.e.ts.URL + paths.PublicBadge("ada", f.pub.PublicID)}, "format": {"json"}}.Encode())
 	if ok.StatusCode != http.StatusOK {
 		t.Fatalf("oEmbed of a public badge: %d", ok.StatusCode)
 	}
 	for _, path := range []string{
-		"/u/ada/badges/" + f.priv.PublicID,
-		"/u/ada/badges/" + f.bobPriv.PublicID,
-		"/u/ada/" + f.privColl.Slug,
-		"/u/bob",
+		paths.PublicBadge("ada", f.priv.PublicID),
+		paths.PublicBadge("ada", f.bobPriv.PublicID),
+		paths.PublicCollection("ada", f.privColl.Slug),
+		paths.PublicProfile("bob"),
 	} {
-		p := visitor.get("/oembed?" + url.Values{"url": {f.e.ts.URL + path}, "format": {"json"}}.Encode())
+		p := visitor.get(paths.OEmbed + "?" + url.Values{"url": {f.e.ts.URL + path}, "format": {"json"}}.Encode())
 		if p.StatusCode != http.StatusNotFound || strings.Contains(p.Body, "Secret Badge") || strings.Contains(p.Body, "Drafts") {
 			t.Errorf("oEmbed of %s: %d %s", path, p.StatusCode, p.Body)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/markdown"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/static"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -147,7 +148,7 @@ func facetOptions(fs []store.Facet, chosen string, label func(string) string) []
 func tileFor(b store.BadgeSummary) components.Tile {
 	t := components.Tile{
 		ID:          b.PublicID,
-		Href:        views.BadgePath(b.PublicID),
+		Href:        paths.Badge(b.PublicID),
 		Name:        orDefault(b.Name, "Untitled badge"),
 		Issuer:      b.IssuerName,
 		ImageAlt:    b.ImageCaption,
@@ -160,7 +161,7 @@ func tileFor(b store.BadgeSummary) components.Tile {
 		Criteria:    markdown.Summary(b.Criteria, tileCriteriaLen),
 	}
 	if b.ImageHash != "" {
-		t.ImageSrc = views.ImagePath(b.ImageHash)
+		t.ImageSrc = paths.Image(b.ImageHash)
 	}
 	if t.Criteria == "" && b.CriteriaURL != "" {
 		t.Criteria = "Described on the issuer's website; the badge's page links to it."

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -59,7 +60,7 @@ func BenchmarkBackpackPage_1000Badges(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				req := httptest.NewRequest(http.MethodGet, "/backpack"+c.query, nil)
+				req := httptest.NewRequest(http.MethodGet, paths.Backpack+c.query, nil)
 				req.AddCookie(cookie)
 				rec := httptest.NewRecorder()
 				e.srv.ServeHTTP(rec, req)
@@ -80,7 +81,7 @@ func BenchmarkBadgePage(b *testing.B) {
 	cookie := br.cookie("satchel_session")
 	b.ReportAllocs()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodGet, "/badges/"+bd.PublicID, nil)
+		req := httptest.NewRequest(http.MethodGet, paths.Badge(bd.PublicID), nil)
 		req.AddCookie(cookie)
 		rec := httptest.NewRecorder()
 		e.srv.ServeHTTP(rec, req)

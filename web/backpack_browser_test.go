@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestBackpackBrowser drives the backpack in real Chromium: a learner signs
@@ -44,7 +45,7 @@ func sampleFile(t *testing.T, name string) string {
 func signIn(t *testing.T, e *env, tab *browsertest.Tab) {
 	t.Helper()
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+"/auth/dev"),
+		chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 		chromedp.SendKeys(`#dev-name`, "Learner"),
 		chromedp.SendKeys(`#dev-email`, backpackLearner),
 		chromedp.Click(`[data-testid="dev-submit"]`),
@@ -56,14 +57,14 @@ func signIn(t *testing.T, e *env, tab *browsertest.Tab) {
 // waits until each is in.
 func importSamples(t *testing.T, e *env, tab *browsertest.Tab, files ...string) {
 	t.Helper()
-	var paths []string
+	var uploads []string
 	for _, f := range files {
-		paths = append(paths, sampleFile(t, f))
+		uploads = append(uploads, sampleFile(t, f))
 	}
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+"/import"),
+		chromedp.Navigate(e.ts.URL+paths.Import),
 		chromedp.WaitVisible(`#import-files`),
-		chromedp.SetUploadFiles(`#import-files`, paths),
+		chromedp.SetUploadFiles(`#import-files`, uploads),
 		chromedp.Click(`[data-testid="import-submit"]`),
 	)
 	waitFor(t, tab, fmt.Sprintf(`document.querySelectorAll('[data-testid="import-outcome"][data-result="imported"]').length >= %d`, len(files)), 90*time.Second)
@@ -207,7 +208,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 
 	tile := `[data-testid="badge-tile"]`
 	details := tile + ` [data-testid="tile-details"]`
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Home), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
 	if got := text(t, tab, tile+` [data-testid="tile-link"]`); got != "Web Accessibility Fundamentals" {
 		t.Fatalf("tile names %q", got)
 	}
@@ -243,7 +244,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	tab = b.NewTab(t)
 	tab.Do(t, emulateMedia(""))
 	signIn(t, e, tab)
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Backpack), chromedp.WaitVisible(tile), browsertest.MoveMouseAway())
 
 	// Hover shows the criteria; Escape hides them with the pointer still there.
 	tab.Do(t, browsertest.Hover(tile))
@@ -281,7 +282,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	if !becomes(t, tab, details, true) {
 		t.Error("a tap on the tile does not show its details")
 	}
-	if path, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/backpack" {
+	if path, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.pathname`)); path != paths.Backpack {
 		t.Errorf("a tap on the tile went to %s", path)
 	}
 	// Hidden in every frame: the :hover Chromium leaves on the tapped tile
@@ -313,7 +314,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 	tab = b.NewTab(t)
 	tab.Do(t, emulateMedia(""))
 	signIn(t, e, tab)
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/backpack"), chromedp.WaitVisible(tile), browsertest.MoveMouseAway(), browsertest.FromTop())
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Backpack), chromedp.WaitVisible(tile), browsertest.MoveMouseAway(), browsertest.FromTop())
 	f := tab.TabUntil(t, "the badge's link", 40, browsertest.ByTestID("tile-link"))
 	if f.Outline == "none" {
 		t.Error("the focused tile link shows no focus outline")
@@ -393,23 +394,23 @@ func browserBackpackAccessible(t *testing.T, b *browsertest.Browser) {
 				tab.AssertAccessible(t, path+", "+scheme)
 			}
 			signIn(t, e, tab)
-			visit("/", `[data-testid="empty-backpack"]`)
-			visit("/import", `#import-files`)
+			visit(paths.Home, `[data-testid="empty-backpack"]`)
+			visit(paths.Import, `#import-files`)
 			// The identities page, when it is there.
-			tab.Do(t, chromedp.Navigate(e.ts.URL+"/account/emails"))
+			tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Emails))
 			if ok, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.querySelector("main h1") !== null && !document.querySelector('[data-testid="error-title"]')`)); ok {
 				tab.AssertAccessible(t, "/account/emails, "+scheme)
 			}
 
 			importSamples(t, e, tab, "web-accessibility-fundamentals.png", "first-aid-at-work-expired.png")
 			tab.AssertAccessible(t, "/import with outcomes, "+scheme)
-			visit("/backpack", `[data-testid="badge-tile"]`)
+			visit(paths.Backpack, `[data-testid="badge-tile"]`)
 			// With a tile's details showing, as a mouse user sees them.
 			tab.Do(t, browsertest.Hover(`[data-testid="badge-tile"]`))
 			tab.AssertAccessible(t, "/backpack with details shown, "+scheme)
 			tab.Do(t, browsertest.MoveMouseAway())
-			visit("/backpack?q=nothing-matches-this", `[data-testid="no-results"]`)
-			visit("/backpack?status=expired&sort=name", `[data-testid="badge-tile"]`)
+			visit(paths.Backpack+"?q=nothing-matches-this", `[data-testid="no-results"]`)
+			visit(paths.Backpack+"?status=expired&sort=name", `[data-testid="badge-tile"]`)
 
 			href, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="tile-link"]').getAttribute("href")`))
 			if err != nil || !strings.HasPrefix(href, "/badges/") {

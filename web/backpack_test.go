@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -139,8 +140,8 @@ func tileNames(p *page) []string {
 func TestBackpack_VisitorIsSentToSignIn(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	p := b.get("/backpack")
-	if p.Request.URL.Path != "/signin" {
+	p := b.get(paths.Backpack)
+	if p.Request.URL.Path != paths.SignIn {
 		t.Fatalf("a visitor at /backpack ended at %s", p.Request.URL)
 	}
 }
@@ -149,7 +150,7 @@ func TestBackpack_EmptyStateExplainsHowToGetBadgesIn(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
-	for _, path := range []string{"/backpack", "/"} {
+	for _, path := range []string{paths.Backpack, paths.Home} {
 		p := b.get(path)
 		if p.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, p.StatusCode)
@@ -158,7 +159,7 @@ func TestBackpack_EmptyStateExplainsHowToGetBadgesIn(t *testing.T) {
 		if empty.Length() != 1 {
 			t.Fatalf("%s: no empty state:\n%s", path, p.Body)
 		}
-		if href, _ := empty.Find(`[data-testid="empty-import"]`).Attr("href"); href != "/import" {
+		if href, _ := empty.Find(`[data-testid="empty-import"]`).Attr("href"); href != paths.Import {
 			t.Errorf("%s: import link %q", path, href)
 		}
 		samples := empty.Find(`[data-testid="samples"] a`)
@@ -200,7 +201,7 @@ func TestBackpack_TilesShowEachBadge(t *testing.T) {
 	mustSeed(t, e, uid, seed{name: "Old Course", issuer: "College", expires: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), issued: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)})
 	mustSeed(t, e, uid, seed{name: "Offline", issuer: "Far Away", status: store.StatusUnverified, issued: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)})
 
-	p := b.get("/backpack")
+	p := b.get(paths.Backpack)
 	if got := tileNames(p); !slices.Equal(got, []string{"Knot Tying", "First Aid", "Old Course", "Offline"}) {
 		t.Fatalf("tiles %q", got)
 	}
@@ -209,11 +210,11 @@ func TestBackpack_TilesShowEachBadge(t *testing.T) {
 		t.Errorf("tiles are not items of the grid list")
 	}
 	link := tile.Find(`[data-testid="tile-link"]`)
-	if href, _ := link.Attr("href"); href != "/badges/"+knot.PublicID {
+	if href, _ := link.Attr("href"); href != paths.Badge(knot.PublicID) {
 		t.Errorf("tile link %q", href)
 	}
 	im := tile.Find(`[data-testid="tile-image"]`)
-	if src, _ := im.Attr("src"); src != "/images/"+knot.ImageHash {
+	if src, _ := im.Attr("src"); src != paths.Image(knot.ImageHash) {
 		t.Errorf("image src %q", src)
 	}
 	if alt, _ := im.Attr("alt"); alt != "A blue rope knot" {
@@ -257,7 +258,7 @@ func TestBackpack_TilesShowEachBadge(t *testing.T) {
 	}
 	// Without a caption the image's alt text is the badge's name.
 	noCaption := mustSeed(t, e, uid, seed{name: "Pictured", issuer: "X", image: pngBytes(t, color.RGBA{0, 0, 200, 255}), imageType: "image/png", issued: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
-	p = b.get("/backpack")
+	p = b.get(paths.Backpack)
 	alt, _ := p.Doc.Find(`[data-badge="` + noCaption.PublicID + `"] img`).Attr("alt")
 	if alt != "Pictured" {
 		t.Errorf("alt without caption %q", alt)
@@ -303,7 +304,7 @@ func TestBackpack_SortFilterAndSearch(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {
-			p := b.get("/backpack?" + c.query)
+			p := b.get(paths.Backpack + "?" + c.query)
 			if p.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", p.StatusCode)
 			}
@@ -317,7 +318,7 @@ func TestBackpack_SortFilterAndSearch(t *testing.T) {
 	}
 
 	// The form keeps what was asked, and its options come with counts.
-	p := b.get("/backpack?issuer=Sea+Scouts&tag=sailing&status=valid&sort=name&q=sea")
+	p := b.get(paths.Backpack + "?issuer=Sea+Scouts&tag=sailing&status=valid&sort=name&q=sea")
 	form := p.Doc.Find(`form[data-testid="filters"]`)
 	if m, _ := form.Attr("method"); m != "get" {
 		t.Errorf("the filter form's method is %q; it must be a GET so it works without JS and can be bookmarked", m)
@@ -340,7 +341,7 @@ func TestBackpack_SortFilterAndSearch(t *testing.T) {
 	if got := form.Find(`#filter-status option[value="revoked"]`).Text(); got != "Revoked (1)" {
 		t.Errorf("status option %q", got)
 	}
-	if href, _ := p.Doc.Find(`[data-testid="filter-clear"]`).Attr("href"); href != "/backpack?sort=name" {
+	if href, _ := p.Doc.Find(`[data-testid="filter-clear"]`).Attr("href"); href != paths.Backpack+"?sort=name" {
 		t.Errorf("clear filters link %q", href)
 	}
 }
@@ -353,7 +354,7 @@ func TestBackpack_Pagination(t *testing.T) {
 	for i := range 30 {
 		mustSeed(t, e, uid, seed{name: fmt.Sprintf("Badge %02d", i), issuer: "Issuer", tags: []string{"all"}, issued: time.Date(2020, 1, 1+i, 0, 0, 0, 0, time.UTC)})
 	}
-	p := b.get("/backpack?sort=name&tag=all")
+	p := b.get(paths.Backpack + "?sort=name&tag=all")
 	names := tileNames(p)
 	if len(names) != 24 || names[0] != "Badge 00" || names[23] != "Badge 23" {
 		t.Fatalf("page 1: %q", names)
@@ -368,7 +369,7 @@ func TestBackpack_Pagination(t *testing.T) {
 	}
 	next, _ := nav.Find(`[data-testid="page-next"]`).Attr("href")
 	u, _ := url.Parse(next)
-	if u.Path != "/backpack" || u.Query().Get("page") != "2" || u.Query().Get("sort") != "name" || u.Query().Get("tag") != "all" {
+	if u.Path != paths.Backpack || u.Query().Get("page") != "2" || u.Query().Get("sort") != "name" || u.Query().Get("tag") != "all" {
 		t.Errorf("next link %q does not keep the sort and filter", next)
 	}
 	if got := p.Doc.Find(`[data-testid="results-count"]`).Text(); !strings.Contains(got, "1 to 24 of 30") {
@@ -387,10 +388,10 @@ func TestBackpack_Pagination(t *testing.T) {
 		t.Errorf("last page links wrong")
 	}
 	// A page past the end shows the last one; nonsense shows the first.
-	if names := tileNames(b.get("/backpack?sort=name&page=40")); len(names) != 6 {
+	if names := tileNames(b.get(paths.Backpack + "?sort=name&page=40")); len(names) != 6 {
 		t.Errorf("page 40: %q", names)
 	}
-	if names := tileNames(b.get("/backpack?sort=name&page=x")); len(names) != 24 || names[0] != "Badge 00" {
+	if names := tileNames(b.get(paths.Backpack + "?sort=name&page=x")); len(names) != 24 || names[0] != "Badge 00" {
 		t.Errorf("page x: %q", names)
 	}
 }
@@ -403,23 +404,23 @@ func TestBackpack_ChangedStatusIsPointedOutUntilSeen(t *testing.T) {
 	bd := mustSeed(t, e, uid, seed{name: "Knot Tying", issuer: "Sea Scouts"})
 	ctx := context.Background()
 	// The learner looks at the badge, then the issuer revokes it.
-	b.get("/badges/" + bd.PublicID)
-	p := b.get("/backpack")
+	b.get(paths.Badge(bd.PublicID))
+	p := b.get(paths.Backpack)
 	if p.Doc.Find(`[data-testid="badge-changed"]`).Length() != 0 {
 		t.Fatal("changed mark before any change")
 	}
 	if err := e.db.RecordCheck(ctx, bd.ID, []byte(`{"checks":[{"id":"revocation","status":"failed","message":"Revoked."}],"verdict":"invalid"}`), store.StatusRevoked, time.Now(), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	p = b.get("/backpack")
+	p = b.get(paths.Backpack)
 	if p.Doc.Find(`[data-testid="badge-changed"]`).Length() != 1 || p.Doc.Find(`[data-testid="badge-status"]`).Text() != "Revoked" {
 		t.Fatalf("the change is not pointed out:\n%s", p.Doc.Find(`[data-testid="tiles"]`).Text())
 	}
-	bp := b.get("/badges/" + bd.PublicID)
+	bp := b.get(paths.Badge(bd.PublicID))
 	if note := bp.Doc.Find(`[data-testid="badge-changed-note"]`).Text(); !strings.Contains(note, "Valid") || !strings.Contains(note, "Revoked") {
 		t.Errorf("badge page change note %q", note)
 	}
-	if b.get("/backpack").Doc.Find(`[data-testid="badge-changed"]`).Length() != 0 {
+	if b.get(paths.Backpack).Doc.Find(`[data-testid="badge-changed"]`).Length() != 0 {
 		t.Error("still marked changed after the badge page was seen")
 	}
 }

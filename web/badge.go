@@ -11,6 +11,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -87,7 +88,7 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 		Now:          now,
 	}
 	if b.ImageHash != "" {
-		d.ImageSrc = views.ImagePath(b.ImageHash)
+		d.ImageSrc = paths.Image(b.ImageHash)
 	}
 	if b.SeenStatus != "" && b.SeenStatus != b.Status {
 		d.Changed, d.PrevStatus = true, string(b.SeenStatus)
@@ -288,7 +289,7 @@ func (s *Server) handleBadgeCheck(c echo.Context) error {
 	default:
 		s.flash(c, views.FlashInfo, "Checked again just now: "+strings.ToLower(components.StatusLabel(string(res.Status)))+". The report below says why.")
 	}
-	return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))
 }
 
 func (s *Server) handleBadgeDeleteForm(c echo.Context) error {
@@ -306,14 +307,14 @@ func (s *Server) handleBadgeDelete(c echo.Context) error {
 		return err
 	}
 	if c.FormValue("confirm") != "delete" {
-		return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID)+"/delete")
+		return c.Redirect(http.StatusSeeOther, paths.BadgeDelete(b.PublicID))
 	}
 	if err := s.db.DeleteBadge(c.Request().Context(), b.UserID, b.PublicID); err != nil {
 		return err
 	}
 	logger(c).Info("badge deleted", "badge", b.PublicID)
 	s.flash(c, views.FlashSuccess, "“"+orDefault(b.Name, "Untitled badge")+"” is deleted from your backpack.")
-	return c.Redirect(http.StatusSeeOther, views.BackpackPath)
+	return c.Redirect(http.StatusSeeOther, paths.Backpack)
 }
 
 func (s *Server) handleBadgeVisibility(c echo.Context) error {
@@ -324,7 +325,7 @@ func (s *Server) handleBadgeVisibility(c echo.Context) error {
 	v := c.FormValue("visibility")
 	if v != store.Private && v != store.Public {
 		s.flash(c, views.FlashError, "Choose Private or Public, then save.")
-		return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
+		return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))
 	}
 	if err := s.db.SetBadgeVisibility(c.Request().Context(), b.UserID, b.PublicID, v); err != nil {
 		return err
@@ -334,5 +335,5 @@ func (s *Server) handleBadgeVisibility(c echo.Context) error {
 		msg = "The badge is public: it can be shown on your public pages."
 	}
 	s.flash(c, views.FlashSuccess, msg)
-	return c.Redirect(http.StatusSeeOther, views.BadgePath(b.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -60,7 +61,7 @@ func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
 	sd.image, sd.imageType, sd.caption = img, "image/png", "A globe with a check mark"
 	bd := mustSeed(t, e, uid, sd)
 
-	p := b.get("/badges/" + bd.PublicID)
+	p := b.get(paths.Badge(bd.PublicID))
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", p.StatusCode)
 	}
@@ -69,7 +70,7 @@ func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
 	if got := text(`h1[data-testid="badge-name"]`); got != "Web Accessibility" {
 		t.Errorf("name %q", got)
 	}
-	if src, _ := d.Find(`[data-testid="badge-image"]`).Attr("src"); src != "/images/"+bd.ImageHash {
+	if src, _ := d.Find(`[data-testid="badge-image"]`).Attr("src"); src != paths.Image(bd.ImageHash) {
 		t.Errorf("image src %q", src)
 	}
 	if alt, _ := d.Find(`[data-testid="badge-image"]`).Attr("alt"); alt != "A globe with a check mark" {
@@ -120,7 +121,7 @@ func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
 	if got := text(`[data-testid="badge-tags"]`); !strings.Contains(got, "accessibility") || !strings.Contains(got, "web") {
 		t.Errorf("tags %q", got)
 	}
-	if href, _ := d.Find(`[data-testid="badge-tags"] a`).First().Attr("href"); href != "/backpack?tag=accessibility" {
+	if href, _ := d.Find(`[data-testid="badge-tags"] a`).First().Attr("href"); href != paths.Backpack+"?tag=accessibility" {
 		t.Errorf("tag link %q", href)
 	}
 	en := d.Find(`[data-testid="badge-endorsements"]`)
@@ -147,7 +148,7 @@ func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
 	if rep.Find(`form[data-testid="check-again-form"][method="post"] button`).Length() != 1 {
 		t.Errorf("no Check again button")
 	}
-	if href, _ := d.Find(`[data-testid="badge-download"]`).Attr("href"); href != "/badges/"+bd.PublicID+"/download" {
+	if href, _ := d.Find(`[data-testid="badge-download"]`).Attr("href"); href != paths.BadgeDownload(bd.PublicID) {
 		t.Errorf("download link %q", href)
 	}
 	if d.Find(`[data-testid="visibility-private"][checked]`).Length() != 1 {
@@ -167,7 +168,7 @@ func TestBadgePage_MarkdownIsSanitised(t *testing.T) {
 	sd.issuerURL = "javascript:alert(3)"
 	sd.criteriaURL = "javascript:alert(4)"
 	bd := mustSeed(t, e, uid, sd)
-	p := b.get("/badges/" + bd.PublicID)
+	p := b.get(paths.Badge(bd.PublicID))
 	main := p.Doc.Find("main")
 	if n := main.Find("script, iframe, object, embed").Length(); n != 0 {
 		h, _ := main.Html()
@@ -204,17 +205,18 @@ func TestBadgePage_MarkdownIsSanitised(t *testing.T) {
 
 // badgeRoute is one of a badge's routes, as a request a browser would make.
 type badgeRoute struct {
-	method, suffix string
-	form           url.Values
+	method string
+	path   func(id string) string
+	form   url.Values
 }
 
 var badgeRoutes = []badgeRoute{
-	{http.MethodGet, "", nil},
-	{http.MethodGet, "/download", nil},
-	{http.MethodGet, "/delete", nil},
-	{http.MethodPost, "/check", url.Values{}},
-	{http.MethodPost, "/delete", url.Values{"confirm": {"delete"}}},
-	{http.MethodPost, "/visibility", url.Values{"visibility": {"public"}}},
+	{http.MethodGet, paths.Badge, nil},
+	{http.MethodGet, paths.BadgeDownload, nil},
+	{http.MethodGet, paths.BadgeDelete, nil},
+	{http.MethodPost, paths.BadgeCheck, url.Values{}},
+	{http.MethodPost, paths.BadgeDelete, url.Values{"confirm": {"delete"}}},
+	{http.MethodPost, paths.BadgeVisibility, url.Values{"visibility": {"public"}}},
 }
 
 func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
@@ -228,7 +230,7 @@ func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
 
 	for _, r := range badgeRoutes {
 		for _, id := range []string{bd.PublicID, "nosuchbadge0000000000", strings.ToUpper(bd.PublicID)} {
-			path := "/badges/" + id + r.suffix
+			path := r.path(id)
 			var p *page
 			if r.method == http.MethodGet {
 				p = other.get(path)
@@ -237,7 +239,7 @@ func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
 				for k, v := range r.form {
 					form[k] = v
 				}
-				p = other.submit("/backpack", path, form)
+				p = other.submit(paths.Backpack, path, form)
 			}
 			if p.StatusCode != http.StatusNotFound {
 				t.Errorf("%s %s as another learner: %d, want 404", r.method, path, p.StatusCode)
@@ -260,10 +262,10 @@ func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
 	}
 	// A visitor is sent to sign in (GET) or refused (POST).
 	visitor := e.browser()
-	if p := visitor.get("/badges/" + bd.PublicID); p.Request.URL.Path != "/signin" {
+	if p := visitor.get(paths.Badge(bd.PublicID)); p.Request.URL.Path != paths.SignIn {
 		t.Errorf("visitor at the badge page ended at %s", p.Request.URL.Path)
 	}
-	if p := visitor.get("/badges/" + bd.PublicID + "/download"); p.Request.URL.Path != "/signin" || strings.Contains(p.Body, `"seed"`) {
+	if p := visitor.get(paths.BadgeDownload(bd.PublicID)); p.Request.URL.Path != paths.SignIn || strings.Contains(p.Body, `"seed"`) {
 		t.Errorf("visitor download ended at %s", p.Request.URL.Path)
 	}
 }
@@ -275,7 +277,7 @@ func TestBadgeDownload_IsTheOriginalAsAnAttachment(t *testing.T) {
 	uid := mustUserID(t, e, "ada@example.org")
 	orig := []byte(`{"@context":"x","name":"Café ✓"}` + "\n")
 	bd := mustSeed(t, e, uid, seed{name: "Café", issuer: "X", original: orig, originalName: "café badge.json"})
-	p := b.get("/badges/" + bd.PublicID + "/download")
+	p := b.get(paths.BadgeDownload(bd.PublicID))
 	if p.StatusCode != http.StatusOK || p.Body != string(orig) {
 		t.Fatalf("download %d %q", p.StatusCode, p.Body)
 	}
@@ -291,7 +293,7 @@ func TestBadgeDownload_IsTheOriginalAsAnAttachment(t *testing.T) {
 	}
 	// Without an original name, one is made from the badge's name.
 	bd2 := mustSeed(t, e, uid, seed{name: "Knot Tying / Level 2", issuer: "X"})
-	cd = b.get("/badges/" + bd2.PublicID + "/download").Header.Get("Content-Disposition")
+	cd = b.get(paths.BadgeDownload(bd2.PublicID)).Header.Get("Content-Disposition")
 	if cd != `attachment; filename=knot-tying-level-2.json` {
 		t.Errorf("made-up name: %q", cd)
 	}
@@ -305,7 +307,7 @@ func TestBadgeDelete_AsksFirst(t *testing.T) {
 	bd := mustSeed(t, e, uid, seed{name: "Knot Tying", issuer: "X"})
 	keep := mustSeed(t, e, uid, seed{name: "Keeper", issuer: "X"})
 
-	confirm := b.get("/badges/" + bd.PublicID + "/delete")
+	confirm := b.get(paths.BadgeDelete(bd.PublicID))
 	if confirm.StatusCode != http.StatusOK || !strings.Contains(confirm.Doc.Find("h1").Text(), "Knot Tying") {
 		t.Fatalf("confirmation page %d %q", confirm.StatusCode, confirm.Doc.Find("h1").Text())
 	}
@@ -313,23 +315,23 @@ func TestBadgeDelete_AsksFirst(t *testing.T) {
 		t.Fatal("no delete form")
 	}
 	// Without the token the POST is refused.
-	if p := b.post("/badges/"+bd.PublicID+"/delete", url.Values{"confirm": {"delete"}}); p.StatusCode != http.StatusForbidden {
+	if p := b.post(paths.BadgeDelete(bd.PublicID), url.Values{"confirm": {"delete"}}); p.StatusCode != http.StatusForbidden {
 		t.Errorf("delete without CSRF token: %d", p.StatusCode)
 	}
 	b.follow = false
-	p := b.submit("/badges/"+bd.PublicID+"/delete", "/badges/"+bd.PublicID+"/delete", url.Values{"confirm": {"delete"}})
+	p := b.submit(paths.BadgeDelete(bd.PublicID), paths.BadgeDelete(bd.PublicID), url.Values{"confirm": {"delete"}})
 	b.follow = true
-	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != "/backpack" {
+	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != paths.Backpack {
 		t.Fatalf("delete answered %d to %q", p.StatusCode, p.Header.Get("Location"))
 	}
-	bp := b.get("/backpack")
+	bp := b.get(paths.Backpack)
 	if names := tileNames(bp); len(names) != 1 || names[0] != "Keeper" {
 		t.Errorf("after delete: %q", names)
 	}
 	if !strings.Contains(bp.Doc.Find(`[data-testid="flashes"]`).Text(), "deleted") {
 		t.Errorf("no flash after delete")
 	}
-	if p := b.get("/badges/" + bd.PublicID); p.StatusCode != http.StatusNotFound {
+	if p := b.get(paths.Badge(bd.PublicID)); p.StatusCode != http.StatusNotFound {
 		t.Errorf("deleted badge page %d", p.StatusCode)
 	}
 	if _, err := e.db.BadgeByPublicID(context.Background(), uid, keep.PublicID); err != nil {
@@ -343,7 +345,7 @@ func TestBadgeVisibility(t *testing.T) {
 	b.devSignIn("Ada", "ada@example.org")
 	uid := mustUserID(t, e, "ada@example.org")
 	bd := mustSeed(t, e, uid, seed{name: "Knot Tying", issuer: "X"})
-	path := "/badges/" + bd.PublicID
+	path := paths.Badge(bd.PublicID)
 	vis := func() string {
 		got, err := e.db.BadgeByPublicID(context.Background(), uid, bd.PublicID)
 		if err != nil {
@@ -351,18 +353,18 @@ func TestBadgeVisibility(t *testing.T) {
 		}
 		return got.Visibility
 	}
-	p := b.submit(path, path+"/visibility", url.Values{"visibility": {"public"}})
+	p := b.submit(path, paths.BadgeVisibility(bd.PublicID), url.Values{"visibility": {"public"}})
 	if p.Request.URL.Path != path || vis() != store.Public {
 		t.Fatalf("after making public: at %s, visibility %s", p.Request.URL.Path, vis())
 	}
 	if p.Doc.Find(`[data-testid="visibility-public"][checked]`).Length() != 1 || !strings.Contains(p.Doc.Find(`[data-testid="flashes"]`).Text(), "public") {
 		t.Errorf("page does not show the badge as public")
 	}
-	p = b.submit(path, path+"/visibility", url.Values{"visibility": {"everyone"}})
+	p = b.submit(path, paths.BadgeVisibility(bd.PublicID), url.Values{"visibility": {"everyone"}})
 	if vis() != store.Public || p.Doc.Find(`[data-flash="error"]`).Length() != 1 {
 		t.Errorf("a bad value: visibility %s, error flash %d", vis(), p.Doc.Find(`[data-flash="error"]`).Length())
 	}
-	b.submit(path, path+"/visibility", url.Values{"visibility": {"private"}})
+	b.submit(path, paths.BadgeVisibility(bd.PublicID), url.Values{"visibility": {"private"}})
 	if vis() != store.Private {
 		t.Errorf("back to private: %s", vis())
 	}
@@ -396,10 +398,10 @@ func TestBadgeCheckAgain(t *testing.T) {
 	if _, err := e.db.UpsertBadge(ctx, sb); err != nil {
 		t.Fatal(err)
 	}
-	path := "/badges/" + sb.PublicID
+	path := paths.Badge(sb.PublicID)
 
 	b.follow = false
-	p := b.submit(path, path+"/check", nil)
+	p := b.submit(path, paths.BadgeCheck(sb.PublicID), nil)
 	b.follow = true
 	if p.StatusCode != http.StatusSeeOther || p.Header.Get("Location") != path {
 		t.Fatalf("check again answered %d to %q\n%s", p.StatusCode, p.Header.Get("Location"), e.logs.String())
@@ -429,7 +431,7 @@ func TestBadgeCheckAgain(t *testing.T) {
 	// Another learner cannot trigger checks of it.
 	other := e.browser()
 	other.devSignIn("Bob", "bob@example.org")
-	if p := other.submit("/backpack", path+"/check", nil); p.StatusCode != http.StatusNotFound {
+	if p := other.submit(paths.Backpack, paths.BadgeCheck(sb.PublicID), nil); p.StatusCode != http.StatusNotFound {
 		t.Errorf("another learner's check: %d", p.StatusCode)
 	}
 	if checks, _ := e.db.BadgeChecks(ctx, got.ID, 10); len(checks) != 2 {
@@ -455,7 +457,7 @@ func TestImages_ServedSafelyFromOurOrigin(t *testing.T) {
 		hash, typ string
 		body      []byte
 	}{{pngHash, "image/png", pngData}, {svgHash, "image/svg+xml", svgData}} {
-		p := b.get("/images/" + c.hash)
+		p := b.get(paths.Image(c.hash))
 		if p.StatusCode != http.StatusOK || p.Body != string(c.body) {
 			t.Fatalf("%s: %d, %d bytes", c.typ, p.StatusCode, len(p.Body))
 		}
@@ -473,14 +475,14 @@ func TestImages_ServedSafelyFromOurOrigin(t *testing.T) {
 			t.Errorf("%s: an image response sets cookies %v", c.typ, p.Cookies())
 		}
 		// A browser that has it already gets 304.
-		req, _ := http.NewRequest(http.MethodGet, b.url("/images/"+c.hash), nil)
+		req, _ := http.NewRequest(http.MethodGet, b.url(paths.Image(c.hash)), nil)
 		req.Header.Set("If-None-Match", h.Get("ETag"))
 		if r := b.do(req); r.StatusCode != http.StatusNotModified {
 			t.Errorf("%s: If-None-Match answered %d", c.typ, r.StatusCode)
 		}
 	}
 	for _, bad := range []string{strings.Repeat("0", 64), "abc", strings.ToUpper(pngHash), "../../etc/passwd"} {
-		if p := b.get("/images/" + bad); p.StatusCode != http.StatusNotFound {
+		if p := b.get(paths.Image(bad)); p.StatusCode != http.StatusNotFound {
 			t.Errorf("/images/%s: %d", bad, p.StatusCode)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // BenchmarkSignedInDashboard is one signed-in page view through the real
@@ -16,7 +18,7 @@ func BenchmarkSignedInDashboard(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req := httptest.NewRequest(http.MethodGet, paths.Home, nil)
 		req.AddCookie(cookie)
 		rec := httptest.NewRecorder()
 		e.srv.ServeHTTP(rec, req)
@@ -32,7 +34,7 @@ func BenchmarkVisitorHome(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
-		e.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		e.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, paths.Home, nil))
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
 		}

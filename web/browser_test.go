@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestBrowser drives the real server (MustStart: real router, database
@@ -24,7 +25,7 @@ func browserDevSignInByKeyboard(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	tab := b.NewTab(t)
 
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/"))
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Home))
 	tab.TabUntil(t, "the Sign in link", 5, browsertest.ByTestID("nav-signin"))
 	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="dev-signin-link"]`))
 
@@ -96,27 +97,27 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 				audit(path)
 			}
 
-			visit("/", `[data-testid="home-signin"]`)
-			visit("/signin", `[data-testid="dev-signin-link"]`)
-			visit("/auth/dev", `#dev-name`)
+			visit(paths.Home, `[data-testid="home-signin"]`)
+			visit(paths.SignIn, `[data-testid="dev-signin-link"]`)
+			visit(paths.DevSignIn, `#dev-name`)
 			// The form sent empty comes back with an error by each field.
 			tab.Do(t, chromedp.Click(`[data-testid="dev-submit"]`), chromedp.WaitVisible(`#dev-email-error`))
 			audit("/auth/dev with errors")
 			visit("/no-such-page", `[data-testid="error-title"]`)
 			// A provider that refused: the sign-in page with an alert.
-			visit("/auth/oidc/callback?error=access_denied", `[data-testid="signin-error"]`)
+			visit(paths.AuthCallback("oidc")+"?error=access_denied", `[data-testid="signin-error"]`)
 
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+"/auth/dev"),
+				chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 				chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
 				chromedp.SendKeys(`#dev-email`, "grace@example.org"),
 				chromedp.Click(`[data-testid="dev-submit"]`),
 				chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
 			)
 			audit("dashboard with a welcome message")
-			visit("/", `[data-testid="empty-backpack"]`)
-			visit("/account", `[data-testid="account-name"]`)
-			visit("/account/delete", `[data-testid="delete-form"]`)
+			visit(paths.Home, `[data-testid="empty-backpack"]`)
+			visit(paths.Account, `[data-testid="account-name"]`)
+			visit(paths.DeleteAccount, `[data-testid="delete-form"]`)
 			tab.Do(t, chromedp.Click(`[data-testid="nav-signout"]`), chromedp.WaitVisible(`[data-testid="nav-signin"]`))
 			audit("home after signing out, with its message")
 
@@ -125,8 +126,8 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 			// stylesheet, a script error) is a fault.
 			for _, msg := range tab.ConsoleErrors() {
 				if strings.Contains(msg, "status of 404") && strings.Contains(msg, "/no-such-page") ||
-					strings.Contains(msg, "status of 400") && strings.Contains(msg, "/auth/oidc/callback") ||
-					strings.Contains(msg, "status of 422") && strings.Contains(msg, "/auth/dev") {
+					strings.Contains(msg, "status of 400") && strings.Contains(msg, paths.AuthCallback("oidc")) ||
+					strings.Contains(msg, "status of 422") && strings.Contains(msg, paths.DevSignIn) {
 					continue
 				}
 				t.Errorf("console error: %s", msg)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/markdown"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -64,7 +65,7 @@ func (s *Server) handleCollectionCreate(c echo.Context) error {
 		return err
 	}
 	s.flash(c, views.FlashSuccess, "Collection ‘"+col.Name+"’ created. Tick badges below to add them.")
-	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
 func collectionTile(b store.BadgeSummary) components.Tile {
@@ -74,7 +75,7 @@ func collectionTile(b store.BadgeSummary) components.Tile {
 	}
 	t := components.Tile{
 		ID:          b.PublicID,
-		Href:        views.CollectionTileHref(b.PublicID),
+		Href:        paths.Badge(b.PublicID),
 		Name:        name,
 		Issuer:      b.IssuerName,
 		ImageAlt:    b.ImageCaption,
@@ -87,7 +88,7 @@ func collectionTile(b store.BadgeSummary) components.Tile {
 		Criteria:    markdown.Summary(b.Criteria, collTileCriteriaLen),
 	}
 	if b.ImageHash != "" {
-		t.ImageSrc = views.CollectionTileImage(b.ImageHash)
+		t.ImageSrc = paths.Image(b.ImageHash)
 	}
 	return t
 }
@@ -159,7 +160,7 @@ func (s *Server) handleCollectionEdit(c echo.Context) error {
 		return err
 	}
 	s.flash(c, views.FlashSuccess, "Changes to ‘"+in.Name+"’ saved.")
-	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
 func (s *Server) handleCollectionDeleteForm(c echo.Context) error {
@@ -180,7 +181,7 @@ func (s *Server) handleCollectionDelete(c echo.Context) error {
 		return err
 	}
 	s.flash(c, views.FlashSuccess, "Collection ‘"+col.Name+"’ deleted. Its badges are still in your backpack.")
-	return c.Redirect(http.StatusSeeOther, views.CollectionsPath)
+	return c.Redirect(http.StatusSeeOther, paths.Collections)
 }
 
 func (s *Server) visibilityView(c echo.Context, col *store.Collection) (views.CollectionVisibility, error) {
@@ -189,7 +190,7 @@ func (s *Server) visibilityView(c echo.Context, col *store.Collection) (views.Co
 		return views.CollectionVisibility{}, err
 	}
 	v := views.CollectionVisibility{PublicID: col.PublicID, Name: col.Name, Slug: col.Slug, Visibility: col.Visibility,
-		UnlistedURL: s.baseURL.JoinPath(views.UnlistedCollectionPath(col.UnlistedToken)).String(), BadgeCount: len(badges)}
+		UnlistedURL: s.baseURL.JoinPath(paths.UnlistedCollection(col.UnlistedToken)).String(), BadgeCount: len(badges)}
 	for _, b := range badges {
 		if b.Visibility != store.Public {
 			v.PrivateBadges++
@@ -251,7 +252,7 @@ func (s *Server) handleCollectionVisibility(c echo.Context) error {
 		}
 	}
 	s.flash(c, views.FlashSuccess, msg)
-	return c.Redirect(http.StatusSeeOther, views.CollectionVisibilityPath(col.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.CollectionVisibility(col.PublicID))
 }
 
 // handleCollectionMakeBadgesPublic makes public the private badges of the
@@ -279,7 +280,7 @@ func (s *Server) handleCollectionMakeBadgesPublic(c echo.Context) error {
 	default:
 		s.flash(c, views.FlashSuccess, "Made "+strconv.Itoa(n)+" badges public. Visitors of ‘"+col.Name+"’ now see them.")
 	}
-	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
 func (s *Server) handleCollectionReplaceLinkForm(c echo.Context) error {
@@ -300,7 +301,7 @@ func (s *Server) handleCollectionReplaceLink(c echo.Context) error {
 		return err
 	}
 	s.flash(c, views.FlashSuccess, "The link was replaced. The old link no longer works; share the new one below.")
-	return c.Redirect(http.StatusSeeOther, views.CollectionVisibilityPath(col.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.CollectionVisibility(col.PublicID))
 }
 
 func (s *Server) handleCollectionAddForm(c echo.Context) error {
@@ -340,7 +341,7 @@ func (s *Server) handleCollectionsAddBadges(c echo.Context) error {
 	id := c.FormValue("collection")
 	if id == "" {
 		s.flash(c, views.FlashError, "Choose the collection to add the badges to.")
-		return c.Redirect(http.StatusSeeOther, views.CollectionsPath)
+		return c.Redirect(http.StatusSeeOther, paths.Collections)
 	}
 	return s.addBadges(c, id)
 }
@@ -358,7 +359,7 @@ func (s *Server) addBadges(c echo.Context, collectionID string) error {
 	}
 	if len(ids) == 0 {
 		s.flash(c, views.FlashError, "Tick at least one badge to add it to ‘"+col.Name+"’.")
-		return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID))
+		return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 	}
 	n, err := s.db.AddToCollection(ctx, u.ID, col.PublicID, ids)
 	if err != nil {
@@ -369,7 +370,7 @@ func (s *Server) addBadges(c echo.Context, collectionID string) error {
 		msg += " " + collBadges(len(ids)-n) + " already in it stayed where they were."
 	}
 	s.flash(c, views.FlashSuccess, msg)
-	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID))
+	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
 func collBadges(n int) string {
@@ -397,7 +398,7 @@ func (s *Server) handleCollectionMove(c echo.Context) error {
 		name = "Untitled badge"
 	}
 	s.flash(c, views.FlashSuccess, "‘"+name+"’ is now "+views.Ordinal(m.Position)+" of "+strconv.Itoa(m.Total)+".")
-	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID)+"#"+moveFocus(c.Param("badge"), to, m))
+	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID)+"#"+moveFocus(c.Param("badge"), to, m))
 }
 
 // moveFocus is the id of the control that gets focus after a move: the
@@ -429,7 +430,7 @@ func (s *Server) handleCollectionRemove(c echo.Context) error {
 		return err
 	}
 	s.flash(c, views.FlashSuccess, "‘"+name+"’ was taken out of ‘"+col.Name+"’. It is still in your backpack.")
-	return c.Redirect(http.StatusSeeOther, views.CollectionPath(col.PublicID)+"#collection-badges-heading")
+	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID)+"#collection-badges-heading")
 }
 
 // badgeCollectionsView is the "Collections" section of a badge's page.
@@ -477,7 +478,7 @@ func (s *Server) handleBadgeCollections(c echo.Context) error {
 		msg = "Collections saved: taken out of " + strconv.Itoa(left) + "."
 	}
 	s.flash(c, views.FlashSuccess, msg)
-	return c.Redirect(http.StatusSeeOther, views.CollectionTileHref(badge))
+	return c.Redirect(http.StatusSeeOther, paths.Badge(badge))
 }
 
 func (s *Server) handleCollectionGroups(c echo.Context) error {

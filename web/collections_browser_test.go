@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestCollectionsBrowser drives the collection pages in real Chromium:
@@ -31,7 +32,7 @@ func TestCollectionsBrowser(t *testing.T) {
 // collKeyboardSignIn signs in through the development form with the keyboard.
 func collKeyboardSignIn(t *testing.T, e *env, tab *browsertest.Tab, name, email string) {
 	t.Helper()
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/auth/dev"), chromedp.WaitVisible(`#dev-name`))
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.DevSignIn), chromedp.WaitVisible(`#dev-name`))
 	tab.TabUntil(t, "the name field", 10, browsertest.ByID("dev-name"))
 	tab.Do(t, browsertest.Type(name))
 	tab.TabUntil(t, "the email field", 1, browsertest.ByID("dev-email"))
@@ -76,7 +77,7 @@ func browserCollectionByKeyboard(t *testing.T, b *browsertest.Browser) {
 	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
 
 	// Create a collection.
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/collections"), chromedp.WaitVisible(`[data-testid="collections-empty"]`))
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Collections), chromedp.WaitVisible(`[data-testid="collections-empty"]`))
 	tab.TabUntil(t, "the name field", 20, browsertest.ByID("collection-name"))
 	tab.Do(t, browsertest.Type("Job application"))
 	tab.TabUntil(t, "the description field", 1, browsertest.ByID("collection-description"))
@@ -159,19 +160,19 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 	ids := collSeed(t, e, uid, "Compilers", "Navy", "COBOL")
 	empty := br.collCreate("Empty one", "")
 	full := br.collCreate("Programming", "Languages and tools")
-	br.submit("/collections/"+full, "/collections/"+full+"/badges", map[string][]string{"badge": ids[:2]})
-	br.submit("/collections/"+full+"/visibility", "/collections/"+full+"/visibility", map[string][]string{"visibility": {"unlisted"}})
+	br.submit(paths.Collection(full), paths.CollectionBadges(full), map[string][]string{"badge": ids[:2]})
+	br.submit(paths.CollectionVisibility(full), paths.CollectionVisibility(full), map[string][]string{"visibility": {"unlisted"}})
 
-	c := "/collections/" + full
+	c := paths.Collection(full)
 	// Each group of pages gets its own tab: a tab's life is bounded, and
 	// axe-core is slow on a busy machine.
 	type visit struct{ path, waitFor string }
 	groups := [][]visit{
-		{{"/collections", `[data-testid="collections"]`}, {c, `[data-testid="collection-badges"]`}},
-		{{"/collections/" + empty, `[data-testid="collection-badges-empty"]`}, {c + "/edit", `#collection-slug`}},
-		{{c + "/delete", `[data-testid="delete-explain"]`}, {c + "/visibility", `[data-testid="unlisted-link"]`}, {c + "/replace-link", `[data-testid="replace-link-confirm"]`}},
-		{{c + "/add", `[data-testid="checklist"]`}, {"/badges/" + ids[0] + "/collections", `[data-testid="badge-collections-form"]`}, {"/backpack/groups", `[data-testid="groups-issuers"]`}},
-		{{"/collections/add-badges", `[data-testid="organise-form"]`}, {"/badges/" + ids[0], `[data-testid="badge-collections-form"]`}},
+		{{paths.Collections, `[data-testid="collections"]`}, {c, `[data-testid="collection-badges"]`}},
+		{{paths.Collection(empty), `[data-testid="collection-badges-empty"]`}, {paths.CollectionEdit(full), `#collection-slug`}},
+		{{paths.CollectionDelete(full), `[data-testid="delete-explain"]`}, {paths.CollectionVisibility(full), `[data-testid="unlisted-link"]`}, {paths.CollectionReplaceLink(full), `[data-testid="replace-link-confirm"]`}},
+		{{paths.CollectionAdd(full), `[data-testid="checklist"]`}, {paths.BadgeCollections(ids[0]), `[data-testid="badge-collections-form"]`}, {paths.CollectionGroups, `[data-testid="groups-issuers"]`}},
+		{{paths.CollectionsAdd, `[data-testid="organise-form"]`}, {paths.Badge(ids[0]), `[data-testid="badge-collections-form"]`}},
 	}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
@@ -179,7 +180,7 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 				tab := b.NewTab(t)
 				tab.Do(t, browsertest.EmulateColorScheme(scheme))
 				tab.Do(t,
-					chromedp.Navigate(e.ts.URL+"/auth/dev"),
+					chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 					chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
 					chromedp.SendKeys(`#dev-email`, "grace@example.org"),
 					chromedp.Click(`[data-testid="dev-submit"]`),
@@ -193,7 +194,7 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 						// After a move: the announcement and the focused button.
 						tab.Do(t, chromedp.Click(`[data-move-form] button`), chromedp.WaitVisible(`[data-flash][role="status"]`))
 						tab.AssertAccessible(t, "after a move, "+scheme)
-					case c + "/edit":
+					case paths.CollectionEdit(full):
 						// The edit form sent back with errors.
 						tab.Do(t, chromedp.SetValue(`#collection-slug`, "Not a slug!"), chromedp.Click(`[data-testid="collection-save"]`),
 							chromedp.WaitVisible(`#collection-slug-error`))
@@ -219,7 +220,7 @@ func browserCollectionMoveWithoutJS(t *testing.T, b *browsertest.Browser) {
 	br.devSignIn("Ada", "ada@example.org")
 	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
 	id := br.collCreate("No scripts", "")
-	br.submit("/collections/"+id, "/collections/"+id+"/badges", url.Values{"badge": ids})
+	br.submit(paths.Collection(id), paths.CollectionBadges(id), url.Values{"badge": ids})
 
 	tab := b.NewTab(t)
 	tab.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -227,12 +228,12 @@ func browserCollectionMoveWithoutJS(t *testing.T, b *browsertest.Browser) {
 		return err
 	}))
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+"/auth/dev"),
+		chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 		chromedp.SendKeys(`#dev-name`, "Ada"),
 		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
 		chromedp.Click(`[data-testid="dev-submit"]`),
 		chromedp.WaitVisible(`[data-testid="nav-user"]`),
-		chromedp.Navigate(e.ts.URL+"/collections/"+id),
+		chromedp.Navigate(e.ts.URL+paths.Collection(id)),
 		chromedp.WaitVisible(`[data-testid="collection-badges"]`),
 	)
 	if on, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.querySelector("[data-testid=collection-item][draggable]") !== null`)); err != nil || on {
@@ -260,16 +261,16 @@ func browserCollectionDragAndDrop(t *testing.T, b *browsertest.Browser) {
 	br.devSignIn("Ada", "ada@example.org")
 	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
 	id := br.collCreate("Dragged", "")
-	br.submit("/collections/"+id, "/collections/"+id+"/badges", url.Values{"badge": ids})
+	br.submit(paths.Collection(id), paths.CollectionBadges(id), url.Values{"badge": ids})
 
 	tab := b.NewTab(t)
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+"/auth/dev"),
+		chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 		chromedp.SendKeys(`#dev-name`, "Ada"),
 		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
 		chromedp.Click(`[data-testid="dev-submit"]`),
 		chromedp.WaitVisible(`[data-testid="nav-user"]`),
-		chromedp.Navigate(e.ts.URL+"/collections/"+id),
+		chromedp.Navigate(e.ts.URL+paths.Collection(id)),
 		chromedp.WaitVisible(`[data-testid="collection-item"][draggable="true"]`),
 	)
 	// The drag events a mouse drag fires, with one DataTransfer throughout.

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -57,7 +58,7 @@ func (b *browser) collCreate(name, description string) string {
 	b.t.Helper()
 	b.follow = false
 	defer func() { b.follow = true }()
-	p := b.submit("/collections", "/collections", url.Values{"name": {name}, "description": {description}})
+	p := b.submit(paths.Collections, paths.Collections, url.Values{"name": {name}, "description": {description}})
 	if p.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("create collection: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -87,12 +88,12 @@ func TestCollections_CreateListAndValidation(t *testing.T) {
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
 
-	p := ada.get("/collections")
+	p := ada.get(paths.Collections)
 	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="collections-empty"]`).Length() != 1 {
 		t.Fatalf("empty list: %d\n%s", p.StatusCode, p.Body)
 	}
 	// An empty name comes back with the error next to the field and the input kept.
-	p = ada.submit("/collections", "/collections", url.Values{"name": {"  "}, "description": {"kept"}})
+	p = ada.submit(paths.Collections, paths.Collections, url.Values{"name": {"  "}, "description": {"kept"}})
 	if p.StatusCode != http.StatusUnprocessableEntity || p.Doc.Find(`#collection-name-error`).Length() != 1 {
 		t.Fatalf("empty name: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -104,14 +105,14 @@ func TestCollections_CreateListAndValidation(t *testing.T) {
 	}
 
 	id := ada.collCreate("Data analysis", "For the Acme job")
-	p = ada.get("/collections/" + id)
+	p = ada.get(paths.Collection(id))
 	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-title"]`).Text()); got != "Data analysis" {
 		t.Errorf("title %q", got)
 	}
 	if !strings.Contains(flashOf(p), "created") {
 		t.Errorf("flash %q", flashOf(p))
 	}
-	p = ada.get("/collections")
+	p = ada.get(paths.Collections)
 	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-link"]`).Text()); got != "Data analysis" {
 		t.Errorf("list shows %q", got)
 	}
@@ -136,14 +137,14 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 	uid := collUserID(t, e, "ada@example.org")
 	ids := collSeed(t, e, uid, "Statistics", "Data analysis", "Python", "SQL", "Charts")
 	id := ada.collCreate("Job", "")
-	page := "/collections/" + id
+	page := paths.Collection(id)
 
 	// The checklist offers every badge; ticking several adds them in order.
 	p := ada.get(page)
 	if n := p.Doc.Find(`[data-testid="checklist-badge"]`).Length(); n != 5 {
 		t.Fatalf("checklist has %d badges, want 5", n)
 	}
-	p = ada.submit(page, page+"/badges", url.Values{"badge": ids})
+	p = ada.submit(page, paths.CollectionBadges(id), url.Values{"badge": ids})
 	if got := collOrder(p); !slices.Equal(got, ids) {
 		t.Fatalf("after adding: %v, want %v", got, ids)
 	}
@@ -158,12 +159,12 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 		t.Errorf("first tile %q", got)
 	}
 	// Adding one already in it (and one new-to-nobody) changes nothing.
-	p = ada.submit(page, page+"/badges", url.Values{"badge": {ids[0]}})
+	p = ada.submit(page, paths.CollectionBadges(id), url.Values{"badge": {ids[0]}})
 	if got := collOrder(p); !slices.Equal(got, ids) || !strings.Contains(flashOf(p), "already in it") {
 		t.Errorf("re-adding: %v, flash %q", got, flashOf(p))
 	}
 	// Nothing ticked: an error, nothing changed.
-	p = ada.submit(page, page+"/badges", nil)
+	p = ada.submit(page, paths.CollectionBadges(id), nil)
 	if !strings.Contains(flashOf(p), "Tick at least one") {
 		t.Errorf("nothing ticked: flash %q", flashOf(p))
 	}
@@ -194,7 +195,7 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 		{ids[f], "4", "‘Charts’ is now 4th of 5.", "up-" + ids[f], []int{b, c, a, f, d}},    // drag and drop
 	}
 	for i, s := range steps {
-		r := ada.collPost(page, page+"/badges/"+s.badge+"/move", url.Values{"to": {s.to}})
+		r := ada.collPost(page, paths.CollectionMove(id, s.badge), url.Values{"to": {s.to}})
 		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != page+"#"+s.fragment {
 			t.Fatalf("step %d: %d to %q, want 303 to %s#%s", i, r.StatusCode, r.Header.Get("Location"), page, s.fragment)
 		}
@@ -219,12 +220,12 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 	if got := strings.TrimSpace(ada.get(page).Doc.Find(`[data-testid="collection-position"]`).First().Text()); got != "1st of 5" {
 		t.Errorf("position label %q", got)
 	}
-	if r := ada.collPost(page, page+"/badges/"+ids[a]+"/move", url.Values{"to": {"sideways"}}); r.StatusCode != http.StatusUnprocessableEntity {
+	if r := ada.collPost(page, paths.CollectionMove(id, ids[a]), url.Values{"to": {"sideways"}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad move: %d", r.StatusCode)
 	}
 
 	// Remove keeps the badge in the backpack and closes the gap.
-	p = ada.submit(page, page+"/badges/"+ids[c]+"/remove", nil)
+	p = ada.submit(page, paths.CollectionRemove(id, ids[c]), nil)
 	if got, want := collOrder(p), []string{ids[b], ids[a], ids[f], ids[d]}; !slices.Equal(got, want) {
 		t.Errorf("after remove: %v, want %v", got, want)
 	}
@@ -247,25 +248,25 @@ func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
 	ids := collSeed(t, e, uid, "One", "Two")
 	id := ada.collCreate("First", "")
 	other := ada.collCreate("Second", "")
-	page := "/collections/" + id
-	ada.submit(page, page+"/badges", url.Values{"badge": ids})
+	page := paths.Collection(id)
+	ada.submit(page, paths.CollectionBadges(id), url.Values{"badge": ids})
 
-	p := ada.get(page + "/edit")
+	p := ada.get(paths.CollectionEdit(id))
 	if v, _ := p.Doc.Find(`#collection-slug`).Attr("value"); v != "first" {
 		t.Errorf("slug field %q", v)
 	}
-	p = ada.submit(page+"/edit", page+"/edit", url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"second"}})
+	p = ada.submit(paths.CollectionEdit(id), paths.CollectionEdit(id), url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"second"}})
 	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Doc.Find(`#collection-slug-error`).Text(), "already") {
 		t.Fatalf("taken slug: %d\n%s", p.StatusCode, p.Body)
 	}
-	p = ada.submit(page+"/edit", page+"/edit", url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"Bad Slug"}})
+	p = ada.submit(paths.CollectionEdit(id), paths.CollectionEdit(id), url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"Bad Slug"}})
 	if p.StatusCode != http.StatusUnprocessableEntity || p.Doc.Find(`#collection-slug-error`).Length() != 1 {
 		t.Fatalf("bad slug: %d", p.StatusCode)
 	}
 	if v, _ := p.Doc.Find(`#collection-name`).Attr("value"); v != "Renamed" {
 		t.Errorf("name not kept: %q", v)
 	}
-	p = ada.submit(page+"/edit", page+"/edit", url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"for-acme"}})
+	p = ada.submit(paths.CollectionEdit(id), paths.CollectionEdit(id), url.Values{"name": {"Renamed"}, "description": {"Now described"}, "slug": {"for-acme"}})
 	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="collection-title"]`).Text()); got != "Renamed" || p.Request.URL.Path != page {
 		t.Fatalf("after edit: %q at %s", got, p.Request.URL)
 	}
@@ -274,12 +275,12 @@ func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
 		t.Errorf("stored %+v", c)
 	}
 
-	p = ada.get(page + "/delete")
+	p = ada.get(paths.CollectionDelete(id))
 	if got := p.Doc.Find(`[data-testid="delete-explain"]`).Text(); !strings.Contains(got, "2 badges") || !strings.Contains(got, "stay in your backpack") {
 		t.Errorf("delete page says %q", got)
 	}
-	p = ada.submit(page+"/delete", page+"/delete", nil)
-	if p.Request.URL.Path != "/collections" || !strings.Contains(flashOf(p), "still in your backpack") {
+	p = ada.submit(paths.CollectionDelete(id), paths.CollectionDelete(id), nil)
+	if p.Request.URL.Path != paths.Collections || !strings.Contains(flashOf(p), "still in your backpack") {
 		t.Errorf("after delete at %s, flash %q", p.Request.URL, flashOf(p))
 	}
 	if r := ada.get(page); r.StatusCode != http.StatusNotFound {
@@ -290,7 +291,7 @@ func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
 			t.Errorf("badge %s went with the collection: %v", b, err)
 		}
 	}
-	if got := ada.get("/collections/" + other); got.StatusCode != http.StatusOK {
+	if got := ada.get(paths.Collection(other)); got.StatusCode != http.StatusOK {
 		t.Errorf("other collection: %d", got.StatusCode)
 	}
 }
@@ -305,10 +306,10 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := ada.collCreate("Shared", "")
-	page := "/collections/" + id
-	ada.submit(page, page+"/badges", url.Values{"badge": ids})
+	page := paths.Collection(id)
+	ada.submit(page, paths.CollectionBadges(id), url.Values{"badge": ids})
 
-	p := ada.get(page + "/visibility")
+	p := ada.get(paths.CollectionVisibility(id))
 	if v, _ := p.Doc.Find(`[data-testid="visibility-private"]`).Attr("checked"); v != "checked" && !p.Doc.Find(`[data-testid="visibility-private"]`).Is("[checked]") {
 		t.Errorf("private not checked")
 	}
@@ -319,13 +320,13 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 		t.Errorf("private badges note %q", got)
 	}
 
-	p = ada.submit(page+"/visibility", page+"/visibility", url.Values{"visibility": {"unlisted"}})
+	p = ada.submit(paths.CollectionVisibility(id), paths.CollectionVisibility(id), url.Values{"visibility": {"unlisted"}})
 	if !strings.Contains(flashOf(p), "now unlisted") || !p.Doc.Find(`[data-testid="visibility-unlisted"]`).Is("[checked]") {
 		t.Fatalf("after unlisted: flash %q", flashOf(p))
 	}
 	link := p.Doc.Find(`[data-testid="unlisted-link"]`).Text()
 	c, _ := e.db.CollectionByPublicID(context.Background(), uid, id)
-	if c.Visibility != store.Unlisted || !strings.HasSuffix(link, "/c/"+c.UnlistedToken) || !strings.HasPrefix(link, e.ts.URL) {
+	if c.Visibility != store.Unlisted || !strings.HasSuffix(link, paths.UnlistedCollection(c.UnlistedToken)) || !strings.HasPrefix(link, e.ts.URL) {
 		t.Fatalf("link %q for %+v", link, c)
 	}
 	old := c.UnlistedToken
@@ -333,7 +334,7 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 		t.Fatalf("token lookup: %v", err)
 	}
 
-	p = ada.get(page + "/replace-link")
+	p = ada.get(paths.CollectionReplaceLink(id))
 	if p.Doc.Find(`[data-testid="replace-link-confirm"]`).Length() != 1 {
 		t.Fatalf("no confirmation")
 	}
@@ -341,7 +342,7 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 	if c, _ := e.db.CollectionByPublicID(context.Background(), uid, id); c.UnlistedToken != old {
 		t.Errorf("viewing the confirmation replaced the link")
 	}
-	p = ada.submit(page+"/replace-link", page+"/replace-link", nil)
+	p = ada.submit(paths.CollectionReplaceLink(id), paths.CollectionReplaceLink(id), nil)
 	newLink := p.Doc.Find(`[data-testid="unlisted-link"]`).Text()
 	if newLink == link || !strings.Contains(flashOf(p), "old link no longer works") {
 		t.Fatalf("after replace: %q (was %q), flash %q", newLink, link, flashOf(p))
@@ -354,18 +355,18 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 	if r := visitor.get(newLink); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Shared") {
 		t.Errorf("new link: %d", r.StatusCode)
 	}
-	if r := visitor.get("/c/" + old); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Shared") {
+	if r := visitor.get(paths.UnlistedCollection(old)); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Shared") {
 		t.Errorf("old link: %d, want 404", r.StatusCode)
 	}
 
-	p = ada.submit(page+"/visibility", page+"/visibility", url.Values{"visibility": {"public"}})
+	p = ada.submit(paths.CollectionVisibility(id), paths.CollectionVisibility(id), url.Values{"visibility": {"public"}})
 	if !strings.Contains(flashOf(p), "now public") {
 		t.Errorf("public flash %q", flashOf(p))
 	}
 	if c, _ := e.db.CollectionByPublicID(context.Background(), uid, id); c.Visibility != store.Public {
 		t.Errorf("visibility %q", c.Visibility)
 	}
-	if r := ada.collPost(page+"/visibility", page+"/visibility", url.Values{"visibility": {"everyone"}}); r.StatusCode != http.StatusUnprocessableEntity {
+	if r := ada.collPost(paths.CollectionVisibility(id), paths.CollectionVisibility(id), url.Values{"visibility": {"everyone"}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad visibility: %d", r.StatusCode)
 	}
 	if got := strings.TrimSpace(ada.get(page).Doc.Find(`[data-testid="collection-visibility"]`).Text()); !strings.Contains(got, "Public on your profile") {
@@ -382,7 +383,7 @@ func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
 	a := ada.collCreate("A", "")
 	b := ada.collCreate("B", "")
 
-	form := "/badges/" + ids[0] + "/collections"
+	form := paths.BadgeCollections(ids[0])
 	p := ada.get(form)
 	if n := p.Doc.Find(`[data-testid="badge-collection"]`).Length(); n != 2 {
 		t.Fatalf("%d collection checkboxes, want 2\n%s", n, p.Body)
@@ -393,20 +394,20 @@ func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
 		t.Errorf("%d ticked after saving both", n)
 	}
 	r := ada.collPost(form, form, url.Values{"collection": {b}})
-	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/badges/"+ids[0] {
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != paths.Badge(ids[0]) {
 		t.Errorf("save: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}
-	if got := collOrder(ada.get("/collections/" + a)); len(got) != 0 {
+	if got := collOrder(ada.get(paths.Collection(a))); len(got) != 0 {
 		t.Errorf("A still holds %v", got)
 	}
 
 	// Several at once, to a collection chosen in the form.
-	p = ada.submit("/collections", "/collections/add-badges", url.Values{"collection": {b}, "badge": {ids[2], ids[1]}})
+	p = ada.submit(paths.Collections, paths.CollectionsAdd, url.Values{"collection": {b}, "badge": {ids[2], ids[1]}})
 	if got, want := collOrder(p), []string{ids[0], ids[2], ids[1]}; !slices.Equal(got, want) {
 		t.Errorf("B: %v, want %v", got, want)
 	}
 	// The organise page lists only what is not in it yet.
-	p = ada.get("/collections/" + a + "/add")
+	p = ada.get(paths.CollectionAdd(a))
 	if n := p.Doc.Find(`[data-testid="checklist-badge"]`).Length(); n != 3 {
 		t.Errorf("organise page offers %d, want 3", n)
 	}
@@ -416,21 +417,21 @@ func TestCollections_Groups(t *testing.T) {
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
-	p := ada.get("/backpack/groups")
+	p := ada.get(paths.CollectionGroups)
 	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="groups-empty"]`).Length() != 1 {
 		t.Fatalf("empty groups: %d", p.StatusCode)
 	}
 	uid := collUserID(t, e, "ada@example.org")
 	collSeed(t, e, uid, "One", "Two")
-	p = ada.get("/backpack/groups")
+	p = ada.get(paths.CollectionGroups)
 	issuer := p.Doc.Find(`[data-testid="groups-issuers"] li`)
 	if issuer.Length() != 1 || !strings.Contains(issuer.Text(), "Open University") || !strings.Contains(issuer.Text(), "2 badges") {
 		t.Errorf("issuers: %q", issuer.Text())
 	}
-	if href, _ := issuer.Find("a").Attr("href"); href != "/backpack?issuer=Open+University" {
+	if href, _ := issuer.Find("a").Attr("href"); href != paths.Backpack+"?issuer=Open+University" {
 		t.Errorf("issuer link %q", href)
 	}
-	if href, _ := p.Doc.Find(`[data-testid="groups-tags"] a`).Attr("href"); href != "/backpack?tag=data" {
+	if href, _ := p.Doc.Find(`[data-testid="groups-tags"] a`).Attr("href"); href != paths.Backpack+"?tag=data" {
 		t.Errorf("tag link %q", href)
 	}
 }
@@ -445,9 +446,9 @@ func TestCollections_OwnerOnly(t *testing.T) {
 	uid := collUserID(t, e, "ada@example.org")
 	ids := collSeed(t, e, uid, "One", "Two")
 	id := ada.collCreate("Ada's", "")
-	page := "/collections/" + id
-	ada.submit(page, page+"/badges", url.Values{"badge": ids})
-	ada.submit(page+"/visibility", page+"/visibility", url.Values{"visibility": {"unlisted"}})
+	page := paths.Collection(id)
+	ada.submit(page, paths.CollectionBadges(id), url.Values{"badge": ids})
+	ada.submit(paths.CollectionVisibility(id), paths.CollectionVisibility(id), url.Values{"visibility": {"unlisted"}})
 	before, _ := e.db.CollectionByPublicID(context.Background(), uid, id)
 
 	bob := e.browser()
@@ -458,8 +459,8 @@ func TestCollections_OwnerOnly(t *testing.T) {
 
 	guessed := "aaaaaaaaaaaaaaaaaaaaaaaaaa"
 	for _, cid := range []string{id, guessed} {
-		p := "/collections/" + cid
-		for _, path := range []string{p, p + "/edit", p + "/delete", p + "/visibility", p + "/replace-link", p + "/add"} {
+		p := paths.Collection(cid)
+		for _, path := range []string{p, paths.CollectionEdit(cid), paths.CollectionDelete(cid), paths.CollectionVisibility(cid), paths.CollectionReplaceLink(cid), paths.CollectionAdd(cid)} {
 			if r := bob.get(path); r.StatusCode != http.StatusNotFound {
 				t.Errorf("bob GET %s: %d, want 404", path, r.StatusCode)
 			} else if strings.Contains(r.Body, "Ada's") {
@@ -467,39 +468,39 @@ func TestCollections_OwnerOnly(t *testing.T) {
 			}
 		}
 		posts := map[string]url.Values{
-			p + "/edit":                         {"name": {"Pwned"}, "slug": {"pwned"}},
-			p + "/delete":                       nil,
-			p + "/visibility":                   {"visibility": {"private"}},
-			p + "/replace-link":                 nil,
-			p + "/badges":                       {"badge": {ids[0]}},
-			p + "/badges/" + ids[0] + "/move":   {"to": {"down"}},
-			p + "/badges/" + ids[1] + "/remove": nil,
-			p + "/make-badges-public":           {"badge": ids},
-			"/collections/add-badges":           {"collection": {cid}, "badge": {bobBadges[0]}},
+			paths.CollectionEdit(cid):             {"name": {"Pwned"}, "slug": {"pwned"}},
+			paths.CollectionDelete(cid):           nil,
+			paths.CollectionVisibility(cid):       {"visibility": {"private"}},
+			paths.CollectionReplaceLink(cid):      nil,
+			paths.CollectionBadges(cid):           {"badge": {ids[0]}},
+			paths.CollectionMove(cid, ids[0]):     {"to": {"down"}},
+			paths.CollectionRemove(cid, ids[1]):   nil,
+			paths.CollectionMakeBadgesPublic(cid): {"badge": ids},
+			paths.CollectionsAdd:                  {"collection": {cid}, "badge": {bobBadges[0]}},
 		}
 		for path, form := range posts {
-			if r := bob.collPost("/collections", path, form); r.StatusCode != http.StatusNotFound {
+			if r := bob.collPost(paths.Collections, path, form); r.StatusCode != http.StatusNotFound {
 				t.Errorf("bob POST %s: %d, want 404", path, r.StatusCode)
 			}
 		}
 	}
 	// Ada's badges, through Bob's own collection and the badge form.
-	bp := "/collections/" + bobColl
+	bp := paths.Collection(bobColl)
 	for path, form := range map[string]url.Values{
-		bp + "/badges":                             {"badge": {ids[0]}},
-		bp + "/badges/" + ids[0] + "/move":         {"to": {"top"}},
-		bp + "/badges/" + ids[0] + "/remove":       nil,
-		"/badges/" + ids[0] + "/collections":       {"collection": {bobColl}},
-		"/badges/" + bobBadges[0] + "/collections": {"collection": {id}},
+		paths.CollectionBadges(bobColl):         {"badge": {ids[0]}},
+		paths.CollectionMove(bobColl, ids[0]):   {"to": {"top"}},
+		paths.CollectionRemove(bobColl, ids[0]): nil,
+		paths.BadgeCollections(ids[0]):          {"collection": {bobColl}},
+		paths.BadgeCollections(bobBadges[0]):    {"collection": {id}},
 	} {
-		if r := bob.collPost("/collections", path, form); r.StatusCode != http.StatusNotFound {
+		if r := bob.collPost(paths.Collections, path, form); r.StatusCode != http.StatusNotFound {
 			t.Errorf("bob POST %s: %d, want 404", path, r.StatusCode)
 		}
 	}
-	if r := bob.get("/badges/" + ids[0] + "/collections"); r.StatusCode != http.StatusNotFound {
+	if r := bob.get(paths.BadgeCollections(ids[0])); r.StatusCode != http.StatusNotFound {
 		t.Errorf("bob GET ada's badge collections: %d", r.StatusCode)
 	}
-	if r := bob.get("/collections"); strings.Contains(r.Body, "Ada's") {
+	if r := bob.get(paths.Collections); strings.Contains(r.Body, "Ada's") {
 		t.Errorf("bob's list shows ada's collection")
 	}
 
@@ -518,10 +519,10 @@ func TestCollections_OwnerOnly(t *testing.T) {
 	// A visitor is sent to sign in (GET) or refused (POST).
 	visitor := e.browser()
 	visitor.follow = false
-	if r := visitor.get(page); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/signin" {
+	if r := visitor.get(page); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != paths.SignIn {
 		t.Errorf("visitor GET: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
-	if r := visitor.submit("/auth/dev", page+"/delete", nil); r.StatusCode != http.StatusForbidden {
+	if r := visitor.submit(paths.DevSignIn, paths.CollectionDelete(id), nil); r.StatusCode != http.StatusForbidden {
 		t.Errorf("visitor POST: %d", r.StatusCode)
 	}
 	if _, err := e.db.CollectionByPublicID(context.Background(), uid, id); err != nil {
@@ -537,7 +538,7 @@ func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
 	ids := collSeed(t, e, uid, "One", "Two", "Three")
 
 	// Without collections the badge page offers to create one.
-	p := ada.get("/badges/" + ids[0])
+	p := ada.get(paths.Badge(ids[0]))
 	if p.StatusCode != http.StatusOK || p.Doc.Find(`[data-testid="badge-collections-none"]`).Length() != 1 {
 		t.Fatalf("badge page without collections: %d", p.StatusCode)
 	}
@@ -546,8 +547,8 @@ func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
 
 	// The badge page's section: a checkbox per collection; saving it there
 	// comes back to the badge page with the boxes as saved.
-	p = ada.submit("/badges/"+ids[0], "/badges/"+ids[0]+"/collections", url.Values{"collection": {b}})
-	if p.Request.URL.Path != "/badges/"+ids[0] {
+	p = ada.submit(paths.Badge(ids[0]), paths.BadgeCollections(ids[0]), url.Values{"collection": {b}})
+	if p.Request.URL.Path != paths.Badge(ids[0]) {
 		t.Fatalf("saved to %s", p.Request.URL)
 	}
 	boxes := p.Doc.Find(`[data-testid="badge-collections"] [data-testid="badge-collection"]`)
@@ -563,39 +564,39 @@ func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
 
 	// The backpack leads to the collections, whose cards lead to the page
 	// that adds several badges at once.
-	p = ada.get("/backpack")
-	if href, _ := p.Doc.Find(`[data-testid="backpack-collections"]`).Attr("href"); href != "/collections" {
+	p = ada.get(paths.Backpack)
+	if href, _ := p.Doc.Find(`[data-testid="backpack-collections"]`).Attr("href"); href != paths.Collections {
 		t.Fatalf("backpack collections link %q", href)
 	}
-	if href, _ := p.Doc.Find(`[data-testid="backpack-groups"]`).Attr("href"); href != "/backpack/groups" {
+	if href, _ := p.Doc.Find(`[data-testid="backpack-groups"]`).Attr("href"); href != paths.CollectionGroups {
 		t.Errorf("backpack groups link %q", href)
 	}
-	p = ada.get("/collections")
-	if href, _ := p.Doc.Find(`[data-testid="collection-card-add"]`).First().Attr("href"); href != "/collections/"+a+"/add" {
+	p = ada.get(paths.Collections)
+	if href, _ := p.Doc.Find(`[data-testid="collection-card-add"]`).First().Attr("href"); href != paths.CollectionAdd(a) {
 		t.Errorf("card's add link %q", href)
 	}
-	p = ada.get("/collections/" + a + "/add")
+	p = ada.get(paths.CollectionAdd(a))
 	if n := p.Doc.Find(`[data-testid="checklist-badge"]`).Length(); n != 3 {
 		t.Errorf("add page lists %d badges", n)
 	}
-	p = ada.submit("/collections/"+a+"/add", "/collections/"+a+"/badges", url.Values{"badge": {ids[2], ids[1]}})
-	if got, want := collOrder(p), []string{ids[2], ids[1]}; !slices.Equal(got, want) || p.Request.URL.Path != "/collections/"+a {
+	p = ada.submit(paths.CollectionAdd(a), paths.CollectionBadges(a), url.Values{"badge": {ids[2], ids[1]}})
+	if got, want := collOrder(p), []string{ids[2], ids[1]}; !slices.Equal(got, want) || p.Request.URL.Path != paths.Collection(a) {
 		t.Errorf("at %s: %v, want %v", p.Request.URL, got, want)
 	}
 
 	// The organise page: every badge, a choice of collection, several at once.
-	if href, _ := ada.get("/backpack").Doc.Find(`[data-testid="backpack-organise"]`).Attr("href"); href != "/collections/add-badges" {
+	if href, _ := ada.get(paths.Backpack).Doc.Find(`[data-testid="backpack-organise"]`).Attr("href"); href != paths.CollectionsAdd {
 		t.Errorf("backpack organise link %q", href)
 	}
-	p = ada.get("/collections/add-badges")
+	p = ada.get(paths.CollectionsAdd)
 	if n := p.Doc.Find(`[data-testid="organise-badge"]`).Length(); n != 3 {
 		t.Errorf("organise page lists %d badges", n)
 	}
 	if n := p.Doc.Find(`#organise-collection option`).Length(); n != 2 {
 		t.Errorf("organise page offers %d collections", n)
 	}
-	p = ada.submit("/collections/add-badges", "/collections/add-badges", url.Values{"collection": {b}, "badge": {ids[1], ids[2]}})
-	if got, want := collOrder(p), []string{ids[0], ids[1], ids[2]}; !slices.Equal(got, want) || p.Request.URL.Path != "/collections/"+b {
+	p = ada.submit(paths.CollectionsAdd, paths.CollectionsAdd, url.Values{"collection": {b}, "badge": {ids[1], ids[2]}})
+	if got, want := collOrder(p), []string{ids[0], ids[1], ids[2]}; !slices.Equal(got, want) || p.Request.URL.Path != paths.Collection(b) {
 		t.Errorf("at %s: %v, want %v", p.Request.URL, got, want)
 	}
 
@@ -603,12 +604,12 @@ func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
 	// own collections on his organise page.
 	bob := e.browser()
 	bob.devSignIn("Bob", "bob@example.org")
-	if r := bob.get("/badges/" + ids[0]); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Alpha") {
+	if r := bob.get(paths.Badge(ids[0])); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Alpha") {
 		t.Errorf("bob on ada's badge page: %d", r.StatusCode)
 	}
 	collSeed(t, e, collUserID(t, e, "bob@example.org"), "Bob's badge")
 	bob.collCreate("Bob's own", "")
-	if r := bob.get("/collections/add-badges"); strings.Contains(r.Body, "Alpha") || strings.Contains(r.Body, "One") || r.Doc.Find(`#organise-collection option`).Length() != 1 {
+	if r := bob.get(paths.CollectionsAdd); strings.Contains(r.Body, "Alpha") || strings.Contains(r.Body, "One") || r.Doc.Find(`#organise-collection option`).Length() != 1 {
 		t.Errorf("bob's organise page shows ada's things")
 	}
 }
@@ -658,8 +659,8 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := ada.collCreate("Job", "")
-	cpage := "/collections/" + id
-	ada.submit(cpage, cpage+"/badges", url.Values{"badge": ids[:3]})
+	cpage := paths.Collection(id)
+	ada.submit(cpage, paths.CollectionBadges(id), url.Values{"badge": ids[:3]})
 	notice := func(p *page) string {
 		return strings.Join(strings.Fields(p.Doc.Find(`[data-testid="private-badges-notice"] [data-testid="private-badges-text"]`).Text()), " ")
 	}
@@ -684,7 +685,7 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 
 	// Made unlisted: the confirmation says the private badges stay hidden
 	// and the note leads to the notice.
-	p = ada.submit(cpage+"/visibility", cpage+"/visibility", url.Values{"visibility": {"unlisted"}})
+	p = ada.submit(paths.CollectionVisibility(id), paths.CollectionVisibility(id), url.Values{"visibility": {"unlisted"}})
 	if got := flashOf(p); !strings.Contains(got, "now unlisted") || !strings.Contains(got, "2 of its 3 badges are private and stay hidden from visitors") {
 		t.Errorf("flash %q", got)
 	}
@@ -709,11 +710,11 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 		t.Errorf("button %q", got)
 	}
 	action, form := formOf(t, p, `[data-testid="make-badges-public-form"]`)
-	if action != cpage+"/make-badges-public" || form.Get("_csrf") == "" || !slices.Equal(form["badge"], ids[1:3]) {
+	if action != paths.CollectionMakeBadgesPublic(id) || form.Get("_csrf") == "" || !slices.Equal(form["badge"], ids[1:3]) {
 		t.Fatalf("form to %q with %v", action, form)
 	}
 	c, _ := e.db.CollectionByPublicID(ctx, uid, id)
-	link := "/c/" + c.UnlistedToken
+	link := paths.UnlistedCollection(c.UnlistedToken)
 	visitor := e.browser()
 	if r := visitor.get(link); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Statistics") || strings.Contains(r.Body, "Python") {
 		t.Fatalf("link before: %d", r.StatusCode)
@@ -731,15 +732,15 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 	bob.devSignIn("Bob", "bob@example.org")
 	bobColl := bob.collCreate("Bob's", "")
 	bob.follow = false
-	if r := bob.submit("/collections", action, url.Values{"badge": ids}); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Python") {
+	if r := bob.submit(paths.Collections, action, url.Values{"badge": ids}); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Python") {
 		t.Errorf("bob on ada's collection: %d, want 404", r.StatusCode)
 	}
-	if r := bob.submit("/collections", "/collections/"+bobColl+"/make-badges-public", url.Values{"badge": ids}); r.StatusCode != http.StatusSeeOther {
+	if r := bob.submit(paths.Collections, paths.CollectionMakeBadgesPublic(bobColl), url.Values{"badge": ids}); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("bob on his own collection: %d", r.StatusCode)
 	}
 	anon := e.browser()
 	anon.follow = false
-	if r := anon.submit("/verify", action, url.Values{"badge": ids}); r.StatusCode != http.StatusForbidden {
+	if r := anon.submit(paths.Verify, action, url.Values{"badge": ids}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("visitor: %d, want 403", r.StatusCode)
 	}
 	if got := collVisibilities(t, e, uid, ids[1:]...); !slices.Equal(got, private) {
@@ -769,11 +770,11 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 
 	// Public, all badges public: the confirmation adds nothing. A private
 	// badge added later: the notice names the profile too, and one badge.
-	p = ada.submit(cpage+"/visibility", cpage+"/visibility", url.Values{"visibility": {"public"}})
+	p = ada.submit(paths.CollectionVisibility(id), paths.CollectionVisibility(id), url.Values{"visibility": {"public"}})
 	if got := flashOf(p); !strings.Contains(got, "now public") || strings.Contains(got, "hidden") {
 		t.Errorf("public flash %q", got)
 	}
-	ada.submit(cpage, cpage+"/badges", url.Values{"badge": {ids[3]}})
+	ada.submit(cpage, paths.CollectionBadges(id), url.Values{"badge": {ids[3]}})
 	p = ada.get(cpage)
 	if got, want := notice(p), "1 of 4 badges in this collection is private, so visitors of your profile and of its link do not see it: Outside."; got != want {
 		t.Errorf("notice %q, want %q", got, want)
@@ -781,7 +782,7 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="make-badges-public"]`).Text()); got != "Make this badge public" {
 		t.Errorf("button %q", got)
 	}
-	if r := visitor.get("/u/ada/" + c.Slug); r.StatusCode != http.StatusOK || strings.Contains(r.Body, "Outside") {
+	if r := visitor.get(paths.PublicCollection("ada", c.Slug)); r.StatusCode != http.StatusOK || strings.Contains(r.Body, "Outside") {
 		t.Fatalf("public page before: %d", r.StatusCode)
 	}
 	action, form = formOf(t, p, `[data-testid="make-badges-public-form"]`)
@@ -791,7 +792,7 @@ func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
 	if got := flashOf(ada.get(cpage)); got != "Made 1 badge public. Visitors of ‘Job’ now see it." {
 		t.Errorf("flash %q", got)
 	}
-	if r := visitor.get("/u/ada/" + c.Slug); !strings.Contains(r.Body, "Outside") {
+	if r := visitor.get(paths.PublicCollection("ada", c.Slug)); !strings.Contains(r.Body, "Outside") {
 		t.Errorf("the public page does not show the badge made public")
 	}
 	// The same form again (a second tab): nothing left to change.

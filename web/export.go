@@ -12,6 +12,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -155,5 +156,5 @@ func bakedOffer(b *store.Badge) views.Baked {
 	if bakeData(b) == "" || b.ImageHash == "" {
 		return views.Baked{}
 	}
-	return views.Baked{PNG: true, Path: views.BakedBadgePath(b.PublicID)}
+	return views.Baked{PNG: true, Path: paths.BadgeBaked(b.PublicID)}
 }

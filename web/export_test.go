@@ -14,6 +14,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/export"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -25,14 +26,14 @@ var exportSamples = []string{
 // importArchive posts the archive form as a browser does.
 func (b *browser) importArchive(data []byte) *page {
 	b.t.Helper()
-	tok := b.get("/account/import-archive").csrf(b.t)
+	tok := b.get(paths.ImportArchive).csrf(b.t)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("_csrf", tok)
 	w, _ := mw.CreateFormFile("archive", "satchel-export.zip")
 	w.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.url("/account/import-archive"), &body)
+	req, _ := http.NewRequest(http.MethodPost, b.url(paths.ImportArchive), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return b.do(req)
 }
@@ -147,7 +148,7 @@ func TestExport_RoundTripIntoAFreshAccountAndDatabase(t *testing.T) {
 	want := stateOf(t, e1.db, uid)
 
 	// Download everything.
-	p := b1.get("/account/export")
+	p := b1.get(paths.Export)
 	if p.StatusCode != http.StatusOK || p.Header.Get("Content-Type") != "application/zip" ||
 		!strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("export: %d %q %q", p.StatusCode, p.Header.Get("Content-Type"), p.Header.Get("Content-Disposition"))
@@ -224,13 +225,13 @@ func TestImportArchive_RefusesCorruptAndForeignFilesChangingNothing(t *testing.T
 		t.Fatal("sample not imported")
 	}
 	uid := userIDByEmail(t, e, sampleLearner)
-	if href, _ := b.get("/account/delete").Doc.Find(`[data-testid="delete-export-link"]`).Attr("href"); href != "/account/export" {
+	if href, _ := b.get(paths.DeleteAccount).Doc.Find(`[data-testid="delete-export-link"]`).Attr("href"); href != paths.Export {
 		t.Errorf("the delete page offers the export at %q", href)
 	}
-	if href, _ := b.get("/account").Doc.Find(`[data-testid="account-export-link"]`).Attr("href"); href != "/account/import-archive" {
+	if href, _ := b.get(paths.Account).Doc.Find(`[data-testid="account-export-link"]`).Attr("href"); href != paths.ImportArchive {
 		t.Errorf("the account page links to %q", href)
 	}
-	archive := []byte(b.get("/account/export").Body)
+	archive := []byte(b.get(paths.Export).Body)
 	before := stateOf(t, e.db, uid)
 
 	var foreign bytes.Buffer
@@ -263,10 +264,10 @@ func TestBadgeBaked_JSONBadgeBakedIntoItsPicture(t *testing.T) {
 	orig := readSample(t, "data-analysis-with-python.json")
 	o := oneOutcome(t, b.importForm(nil, upload{"data-analysis-with-python.json", orig}))
 	stored := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.href)
-	if href, _ := b.get(o.href).Doc.Find(`[data-testid="baked-download-link"]`).Attr("href"); href != o.href+"/baked" {
+	if href, _ := b.get(o.href).Doc.Find(`[data-testid="baked-download-link"]`).Attr("href"); href != paths.BadgeBaked(stored.PublicID) {
 		t.Errorf("the badge page offers the baked download at %q", href)
 	}
-	p := b.get(o.href + "/baked")
+	p := b.get(paths.BadgeBaked(stored.PublicID))
 	if p.StatusCode != http.StatusOK || !strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("baked: %d %q", p.StatusCode, p.Header.Get("Content-Disposition"))
 	}
@@ -280,14 +281,15 @@ func TestBadgeBaked_JSONBadgeBakedIntoItsPicture(t *testing.T) {
 	if got.ID != mustModel(t, stored).ID || got.Name != stored.Name {
 		t.Errorf("baked badge %q %q, want %q", got.ID, got.Name, stored.Name)
 	}
-	if d := b.get(o.href + "/download"); d.Body != string(orig) {
+	if d := b.get(paths.BadgeDownload(stored.PublicID)); d.Body != string(orig) {
 		t.Error("the original download changed")
 	}
 	png := oneOutcome(t, b.importForm(nil, upload{"web-accessibility-fundamentals.png", readSample(t, "web-accessibility-fundamentals.png")}))
 	if b.get(png.href).Doc.Find(`[data-testid="baked-download-link"]`).Length() != 0 {
 		t.Error("a PNG badge's page offers a baked copy")
 	}
-	if p := b.get(png.href + "/baked"); p.StatusCode != http.StatusNotFound {
+	pngID := badgeOf(t, e, userIDByEmail(t, e, sampleLearner), png.href).PublicID
+	if p := b.get(paths.BadgeBaked(pngID)); p.StatusCode != http.StatusNotFound {
 		t.Errorf("a PNG badge offers a baked copy: %d", p.StatusCode)
 	}
 }
@@ -310,7 +312,7 @@ func TestImportArchive_CountsAgainstTheHourlyAllowanceAndSkipsWhatIsThere(t *tes
 	if n := len(outcomes(t, b1.importForm(nil, ups...))); n != len(exportSamples) {
 		t.Fatalf("imported %d samples", n)
 	}
-	archive := []byte(b1.get("/account/export").Body)
+	archive := []byte(b1.get(paths.Export).Body)
 
 	e2, b2 := signedInLearner(t, sampleLearner, func(o *webOptions) { o.ImportLimit = 2 })
 	p := b2.importArchive(archive)

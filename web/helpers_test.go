@@ -18,6 +18,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
@@ -232,7 +233,7 @@ func (b *browser) submit(from, path string, form url.Values) *page {
 // devSignIn signs in through the development sign-in form.
 func (b *browser) devSignIn(name, email string) *page {
 	b.t.Helper()
-	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {name}, "email": {email}})
+	p := b.submit(paths.DevSignIn, paths.DevSignIn, url.Values{"name": {name}, "email": {email}})
 	if p.StatusCode != http.StatusOK || p.signedInAs() != name {
 		b.t.Fatalf("dev sign-in ended at %s with %d:\n%s\nlogs:\n%s", p.Request.URL, p.StatusCode, p.Body, b.e.logs.String())
 	}

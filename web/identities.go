@@ -14,6 +14,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/mail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -119,7 +120,7 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 	}
 	logger(c).Info("confirmation email sent", "email_id", ue.ID)
 	s.flash(c, views.FlashSuccess, fmt.Sprintf("We sent a link to %s. Open it while signed in to this account to confirm the address; it works for 24 hours.", ue.Email))
-	return c.Redirect(http.StatusSeeOther, "/account/emails")
+	return c.Redirect(http.StatusSeeOther, paths.Emails)
 }
 
 // confirmationMail is the email that carries the confirmation link.
@@ -196,7 +197,7 @@ func (s *Server) handleEmailConfirm(c echo.Context) error {
 	}
 	logger(c).Info("email confirmed", "email_id", ue.ID)
 	s.flash(c, views.FlashSuccess, ue.Email+" is confirmed as yours. Badges issued to it can now go in your backpack.")
-	return c.Redirect(http.StatusSeeOther, "/account/emails")
+	return c.Redirect(http.StatusSeeOther, paths.Emails)
 }
 
 // handleEmailRemove removes an added address. Badges already claimed with
@@ -211,11 +212,11 @@ func (s *Server) handleEmailRemove(c echo.Context) error {
 	if err != nil {
 		if fail.CodeOf(err) == fail.NotFound {
 			s.flash(c, views.FlashError, fail.Message(err))
-			return c.Redirect(http.StatusSeeOther, "/account/emails")
+			return c.Redirect(http.StatusSeeOther, paths.Emails)
 		}
 		return err
 	}
 	logger(c).Info("email removed", "email_id", ue.ID)
 	s.flash(c, views.FlashSuccess, ue.Email+" is removed. Badges you already added with it stay in your backpack.")
-	return c.Redirect(http.StatusSeeOther, "/account/emails")
+	return c.Redirect(http.StatusSeeOther, paths.Emails)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestBrowserIdentities goes through adding and confirming an email
@@ -25,16 +26,16 @@ func TestBrowserIdentities(t *testing.T) {
 				tab.AssertAccessible(t, what+", "+scheme)
 			}
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+"/auth/dev"),
+				chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 				chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
 				chromedp.SendKeys(`#dev-email`, "ada@example.org"),
 				chromedp.Click(`[data-testid="dev-submit"]`),
 				chromedp.WaitVisible(`[data-testid="nav-user"]`),
-				chromedp.Navigate(e.ts.URL+"/account"),
+				chromedp.Navigate(e.ts.URL+paths.Account),
 				chromedp.Click(`[data-testid="emails-link"]`),
 				chromedp.WaitVisible(`[data-testid="add-email-form"]`),
 			)
-			audit("/account/emails")
+			audit(paths.Emails)
 
 			// A wrong address comes back with the error next to the field.
 			tab.Do(t,
@@ -58,7 +59,7 @@ func TestBrowserIdentities(t *testing.T) {
 				chromedp.Click(`[data-testid="dev-outbox-notice"] a`),
 				chromedp.WaitVisible(`[data-testid="outbox-link"]`),
 			)
-			audit("/dev/outbox")
+			audit(paths.Outbox)
 			tab.Do(t,
 				chromedp.Click(`[data-testid="outbox-link"]`),
 				chromedp.WaitVisible(`[data-testid="confirm-submit"]`),
@@ -70,11 +71,11 @@ func TestBrowserIdentities(t *testing.T) {
 			)
 			audit("/account/emails with a confirmed address")
 
-			tab.Do(t, chromedp.Navigate(e.ts.URL+"/account/emails/confirm?token=nope"), chromedp.WaitVisible(`[data-testid="confirm-problem"]`))
+			tab.Do(t, chromedp.Navigate(e.ts.URL+paths.EmailConfirm+"?token=nope"), chromedp.WaitVisible(`[data-testid="confirm-problem"]`))
 			audit("confirm page with an unknown link")
 
 			for _, msg := range tab.ConsoleErrors() {
-				if strings.Contains(msg, "status of 422") || strings.Contains(msg, "status of 404") && strings.Contains(msg, "/account/emails/confirm") {
+				if strings.Contains(msg, "status of 422") || strings.Contains(msg, "status of 404") && strings.Contains(msg, paths.EmailConfirm) {
 					continue
 				}
 				t.Errorf("console error: %s", msg)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/mail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
@@ -78,8 +79,8 @@ func verified(t *testing.T, e *env, userID int64) []string {
 // addEmail submits the add form and expects success.
 func (b *browser) addEmail(email string) *page {
 	b.t.Helper()
-	p := b.submit("/account/emails", "/account/emails", url.Values{"email": {email}})
-	if p.StatusCode != http.StatusOK || p.Request.URL.Path != "/account/emails" {
+	p := b.submit(paths.Emails, paths.Emails, url.Values{"email": {email}})
+	if p.StatusCode != http.StatusOK || p.Request.URL.Path != paths.Emails {
 		b.t.Fatalf("adding %s ended at %s with %d:\n%s\nlogs:\n%s", email, p.Request.URL, p.StatusCode, p.Body, b.e.logs.String())
 	}
 	return p
@@ -89,7 +90,7 @@ func (b *browser) addEmail(email string) *page {
 // address on the development outbox page.
 func (b *browser) outboxLink(to string) string {
 	b.t.Helper()
-	p := b.get("/dev/outbox")
+	p := b.get(paths.Outbox)
 	if p.StatusCode != http.StatusOK {
 		b.t.Fatalf("outbox: %d", p.StatusCode)
 	}
@@ -114,11 +115,11 @@ func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
 	id := devUserID(t, e, "ada@example.org")
 
 	// The account page links to the email addresses page.
-	acct := ada.get("/account")
-	if href, _ := acct.Doc.Find(`[data-testid="emails-link"]`).Attr("href"); href != "/account/emails" {
+	acct := ada.get(paths.Account)
+	if href, _ := acct.Doc.Find(`[data-testid="emails-link"]`).Attr("href"); href != paths.Emails {
 		t.Fatalf("account page link to emails: %q", href)
 	}
-	p := ada.get("/account/emails")
+	p := ada.get(paths.Emails)
 	provided := p.Doc.Find(`[data-testid="provided-email"]`)
 	if provided.Length() != 1 || !strings.Contains(provided.Text(), "ada@example.org") || !strings.Contains(provided.Text(), "verified by Development sign-in") {
 		t.Fatalf("provided emails: %q", provided.Text())
@@ -145,7 +146,7 @@ func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
 		t.Fatalf("outbox %+v %v", msgs, err)
 	}
 	link := ada.outboxLink("Ada@School.example")
-	if !strings.HasPrefix(link, e.ts.URL+"/account/emails/confirm?token=") || !strings.Contains(msgs[0].Text, link) ||
+	if !strings.HasPrefix(link, e.ts.URL+paths.EmailConfirm+"?token=") || !strings.Contains(msgs[0].Text, link) ||
 		!strings.Contains(msgs[0].HTML, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) {
 		t.Fatalf("link %q; mail:\n%s\n%s", link, msgs[0].Text, msgs[0].HTML)
 	}
@@ -173,7 +174,7 @@ func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
 	}
 
 	p = confirmFrom(t, ada, link)
-	if p.StatusCode != http.StatusOK || p.Request.URL.Path != "/account/emails" ||
+	if p.StatusCode != http.StatusOK || p.Request.URL.Path != paths.Emails ||
 		!strings.Contains(p.Doc.Find(`[data-flash="success"]`).Text(), "Ada@School.example is confirmed") {
 		t.Fatalf("confirm: %d at %s\n%s", p.StatusCode, p.Request.URL, p.Body)
 	}
@@ -199,7 +200,7 @@ func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
 		t.Fatalf("confirmed address: %q", added.Text())
 	}
 	action, _ := added.Find(`form:has([data-testid="remove"])`).Attr("action")
-	p = ada.submit("/account/emails", action, nil)
+	p = ada.submit(paths.Emails, action, nil)
 	if p.StatusCode != http.StatusOK || !strings.Contains(p.Doc.Find(`[data-flash="success"]`).Text(), "Badges you already added with it stay") {
 		t.Fatalf("remove: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -219,7 +220,7 @@ func confirmFrom(t *testing.T, b *browser, link string) *page {
 	if !ok {
 		t.Fatalf("no confirm form on %s (%d):\n%s", link, cp.StatusCode, cp.Body)
 	}
-	return b.post("/account/emails/confirm", url.Values{"_csrf": {cp.csrf(t)}, "token": {tok}})
+	return b.post(paths.EmailConfirm, url.Values{"_csrf": {cp.csrf(t)}, "token": {tok}})
 }
 
 func tokenOf(t *testing.T, link string) string {
@@ -237,7 +238,7 @@ func TestEmails_ExpiredLinkRefused(t *testing.T) {
 	ada.devSignIn("Ada", "ada@example.org")
 	ada.addEmail("ada@school.example")
 	link := ada.outboxLink("ada@school.example")
-	form := ada.get("/account/emails")
+	form := ada.get(paths.Emails)
 
 	clk.advance(store.EmailTokenTTL + time.Second)
 	p := ada.get(link)
@@ -245,7 +246,7 @@ func TestEmails_ExpiredLinkRefused(t *testing.T) {
 		t.Fatalf("expired link page: %d\n%s", p.StatusCode, p.Body)
 	}
 	// Posting the token directly is refused too.
-	p = ada.post("/account/emails/confirm", url.Values{"_csrf": {form.csrf(t)}, "token": {tokenOf(t, link)}})
+	p = ada.post(paths.EmailConfirm, url.Values{"_csrf": {form.csrf(t)}, "token": {tokenOf(t, link)}})
 	if p.StatusCode != http.StatusGone || !strings.Contains(p.Body, "expired") {
 		t.Fatalf("expired confirm: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -254,7 +255,7 @@ func TestEmails_ExpiredLinkRefused(t *testing.T) {
 	}
 	// A new link can be asked for and works.
 	ada.addEmail("ada@school.example")
-	if p := confirmFrom(t, ada, ada.outboxLink("ada@school.example")); p.StatusCode != http.StatusOK || p.Request.URL.Path != "/account/emails" {
+	if p := confirmFrom(t, ada, ada.outboxLink("ada@school.example")); p.StatusCode != http.StatusOK || p.Request.URL.Path != paths.Emails {
 		t.Fatalf("fresh link: %d\n%s", p.StatusCode, p.Body)
 	}
 	if got := verified(t, e, devUserID(t, e, "ada@example.org")); len(got) != 2 {
@@ -276,7 +277,7 @@ func TestEmails_AnotherUsersLinkRefusedAndNotUsedUp(t *testing.T) {
 		strings.Contains(p.Body, "shared@school.example") {
 		t.Fatalf("bob opening ada's link: %d\n%s", p.StatusCode, p.Body)
 	}
-	p = bob.post("/account/emails/confirm", url.Values{"_csrf": {bob.get("/account/emails").csrf(t)}, "token": {tokenOf(t, link)}})
+	p = bob.post(paths.EmailConfirm, url.Values{"_csrf": {bob.get(paths.Emails).csrf(t)}, "token": {tokenOf(t, link)}})
 	if p.StatusCode != http.StatusForbidden {
 		t.Fatalf("bob confirming ada's token: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -284,7 +285,7 @@ func TestEmails_AnotherUsersLinkRefusedAndNotUsedUp(t *testing.T) {
 		t.Fatalf("bob gained %v", got)
 	}
 	// Ada's link still works for Ada.
-	if p := confirmFrom(t, ada, link); p.StatusCode != http.StatusOK || p.Request.URL.Path != "/account/emails" {
+	if p := confirmFrom(t, ada, link); p.StatusCode != http.StatusOK || p.Request.URL.Path != paths.Emails {
 		t.Fatalf("ada after bob's attempt: %d\n%s", p.StatusCode, p.Body)
 	}
 	if got := verified(t, e, devUserID(t, e, "ada@example.org")); len(got) != 2 {
@@ -297,12 +298,12 @@ func TestEmails_UnknownTokenRefused(t *testing.T) {
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
 	for _, q := range []string{"?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "", "?token=%00%FF"} {
-		p := ada.get("/account/emails/confirm" + q)
+		p := ada.get(paths.EmailConfirm + q)
 		if p.StatusCode != http.StatusNotFound || !strings.Contains(p.Doc.Find(`[role="alert"]`).Text(), "not valid") {
 			t.Fatalf("%q: %d\n%s", q, p.StatusCode, p.Body)
 		}
 	}
-	p := ada.post("/account/emails/confirm", url.Values{"_csrf": {ada.get("/account/emails").csrf(t)}, "token": {"nope"}})
+	p := ada.post(paths.EmailConfirm, url.Values{"_csrf": {ada.get(paths.Emails).csrf(t)}, "token": {"nope"}})
 	if p.StatusCode != http.StatusNotFound {
 		t.Fatalf("posting an unknown token: %d", p.StatusCode)
 	}
@@ -318,11 +319,11 @@ func TestEmails_LinkOpenedSignedOutLeadsBackAfterSignIn(t *testing.T) {
 	// The same person on another device, signed out.
 	other := e.browser()
 	p := other.get(link)
-	if p.Request.URL.Path != "/signin" {
+	if p.Request.URL.Path != paths.SignIn {
 		t.Fatalf("signed-out link opened %s", p.Request.URL)
 	}
 	p = other.devSignIn("Ada", "ada@example.org")
-	if p.Request.URL.Path != "/account/emails/confirm" || p.Doc.Find(`[data-testid="confirm-form"]`).Length() != 1 {
+	if p.Request.URL.Path != paths.EmailConfirm || p.Doc.Find(`[data-testid="confirm-form"]`).Length() != 1 {
 		t.Fatalf("after sign-in: %s\n%s", p.Request.URL, p.Body)
 	}
 }
@@ -342,7 +343,7 @@ func TestEmails_AddRefusals(t *testing.T) {
 		{strings.Repeat("a", 250) + "@example.org", http.StatusUnprocessableEntity, "too long"},
 		{"ADA@example.org", http.StatusUnprocessableEntity, "already verified by your Development sign-in"},
 	} {
-		p := ada.submit("/account/emails", "/account/emails", url.Values{"email": {tc.email}})
+		p := ada.submit(paths.Emails, paths.Emails, url.Values{"email": {tc.email}})
 		field := p.Doc.Find(`#add-email`)
 		fieldErr := p.Doc.Find(`#add-email-error`)
 		if p.StatusCode != tc.status || !strings.Contains(fieldErr.Text(), tc.want) ||
@@ -363,17 +364,17 @@ func TestEmails_ResendRateLimitedPerUser(t *testing.T) {
 	ada.addEmail("ada@school.example")
 
 	// The "send again" button is a form on the list.
-	p := ada.get("/account/emails")
+	p := ada.get(paths.Emails)
 	resend := p.Doc.Find(`form:has([data-testid="resend"])`)
 	if v, _ := resend.Find(`input[name="email"]`).Attr("value"); v != "ada@school.example" {
 		t.Fatalf("resend form: %q", v)
 	}
-	p = ada.submit("/account/emails", "/account/emails", url.Values{"email": {"ada@school.example"}})
+	p = ada.submit(paths.Emails, paths.Emails, url.Values{"email": {"ada@school.example"}})
 	if p.StatusCode != http.StatusTooManyRequests || !strings.Contains(p.Doc.Find(`#add-email-error`).Text(), "less than a minute ago") || p.Header.Get("Retry-After") == "" {
 		t.Fatalf("resend at once: %d\n%s", p.StatusCode, p.Body)
 	}
 	// Another address is limited too: the limit is the user's.
-	p = ada.submit("/account/emails", "/account/emails", url.Values{"email": {"ada@other.example"}})
+	p = ada.submit(paths.Emails, paths.Emails, url.Values{"email": {"ada@other.example"}})
 	if p.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("second address at once: %d", p.StatusCode)
 	}
@@ -405,14 +406,14 @@ func TestEmails_RemoveOnlyOwnAddresses(t *testing.T) {
 	}
 	bob := e.browser()
 	bob.devSignIn("Bob", "bob@example.org")
-	p := bob.submit("/account/emails", "/account/emails/"+itoa(es[0].ID)+"/remove", nil)
+	p := bob.submit(paths.Emails, paths.EmailRemove(es[0].ID), nil)
 	if !strings.Contains(p.Doc.Find(`[data-flash="error"]`).Text(), "not on your account") {
 		t.Fatalf("bob removing ada's address: %d\n%s", p.StatusCode, p.Body)
 	}
 	if es, _ := e.db.UserEmails(context.Background(), devUserID(t, e, "ada@example.org")); len(es) != 1 {
 		t.Fatal("bob removed ada's address")
 	}
-	if p := bob.submit("/account/emails", "/account/emails/x/remove", nil); p.StatusCode != http.StatusNotFound {
+	if p := bob.submit(paths.Emails, "/account/emails/x/remove", nil); p.StatusCode != http.StatusNotFound {
 		t.Fatalf("bad id: %d", p.StatusCode)
 	}
 }
@@ -430,9 +431,9 @@ func TestEmails_EveryPostNeedsCSRF(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{"/account/emails", url.Values{"email": {"x@example.org"}}},
-		{"/account/emails/confirm", url.Values{"token": {tokenOf(t, link)}}},
-		{"/account/emails/" + itoa(es[0].ID) + "/remove", nil},
+		{paths.Emails, url.Values{"email": {"x@example.org"}}},
+		{paths.EmailConfirm, url.Values{"token": {tokenOf(t, link)}}},
+		{paths.EmailRemove(es[0].ID), nil},
 	} {
 		if p := ada.post(tc.path, tc.form); p.StatusCode != http.StatusForbidden {
 			t.Errorf("POST %s without a CSRF token: %d", tc.path, p.StatusCode)
@@ -445,24 +446,24 @@ func TestEmails_EveryPostNeedsCSRF(t *testing.T) {
 		t.Fatal("removed without CSRF")
 	}
 	// And signed out, the pages ask for sign-in.
-	if p := e.browser().get("/account/emails"); p.Request.URL.Path != "/signin" {
+	if p := e.browser().get(paths.Emails); p.Request.URL.Path != paths.SignIn {
 		t.Fatalf("signed out: %s", p.Request.URL)
 	}
 }
 
 func TestOutbox_OnlyWhenOn(t *testing.T) {
 	off := MustStart(t)
-	if p := off.browser().get("/dev/outbox"); p.StatusCode != http.StatusNotFound {
+	if p := off.browser().get(paths.Outbox); p.StatusCode != http.StatusNotFound {
 		t.Fatalf("outbox without dev outbox: %d", p.StatusCode)
 	}
 	// Without any way to send mail the form is not offered.
 	b := off.browser()
 	b.devSignIn("Ada", "ada@example.org")
-	p := b.get("/account/emails")
+	p := b.get(paths.Emails)
 	if p.Doc.Find(`[data-testid="add-email-form"]`).Length() != 0 || p.Doc.Find(`[data-testid="no-mail"]`).Length() != 1 {
 		t.Fatalf("emails page without mail:\n%s", p.Body)
 	}
-	p = b.submit("/account/emails", "/account/emails", url.Values{"email": {"ada@school.example"}})
+	p = b.submit(paths.Emails, paths.Emails, url.Values{"email": {"ada@school.example"}})
 	if p.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("add without mail: %d", p.StatusCode)
 	}
@@ -473,7 +474,7 @@ func TestOutbox_OnlyWhenOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	withSMTP := MustStart(t, func(o *web.Options) { o.DevOutbox, o.Mail = true, smtp })
-	if p := withSMTP.browser().get("/dev/outbox"); p.StatusCode != http.StatusNotFound {
+	if p := withSMTP.browser().get(paths.Outbox); p.StatusCode != http.StatusNotFound {
 		t.Fatalf("outbox with SMTP: %d", p.StatusCode)
 	}
 }
@@ -481,13 +482,13 @@ func TestOutbox_OnlyWhenOn(t *testing.T) {
 func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
 	e, _ := startWithOutbox(t)
 	b := e.browser()
-	if p := b.get("/dev/outbox"); p.Doc.Find(`[data-testid="outbox-empty"]`).Length() != 1 {
+	if p := b.get(paths.Outbox); p.Doc.Find(`[data-testid="outbox-empty"]`).Length() != 1 {
 		t.Fatalf("empty outbox:\n%s", p.Body)
 	}
 	ctx := context.Background()
 	e.db.AddToOutbox(ctx, store.OutboxMessage{To: "one@example.org", Subject: "First", Text: "Visit\n" + e.ts.URL + "/x?a=1&b=2\n", HTML: `<p><script>alert(1)</script>Visit</p>`})
 	e.db.AddToOutbox(ctx, store.OutboxMessage{To: "two@example.org", Subject: "<b>Second</b>", Text: "Elsewhere:\nhttps://evil.example/\njavascript:alert(1)\n"})
-	p := b.get("/dev/outbox")
+	p := b.get(paths.Outbox)
 	msgs := p.Doc.Find(`[data-testid="outbox-message"]`)
 	if msgs.Length() != 2 || strings.TrimSpace(msgs.Eq(0).Find("h2").Text()) != "<b>Second</b>" {
 		t.Fatalf("outbox:\n%s", p.Body)
@@ -522,7 +523,7 @@ func TestEmails_SendFailureKeepsAddressAndSaysSo(t *testing.T) {
 	e := MustStart(t, func(o *web.Options) { o.Mail = smtp })
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
-	p := b.submit("/account/emails", "/account/emails", url.Values{"email": {"ada@school.example"}})
+	p := b.submit(paths.Emails, paths.Emails, url.Values{"email": {"ada@school.example"}})
 	if p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Doc.Find(`#add-email-error`).Text(), "could not send") {
 		t.Fatalf("send failure: %d\n%s", p.StatusCode, p.Body)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
 )
@@ -229,7 +230,7 @@ func importOutcome(r backpack.ImportResult) views.ImportOutcome {
 		o.Result = views.ImportRefused
 	}
 	if r.BadgeID != "" {
-		o.Href = views.BadgePath(r.BadgeID)
+		o.Href = paths.Badge(r.BadgeID)
 	}
 	return o
 }

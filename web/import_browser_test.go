@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestImportBrowser imports sample badges in real Chromium: with the
@@ -27,12 +28,12 @@ func TestImportBrowser(t *testing.T) {
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+"/auth/dev"),
+				chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 				chromedp.SendKeys(`#dev-name`, "Learner"),
 				chromedp.SendKeys(`#dev-email`, sampleLearner),
 				chromedp.Click(`[data-testid="dev-submit"]`),
 				chromedp.WaitVisible(`[data-testid="nav-user"]`),
-				chromedp.Navigate(e.ts.URL+"/import"),
+				chromedp.Navigate(e.ts.URL+paths.Import),
 				chromedp.WaitVisible(`#import-files`),
 			)
 			tab.AssertAccessible(t, "/import, "+scheme)
@@ -103,7 +104,7 @@ func TestImportBrowser(t *testing.T) {
 				t.Errorf("outcomes:\n%s\nwant:\n%s", strings.Join(results, "\n"), strings.Join(want, "\n"))
 			}
 			// The page stayed where it was: the script sent the items, not the form.
-			if url, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.pathname`)); url != "/import" {
+			if url, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.pathname`)); url != paths.Import {
 				t.Errorf("page moved to %s", url)
 			}
 			// The refused text stays for correction; the files are cleared.

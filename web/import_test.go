@@ -33,6 +33,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
@@ -59,7 +60,7 @@ func readSample(t testing.TB, name string) []byte {
 // page's CSRF token): files in "files", plus the url and pasted fields.
 func (b *browser) importForm(fields url.Values, files ...upload) *page {
 	b.t.Helper()
-	tok := b.get("/import").csrf(b.t)
+	tok := b.get(paths.Import).csrf(b.t)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("_csrf", tok)
@@ -78,7 +79,7 @@ func (b *browser) importForm(fields url.Values, files ...upload) *page {
 		w.Write(f.data)
 	}
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.url("/import"), &body)
+	req, _ := http.NewRequest(http.MethodPost, b.url(paths.Import), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return b.do(req)
 }
@@ -151,12 +152,12 @@ func TestImport_FormNeedsSignInAndOffersEveryWay(t *testing.T) {
 	e := MustStart(t)
 	visitor := e.browser()
 	visitor.follow = false
-	if p := visitor.get("/import"); p.StatusCode != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/signin") {
+	if p := visitor.get(paths.Import); p.StatusCode != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), paths.SignIn) {
 		t.Fatalf("visitor: %d %s", p.StatusCode, p.Header.Get("Location"))
 	}
 	b := e.browser()
 	b.devSignIn("Learner", sampleLearner)
-	p := b.get("/import")
+	p := b.get(paths.Import)
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", p.StatusCode)
 	}
@@ -527,7 +528,7 @@ func TestImport_RefusesBadgeForAnotherIdentityWithoutRevealingIt(t *testing.T) {
 		t.Fatalf("%+v", o)
 	}
 	link := p.Doc.Find(`[data-testid="import-add-email"]`)
-	if href, _ := link.Attr("href"); href != "/account/emails" {
+	if href, _ := link.Attr("href"); href != paths.Emails {
 		t.Errorf("add-email link %q", href)
 	}
 	var doc struct {
@@ -745,7 +746,7 @@ func TestImport_Oversize(t *testing.T) {
 	}
 
 	// More than the whole request may carry: refused as a whole, clearly.
-	tok := b.get("/import").csrf(t)
+	tok := b.get(paths.Import).csrf(t)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("_csrf", tok)
@@ -754,7 +755,7 @@ func TestImport_Oversize(t *testing.T) {
 		w.Write(bytes.Repeat([]byte("b"), 4<<20+1<<19))
 	}
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.url("/import"), &body)
+	req, _ := http.NewRequest(http.MethodPost, b.url(paths.Import), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	p = b.do(req)
 	if p.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(p.Body, "smaller groups") || !strings.Contains(p.Body, "20 MB") {
@@ -780,14 +781,14 @@ func TestImport_EmptyFormExplains(t *testing.T) {
 
 func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
 	e, b := signedInLearner(t, sampleLearner)
-	tok := b.get("/import").csrf(t)
+	tok := b.get(paths.Import).csrf(t)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("_csrf", tok)
 	w, _ := mw.CreateFormFile("files", "garden.svg")
 	w.Write(readSample(t, "community-garden-volunteer.svg"))
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.url("/import"), &body)
+	req, _ := http.NewRequest(http.MethodPost, b.url(paths.Import), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("X-CSRF-Token", tok)
@@ -810,7 +811,7 @@ func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
 	badgeOf(t, e, userIDByEmail(t, e, sampleLearner), o.Href)
 
 	// Without the token it is refused like any other form.
-	req, _ = http.NewRequest(http.MethodPost, b.url("/import"), strings.NewReader("pasted=x"))
+	req, _ = http.NewRequest(http.MethodPost, b.url(paths.Import), strings.NewReader("pasted=x"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if p := b.do(req); p.StatusCode != http.StatusForbidden {
@@ -863,11 +864,11 @@ func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
 		o.Fetcher = client
 		o.Verifier = verify.New(client, verify.Options{Timeout: 60 * time.Second})
 	})
-	tok := b.get("/import").csrf(t)
+	tok := b.get(paths.Import).csrf(t)
 	done := make(chan *http.Response, 1)
 	go func() {
 		form := url.Values{"_csrf": {tok}, "url": {issuer.URL + "/assertions/1.json"}}
-		req, _ := http.NewRequest(http.MethodPost, b.url("/import"), strings.NewReader(form.Encode()))
+		req, _ := http.NewRequest(http.MethodPost, b.url(paths.Import), strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := (&http.Client{Jar: b.c.Jar}).Do(req)
 		if err != nil {
@@ -880,7 +881,7 @@ func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
 	}()
 	<-started // the import is now waiting on the issuer
 	other := &http.Client{Jar: b.c.Jar}
-	for _, path := range []string{"/import", "/healthz"} {
+	for _, path := range []string{paths.Import, paths.Healthz} {
 		resp, err := other.Get(b.url(path))
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s while an import waits: %v %v", path, resp, err)
@@ -1019,7 +1020,7 @@ func BenchmarkImport_SamplePNG(b *testing.B) {
 	br.devSignIn("Learner", sampleLearner)
 	uid := userIDByEmail(b, e, sampleLearner)
 	png := readSample(b, "web-accessibility-fundamentals.png")
-	tok := br.get("/import").csrf(b)
+	tok := br.get(paths.Import).csrf(b)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("_csrf", tok)
@@ -1032,7 +1033,7 @@ func BenchmarkImport_SamplePNG(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodPost, "/import", bytes.NewReader(form))
+		req := httptest.NewRequest(http.MethodPost, paths.Import, bytes.NewReader(form))
 		req.Header.Set("Content-Type", ctype)
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("X-CSRF-Token", tok)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/markbates/goth"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -53,7 +54,7 @@ func TestPanicRecovered(t *testing.T) {
 	}
 	// The server keeps serving.
 	rec = httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, paths.Home, nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("after panic: %d", rec.Code)
 	}
@@ -78,7 +79,7 @@ func TestClientIP_TrustedProxiesOnly(t *testing.T) {
 		for _, p := range tc.proxies {
 			prefixes = append(prefixes, netip.MustParsePrefix(p))
 		}
-		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req := httptest.NewRequest(http.MethodGet, paths.Home, nil)
 		req.RemoteAddr = tc.remote
 		req.Header.Set("X-Forwarded-For", tc.xff)
 		if got := ipExtractor(prefixes)(req); got != tc.want {
@@ -130,7 +131,7 @@ func TestSignInMovesToTheBaseURLHost(t *testing.T) {
 		{"localhost:8080", ""},
 		{"backpack.example.org", ""}, // not loopback: never redirected
 	} {
-		req := httptest.NewRequest(http.MethodGet, "/signin?x=1", nil)
+		req := httptest.NewRequest(http.MethodGet, paths.SignIn+"?x=1", nil)
 		req.Host = tc.host
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
@@ -159,7 +160,7 @@ func TestLocalPath(t *testing.T) {
 
 func TestStaticAndHealthNeedNoSession(t *testing.T) {
 	s := mustServer(t, Options{})
-	for _, path := range []string{"/healthz", "/static/nope.css"} {
+	for _, path := range []string{paths.Healthz, "/static/nope.css"} {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: "garbage"})
 		rec := httptest.NewRecorder()

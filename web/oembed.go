@@ -9,9 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/share"
 	"github.com/satchel-backpack/satchel/internal/shareimg"
-	"github.com/satchel-backpack/satchel/views"
 )
 
 // Public pages that have an embed, by path.
@@ -22,7 +22,7 @@ var (
 
 // oembedURL is the discovery address of a public page's oEmbed.
 func (s *Server) oembedURL(page string) string {
-	u, _ := share.OEmbedURL(s.abs(pathOEmbed), page)
+	u, _ := share.OEmbedURL(s.abs(paths.OEmbed), page)
 	return u
 }
 
@@ -57,8 +57,8 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 			return notPublic(err)
 		}
 		kind, title, author = share.KindBadge, orDefault(b.Name, "Untitled badge"), p.DisplayName
-		embedPath, authorURL = views.EmbedBadgePath(p.Handle, b.PublicID), views.PublicProfilePath(p.Handle)
-		thumb.URL = s.abs(badgeSharePath(p.Handle, b.PublicID))
+		embedPath, authorURL = paths.EmbedBadge(p.Handle, b.PublicID), paths.PublicProfile(p.Handle)
+		thumb.URL = s.abs(paths.BadgeShareImage(p.Handle, b.PublicID))
 	} else if m := oembedCollectionPath.FindStringSubmatch(u.Path); m != nil {
 		pc, err := s.db.PublicCollectionBySlug(ctx, m[1], m[2], s.now())
 		if err != nil {
@@ -68,13 +68,13 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 			return echo.ErrNotFound
 		}
 		kind, title, author = share.KindCollection, pc.Name, pc.Owner.DisplayName
-		embedPath, authorURL = views.EmbedCollectionPath(pc.Owner.Handle, pc.Slug), views.PublicProfilePath(pc.Owner.Handle)
-		thumb.URL = s.abs(profileSharePath(pc.Owner.Handle))
+		embedPath, authorURL = paths.EmbedCollection(pc.Owner.Handle, pc.Slug), paths.PublicProfile(pc.Owner.Handle)
+		thumb.URL = s.abs(paths.ProfileShareImage(pc.Owner.Handle))
 	} else {
 		return echo.ErrNotFound
 	}
 	thumb.Width, thumb.Height = share.Fit(shareimg.Width, shareimg.Height, maxW, maxH)
-	r, err := share.OEmbed(kind, title, author, siteName, s.abs("/"), s.abs(embedPath), w, h, thumb)
+	r, err := share.OEmbed(kind, title, author, siteName, s.abs(paths.Home), s.abs(embedPath), w, h, thumb)
 	if err != nil {
 		return err
 	}

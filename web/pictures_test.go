@@ -18,6 +18,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/web"
 )
 
@@ -99,7 +100,7 @@ func signInWithPicture(t *testing.T, e *env, pictureURL string) *browser {
 	t.Helper()
 	b := e.browser()
 	e.idp.QueueUser(&pictureUser{MockUser: mockoidc.MockUser{Subject: "idp-grace", Email: "grace@school.example", EmailVerified: true, PreferredUsername: "grace"}, Picture: pictureURL})
-	if p := b.get("/auth/oidc"); p.Request.URL.Path != "/" || p.signedInAs() != "grace" {
+	if p := b.get(paths.AuthStart("oidc")); p.Request.URL.Path != paths.Home || p.signedInAs() != "grace" {
 		t.Fatalf("sign-in ended at %s as %q:\n%s", p.Request.URL, p.signedInAs(), e.logs.String())
 	}
 	return b
@@ -109,7 +110,7 @@ func signInWithPicture(t *testing.T, e *env, pictureURL string) *browser {
 // profile, "" when it shows initials.
 func publicAvatar(t *testing.T, e *env, handle string) string {
 	t.Helper()
-	p := e.browser().get("/u/" + handle)
+	p := e.browser().get(paths.PublicProfile(handle))
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("public profile: %d", p.StatusCode)
 	}
@@ -125,7 +126,7 @@ func TestProviderPicture_KeptChosenAndShownFromSatchel(t *testing.T) {
 	b := signInWithPicture(t, e, pics.URL+"/me.jpg")
 
 	// The profile form offers the picture (served by Satchel) beside initials.
-	form := b.get("/account/profile")
+	form := b.get(paths.ProfileEdit)
 	choice := form.Doc.Find(`[data-testid="profile-avatar-provider"]`)
 	if choice.Length() != 1 {
 		t.Fatalf("picture choices: %d\n%s", choice.Length(), form.Body)
@@ -155,19 +156,19 @@ func TestProviderPicture_KeptChosenAndShownFromSatchel(t *testing.T) {
 	}
 
 	// Before the learner chooses it, visitors see initials.
-	if p := b.submit("/account/profile", "/account/profile", url.Values{"handle": {"grace"}, "display_name": {"Grace Hopper"}, "avatar": {"none"}}); p.StatusCode != http.StatusOK {
+	if p := b.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"grace"}, "display_name": {"Grace Hopper"}, "avatar": {"none"}}); p.StatusCode != http.StatusOK {
 		t.Fatalf("save profile: %d\n%s", p.StatusCode, p.Body)
 	}
 	if got := publicAvatar(t, e, "grace"); got != "" {
 		t.Fatalf("initials chosen, but the public page shows %q", got)
 	}
-	if p := b.submit("/account/profile", "/account/profile", url.Values{"handle": {"grace"}, "display_name": {"Grace Hopper"}, "avatar": {value}}); p.StatusCode != http.StatusOK {
+	if p := b.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"grace"}, "display_name": {"Grace Hopper"}, "avatar": {value}}); p.StatusCode != http.StatusOK {
 		t.Fatalf("save profile: %d\n%s", p.StatusCode, p.Body)
 	}
 	if got := publicAvatar(t, e, "grace"); got != src {
 		t.Fatalf("the public page shows %q, want the kept picture %q", got, src)
 	}
-	if form := b.get("/account/profile"); !form.Doc.Find(`[data-testid="profile-avatar-provider"]`).Is("[checked]") {
+	if form := b.get(paths.ProfileEdit); !form.Doc.Find(`[data-testid="profile-avatar-provider"]`).Is("[checked]") {
 		t.Error("the form does not show the chosen picture as chosen")
 	}
 
@@ -199,7 +200,7 @@ func TestProviderPicture_PrivateAddressRefused(t *testing.T) {
 	pics := newPictureHost(t, color.RGBA{200, 30, 30, 255})
 	e := MustStart(t) // the production client: no loopback addresses
 	b := signInWithPicture(t, e, pics.URL+"/me.jpg")
-	if n := b.get("/account/profile").Doc.Find(`[data-testid="profile-avatar-provider"]`).Length(); n != 0 {
+	if n := b.get(paths.ProfileEdit).Doc.Find(`[data-testid="profile-avatar-provider"]`).Length(); n != 0 {
 		t.Fatalf("a picture on a loopback address was kept (%d choices)", n)
 	}
 	pics.mu.Lock()
@@ -215,11 +216,11 @@ func TestProviderPicture_ChoiceMustBeTheLearnersOwn(t *testing.T) {
 	b.devSignIn("Ada", "ada@example.org")
 	// The development sign-in gives no picture: the form says so, and a
 	// forged choice is refused next to the field.
-	form := b.get("/account/profile")
+	form := b.get(paths.ProfileEdit)
 	if form.Doc.Find(`[data-testid="profile-avatar-provider"]`).Length() != 0 || !strings.Contains(form.Doc.Find("#profile-avatar-hint").Text(), "no picture") {
 		t.Fatalf("form without pictures:\n%s", form.Body)
 	}
-	p := b.submit("/account/profile", "/account/profile", url.Values{"handle": {"ada"}, "display_name": {"Ada"}, "avatar": {"provider:oidc"}})
+	p := b.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ada"}, "display_name": {"Ada"}, "avatar": {"provider:oidc"}})
 	if p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Doc.Find("#profile-avatar-error").Text(), "no picture") {
 		t.Fatalf("forged picture choice: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -238,22 +239,22 @@ func TestProviderPicture_LinkedProviderAndUnlink(t *testing.T) {
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
 	e.idp.QueueUser(&pictureUser{MockUser: mockoidc.MockUser{Subject: "ada-at-school", Email: "ada@school.example"}, Picture: pics.URL + "/me.jpg"})
-	if p := b.get("/auth/oidc"); p.Request.URL.Path != "/account" || !strings.Contains(flashText(p), "now linked") {
+	if p := b.get(paths.AuthStart("oidc")); p.Request.URL.Path != paths.Account || !strings.Contains(flashText(p), "now linked") {
 		t.Fatalf("linking ended at %s: %q", p.Request.URL, flashText(p))
 	}
-	choice := b.get("/account/profile").Doc.Find(`[data-testid="profile-avatar-provider"]`)
+	choice := b.get(paths.ProfileEdit).Doc.Find(`[data-testid="profile-avatar-provider"]`)
 	value, _ := choice.Attr("value")
 	if choice.Length() != 1 || value != "provider:oidc" {
 		t.Fatalf("after linking the form offers %d pictures (%q)", choice.Length(), value)
 	}
-	if p := b.submit("/account/profile", "/account/profile", url.Values{"handle": {"ada"}, "display_name": {"Ada"}, "avatar": {value}}); p.StatusCode != http.StatusOK {
+	if p := b.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ada"}, "display_name": {"Ada"}, "avatar": {value}}); p.StatusCode != http.StatusOK {
 		t.Fatalf("save profile: %d", p.StatusCode)
 	}
 	src := publicAvatar(t, e, "ada")
 	if src == "" {
 		t.Fatal("the linked provider's picture is not on the public page")
 	}
-	if p := b.submit("/account", "/account/logins/oidc/unlink", nil); !strings.Contains(flashText(p), "unlinked") {
+	if p := b.submit(paths.Account, paths.Unlink("oidc"), nil); !strings.Contains(flashText(p), "unlinked") {
 		t.Fatalf("unlink: %q", flashText(p))
 	}
 	if got := publicAvatar(t, e, "ada"); got != "" {

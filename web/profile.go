@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -50,13 +51,13 @@ func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileFo
 			label = info.label
 		}
 		v := views.ProviderAvatarValue(pic.Provider)
-		f.Pictures = append(f.Pictures, views.ProfilePicture{Value: v, Label: label, Src: views.ImagePath(pic.Hash)})
+		f.Pictures = append(f.Pictures, views.ProfilePicture{Value: v, Label: label, Src: paths.Image(pic.Hash)})
 		if chosen && p != nil && p.Avatar == store.AvatarProvider && pic.Hash == p.AvatarHash {
 			f.Avatar = v
 		}
 	}
 	if p != nil {
-		f.Saved, f.PublicURL = true, views.PublicProfilePath(p.Handle)
+		f.Saved, f.PublicURL = true, paths.PublicProfile(p.Handle)
 		if pp, err := s.db.PublicProfileByHandle(ctx, p.Handle, s.now()); err == nil {
 			f.PublicBadges, f.PublicColls = len(pp.Badges), len(pp.Collections)
 		}
@@ -99,5 +100,5 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 	}
 	logger(c).Info("profile saved", "handle", p.Handle)
 	s.flash(c, views.FlashSuccess, "Your public profile is saved.")
-	return c.Redirect(http.StatusSeeOther, views.ProfileEditPath)
+	return c.Redirect(http.StatusSeeOther, paths.ProfileEdit)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/internal/markdown"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -52,7 +53,7 @@ func (s *Server) abs(path string) string {
 func (s *Server) publicOwner(p *store.Profile) views.PublicOwner {
 	o := views.PublicOwner{Handle: p.Handle, DisplayName: p.DisplayName}
 	if p.Avatar == store.AvatarProvider && p.AvatarHash != "" {
-		o.AvatarSrc = views.ImagePath(p.AvatarHash)
+		o.AvatarSrc = paths.Image(p.AvatarHash)
 	}
 	return o
 }
@@ -63,7 +64,7 @@ func (s *Server) publicTile(handle string, b store.BadgeSummary) components.Tile
 	t := tileFor(b)
 	t.Changed = false
 	if handle != "" {
-		t.Href = s.abs(views.PublicBadgePath(handle, b.PublicID))
+		t.Href = s.abs(paths.PublicBadge(handle, b.PublicID))
 	} else {
 		t.Href = "#" + t.DetailsID()
 	}
@@ -74,7 +75,7 @@ func (s *Server) imageURL(hash string) string {
 	if hash == "" {
 		return ""
 	}
-	return s.abs(views.ImagePath(hash))
+	return s.abs(paths.Image(hash))
 }
 
 // handlePublicProfile shows a learner's public page. The rendered page is
@@ -90,7 +91,7 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 	}
 	if lower := store.NormalizeHandle(handle); lower != handle {
 		// One address per profile: /u/Ada → /u/ada.
-		return c.Redirect(http.StatusMovedPermanently, views.PublicProfilePath(lower))
+		return c.Redirect(http.StatusMovedPermanently, paths.PublicProfile(lower))
 	}
 	return s.cachedPage(c, handle, version, now, func() (templ.Component, error) {
 		return s.publicProfilePage(ctx, handle, now)
@@ -125,7 +126,7 @@ func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.
 		return nil, notPublic(err)
 	}
 	p := &pp.Profile
-	path := views.PublicProfilePath(p.Handle)
+	path := paths.PublicProfile(p.Handle)
 	v := views.PublicProfile{
 		Owner: s.publicOwner(p),
 		Bio:   p.Bio,
@@ -150,10 +151,10 @@ func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.
 	for _, c := range pp.Collections {
 		card := views.PublicCollectionCard{
 			Name: c.Name, Description: c.Description, Badges: c.Badges,
-			Href: s.abs(views.PublicCollectionPath(p.Handle, c.Slug)),
+			Href: s.abs(paths.PublicCollection(p.Handle, c.Slug)),
 		}
 		if c.ImageHash != "" {
-			card.ImageSrc = views.ImagePath(c.ImageHash)
+			card.ImageSrc = paths.Image(c.ImageHash)
 		}
 		v.Collections = append(v.Collections, card)
 	}
@@ -193,14 +194,14 @@ func (s *Server) handlePublicCollection(c echo.Context) error {
 		return notPublic(err)
 	}
 	if lower := store.NormalizeHandle(handle); lower != handle {
-		return c.Redirect(http.StatusMovedPermanently, views.PublicCollectionPath(lower, slug))
+		return c.Redirect(http.StatusMovedPermanently, paths.PublicCollection(lower, slug))
 	}
 	return s.cachedPage(c, handle+"/"+slug, version, now, func() (templ.Component, error) {
 		pc, err := s.db.PublicCollectionBySlug(ctx, handle, slug, now)
 		if err != nil {
 			return nil, notPublic(err)
 		}
-		v := s.collectionView(pc, s.abs(views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)), pc.Owner.Indexable)
+		v := s.collectionView(pc, s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), pc.Owner.Indexable)
 		sh := s.collectionShare(pc)
 		v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
 		return views.PublicCollectionPage(v), nil
@@ -213,7 +214,7 @@ func (s *Server) handleUnlistedCollection(c echo.Context) error {
 		return notPublic(err)
 	}
 	// A secret link is never indexed, whatever the profile says.
-	v := s.collectionView(pc, s.abs(views.UnlistedCollectionPath(c.Param("token"))), false)
+	v := s.collectionView(pc, s.abs(paths.UnlistedCollection(c.Param("token"))), false)
 	v.Unlisted = true
 	return s.render(c, http.StatusOK, views.PublicCollectionPage(v))
 }
@@ -257,7 +258,7 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 	if err != nil {
 		return nil, nil, nil, views.PublicBadge{}, err
 	}
-	path := views.PublicBadgePath(p.Handle, b.PublicID)
+	path := paths.PublicBadge(p.Handle, b.PublicID)
 	v := views.PublicBadge{
 		Owner:             s.publicOwner(p),
 		PublicID:          b.PublicID,
@@ -289,7 +290,7 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 		},
 	}
 	if b.ImageHash != "" {
-		v.ImageSrc = views.ImagePath(b.ImageHash)
+		v.ImageSrc = paths.Image(b.ImageHash)
 	}
 	sh := s.badgeShare(p, b, m.ID)
 	v.Share = &sh
@@ -339,7 +340,7 @@ func (s *Server) handlePublicBadge(c echo.Context) error {
 		return err
 	}
 	if c.Param("handle") != p.Handle {
-		return c.Redirect(http.StatusMovedPermanently, views.PublicBadgePath(p.Handle, b.PublicID))
+		return c.Redirect(http.StatusMovedPermanently, paths.PublicBadge(p.Handle, b.PublicID))
 	}
 	if rep, err := b.Report(); err == nil && rep != nil {
 		r := publicReportView(rep, m, b)

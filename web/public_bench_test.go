@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
@@ -104,32 +105,32 @@ func BenchmarkPublicProfile(b *testing.B) {
 		}
 	}
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/u/"+benchHandle, nil))
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, paths.PublicProfile(benchHandle), nil))
 	if n := strings.Count(rec.Body.String(), `data-testid="badge-tile"`); n != benchPublic {
 		b.Fatalf("the profile shows %d tiles, want %d", n, benchPublic)
 	}
 	b.Run("serial", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			get(b, "/u/"+benchHandle)
+			get(b, paths.PublicProfile(benchHandle))
 		}
 	})
 	b.Run("parallel", func(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				get(b, "/u/"+benchHandle)
+				get(b, paths.PublicProfile(benchHandle))
 			}
 		})
 	})
 	b.Run("other_learner", func(b *testing.B) {
 		for b.Loop() {
-			get(b, "/u/learner-4242")
+			get(b, paths.PublicProfile("learner-4242"))
 		}
 	})
 	b.Run("collection", func(b *testing.B) {
 		for b.Loop() {
-			get(b, "/u/"+benchHandle+"/collection-1")
+			get(b, paths.PublicCollection(benchHandle, "collection-1"))
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/avatar"
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -30,7 +31,7 @@ func TestPublicBrowser(t *testing.T) {
 
 	t.Run("VisitorByKeyboardAndHover", func(t *testing.T) {
 		tab := b.NewTab(t)
-		tab.Do(t, chromedp.Navigate(base+"/u/ada"), chromedp.WaitVisible(`[data-testid="public-name"]`))
+		tab.Do(t, chromedp.Navigate(base+paths.PublicProfile("ada")), chromedp.WaitVisible(`[data-testid="public-name"]`))
 		if got := text(t, tab, `[data-testid="public-name"]`); got != "Ada Lovelace" {
 			t.Fatalf("profile of %q", got)
 		}
@@ -88,7 +89,7 @@ func TestPublicBrowser(t *testing.T) {
 
 	t.Run("Print", func(t *testing.T) {
 		tab := b.NewTab(t)
-		tab.Do(t, browsertest.EmulatePrint(), chromedp.Navigate(base+"/u/ada"), chromedp.WaitReady(`[data-testid="public-name"]`))
+		tab.Do(t, browsertest.EmulatePrint(), chromedp.Navigate(base+paths.PublicProfile("ada")), chromedp.WaitReady(`[data-testid="public-name"]`))
 		got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`(() => {
 			const link = document.querySelector('[data-testid="tile-link"]');
 			return [
@@ -151,24 +152,24 @@ func TestPublicBrowser(t *testing.T) {
 					tab.AssertAccessible(t, path+", "+scheme)
 				}
 				givePicture(t)
-				visit("/u/ada", `[data-testid="public-avatar"]`)
-				visit("/u/ada/"+f.publicColl.Slug, `[data-testid="collection-name"]`)
-				visit("/c/"+f.unlisted.UnlistedToken, `[data-testid="collection-name"]`)
-				visit("/u/ada/badges/"+f.pub.PublicID, `[data-testid="badge-name"]`)
-				visit("/u/ada/badges/"+f.revoked.PublicID, `[data-testid="public-status-notice"]`)
+				visit(paths.PublicProfile("ada"), `[data-testid="public-avatar"]`)
+				visit(paths.PublicCollection("ada", f.publicColl.Slug), `[data-testid="collection-name"]`)
+				visit(paths.UnlistedCollection(f.unlisted.UnlistedToken), `[data-testid="collection-name"]`)
+				visit(paths.PublicBadge("ada", f.pub.PublicID), `[data-testid="badge-name"]`)
+				visit(paths.PublicBadge("ada", f.revoked.PublicID), `[data-testid="public-status-notice"]`)
 				tab.Do(t, chromedp.Click(`[data-testid="verify-now"]`), chromedp.WaitVisible(`[data-testid="verified-now"]`))
 				tab.AssertAccessible(t, "badge page after Verify now, "+scheme)
 
 				// The owner's form, as Ada, with and without errors.
 				tab.Do(t,
-					chromedp.Navigate(base+"/auth/dev"),
+					chromedp.Navigate(base+paths.DevSignIn),
 					chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
 					chromedp.SendKeys(`#dev-email`, "ada@example.org"),
 					chromedp.Click(`[data-testid="dev-submit"]`),
 					chromedp.WaitVisible(`[data-testid="nav-user"]`),
 				)
 				givePicture(t)
-				visit("/account/profile", `[data-testid="profile-avatar"] img`)
+				visit(paths.ProfileEdit, `[data-testid="profile-avatar"] img`)
 				tab.Do(t,
 					chromedp.SetValue(`#profile-handle`, "admin"),
 					chromedp.Click(`[data-testid="profile-save"]`),

@@ -19,6 +19,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -202,7 +203,7 @@ func metaContent(p *page, sel string) string {
 func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
-	p := visitor.get("/u/ada")
+	p := visitor.get(paths.PublicProfile("ada"))
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d:\n%s", p.StatusCode, p.Body)
 	}
@@ -233,7 +234,7 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 	if d := p.Doc.Find(`[data-testid="tile-details"]`).First().Text(); !strings.Contains(d, "Criteria") {
 		t.Errorf("tile details %q", d)
 	}
-	assertNoEmail(t, "/u/ada", p)
+	assertNoEmail(t, paths.PublicProfile("ada"), p)
 
 	// Link previews and robots.
 	if got := metaContent(p, `meta[name="robots"]`); !strings.Contains(got, "noindex") {
@@ -243,10 +244,10 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 		t.Errorf("og:title %q", got)
 	}
 	img := metaContent(p, `meta[property="og:image"]`)
-	if img != f.e.ts.URL+"/u/ada/share.png" || metaContent(p, `meta[name="twitter:image"]`) != img {
+	if img != f.e.ts.URL+paths.ProfileShareImage("ada") || metaContent(p, `meta[name="twitter:image"]`) != img {
 		t.Errorf("og:image %q is not the profile's absolute share picture", img)
 	}
-	if got := metaContent(p, `meta[property="og:url"]`); got != f.e.ts.URL+"/u/ada" {
+	if got := metaContent(p, `meta[property="og:url"]`); got != f.e.ts.URL+paths.PublicProfile("ada") {
 		t.Errorf("og:url %q", got)
 	}
 	if metaContent(p, `meta[name="twitter:card"]`) == "" || metaContent(p, `meta[property="og:description"]`) == "" {
@@ -260,17 +261,17 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 	}
 
 	// The owner's preview is the same page.
-	own := f.ada.get("/u/ada")
+	own := f.ada.get(paths.PublicProfile("ada"))
 	if strings.TrimSpace(own.Doc.Find("main").Text()) != strings.TrimSpace(p.Doc.Find("main").Text()) {
 		t.Error("the owner sees a different public page than a visitor")
 	}
 
 	// Any letter case leads to the one address.
 	visitor.follow = false
-	if r := visitor.get("/u/ADA"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/u/ada" {
+	if r := visitor.get("/u/ADA"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != paths.PublicProfile("ada") {
 		t.Errorf("/u/ADA: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
-	coll := "/u/ada/" + f.publicColl.Slug
+	coll := paths.PublicCollection("ada", f.publicColl.Slug)
 	if r := visitor.get("/u/Ada/" + f.publicColl.Slug); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != coll {
 		t.Errorf("/u/Ada/%s: %d %s", f.publicColl.Slug, r.StatusCode, r.Header.Get("Location"))
 	}
@@ -278,18 +279,18 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 
 func TestPublicProfile_IndexingIsOptIn(t *testing.T) {
 	f := newPublicFixture(t)
-	p := f.ada.submit("/account/profile", "/account/profile", url.Values{"handle": {"ada"}, "display_name": {"Ada Lovelace"}, "indexable": {"yes"}})
+	p := f.ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ada"}, "display_name": {"Ada Lovelace"}, "indexable": {"yes"}})
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("save: %d", p.StatusCode)
 	}
 	visitor := f.e.browser()
-	for _, path := range []string{"/u/ada", "/u/ada/" + f.publicColl.Slug, "/u/ada/badges/" + f.pub.PublicID} {
+	for _, path := range []string{paths.PublicProfile("ada"), paths.PublicCollection("ada", f.publicColl.Slug), paths.PublicBadge("ada", f.pub.PublicID)} {
 		if got := metaContent(visitor.get(path), `meta[name="robots"]`); strings.Contains(got, "noindex") {
 			t.Errorf("%s: robots %q after opting in", path, got)
 		}
 	}
 	// A secret link is never indexed.
-	if got := metaContent(visitor.get("/c/"+f.unlisted.UnlistedToken), `meta[name="robots"]`); !strings.Contains(got, "noindex") {
+	if got := metaContent(visitor.get(paths.UnlistedCollection(f.unlisted.UnlistedToken)), `meta[name="robots"]`); !strings.Contains(got, "noindex") {
 		t.Errorf("unlisted collection robots %q", got)
 	}
 }
@@ -297,7 +298,7 @@ func TestPublicProfile_IndexingIsOptIn(t *testing.T) {
 func TestPublicCollections(t *testing.T) {
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
-	p := visitor.get("/u/ada/" + f.publicColl.Slug)
+	p := visitor.get(paths.PublicCollection("ada", f.publicColl.Slug))
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", p.StatusCode)
 	}
@@ -309,7 +310,7 @@ func TestPublicCollections(t *testing.T) {
 	}
 	assertNoEmail(t, "public collection", p)
 
-	u := visitor.get("/c/" + f.unlisted.UnlistedToken)
+	u := visitor.get(paths.UnlistedCollection(f.unlisted.UnlistedToken))
 	if u.StatusCode != http.StatusOK || u.Doc.Find(`[data-testid="collection-name"]`).Text() != "For my tutor" {
 		t.Fatalf("unlisted: %d", u.StatusCode)
 	}
@@ -322,7 +323,7 @@ func TestPublicCollections(t *testing.T) {
 	if _, err := f.e.db.ReplaceUnlistedToken(context.Background(), f.adaID, f.unlisted.PublicID); err != nil {
 		t.Fatal(err)
 	}
-	if r := visitor.get("/c/" + f.unlisted.UnlistedToken); r.StatusCode != http.StatusNotFound {
+	if r := visitor.get(paths.UnlistedCollection(f.unlisted.UnlistedToken)); r.StatusCode != http.StatusNotFound {
 		t.Errorf("old unlisted link: %d", r.StatusCode)
 	}
 }
@@ -343,18 +344,18 @@ func TestPublicPages_NotFoundLooksLikeUnknown(t *testing.T) {
 		t.Fatalf("unknown page %d", want.StatusCode)
 	}
 	for _, path := range []string{
-		"/u/nobody",
-		"/u/admin",
-		"/u/bob", // no profile
-		"/u/ada/badges/" + f.priv.PublicID,
-		"/u/ada/badges/" + f.bobPriv.PublicID,
-		"/u/ada/badges/" + f.revoked.PublicID, // deleted
-		"/u/ada/badges/guessed00000000000000",
-		"/u/ada/" + f.privColl.Slug,
-		"/u/ada/" + f.unlisted.Slug, // unlisted is not on the profile
-		"/u/ada/no-such-collection",
-		"/c/" + f.privColl.UnlistedToken,
-		"/c/AAAAAAAAAAAAAAAAAAAAAAAAAA",
+		paths.PublicProfile("nobody"),
+		paths.PublicProfile("admin"),
+		paths.PublicProfile("bob"), // no profile
+		paths.PublicBadge("ada", f.priv.PublicID),
+		paths.PublicBadge("ada", f.bobPriv.PublicID),
+		paths.PublicBadge("ada", f.revoked.PublicID), // deleted
+		paths.PublicBadge("ada", "guessed00000000000000"),
+		paths.PublicCollection("ada", f.privColl.Slug),
+		paths.PublicCollection("ada", f.unlisted.Slug), // unlisted is not on the profile
+		paths.PublicCollection("ada", "no-such-collection"),
+		paths.UnlistedCollection(f.privColl.UnlistedToken),
+		paths.UnlistedCollection("AAAAAAAAAAAAAAAAAAAAAAAAAA"),
 	} {
 		for _, b := range []*browser{visitor, f.bob} {
 			p := b.get(path)
@@ -376,7 +377,7 @@ func TestPublicPages_NotFoundLooksLikeUnknown(t *testing.T) {
 func TestPublicBadge_ShowsEverythingButTheEmail(t *testing.T) {
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
-	p := visitor.get("/u/ada/badges/" + f.pub.PublicID)
+	p := visitor.get(paths.PublicBadge("ada", f.pub.PublicID))
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", p.StatusCode)
 	}
@@ -409,11 +410,11 @@ func TestPublicBadge_ShowsEverythingButTheEmail(t *testing.T) {
 		t.Error("the recipient check does not say it matched when imported")
 	}
 	assertNoEmail(t, "public badge page", p)
-	if !strings.HasSuffix(metaContent(p, `meta[property="og:image"]`), "/badges/"+f.pub.PublicID+"/share.png") {
+	if !strings.HasSuffix(metaContent(p, `meta[property="og:image"]`), paths.BadgeShareImage("ada", f.pub.PublicID)) {
 		t.Error("no og:image on the badge page")
 	}
 
-	rev := visitor.get("/u/ada/badges/" + f.revoked.PublicID)
+	rev := visitor.get(paths.PublicBadge("ada", f.revoked.PublicID))
 	if got := rev.Doc.Find(`[data-testid="public-status-notice"]`).Text(); !strings.Contains(got, "Revoked") {
 		t.Errorf("revoked badge notice %q", got)
 	}
@@ -422,12 +423,12 @@ func TestPublicBadge_ShowsEverythingButTheEmail(t *testing.T) {
 func TestPublicBadge_VerifyNowRunsLiveAndIsRateLimited(t *testing.T) {
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
-	path := "/u/ada/badges/" + f.pub.PublicID
+	path := paths.PublicBadge("ada", f.pub.PublicID)
 	before, err := f.e.db.BadgeChecks(context.Background(), f.pub.ID, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := visitor.submit(path, path+"/verify", nil)
+	p := visitor.submit(path, paths.PublicBadgeVerify("ada", f.pub.PublicID), nil)
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("verify now: %d\n%s", p.StatusCode, p.Body)
 	}
@@ -448,11 +449,11 @@ func TestPublicBadge_VerifyNowRunsLiveAndIsRateLimited(t *testing.T) {
 	}
 
 	// Without the form's token it is refused.
-	if r := visitor.post(path+"/verify", url.Values{}); r.StatusCode != http.StatusForbidden {
+	if r := visitor.post(paths.PublicBadgeVerify("ada", f.pub.PublicID), url.Values{}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("verify without CSRF: %d", r.StatusCode)
 	}
 	// A private badge cannot be verified publicly.
-	priv := "/u/ada/badges/" + f.priv.PublicID + "/verify"
+	priv := paths.PublicBadgeVerify("ada", f.priv.PublicID)
 	tok := visitor.get(path).csrf(t)
 	if r := visitor.post(priv, url.Values{"_csrf": {tok}}); r.StatusCode != http.StatusNotFound {
 		t.Errorf("verify a private badge: %d", r.StatusCode)
@@ -460,7 +461,7 @@ func TestPublicBadge_VerifyNowRunsLiveAndIsRateLimited(t *testing.T) {
 	// The limit: ten per client per ten minutes (two used above).
 	var last *page
 	for range 12 {
-		last = visitor.post(path+"/verify", url.Values{"_csrf": {tok}})
+		last = visitor.post(paths.PublicBadgeVerify("ada", f.pub.PublicID), url.Values{"_csrf": {tok}})
 		if last.StatusCode == http.StatusTooManyRequests {
 			break
 		}
@@ -476,7 +477,7 @@ func TestProfileForm(t *testing.T) {
 	ada.devSignIn("Ada Lovelace", "ada@example.org")
 	bob.devSignIn("Bob", "bob@example.org")
 
-	p := ada.get("/account/profile")
+	p := ada.get(paths.ProfileEdit)
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("form: %d", p.StatusCode)
 	}
@@ -487,7 +488,7 @@ func TestProfileForm(t *testing.T) {
 		t.Error("preview offered before there is a profile")
 	}
 
-	bad := ada.submit("/account/profile", "/account/profile", url.Values{"handle": {"Admin"}, "display_name": {"ada@example.org"}, "bio": {"Hi"}})
+	bad := ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"Admin"}, "display_name": {"ada@example.org"}, "bio": {"Hi"}})
 	if bad.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid: %d", bad.StatusCode)
 	}
@@ -507,18 +508,18 @@ func TestProfileForm(t *testing.T) {
 		t.Error("an invalid form saved a profile")
 	}
 
-	ok := ada.submit("/account/profile", "/account/profile", url.Values{"handle": {"Ada"}, "display_name": {"Ada L."}, "bio": {"Engines."}})
-	if ok.StatusCode != http.StatusOK || ok.Request.URL.Path != "/account/profile" {
+	ok := ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"Ada"}, "display_name": {"Ada L."}, "bio": {"Engines."}})
+	if ok.StatusCode != http.StatusOK || ok.Request.URL.Path != paths.ProfileEdit {
 		t.Fatalf("save: %d at %s", ok.StatusCode, ok.Request.URL)
 	}
-	if href, _ := ok.Doc.Find(`[data-testid="profile-preview"]`).Attr("href"); href != "/u/ada" {
+	if href, _ := ok.Doc.Find(`[data-testid="profile-preview"]`).Attr("href"); href != paths.PublicProfile("ada") {
 		t.Errorf("preview link %q", href)
 	}
-	taken := bob.submit("/account/profile", "/account/profile", url.Values{"handle": {"ADA"}, "display_name": {"Bob"}})
+	taken := bob.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ADA"}, "display_name": {"Bob"}})
 	if taken.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(taken.Doc.Find(`#profile-handle-error`).Text(), "taken") {
 		t.Errorf("taken handle: %d %q", taken.StatusCode, taken.Doc.Find(`#profile-handle-error`).Text())
 	}
-	if v := e.browser().get("/u/ada"); v.StatusCode != http.StatusOK || !strings.Contains(v.Doc.Find(`[data-testid="public-name"]`).Text(), "Ada L.") {
+	if v := e.browser().get(paths.PublicProfile("ada")); v.StatusCode != http.StatusOK || !strings.Contains(v.Doc.Find(`[data-testid="public-name"]`).Text(), "Ada L.") {
 		t.Errorf("public page after saving: %d", v.StatusCode)
 	}
 }
@@ -529,7 +530,9 @@ func TestPublicProfile_ChangesShowAtOnce(t *testing.T) {
 	f := newPublicFixture(t)
 	ctx := context.Background()
 	visitor := f.e.browser()
-	tiles := func() int { return visitor.get("/u/ada").Doc.Find(`[data-testid="badge-tile"]`).Length() }
+	tiles := func() int {
+		return visitor.get(paths.PublicProfile("ada")).Doc.Find(`[data-testid="badge-tile"]`).Length()
+	}
 	if n := tiles(); n != 2 {
 		t.Fatalf("%d tiles", n)
 	}
@@ -553,19 +556,19 @@ func TestPublicProfile_ChangesShowAtOnce(t *testing.T) {
 	if _, err := f.e.db.SaveProfile(ctx, f.adaID, store.ProfileInput{Handle: "ada", DisplayName: "Countess Ada"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := visitor.get("/u/ada").Doc.Find(`[data-testid="public-name"]`).Text(); got != "Countess Ada" {
+	if got := visitor.get(paths.PublicProfile("ada")).Doc.Find(`[data-testid="public-name"]`).Text(); got != "Countess Ada" {
 		t.Errorf("after renaming: %q", got)
 	}
 	if err := f.e.db.RemoveFromCollection(ctx, f.adaID, f.publicColl.PublicID, f.pub.PublicID); err != nil {
 		t.Fatal(err)
 	}
-	if got := visitor.get("/u/ada").Doc.Find(`[data-testid="public-collections"] .muted`).Text(); got != "0 badges" {
+	if got := visitor.get(paths.PublicProfile("ada")).Doc.Find(`[data-testid="public-collections"] .muted`).Text(); got != "0 badges" {
 		t.Errorf("after taking the badge out of the collection it says %q", got)
 	}
 	if err := f.e.db.SetCollectionVisibility(ctx, f.adaID, f.publicColl.PublicID, store.Private); err != nil {
 		t.Fatal(err)
 	}
-	if visitor.get("/u/ada").Doc.Find(`[data-testid="public-collections"]`).Length() != 0 {
+	if visitor.get(paths.PublicProfile("ada")).Doc.Find(`[data-testid="public-collections"]`).Length() != 0 {
 		t.Error("a collection made private is still listed")
 	}
 }
@@ -577,7 +580,7 @@ func TestPublicCollection_ChangesShowAtOnce(t *testing.T) {
 	f := newPublicFixture(t)
 	ctx := context.Background()
 	visitor := f.e.browser()
-	path := "/u/ada/" + f.publicColl.Slug
+	path := paths.PublicCollection("ada", f.publicColl.Slug)
 	get := func() *page {
 		t.Helper()
 		return visitor.get(path)
@@ -629,7 +632,7 @@ func TestPublicCollection_ChangesShowAtOnce(t *testing.T) {
 	if p := get(); p.StatusCode != http.StatusNotFound {
 		t.Errorf("the old address answers %d after the slug changed", p.StatusCode)
 	}
-	path = "/u/ada/mechanics"
+	path = paths.PublicCollection("ada", "mechanics")
 	if n := tiles(); n != 2 {
 		t.Errorf("the new address shows %d tiles", n)
 	}

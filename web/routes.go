@@ -3,20 +3,20 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/static"
-	"github.com/satchel-backpack/satchel/views"
 )
 
-// pathOEmbed is the oEmbed endpoint; embed pages name it in their <link>.
-const pathOEmbed = "/oembed"
-
 // routes registers every route: it is the table of contents of the site,
-// one line a route (method, path, handler, then its own middleware).
+// one line a route (method, path, handler, then its own middleware). The
+// paths are internal/paths' patterns, the ones links and redirects are
+// built from; a group's routes are named by their full pattern.
 //
 // Who may call a route is read from its group and its line:
 //
@@ -57,119 +57,154 @@ func (s *Server) routes() {
 	)
 
 	// Anonymous: liveness and readiness, static files, the home page.
-	e.GET("/healthz", s.handleHealthz) // alive
-	e.GET("/readyz", s.handleReadyz)   // database reachable, schema current
-	e.GET("/metrics", s.handleMetrics) // only with a bearer token (SATCHEL_METRICS_TOKEN)
+	e.GET(paths.Healthz, s.handleHealthz) // alive
+	e.GET(paths.Readyz, s.handleReadyz)   // database reachable, schema current
+	e.GET(paths.Metrics, s.handleMetrics) // only with a bearer token (SATCHEL_METRICS_TOKEN)
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
-	e.GET("/", s.handleHome)
+	e.GET(paths.Home, s.handleHome)
 
 	// The backpack (signed-in) and stored images (anonymous:
 	// content-addressed, the same picture for every badge that shows it).
-	e.GET(views.BackpackPath, s.handleBackpack, s.requireUser) // /backpack
-	e.GET("/images/:hash", s.handleImage)
+	e.GET(paths.Backpack, s.handleBackpack, s.requireUser)
+	e.GET(paths.ImagePattern, s.handleImage)
 
 	// One badge: owner only.
-	badge := e.Group("/badges/:id", s.requireUser)
-	badge.GET("", s.handleBadge)
-	badge.GET("/download", s.handleBadgeDownload)
-	badge.GET("/baked", s.handleBadgeBaked)
-	badge.POST("/check", s.handleBadgeCheck, limitBadgeCheck)
-	badge.GET("/delete", s.handleBadgeDeleteForm)
-	badge.POST("/delete", s.handleBadgeDelete)
-	badge.POST("/visibility", s.handleBadgeVisibility)
-	badge.GET("/collections", s.handleBadgeCollectionsForm)
-	badge.POST("/collections", s.handleBadgeCollections)
+	badge := group(e, paths.BadgePattern, s.requireUser)
+	badge.GET(paths.BadgePattern, s.handleBadge)
+	badge.GET(paths.BadgeDownloadPattern, s.handleBadgeDownload)
+	badge.GET(paths.BadgeBakedPattern, s.handleBadgeBaked)
+	badge.POST(paths.BadgeCheckPattern, s.handleBadgeCheck, limitBadgeCheck)
+	badge.GET(paths.BadgeDeletePattern, s.handleBadgeDeleteForm)
+	badge.POST(paths.BadgeDeletePattern, s.handleBadgeDelete)
+	badge.POST(paths.BadgeVisibilityPattern, s.handleBadgeVisibility)
+	badge.GET(paths.BadgeCollectionsPattern, s.handleBadgeCollectionsForm)
+	badge.POST(paths.BadgeCollectionsPattern, s.handleBadgeCollections)
 
 	// The public verifier: anonymous, rate-limited per client, a bounded
 	// number at once per process; its POST takes a badge file.
-	e.GET("/verify", s.handleVerifyForm)
-	s.routeBodyLimit(http.MethodPost, "/verify", verifyBodyLimit)
-	e.POST("/verify", s.handleVerify, limitVerify, queueVerify)
+	e.GET(paths.Verify, s.handleVerifyForm)
+	s.routeBodyLimit(http.MethodPost, paths.Verify, verifyBodyLimit)
+	e.POST(paths.Verify, s.handleVerify, limitVerify, queueVerify)
 
 	// Sign-in: anonymous, rate-limited per client IP.
-	auth := e.Group("", s.signInRateLimit(), s.loopbackHost)
-	auth.GET("/signin", s.handleSignIn)
-	auth.GET("/auth/dev", s.handleDevSignInForm)
-	auth.POST("/auth/dev", s.handleDevSignIn)
-	auth.GET("/auth/:provider", s.handleAuthStart)
-	auth.GET("/auth/:provider/callback", s.handleAuthCallback)
-	e.POST("/auth/signout", s.handleSignOut)
+	auth := group(e, "", s.signInRateLimit(), s.loopbackHost)
+	auth.GET(paths.SignIn, s.handleSignIn)
+	auth.GET(paths.DevSignIn, s.handleDevSignInForm)
+	auth.POST(paths.DevSignIn, s.handleDevSignIn)
+	auth.GET(paths.AuthStartPattern, s.handleAuthStart)
+	auth.GET(paths.AuthCallbackPattern, s.handleAuthCallback)
+	e.POST(paths.SignOut, s.handleSignOut)
 
 	// The account: signed-in, always the user's own.
-	acct := e.Group("/account", s.requireUser)
-	acct.GET("", s.handleAccount)
-	acct.POST("/signout-everywhere", s.handleSignOutEverywhere)
-	acct.POST("/logins/:provider/unlink", s.handleUnlink)
-	acct.GET("/delete", s.handleDeleteAccountForm)
-	acct.POST("/delete", s.handleDeleteAccount)
-	acct.GET("/emails", s.handleEmails)
-	acct.POST("/emails", s.handleEmailAdd)
-	acct.GET("/emails/confirm", s.handleEmailConfirmForm)
-	acct.POST("/emails/confirm", s.handleEmailConfirm)
-	acct.POST("/emails/:id/remove", s.handleEmailRemove) // owner
-	acct.GET("/profile", s.handleProfileForm)
-	acct.POST("/profile", s.handleProfileSave) // owner
+	acct := group(e, paths.Account, s.requireUser)
+	acct.GET(paths.Account, s.handleAccount)
+	acct.POST(paths.SignOutEverywhere, s.handleSignOutEverywhere)
+	acct.POST(paths.UnlinkPattern, s.handleUnlink)
+	acct.GET(paths.DeleteAccount, s.handleDeleteAccountForm)
+	acct.POST(paths.DeleteAccount, s.handleDeleteAccount)
+	acct.GET(paths.Emails, s.handleEmails)
+	acct.POST(paths.Emails, s.handleEmailAdd)
+	acct.GET(paths.EmailConfirm, s.handleEmailConfirmForm)
+	acct.POST(paths.EmailConfirm, s.handleEmailConfirm)
+	acct.POST(paths.EmailRemovePattern, s.handleEmailRemove) // owner
+	acct.GET(paths.ProfileEdit, s.handleProfileForm)
+	acct.POST(paths.ProfileEdit, s.handleProfileSave) // owner
 	// "Download everything" and its re-import (a ZIP up to maxArchiveBytes).
-	acct.GET("/export", s.handleExport)
-	acct.GET("/import-archive", s.handleImportArchiveForm)
-	s.routeBodyLimit(http.MethodPost, views.ImportArchivePath, middleware.BodyLimit(fmt.Sprintf("%dB", maxArchiveBytes+1<<20)))
-	acct.POST("/import-archive", s.handleImportArchive)
+	acct.GET(paths.Export, s.handleExport)
+	acct.GET(paths.ImportArchive, s.handleImportArchiveForm)
+	s.routeBodyLimit(http.MethodPost, paths.ImportArchive, middleware.BodyLimit(fmt.Sprintf("%dB", maxArchiveBytes+1<<20)))
+	acct.POST(paths.ImportArchive, s.handleImportArchive)
 
 	// The development mail outbox (the handler answers 404 unless on).
-	e.GET("/dev/outbox", s.handleOutbox)
+	e.GET(paths.Outbox, s.handleOutbox)
 
 	// Import files, a web address or pasted badge data: signed-in; the
 	// POST takes several badge images at once.
-	e.GET("/import", s.handleImportForm, s.requireUser)
-	s.routeBodyLimit(http.MethodPost, "/import", importBodyLimit)
-	e.POST("/import", s.handleImport, s.requireUser)
+	e.GET(paths.Import, s.handleImportForm, s.requireUser)
+	s.routeBodyLimit(http.MethodPost, paths.Import, importBodyLimit)
+	e.POST(paths.Import, s.handleImport, s.requireUser)
 
 	// Collections: signed-in; one collection (/collections/:id) owner only.
-	colls := e.Group("/collections", s.requireUser)
-	colls.GET("", s.handleCollections)
-	colls.POST("", s.handleCollectionCreate)
-	colls.GET("/add-badges", s.handleCollectionOrganise)
-	colls.POST("/add-badges", s.handleCollectionsAddBadges)
-	coll := colls.Group("/:id")
-	coll.GET("", s.handleCollection)
-	coll.GET("/edit", s.handleCollectionEditForm)
-	coll.POST("/edit", s.handleCollectionEdit)
-	coll.GET("/delete", s.handleCollectionDeleteForm)
-	coll.POST("/delete", s.handleCollectionDelete)
-	coll.GET("/visibility", s.handleCollectionVisibilityForm)
-	coll.POST("/visibility", s.handleCollectionVisibility)
-	coll.GET("/replace-link", s.handleCollectionReplaceLinkForm)
-	coll.POST("/replace-link", s.handleCollectionReplaceLink)
-	coll.GET("/add", s.handleCollectionAddForm)
-	coll.POST("/badges", s.handleCollectionAddBadges)
-	coll.POST("/make-badges-public", s.handleCollectionMakeBadgesPublic)
-	coll.POST("/badges/:badge/move", s.handleCollectionMove)
-	coll.POST("/badges/:badge/remove", s.handleCollectionRemove)
+	colls := group(e, paths.Collections, s.requireUser)
+	colls.GET(paths.Collections, s.handleCollections)
+	colls.POST(paths.Collections, s.handleCollectionCreate)
+	colls.GET(paths.CollectionsAdd, s.handleCollectionOrganise)
+	colls.POST(paths.CollectionsAdd, s.handleCollectionsAddBadges)
+	coll := colls.group(paths.CollectionPattern)
+	coll.GET(paths.CollectionPattern, s.handleCollection)
+	coll.GET(paths.CollectionEditPattern, s.handleCollectionEditForm)
+	coll.POST(paths.CollectionEditPattern, s.handleCollectionEdit)
+	coll.GET(paths.CollectionDeletePattern, s.handleCollectionDeleteForm)
+	coll.POST(paths.CollectionDeletePattern, s.handleCollectionDelete)
+	coll.GET(paths.CollectionVisibilityPattern, s.handleCollectionVisibilityForm)
+	coll.POST(paths.CollectionVisibilityPattern, s.handleCollectionVisibility)
+	coll.GET(paths.CollectionReplaceLinkPattern, s.handleCollectionReplaceLinkForm)
+	coll.POST(paths.CollectionReplaceLinkPattern, s.handleCollectionReplaceLink)
+	coll.GET(paths.CollectionAddPattern, s.handleCollectionAddForm)
+	coll.POST(paths.CollectionBadgesPattern, s.handleCollectionAddBadges)
+	coll.POST(paths.CollectionMakeBadgesPublicPattern, s.handleCollectionMakeBadgesPublic)
+	coll.POST(paths.CollectionMovePattern, s.handleCollectionMove)
+	coll.POST(paths.CollectionRemovePattern, s.handleCollectionRemove)
 	// The automatic groupings (by issuer, by tag): signed-in.
-	e.GET(views.CollectionGroupsPath, s.handleCollectionGroups, s.requireUser) // /backpack/groups
+	e.GET(paths.CollectionGroups, s.handleCollectionGroups, s.requireUser)
 
 	// Public pages: anonymous, showing only what is public. "Verify now"
 	// fetches from the issuer, so it is rate-limited per client.
-	e.GET("/u/:handle", s.handlePublicProfile)
-	e.GET("/u/:handle/:slug", s.handlePublicCollection)
-	e.GET("/u/:handle/badges/:badge", s.handlePublicBadge)
-	e.POST("/u/:handle/badges/:badge/verify", s.handlePublicBadgeVerify, limitPublicVerify)
-	e.GET("/c/:token", s.handleUnlistedCollection)
+	e.GET(paths.PublicProfilePattern, s.handlePublicProfile)
+	e.GET(paths.PublicCollectionPattern, s.handlePublicCollection)
+	e.GET(paths.PublicBadgePattern, s.handlePublicBadge)
+	e.POST(paths.PublicBadgeVerifyPattern, s.handlePublicBadgeVerify, limitPublicVerify)
+	e.GET(paths.UnlistedCollectionPattern, s.handleUnlistedCollection)
 
 	// Sharing public pages: anonymous. The Mastodon redirect, oEmbed,
 	// share pictures and QR codes.
-	e.GET("/share/mastodon", s.handleMastodonShare)
-	e.GET(pathOEmbed, s.handleOEmbed) // /oembed
-	e.GET("/u/:handle/share.png", s.handleProfileShareImage)
-	e.GET("/u/:handle/badges/:badge/share.png", s.handleBadgeShareImage)
-	e.GET("/u/:handle/qr.png", s.handleProfileQR)
-	e.GET("/u/:handle/qr.svg", s.handleProfileQR)
-	e.GET("/u/:handle/badges/:badge/qr.png", s.handleBadgeQR)
-	e.GET("/u/:handle/badges/:badge/qr.svg", s.handleBadgeQR)
+	e.GET(paths.MastodonShare, s.handleMastodonShare)
+	e.GET(paths.OEmbed, s.handleOEmbed)
+	e.GET(paths.ProfileShareImagePattern, s.handleProfileShareImage)
+	e.GET(paths.BadgeShareImagePattern, s.handleBadgeShareImage)
+	e.GET(paths.ProfileQRPNGPattern, s.handleProfileQR)
+	e.GET(paths.ProfileQRSVGPattern, s.handleProfileQR)
+	e.GET(paths.BadgeQRPNGPattern, s.handleBadgeQR)
+	e.GET(paths.BadgeQRSVGPattern, s.handleBadgeQR)
 
 	// Embeds: anonymous, and the only pages other sites may frame.
-	embed := e.Group("/embed", allowFraming)
-	embed.GET("/badges/:handle/:badge", s.handleEmbedBadge)
-	embed.GET("/collections/:handle/:slug", s.handleEmbedCollection)
-	embed.GET("/signature/:handle", s.handleEmbedSignature)
+	embed := group(e, "/embed", allowFraming)
+	embed.GET(paths.EmbedBadgePattern, s.handleEmbedBadge)
+	embed.GET(paths.EmbedCollectionPattern, s.handleEmbedCollection)
+	embed.GET(paths.EmbedSignaturePattern, s.handleEmbedSignature)
+}
+
+// routeGroup is an echo group whose routes are registered by their full
+// pattern, so the table names each route as internal/paths does.
+type routeGroup struct {
+	g      *echo.Group
+	prefix string
+}
+
+// group starts a group of routes under prefix, guarded by m.
+func group(e *echo.Echo, prefix string, m ...echo.MiddlewareFunc) routeGroup {
+	return routeGroup{e.Group(prefix, m...), prefix}
+}
+
+// group starts a group inside g; it keeps g's middleware.
+func (g routeGroup) group(prefix string, m ...echo.MiddlewareFunc) routeGroup {
+	return routeGroup{g.g.Group(g.under(prefix), m...), prefix}
+}
+
+func (g routeGroup) GET(pattern string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.g.GET(g.under(pattern), h, m...)
+}
+
+func (g routeGroup) POST(pattern string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.g.POST(g.under(pattern), h, m...)
+}
+
+// under is pattern relative to the group; a pattern outside it is a
+// mistake in the table, found when the server starts.
+func (g routeGroup) under(pattern string) string {
+	rest, ok := strings.CutPrefix(pattern, g.prefix)
+	if !ok {
+		panic("web: route " + pattern + " is not under its group " + g.prefix)
+	}
+	return rest
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
@@ -19,7 +20,7 @@ func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	nonces := map[string]bool{}
-	for _, path := range []string{"/", "/signin", "/no-such-page", "/healthz", "/auth/dev"} {
+	for _, path := range []string{paths.Home, paths.SignIn, "/no-such-page", paths.Healthz, paths.DevSignIn} {
 		p := b.get(path)
 		h := p.Header
 		csp := h.Get("Content-Security-Policy")
@@ -60,9 +61,9 @@ func TestNotFound_FriendlyPage(t *testing.T) {
 func TestOversizedBody_Refused(t *testing.T) {
 	e := MustStart(t, func(o *webOptions) { o.MaxBodyBytes = 64 << 10 })
 	b := e.browser()
-	tok := b.get("/auth/dev").csrf(t)
+	tok := b.get(paths.DevSignIn).csrf(t)
 	big := url.Values{"_csrf": {tok}, "name": {strings.Repeat("x", 100<<10)}, "email": {"a@example.org"}}
-	p := b.post("/auth/dev", big)
+	p := b.post(paths.DevSignIn, big)
 	if p.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(p.Doc.Find(`[data-testid="error-message"]`).Text(), "larger than Satchel accepts") {
 		t.Fatalf("%d\n%s", p.StatusCode, p.Body)
 	}
@@ -78,11 +79,11 @@ func TestSignInRoutes_RateLimited(t *testing.T) {
 	})
 	b := e.browser()
 	for i := range 3 {
-		if p := b.get("/signin"); p.StatusCode != http.StatusOK {
+		if p := b.get(paths.SignIn); p.StatusCode != http.StatusOK {
 			t.Fatalf("request %d: %d", i, p.StatusCode)
 		}
 	}
-	p := b.get("/auth/oidc")
+	p := b.get(paths.AuthStart("oidc"))
 	if p.StatusCode != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
 		t.Fatalf("4th sign-in request: %d", p.StatusCode)
 	}
@@ -90,7 +91,7 @@ func TestSignInRoutes_RateLimited(t *testing.T) {
 		t.Errorf("message: %s", p.Body)
 	}
 	// Other pages are not limited.
-	if p := b.get("/"); p.StatusCode != http.StatusOK {
+	if p := b.get(paths.Home); p.StatusCode != http.StatusOK {
 		t.Fatalf("home: %d", p.StatusCode)
 	}
 }
@@ -105,7 +106,7 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 	e := MustStart(t, limit)
 	b := e.browser()
 	for i := range 3 {
-		if p := b.get("/signin"); p.StatusCode != http.StatusOK {
+		if p := b.get(paths.SignIn); p.StatusCode != http.StatusOK {
 			t.Fatalf("request %d: %d", i, p.StatusCode)
 		}
 	}
@@ -125,7 +126,7 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 	t.Cleanup(func() { srv2.Close() })
 	second.Config.Handler = srv2
 	get := func() int {
-		res, err := http.Get(second.URL + "/signin")
+		res, err := http.Get(second.URL + paths.SignIn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +139,7 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 	if got := get(); got != http.StatusTooManyRequests {
 		t.Fatalf("5th request, on the second process: %d, want 429 (the first process's count was not shared)", got)
 	}
-	if p := b.get("/signin"); p.StatusCode != http.StatusTooManyRequests {
+	if p := b.get(paths.SignIn); p.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("6th request, back on the first process: %d, want 429", p.StatusCode)
 	}
 }
@@ -148,17 +149,17 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 func TestHealthzAndReadyz(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	if p := b.get("/healthz"); p.StatusCode != http.StatusOK || p.Body != "ok\n" {
+	if p := b.get(paths.Healthz); p.StatusCode != http.StatusOK || p.Body != "ok\n" {
 		t.Fatalf("healthz: %d %q", p.StatusCode, p.Body)
 	}
-	if p := b.get("/readyz"); p.StatusCode != http.StatusOK || p.Body != "ready\n" {
+	if p := b.get(paths.Readyz); p.StatusCode != http.StatusOK || p.Body != "ready\n" {
 		t.Fatalf("readyz: %d %q", p.StatusCode, p.Body)
 	}
 	e.db.Close()
-	if p := b.get("/readyz"); p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Body, "database unavailable") {
+	if p := b.get(paths.Readyz); p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Body, "database unavailable") {
 		t.Fatalf("readyz, closed db: %d %q", p.StatusCode, p.Body)
 	}
-	if p := b.get("/healthz"); p.StatusCode != http.StatusOK {
+	if p := b.get(paths.Healthz); p.StatusCode != http.StatusOK {
 		t.Fatalf("healthz, closed db: %d", p.StatusCode)
 	}
 }
@@ -175,7 +176,7 @@ func TestReadyz_PendingMigrations(t *testing.T) {
 	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = (SELECT max(name) FROM schema_migrations)`); err != nil {
 		t.Fatal(err)
 	}
-	if p := e.browser().get("/readyz"); p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Body, "pending migrations: 1") {
+	if p := e.browser().get(paths.Readyz); p.StatusCode != http.StatusServiceUnavailable || !strings.Contains(p.Body, "pending migrations: 1") {
 		t.Fatalf("readyz: %d %q", p.StatusCode, p.Body)
 	}
 }
@@ -183,7 +184,7 @@ func TestReadyz_PendingMigrations(t *testing.T) {
 func TestStaticFiles_Served(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	home := b.get("/")
+	home := b.get(paths.Home)
 	href, ok := home.Doc.Find(`link[rel="stylesheet"]`).Attr("href")
 	if !ok {
 		t.Fatal("no stylesheet")
@@ -200,7 +201,7 @@ func TestInternalErrorsStayInTheLog(t *testing.T) {
 	b.devSignIn("Ada", "ada@example.org")
 	// Break the database under a signed-in request.
 	e.db.Close()
-	p := b.get("/account")
+	p := b.get(paths.Account)
 	if p.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status %d", p.StatusCode)
 	}
@@ -216,7 +217,7 @@ func TestInternalErrorsStayInTheLog(t *testing.T) {
 
 func TestHead_AnswersLikeGetWithoutBody(t *testing.T) {
 	e := MustStart(t)
-	for _, path := range []string{"/", "/healthz"} {
+	for _, path := range []string{paths.Home, paths.Healthz} {
 		res, err := http.Head(e.ts.URL + path)
 		if err != nil {
 			t.Fatal(err)

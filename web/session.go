@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/static"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -203,7 +204,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			if c.Request().Method == http.MethodGet {
 				session(c).set(keyNext, c.Request().URL.RequestURI())
 				s.flash(c, views.FlashInfo, "Please sign in to continue.")
-				return c.Redirect(http.StatusSeeOther, "/signin")
+				return c.Redirect(http.StatusSeeOther, paths.SignIn)
 			}
 			return &fail.Error{Code: fail.Forbidden, Title: "Please sign in", Message: "You are not signed in, or your session has ended. Sign in and try again."}
 		}
@@ -216,7 +217,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 // check), which spares them a database query and a cookie.
 func sessionless(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/images/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/images/") || p == paths.Healthz || p == paths.Readyz || p == paths.Metrics
 }
 
 // localPath returns p when it is a path on this site ("/account"), and ""

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/web"
 )
 
@@ -14,7 +15,7 @@ func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
-	tok := b.get("/account").csrf(t)
+	tok := b.get(paths.Account).csrf(t)
 
 	cases := []struct {
 		name   string
@@ -23,11 +24,11 @@ func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
 	}{
 		{"no token", url.Values{}, nil},
 		{"wrong token", url.Values{"_csrf": {"not-the-token"}}, nil},
-		{"token of another browser", url.Values{"_csrf": {e.browser().get("/auth/dev").csrf(t)}}, nil},
+		{"token of another browser", url.Values{"_csrf": {e.browser().get(paths.DevSignIn).csrf(t)}}, nil},
 		{"cross-site with the right token", url.Values{"_csrf": {tok}}, http.Header{"Sec-Fetch-Site": {"cross-site"}}},
 	}
 	for _, tc := range cases {
-		req, _ := http.NewRequest(http.MethodPost, b.url("/account/signout-everywhere"), strings.NewReader(tc.form.Encode()))
+		req, _ := http.NewRequest(http.MethodPost, b.url(paths.SignOutEverywhere), strings.NewReader(tc.form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		for k, v := range tc.header {
 			req.Header[k] = v
@@ -41,11 +42,11 @@ func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
 		}
 	}
 	// None of them took effect: still signed in, sessions not revoked.
-	if got := b.get("/").signedInAs(); got != "Ada" {
+	if got := b.get(paths.Home).signedInAs(); got != "Ada" {
 		t.Fatalf("signed in as %q after refused posts", got)
 	}
 	// With the token it works.
-	if p := b.post("/account/signout-everywhere", url.Values{"_csrf": {tok}}); p.Request.URL.Path != "/" || p.signedInAs() != "" {
+	if p := b.post(paths.SignOutEverywhere, url.Values{"_csrf": {tok}}); p.Request.URL.Path != paths.Home || p.signedInAs() != "" {
 		t.Fatalf("valid post: at %s as %q", p.Request.URL, p.signedInAs())
 	}
 }
@@ -53,7 +54,7 @@ func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
 func TestCSRF_BrowsersWithFetchMetadataGetARealToken(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
-	req, _ := http.NewRequest(http.MethodGet, b.url("/auth/dev"), nil)
+	req, _ := http.NewRequest(http.MethodGet, b.url(paths.DevSignIn), nil)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	tok := b.do(req).csrf(t)
 	if c := b.cookie("_csrf"); c == nil || c.Value != tok {
@@ -61,7 +62,7 @@ func TestCSRF_BrowsersWithFetchMetadataGetARealToken(t *testing.T) {
 	}
 	// A POST from that browser without the header (stripped by a privacy
 	// tool) still passes on the token.
-	p := b.post("/auth/dev", url.Values{"_csrf": {tok}, "name": {"Ada"}, "email": {"ada@example.org"}})
+	p := b.post(paths.DevSignIn, url.Values{"_csrf": {tok}, "name": {"Ada"}, "email": {"ada@example.org"}})
 	if p.signedInAs() != "Ada" {
 		t.Fatalf("status %d, signed in as %q", p.StatusCode, p.signedInAs())
 	}
@@ -71,7 +72,7 @@ func TestCookies_Flags(t *testing.T) {
 	e := MustStart(t)
 	b := e.browser()
 	b.follow = false
-	b.get("/auth/oidc")
+	b.get(paths.AuthStart("oidc"))
 	attempt := b.setCookie("_gothic_session")
 	b.follow = true
 	b.devSignIn("Ada", "ada@example.org")
@@ -97,7 +98,7 @@ func TestCookies_SecureWhenBaseURLIsHTTPS(t *testing.T) {
 	// Drive the handler directly: the cookies would not travel over the
 	// test server's plain http.
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, "/auth/oidc", nil)
+	req := httptest.NewRequest(http.MethodGet, paths.AuthStart("oidc"), nil)
 	req.Host = "backpack.example.org"
 	e.srv.ServeHTTP(rec, req)
 	res := rec.Result()
@@ -134,7 +135,7 @@ func signedInCookie(t *testing.T, e *env, name, email string) *http.Cookie {
 // whoIs asks srv who the cookie belongs to, through the real router.
 func whoIs(t *testing.T, srv *web.Server, c *http.Cookie) (string, *http.Response) {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req := httptest.NewRequest(http.MethodGet, paths.Home, nil)
 	req.AddCookie(c)
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
@@ -203,14 +204,14 @@ func TestSignOutEverywhere_InvalidatesOtherSessions(t *testing.T) {
 	phone := e.browser()
 	phone.devSignIn("Ada", "ada@example.org")
 
-	if got := laptop.get("/").signedInAs(); got != "Ada" {
+	if got := laptop.get(paths.Home).signedInAs(); got != "Ada" {
 		t.Fatalf("laptop signed in as %q", got)
 	}
-	p := phone.submit("/account", "/account/signout-everywhere", nil)
+	p := phone.submit(paths.Account, paths.SignOutEverywhere, nil)
 	if p.signedInAs() != "" || !strings.Contains(p.Doc.Find(`[data-testid="flashes"]`).Text(), "every session") {
 		t.Fatalf("phone after sign-out-everywhere: %q\n%s", p.signedInAs(), p.Body)
 	}
-	if got := laptop.get("/account"); got.Request.URL.Path != "/signin" {
+	if got := laptop.get(paths.Account); got.Request.URL.Path != paths.SignIn {
 		t.Fatalf("laptop still reaches the account: %s", got.Request.URL)
 	}
 	if who, _ := whoIs(t, e.srv, stolen); who != "" {
@@ -227,7 +228,7 @@ func TestSignIn_IssuesAFreshSession(t *testing.T) {
 	b := e.browser()
 	// A visitor's session (here holding a flash) from before sign-in ...
 	b.follow = false
-	if p := b.get("/account"); p.Header.Get("Location") != "/signin" {
+	if p := b.get(paths.Account); p.Header.Get("Location") != paths.SignIn {
 		t.Fatalf("visitor sent to %q", p.Header.Get("Location"))
 	}
 	b.follow = true

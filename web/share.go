@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/qr"
 	"github.com/satchel-backpack/satchel/internal/share"
 	"github.com/satchel-backpack/satchel/internal/shareimg"
@@ -36,53 +37,47 @@ const (
 	embedCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *"
 )
 
-// Absolute addresses of a public page's share picture and QR codes.
-func profileSharePath(handle string) string { return views.PublicProfilePath(handle) + "/share.png" }
-func badgeSharePath(handle, id string) string {
-	return views.PublicBadgePath(handle, id) + "/share.png"
-}
-
 // badgeShare is the share panel of a public badge.
 func (s *Server) badgeShare(p *store.Profile, b *store.Badge, credentialID string) views.Share {
-	page := s.abs(views.PublicBadgePath(p.Handle, b.PublicID))
+	page := s.abs(paths.PublicBadge(p.Handle, b.PublicID))
 	sb := share.Badge{Name: orDefault(b.Name, "Untitled badge"), IssuerName: b.IssuerName, IssuedOn: b.IssuedAt,
 		Expires: b.ExpiresAt, URL: page, CredentialID: credentialID}
 	v := s.shareLinks(page, share.ShareText(sb))
 	v.Kind, v.Title = "badge", "this badge"
 	v.LinkedInAdd, _ = share.LinkedInAddToProfile(sb)
-	v.EmbedURL = s.abs(views.EmbedBadgePath(p.Handle, b.PublicID))
+	v.EmbedURL = s.abs(paths.EmbedBadge(p.Handle, b.PublicID))
 	v.CardHTML, _ = share.EmbedCard(s.badgeCard(p, b))
 	v.IframeHTML, _ = share.IframeSnippet(share.KindBadge, sb.Name, v.EmbedURL, embedWidth, embedHeight)
 	v.EmbedWidth, v.EmbedHeight = embedWidth, embedHeight
-	base := views.PublicBadgePath(p.Handle, b.PublicID)
-	v.QRPNG, v.QRSVG, v.ImageURL = s.abs(base+"/qr.png"), s.abs(base+"/qr.svg"), s.abs(badgeSharePath(p.Handle, b.PublicID))
+	v.QRPNG, v.QRSVG = s.abs(paths.BadgeQRPNG(p.Handle, b.PublicID)), s.abs(paths.BadgeQRSVG(p.Handle, b.PublicID))
+	v.ImageURL = s.abs(paths.BadgeShareImage(p.Handle, b.PublicID))
 	return v
 }
 
 func (s *Server) badgeCard(p *store.Profile, b *store.Badge) share.Card {
 	return share.Card{Kind: share.KindBadge, Name: orDefault(b.Name, "Untitled badge"), Issuer: b.IssuerName,
 		ImageURL: s.imageURL(b.ImageHash), ImageAlt: orDefault(b.ImageCaption, b.Name),
-		URL: s.abs(views.PublicBadgePath(p.Handle, b.PublicID)), SiteName: siteName}
+		URL: s.abs(paths.PublicBadge(p.Handle, b.PublicID)), SiteName: siteName}
 }
 
 // collectionShare is the share panel of a public collection.
 func (s *Server) collectionShare(pc *store.PublicCollection) views.Share {
-	page := s.abs(views.PublicCollectionPath(pc.Owner.Handle, pc.Slug))
+	page := s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug))
 	text := "My badge collection “" + pc.Name + "”."
 	v := s.shareLinks(page, text)
 	v.Kind, v.Title = "collection", "this collection"
-	v.EmbedURL = s.abs(views.EmbedCollectionPath(pc.Owner.Handle, pc.Slug))
+	v.EmbedURL = s.abs(paths.EmbedCollection(pc.Owner.Handle, pc.Slug))
 	v.CardHTML, _ = share.EmbedCard(s.collectionCard(pc))
 	v.IframeHTML, _ = share.IframeSnippet(share.KindCollection, pc.Name, v.EmbedURL, embedWidth, embedHeight)
 	v.EmbedWidth, v.EmbedHeight = embedWidth, embedHeight
-	base := views.PublicProfilePath(pc.Owner.Handle)
-	v.QRPNG, v.QRSVG, v.ImageURL = s.abs(base+"/qr.png"), s.abs(base+"/qr.svg"), s.abs(profileSharePath(pc.Owner.Handle))
+	v.QRPNG, v.QRSVG = s.abs(paths.ProfileQRPNG(pc.Owner.Handle)), s.abs(paths.ProfileQRSVG(pc.Owner.Handle))
+	v.ImageURL = s.abs(paths.ProfileShareImage(pc.Owner.Handle))
 	return v
 }
 
 func (s *Server) collectionCard(pc *store.PublicCollection) share.Card {
 	c := share.Card{Kind: share.KindCollection, Name: pc.Name, Issuer: pc.Owner.DisplayName,
-		URL: s.abs(views.PublicCollectionPath(pc.Owner.Handle, pc.Slug)), SiteName: siteName}
+		URL: s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), SiteName: siteName}
 	for _, b := range pc.Badges {
 		if b.ImageHash != "" {
 			c.ImageURL, c.ImageAlt = s.imageURL(b.ImageHash), orDefault(b.ImageCaption, b.Name)
@@ -96,25 +91,25 @@ func (s *Server) collectionCard(pc *store.PublicCollection) share.Card {
 // signature.
 func (s *Server) profileShare(pp *store.PublicProfile) views.Share {
 	p := &pp.Profile
-	page := s.abs(views.PublicProfilePath(p.Handle))
+	page := s.abs(paths.PublicProfile(p.Handle))
 	v := s.shareLinks(page, "My verified badges on Satchel.")
 	v.Kind, v.Title = "profile", "your profile"
-	base := views.PublicProfilePath(p.Handle)
-	v.QRPNG, v.QRSVG, v.ImageURL = s.abs(base+"/qr.png"), s.abs(base+"/qr.svg"), s.abs(profileSharePath(p.Handle))
+	v.QRPNG, v.QRSVG = s.abs(paths.ProfileQRPNG(p.Handle)), s.abs(paths.ProfileQRSVG(p.Handle))
+	v.ImageURL = s.abs(paths.ProfileShareImage(p.Handle))
 	v.Signature, _ = share.EmailSignature(s.signature(pp))
-	v.SignatureURL = s.abs(views.EmbedSignaturePath(p.Handle))
+	v.SignatureURL = s.abs(paths.EmbedSignature(p.Handle))
 	v.Title = p.DisplayName + "'s badges"
 	return v
 }
 
 func (s *Server) signature(pp *store.PublicProfile) share.Signature {
-	sig := share.Signature{ProfileURL: s.abs(views.PublicProfilePath(pp.Profile.Handle))}
+	sig := share.Signature{ProfileURL: s.abs(paths.PublicProfile(pp.Profile.Handle))}
 	for _, b := range pp.Badges {
 		if b.ImageHash == "" || len(sig.Badges) == share.MaxSignatureBadges {
 			continue
 		}
 		sig.Badges = append(sig.Badges, share.SignatureBadge{Name: orDefault(b.Name, "Badge"),
-			ImageURL: s.imageURL(b.ImageHash), URL: s.abs(views.PublicBadgePath(pp.Profile.Handle, b.PublicID))})
+			ImageURL: s.imageURL(b.ImageHash), URL: s.abs(paths.PublicBadge(pp.Profile.Handle, b.PublicID))})
 	}
 	return sig
 }
@@ -281,7 +276,7 @@ func (s *Server) handleProfileQR(c echo.Context) error {
 	if err != nil {
 		return notPublic(err)
 	}
-	return s.sendQR(c, s.abs(views.PublicProfilePath(pp.Profile.Handle)), pp.Profile.Handle)
+	return s.sendQR(c, s.abs(paths.PublicProfile(pp.Profile.Handle)), pp.Profile.Handle)
 }
 
 func (s *Server) handleBadgeQR(c echo.Context) error {
@@ -289,7 +284,7 @@ func (s *Server) handleBadgeQR(c echo.Context) error {
 	if err != nil {
 		return notPublic(err)
 	}
-	return s.sendQR(c, s.abs(views.PublicBadgePath(p.Handle, b.PublicID)), p.Handle+"-"+slug(orDefault(b.Name, "badge")))
+	return s.sendQR(c, s.abs(paths.PublicBadge(p.Handle, b.PublicID)), p.Handle+"-"+slug(orDefault(b.Name, "badge")))
 }
 
 // sendQR answers with the QR code of link, as PNG (?size= in pixels) or

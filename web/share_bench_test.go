@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkShareImage(b *testing.B) {
 		b.Fatal(err)
 	}
 	pb := mustPubBadge(b, e.db, uid, pubBadge{name: "Analytical Engines", issuer: "Engine Society", public: true, withImage: true})
-	path := "/u/ada/badges/" + pb.PublicID + "/share.png"
+	path := paths.BadgeShareImage("ada", pb.PublicID)
 	first := br.get(path)
 	if first.StatusCode != http.StatusOK {
 		b.Fatalf("status %d", first.StatusCode)

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestShareBrowser drives the share panel and the export page in real
@@ -57,7 +58,7 @@ func copied(t *testing.T, tab *browsertest.Tab) string {
 func browserShareByKeyboard(t *testing.T, b *browsertest.Browser) {
 	f := newPublicFixture(t)
 	tab := b.NewTab(t)
-	page := f.abs("/u/ada/badges/" + f.pub.PublicID)
+	page := f.abs(paths.PublicBadge("ada", f.pub.PublicID))
 	tab.Do(t, chromedp.Navigate(page), chromedp.WaitVisible(`[data-testid="share-panel"]`))
 	waitFor(t, tab, `!document.querySelector('[data-testid="share-link-copy"]').hidden`, 10*time.Second)
 	if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](recordClipboard)); err != nil {
@@ -91,7 +92,7 @@ func browserShareByKeyboard(t *testing.T, b *browsertest.Browser) {
 	tab.TabUntil(t, "Copy frame", 10, browsertest.ByTestID("share-embed-iframe-copy"))
 	tab.Do(t, browsertest.PressEnter())
 	statusSays(t, tab, "Frame copied")
-	if c := copied(t, tab); !strings.HasPrefix(c, "<iframe") || !strings.Contains(c, "/embed/badges/ada/"+f.pub.PublicID) {
+	if c := copied(t, tab); !strings.HasPrefix(c, "<iframe") || !strings.Contains(c, paths.EmbedBadge("ada", f.pub.PublicID)) {
 		t.Errorf("copied frame %q", c)
 	}
 
@@ -110,30 +111,30 @@ func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
 		t.Run(scheme, func(t *testing.T) {
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
-			for _, path := range []string{"/u/ada/badges/" + f.pub.PublicID, "/u/ada", "/u/ada/" + f.publicColl.Slug} {
+			for _, path := range []string{paths.PublicBadge("ada", f.pub.PublicID), paths.PublicProfile("ada"), paths.PublicCollection("ada", f.publicColl.Slug)} {
 				tab.Do(t, chromedp.Navigate(f.abs(path)), chromedp.WaitVisible(`[data-testid="share-panel"]`))
 				if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](openDetails)); err != nil {
 					t.Fatal(err)
 				}
 				tab.AssertAccessible(t, path+" with the share panel open, "+scheme)
 			}
-			tab.Do(t, chromedp.Navigate(f.abs("/share/mastodon?url="+f.abs("/u/ada")+"&instance=localhost")), chromedp.WaitVisible(`#instance`))
+			tab.Do(t, chromedp.Navigate(f.abs(paths.MastodonShare+"?url="+f.abs(paths.PublicProfile("ada"))+"&instance=localhost")), chromedp.WaitVisible(`#instance`))
 			tab.AssertAccessible(t, "Mastodon form with an error, "+scheme)
 
 			// The export page, signed in, and its refusal of a bad file.
 			tab2 := b.NewTab(t)
 			tab2.Do(t, browsertest.EmulateColorScheme(scheme))
 			tab2.Do(t,
-				chromedp.Navigate(f.abs("/auth/dev")),
+				chromedp.Navigate(f.abs(paths.DevSignIn)),
 				chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
 				chromedp.SendKeys(`#dev-email`, "ada@example.org"),
 				chromedp.Click(`[data-testid="dev-submit"]`),
 				chromedp.WaitVisible(`[data-testid="nav-user"]`),
-				chromedp.Navigate(f.abs("/account/import-archive")),
+				chromedp.Navigate(f.abs(paths.ImportArchive)),
 				chromedp.WaitVisible(`[data-testid="import-archive-form"]`),
 			)
 			tab2.AssertAccessible(t, "export page, "+scheme)
-			tab2.Do(t, chromedp.Navigate(f.abs("/account/delete")), chromedp.WaitVisible(`[data-testid="delete-export-link"]`))
+			tab2.Do(t, chromedp.Navigate(f.abs(paths.DeleteAccount)), chromedp.WaitVisible(`[data-testid="delete-export-link"]`))
 			tab2.AssertAccessible(t, "delete page with the export offer, "+scheme)
 		})
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 func (f *publicFixture) abs(path string) string { return f.e.ts.URL + path }
@@ -41,7 +43,7 @@ func queryOf(t *testing.T, link string) (string, url.Values) {
 
 func TestShare_PanelOnPublicBadgeHasEveryLink(t *testing.T) {
 	f := newPublicFixture(t)
-	path := "/u/ada/badges/" + f.pub.PublicID
+	path := paths.PublicBadge("ada", f.pub.PublicID)
 	p := f.e.browser().get(path)
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", p.StatusCode)
@@ -94,16 +96,16 @@ func TestShare_PanelOnPublicBadgeHasEveryLink(t *testing.T) {
 	if panel.Find(`[role="status"]`).Length() != 1 {
 		t.Error("no status region to announce a copy")
 	}
-	if src, _ := panel.Find(`[data-testid="share-embed"] iframe`).Attr("src"); src != f.abs("/embed/badges/ada/"+f.pub.PublicID) {
+	if src, _ := panel.Find(`[data-testid="share-embed"] iframe`).Attr("src"); src != f.abs(paths.EmbedBadge("ada", f.pub.PublicID)) {
 		t.Errorf("embed preview src %q", src)
 	}
 	iframe := panel.Find(`textarea[data-testid="share-embed-iframe"]`).Text()
-	if !strings.Contains(iframe, `src="`+f.abs("/embed/badges/ada/"+f.pub.PublicID)+`"`) || !strings.Contains(iframe, "sandbox=") {
+	if !strings.Contains(iframe, `src="`+f.abs(paths.EmbedBadge("ada", f.pub.PublicID))+`"`) || !strings.Contains(iframe, "sandbox=") {
 		t.Errorf("iframe snippet %q", iframe)
 	}
 	card := panel.Find(`textarea[data-testid="share-embed-card"]`).Text()
-	img := f.e.browser().get(strings.TrimPrefix(f.abs("/images/"+f.pub.ImageHash), f.e.ts.URL))
-	if !strings.Contains(card, `src="`+f.abs("/images/"+f.pub.ImageHash)+`"`) || img.Header.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+	img := f.e.browser().get(strings.TrimPrefix(f.abs(paths.Image(f.pub.ImageHash)), f.e.ts.URL))
+	if !strings.Contains(card, `src="`+f.abs(paths.Image(f.pub.ImageHash))+`"`) || img.Header.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
 		t.Errorf("the card's picture cannot be shown on other sites: CORP %q", img.Header.Get("Cross-Origin-Resource-Policy"))
 	}
 	if !strings.Contains(card, `href="`+page+`"`) || !strings.Contains(card, "Analytical Engines") || strings.Contains(card, "<script") {
@@ -120,7 +122,7 @@ func TestShare_PanelOnPublicBadgeHasEveryLink(t *testing.T) {
 		t.Errorf("twitter:card %q", got)
 	}
 	disc, _ := p.Doc.Find(`link[rel="alternate"][type="application/json+oembed"]`).Attr("href")
-	if _, q := queryOf(t, disc); q.Get("url") != page || q.Get("format") != "json" || !strings.HasPrefix(disc, f.abs("/oembed?")) {
+	if _, q := queryOf(t, disc); q.Get("url") != page || q.Get("format") != "json" || !strings.HasPrefix(disc, f.abs(paths.OEmbed+"?")) {
 		t.Errorf("oEmbed discovery %q", disc)
 	}
 	assertNoEmail(t, "public badge page with share panel", p)
@@ -138,7 +140,7 @@ func mustModelID(t *testing.T, f *publicFixture) string {
 func TestShare_ProfileAndCollectionPanels(t *testing.T) {
 	f := newPublicFixture(t)
 	b := f.e.browser()
-	p := b.get("/u/ada")
+	p := b.get(paths.PublicProfile("ada"))
 	panel := p.Doc.Find(`[data-testid="share-panel"]`)
 	if panel.Length() != 1 {
 		t.Fatal("no share panel on the profile")
@@ -147,28 +149,28 @@ func TestShare_ProfileAndCollectionPanels(t *testing.T) {
 		t.Error("a profile offers LinkedIn's Add to profile, which is for a single certification")
 	}
 	sig := panel.Find(`textarea[data-testid="share-signature-html"]`).Text()
-	if !strings.Contains(sig, `href="`+f.abs("/u/ada")+`"`) || !strings.Contains(sig, `src="`+f.abs("/images/")) {
+	if !strings.Contains(sig, `href="`+f.abs(paths.PublicProfile("ada"))+`"`) || !strings.Contains(sig, `src="`+f.abs("/images/")) {
 		t.Errorf("signature has no absolute profile link or images: %q", sig)
 	}
 	if strings.Contains(sig, `src="/`) || strings.Contains(sig, `href="/`) {
 		t.Errorf("signature has relative URLs: %q", sig)
 	}
-	if got := metaContent(p, `meta[property="og:image"]`); got != f.abs("/u/ada/share.png") {
+	if got := metaContent(p, `meta[property="og:image"]`); got != f.abs(paths.ProfileShareImage("ada")) {
 		t.Errorf("profile og:image %q", got)
 	}
-	sp := b.get("/embed/signature/ada")
-	if sp.StatusCode != http.StatusOK || !strings.Contains(sp.Body, f.abs("/u/ada")) {
+	sp := b.get(paths.EmbedSignature("ada"))
+	if sp.StatusCode != http.StatusOK || !strings.Contains(sp.Body, f.abs(paths.PublicProfile("ada"))) {
 		t.Errorf("signature preview %d", sp.StatusCode)
 	}
 
-	cp := b.get("/u/ada/" + f.publicColl.Slug)
+	cp := b.get(paths.PublicCollection("ada", f.publicColl.Slug))
 	if cp.Doc.Find(`[data-testid="share-panel"]`).Length() != 1 {
 		t.Fatal("no share panel on a public collection")
 	}
 	if _, ok := cp.Doc.Find(`link[type="application/json+oembed"]`).Attr("href"); !ok {
 		t.Error("no oEmbed discovery on a public collection")
 	}
-	up := b.get("/c/" + f.unlisted.UnlistedToken)
+	up := b.get(paths.UnlistedCollection(f.unlisted.UnlistedToken))
 	if up.Doc.Find(`[data-testid="share-panel"]`).Length() != 0 || up.Doc.Find(`link[type="application/json+oembed"]`).Length() != 0 {
 		t.Error("an unlisted collection offers public sharing")
 	}
@@ -176,11 +178,11 @@ func TestShare_ProfileAndCollectionPanels(t *testing.T) {
 
 func TestShare_PanelOnTheOwnersBadgePageWhenPublic(t *testing.T) {
 	f := newPublicFixture(t)
-	p := f.ada.get("/badges/" + f.pub.PublicID)
-	if href, _ := p.Doc.Find(`[data-testid="share-panel"] [data-testid="share-link"]`).Attr("value"); href != f.abs("/u/ada/badges/"+f.pub.PublicID) {
+	p := f.ada.get(paths.Badge(f.pub.PublicID))
+	if href, _ := p.Doc.Find(`[data-testid="share-panel"] [data-testid="share-link"]`).Attr("value"); href != f.abs(paths.PublicBadge("ada", f.pub.PublicID)) {
 		t.Errorf("owner's page of a public badge shares %q", href)
 	}
-	if f.ada.get("/badges/"+f.priv.PublicID).Doc.Find(`[data-testid="share-panel"]`).Length() != 0 {
+	if f.ada.get(paths.Badge(f.priv.PublicID)).Doc.Find(`[data-testid="share-panel"]`).Length() != 0 {
 		t.Error("a private badge's page offers sharing")
 	}
 }
@@ -189,9 +191,9 @@ func TestShare_MastodonRedirect(t *testing.T) {
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	b.follow = false
-	pageURL := f.abs("/u/ada/badges/" + f.pub.PublicID)
+	pageURL := f.abs(paths.PublicBadge("ada", f.pub.PublicID))
 	get := func(instance, link string) *page {
-		return b.get("/share/mastodon?" + url.Values{"instance": {instance}, "url": {link}, "text": {"I earned it"}}.Encode())
+		return b.get(paths.MastodonShare + "?" + url.Values{"instance": {instance}, "url": {link}, "text": {"I earned it"}}.Encode())
 	}
 	p := get("@ada@Hachyderm.io", pageURL)
 	if p.StatusCode != http.StatusSeeOther {
@@ -210,7 +212,7 @@ func TestShare_MastodonRedirect(t *testing.T) {
 			t.Errorf("instance %q: field not marked invalid", bad)
 		}
 	}
-	for _, foreign := range []string{"https://evil.example/u/ada", "javascript:alert(1)", f.abs("/account")} {
+	for _, foreign := range []string{"https://evil.example/u/ada", "javascript:alert(1)", f.abs(paths.Account)} {
 		if p := get("mastodon.social", foreign); p.StatusCode != http.StatusBadRequest {
 			t.Errorf("sharing %q: status %d, want 400", foreign, p.StatusCode)
 		}
@@ -225,9 +227,9 @@ func TestOEmbed(t *testing.T) {
 		for k, vs := range extra {
 			v[k] = vs
 		}
-		return b.get("/oembed?" + v.Encode())
+		return b.get(paths.OEmbed + "?" + v.Encode())
 	}
-	page := f.abs("/u/ada/badges/" + f.pub.PublicID)
+	page := f.abs(paths.PublicBadge("ada", f.pub.PublicID))
 	p := oembed(page, url.Values{"format": {"json"}, "maxwidth": {"300"}})
 	if p.StatusCode != http.StatusOK || !strings.HasPrefix(p.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("status %d type %q", p.StatusCode, p.Header.Get("Content-Type"))
@@ -245,26 +247,26 @@ func TestOEmbed(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Type != "rich" || r.Version != "1.0" || r.Title != "Analytical Engines" || r.AuthorName != "Ada Lovelace" ||
-		r.AuthorURL != f.abs("/u/ada") || r.ProviderName != "Satchel" || r.Width != 300 || r.Width <= 0 || r.Height <= 0 {
+		r.AuthorURL != f.abs(paths.PublicProfile("ada")) || r.ProviderName != "Satchel" || r.Width != 300 || r.Width <= 0 || r.Height <= 0 {
 		t.Errorf("oEmbed %+v", r)
 	}
-	if !strings.Contains(r.HTML, `<iframe src="`+f.abs("/embed/badges/ada/"+f.pub.PublicID)+`"`) || !strings.Contains(r.HTML, `width="300"`) {
+	if !strings.Contains(r.HTML, `<iframe src="`+f.abs(paths.EmbedBadge("ada", f.pub.PublicID))+`"`) || !strings.Contains(r.HTML, `width="300"`) {
 		t.Errorf("oEmbed html %q", r.HTML)
 	}
-	if r.ThumbnailURL != page+"/share.png" || r.ThumbnailWidth > 300 {
+	if r.ThumbnailURL != f.abs(paths.BadgeShareImage("ada", f.pub.PublicID)) || r.ThumbnailWidth > 300 {
 		t.Errorf("thumbnail %q %d", r.ThumbnailURL, r.ThumbnailWidth)
 	}
 	assertNoEmail(t, "oEmbed", p)
 
-	if p := oembed(f.abs("/u/ada/"+f.publicColl.Slug), nil); p.StatusCode != http.StatusOK || !strings.Contains(p.Body, "/embed/collections/ada/"+f.publicColl.Slug) {
+	if p := oembed(f.abs(paths.PublicCollection("ada", f.publicColl.Slug)), nil); p.StatusCode != http.StatusOK || !strings.Contains(p.Body, paths.EmbedCollection("ada", f.publicColl.Slug)) {
 		t.Errorf("collection oEmbed %d %s", p.StatusCode, p.Body)
 	}
 	for name, u := range map[string]string{
-		"private badge":      f.abs("/u/ada/badges/" + f.priv.PublicID),
-		"another's badge":    f.abs("/u/ada/badges/" + f.bobPriv.PublicID),
-		"private collection": f.abs("/u/ada/" + f.privColl.Slug),
-		"unknown":            f.abs("/u/ada/badges/nosuchbadge0000000"),
-		"profile":            f.abs("/u/ada"),
+		"private badge":      f.abs(paths.PublicBadge("ada", f.priv.PublicID)),
+		"another's badge":    f.abs(paths.PublicBadge("ada", f.bobPriv.PublicID)),
+		"private collection": f.abs(paths.PublicCollection("ada", f.privColl.Slug)),
+		"unknown":            f.abs(paths.PublicBadge("ada", "nosuchbadge0000000")),
+		"profile":            f.abs(paths.PublicProfile("ada")),
 		"foreign host":       "https://evil.example/u/ada/badges/" + f.pub.PublicID,
 		"not a URL":          "::",
 	} {
@@ -280,8 +282,8 @@ func TestOEmbed(t *testing.T) {
 func TestEmbeds_OnlyPublicItems(t *testing.T) {
 	f := newPublicFixture(t)
 	b := f.e.browser()
-	p := b.get("/embed/badges/ada/" + f.pub.PublicID)
-	if p.StatusCode != http.StatusOK || p.Doc.Find(`a[href="`+f.abs("/u/ada/badges/"+f.pub.PublicID)+`"]`).Length() != 1 {
+	p := b.get(paths.EmbedBadge("ada", f.pub.PublicID))
+	if p.StatusCode != http.StatusOK || p.Doc.Find(`a[href="`+f.abs(paths.PublicBadge("ada", f.pub.PublicID))+`"]`).Length() != 1 {
 		t.Fatalf("embed %d:\n%s", p.StatusCode, p.Body)
 	}
 	if p.Doc.Find("script").Length() != 0 {
@@ -291,15 +293,15 @@ func TestEmbeds_OnlyPublicItems(t *testing.T) {
 		t.Error("embed links would open inside the frame")
 	}
 	for _, path := range []string{
-		"/embed/badges/ada/" + f.priv.PublicID, "/embed/badges/ada/" + f.bobPriv.PublicID,
-		"/embed/collections/ada/" + f.privColl.Slug, "/embed/collections/ada/" + f.unlisted.Slug,
-		"/embed/badges/nobody/" + f.pub.PublicID,
+		paths.EmbedBadge("ada", f.priv.PublicID), paths.EmbedBadge("ada", f.bobPriv.PublicID),
+		paths.EmbedCollection("ada", f.privColl.Slug), paths.EmbedCollection("ada", f.unlisted.Slug),
+		paths.EmbedBadge("nobody", f.pub.PublicID),
 	} {
 		if p := b.get(path); p.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: status %d, want 404", path, p.StatusCode)
 		}
 	}
-	if p := b.get("/embed/collections/ada/" + f.publicColl.Slug); p.StatusCode != http.StatusOK {
+	if p := b.get(paths.EmbedCollection("ada", f.publicColl.Slug)); p.StatusCode != http.StatusOK {
 		t.Errorf("public collection embed %d", p.StatusCode)
 	}
 }
@@ -327,8 +329,8 @@ func TestFramePolicy(t *testing.T) {
 			t.Errorf("route %s: no test value for its parameters", r)
 			continue
 		}
-		if strings.Contains(path, "/collections/"+f.pub.PublicID) {
-			path = strings.Replace(path, "/collections/"+f.pub.PublicID, "/collections/"+f.publicColl.PublicID, 1)
+		if strings.Contains(path, paths.Collection(f.pub.PublicID)) {
+			path = strings.Replace(path, paths.Collection(f.pub.PublicID), paths.Collection(f.publicColl.PublicID), 1)
 		}
 		for _, who := range []*browser{f.e.browser(), f.ada} {
 			who.follow = false
@@ -366,7 +368,7 @@ func TestFramePolicy(t *testing.T) {
 func TestShareImages_SizeCacheAndETag(t *testing.T) {
 	f := newPublicFixture(t)
 	b := f.e.browser()
-	for _, path := range []string{"/u/ada/badges/" + f.pub.PublicID + "/share.png", "/u/ada/share.png"} {
+	for _, path := range []string{paths.BadgeShareImage("ada", f.pub.PublicID), paths.ProfileShareImage("ada")} {
 		p := b.get(path)
 		if p.StatusCode != http.StatusOK || p.Header.Get("Content-Type") != "image/png" {
 			t.Fatalf("%s: %d %q", path, p.StatusCode, p.Header.Get("Content-Type"))
@@ -395,8 +397,8 @@ func TestShareImages_SizeCacheAndETag(t *testing.T) {
 	if err := rawDB(t, f.e).QueryRow("SELECT count(*) FROM share_images").Scan(&n); err != nil || n != 2 {
 		t.Errorf("share_images rows = %d, %v; want 2 (one per image, shared by every process)", n, err)
 	}
-	for _, path := range []string{"/u/ada/badges/" + f.priv.PublicID + "/share.png", "/u/nobody/share.png",
-		"/u/ada/badges/" + f.priv.PublicID + "/qr.png", "/u/nobody/qr.svg"} {
+	for _, path := range []string{paths.BadgeShareImage("ada", f.priv.PublicID), paths.ProfileShareImage("nobody"),
+		paths.BadgeQRPNG("ada", f.priv.PublicID), paths.ProfileQRSVG("nobody")} {
 		if p := b.get(path); p.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: status %d, want 404", path, p.StatusCode)
 		}
@@ -407,8 +409,8 @@ func TestQRCodes_DecodeToThePublicURL(t *testing.T) {
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	for path, want := range map[string]string{
-		"/u/ada/qr.png": f.abs("/u/ada"),
-		"/u/ada/badges/" + f.pub.PublicID + "/qr.png?size=300": f.abs("/u/ada/badges/" + f.pub.PublicID),
+		paths.ProfileQRPNG("ada"):                             f.abs(paths.PublicProfile("ada")),
+		paths.BadgeQRPNG("ada", f.pub.PublicID) + "?size=300": f.abs(paths.PublicBadge("ada", f.pub.PublicID)),
 	} {
 		p := b.get(path)
 		if p.StatusCode != http.StatusOK || p.Header.Get("Content-Type") != "image/png" {
@@ -430,11 +432,11 @@ func TestQRCodes_DecodeToThePublicURL(t *testing.T) {
 			t.Errorf("%s decodes to %q, want %q", path, res.GetText(), want)
 		}
 	}
-	p := b.get("/u/ada/qr.svg")
+	p := b.get(paths.ProfileQRSVG("ada"))
 	if p.StatusCode != http.StatusOK || p.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(p.Body, "<svg") {
 		t.Errorf("SVG: %d %q", p.StatusCode, p.Header.Get("Content-Type"))
 	}
-	if p := b.get("/u/ada/qr.png?size=99999"); p.StatusCode != http.StatusBadRequest {
+	if p := b.get(paths.ProfileQRPNG("ada") + "?size=99999"); p.StatusCode != http.StatusBadRequest {
 		t.Errorf("huge size: %d", p.StatusCode)
 	}
 	_ = context.Background

@@ -12,8 +12,8 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/export"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
-	"github.com/satchel-backpack/satchel/views"
 )
 
 // A badge whose issuer is did:key A but whose proof is made with B's key
@@ -68,8 +68,8 @@ func TestTrust_UnconfirmedBadgeIsKeptAndNeverCalledValid(t *testing.T) {
 			t.Errorf("%s calls the badge valid", what)
 		}
 	}
-	notValid("backpack", b.get("/"), `[data-testid="badge-status"]`)
-	if got := b.get("/").Doc.Find(`[data-testid="tile-binding"]`).Text(); !strings.Contains(got, "not confirmed") {
+	notValid("backpack", b.get(paths.Home), `[data-testid="badge-status"]`)
+	if got := b.get(paths.Home).Doc.Find(`[data-testid="tile-binding"]`).Text(); !strings.Contains(got, "not confirmed") {
 		t.Errorf("tile details say %q about the issuer", got)
 	}
 	page := b.get(o.href)
@@ -87,15 +87,15 @@ func TestTrust_UnconfirmedBadgeIsKeptAndNeverCalledValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	visitor := e.browser()
-	notValid("public profile", visitor.get("/u/sam"), `[data-testid="badge-status"]`)
-	notValid("public badge page", visitor.get(views.PublicBadgePath("sam", sb.PublicID)), `[data-testid="badge-status"]`)
-	embed := visitor.get("/embed/badges/sam/" + sb.PublicID)
+	notValid("public profile", visitor.get(paths.PublicProfile("sam")), `[data-testid="badge-status"]`)
+	notValid("public badge page", visitor.get(paths.PublicBadge("sam", sb.PublicID)), `[data-testid="badge-status"]`)
+	embed := visitor.get(paths.EmbedBadge("sam", sb.PublicID))
 	if embed.StatusCode != 200 || strings.Contains(embed.Body, ">Valid<") {
 		t.Errorf("embed: HTTP %d, calls it valid: %v", embed.StatusCode, strings.Contains(embed.Body, ">Valid<"))
 	}
 
 	// The export records the status and its index page says it in words.
-	p := b.get("/account/export")
+	p := b.get(paths.Export)
 	a, err := export.ReadBytes([]byte(p.Body), export.Limits{})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // TestVerifierBrowser checks the public verifier in real Chromium: used
@@ -41,7 +42,7 @@ const dropJS = `(async (url, name, size) => {
 func browserVerifyDropAFile(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	tab := b.NewTab(t)
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/verify"), chromedp.WaitVisible(`[data-testid="verify-form"]`))
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Verify), chromedp.WaitVisible(`[data-testid="verify-form"]`))
 	if got := text(t, tab, `#verify-file-hint`); !strings.Contains(got, "drop the file onto this form") {
 		t.Errorf("the hint does not mention dropping: %q", got)
 	}
@@ -85,7 +86,7 @@ func samplePath(t *testing.T, name string) string {
 func browserVerifyByKeyboard(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	tab := b.NewTab(t)
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/"))
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Home))
 	tab.TabUntil(t, "the Verify a badge link", 6, browsertest.ByTestID("nav-verify"))
 	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="verify-form"]`))
 
@@ -105,7 +106,7 @@ func browserVerifyByKeyboard(t *testing.T, b *browsertest.Browser) {
 		t.Errorf("recipient %q", got)
 	}
 	// The first check's technical detail opens from the keyboard.
-	tab.Do(t, chromedp.Navigate(e.ts.URL+"/verify"))
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Verify))
 	tab.Do(t, chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "collaborative-problem-solving.svg")}),
 		chromedp.Click(`[data-testid="verify-submit"]`), chromedp.WaitVisible(`[data-testid="report"]`))
 	tab.TabUntil(t, "a check's Technical detail", 40, func(f browsertest.Focused) bool {
@@ -131,7 +132,7 @@ func browserVerifierIsAccessible(t *testing.T, b *browsertest.Browser) {
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			openAllDetails := chromedp.Evaluate[bool](`(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`)
 
-			tab.Do(t, chromedp.Navigate(e.ts.URL+"/verify"), chromedp.WaitVisible(`[data-testid="verify-form"]`))
+			tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Verify), chromedp.WaitVisible(`[data-testid="verify-form"]`))
 			tab.AssertAccessible(t, "/verify, "+scheme)
 
 			// Sent empty: the form with its error summary and field message.
@@ -151,7 +152,7 @@ func browserVerifierIsAccessible(t *testing.T, b *browsertest.Browser) {
 
 			// A tampered badge pasted as text, with an email that does not match.
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+"/verify"),
+				chromedp.Navigate(e.ts.URL+paths.Verify),
 				chromedp.WaitVisible(`#verify-text`),
 				chromedp.SetValue(`#verify-text`, tampered),
 				chromedp.SendKeys(`#verify-email`, "someone@example.org"),
@@ -165,7 +166,7 @@ func browserVerifierIsAccessible(t *testing.T, b *browsertest.Browser) {
 			// An expired badge (failed expiry, others passed) and one with a
 			// check not run.
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+"/verify"),
+				chromedp.Navigate(e.ts.URL+paths.Verify),
 				chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "first-aid-at-work-expired.png")}),
 				chromedp.Click(`[data-testid="verify-submit"]`),
 				chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))

@@ -33,6 +33,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 const sampleRecipient = "learner@example.org"
@@ -60,7 +61,7 @@ type verifyForm struct {
 // with the CSRF token of a freshly loaded /verify.
 func (b *browser) verify(f verifyForm) *page {
 	b.t.Helper()
-	tok := b.get("/verify").csrf(b.t)
+	tok := b.get(paths.Verify).csrf(b.t)
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	if !f.noCSRF {
@@ -73,7 +74,7 @@ func (b *browser) verify(f verifyForm) *page {
 	w.WriteField("text", f.text)
 	w.WriteField("email", f.email)
 	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.url("/verify"), &body)
+	req, _ := http.NewRequest(http.MethodPost, b.url(paths.Verify), &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return b.do(req)
 }
@@ -99,12 +100,12 @@ func (p *page) fieldError(id string) string {
 
 func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
 	e := MustStart(t)
-	p := e.browser().get("/verify")
+	p := e.browser().get(paths.Verify)
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("GET /verify: %d", p.StatusCode)
 	}
 	form := p.Doc.Find(`form[data-testid="verify-form"]`)
-	if form.AttrOr("method", "") != "post" || form.AttrOr("action", "") != "/verify" || form.AttrOr("enctype", "") != "multipart/form-data" {
+	if form.AttrOr("method", "") != "post" || form.AttrOr("action", "") != paths.Verify || form.AttrOr("enctype", "") != "multipart/form-data" {
 		t.Errorf("form is not a plain multipart POST to /verify: %s", goquery.NodeName(form))
 	}
 	if v, _ := form.Find(`input[name="_csrf"]`).Attr("value"); v == "" {
@@ -154,12 +155,12 @@ func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
 		t.Errorf("first sample link %q does not download", href)
 	}
 	// Linked from the navigation, for visitors and for the signed-in.
-	if p.Doc.Find(`nav a[data-testid="nav-verify"][aria-current="page"]`).AttrOr("href", "") != "/verify" {
+	if p.Doc.Find(`nav a[data-testid="nav-verify"][aria-current="page"]`).AttrOr("href", "") != paths.Verify {
 		t.Error("the navigation does not mark the verifier as the current page")
 	}
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
-	if b.get("/").Doc.Find(`nav a[data-testid="nav-verify"]`).AttrOr("href", "") != "/verify" {
+	if b.get(paths.Home).Doc.Find(`nav a[data-testid="nav-verify"]`).AttrOr("href", "") != paths.Verify {
 		t.Error("no verifier link in the navigation when signed in")
 	}
 }
@@ -383,8 +384,8 @@ func TestVerify_AcceptsLargerUploadsThanOtherFormsButNotUnbounded(t *testing.T) 
 		t.Errorf("8 MB upload: %d %q", p.StatusCode, p.Doc.Find(`[data-testid="error-message"]`).Text())
 	}
 	// Other forms keep the default limit.
-	form := url.Values{"_csrf": {b.get("/verify").csrf(t)}, "name": {strings.Repeat("x", 2<<20)}}
-	if p := b.post("/auth/dev", form); p.StatusCode != http.StatusRequestEntityTooLarge {
+	form := url.Values{"_csrf": {b.get(paths.Verify).csrf(t)}, "name": {strings.Repeat("x", 2<<20)}}
+	if p := b.post(paths.DevSignIn, form); p.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("2 MiB POST to another form: %d, want 413", p.StatusCode)
 	}
 }
@@ -681,9 +682,9 @@ func TestVerify_BusyAnswers503(t *testing.T) {
 		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(slow.URL, "http://")}, Timeout: time.Minute})
 	})
 	b := e.browser()
-	tok := b.get("/verify").csrf(t)
+	tok := b.get(paths.Verify).csrf(t)
 	post := func(u string) int {
-		req, _ := http.NewRequest(http.MethodPost, b.url("/verify"), strings.NewReader(url.Values{"_csrf": {tok}, "url": {u}}.Encode()))
+		req, _ := http.NewRequest(http.MethodPost, b.url(paths.Verify), strings.NewReader(url.Values{"_csrf": {tok}, "url": {u}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := b.c.Do(req)
 		if err != nil {
@@ -752,7 +753,7 @@ func TestVerify_IsRateLimitedPerClient(t *testing.T) {
 		t.Error("verified although over the limit")
 	}
 	// The form itself is still shown (only checks count).
-	if p := b.get("/verify"); p.StatusCode != http.StatusOK {
+	if p := b.get(paths.Verify); p.StatusCode != http.StatusOK {
 		t.Errorf("GET /verify over the limit: %d", p.StatusCode)
 	}
 	// Once the wait is over, checks are allowed again.
@@ -770,8 +771,8 @@ func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
 	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
 	b := e.browser()
 	send := func(xff string) int {
-		tok := b.get("/verify").csrf(t)
-		req, _ := http.NewRequest(http.MethodPost, b.url("/verify"), strings.NewReader(url.Values{"_csrf": {tok}}.Encode()))
+		tok := b.get(paths.Verify).csrf(t)
+		req, _ := http.NewRequest(http.MethodPost, b.url(paths.Verify), strings.NewReader(url.Values{"_csrf": {tok}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", xff)
 		return b.do(req).StatusCode
@@ -900,7 +901,7 @@ func BenchmarkVerifyPNGSample(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		i++
-		req := httptest.NewRequest(http.MethodPost, "/verify", bytes.NewReader(body.Bytes()))
+		req := httptest.NewRequest(http.MethodPost, paths.Verify, bytes.NewReader(body.Bytes()))
 		req.Header.Set("Content-Type", w.FormDataContentType())
 		req.AddCookie(&http.Cookie{Name: "_csrf", Value: "bench-token"})
 		req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:40000", i>>16&255, i>>8&255, i&255)

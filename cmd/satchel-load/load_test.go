@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -46,7 +47,7 @@ func TestRunLoad_CountsWhatTheServerAnswered(t *testing.T) {
 		}
 		switch {
 		case n%7 == 0:
-			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+			http.Redirect(w, r, paths.SignIn, http.StatusSeeOther)
 		case n%5 == 0:
 			http.Error(w, "boom", http.StatusInternalServerError)
 		default:

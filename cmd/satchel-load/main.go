@@ -34,10 +34,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
-const defaultPath = "/backpack"
+const defaultPath = paths.Backpack
 
 type options struct {
 	concurrency int
@@ -148,7 +149,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if status == http.StatusNotFound && !o.pathSet {
 		// The backpack page may not be there yet; load a signed-in page that is.
 		fmt.Fprintf(out, "warning: %s is not served yet (404); loading /account instead\n", path)
-		path = "/account"
+		path = paths.Account
 		page, status, err = getPage(ctx, srv.base+path, cookie)
 		if err != nil {
 			return err
@@ -222,7 +223,7 @@ func startSatchel(ctx context.Context, bin, dataDir, logLevel string) (*process,
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		res, err := http.Get(p.base + "/healthz")
+		res, err := http.Get(p.base + paths.Healthz)
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
@@ -254,7 +255,7 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 func devSignIn(ctx context.Context, base, email string) (string, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/auth/dev", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+paths.DevSignIn, nil)
 	res, err := c.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("development sign-in form: %w", err)
@@ -266,7 +267,7 @@ func devSignIn(ctx context.Context, base, email string) (string, error) {
 		return "", fmt.Errorf("development sign-in form: status %d, no CSRF field", res.StatusCode)
 	}
 	form := url.Values{"_csrf": {string(tok[1])}, "name": {"Load Test"}, "email": {email}}
-	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/dev", strings.NewReader(form.Encode()))
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, base+paths.DevSignIn, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err = c.Do(req)
 	if err != nil {
@@ -274,7 +275,7 @@ func devSignIn(ctx context.Context, base, email string) (string, error) {
 	}
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK || strings.HasPrefix(res.Request.URL.Path, "/auth") || strings.HasPrefix(res.Request.URL.Path, "/signin") {
+	if res.StatusCode != http.StatusOK || strings.HasPrefix(res.Request.URL.Path, "/auth") || strings.HasPrefix(res.Request.URL.Path, paths.SignIn) {
 		return "", fmt.Errorf("development sign-in ended at %s with status %d", res.Request.URL, res.StatusCode)
 	}
 	u, _ := url.Parse(base)

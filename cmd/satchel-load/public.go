@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -64,7 +65,7 @@ func publicMain(args []string) int {
 	fs.StringVar(&o.bin, "bin", "", "satchel binary to run (default: build ./cmd/satchel)")
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL")
-	fs.StringVar(&o.path, "url-path", "/u/"+publicHandle, "public page to request")
+	fs.StringVar(&o.path, "url-path", paths.PublicProfile(publicHandle), "public page to request")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -190,7 +191,7 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 	if status != http.StatusOK {
 		return fmt.Errorf("GET %s as a visitor: status %d, want 200\n%s", o.path, status, srv.log.String())
 	}
-	if n := strings.Count(string(page), `data-testid="badge-tile"`); n != publicShown && o.path == "/u/"+publicHandle {
+	if n := strings.Count(string(page), `data-testid="badge-tile"`); n != publicShown && o.path == paths.PublicProfile(publicHandle) {
 		return fmt.Errorf("%s shows %d badges, want %d", o.path, n, publicShown)
 	}
 	fmt.Fprintf(out, "target %s%s as a visitor (no cookies): %.1f KiB of HTML, %d badges shown, %d concurrent connections, %s each (after %s warm-up)\n\n",

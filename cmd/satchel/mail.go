@@ -6,6 +6,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/mail"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/web"
 )
 
@@ -15,7 +16,7 @@ import (
 func mailOptions(cfg *config.Config, base *url.URL, log *slog.Logger) (sender web.Mailer, devOutbox bool, err error) {
 	if cfg.SMTP.Host == "" {
 		if cfg.DevOutbox() {
-			log.Info("email is not sent: it goes to the development outbox and this log", "outbox", base.String()+"/dev/outbox")
+			log.Info("email is not sent: it goes to the development outbox and this log", "outbox", base.String()+paths.Outbox)
 			return nil, true, nil
 		}
 		log.Warn("no SMTP server is configured, so learners cannot add email addresses; set SATCHEL_SMTP_HOST and SATCHEL_SMTP_FROM")

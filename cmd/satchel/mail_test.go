@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 func TestMain_DevOutboxOnLoopbackWithoutSMTP(t *testing.T) {
 	m := MustRunMain(t, t.TempDir())
-	res, err := http.Get("http://" + m.Addr + "/dev/outbox")
+	res, err := http.Get("http://" + m.Addr + paths.Outbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func TestMain_SMTPConfiguredTurnsTheOutboxOff(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, tm.stderr.String())
 	}
 	t.Cleanup(func() { tm.Close() })
-	res, err := http.Get("http://" + tm.Addr + "/dev/outbox")
+	res, err := http.Get("http://" + tm.Addr + paths.Outbox)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/config"
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
@@ -74,7 +75,7 @@ func TestMain_ServesOnPortZero(t *testing.T) {
 	if !strings.HasPrefix(m.URL, "http://localhost:") {
 		t.Fatalf("base URL %s", m.URL)
 	}
-	res, err := http.Get("http://" + m.Addr + "/healthz")
+	res, err := http.Get("http://" + m.Addr + paths.Healthz)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
 	// The base URL's host (localhost), as the README says to open, so that
 	// the cookies match the callback's host.
 	base := m.URL
-	res, err := c.Get(base + "/auth/dev")
+	res, err := c.Get(base + paths.DevSignIn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,13 +122,13 @@ func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
 	if tok == nil {
 		t.Fatalf("no CSRF token:\n%s", body)
 	}
-	res, err = c.PostForm(base+"/auth/dev", url.Values{"_csrf": {string(tok[1])}, "name": {"Newcomer"}, "email": {"new@example.org"}})
+	res, err = c.PostForm(base+paths.DevSignIn, url.Values{"_csrf": {string(tok[1])}, "name": {"Newcomer"}, "email": {"new@example.org"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.Request.URL.Path != "/" || !strings.Contains(string(body), `data-testid="nav-user">Newcomer<`) {
+	if res.Request.URL.Path != paths.Home || !strings.Contains(string(body), `data-testid="nav-user">Newcomer<`) {
 		t.Fatalf("ended at %s:\n%s\n%s", res.Request.URL, body, m.stderr.String())
 	}
 }
@@ -150,7 +151,7 @@ func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	m := tm
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.Get(m.URL + "/auth/dev")
+	res, err := c.Get(m.URL + paths.DevSignIn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	// A POST whose body arrives slowly: the request is in flight while the
 	// server is asked to stop.
 	pr, pw := io.Pipe()
-	req, _ := http.NewRequest(http.MethodPost, m.URL+"/auth/dev", pr)
+	req, _ := http.NewRequest(http.MethodPost, m.URL+paths.DevSignIn, pr)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	type result struct {
 		res *http.Response

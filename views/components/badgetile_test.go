@@ -5,17 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
 func TestBadgeTile_DetailsTiedToTheLink(t *testing.T) {
 	doc := render(t, components.BadgeTile(components.Tile{
-		ID: "abc123", Href: "/badges/abc123", Name: "Knot Tying", Issuer: "Sea Scouts",
-		ImageSrc: "/images/ff", Issued: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
+		ID: "abc123", Href: paths.Badge("abc123"), Name: "Knot Tying", Issuer: "Sea Scouts",
+		ImageSrc: paths.Image("ff"), Issued: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
 		Status: "revoked", Changed: true, Description: "Ties knots.", Criteria: "Tie five knots.",
 	}))
 	link := doc.Find(`h3 a[data-testid="tile-link"]`)
-	if link.AttrOr("href", "") != "/badges/abc123" || link.Text() != "Knot Tying" {
+	if link.AttrOr("href", "") != paths.Badge("abc123") || link.Text() != "Knot Tying" {
 		t.Fatalf("link %q %q", link.AttrOr("href", ""), link.Text())
 	}
 	details := doc.Find("#" + link.AttrOr("aria-describedby", "none"))
@@ -38,7 +39,7 @@ func TestBadgeTile_DetailsTiedToTheLink(t *testing.T) {
 
 func TestBadgeTile_EscapesAndHeadingLevel(t *testing.T) {
 	doc := render(t, components.BadgeTile(components.Tile{
-		ID: "x", Href: "/badges/x", Name: `<script>alert(1)</script>`, ImageSrc: "/images/ff", ImageAlt: `"><img src=x onerror=alert(1)>`,
+		ID: "x", Href: paths.Badge("x"), Name: `<script>alert(1)</script>`, ImageSrc: paths.Image("ff"), ImageAlt: `"><img src=x onerror=alert(1)>`,
 		Description: "<b>bold</b>", HeadingLevel: 2,
 	}))
 	if doc.Find("script").Length() != 0 || doc.Find("b").Length() != 0 || doc.Find("img").Length() != 1 {

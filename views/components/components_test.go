@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
+	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
@@ -105,9 +106,9 @@ func TestPostForm_CarriesTokenAndChildren(t *testing.T) {
 }
 
 func TestPostButton_IsARealButtonInAPostForm(t *testing.T) {
-	doc := render(t, components.PostButton("/auth/signout", "tok", "Sign out", components.Secondary, "so"))
+	doc := render(t, components.PostButton(paths.SignOut, "tok", "Sign out", components.Secondary, "so"))
 	form := doc.Find("form")
-	if form.AttrOr("method", "") != "post" || form.AttrOr("action", "") != "/auth/signout" {
+	if form.AttrOr("method", "") != "post" || form.AttrOr("action", "") != paths.SignOut {
 		t.Errorf("form method=%q action=%q", form.AttrOr("method", ""), form.AttrOr("action", ""))
 	}
 	b := form.Find(`button[type="submit"]`)
