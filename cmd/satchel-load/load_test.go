@@ -155,3 +155,59 @@ func TestStaticServer_ServesTheFileAndStopsWhenTheParentGoes(t *testing.T) {
 		t.Fatal("the static server did not stop when its input closed")
 	}
 }
+
+// The -nodes proxy sends requests to its backends in turn, keeps the Host
+// the client used, and stops when its input closes.
+func TestProxy_RoundRobinKeepsHost(t *testing.T) {
+	var hosts [2]atomic.Value
+	var hits [2]atomic.Int64
+	var backends []string
+	for i := range 2 {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits[i].Add(1)
+			hosts[i].Store(r.Host)
+			io.WriteString(w, "backend")
+		}))
+		defer srv.Close()
+		backends = append(backends, srv.URL)
+	}
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- runProxyServer(strings.Join(backends, ","), inR, outW) }()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(strings.TrimSpace(line), "listening ")
+	for range 10 {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/u/featured", nil)
+		req.Host = "localhost:4242"
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(body) != "backend" {
+			t.Fatalf("body %q", body)
+		}
+	}
+	if hits[0].Load() != 5 || hits[1].Load() != 5 {
+		t.Errorf("hits %d and %d, want 5 each", hits[0].Load(), hits[1].Load())
+	}
+	for i := range 2 {
+		if h, _ := hosts[i].Load().(string); h != "localhost:4242" {
+			t.Errorf("backend %d saw Host %q", i, h)
+		}
+	}
+	inW.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the proxy did not stop when its input closed")
+	}
+}

@@ -51,6 +51,7 @@ type options struct {
 	static      bool
 	logLevel    string
 	email       string
+	nodes       int
 }
 
 func main() {
@@ -65,10 +66,19 @@ func main() {
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL (info logs every request)")
 	fs.StringVar(&o.email, "email", "load@example.org", "the seeded learner's email address")
+	fs.IntVar(&o.nodes, "nodes", 1, "satchel processes on the one database, behind a round-robin reverse proxy on loopback when more than one")
 	serveStatic := fs.String("serve-static", "", "internal: serve this directory on loopback (the -static comparison's second process)")
+	serveProxy := fs.String("serve-proxy", "", "internal: forward to these comma-separated backends on loopback (the -nodes proxy)")
 	fs.Parse(os.Args[1:])
 	fs.Visit(func(f *flag.Flag) { o.pathSet = o.pathSet || f.Name == "url-path" })
 
+	if *serveProxy != "" {
+		if err := runProxyServer(*serveProxy, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "satchel-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *serveStatic != "" {
 		if err := runStaticServer(*serveStatic, os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "satchel-load:", err)
@@ -76,8 +86,8 @@ func main() {
 		}
 		return
 	}
-	if o.concurrency < 1 || o.concurrency > 1024 || o.duration <= 0 || o.duration > 5*time.Minute || o.badges < 0 {
-		fmt.Fprintln(os.Stderr, "satchel-load: -c must be 1–1024, -d between 0 and 5m, -badges not negative")
+	if o.concurrency < 1 || o.concurrency > 1024 || o.duration <= 0 || o.duration > 5*time.Minute || o.badges < 0 || o.nodes < 1 || o.nodes > 16 {
+		fmt.Fprintln(os.Stderr, "satchel-load: -c must be 1–1024, -d between 0 and 5m, -badges not negative, -nodes 1–16")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -131,7 +141,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "seeded %d badges for %s in %.1fs\n", o.badges, o.email, time.Since(t0).Seconds())
 
-	srv, err := startSatchel(ctx, bin, dataDir, o.logLevel)
+	srv, err := startCluster(ctx, bin, dataDir, o.logLevel, o.nodes)
 	if err != nil {
 		return err
 	}
@@ -139,7 +149,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 	cookie, err := devSignIn(ctx, srv.base, o.email)
 	if err != nil {
-		return fmt.Errorf("%w\nserver log:\n%s", err, srv.log.String())
+		return fmt.Errorf("%w\nserver log:\n%s", err, srv.log())
 	}
 	path := o.path
 	page, status, err := getPage(ctx, srv.base+path, cookie)
@@ -158,8 +168,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if status != http.StatusOK {
 		return fmt.Errorf("GET %s signed in: status %d, want 200", path, status)
 	}
-	fmt.Fprintf(out, "target %s%s: %.1f KiB of HTML, %d concurrent connections, %s each (after %s warm-up)\n\n",
-		srv.base, path, float64(len(page))/1024, o.concurrency, o.duration, o.warmup)
+	fmt.Fprintf(out, "target %s%s (%s): %.1f KiB of HTML, %d concurrent connections, %s each (after %s warm-up)\n\n",
+		srv.base, path, srv.describe(), float64(len(page))/1024, o.concurrency, o.duration, o.warmup)
 
 	spec := loadSpec{URL: srv.base + path, Header: http.Header{"Cookie": {cookie}}, Concurrency: o.concurrency, Duration: o.duration, Warmup: o.warmup}
 	res, err := runLoad(ctx, spec)

@@ -53,6 +53,7 @@ type publicOptions struct {
 	static      bool
 	logLevel    string
 	path        string
+	nodes       int
 }
 
 func publicMain(args []string) int {
@@ -66,6 +67,7 @@ func publicMain(args []string) int {
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL")
 	fs.StringVar(&o.path, "url-path", paths.PublicProfile(publicHandle), "public page to request")
+	fs.IntVar(&o.nodes, "nodes", 1, "satchel processes on the one database, behind a round-robin reverse proxy on loopback when more than one")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -73,8 +75,8 @@ func publicMain(args []string) int {
 		fmt.Fprintf(os.Stderr, "satchel-load: unknown scenario %q (known: public-profile)\n", o.scenario)
 		return 2
 	}
-	if o.concurrency < 1 || o.concurrency > 1024 || o.duration <= 0 || o.duration > 5*time.Minute {
-		fmt.Fprintln(os.Stderr, "satchel-load: -c must be 1–1024, -d between 0 and 5m")
+	if o.concurrency < 1 || o.concurrency > 1024 || o.duration <= 0 || o.duration > 5*time.Minute || o.nodes < 1 || o.nodes > 16 {
+		fmt.Fprintln(os.Stderr, "satchel-load: -c must be 1–1024, -d between 0 and 5m, -nodes 1–16")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -178,7 +180,7 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 			return fmt.Errorf("build satchel: %w", err)
 		}
 	}
-	srv, err := startSatchel(ctx, bin, dataDir, o.logLevel)
+	srv, err := startCluster(ctx, bin, dataDir, o.logLevel, o.nodes)
 	if err != nil {
 		return err
 	}
@@ -189,13 +191,13 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 		return err
 	}
 	if status != http.StatusOK {
-		return fmt.Errorf("GET %s as a visitor: status %d, want 200\n%s", o.path, status, srv.log.String())
+		return fmt.Errorf("GET %s as a visitor: status %d, want 200\n%s", o.path, status, srv.log())
 	}
 	if n := strings.Count(string(page), `data-testid="badge-tile"`); n != publicShown && o.path == paths.PublicProfile(publicHandle) {
 		return fmt.Errorf("%s shows %d badges, want %d", o.path, n, publicShown)
 	}
-	fmt.Fprintf(out, "target %s%s as a visitor (no cookies): %.1f KiB of HTML, %d badges shown, %d concurrent connections, %s each (after %s warm-up)\n\n",
-		srv.base, o.path, float64(len(page))/1024, strings.Count(string(page), `data-testid="badge-tile"`), o.concurrency, o.duration, o.warmup)
+	fmt.Fprintf(out, "target %s%s as a visitor (no cookies), %s: %.1f KiB of HTML, %d badges shown, %d concurrent connections, %s each (after %s warm-up)\n\n",
+		srv.base, o.path, srv.describe(), float64(len(page))/1024, strings.Count(string(page), `data-testid="badge-tile"`), o.concurrency, o.duration, o.warmup)
 	res, err := runLoad(ctx, loadSpec{URL: srv.base + o.path, Header: http.Header{}, Concurrency: o.concurrency, Duration: o.duration, Warmup: o.warmup})
 	if err != nil {
 		return err

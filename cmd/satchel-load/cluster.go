@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// cluster is what the load talks to: one satchel process, or several on
+// the same database behind a round-robin reverse proxy (-nodes N), each a
+// process of its own, as a load balancer would front a fleet.
+type cluster struct {
+	nodes []*process
+	proxy *process // nil with one node
+	base  string   // where the load goes
+}
+
+// startCluster starts n satchel processes on dataDir, one after another
+// (so only the first could have migrations to apply), and, for more than
+// one, the proxy in front of them.
+func startCluster(ctx context.Context, bin, dataDir, logLevel string, n int) (*cluster, error) {
+	c := &cluster{}
+	for range n {
+		p, err := startSatchel(ctx, bin, dataDir, logLevel)
+		if err != nil {
+			c.stop()
+			return nil, err
+		}
+		c.nodes = append(c.nodes, p)
+	}
+	c.base = c.nodes[0].base
+	if n == 1 {
+		return c, nil
+	}
+	backends := make([]string, n)
+	for i, p := range c.nodes {
+		backends[i] = p.base
+	}
+	proxy, err := startProxy(ctx, backends)
+	if err != nil {
+		c.stop()
+		return nil, err
+	}
+	c.proxy, c.base = proxy, proxy.base
+	return c, nil
+}
+
+func (c *cluster) stop() {
+	if c.proxy != nil {
+		c.proxy.stop()
+	}
+	for _, p := range c.nodes {
+		p.stop()
+	}
+}
+
+// log is the tail of every process's log, for an error message.
+func (c *cluster) log() string {
+	var b strings.Builder
+	for i, p := range c.nodes {
+		fmt.Fprintf(&b, "--- satchel %d (%s)\n%s", i+1, p.base, p.log.String())
+	}
+	if c.proxy != nil {
+		fmt.Fprintf(&b, "--- proxy\n%s", c.proxy.log.String())
+	}
+	return b.String()
+}
+
+// describe says what serves the load, for the report.
+func (c *cluster) describe() string {
+	if len(c.nodes) == 1 {
+		return "one satchel process"
+	}
+	return fmt.Sprintf("%d satchel processes behind a round-robin proxy", len(c.nodes))
+}
+
+// startProxy runs this program again as the reverse proxy (-serve-proxy),
+// so that it is a process of its own like a real load balancer.
+func startProxy(ctx context.Context, backends []string) (*process, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "-serve-proxy", strings.Join(backends, ","))
+	stdin, err := cmd.StdinPipe() // closing it (or our exit) stops the child
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	p := &process{cmd: cmd, log: &tailBuffer{max: 16 << 10}}
+	cmd.Stderr = p.log
+	dieWithParent(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
+	if err != nil || !ok {
+		stdin.Close()
+		p.stop()
+		return nil, fmt.Errorf("proxy did not start: %q %v\n%s", line, err, p.log.String())
+	}
+	// The base keeps the host name "localhost" the processes' base URL
+	// uses, so cookies and links match whichever process answers.
+	_, port, _ := net.SplitHostPort(addr)
+	p.base = "http://localhost:" + port
+	return p, nil
+}
+
+// runProxyServer forwards requests to the backends in turn on a loopback
+// port, writes "listening ADDR" to out, and stops when in reaches EOF or
+// after half an hour.
+func runProxyServer(list string, in io.Reader, out io.Writer) error {
+	var targets []*url.URL
+	for _, b := range strings.Split(list, ",") {
+		u, err := url.Parse(b)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("proxy: bad backend %q", b)
+		}
+		targets = append(targets, u)
+	}
+	var next atomic.Uint64
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			t := targets[next.Add(1)%uint64(len(targets))]
+			r.SetURL(t)
+			r.Out.Host = r.In.Host // the processes see the address the client used
+			r.SetXForwarded()
+		},
+		Transport: &http.Transport{MaxIdleConns: 2048, MaxIdleConnsPerHost: 1024, IdleConnTimeout: time.Minute},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: rp, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	fmt.Fprintf(out, "listening %s\n", ln.Addr())
+	done := make(chan struct{})
+	go func() { io.Copy(io.Discard, in); close(done) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-sig:
+	case <-time.After(30 * time.Minute):
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}
