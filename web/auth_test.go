@@ -12,6 +12,7 @@ import (
 )
 
 func TestDevSignIn_EndToEnd(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 
@@ -71,6 +72,7 @@ func TestDevSignIn_EndToEnd(t *testing.T) {
 }
 
 func TestOIDCProvider_SignInThroughGoth(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "idp-7", Email: "grace@school.example", EmailVerified: true, PreferredUsername: "grace"})
@@ -114,6 +116,7 @@ func devStart(b *browser) func() *page {
 }
 
 func TestCallback_RefusesForgedOrMissingState(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	for _, tc := range []struct {
 		name  string
@@ -154,6 +157,7 @@ func TestCallback_RefusesForgedOrMissingState(t *testing.T) {
 }
 
 func TestStart_StateFromRequestNeverReachesProvider(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.follow = false
@@ -178,6 +182,7 @@ func TestStart_StateFromRequestNeverReachesProvider(t *testing.T) {
 }
 
 func TestCallback_ProviderErrorAndDeniedConsent(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	for _, tc := range []struct {
 		code, want string
@@ -227,6 +232,7 @@ func TestCallback_ProviderErrorAndDeniedConsent(t *testing.T) {
 }
 
 func TestCallback_ExpiredAttempt(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	cb := startFlow(t, b, devStart(b))
@@ -251,6 +257,7 @@ func TestCallback_ExpiredAttempt(t *testing.T) {
 }
 
 func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) { o.SignInAttemptTTL = time.Second })
 	b := e.browser()
 	cb := startFlow(t, b, func() *page { return b.get("/auth/oidc") })
@@ -274,6 +281,7 @@ func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
 }
 
 func TestUnknownProvider(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	for _, path := range []string{"/auth/myspace", "/auth/myspace/callback?code=x&state=y"} {
@@ -288,6 +296,7 @@ func TestUnknownProvider(t *testing.T) {
 }
 
 func TestDevSignIn_RejectsBadFormKeepingInput(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	p := b.submit("/auth/dev", "/auth/dev", url.Values{"name": {"Ada"}, "email": {"not-an-email"}})
@@ -303,6 +312,7 @@ func TestDevSignIn_RejectsBadFormKeepingInput(t *testing.T) {
 }
 
 func TestDevSignIn_OffWhenDisabled(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) { o.DevLogin = false })
 	b := e.browser()
 	if p := b.get("/auth/dev"); p.StatusCode != http.StatusNotFound {
@@ -314,6 +324,7 @@ func TestDevSignIn_OffWhenDisabled(t *testing.T) {
 }
 
 func TestSignIn_ReturnsToThePageThatAskedForIt(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	if p := b.get("/account/delete"); p.Request.URL.Path != "/signin" {

@@ -24,7 +24,8 @@ import (
 // the verification report. axe-core audits every page on the way, empty
 // and full, in the light and the dark colour scheme.
 func TestBackpackBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	t.Run("TilesRevealDetails", func(t *testing.T) { browserTilesRevealDetails(t, b) })
 	t.Run("PagesAreAccessible", func(t *testing.T) { browserBackpackAccessible(t, b) })
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,7 +42,8 @@ type seed struct {
 	original                                 []byte
 }
 
-var seedN int
+// seedNs numbers seeded badges; tests seed in parallel.
+var seedNs atomic.Int64
 
 // mustUserID is the account the development sign-in gives email.
 func mustUserID(t testing.TB, e *env, email string) int64 {
@@ -57,7 +59,7 @@ func mustUserID(t testing.TB, e *env, email string) int64 {
 func mustSeed(t testing.TB, e *env, userID int64, sd seed) *store.Badge {
 	t.Helper()
 	ctx := context.Background()
-	seedN++
+	seedN := seedNs.Add(1)
 	if sd.issued.IsZero() {
 		sd.issued = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -137,6 +139,7 @@ func tileNames(p *page) []string {
 }
 
 func TestBackpack_VisitorIsSentToSignIn(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	p := b.get("/backpack")
@@ -146,6 +149,7 @@ func TestBackpack_VisitorIsSentToSignIn(t *testing.T) {
 }
 
 func TestBackpack_EmptyStateExplainsHowToGetBadgesIn(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -186,6 +190,7 @@ func TestBackpack_EmptyStateExplainsHowToGetBadgesIn(t *testing.T) {
 }
 
 func TestBackpack_TilesShowEachBadge(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -268,6 +273,7 @@ func TestBackpack_TilesShowEachBadge(t *testing.T) {
 }
 
 func TestBackpack_SortFilterAndSearch(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -346,6 +352,7 @@ func TestBackpack_SortFilterAndSearch(t *testing.T) {
 }
 
 func TestBackpack_Pagination(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -396,6 +403,7 @@ func TestBackpack_Pagination(t *testing.T) {
 }
 
 func TestBackpack_ChangedStatusIsPointedOutUntilSeen(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")

@@ -51,6 +51,7 @@ func richSeed() seed {
 }
 
 func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -158,6 +159,7 @@ func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
 // TestBadgePage_MarkdownIsSanitised checks the page as a whole: nothing a
 // badge carries can put script, frames or images from elsewhere in it.
 func TestBadgePage_MarkdownIsSanitised(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -218,6 +220,7 @@ var badgeRoutes = []badgeRoute{
 }
 
 func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	owner := e.browser()
 	owner.devSignIn("Ada", "ada@example.org")
@@ -269,6 +272,7 @@ func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
 }
 
 func TestBadgeDownload_IsTheOriginalAsAnAttachment(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -298,6 +302,7 @@ func TestBadgeDownload_IsTheOriginalAsAnAttachment(t *testing.T) {
 }
 
 func TestBadgeDelete_AsksFirst(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -338,6 +343,7 @@ func TestBadgeDelete_AsksFirst(t *testing.T) {
 }
 
 func TestBadgeVisibility(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -372,6 +378,7 @@ func TestBadgeVisibility(t *testing.T) {
 // credential signed with did:key, verifiable offline) with an old report,
 // then asks for a check through the page's button.
 func TestBadgeCheckAgain(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Learner", "learner@example.org")
@@ -438,6 +445,7 @@ func TestBadgeCheckAgain(t *testing.T) {
 }
 
 func TestImages_ServedSafelyFromOurOrigin(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ctx := context.Background()
 	pngData := pngBytes(t, color.RGBA{R: 200, A: 255})

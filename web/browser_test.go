@@ -13,7 +13,8 @@ import (
 // file and embedded development sign-in) with real headless Chromium. The
 // browser is shared; each check has its own server and private tabs.
 func TestBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	t.Run("DevSignInByKeyboard", func(t *testing.T) { browserDevSignInByKeyboard(t, b) })
 	t.Run("PagesAreAccessible", func(t *testing.T) { browserPagesAreAccessible(t, b) })
 }

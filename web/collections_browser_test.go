@@ -21,7 +21,8 @@ import (
 // one learner builds a collection with the keyboard alone, and axe-core
 // audits every collection page in both colour schemes.
 func TestCollectionsBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	t.Run("KeyboardOnly", func(t *testing.T) { browserCollectionByKeyboard(t, b) })
 	t.Run("MoveWithoutJavaScript", func(t *testing.T) { browserCollectionMoveWithoutJS(t, b) })
 	t.Run("DragAndDrop", func(t *testing.T) { browserCollectionDragAndDrop(t, b) })

@@ -82,6 +82,7 @@ func flashOf(p *page) string {
 }
 
 func TestCollections_CreateListAndValidation(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -129,6 +130,7 @@ func countCollections(t testing.TB, e *env, userID int64) int {
 }
 
 func TestCollections_AddReorderRemove(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -239,6 +241,7 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 }
 
 func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -295,6 +298,7 @@ func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
 }
 
 func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -373,6 +377,7 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 }
 
 func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -412,6 +417,7 @@ func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
 }
 
 func TestCollections_Groups(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -438,6 +444,7 @@ func TestCollections_Groups(t *testing.T) {
 // sign-in page) on every collection route, GET and POST, including with
 // guessed ids, and change nothing.
 func TestCollections_OwnerOnly(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -529,6 +536,7 @@ func TestCollections_OwnerOnly(t *testing.T) {
 }
 
 func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -644,6 +652,7 @@ func collVisibilities(t testing.TB, e *env, userID int64, ids ...string) []strin
 // says which of its badges visitors do not see (they are private), and
 // one form makes exactly those public.
 func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ctx := context.Background()
 	ada := e.browser()

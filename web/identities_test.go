@@ -108,6 +108,7 @@ func (b *browser) outboxLink(to string) string {
 }
 
 func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada Lovelace", "ada@example.org")
@@ -232,6 +233,7 @@ func tokenOf(t *testing.T, link string) string {
 }
 
 func TestEmails_ExpiredLinkRefused(t *testing.T) {
+	t.Parallel()
 	e, clk := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -263,6 +265,7 @@ func TestEmails_ExpiredLinkRefused(t *testing.T) {
 }
 
 func TestEmails_AnotherUsersLinkRefusedAndNotUsedUp(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -293,6 +296,7 @@ func TestEmails_AnotherUsersLinkRefusedAndNotUsedUp(t *testing.T) {
 }
 
 func TestEmails_UnknownTokenRefused(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -309,6 +313,7 @@ func TestEmails_UnknownTokenRefused(t *testing.T) {
 }
 
 func TestEmails_LinkOpenedSignedOutLeadsBackAfterSignIn(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -328,6 +333,7 @@ func TestEmails_LinkOpenedSignedOutLeadsBackAfterSignIn(t *testing.T) {
 }
 
 func TestEmails_AddRefusals(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -357,6 +363,7 @@ func TestEmails_AddRefusals(t *testing.T) {
 }
 
 func TestEmails_ResendRateLimitedPerUser(t *testing.T) {
+	t.Parallel()
 	e, clk := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -395,6 +402,7 @@ func TestEmails_ResendRateLimitedPerUser(t *testing.T) {
 }
 
 func TestEmails_RemoveOnlyOwnAddresses(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -420,6 +428,7 @@ func TestEmails_RemoveOnlyOwnAddresses(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestEmails_EveryPostNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -451,6 +460,7 @@ func TestEmails_EveryPostNeedsCSRF(t *testing.T) {
 }
 
 func TestOutbox_OnlyWhenOn(t *testing.T) {
+	t.Parallel()
 	off := MustStart(t)
 	if p := off.browser().get("/dev/outbox"); p.StatusCode != http.StatusNotFound {
 		t.Fatalf("outbox without dev outbox: %d", p.StatusCode)
@@ -479,6 +489,7 @@ func TestOutbox_OnlyWhenOn(t *testing.T) {
 }
 
 func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	b := e.browser()
 	if p := b.get("/dev/outbox"); p.Doc.Find(`[data-testid="outbox-empty"]`).Length() != 1 {
@@ -508,6 +519,7 @@ func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
 }
 
 func TestEmails_SendFailureKeepsAddressAndSaysSo(t *testing.T) {
+	t.Parallel()
 	// A real SMTP sender pointed at a closed port on loopback.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

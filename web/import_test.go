@@ -148,6 +148,7 @@ func userIDByEmail(t testing.TB, e *env, email string) int64 {
 }
 
 func TestImport_FormNeedsSignInAndOffersEveryWay(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	visitor := e.browser()
 	visitor.follow = false
@@ -182,6 +183,7 @@ func TestImport_FormNeedsSignInAndOffersEveryWay(t *testing.T) {
 }
 
 func TestImport_BakedPNG(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	png := readSample(t, "web-accessibility-fundamentals.png")
 	p := b.importForm(nil, upload{"web-accessibility-fundamentals.png", png})
@@ -215,6 +217,7 @@ func TestImport_BakedPNG(t *testing.T) {
 }
 
 func TestImport_SeveralFilesAtOnce_SVGJSONAndExpiredKept(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	names := []string{
 		"collaborative-problem-solving.svg",
@@ -260,6 +263,7 @@ func TestImport_SeveralFilesAtOnce_SVGJSONAndExpiredKept(t *testing.T) {
 }
 
 func TestImport_DuplicateIsRecognised(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	svg := readSample(t, "community-garden-volunteer.svg")
 	first := oneOutcome(t, b.importForm(nil, upload{"garden.svg", svg}))
@@ -294,6 +298,7 @@ func countBadges(t testing.TB, e *env, email string) int {
 }
 
 func TestImport_PastedJSON(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	p := b.importForm(url.Values{"pasted": {string(readSample(t, "data-analysis-with-python.json"))}})
 	o := oneOutcome(t, p)
@@ -403,6 +408,7 @@ func (is *testIssuer) signJWT(t testing.TB, c map[string]any) []byte {
 }
 
 func TestImport_JWSFileAndPastedJWS(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 	from := time.Now().Add(-48 * time.Hour)
@@ -424,6 +430,7 @@ func TestImport_JWSFileAndPastedJWS(t *testing.T) {
 }
 
 func TestImport_OB3NewerValidFromReplaces(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 	id := "urn:uuid:00000000-0000-4000-8000-0000000000aa"
@@ -455,6 +462,7 @@ func TestImport_OB3NewerValidFromReplaces(t *testing.T) {
 }
 
 func TestImport_RefusesWithReasons(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 
@@ -519,6 +527,7 @@ func TestImport_RefusesWithReasons(t *testing.T) {
 }
 
 func TestImport_RefusesBadgeForAnotherIdentityWithoutRevealingIt(t *testing.T) {
+	t.Parallel()
 	_, b := signedInLearner(t, "someone.else@example.org")
 	data := readSample(t, "data-analysis-with-python.json")
 	p := b.importForm(nil, upload{"data.json", data})
@@ -646,6 +655,7 @@ func withIssuer(is *issuer20) func(*web.Options) {
 }
 
 func TestImport_URLToLoopbackIssuer(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	u := is.hosted(t, "1", sampleLearner)
@@ -671,6 +681,7 @@ func TestImport_URLToLoopbackIssuer(t *testing.T) {
 }
 
 func TestImport_ImageFailureDoesNotRefuse(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	u := is.hosted(t, "2", sampleLearner)
@@ -685,6 +696,7 @@ func TestImport_ImageFailureDoesNotRefuse(t *testing.T) {
 }
 
 func TestImport_IssuerUnreachable(t *testing.T) {
+	t.Parallel()
 	// A port nothing listens on, allowed like a test issuer.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -724,6 +736,7 @@ func TestImport_IssuerUnreachable(t *testing.T) {
 }
 
 func TestImport_Oversize(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	big := bytes.Repeat([]byte("a"), web.ImportMaxFileBytes+1)
 	png := readSample(t, "web-accessibility-fundamentals.png")
@@ -764,6 +777,7 @@ func TestImport_Oversize(t *testing.T) {
 }
 
 func TestImport_EmptyFormExplains(t *testing.T) {
+	t.Parallel()
 	_, b := signedInLearner(t, sampleLearner)
 	p := b.importForm(nil)
 	if p.StatusCode != http.StatusUnprocessableEntity {
@@ -779,6 +793,7 @@ func TestImport_EmptyFormExplains(t *testing.T) {
 }
 
 func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	tok := b.get("/import").csrf(t)
 	var body bytes.Buffer
@@ -821,6 +836,7 @@ func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
 // A slow issuer is cut off at the guarded client's time limit: the import
 // ends with a refusal that says to try again later.
 func TestImport_SlowIssuerIsCutOff(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -844,6 +860,7 @@ func TestImport_SlowIssuerIsCutOff(t *testing.T) {
 // While one import waits on an issuer, the same learner's other requests
 // are answered.
 func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
+	t.Parallel()
 	started := make(chan struct{}, 1)
 	release := make(chan struct{})
 	issuer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -901,6 +918,7 @@ func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
 // Each learner may import so many items an hour; beyond that each item is
 // refused, saying when to try again, and nothing is fetched for it.
 func TestImport_HourlyLimitPerLearner(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner, func(o *web.Options) { o.ImportLimit = 2 })
 	var files []upload
 	for _, n := range []string{"collaborative-problem-solving.svg", "community-garden-volunteer.svg", "data-analysis-with-python.json"} {
@@ -925,6 +943,7 @@ func TestImport_HourlyLimitPerLearner(t *testing.T) {
 // A badge refused for an unverified address goes in once the learner has
 // added and confirmed that address, whatever its letter case.
 func TestImport_AfterConfirmingTheAddress(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, "ada@example.org")
 	svg := readSample(t, "collaborative-problem-solving.svg")
 	if o := oneOutcome(t, b.importForm(nil, upload{"cps.svg", svg})); o.result != "refused" {
@@ -951,6 +970,7 @@ func TestImport_AfterConfirmingTheAddress(t *testing.T) {
 // A revoked badge is kept, marked as revoked: both when the issuer says so
 // in the assertion and when its address answers 410 Gone.
 func TestImport_RevokedKeptAndMarked(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	uid := userIDByEmail(t, e, sampleLearner)
@@ -1058,6 +1078,7 @@ func BenchmarkImport_SamplePNG(b *testing.B) {
 // An Open Badges 2.0 signed badge (a compact JWS whose key the issuer
 // publishes on loopback) imports from a .jws file.
 func TestImport_OB2SignedJWSFile(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	id := is.hosted(t, "signed", sampleLearner)
@@ -1111,6 +1132,7 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 }
 
 func TestImport_FirstRecheckFollowsTheConfiguredInterval(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		every time.Duration

@@ -38,6 +38,7 @@ func mustServer(t *testing.T, opts Options) *Server {
 }
 
 func TestPanicRecovered(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	s.e.GET("/boom", func(echo.Context) error { panic("secret internal detail") })
 	rec := httptest.NewRecorder()
@@ -60,6 +61,7 @@ func TestPanicRecovered(t *testing.T) {
 }
 
 func TestClientIP_TrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		proxies []string
 		remote  string
@@ -88,6 +90,7 @@ func TestClientIP_TrustedProxiesOnly(t *testing.T) {
 }
 
 func TestEmailVerified(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		provider string
 		raw      map[string]any
@@ -118,6 +121,7 @@ func gothUser(email string, raw map[string]any) goth.User {
 }
 
 func TestSignInMovesToTheBaseURLHost(t *testing.T) {
+	t.Parallel()
 	if !DevSignInBuilt {
 		t.Skip("needs the development sign-in (-tags dev) for a sign-in page on a server without providers")
 	}
@@ -141,6 +145,7 @@ func TestSignInMovesToTheBaseURLHost(t *testing.T) {
 }
 
 func TestLocalPath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/account":              "/account",
 		"/account?x=1":          "/account?x=1",
@@ -158,6 +163,7 @@ func TestLocalPath(t *testing.T) {
 }
 
 func TestStaticAndHealthNeedNoSession(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	for _, path := range []string{"/healthz", "/static/nope.css"} {
 		req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -251,6 +251,7 @@ func findCheck(t *testing.T, b *store.Badge, id string) verify.Check {
 }
 
 func TestReverify_IssuerRevokesBadge(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		revoke func(is *hostedIssuer, path string)
@@ -321,6 +322,7 @@ func TestReverify_IssuerRevokesBadge(t *testing.T) {
 }
 
 func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
@@ -370,6 +372,7 @@ func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
 }
 
 func TestReverify_ServerErrorIsTransientButNotFoundIsNot(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		status    int
 		transient bool
@@ -406,6 +409,7 @@ func TestReverify_ServerErrorIsTransientButNotFoundIsNot(t *testing.T) {
 }
 
 func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	expires := re.clock.After(2 * time.Hour)
@@ -450,6 +454,7 @@ func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
 }
 
 func TestReverify_RemovedIdentifierKeepsClaimedBadge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	// Issued to an address the rvLearner no longer has among their verified
@@ -476,6 +481,7 @@ func TestReverify_RemovedIdentifierKeepsClaimedBadge(t *testing.T) {
 }
 
 func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
+	t.Parallel()
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
 	re.issuer.setGone("/assertions/1.json")
@@ -523,6 +529,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 }
 
 func TestNewReverifier_NeedsAnInterval(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	if _, err := e.srv.NewReverifier(web.ReverifyOptions{}); err == nil {
 		t.Fatal("a zero interval was accepted")
@@ -530,6 +537,7 @@ func TestNewReverifier_NeedsAnInterval(t *testing.T) {
 }
 
 func TestReverify_UnreadableStoredBadgeKeepsItsVerdict(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	b := &store.Badge{
@@ -556,6 +564,7 @@ func TestReverify_UnreadableStoredBadgeKeepsItsVerdict(t *testing.T) {
 }
 
 func TestReverify_ShowsWhatTheIssuerSaysNow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))

@@ -15,6 +15,7 @@ import (
 )
 
 func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	nonces := map[string]bool{}
@@ -46,6 +47,7 @@ func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
 }
 
 func TestNotFound_FriendlyPage(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().get("/no-such-page")
 	if p.StatusCode != http.StatusNotFound || p.Doc.Find(`[data-testid="error-title"]`).Text() != "Page not found" {
@@ -57,6 +59,7 @@ func TestNotFound_FriendlyPage(t *testing.T) {
 }
 
 func TestOversizedBody_Refused(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) { o.MaxBodyBytes = 64 << 10 })
 	b := e.browser()
 	tok := b.get("/auth/dev").csrf(t)
@@ -71,6 +74,7 @@ func TestOversizedBody_Refused(t *testing.T) {
 }
 
 func TestSignInRoutes_RateLimited(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) {
 		o.SignInLimit = 3
 		o.SignInWindow = time.Hour
@@ -97,6 +101,7 @@ func TestSignInRoutes_RateLimited(t *testing.T) {
 // Several Satchel processes on one database share the sign-in count: a
 // client that used its allowance on one is refused by the other.
 func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
+	t.Parallel()
 	limit := func(o *webOptions) {
 		o.SignInLimit = 4
 		o.SignInWindow = time.Hour
@@ -143,6 +148,7 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	if p := b.get("/healthz"); p.StatusCode != http.StatusOK || p.Body != "ok\n" {
@@ -155,6 +161,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestStaticFiles_Served(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	home := b.get("/")
@@ -169,6 +176,7 @@ func TestStaticFiles_Served(t *testing.T) {
 }
 
 func TestInternalErrorsStayInTheLog(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -189,6 +197,7 @@ func TestInternalErrorsStayInTheLog(t *testing.T) {
 }
 
 func TestHead_AnswersLikeGetWithoutBody(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	for _, path := range []string{"/", "/healthz"} {
 		res, err := http.Head(e.ts.URL + path)

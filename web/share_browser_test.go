@@ -16,7 +16,8 @@ import (
 // AA) on the pages with a share panel and on the export page, in both
 // colour schemes.
 func TestShareBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	t.Run("KeyboardCopy", func(t *testing.T) { browserShareByKeyboard(t, b) })
 	t.Run("PagesAreAccessible", func(t *testing.T) { browserSharePagesAccessible(t, b) })
 }

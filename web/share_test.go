@@ -40,6 +40,7 @@ func queryOf(t *testing.T, link string) (string, url.Values) {
 }
 
 func TestShare_PanelOnPublicBadgeHasEveryLink(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	path := "/u/ada/badges/" + f.pub.PublicID
 	p := f.e.browser().get(path)
@@ -136,6 +137,7 @@ func mustModelID(t *testing.T, f *publicFixture) string {
 }
 
 func TestShare_ProfileAndCollectionPanels(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	p := b.get("/u/ada")
@@ -175,6 +177,7 @@ func TestShare_ProfileAndCollectionPanels(t *testing.T) {
 }
 
 func TestShare_PanelOnTheOwnersBadgePageWhenPublic(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	p := f.ada.get("/badges/" + f.pub.PublicID)
 	if href, _ := p.Doc.Find(`[data-testid="share-panel"] [data-testid="share-link"]`).Attr("value"); href != f.abs("/u/ada/badges/"+f.pub.PublicID) {
@@ -186,6 +189,7 @@ func TestShare_PanelOnTheOwnersBadgePageWhenPublic(t *testing.T) {
 }
 
 func TestShare_MastodonRedirect(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	b.follow = false
@@ -218,6 +222,7 @@ func TestShare_MastodonRedirect(t *testing.T) {
 }
 
 func TestOEmbed(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	oembed := func(link string, extra url.Values) *page {
@@ -278,6 +283,7 @@ func TestOEmbed(t *testing.T) {
 }
 
 func TestEmbeds_OnlyPublicItems(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	p := b.get("/embed/badges/ada/" + f.pub.PublicID)
@@ -307,6 +313,7 @@ func TestEmbeds_OnlyPublicItems(t *testing.T) {
 // TestFramePolicy: the embed routes may be framed by any site; every other
 // GET route, signed in or not, forbids framing.
 func TestFramePolicy(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	params := map[string]string{
 		":handle": "ada", ":badge": f.pub.PublicID, ":slug": f.publicColl.Slug, ":token": f.unlisted.UnlistedToken,
@@ -364,6 +371,7 @@ func TestFramePolicy(t *testing.T) {
 }
 
 func TestShareImages_SizeCacheAndETag(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	for _, path := range []string{"/u/ada/badges/" + f.pub.PublicID + "/share.png", "/u/ada/share.png"} {
@@ -404,6 +412,7 @@ func TestShareImages_SizeCacheAndETag(t *testing.T) {
 }
 
 func TestQRCodes_DecodeToThePublicURL(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	for path, want := range map[string]string{

@@ -16,7 +16,8 @@ import (
 // form, the form with errors, and valid and invalid reports with their
 // technical detail open, in both colour schemes.
 func TestVerifierBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	t.Run("VerifyByKeyboard", func(t *testing.T) { browserVerifyByKeyboard(t, b) })
 	t.Run("VerifierIsAccessible", func(t *testing.T) { browserVerifierIsAccessible(t, b) })
 	t.Run("DropAFile", func(t *testing.T) { browserVerifyDropAFile(t, b) })

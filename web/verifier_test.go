@@ -98,6 +98,7 @@ func (p *page) fieldError(id string) string {
 }
 
 func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().get("/verify")
 	if p.StatusCode != http.StatusOK {
@@ -165,6 +166,7 @@ func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
 }
 
 func TestVerify_ValidSamples(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	for _, c := range []struct{ file, name, format string }{
@@ -240,6 +242,7 @@ func TestVerify_ValidSamples(t *testing.T) {
 }
 
 func TestVerify_ExpiredSampleIsNotValid(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().verify(verifyForm{fileName: "x.png", file: mustSample(t, "first-aid-at-work-expired.png")})
 	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" || p.checks()["expiry"] != "failed" {
@@ -258,6 +261,7 @@ func TestVerify_ExpiredSampleIsNotValid(t *testing.T) {
 }
 
 func TestVerify_TamperedBadgeFailsItsProof(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	orig := string(mustSample(t, "data-analysis-with-python.json"))
 	tampered := strings.Replace(orig, "Introduction to Data Analysis with Python", "Advanced Data Science", 1)
@@ -279,6 +283,7 @@ func TestVerify_TamperedBadgeFailsItsProof(t *testing.T) {
 }
 
 func TestVerify_RecipientEmail(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	sample := mustSample(t, "community-garden-volunteer.svg")
@@ -309,6 +314,7 @@ func TestVerify_RecipientEmail(t *testing.T) {
 }
 
 func TestVerify_BadInputGetsAMessageByItsField(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	var plain bytes.Buffer
@@ -364,6 +370,7 @@ func TestVerify_BadInputGetsAMessageByItsField(t *testing.T) {
 }
 
 func TestVerify_AcceptsLargerUploadsThanOtherFormsButNotUnbounded(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	// Over the default 1 MiB body limit: still read (and found not to be a badge).
@@ -390,6 +397,7 @@ func TestVerify_AcceptsLargerUploadsThanOtherFormsButNotUnbounded(t *testing.T) 
 }
 
 func TestVerify_RefusesAPostWithoutCSRFToken(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().verify(verifyForm{text: "{}", noCSRF: true})
 	if p.StatusCode != http.StatusForbidden {
@@ -417,6 +425,7 @@ func issuerServer(t *testing.T) *httptest.Server {
 }
 
 func TestVerify_ByWebAddress(t *testing.T) {
+	t.Parallel()
 	issuer := issuerServer(t)
 	host := strings.TrimPrefix(issuer.URL, "http://")
 	e := MustStart(t, func(o *webOptions) {
@@ -507,6 +516,7 @@ func (o *ob2Issuer) assertion(id string, extra map[string]any) map[string]any {
 // Issuer are all fetched from the issuer's site (on loopback, allowed for
 // the test); the report shows the fields only the issuer's site holds.
 func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
+	t.Parallel()
 	o := newOB2Issuer(t)
 	o.issuer(nil)
 	o.serve("/assertions/1.json", o.assertion("1", nil))
@@ -545,6 +555,7 @@ func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
 // issuer), pasted as text and uploaded as a .jws file; changed by one
 // character it no longer verifies.
 func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
+	t.Parallel()
 	o := newOB2Issuer(t)
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -602,6 +613,7 @@ func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 // Everything a badge says is shown as text: markup in its fields stays
 // inert, and only http(s) issuer addresses become links.
 func TestVerify_HostileBadgeFieldsAreInert(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	hostile := `{
 		"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
@@ -641,6 +653,7 @@ func TestVerify_HostileBadgeFieldsAreInert(t *testing.T) {
 // An issuer that never answers does not hang the page: the fetch gives up
 // and the report says the badge could not be fetched.
 func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
+	t.Parallel()
 	stop := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -667,6 +680,7 @@ func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
 // on an issuer that does not answer), the next visitor is asked to come
 // back soon rather than queued without end; the others then finish.
 func TestVerify_BusyAnswers503(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var arrived sync.WaitGroup
 	const slots = 16 // verifyConcurrency
@@ -715,6 +729,7 @@ func TestVerify_BusyAnswers503(t *testing.T) {
 // Without AllowHosts (production), an address on this machine or a private
 // network is never fetched: the report says so.
 func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
+	t.Parallel()
 	issuer := issuerServer(t)
 	hits := 0
 	issuer.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ })
@@ -729,6 +744,7 @@ func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
 }
 
 func TestVerify_IsRateLimitedPerClient(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
 	b := e.browser()
@@ -766,6 +782,7 @@ func TestVerify_IsRateLimitedPerClient(t *testing.T) {
 // has its own count, and a client cannot escape by claiming another
 // address when it is not a trusted proxy.
 func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
 	b := e.browser()
@@ -809,6 +826,7 @@ func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
 // Nothing submitted is stored: every table but the rate-limit counts is
 // exactly as it was.
 func TestVerify_StoresNothing(t *testing.T) {
+	t.Parallel()
 	issuer := issuerServer(t)
 	e := MustStart(t, func(o *webOptions) {
 		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(issuer.URL, "http://")}})
