@@ -26,8 +26,8 @@ import (
 func TestBackpackBrowser(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Shared(t)
-	t.Run("TilesRevealDetails", func(t *testing.T) { browserTilesRevealDetails(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserBackpackAccessible(t, b) })
+	t.Run("TilesRevealDetails", func(t *testing.T) { t.Parallel(); browserTilesRevealDetails(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserBackpackAccessible(t, b) })
 }
 
 const backpackLearner = "learner@example.org"
@@ -385,6 +385,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 func browserBackpackAccessible(t *testing.T, b *browsertest.Browser) {
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			e := MustStart(t)
 			tab := b.NewTab(t)
 			tab.Do(t, emulateMedia(scheme))

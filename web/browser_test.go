@@ -15,8 +15,8 @@ import (
 func TestBrowser(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Shared(t)
-	t.Run("DevSignInByKeyboard", func(t *testing.T) { browserDevSignInByKeyboard(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserPagesAreAccessible(t, b) })
+	t.Run("DevSignInByKeyboard", func(t *testing.T) { t.Parallel(); browserDevSignInByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserPagesAreAccessible(t, b) })
 }
 
 // browserDevSignInByKeyboard signs in with the development sign-in
@@ -78,6 +78,7 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			audit := func(what string) {

@@ -18,6 +18,7 @@ func TestBrowserIdentities(t *testing.T) {
 	b := browsertest.Shared(t)
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			e, _ := startWithOutbox(t)
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))

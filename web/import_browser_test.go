@@ -24,6 +24,7 @@ func TestImportBrowser(t *testing.T) {
 	}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			e := MustStart(t)
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))

@@ -18,8 +18,8 @@ import (
 func TestShareBrowser(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Shared(t)
-	t.Run("KeyboardCopy", func(t *testing.T) { browserShareByKeyboard(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserSharePagesAccessible(t, b) })
+	t.Run("KeyboardCopy", func(t *testing.T) { t.Parallel(); browserShareByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserSharePagesAccessible(t, b) })
 }
 
 // recordClipboard makes the page's clipboard keep what is written to it in
@@ -109,6 +109,7 @@ func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
 	openDetails := `(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			for _, path := range []string{"/u/ada/badges/" + f.pub.PublicID, "/u/ada", "/u/ada/" + f.publicColl.Slug} {

@@ -3,7 +3,8 @@
 // focus and keyboard order, colour schemes, and an axe-core accessibility
 // audit.
 //
-// A test launches one browser and opens private tabs (no shared cookies):
+// A test launches one browser (or, with several browser tests in a package,
+// takes the one Shared browser) and opens private tabs (no shared cookies):
 //
 //	b := browsertest.MustLaunch(t)
 //	for _, scheme := range browsertest.ColorSchemes {
@@ -35,6 +36,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -98,6 +101,11 @@ var Flags = []string{
 	"disable-sync",
 	// /dev/shm is tiny in many containers; Chromium crashes when it fills.
 	"disable-dev-shm-usage",
+	// Tabs of parallel tests sit in windows side by side: none may be
+	// throttled as a hidden or background page would be.
+	"disable-background-timer-throttling",
+	"disable-backgrounding-occluded-windows",
+	"disable-renderer-backgrounding",
 }
 
 // MustLaunch starts Chromium for the test and stops it when the test ends.
@@ -208,7 +216,14 @@ func (b *Browser) NewTab(tb testing.TB) *Tab {
 	tb.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	// Start the tab (and its event subscriptions) before any page loads.
-	if err := chromedp.Do(ctx); err != nil {
+	// Tabs of parallel tests are open side by side, and only one window
+	// has the system's focus; each page behaves as the focused one, so that
+	// :focus, :focus-visible and keyboard order work in every tab.
+	focused := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	})
+	if err := chromedp.Do(ctx, focused); err != nil {
 		cancel()
 		tb.Fatalf("browsertest: opening a tab: %v", err)
 	}
