@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"image"
@@ -30,8 +26,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
-	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
@@ -326,21 +322,11 @@ type testIssuer struct {
 
 func newTestIssuer(t testing.TB) *testIssuer {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testIssuer{priv: priv, did: "did:key:" + mk, vm: "did:key:" + mk + "#" + mk}
+	k := badgetest.MustDIDKey(t)
+	return &testIssuer{priv: k.Private, did: k.DID, vm: k.VM}
 }
 
-func hashedIdentity(email, salt string) string {
-	sum := sha256.Sum256([]byte(email + salt))
-	return "sha256$" + hex.EncodeToString(sum[:])
-}
+var hashedIdentity = badgetest.HashedEmail
 
 // credential is an unsigned OpenBadgeCredential for email.
 func (is *testIssuer) credential(id, name, email string, validFrom time.Time) map[string]any {
@@ -368,15 +354,7 @@ func (is *testIssuer) credential(id, name, email string, validFrom time.Time) ma
 
 func (is *testIssuer) signLD(t testing.TB, c map[string]any) []byte {
 	t.Helper()
-	signed, err := ldproof.Sign(c, is.priv, is.vm, ldproof.SuiteEddsaRdfc2022, time.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.Marshal(signed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return badgetest.MustJSON(t, badgetest.MustSignDataIntegrity(t, c, is.priv, is.vm, ldproof.SuiteEddsaRdfc2022, time.Now().Add(-time.Hour)))
 }
 
 // signJWT makes a VC-JWT (VCDM 2.0: the claims are the credential).
@@ -392,19 +370,7 @@ func (is *testIssuer) signJWT(t testing.TB, c map[string]any) []byte {
 	claims["nbf"] = from.Unix()
 	payload, _ := json.Marshal(claims)
 	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", is.vm)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: is.priv}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := obj.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []byte(s)
+	return []byte(badgetest.MustJWS(t, jose.EdDSA, is.priv, payload, opts))
 }
 
 func TestImport_JWSFileAndPastedJWS(t *testing.T) {
@@ -1082,10 +1048,7 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	id := is.hosted(t, "signed", sampleLearner)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := badgetest.MustRSA(t, 0)
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	keyURL := is.base + "/key.json"
 	is.put("/key.json", map[string]any{
@@ -1099,15 +1062,7 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 	json.Unmarshal(is.docs["/assertions/signed.json"], &assertion)
 	assertion["verification"] = map[string]any{"type": "SignedBadge", "creator": keyURL}
 	payload, _ := json.Marshal(assertion)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, _ := obj.CompactSerialize()
+	jws := badgetest.MustJWS(t, jose.RS256, key, payload, nil)
 
 	o := oneOutcome(t, b.importForm(nil, upload{"soldering.jws", []byte(jws)}))
 	if o.result != "imported" || !strings.Contains(o.text, "Soldering Basics") {
@@ -1119,13 +1074,11 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 	}
 
 	// The same assertion signed by a key the issuer does not publish.
-	other, _ := rsa.GenerateKey(rand.Reader, 2048)
-	signer, _ = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: other}, nil)
+	other := badgetest.MustRSA(t, 1)
 	assertion["id"] = is.base + "/assertions/forged.json"
 	is.put("/assertions/forged.json", assertion)
 	payload, _ = json.Marshal(assertion)
-	obj, _ = signer.Sign(payload)
-	forged, _ := obj.CompactSerialize()
+	forged := badgetest.MustJWS(t, jose.RS256, other, payload, nil)
 	if o := oneOutcome(t, b.importForm(nil, upload{"forged.jws", []byte(forged)})); o.result != "refused" || !strings.Contains(o.message, "signature does not match") {
 		t.Fatalf("forged: %+v", o)
 	}

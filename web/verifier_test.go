@@ -3,8 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"database/sql"
@@ -32,6 +30,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 )
 
@@ -557,10 +556,7 @@ func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
 func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 	t.Parallel()
 	o := newOB2Issuer(t)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := badgetest.MustRSA(t, 0)
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	keyURL := o.base + "/key.json"
 	o.serve("/key.json", map[string]any{
@@ -572,15 +568,7 @@ func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 	payload, _ := json.Marshal(o.assertion("signed-1", map[string]any{
 		"verification": map[string]any{"type": "SignedBadge", "creator": keyURL},
 	}))
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, _ := obj.CompactSerialize()
+	jws := badgetest.MustJWS(t, jose.RS256, key, payload, nil)
 
 	e := MustStart(t, func(opts *webOptions) {
 		opts.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{o.host()}})

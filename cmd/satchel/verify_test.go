@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -16,23 +14,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/satchel-backpack/satchel/internal/keys"
-	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 )
 
 // signedCredential makes an Open Badges 3.0 credential signed with a fresh
 // did:key, as an issuer would.
 func signedCredential(t *testing.T, subjectID string) []byte {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	did := "did:key:" + mk
+	k := badgetest.MustDIDKey(t)
+	did := k.DID
 	cred := map[string]any{
 		"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
 		"id":        "urn:uuid:2a1d1d52-9c3c-4b67-9d0e-6f35c4a0b1a1",
@@ -52,10 +42,7 @@ func signedCredential(t *testing.T, subjectID string) []byte {
 			},
 		},
 	}
-	signed, err := ldproof.Sign(cred, priv, did+"#"+mk, "eddsa-rdfc-2022", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	signed := k.MustSign(t, cred, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	data, err := json.Marshal(signed)
 	if err != nil {
 		t.Fatal(err)

@@ -44,6 +44,8 @@ var rules = []rule{
 		why: "views render view models: they never see the router or the database"},
 	{from: "static", deny: []string{"views", "store", "internal"},
 		why: "static is files, embedded"},
+	{from: "*", deny: []string{"internal/badgetest"},
+		why: "internal/badgetest makes test keys and badges: only _test.go files import it"},
 }
 
 // pkg is one package as go list reports it.
@@ -187,6 +189,8 @@ func TestRules_CatchEachForbiddenImport(t *testing.T) {
 		{"web/paths", m("web"), false},
 		{"cmd/satchel", m("web"), false},
 		{"static", m("views"), true},
+		{"web", m("internal/badgetest"), true},
+		{"internal/verify", m("internal/badgetest"), true},
 	} {
 		got := violations([]pkg{{ImportPath: m(tc.from), Imports: []string{tc.imp}}})
 		if (len(got) > 0) != tc.bad {

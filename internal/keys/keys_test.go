@@ -32,6 +32,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/mr-tron/base58"
 
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/keys"
 )
@@ -153,15 +154,8 @@ func (n noFetch) Get(_ context.Context, url string, _ fetch.Kind) (*fetch.Respon
 
 func newEd25519(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey, string) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub, priv, mk
+	k := badgetest.MustDIDKey(t)
+	return k.Public, k.Private, k.Multikey
 }
 
 // mustSignWith checks the resolved key verifies a signature made by priv:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
@@ -40,11 +40,7 @@ func wantNotIssuersKey(t *testing.T, rep *Report) {
 // signWith signs c with priv under verification method vm.
 func signWith(t *testing.T, c map[string]any, priv ed25519.PrivateKey, vm string) []byte {
 	t.Helper()
-	out, err := ldproof.Sign(c, priv, vm, "eddsa-rdfc-2022", fixedNow.Add(-24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mustJSON(t, out)
+	return mustJSON(t, badgetest.MustSignDataIntegrity(t, c, priv, vm, "eddsa-rdfc-2022", fixedNow.Add(-24*time.Hour)))
 }
 
 func TestTrust_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
@@ -62,11 +58,7 @@ func TestTrust_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
 
 func didJWK(t *testing.T, pub ed25519.PublicKey) string {
 	t.Helper()
-	raw, err := (&jose.JSONWebKey{Key: pub}).MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "did:jwk:" + base64.RawURLEncoding.EncodeToString(raw)
+	return badgetest.MustDIDJWK(t, pub)
 }
 
 func TestTrust_DIDJWKIssuer(t *testing.T) {
