@@ -62,6 +62,7 @@ func newStored(t *testing.T, u *store.User, m *badge.Badge, status store.BadgeSt
 }
 
 func TestUpsertBadge_InsertsAndReadsBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -114,6 +115,7 @@ func TestUpsertBadge_InsertsAndReadsBack(t *testing.T) {
 }
 
 func TestUpsertBadge_OB2SameAssertionIsExisting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -139,6 +141,7 @@ func TestUpsertBadge_OB2SameAssertionIsExisting(t *testing.T) {
 }
 
 func TestUpsertBadge_OB3NewerValidFromReplaces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -180,6 +183,7 @@ func TestUpsertBadge_OB3NewerValidFromReplaces(t *testing.T) {
 }
 
 func TestDedupeKey(t *testing.T) {
+	t.Parallel()
 	a := ob2Badge("https://x.example/1")
 	noID := ob2Badge("")
 	noID2 := ob2Badge("")
@@ -202,6 +206,7 @@ func TestDedupeKey(t *testing.T) {
 }
 
 func TestRecordCheck_UpdatesStatusAndHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -234,6 +239,7 @@ func TestRecordCheck_UpdatesStatusAndHistory(t *testing.T) {
 }
 
 func TestDeleteBadge_RemovesTagsChecksAndUnsharedImage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -284,6 +290,7 @@ func TestDeleteBadge_RemovesTagsChecksAndUnsharedImage(t *testing.T) {
 }
 
 func TestImages(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)
@@ -301,6 +308,7 @@ func TestImages(t *testing.T) {
 }
 
 func TestBadges_GoWithTheUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -317,6 +325,7 @@ func TestBadges_GoWithTheUser(t *testing.T) {
 }
 
 func TestStatusFromReport(t *testing.T) {
+	t.Parallel()
 	mk := func(checks ...verify.Check) *verify.Report {
 		r := &verify.Report{Checks: checks}
 		r.Finish()

@@ -54,6 +54,7 @@ func mustTwoPictures(t *testing.T) (*store.DB, *store.User, []store.LoginPicture
 }
 
 func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1", Email: "ada@example.org"})
@@ -136,6 +137,7 @@ func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
 }
 
 func TestLoginPictures_SharedImagesOutliveTheAccount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, u, pics := mustTwoPictures(t)
 	github, google := pics[0].Hash, pics[1].Hash
@@ -182,6 +184,7 @@ func TestLoginPictures_SharedImagesOutliveTheAccount(t *testing.T) {
 }
 
 func TestDeleteUser_RemovesPicturesNothingElseShows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, u, pics := mustTwoPictures(t)
 	if _, err := db.SaveProfile(ctx, u.ID, store.ProfileInput{Handle: "ada", DisplayName: "Ada", Avatar: store.AvatarProvider, AvatarFrom: "google"}); err != nil {

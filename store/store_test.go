@@ -26,6 +26,7 @@ func MustOpen(tb testing.TB) *store.DB {
 }
 
 func TestMigrate_TwiceIsHarmless(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
 	db, err := store.Open(ctx, path)
@@ -61,6 +62,7 @@ func TestMigrate_TwiceIsHarmless(t *testing.T) {
 }
 
 func TestOpen_PragmasOnEveryConnection(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	raw, err := sql.Open("sqlite", "file:"+db.Path())
 	if err != nil {
@@ -78,6 +80,7 @@ func TestOpen_PragmasOnEveryConnection(t *testing.T) {
 }
 
 func TestSignIn_CreatesThenFinds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	id := store.Identity{Provider: "github", Subject: "42", Email: "ada@example.org", EmailVerified: true, Name: "Ada"}
@@ -100,6 +103,7 @@ func TestSignIn_CreatesThenFinds(t *testing.T) {
 }
 
 func TestLinkUnlink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	ada, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
@@ -143,6 +147,7 @@ func TestLinkUnlink(t *testing.T) {
 }
 
 func TestDeleteUser_RemovesLogins(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
@@ -167,6 +172,7 @@ func TestDeleteUser_RemovesLogins(t *testing.T) {
 }
 
 func TestRevokeSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
@@ -184,6 +190,7 @@ func TestRevokeSessions(t *testing.T) {
 }
 
 func TestBackup_OpensAndHoldsData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1", Name: "Ada"})
@@ -209,6 +216,7 @@ func TestBackup_OpensAndHoldsData(t *testing.T) {
 }
 
 func TestConcurrentSignIns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	var wg sync.WaitGroup
@@ -239,6 +247,7 @@ func TestConcurrentSignIns(t *testing.T) {
 }
 
 func TestUserByLoginAndCount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	if n, err := db.CountUsers(ctx); err != nil || n != 0 {
@@ -288,6 +297,7 @@ func BenchmarkUser(b *testing.B) {
 // tables are added: every column named user_id must reference users(id)
 // with ON DELETE CASCADE.
 func TestEveryUserTableCascades(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
 	if err != nil {

@@ -64,6 +64,7 @@ func serve(t *testing.T, w http.ResponseWriter, c templ.Component, nonce string)
 // TestBrowser runs the pages in headless Chromium: one browser and one page
 // server for all the checks below.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	srv := pageServer(t)
 	b := browsertest.MustLaunch(t)
 	t.Run("AccessibleInBothColourSchemes", func(t *testing.T) { browserAccessibleInBothColourSchemes(t, srv, b) })

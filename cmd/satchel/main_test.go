@@ -68,6 +68,7 @@ func requireDevSignIn(tb testing.TB) {
 }
 
 func TestMain_ServesOnPortZero(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	m := MustRunMain(t, dir)
 	if !strings.HasPrefix(m.URL, "http://localhost:") {
@@ -103,6 +104,7 @@ func TestMain_ServesOnPortZero(t *testing.T) {
 }
 
 func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
+	t.Parallel()
 	requireDevSignIn(t)
 	m := MustRunMain(t, t.TempDir())
 	jar, _ := cookiejar.New(nil)
@@ -132,6 +134,7 @@ func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
 }
 
 func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
+	t.Parallel()
 	requireDevSignIn(t) // its slow request is a development sign-in
 	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir()})
 	active := make(chan struct{}, 16)
@@ -219,6 +222,7 @@ func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
 }
 
 func TestMain_MigrateTwiceAndBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	run := func(args ...string) *testMain {
 		t.Helper()
@@ -272,6 +276,7 @@ func TestMain_MigrateTwiceAndBackup(t *testing.T) {
 }
 
 func TestMain_BackupWithoutDatabaseSaysSo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tm := newTestMain(map[string]string{"SATCHEL_DATA_DIR": dir})
 	if err := tm.ParseFlags(context.Background(), []string{"backup", filepath.Join(t.TempDir(), "b.db")}); err != nil {
@@ -288,6 +293,7 @@ func TestMain_BackupWithoutDatabaseSaysSo(t *testing.T) {
 }
 
 func TestMain_HelpListsEveryCommandFlagAndVariable(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
 		tm := newTestMain(nil)
 		err := tm.ParseFlags(context.Background(), args)
@@ -312,6 +318,7 @@ func TestMain_HelpListsEveryCommandFlagAndVariable(t *testing.T) {
 }
 
 func TestMain_BadConfigurationNamesVariable(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		env  map[string]string
 		args []string
@@ -343,6 +350,7 @@ func TestMain_BadConfigurationNamesVariable(t *testing.T) {
 }
 
 func TestMain_FlagsAfterCommand(t *testing.T) {
+	t.Parallel()
 	tm := newTestMain(nil)
 	if err := tm.ParseFlags(context.Background(), []string{"serve", "--addr", "127.0.0.1:9999", "--dev-login", "off"}); err != nil {
 		t.Fatal(err)
@@ -353,6 +361,7 @@ func TestMain_FlagsAfterCommand(t *testing.T) {
 }
 
 func TestMain_DispatchesBadgeCommands(t *testing.T) {
+	t.Parallel()
 	tm := newTestMain(nil)
 	if err := tm.ParseFlags(context.Background(), []string{"unbake", filepath.Join(t.TempDir(), "missing.png")}); err != nil {
 		t.Fatal(err)

@@ -76,6 +76,7 @@ func bakeCmd(args []string, in *bytes.Reader, out, errb *bytes.Buffer) int {
 }
 
 func TestVerify_SignedCredentialIsValid(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "badge.json", signedCredential(t, "mailto:learner@example.net"))
 	code, out, errOut := run(verifyCmd, []string{p}, nil)
 	if code != 0 {
@@ -89,6 +90,7 @@ func TestVerify_SignedCredentialIsValid(t *testing.T) {
 }
 
 func TestVerify_JSONReport(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "badge.json", signedCredential(t, "mailto:learner@example.net"))
 	code, out, _ := run(verifyCmd, []string{"--json", "--recipient", "learner@example.net", p}, nil)
 	if code != 0 {
@@ -129,6 +131,7 @@ func TestVerify_JSONReport(t *testing.T) {
 }
 
 func TestVerify_TamperedCredentialIsInvalid(t *testing.T) {
+	t.Parallel()
 	data := bytes.Replace(signedCredential(t, "mailto:learner@example.net"), []byte(`"name":"Test Badge"`), []byte(`"name":"Forged Badge"`), 1)
 	p := writeFile(t, "badge.json", data)
 	code, out, _ := run(verifyCmd, []string{p}, nil)
@@ -141,6 +144,7 @@ func TestVerify_TamperedCredentialIsInvalid(t *testing.T) {
 }
 
 func TestVerify_RecipientMustMatch(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "badge.json", signedCredential(t, "mailto:learner@example.net"))
 	code, out, _ := run(verifyCmd, []string{"--recipient", "someone.else@example.net", p}, nil)
 	if code != 1 || !strings.Contains(out, "FAIL  recipient") {
@@ -153,6 +157,7 @@ func TestVerify_RecipientMustMatch(t *testing.T) {
 }
 
 func TestVerify_ReadsStandardInput(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(verifyCmd, []string{"-"}, signedCredential(t, "did:example:1"))
 	if code != 0 || !strings.Contains(out, "Verdict: VALID") {
 		t.Fatalf("exit %d\n%s", code, out)
@@ -160,6 +165,7 @@ func TestVerify_ReadsStandardInput(t *testing.T) {
 }
 
 func TestVerify_NotABadgeExits2(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "notes.txt", []byte("just some notes, not a badge"))
 	code, out, _ := run(verifyCmd, []string{p}, nil)
 	if code != 2 {
@@ -182,6 +188,7 @@ func TestVerify_NotABadgeExits2(t *testing.T) {
 // A hosted 2.0 badge on a loopback server is refused by the guarded client
 // unless --allow-host names it.
 func TestVerify_HostedBadgeNeedsAllowHost(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -231,6 +238,7 @@ func testPNG(t *testing.T) []byte {
 }
 
 func TestBakeThenUnbake_RoundTrip(t *testing.T) {
+	t.Parallel()
 	cred := signedCredential(t, "did:example:1")
 	imgPath := writeFile(t, "plain.png", testPNG(t))
 	credPath := writeFile(t, "badge.json", cred)
@@ -258,6 +266,7 @@ func TestBakeThenUnbake_RoundTrip(t *testing.T) {
 }
 
 func TestUnbake_ImageWithoutBadgeExits2(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "plain.png", testPNG(t))
 	code, out, errOut := run(unbakeCmd, []string{p}, nil)
 	if code != 2 || out != "" || !strings.Contains(errOut, "no badge data") {
@@ -269,6 +278,7 @@ func TestUnbake_ImageWithoutBadgeExits2(t *testing.T) {
 }
 
 func TestBake_RefusesNonBadge(t *testing.T) {
+	t.Parallel()
 	imgPath := writeFile(t, "plain.png", testPNG(t))
 	notes := writeFile(t, "notes.txt", []byte("hello"))
 	code, out, errOut := run(bakeCmd, []string{imgPath, notes}, nil)
@@ -278,6 +288,7 @@ func TestBake_RefusesNonBadge(t *testing.T) {
 }
 
 func TestVerify_JSONForNotABadge(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "notes.txt", []byte("not a badge"))
 	code, out, _ := run(verifyCmd, []string{"--json", p}, nil)
 	if code != 2 {

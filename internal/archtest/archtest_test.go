@@ -129,6 +129,7 @@ func listPackages(t *testing.T, flags ...string) []pkg {
 }
 
 func TestImports_FollowTheLayers(t *testing.T) {
+	t.Parallel()
 	// The production build and the development one (-tags dev) import
 	// differently; both must keep the rules.
 	for _, build := range []struct {
@@ -156,6 +157,7 @@ func TestImports_FollowTheLayers(t *testing.T) {
 // that a rule that stopped matching would be noticed before the code
 // breaks it.
 func TestRules_CatchEachForbiddenImport(t *testing.T) {
+	t.Parallel()
 	m := func(p string) string { return module + "/" + p }
 	for _, tc := range []struct {
 		from, imp string

@@ -84,6 +84,7 @@ func server(t *testing.T) *httptest.Server {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	srv := server(t)
 	b := browsertest.MustLaunch(t)
 
@@ -293,6 +294,7 @@ func waitFor(t *testing.T, tab *browsertest.Tab, text string) {
 }
 
 func TestModuleRoot_IsSatchels(t *testing.T) {
+	t.Parallel()
 	root, err := browsertest.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

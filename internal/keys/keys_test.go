@@ -213,6 +213,7 @@ func wantErr(t *testing.T, err error, kind keys.ErrorKind) *keys.Error {
 }
 
 func TestFromMultibase_KnownVector(t *testing.T) {
+	t.Parallel()
 	// The Data Integrity eddsa-rdfc-2022 test vector's key.
 	pub, err := keys.FromMultibase("z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi")
 	if err != nil {
@@ -229,6 +230,7 @@ func TestFromMultibase_KnownVector(t *testing.T) {
 }
 
 func TestFromMultibase_P256AndP384RoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, curve := range []elliptic.Curve{elliptic.P256(), elliptic.P384()} {
 		for range 8 { // both parities of y turn up
 			priv, err := ecdsa.GenerateKey(curve, rand.Reader)
@@ -254,6 +256,7 @@ func TestFromMultibase_P256AndP384RoundTrip(t *testing.T) {
 }
 
 func TestFromMultibase_Rejects(t *testing.T) {
+	t.Parallel()
 	_, _, mk := newEd25519(t)
 	for _, in := range []string{
 		"",
@@ -274,6 +277,7 @@ func TestFromMultibase_Rejects(t *testing.T) {
 }
 
 func TestResolve_DIDKey(t *testing.T) {
+	t.Parallel()
 	_, priv, mk := newEd25519(t)
 	did := "did:key:" + mk
 	// An issuer that is not a DID cannot show that it owns a did:key.
@@ -311,6 +315,7 @@ func TestResolve_DIDKey(t *testing.T) {
 // Issuer did:key:A signed with did:key:B (anyone's fresh key) is not the
 // issuer's signature.
 func TestResolve_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
+	t.Parallel()
 	_, _, a := newEd25519(t)
 	_, _, b := newEd25519(t)
 	for _, vm := range []string{"did:key:" + b + "#" + b, "did:key:" + b} {
@@ -332,6 +337,7 @@ func jwkJSON(t *testing.T, key any) []byte {
 }
 
 func TestResolve_DIDJWK(t *testing.T) {
+	t.Parallel()
 	_, edPriv, _ := newEd25519(t)
 	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	for _, priv := range []crypto.Signer{edPriv, ecPriv} {
@@ -356,6 +362,7 @@ func TestResolve_DIDJWK(t *testing.T) {
 // did:jwk:A signed by did:jwk:B, or by a JWT whose header carries B's jwk,
 // is not the issuer's signature; A's own jwk is.
 func TestResolve_DIDJWKIssuerAndHeaderKeys(t *testing.T) {
+	t.Parallel()
 	_, a, _ := newEd25519(t)
 	_, b, _ := newEd25519(t)
 	didA := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, a.Public()))
@@ -380,6 +387,7 @@ func TestResolve_DIDJWKIssuerAndHeaderKeys(t *testing.T) {
 }
 
 func TestFromJWK(t *testing.T) {
+	t.Parallel()
 	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -412,6 +420,7 @@ func TestFromJWK(t *testing.T) {
 // A key in a method's fragment is never proof by itself: under an https
 // issuer it counts only when the issuer's document lists it.
 func TestResolve_FragmentMultikey(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
@@ -471,6 +480,7 @@ func TestResolve_FragmentMultikey(t *testing.T) {
 }
 
 func TestResolve_MalformedMethods(t *testing.T) {
+	t.Parallel()
 	_, _, mk := newEd25519(t)
 	for _, tc := range []struct {
 		vm   string
@@ -495,6 +505,7 @@ func multikeyMethod(id, controller, mk string) map[string]any {
 }
 
 func TestResolve_DIDWeb(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
@@ -606,6 +617,7 @@ func TestResolve_DIDWeb(t *testing.T) {
 }
 
 func TestResolve_HTTPKeyDocuments(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
@@ -712,6 +724,7 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 }
 
 func TestResolve_GuardedClientRefusesUnlistedLoopback(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, _, mk := newEd25519(t)
 	s.put("127.0.0.1/keys/1", multikeyMethod("https://127.0.0.1:"+s.port()+"/keys/1", "https://127.0.0.1:"+s.port()+"/issuer", mk))
@@ -737,6 +750,7 @@ func pemOf(t *testing.T, pub any) string {
 }
 
 func TestResolveOB2(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -789,6 +803,7 @@ func TestResolveOB2(t *testing.T) {
 }
 
 func TestFromPEM(t *testing.T) {
+	t.Parallel()
 	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

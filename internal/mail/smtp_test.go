@@ -211,6 +211,7 @@ var testMessage = satchelmail.Message{
 const testFromName = "Zoë Ångström"
 
 func TestSMTP_DeliversOverEachTLSMode(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mode      string
 		configure func(*smtpServer)
@@ -300,6 +301,7 @@ func checkMessage(t *testing.T, data []byte) {
 }
 
 func TestSMTP_Refusals(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		configure func(*smtpServer)
@@ -338,6 +340,7 @@ func TestSMTP_Refusals(t *testing.T) {
 }
 
 func TestSMTP_SilentServerTimesOutAndCancels(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, func(s *smtpServer) { s.silent = true })
 	s, err := satchelmail.NewSMTP(satchelmail.SMTPOptions{Host: "127.0.0.1", Port: srv.port(), TLS: satchelmail.NoTLS,
 		From: "satchel@school.example", Timeout: 200 * time.Millisecond})
@@ -358,6 +361,7 @@ func TestSMTP_SilentServerTimesOutAndCancels(t *testing.T) {
 }
 
 func TestNewSMTP_RefusesBadOptions(t *testing.T) {
+	t.Parallel()
 	for _, o := range []satchelmail.SMTPOptions{
 		{Host: "", From: "a@example.org"},
 		{Host: "mail.example.org", From: "not an address"},
@@ -377,6 +381,7 @@ func TestNewSMTP_RefusesBadOptions(t *testing.T) {
 }
 
 func TestRender_RefusesHeaderInjectionAndBadRecipients(t *testing.T) {
+	t.Parallel()
 	from := &mail.Address{Address: "satchel@school.example"}
 	for _, m := range []satchelmail.Message{
 		{To: "ada@example.org", Subject: "hi\r\nBcc: victim@example.org", Text: "x"},

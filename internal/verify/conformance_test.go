@@ -147,6 +147,7 @@ var conformanceVerdicts = map[string]Verdict{
 // valid: the key is then only the badge's own claim). Run verbosely (task
 // conformance) it prints the agreement of every row.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	rows := readExpected(t, dir)
 	srv := newConformanceServer(t, dir)
@@ -263,6 +264,7 @@ func (offlineFetcher) Get(_ context.Context, u string, _ fetch.Kind) (*fetch.Res
 // Every fixture file, whatever it is, ends in a report without a panic, also
 // when nothing can be fetched.
 func TestConformanceFixtures_NeverPanicOffline(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	v := New(offlineFetcher{}, Options{})
 	n := 0

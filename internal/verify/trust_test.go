@@ -44,6 +44,7 @@ func signWith(t *testing.T, c map[string]any, priv ed25519.PrivateKey, vm string
 }
 
 func TestTrust_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	a, b := newEdIssuer(t), newEdIssuer(t)
 	forged := signWith(t, newCredential(a.did), b.priv, b.vm)
@@ -62,6 +63,7 @@ func didJWK(t *testing.T, pub ed25519.PublicKey) string {
 }
 
 func TestTrust_DIDJWKIssuer(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	a, b := newEdIssuer(t), newEdIssuer(t)
 	issuer := didJWK(t, a.pub)
@@ -88,6 +90,7 @@ func TestTrust_DIDJWKIssuer(t *testing.T) {
 
 // A forger's key in the fragment of a method under the issuer's address.
 func TestTrust_FragmentKeyUnderHTTPSIssuer(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	issuer := issuerBase + "/issuers/uni"
 	forger, real := newEdIssuer(t), newEdIssuer(t)
@@ -136,6 +139,7 @@ func newVerifierFor(srv *issuerServer) *Verifier {
 }
 
 func TestTrust_DIDWebAuthenticationOnly(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	signer := newEdIssuer(t)
 	mk := strings.TrimPrefix(signer.did, "did:key:")
@@ -162,6 +166,7 @@ func TestTrust_DIDWebAuthenticationOnly(t *testing.T) {
 // An https issuer whose document lists key A; a VC-JWT carries key B in
 // its header and is signed with it.
 func TestTrust_EmbeddedJWKNotTheIssuers(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	issuer := issuerBase + "/issuers/jwt"
 	a, b := newEdIssuer(t), newEdIssuer(t)
@@ -179,6 +184,7 @@ func TestTrust_EmbeddedJWKNotTheIssuers(t *testing.T) {
 
 // Two proofs, one by the issuer, one by a stranger: every proof must pass.
 func TestTrust_TwoProofsOneAStrangers(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	issuer, stranger := newEdIssuer(t), newEdIssuer(t)
 	c := newCredential(issuer.did)
@@ -206,6 +212,7 @@ func TestTrust_TwoProofsOneAStrangers(t *testing.T) {
 // A signed 2.0 assertion whose revocation list cannot be fetched never
 // says "not revoked".
 func TestTrust_OB2RevocationListUnreachable(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("revlist")
 	set.issuer["revocationList"] = issuerBase + "/revocations.json"
@@ -234,6 +241,7 @@ func TestTrust_OB2RevocationListUnreachable(t *testing.T) {
 
 // A 2.0 signed assertion whose key the issuer does not list.
 func TestTrust_OB2KeyNotListed(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("unlisted")
 	jws := set.signed(t, srv, testRSA(t))
@@ -243,6 +251,7 @@ func TestTrust_OB2KeyNotListed(t *testing.T) {
 }
 
 func TestTrust_OB2UnknownContext(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("ctx")
 	set.assertion["@context"] = []any{"https://w3id.org/openbadges/v2", "https://evil.example/redefine.json"}
@@ -260,6 +269,7 @@ func TestTrust_OB2UnknownContext(t *testing.T) {
 
 // The headline names the most important failed check, in a fixed order.
 func TestHeadline_FixedOrder(t *testing.T) {
+	t.Parallel()
 	rep := &Report{}
 	rep.Add("schema", Failed, "schema sentence", "")
 	rep.Add("expiry", Failed, "expiry sentence", "")
@@ -295,6 +305,7 @@ func TestHeadline_FixedOrder(t *testing.T) {
 // ob30/simple.jwt: the headline names a real cause (its key, its
 // vocabulary or its structure), never a changed signature.
 func TestHeadline_SimpleJWT(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	data, err := os.ReadFile(filepath.Join(dir, "ob30", "simple.jwt"))
 	if err != nil {
