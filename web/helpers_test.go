@@ -54,10 +54,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// MustOpenDB opens and migrates a database file under t.TempDir().
+// MustOpenDB opens and migrates a database file under t.TempDir(). The file
+// starts as a copy of one migrated database, made once per test binary:
+// running every migration for each of hundreds of tests costs more than
+// copying the result, and Migrate then finds nothing left to do.
 func MustOpenDB(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "satchel.db")
+	if err := os.WriteFile(path, migratedDB(tb), 0o600); err != nil {
+		tb.Fatal(err)
+	}
 	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
@@ -67,6 +73,47 @@ func MustOpenDB(tb testing.TB) (*store.DB, string) {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db, path
+}
+
+var migrated struct {
+	once sync.Once
+	file []byte
+	err  error
+}
+
+// migratedDB is the bytes of a freshly migrated, empty database: Backup
+// writes it as one self-contained file.
+func migratedDB(tb testing.TB) []byte {
+	tb.Helper()
+	migrated.once.Do(func() {
+		dir, err := os.MkdirTemp("", "satchel-web-test-")
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		ctx := context.Background()
+		db, err := store.Open(ctx, filepath.Join(dir, "migrating.db"))
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		defer db.Close()
+		if _, err := db.Migrate(ctx); err != nil {
+			migrated.err = err
+			return
+		}
+		copyPath := filepath.Join(dir, "migrated.db")
+		if err := db.Backup(ctx, copyPath); err != nil {
+			migrated.err = err
+			return
+		}
+		migrated.file, migrated.err = os.ReadFile(copyPath)
+	})
+	if migrated.err != nil {
+		tb.Fatalf("migrating the template database: %v", migrated.err)
+	}
+	return migrated.file
 }
 
 // MustStart boots a server. modify may change the options before New.
