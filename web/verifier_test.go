@@ -3,10 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -463,8 +461,7 @@ func newOB2Issuer(t *testing.T) *ob2Issuer {
 	mux := http.NewServeMux()
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	sum := sha256.Sum256([]byte(sampleRecipient + "pepper"))
-	o := &ob2Issuer{t: t, mux: mux, base: ts.URL, hash: "sha256$" + hex.EncodeToString(sum[:])}
+	o := &ob2Issuer{t: t, mux: mux, base: ts.URL, hash: badgetest.HashedEmail(sampleRecipient, "pepper")}
 	o.serve("/class.json", map[string]any{
 		"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": o.base + "/class.json",
 		"name": "Soldering Basics", "description": "Solders a joint that holds.", "image": o.base + "/badge.png",

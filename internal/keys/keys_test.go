@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -20,10 +19,10 @@ import (
 	"errors"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -115,33 +114,7 @@ func (s *site) port() string {
 
 func selfSigned(t *testing.T, hosts []string) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "satchel test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		DNSNames:              hosts,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: priv, Leaf: leaf}, pool
+	return badgetest.MustTLSCert(t, slices.Concat(hosts, []string{"127.0.0.1"})...)
 }
 
 // noFetch fails the test if anything is fetched.
@@ -303,7 +276,7 @@ func TestResolve_DIDKey(t *testing.T) {
 	_, err = keys.Resolve(context.Background(), noFetch{t}, "did:key:zNotAKey", "did:key:zNotAKey")
 	wantErr(t, err, keys.BadKey)
 
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 	ecMK, _ := keys.EncodeMultikey(&ecPriv.PublicKey)
 	k, err = keys.Resolve(context.Background(), noFetch{t}, "did:key:"+ecMK+"#"+ecMK, "did:key:"+ecMK)
 	if err != nil {
@@ -339,7 +312,7 @@ func jwkJSON(t *testing.T, key any) []byte {
 func TestResolve_DIDJWK(t *testing.T) {
 	t.Parallel()
 	_, edPriv, _ := newEd25519(t)
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 	for _, priv := range []crypto.Signer{edPriv, ecPriv} {
 		did := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, priv.Public()))
 		k, err := keys.Resolve(context.Background(), noFetch{t}, did+"#0", did)
@@ -509,7 +482,7 @@ func TestResolve_DIDWeb(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 
 	did := "did:web:example.com"
 	s.put("example.com/.well-known/did.json", map[string]any{
@@ -623,7 +596,7 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 	_, priv, mk := newEd25519(t)
 	_, strangerPriv, strangerMK := newEd25519(t)
 	_, _, unlistedMK := newEd25519(t)
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 	issuer := "https://issuer.example/issuers/1"
 
 	// A Multikey document next to the issuer.
