@@ -190,6 +190,7 @@ type browser struct {
 	last   *http.Response // the final response of the last request
 	trail  []*http.Response
 	follow bool
+	mu     sync.Mutex // guards trail: a test may send requests at once
 }
 
 func (e *env) browser() *browser {
@@ -210,7 +211,9 @@ type recordTransport struct{ b *browser }
 func (rt recordTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultTransport.RoundTrip(r)
 	if err == nil {
+		rt.b.mu.Lock()
 		rt.b.trail = append(rt.b.trail, resp)
+		rt.b.mu.Unlock()
 	}
 	return resp, err
 }
@@ -224,7 +227,9 @@ type page struct {
 
 func (b *browser) do(req *http.Request) *page {
 	b.t.Helper()
+	b.mu.Lock()
 	b.trail = nil
+	b.mu.Unlock()
 	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
