@@ -45,6 +45,7 @@ var contrastPairs = []struct {
 // Every colour outside the token blocks must come from a token, or the
 // contrast test above would not see it.
 func TestStylesheet_ColoursComeFromTokens(t *testing.T) {
+	t.Parallel()
 	css, err := FS.ReadFile("css/app.css")
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +79,7 @@ func TestStylesheet_ColoursComeFromTokens(t *testing.T) {
 }
 
 func TestStylesheet_ColourPairsMeetAA(t *testing.T) {
+	t.Parallel()
 	css, err := FS.ReadFile("css/app.css")
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +105,7 @@ func TestStylesheet_ColourPairsMeetAA(t *testing.T) {
 
 // The contrast formula itself, on the two pairs whose answers are known.
 func TestContrast_KnownValues(t *testing.T) {
+	t.Parallel()
 	if r := contrast(t, "#000000", "#ffffff"); math.Abs(r-21) > 0.01 {
 		t.Errorf("black on white = %.2f, want 21", r)
 	}

@@ -16,6 +16,7 @@ import (
 )
 
 func TestPath_NamesTheContentHash(t *testing.T) {
+	t.Parallel()
 	body, err := FS.ReadFile("css/app.css")
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,7 @@ func TestPath_NamesTheContentHash(t *testing.T) {
 }
 
 func TestPath_EveryEmbeddedFileHasAHashedURL(t *testing.T) {
+	t.Parallel()
 	shape := regexp.MustCompile(`^/static/[a-z0-9/_-]+\.[0-9a-f]{12}\.[a-z0-9]+$`)
 	for _, name := range []string{"css/app.css", "js/app.js", "img/satchel.svg"} {
 		if p := Path(name); !shape.MatchString(p) {
@@ -40,6 +42,7 @@ func TestPath_EveryEmbeddedFileHasAHashedURL(t *testing.T) {
 }
 
 func TestNewAsset_DifferentContentDifferentURL(t *testing.T) {
+	t.Parallel()
 	a := newAsset("css/x.css", []byte("a{color:red}"))
 	b := newAsset("css/x.css", []byte("a{color:blue}"))
 	if a.url == b.url {
@@ -51,6 +54,7 @@ func TestNewAsset_DifferentContentDifferentURL(t *testing.T) {
 }
 
 func TestPath_UnknownFilePanics(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if recover() == nil {
 			t.Fatal("Path of a missing file returned instead of panicking")
@@ -60,6 +64,7 @@ func TestPath_UnknownFilePanics(t *testing.T) {
 }
 
 func TestHandler_ServesHashedFiles(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, contentType string
 	}{
@@ -97,6 +102,7 @@ func TestHandler_ServesHashedFiles(t *testing.T) {
 }
 
 func TestHandler_UnknownOrStaleIs404(t *testing.T) {
+	t.Parallel()
 	h := Handler()
 	for _, target := range []string{
 		"/static/css/app.css",              // unhashed name
@@ -118,6 +124,7 @@ func TestHandler_UnknownOrStaleIs404(t *testing.T) {
 }
 
 func TestHandler_ConditionalGetAndHead(t *testing.T) {
+	t.Parallel()
 	h := Handler()
 	p := Path("css/app.css")
 
@@ -144,6 +151,7 @@ func TestHandler_ConditionalGetAndHead(t *testing.T) {
 }
 
 func TestHandler_RejectsOtherMethods(t *testing.T) {
+	t.Parallel()
 	rec := httptest.NewRecorder()
 	Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, Path("js/app.js"), nil))
 	if rec.Code != http.StatusMethodNotAllowed {
@@ -152,6 +160,7 @@ func TestHandler_RejectsOtherMethods(t *testing.T) {
 }
 
 func TestHandler_GzipWhenAccepted(t *testing.T) {
+	t.Parallel()
 	h := Handler()
 	p := Path("css/app.css")
 	want, _ := FS.ReadFile("css/app.css")
@@ -200,6 +209,7 @@ func TestHandler_GzipWhenAccepted(t *testing.T) {
 }
 
 func TestHandler_GzipAndPlainHaveDifferentETags(t *testing.T) {
+	t.Parallel()
 	get := func(ae string) string {
 		req := httptest.NewRequest(http.MethodGet, Path("js/app.js"), nil)
 		req.Header.Set("Accept-Encoding", ae)
@@ -213,6 +223,7 @@ func TestHandler_GzipAndPlainHaveDifferentETags(t *testing.T) {
 }
 
 func TestSamples_ServedAsDownloadsAtStableURLs(t *testing.T) {
+	t.Parallel()
 	entries, err := os.ReadDir("samples")
 	if err != nil {
 		t.Fatal(err)
@@ -271,6 +282,7 @@ func TestSamples_ServedAsDownloadsAtStableURLs(t *testing.T) {
 }
 
 func TestSamples_OnlyBadgeFilesAreServed(t *testing.T) {
+	t.Parallel()
 	h := Handler()
 	for _, target := range []string{
 		"/static/samples/README.md",

@@ -16,6 +16,7 @@ import (
 // rows to filter 1,000 badges walks megabytes of overflow pages; only the
 // page's own rows (by rowid) may be read.
 func TestListBadges_QueriesReadNoBadgeRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
 	if err != nil {
@@ -87,6 +88,7 @@ func TestListBadges_QueriesReadNoBadgeRows(t *testing.T) {
 // TestBadgeText_FollowsBadges checks the triggers that keep the search
 // table in step with the badges.
 func TestBadgeText_FollowsBadges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "text.db"))
 	if err != nil {

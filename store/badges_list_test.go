@@ -102,6 +102,7 @@ func (f *listFixture) names(t *testing.T, q store.BadgeQuery) []string {
 }
 
 func TestListBadges_SortsFiltersAndSearches(t *testing.T) {
+	t.Parallel()
 	f := newListFixture(t)
 	cases := []struct {
 		name string
@@ -143,6 +144,7 @@ func TestListBadges_SortsFiltersAndSearches(t *testing.T) {
 }
 
 func TestListBadges_SummaryFields(t *testing.T) {
+	t.Parallel()
 	f := newListFixture(t)
 	p, err := f.db.ListBadges(context.Background(), store.BadgeQuery{UserID: f.user.ID, Now: listNow, Search: "first aid"})
 	if err != nil || len(p.Badges) != 1 {
@@ -157,6 +159,7 @@ func TestListBadges_SummaryFields(t *testing.T) {
 }
 
 func TestListBadges_LongTextsAreCut(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	u := mustListUser(t, db, "ada")
 	mustAddListBadge(t, db, u.ID, 1, listBadge{name: "Long", desc: strings.Repeat("é", 5000), issuer: "X", issued: day(2024, 1, 1)})
@@ -170,6 +173,7 @@ func TestListBadges_LongTextsAreCut(t *testing.T) {
 }
 
 func TestListBadges_Pagination(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	u := mustListUser(t, db, "ada")
 	for i := range 30 {
@@ -212,6 +216,7 @@ func TestListBadges_Pagination(t *testing.T) {
 }
 
 func TestListBadges_ChangedSinceSeen(t *testing.T) {
+	t.Parallel()
 	f := newListFixture(t)
 	ctx := context.Background()
 	id := f.ids["Knot Tying"]
@@ -247,6 +252,7 @@ func TestListBadges_ChangedSinceSeen(t *testing.T) {
 }
 
 func TestBadgeFacets(t *testing.T) {
+	t.Parallel()
 	f := newListFixture(t)
 	got, err := f.db.BadgeFacets(context.Background(), f.user.ID, listNow)
 	if err != nil {

@@ -63,6 +63,7 @@ func newStored(t *testing.T, u *store.User, m *badge.Badge, status store.BadgeSt
 }
 
 func TestUpsertBadge_InsertsAndReadsBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -115,6 +116,7 @@ func TestUpsertBadge_InsertsAndReadsBack(t *testing.T) {
 }
 
 func TestUpsertBadge_OB2SameAssertionIsExisting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -140,6 +142,7 @@ func TestUpsertBadge_OB2SameAssertionIsExisting(t *testing.T) {
 }
 
 func TestUpsertBadge_OB3NewerValidFromReplaces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -181,6 +184,7 @@ func TestUpsertBadge_OB3NewerValidFromReplaces(t *testing.T) {
 }
 
 func TestDedupeKey(t *testing.T) {
+	t.Parallel()
 	a := ob2Badge("https://x.example/1")
 	noID := ob2Badge("")
 	noID2 := ob2Badge("")
@@ -203,6 +207,7 @@ func TestDedupeKey(t *testing.T) {
 }
 
 func TestRecordCheck_UpdatesStatusAndHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -235,6 +240,7 @@ func TestRecordCheck_UpdatesStatusAndHistory(t *testing.T) {
 }
 
 func TestDeleteBadge_RemovesTagsChecksAndUnsharedImage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")
@@ -285,6 +291,7 @@ func TestDeleteBadge_RemovesTagsChecksAndUnsharedImage(t *testing.T) {
 }
 
 func TestImages(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)
@@ -302,6 +309,7 @@ func TestImages(t *testing.T) {
 }
 
 func TestBadges_GoWithTheUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := badgeUser(t, db, "ada")

@@ -62,6 +62,7 @@ func mustCreate(t *testing.T, db *store.DB, userID int64, name string) *store.Co
 }
 
 func TestCreateCollection_SlugsAndValidation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _ := collUser(t, db, "ada", 0)
@@ -96,6 +97,7 @@ func TestCreateCollection_SlugsAndValidation(t *testing.T) {
 }
 
 func TestUpdateCollection_RenamesAndRefusesTakenSlug(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _ := collUser(t, db, "ada", 0)
@@ -125,6 +127,7 @@ func TestUpdateCollection_RenamesAndRefusesTakenSlug(t *testing.T) {
 }
 
 func TestAddToCollection_AppendsIgnoresDuplicatesAndRefusesOthersBadges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, ids := collUser(t, db, "ada", 4)
@@ -152,6 +155,7 @@ func TestAddToCollection_AppendsIgnoresDuplicatesAndRefusesOthersBadges(t *testi
 }
 
 func TestMoveInCollection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, ids := collUser(t, db, "ada", 5)
@@ -228,6 +232,7 @@ func TestMoveInCollection(t *testing.T) {
 }
 
 func TestDeleteCollection_KeepsBadges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, ids := collUser(t, db, "ada", 2)
@@ -256,6 +261,7 @@ func TestDeleteCollection_KeepsBadges(t *testing.T) {
 }
 
 func TestVisibilityAndPublicLookups(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _ := collUser(t, db, "ada", 0)
@@ -322,6 +328,7 @@ func TestVisibilityAndPublicLookups(t *testing.T) {
 }
 
 func TestSetBadgeCollections(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, ids := collUser(t, db, "ada", 2)
@@ -363,6 +370,7 @@ func TestSetBadgeCollections(t *testing.T) {
 }
 
 func TestSlugify(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Data analysis":          "data-analysis",
 		"  --Hello,  World--  ":  "hello-world",
@@ -450,6 +458,7 @@ func BenchmarkCollectionBadges_200(b *testing.B) {
 // TestMoveInCollection_RenumbersGaps: positions with gaps (from an older
 // database, or a bug elsewhere) come out 1…n after a move.
 func TestMoveInCollection_RenumbersGaps(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, ids := collUser(t, db, "ada", 3)
@@ -483,6 +492,7 @@ func TestMoveInCollection_RenumbersGaps(t *testing.T) {
 }
 
 func TestMakeCollectionBadgesPublic_OnlyThisCollectionsPrivateBadgesOfTheUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	ada, ids := collUser(t, db, "ada", 4) // 0, 1: private, in it; 2: public, in it; 3: private, not in it

@@ -14,6 +14,7 @@ func archiveBadge(key, dedupe string, original []byte) store.ArchiveBadge {
 }
 
 func TestImportArchive_RestoresOrderOnceAndIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := mustUser(t, db, store.Identity{Provider: "dev", Subject: "a", Email: "a@example.org", EmailVerified: true})
@@ -95,6 +96,7 @@ func TestImportArchive_RestoresOrderOnceAndIsAllOrNothing(t *testing.T) {
 }
 
 func TestShareImageCache(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	key := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -28,6 +28,7 @@ func mustUser(t *testing.T, db *store.DB, id store.Identity) *store.User {
 }
 
 func TestVerifiedIdentifiers_OnlyVouchedLoginEmailsOnceEach(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1", Email: "Ada@Example.org", EmailVerified: true})
@@ -53,6 +54,7 @@ func TestVerifiedIdentifiers_OnlyVouchedLoginEmailsOnceEach(t *testing.T) {
 }
 
 func TestEmailConfirmation_ConfirmsOnceAndCountsAsVerified(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1", Email: "ada@example.org", EmailVerified: true})
@@ -104,6 +106,7 @@ func TestEmailConfirmation_ConfirmsOnceAndCountsAsVerified(t *testing.T) {
 }
 
 func TestEmailConfirmation_Refusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	ada := mustUser(t, db, store.Identity{Provider: "dev", Subject: "ada", Email: "ada@example.org"})
@@ -145,6 +148,7 @@ func TestEmailConfirmation_Refusals(t *testing.T) {
 }
 
 func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
 	db, err := store.Open(ctx, path)
@@ -196,6 +200,7 @@ func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) 
 }
 
 func TestRemoveEmail_OnlyOwnAndDropsIdentifierAndTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	ada := mustUser(t, db, store.Identity{Provider: "dev", Subject: "ada"})
@@ -228,6 +233,7 @@ func TestRemoveEmail_OnlyOwnAndDropsIdentifierAndTokens(t *testing.T) {
 }
 
 func TestOutbox_NewestFirstAndBounded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	for i := range 205 {
@@ -255,6 +261,7 @@ func rawDB(t *testing.T, db *store.DB) *sql.DB {
 }
 
 func TestRemoveEmail_KeepsBadgesClaimedWithIt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	ada := mustUser(t, db, store.Identity{Provider: "dev", Subject: "ada"})

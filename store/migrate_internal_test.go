@@ -12,6 +12,7 @@ import (
 // again, and every badge is due at once; "unconfirmed" is then a status the
 // database accepts.
 func TestMigration0012_KeepsBadgesAndRechecksThem(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "satchel.db"))
 	if err != nil {

@@ -55,6 +55,7 @@ func mustTwoPictures(t *testing.T) (*store.DB, *store.User, []store.LoginPicture
 }
 
 func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := mustUser(t, db, store.Identity{Provider: "github", Subject: "1", Email: "ada@example.org"})
@@ -137,6 +138,7 @@ func TestLoginPictures_ChosenForTheProfileAndKeptCurrent(t *testing.T) {
 }
 
 func TestLoginPictures_SharedImagesOutliveTheAccount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, u, pics := mustTwoPictures(t)
 	github, google := pics[0].Hash, pics[1].Hash
@@ -183,6 +185,7 @@ func TestLoginPictures_SharedImagesOutliveTheAccount(t *testing.T) {
 }
 
 func TestDeleteUser_RemovesPicturesNothingElseShows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, u, pics := mustTwoPictures(t)
 	if _, err := db.SaveProfile(ctx, u.ID, store.ProfileInput{Handle: "ada", DisplayName: "Ada", Avatar: store.AvatarProvider, AvatarFrom: "google"}); err != nil {

@@ -22,6 +22,7 @@ func mustProfile(tb testing.TB, db *store.DB, userID int64, handle, name string)
 }
 
 func TestValidateHandle(t *testing.T) {
+	t.Parallel()
 	for h, ok := range map[string]bool{
 		"ada": true, "ada-lovelace": true, "a1b": true, strings.Repeat("a", 30): true,
 		"": false, "ab": false, strings.Repeat("a", 31): false, "ada_l": false, "ada l": false,
@@ -34,6 +35,7 @@ func TestValidateHandle(t *testing.T) {
 }
 
 func TestSaveProfile_ValidatesAndKeepsHandlesUniqueIgnoringCase(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	ctx := context.Background()
 	ada, bob := mustListUser(t, db, "ada"), mustListUser(t, db, "bob")
@@ -68,6 +70,7 @@ func TestSaveProfile_ValidatesAndKeepsHandlesUniqueIgnoringCase(t *testing.T) {
 }
 
 func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	ctx := context.Background()
 	ada, bob := mustListUser(t, db, "ada"), mustListUser(t, db, "bob")
@@ -194,6 +197,7 @@ func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
 }
 
 func TestPublicProfile_UsesIndexes(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	raw := rawDB(t, db)
 	for _, q := range []string{
@@ -222,6 +226,7 @@ func TestPublicProfile_UsesIndexes(t *testing.T) {
 }
 
 func TestSeedForBench_FillsLearnersAndAFeaturedProfile(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	ctx := context.Background()
 	err := db.SeedForBench(ctx, store.SeedOptions{Learners: 20, Badges: 200, Featured: "featured", FeaturedPublic: 12,

@@ -33,6 +33,7 @@ func mustAllow(t *testing.T, db *store.DB, bucket, key string, limit int, window
 }
 
 func TestAllow_RefusesOverTheLimitAndSaysWhenToRetry(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	at := t0.Add(2 * time.Minute)
 	for i := range 5 {
@@ -62,6 +63,7 @@ func TestAllow_RefusesOverTheLimitAndSaysWhenToRetry(t *testing.T) {
 }
 
 func TestAllow_KeysAndBucketsAreSeparate(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	for range 3 {
 		mustAllow(t, db, "verify", "a", 3, tenMin, t0)
@@ -84,6 +86,7 @@ func TestAllow_KeysAndBucketsAreSeparate(t *testing.T) {
 // the previous window's count is weighted by how much of it overlaps the
 // last ten minutes.
 func TestAllow_WindowSlides(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	end := t0.Add(tenMin - time.Second)
 	for i := range 10 {
@@ -117,6 +120,7 @@ func TestAllow_WindowSlides(t *testing.T) {
 }
 
 func TestAllow_PrunesOldWindows(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	for i := range 20 {
 		mustAllow(t, db, "verify", fmt.Sprint("client-", i), 5, tenMin, t0)
@@ -137,6 +141,7 @@ func TestAllow_PrunesOldWindows(t *testing.T) {
 }
 
 func TestAllow_RejectsANonsenseLimit(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	for _, c := range []struct {
 		bucket string
@@ -150,6 +155,7 @@ func TestAllow_RejectsANonsenseLimit(t *testing.T) {
 }
 
 func TestAllow_UsesTheDatabaseClock(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	for range 2 {
 		if ok, _, err := db.Allow(context.Background(), "b", "k", 2, time.Hour); err != nil || !ok {
@@ -165,6 +171,7 @@ func TestAllow_UsesTheDatabaseClock(t *testing.T) {
 // Concurrent callers through two handles on the same file (two pools of
 // connections, as two processes have) never get more than the limit.
 func TestAllow_ConcurrentCallersNeverExceedTheLimit(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "satchel.db")
 	a := mustOpenPath(t, path)
 	b := mustOpenPath(t, path)
@@ -198,6 +205,7 @@ func TestAllow_ConcurrentCallersNeverExceedTheLimit(t *testing.T) {
 // Real separate processes (this test binary run again) share the limit
 // through the database file.
 func TestAllow_SeveralProcessesShareTheLimit(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "satchel.db")
 	mustOpenPath(t, path) // create and migrate before the children start
 	const limit, procs, each = 12, 3, 10

@@ -10,6 +10,7 @@ import (
 // The job asks its two questions every minute over every backpack: each
 // must be answered from an index, never by reading the badges table.
 func TestReverifyQueries_UseIndexes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "satchel.db"))
 	if err != nil {

@@ -61,6 +61,7 @@ func claimedIDs(cs []store.Claim) []int64 {
 }
 
 func TestClaimDueBadges_TakesOnlyDueBadgesOnceUntilTheLeaseEnds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := rvUser(t, db, "ada")
@@ -94,6 +95,7 @@ func TestClaimDueBadges_TakesOnlyDueBadgesOnceUntilTheLeaseEnds(t *testing.T) {
 }
 
 func TestClaimDueBadges_ConcurrentClaimersNeverTakeTheSameBadge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
 	// Two handles on one file stand for two Satchel processes.
@@ -163,6 +165,7 @@ func reportJSON(t *testing.T, checks ...verify.Check) []byte {
 }
 
 func TestRecordReverify_StatusChangeIsMarkedForTheLearner(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := rvUser(t, db, "ada")
@@ -224,6 +227,7 @@ func TestRecordReverify_StatusChangeIsMarkedForTheLearner(t *testing.T) {
 }
 
 func TestRecordReverify_TransientFailureKeepsTheVerdictAndCountsFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := rvUser(t, db, "ada")
@@ -276,6 +280,7 @@ func TestRecordReverify_TransientFailureKeepsTheVerdictAndCountsFailures(t *test
 }
 
 func TestRecordReverify_LapsedClaimWritesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := rvUser(t, db, "ada")
@@ -315,6 +320,7 @@ func TestRecordReverify_LapsedClaimWritesNothing(t *testing.T) {
 }
 
 func TestExpireBadges_MarksPassedExpiryWithoutAFetch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u := rvUser(t, db, "ada")

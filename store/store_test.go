@@ -27,6 +27,7 @@ func MustOpen(tb testing.TB) *store.DB {
 }
 
 func TestMigrate_TwiceIsHarmless(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
 	db, err := store.Open(ctx, path)
@@ -62,6 +63,7 @@ func TestMigrate_TwiceIsHarmless(t *testing.T) {
 }
 
 func TestOpen_PragmasOnEveryConnection(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	raw, err := sql.Open("sqlite", "file:"+db.Path())
 	if err != nil {
@@ -79,6 +81,7 @@ func TestOpen_PragmasOnEveryConnection(t *testing.T) {
 }
 
 func TestSignIn_CreatesThenFinds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	id := store.Identity{Provider: "github", Subject: "42", Email: "ada@example.org", EmailVerified: true, Name: "Ada"}
@@ -101,6 +104,7 @@ func TestSignIn_CreatesThenFinds(t *testing.T) {
 }
 
 func TestLinkUnlink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	ada, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
@@ -144,6 +148,7 @@ func TestLinkUnlink(t *testing.T) {
 }
 
 func TestDeleteUser_RemovesLogins(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
@@ -168,6 +173,7 @@ func TestDeleteUser_RemovesLogins(t *testing.T) {
 }
 
 func TestRevokeSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
@@ -185,6 +191,7 @@ func TestRevokeSessions(t *testing.T) {
 }
 
 func TestBackup_OpensAndHoldsData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1", Name: "Ada"})
@@ -210,6 +217,7 @@ func TestBackup_OpensAndHoldsData(t *testing.T) {
 }
 
 func TestConcurrentSignIns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	var wg sync.WaitGroup
@@ -240,6 +248,7 @@ func TestConcurrentSignIns(t *testing.T) {
 }
 
 func TestUserByLoginAndCount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
 	if n, err := db.CountUsers(ctx); err != nil || n != 0 {
@@ -289,6 +298,7 @@ func BenchmarkUser(b *testing.B) {
 // tables are added: every column named user_id must reference users(id)
 // with ON DELETE CASCADE.
 func TestEveryUserTableCascades(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t)
 	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
 	if err != nil {

@@ -64,13 +64,14 @@ func serve(t *testing.T, w http.ResponseWriter, c templ.Component, nonce string)
 // TestBrowser runs the pages in headless Chromium: one browser and one page
 // server for all the checks below.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	srv := pageServer(t)
 	b := browsertest.MustLaunch(t)
-	t.Run("AccessibleInBothColourSchemes", func(t *testing.T) { browserAccessibleInBothColourSchemes(t, srv, b) })
-	t.Run("KeyboardSkipLinkAndVisibleFocus", func(t *testing.T) { browserKeyboardSkipLinkAndVisibleFocus(t, srv, b) })
-	t.Run("ReflowAt320CSSPixels", func(t *testing.T) { browserReflowAt320CSSPixels(t, srv, b) })
-	t.Run("ScriptEnhancements", func(t *testing.T) { browserScriptEnhancements(t, srv, b) })
-	t.Run("PrintShowsContentOnly", func(t *testing.T) { browserPrintShowsContentOnly(t, srv, b) })
+	t.Run("AccessibleInBothColourSchemes", func(t *testing.T) { t.Parallel(); browserAccessibleInBothColourSchemes(t, srv, b) })
+	t.Run("KeyboardSkipLinkAndVisibleFocus", func(t *testing.T) { t.Parallel(); browserKeyboardSkipLinkAndVisibleFocus(t, srv, b) })
+	t.Run("ReflowAt320CSSPixels", func(t *testing.T) { t.Parallel(); browserReflowAt320CSSPixels(t, srv, b) })
+	t.Run("ScriptEnhancements", func(t *testing.T) { t.Parallel(); browserScriptEnhancements(t, srv, b) })
+	t.Run("PrintShowsContentOnly", func(t *testing.T) { t.Parallel(); browserPrintShowsContentOnly(t, srv, b) })
 }
 
 // browserAccessibleInBothColourSchemes runs axe-core over every page in
@@ -80,6 +81,7 @@ func browserAccessibleInBothColourSchemes(t *testing.T, srv *httptest.Server, b 
 	names := []string{"home", "home-flashes", "signin", "dev-signin", "account", "account-flashes", "account-last-login", "delete", "error", "error-inner"}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			for _, name := range names {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestOrdinal(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 101: "101st", 111: "111th"} {
 		if got := views.Ordinal(n); got != want {
 			t.Errorf("Ordinal(%d) = %q, want %q", n, got, want)
@@ -61,6 +62,7 @@ func collectionPages() map[string]templ.Component {
 // TestCollectionPages_Structure: headings in order, ids unique, every
 // control labelled, every form a POST with the CSRF token.
 func TestCollectionPages_Structure(t *testing.T) {
+	t.Parallel()
 	for name, page := range collectionPages() {
 		t.Run(name, func(t *testing.T) {
 			doc := render(t, page)
@@ -99,6 +101,7 @@ func TestCollectionPages_Structure(t *testing.T) {
 }
 
 func TestCollectionPage_MoveButtonsAtTheEnds(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.CollectionPage(member, sampleCollection()))
 	items := doc.Find(`[data-testid="collection-item"]`)
 	if items.Length() != 3 || doc.Find(`ol[data-testid="collection-badges"]`).Length() != 1 {
@@ -126,6 +129,7 @@ func TestCollectionPage_MoveButtonsAtTheEnds(t *testing.T) {
 }
 
 func TestCollectionPage_NamesTheBadgesVisitorsDoNotSee(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.CollectionPage(member, sampleSharedWithPrivate()))
 	notice := doc.Find(`[data-testid="private-badges-notice"]`)
 	if got, want := strings.Join(strings.Fields(notice.Find(`[data-testid="private-badges-text"]`).Text()), " "),

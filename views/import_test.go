@@ -16,6 +16,7 @@ func importModel() views.Import {
 }
 
 func TestImportPage_FormWorksWithoutScript(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.ImportPage(member, importModel()))
 	form := doc.Find(`form[data-testid="import-form"]`)
 	if m, _ := form.Attr("method"); m != "post" {
@@ -52,6 +53,7 @@ func TestImportPage_FormWorksWithoutScript(t *testing.T) {
 }
 
 func TestImportPage_ResultsOnePerItem(t *testing.T) {
+	t.Parallel()
 	m := importModel()
 	m.Outcomes = []views.ImportOutcome{
 		{Source: "a.png", Result: views.ImportAdded, BadgeName: "Knots", Href: paths.Badge("abc"), Status: "valid"},
@@ -94,6 +96,7 @@ func TestImportPage_ResultsOnePerItem(t *testing.T) {
 }
 
 func TestImportPage_FormErrorsNextToFields(t *testing.T) {
+	t.Parallel()
 	m := importModel()
 	m.URL = "ftp://example.org/badge"
 	m.Errors = []components.FieldError{{ID: "import-url", Message: "Enter the badge's full web address, starting with https://."}}

@@ -67,6 +67,7 @@ func sampleAccount() views.Account {
 }
 
 func TestPages_HaveLandmarksAndSkipLink(t *testing.T) {
+	t.Parallel()
 	for name, page := range allPages() {
 		t.Run(name, func(t *testing.T) {
 			doc := render(t, page)
@@ -97,6 +98,7 @@ func TestPages_HaveLandmarksAndSkipLink(t *testing.T) {
 }
 
 func TestPages_HeadingsDoNotSkipLevels(t *testing.T) {
+	t.Parallel()
 	for name, page := range allPages() {
 		t.Run(name, func(t *testing.T) {
 			prev := 0
@@ -115,6 +117,7 @@ func TestPages_HeadingsDoNotSkipLevels(t *testing.T) {
 }
 
 func TestPages_EveryPostFormCarriesTheCSRFToken(t *testing.T) {
+	t.Parallel()
 	total := 0
 	for name, page := range allPages() {
 		t.Run(name, func(t *testing.T) {
@@ -138,6 +141,7 @@ func TestPages_EveryPostFormCarriesTheCSRFToken(t *testing.T) {
 }
 
 func TestPages_EveryControlHasALabel(t *testing.T) {
+	t.Parallel()
 	for name, page := range allPages() {
 		t.Run(name, func(t *testing.T) {
 			doc := render(t, page)
@@ -161,6 +165,7 @@ func TestPages_EveryControlHasALabel(t *testing.T) {
 }
 
 func TestPages_IDsAreUnique(t *testing.T) {
+	t.Parallel()
 	for name, page := range allPages() {
 		t.Run(name, func(t *testing.T) {
 			seen := map[string]bool{}
@@ -176,6 +181,7 @@ func TestPages_IDsAreUnique(t *testing.T) {
 }
 
 func TestLayout_LinksHashedAssetsAndNoncesTheScript(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.HomePage(visitor))
 	if href, _ := doc.Find(`link[rel="stylesheet"]`).Attr("href"); href != static.Path("css/app.css") {
 		t.Errorf("stylesheet href %q, want %q", href, static.Path("css/app.css"))
@@ -196,6 +202,7 @@ func TestLayout_LinksHashedAssetsAndNoncesTheScript(t *testing.T) {
 }
 
 func TestLayout_FlashRoles(t *testing.T) {
+	t.Parallel()
 	s := visitor
 	s.Flashes = []views.Flash{
 		{Kind: views.FlashSuccess, Message: "Saved."},
@@ -219,6 +226,7 @@ func TestLayout_FlashRoles(t *testing.T) {
 }
 
 func TestLayout_NoFlashesNoContainer(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.HomePage(visitor))
 	if doc.Find("[role=alert], [role=status], [data-testid=flashes]").Length() != 0 {
 		t.Error("empty live regions rendered without any message")
@@ -226,6 +234,7 @@ func TestLayout_NoFlashesNoContainer(t *testing.T) {
 }
 
 func TestLayout_NavigationForVisitorsAndMembers(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.HomePage(visitor))
 	if href, _ := doc.Find(`[data-testid="nav-signin"]`).Attr("href"); href != paths.SignIn {
 		t.Errorf("visitor nav sign-in link %q", href)
@@ -248,6 +257,7 @@ func TestLayout_NavigationForVisitorsAndMembers(t *testing.T) {
 }
 
 func TestLayout_DevLoginBanner(t *testing.T) {
+	t.Parallel()
 	if render(t, views.HomePage(visitor)).Find(`[data-testid="dev-banner"]`).Length() != 0 {
 		t.Error("development banner shown with DevLogin off")
 	}
@@ -259,6 +269,7 @@ func TestLayout_DevLoginBanner(t *testing.T) {
 }
 
 func TestLayout_EscapesUserText(t *testing.T) {
+	t.Parallel()
 	s := member
 	s.User = &views.ShellUser{Name: `<script>alert(1)</script>`}
 	s.Flashes = []views.Flash{{Kind: views.FlashInfo, Message: `<img src=x onerror=alert(1)>`}}
@@ -272,6 +283,7 @@ func TestLayout_EscapesUserText(t *testing.T) {
 }
 
 func TestHomePage_ExplainsAndOffersSignIn(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.HomePage(visitor))
 	if !strings.Contains(doc.Find("main").Text(), "Open Badges") {
 		t.Error("home page does not say what Satchel is")
@@ -282,6 +294,7 @@ func TestHomePage_ExplainsAndOffersSignIn(t *testing.T) {
 }
 
 func TestSignInPage_AButtonPerProvider(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.SignInPage(visitor, views.SignIn{Providers: []views.Provider{
 		{ID: "github", Label: "GitHub"}, {ID: "oidc", Label: "My School"},
 	}}))
@@ -304,6 +317,7 @@ func TestSignInPage_AButtonPerProvider(t *testing.T) {
 }
 
 func TestSignInPage_DevelopmentSignInIsLabelled(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.SignInPage(visitor, views.SignIn{Dev: true, Error: "The sign-in was cancelled."}))
 	dev := doc.Find(`[data-testid="dev-signin"]`)
 	if !strings.Contains(dev.Find("h2").Text(), "not for production") {
@@ -321,6 +335,7 @@ func TestSignInPage_DevelopmentSignInIsLabelled(t *testing.T) {
 }
 
 func TestSignInPage_NothingConfigured(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.SignInPage(visitor, views.SignIn{}))
 	if doc.Find(`[data-testid="no-providers"]`).Length() != 1 {
 		t.Error("no explanation when no sign-in method exists")
@@ -328,6 +343,7 @@ func TestSignInPage_NothingConfigured(t *testing.T) {
 }
 
 func TestDevSignInPage_KeepsInputAndShowsErrorsByTheirFields(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.DevSignInPage(visitor, views.DevForm{
 		Name: "Ada", Email: "ada-at-example",
 		Errors: map[string]string{"email": "Enter an email address like name@example.com."},
@@ -371,6 +387,7 @@ func TestDevSignInPage_KeepsInputAndShowsErrorsByTheirFields(t *testing.T) {
 }
 
 func TestDevSignInPage_CleanFormHasNoErrors(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.DevSignInPage(visitor, views.DevForm{}))
 	if doc.Find(`[aria-invalid], [role="alert"], .field__error`).Length() != 0 {
 		t.Error("a fresh form shows errors")
@@ -378,6 +395,7 @@ func TestDevSignInPage_CleanFormHasNoErrors(t *testing.T) {
 }
 
 func TestAccountPage_LinkedSignInsAndActions(t *testing.T) {
+	t.Parallel()
 	a := sampleAccount()
 	doc := render(t, views.AccountPage(member, a))
 
@@ -416,6 +434,7 @@ func TestAccountPage_LinkedSignInsAndActions(t *testing.T) {
 }
 
 func TestAccountPage_LastSignInCannotBeUnlinked(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.AccountPage(member, views.Account{
 		Name:   "Ada",
 		Logins: []views.Login{{Provider: "github", Label: "GitHub", Email: "ada@example.com", CanUnlink: false}},
@@ -433,6 +452,7 @@ func TestAccountPage_LastSignInCannotBeUnlinked(t *testing.T) {
 }
 
 func TestAccountPage_ProviderIDsAreEscapedInURLs(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.AccountPage(member, views.Account{
 		Logins:        []views.Login{{Provider: "a/../b", Label: "X", CanUnlink: true}},
 		LinkProviders: []views.Provider{{ID: "c d", Label: "Y"}},
@@ -446,6 +466,7 @@ func TestAccountPage_ProviderIDsAreEscapedInURLs(t *testing.T) {
 }
 
 func TestDeleteAccountPage_RequiresConfirmation(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.DeleteAccountPage(member))
 	form := doc.Find(`form[data-testid="delete-form"]`)
 	if action, _ := form.Attr("action"); action != paths.DeleteAccount {
@@ -464,6 +485,7 @@ func TestDeleteAccountPage_RequiresConfirmation(t *testing.T) {
 }
 
 func TestErrorPage_ShowsTitleMessageAndStatus(t *testing.T) {
+	t.Parallel()
 	doc := render(t, views.ErrorPage(visitor, views.ErrorView{Status: 404, Title: "Page not found", Message: "Check the address."}))
 	if doc.Find("h1").Text() != "Page not found" || doc.Find(`[data-testid="error-message"]`).Text() != "Check the address." {
 		t.Error("title or message missing")
@@ -474,6 +496,7 @@ func TestErrorPage_ShowsTitleMessageAndStatus(t *testing.T) {
 }
 
 func TestContext_RoundTrips(t *testing.T) {
+	t.Parallel()
 	ctx := views.WithCSRF(views.WithNonce(context.Background(), "n"), "t")
 	if views.Nonce(ctx) != "n" || views.CSRF(ctx) != "t" {
 		t.Fatalf("got nonce %q, csrf %q", views.Nonce(ctx), views.CSRF(ctx))

@@ -16,6 +16,7 @@ import (
 func flashText(p *page) string { return p.Doc.Find(`[data-testid="flashes"]`).Text() }
 
 func TestAccount_LinkSignInWithItThenUnlink(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -79,6 +80,7 @@ func TestAccount_LinkSignInWithItThenUnlink(t *testing.T) {
 }
 
 func TestAccount_LinkLoginOfAnotherAccountRefused(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	bob := e.browser()
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "shared", Email: "bob@example.org"})
@@ -101,6 +103,7 @@ func TestAccount_LinkLoginOfAnotherAccountRefused(t *testing.T) {
 }
 
 func TestAccount_Delete(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -145,6 +148,7 @@ func TestAccount_Delete(t *testing.T) {
 }
 
 func TestAccount_RequiresSignIn(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	for _, path := range []string{paths.Account, paths.DeleteAccount} {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/markbates/goth"
-	"github.com/markbates/goth/gothic"
 	"github.com/markbates/goth/providers/github"
 	"github.com/markbates/goth/providers/gitlab"
 	"github.com/markbates/goth/providers/google"
@@ -31,36 +29,20 @@ type providerInfo struct {
 	label string // shown on buttons
 }
 
-// DefaultSignInAttemptTTL bounds how long a sign-in attempt (the gothic
+// DefaultSignInAttemptTTL bounds how long a sign-in attempt (the attempt
 // cookie) lives between leaving for the provider and coming back.
 const DefaultSignInAttemptTTL = 10 * time.Minute
 
-type providerKey struct{}
-
-// setupAuth registers the goth providers and configures gothic.
-//
-// gothic and goth's provider registry are process-wide, so a process runs
-// one Server at a time (tests build them one after another). The pitfalls
-// handled here:
-//   - gothic.Store is our own cookie store (keys derived from the session
-//     secrets, separate from the app session cookie), never gothic's
-//     default, which reads SESSION_SECRET from the environment;
-//   - the OAuth state is always a fresh random value: gothic's default takes
-//     ?state= from the request, which lets an attacker fix it;
-//   - the provider name comes from echo's :provider route parameter (put in
-//     the request context by the handler), not from the query string.
+// setupAuth sets up the goth providers and the sign-in attempt cookie
+// (keys derived from the session secrets, separate from the app session
+// cookie). They belong to this Server, not to gothic's process-wide
+// variables (see attempts): the OAuth state is always a fresh random value,
+// and the provider is the one the route names.
 func (s *Server) setupAuth(opts Options) error {
 	gs := newSessionStore(opts.SessionSecrets, "signin-attempt", s.secure)
 	gs.Options.Path = "/auth"
 	gs.MaxAge(int(opts.SignInAttemptTTL.Seconds()))
-	gothic.Store = gs
-	gothic.SetState = func(*http.Request) string { return randomToken(32) }
-	gothic.GetProviderName = func(req *http.Request) (string, error) {
-		if p, ok := req.Context().Value(providerKey{}).(string); ok && p != "" {
-			return p, nil
-		}
-		return "", errors.New("web: no provider in request context")
-	}
+	s.attempts = &attempts{cookies: gs, providers: map[string]goth.Provider{}}
 
 	s.providers = map[string]providerInfo{}
 	var list []goth.Provider
@@ -101,21 +83,14 @@ func (s *Server) setupAuth(opts Options) error {
 		list = append(list, dev.goth)
 		s.providers[devID] = providerInfo{id: devID, label: "Development sign-in"}
 	}
-	goth.ClearProviders()
-	goth.UseProviders(list...)
+	for _, gp := range list {
+		s.attempts.providers[gp.Name()] = gp
+	}
 	return nil
 }
 
 func (s *Server) callbackURL(id string) string {
 	return s.baseURL.String() + paths.AuthCallback(id)
-}
-
-// withProvider hands the provider name to gothic through the request
-// context.
-func withProvider(c echo.Context, id string) *http.Request {
-	r := c.Request().WithContext(context.WithValue(c.Request().Context(), providerKey{}, id))
-	c.SetRequest(r)
-	return r
 }
 
 // provider returns the configured provider named by the route, or a 404.
@@ -186,8 +161,7 @@ func (s *Server) beginURL(c echo.Context, p providerInfo) (string, error) {
 		rs.del(keyLinkUser)
 		rs.del(keyLinkProv)
 	}
-	r := withProvider(c, p.id)
-	authURL, err := gothic.GetAuthURL(c.Response(), r)
+	authURL, err := s.attempts.begin(c.Response(), c.Request(), p.id)
 	if err != nil {
 		return "", fmt.Errorf("web: begin %s sign-in: %w", p.id, err)
 	}
@@ -206,13 +180,13 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r := withProvider(c, p.id)
+	r := c.Request()
 	log := logger(c).With("provider", p.id)
 	q := r.URL.Query()
 
 	// The provider refused or failed: say so, and forget the attempt.
 	if code := q.Get("error"); code != "" {
-		gothic.Logout(c.Response(), r)
+		s.attempts.end(c.Response(), r)
 		log.Info("provider returned an error", "error", code, "description", q.Get("error_description"))
 		msg := fmt.Sprintf("%s could not sign you in (%s). Please try again, or choose another way to sign in.", p.label, oauthErrorText(code))
 		if code == "access_denied" {
@@ -227,11 +201,11 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	}
 	if got := q.Get("state"); got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		// A forged or replayed response (login CSRF): end the attempt.
-		gothic.Logout(c.Response(), r)
+		s.attempts.end(c.Response(), r)
 		log.Warn("callback with a missing or wrong state", "has_state", got != "")
 		return s.renderSignIn(c, http.StatusBadRequest, msgStateMismatch)
 	}
-	gu, err := gothic.CompleteUserAuth(c.Response(), r)
+	gu, err := s.attempts.complete(c.Response(), r, p.id)
 	if err != nil {
 		log.Error("completing sign-in failed", "err", err)
 		return s.renderSignIn(c, http.StatusBadGateway, fmt.Sprintf("%s did not complete the sign-in. Please try again in a moment, or choose another way to sign in.", p.label))
@@ -289,17 +263,9 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 }
 
 // attemptState returns the state this browser's sign-in attempt with the
-// provider sent, from the attempt cookie gothic keeps.
+// provider sent, from the attempt cookie.
 func (s *Server) attemptState(provider string, r *http.Request) (string, error) {
-	raw, err := gothic.GetFromSession(provider, r)
-	if err != nil {
-		return "", err
-	}
-	gp, err := goth.GetProvider(provider)
-	if err != nil {
-		return "", err
-	}
-	sess, err := gp.UnmarshalSession(raw)
+	sess, _, err := s.attempts.session(r, provider)
 	if err != nil {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 )
 
 func TestDevSignIn_EndToEnd(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 
@@ -73,6 +74,7 @@ func TestDevSignIn_EndToEnd(t *testing.T) {
 }
 
 func TestOIDCProvider_SignInThroughGoth(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	e.idp.QueueUser(&mockoidc.MockUser{Subject: "idp-7", Email: "grace@school.example", EmailVerified: true, PreferredUsername: "grace"})
@@ -116,6 +118,7 @@ func devStart(b *browser) func() *page {
 }
 
 func TestCallback_RefusesForgedOrMissingState(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	for _, tc := range []struct {
 		name  string
@@ -156,6 +159,7 @@ func TestCallback_RefusesForgedOrMissingState(t *testing.T) {
 }
 
 func TestStart_StateFromRequestNeverReachesProvider(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.follow = false
@@ -180,6 +184,7 @@ func TestStart_StateFromRequestNeverReachesProvider(t *testing.T) {
 }
 
 func TestCallback_ProviderErrorAndDeniedConsent(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	for _, tc := range []struct {
 		code, want string
@@ -229,6 +234,7 @@ func TestCallback_ProviderErrorAndDeniedConsent(t *testing.T) {
 }
 
 func TestCallback_ExpiredAttempt(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	cb := startFlow(t, b, devStart(b))
@@ -253,6 +259,7 @@ func TestCallback_ExpiredAttempt(t *testing.T) {
 }
 
 func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) { o.SignInAttemptTTL = time.Second })
 	b := e.browser()
 	cb := startFlow(t, b, func() *page { return b.get(paths.AuthStart("oidc")) })
@@ -276,6 +283,7 @@ func TestCallback_AttemptPastItsLifetimeRefused(t *testing.T) {
 }
 
 func TestUnknownProvider(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	for _, path := range []string{paths.AuthStart("myspace"), paths.AuthCallback("myspace") + "?code=x&state=y"} {
@@ -290,6 +298,7 @@ func TestUnknownProvider(t *testing.T) {
 }
 
 func TestDevSignIn_RejectsBadFormKeepingInput(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	p := b.submit(paths.DevSignIn, paths.DevSignIn, url.Values{"name": {"Ada"}, "email": {"not-an-email"}})
@@ -305,6 +314,7 @@ func TestDevSignIn_RejectsBadFormKeepingInput(t *testing.T) {
 }
 
 func TestDevSignIn_OffWhenDisabled(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) { o.DevLogin = false })
 	b := e.browser()
 	if p := b.get(paths.DevSignIn); p.StatusCode != http.StatusNotFound {
@@ -316,6 +326,7 @@ func TestDevSignIn_OffWhenDisabled(t *testing.T) {
 }
 
 func TestSignIn_ReturnsToThePageThatAskedForIt(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	if p := b.get(paths.DeleteAccount); p.Request.URL.Path != paths.SignIn {

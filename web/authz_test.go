@@ -126,6 +126,7 @@ func registeredRoutes(e *env) []string {
 }
 
 func TestAuthz_EveryRouteIsClassified(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	routes := registeredRoutes(e)
 	for _, r := range routes {
@@ -190,6 +191,7 @@ func adaSnapshot(t *testing.T, db *sql.DB, adaID int64) string {
 // guessed ones), get 404 (visitors on owner routes: the sign-in) and
 // change nothing of hers.
 func TestAuthz_Matrix(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	ctx := context.Background()
 	raw, err := sql.Open("sqlite", "file:"+f.e.dbPath+"?mode=ro")
@@ -334,6 +336,7 @@ func TestAuthz_Matrix(t *testing.T) {
 // TestAuthz_OEmbedOnlyPublic: the oEmbed endpoint, which takes a page's
 // address as a parameter, describes only public pages.
 func TestAuthz_OEmbedOnlyPublic(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
 	ok := visitor.get(paths.OEmbed + "?" + url.Values{"url": {f.e.ts.URL + paths.PublicBadge("ada", f.pub.PublicID)}, "format": {"json"}}.Encode())

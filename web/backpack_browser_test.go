@@ -25,9 +25,10 @@ import (
 // the verification report. axe-core audits every page on the way, empty
 // and full, in the light and the dark colour scheme.
 func TestBackpackBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
-	t.Run("TilesRevealDetails", func(t *testing.T) { browserTilesRevealDetails(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserBackpackAccessible(t, b) })
+	t.Parallel()
+	b := browsertest.Shared(t)
+	t.Run("TilesRevealDetails", func(t *testing.T) { t.Parallel(); browserTilesRevealDetails(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserBackpackAccessible(t, b) })
 }
 
 const backpackLearner = "learner@example.org"
@@ -385,6 +386,7 @@ func browserTilesRevealDetails(t *testing.T, b *browsertest.Browser) {
 func browserBackpackAccessible(t *testing.T, b *browsertest.Browser) {
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			e := MustStart(t)
 			tab := b.NewTab(t)
 			tab.Do(t, emulateMedia(scheme))

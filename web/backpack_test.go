@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,7 +43,8 @@ type seed struct {
 	original                                 []byte
 }
 
-var seedN int
+// seedNs numbers seeded badges; tests seed in parallel.
+var seedNs atomic.Int64
 
 // mustUserID is the account the development sign-in gives email.
 func mustUserID(t testing.TB, e *env, email string) int64 {
@@ -58,7 +60,7 @@ func mustUserID(t testing.TB, e *env, email string) int64 {
 func mustSeed(t testing.TB, e *env, userID int64, sd seed) *store.Badge {
 	t.Helper()
 	ctx := context.Background()
-	seedN++
+	seedN := seedNs.Add(1)
 	if sd.issued.IsZero() {
 		sd.issued = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -138,6 +140,7 @@ func tileNames(p *page) []string {
 }
 
 func TestBackpack_VisitorIsSentToSignIn(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	p := b.get(paths.Backpack)
@@ -147,6 +150,7 @@ func TestBackpack_VisitorIsSentToSignIn(t *testing.T) {
 }
 
 func TestBackpack_EmptyStateExplainsHowToGetBadgesIn(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -187,6 +191,7 @@ func TestBackpack_EmptyStateExplainsHowToGetBadgesIn(t *testing.T) {
 }
 
 func TestBackpack_TilesShowEachBadge(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -269,6 +274,7 @@ func TestBackpack_TilesShowEachBadge(t *testing.T) {
 }
 
 func TestBackpack_SortFilterAndSearch(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -347,6 +353,7 @@ func TestBackpack_SortFilterAndSearch(t *testing.T) {
 }
 
 func TestBackpack_Pagination(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -397,6 +404,7 @@ func TestBackpack_Pagination(t *testing.T) {
 }
 
 func TestBackpack_ChangedStatusIsPointedOutUntilSeen(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")

@@ -52,6 +52,7 @@ func richSeed() seed {
 }
 
 func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -159,6 +160,7 @@ func TestBadgePage_ShowsWhatTheBadgeSays(t *testing.T) {
 // TestBadgePage_MarkdownIsSanitised checks the page as a whole: nothing a
 // badge carries can put script, frames or images from elsewhere in it.
 func TestBadgePage_MarkdownIsSanitised(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -220,6 +222,7 @@ var badgeRoutes = []badgeRoute{
 }
 
 func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	owner := e.browser()
 	owner.devSignIn("Ada", "ada@example.org")
@@ -271,6 +274,7 @@ func TestBadgeRoutes_AnotherLearnerGetsNotFound(t *testing.T) {
 }
 
 func TestBadgeDownload_IsTheOriginalAsAnAttachment(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -300,6 +304,7 @@ func TestBadgeDownload_IsTheOriginalAsAnAttachment(t *testing.T) {
 }
 
 func TestBadgeDelete_AsksFirst(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -340,6 +345,7 @@ func TestBadgeDelete_AsksFirst(t *testing.T) {
 }
 
 func TestBadgeVisibility(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -374,6 +380,7 @@ func TestBadgeVisibility(t *testing.T) {
 // credential signed with did:key, verifiable offline) with an old report,
 // then asks for a check through the page's button.
 func TestBadgeCheckAgain(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Learner", "learner@example.org")
@@ -440,6 +447,7 @@ func TestBadgeCheckAgain(t *testing.T) {
 }
 
 func TestImages_ServedSafelyFromOurOrigin(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ctx := context.Background()
 	pngData := pngBytes(t, color.RGBA{R: 200, A: 255})

@@ -14,9 +14,10 @@ import (
 // file and embedded development sign-in) with real headless Chromium. The
 // browser is shared; each check has its own server and private tabs.
 func TestBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
-	t.Run("DevSignInByKeyboard", func(t *testing.T) { browserDevSignInByKeyboard(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserPagesAreAccessible(t, b) })
+	t.Parallel()
+	b := browsertest.Shared(t)
+	t.Run("DevSignInByKeyboard", func(t *testing.T) { t.Parallel(); browserDevSignInByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserPagesAreAccessible(t, b) })
 }
 
 // browserDevSignInByKeyboard signs in with the development sign-in
@@ -78,6 +79,7 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			audit := func(what string) {

@@ -22,11 +22,12 @@ import (
 // one learner builds a collection with the keyboard alone, and axe-core
 // audits every collection page in both colour schemes.
 func TestCollectionsBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
-	t.Run("KeyboardOnly", func(t *testing.T) { browserCollectionByKeyboard(t, b) })
-	t.Run("MoveWithoutJavaScript", func(t *testing.T) { browserCollectionMoveWithoutJS(t, b) })
-	t.Run("DragAndDrop", func(t *testing.T) { browserCollectionDragAndDrop(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserCollectionsAccessible(t, b) })
+	t.Parallel()
+	b := browsertest.Shared(t)
+	t.Run("KeyboardOnly", func(t *testing.T) { t.Parallel(); browserCollectionByKeyboard(t, b) })
+	t.Run("MoveWithoutJavaScript", func(t *testing.T) { t.Parallel(); browserCollectionMoveWithoutJS(t, b) })
+	t.Run("DragAndDrop", func(t *testing.T) { t.Parallel(); browserCollectionDragAndDrop(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserCollectionsAccessible(t, b) })
 }
 
 // collKeyboardSignIn signs in through the development form with the keyboard.
@@ -176,6 +177,7 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 	}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			for _, group := range groups {
 				tab := b.NewTab(t)
 				tab.Do(t, browsertest.EmulateColorScheme(scheme))

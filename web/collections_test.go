@@ -84,6 +84,7 @@ func flashOf(p *page) string {
 }
 
 func TestCollections_CreateListAndValidation(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -131,6 +132,7 @@ func countCollections(t testing.TB, e *env, userID int64) int {
 }
 
 func TestCollections_AddReorderRemove(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -241,6 +243,7 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 }
 
 func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -297,6 +300,7 @@ func TestCollections_EditDeleteKeepsBadges(t *testing.T) {
 }
 
 func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -375,6 +379,7 @@ func TestCollections_VisibilityAndLinkReplacement(t *testing.T) {
 }
 
 func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -414,6 +419,7 @@ func TestCollections_FromTheBadgePageAndSeveralAtOnce(t *testing.T) {
 }
 
 func TestCollections_Groups(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -440,6 +446,7 @@ func TestCollections_Groups(t *testing.T) {
 // sign-in page) on every collection route, GET and POST, including with
 // guessed ids, and change nothing.
 func TestCollections_OwnerOnly(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -531,6 +538,7 @@ func TestCollections_OwnerOnly(t *testing.T) {
 }
 
 func TestCollections_BadgePageSectionAndBackpackOrganise(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -646,6 +654,7 @@ func collVisibilities(t testing.TB, e *env, userID int64, ids ...string) []strin
 // says which of its badges visitors do not see (they are private), and
 // one form makes exactly those public.
 func TestCollections_PrivateBadgesInASharedCollection(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ctx := context.Background()
 	ada := e.browser()

@@ -13,6 +13,7 @@ import (
 // that an internal failure shows neither its text nor a code beyond
 // "internal" to a JSON client.
 func TestErrors_OneMappingForPagesAndJSON(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")

@@ -104,6 +104,7 @@ func resultCounts(p *page) string {
 }
 
 func TestExport_RoundTripIntoAFreshAccountAndDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e1, b1 := signedInLearner(t, sampleLearner)
 	var ups []upload
@@ -219,6 +220,7 @@ func TestExport_RoundTripIntoAFreshAccountAndDatabase(t *testing.T) {
 }
 
 func TestImportArchive_RefusesCorruptAndForeignFilesChangingNothing(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	outs := outcomes(t, b.importForm(nil, upload{"web-accessibility-fundamentals.png", readSample(t, "web-accessibility-fundamentals.png")}))
 	if len(outs) != 1 {
@@ -260,6 +262,7 @@ func TestImportArchive_RefusesCorruptAndForeignFilesChangingNothing(t *testing.T
 }
 
 func TestBadgeBaked_JSONBadgeBakedIntoItsPicture(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	orig := readSample(t, "data-analysis-with-python.json")
 	o := oneOutcome(t, b.importForm(nil, upload{"data-analysis-with-python.json", orig}))
@@ -304,6 +307,7 @@ func mustModel(t *testing.T, b *store.Badge) *badge.Badge {
 }
 
 func TestImportArchive_CountsAgainstTheHourlyAllowanceAndSkipsWhatIsThere(t *testing.T) {
+	t.Parallel()
 	_, b1 := signedInLearner(t, sampleLearner)
 	var ups []upload
 	for _, name := range exportSamples {

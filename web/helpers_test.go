@@ -55,10 +55,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// MustOpenDB opens and migrates a database file under t.TempDir().
+// MustOpenDB opens and migrates a database file under t.TempDir(). The file
+// starts as a copy of one migrated database, made once per test binary:
+// running every migration for each of hundreds of tests costs more than
+// copying the result, and Migrate then finds nothing left to do.
 func MustOpenDB(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "satchel.db")
+	if err := os.WriteFile(path, migratedDB(tb), 0o600); err != nil {
+		tb.Fatal(err)
+	}
 	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
@@ -68,6 +74,47 @@ func MustOpenDB(tb testing.TB) (*store.DB, string) {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db, path
+}
+
+var migrated struct {
+	once sync.Once
+	file []byte
+	err  error
+}
+
+// migratedDB is the bytes of a freshly migrated, empty database: Backup
+// writes it as one self-contained file.
+func migratedDB(tb testing.TB) []byte {
+	tb.Helper()
+	migrated.once.Do(func() {
+		dir, err := os.MkdirTemp("", "satchel-web-test-")
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		ctx := context.Background()
+		db, err := store.Open(ctx, filepath.Join(dir, "migrating.db"))
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		defer db.Close()
+		if _, err := db.Migrate(ctx); err != nil {
+			migrated.err = err
+			return
+		}
+		copyPath := filepath.Join(dir, "migrated.db")
+		if err := db.Backup(ctx, copyPath); err != nil {
+			migrated.err = err
+			return
+		}
+		migrated.file, migrated.err = os.ReadFile(copyPath)
+	})
+	if migrated.err != nil {
+		tb.Fatalf("migrating the template database: %v", migrated.err)
+	}
+	return migrated.file
 }
 
 // MustStart boots a server. modify may change the options before New.
@@ -144,6 +191,7 @@ type browser struct {
 	last   *http.Response // the final response of the last request
 	trail  []*http.Response
 	follow bool
+	mu     sync.Mutex // guards trail: a test may send requests at once
 }
 
 func (e *env) browser() *browser {
@@ -164,7 +212,9 @@ type recordTransport struct{ b *browser }
 func (rt recordTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultTransport.RoundTrip(r)
 	if err == nil {
+		rt.b.mu.Lock()
 		rt.b.trail = append(rt.b.trail, resp)
+		rt.b.mu.Unlock()
 	}
 	return resp, err
 }
@@ -178,7 +228,9 @@ type page struct {
 
 func (b *browser) do(req *http.Request) *page {
 	b.t.Helper()
+	b.mu.Lock()
 	b.trail = nil
+	b.mu.Unlock()
 	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)

@@ -15,9 +15,11 @@ import (
 // runs axe-core (WCAG 2.2 A and AA) on each page on the way, in both
 // colour schemes.
 func TestBrowserIdentities(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			e, _ := startWithOutbox(t)
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))

@@ -109,6 +109,7 @@ func (b *browser) outboxLink(to string) string {
 }
 
 func TestEmails_AddConfirmWithTheEmailedLinkThenRemove(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada Lovelace", "ada@example.org")
@@ -233,6 +234,7 @@ func tokenOf(t *testing.T, link string) string {
 }
 
 func TestEmails_ExpiredLinkRefused(t *testing.T) {
+	t.Parallel()
 	e, clk := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -264,6 +266,7 @@ func TestEmails_ExpiredLinkRefused(t *testing.T) {
 }
 
 func TestEmails_AnotherUsersLinkRefusedAndNotUsedUp(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -294,6 +297,7 @@ func TestEmails_AnotherUsersLinkRefusedAndNotUsedUp(t *testing.T) {
 }
 
 func TestEmails_UnknownTokenRefused(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -310,6 +314,7 @@ func TestEmails_UnknownTokenRefused(t *testing.T) {
 }
 
 func TestEmails_LinkOpenedSignedOutLeadsBackAfterSignIn(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -329,6 +334,7 @@ func TestEmails_LinkOpenedSignedOutLeadsBackAfterSignIn(t *testing.T) {
 }
 
 func TestEmails_AddRefusals(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -358,6 +364,7 @@ func TestEmails_AddRefusals(t *testing.T) {
 }
 
 func TestEmails_ResendRateLimitedPerUser(t *testing.T) {
+	t.Parallel()
 	e, clk := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -396,6 +403,7 @@ func TestEmails_ResendRateLimitedPerUser(t *testing.T) {
 }
 
 func TestEmails_RemoveOnlyOwnAddresses(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -421,6 +429,7 @@ func TestEmails_RemoveOnlyOwnAddresses(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestEmails_EveryPostNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	ada := e.browser()
 	ada.devSignIn("Ada", "ada@example.org")
@@ -452,6 +461,7 @@ func TestEmails_EveryPostNeedsCSRF(t *testing.T) {
 }
 
 func TestOutbox_OnlyWhenOn(t *testing.T) {
+	t.Parallel()
 	off := MustStart(t)
 	if p := off.browser().get(paths.Outbox); p.StatusCode != http.StatusNotFound {
 		t.Fatalf("outbox without dev outbox: %d", p.StatusCode)
@@ -480,6 +490,7 @@ func TestOutbox_OnlyWhenOn(t *testing.T) {
 }
 
 func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
+	t.Parallel()
 	e, _ := startWithOutbox(t)
 	b := e.browser()
 	if p := b.get(paths.Outbox); p.Doc.Find(`[data-testid="outbox-empty"]`).Length() != 1 {
@@ -509,6 +520,7 @@ func TestOutbox_ShowsMessagesNewestFirstWithLinks(t *testing.T) {
 }
 
 func TestEmails_SendFailureKeepsAddressAndSaysSo(t *testing.T) {
+	t.Parallel()
 	// A real SMTP sender pointed at a closed port on loopback.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

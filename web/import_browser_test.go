@@ -17,13 +17,15 @@ import (
 // region as it comes; the page passes axe-core in both colour schemes
 // before and after.
 func TestImportBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	samples, err := filepath.Abs(filepath.Join("..", "static", "samples"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			e := MustStart(t)
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"image"
@@ -30,8 +26,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
-	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
@@ -149,6 +145,7 @@ func userIDByEmail(t testing.TB, e *env, email string) int64 {
 }
 
 func TestImport_FormNeedsSignInAndOffersEveryWay(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	visitor := e.browser()
 	visitor.follow = false
@@ -183,6 +180,7 @@ func TestImport_FormNeedsSignInAndOffersEveryWay(t *testing.T) {
 }
 
 func TestImport_BakedPNG(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	png := readSample(t, "web-accessibility-fundamentals.png")
 	p := b.importForm(nil, upload{"web-accessibility-fundamentals.png", png})
@@ -216,6 +214,7 @@ func TestImport_BakedPNG(t *testing.T) {
 }
 
 func TestImport_SeveralFilesAtOnce_SVGJSONAndExpiredKept(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	names := []string{
 		"collaborative-problem-solving.svg",
@@ -261,6 +260,7 @@ func TestImport_SeveralFilesAtOnce_SVGJSONAndExpiredKept(t *testing.T) {
 }
 
 func TestImport_DuplicateIsRecognised(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	svg := readSample(t, "community-garden-volunteer.svg")
 	first := oneOutcome(t, b.importForm(nil, upload{"garden.svg", svg}))
@@ -295,6 +295,7 @@ func countBadges(t testing.TB, e *env, email string) int {
 }
 
 func TestImport_PastedJSON(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	p := b.importForm(url.Values{"pasted": {string(readSample(t, "data-analysis-with-python.json"))}})
 	o := oneOutcome(t, p)
@@ -322,21 +323,11 @@ type testIssuer struct {
 
 func newTestIssuer(t testing.TB) *testIssuer {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testIssuer{priv: priv, did: "did:key:" + mk, vm: "did:key:" + mk + "#" + mk}
+	k := badgetest.MustDIDKey(t)
+	return &testIssuer{priv: k.Private, did: k.DID, vm: k.VM}
 }
 
-func hashedIdentity(email, salt string) string {
-	sum := sha256.Sum256([]byte(email + salt))
-	return "sha256$" + hex.EncodeToString(sum[:])
-}
+var hashedIdentity = badgetest.HashedEmail
 
 // credential is an unsigned OpenBadgeCredential for email.
 func (is *testIssuer) credential(id, name, email string, validFrom time.Time) map[string]any {
@@ -364,15 +355,7 @@ func (is *testIssuer) credential(id, name, email string, validFrom time.Time) ma
 
 func (is *testIssuer) signLD(t testing.TB, c map[string]any) []byte {
 	t.Helper()
-	signed, err := ldproof.Sign(c, is.priv, is.vm, ldproof.SuiteEddsaRdfc2022, time.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.Marshal(signed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return badgetest.MustJSON(t, badgetest.MustSignDataIntegrity(t, c, is.priv, is.vm, ldproof.SuiteEddsaRdfc2022, time.Now().Add(-time.Hour)))
 }
 
 // signJWT makes a VC-JWT (VCDM 2.0: the claims are the credential).
@@ -388,22 +371,11 @@ func (is *testIssuer) signJWT(t testing.TB, c map[string]any) []byte {
 	claims["nbf"] = from.Unix()
 	payload, _ := json.Marshal(claims)
 	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", is.vm)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: is.priv}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := obj.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []byte(s)
+	return []byte(badgetest.MustJWS(t, jose.EdDSA, is.priv, payload, opts))
 }
 
 func TestImport_JWSFileAndPastedJWS(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 	from := time.Now().Add(-48 * time.Hour)
@@ -425,6 +397,7 @@ func TestImport_JWSFileAndPastedJWS(t *testing.T) {
 }
 
 func TestImport_OB3NewerValidFromReplaces(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 	id := "urn:uuid:00000000-0000-4000-8000-0000000000aa"
@@ -456,6 +429,7 @@ func TestImport_OB3NewerValidFromReplaces(t *testing.T) {
 }
 
 func TestImport_RefusesWithReasons(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 
@@ -520,6 +494,7 @@ func TestImport_RefusesWithReasons(t *testing.T) {
 }
 
 func TestImport_RefusesBadgeForAnotherIdentityWithoutRevealingIt(t *testing.T) {
+	t.Parallel()
 	_, b := signedInLearner(t, "someone.else@example.org")
 	data := readSample(t, "data-analysis-with-python.json")
 	p := b.importForm(nil, upload{"data.json", data})
@@ -647,6 +622,7 @@ func withIssuer(is *issuer20) func(*web.Options) {
 }
 
 func TestImport_URLToLoopbackIssuer(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	u := is.hosted(t, "1", sampleLearner)
@@ -672,6 +648,7 @@ func TestImport_URLToLoopbackIssuer(t *testing.T) {
 }
 
 func TestImport_ImageFailureDoesNotRefuse(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	u := is.hosted(t, "2", sampleLearner)
@@ -686,6 +663,7 @@ func TestImport_ImageFailureDoesNotRefuse(t *testing.T) {
 }
 
 func TestImport_IssuerUnreachable(t *testing.T) {
+	t.Parallel()
 	// A port nothing listens on, allowed like a test issuer.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -725,6 +703,7 @@ func TestImport_IssuerUnreachable(t *testing.T) {
 }
 
 func TestImport_Oversize(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	big := bytes.Repeat([]byte("a"), web.ImportMaxFileBytes+1)
 	png := readSample(t, "web-accessibility-fundamentals.png")
@@ -765,6 +744,7 @@ func TestImport_Oversize(t *testing.T) {
 }
 
 func TestImport_EmptyFormExplains(t *testing.T) {
+	t.Parallel()
 	_, b := signedInLearner(t, sampleLearner)
 	p := b.importForm(nil)
 	if p.StatusCode != http.StatusUnprocessableEntity {
@@ -780,6 +760,7 @@ func TestImport_EmptyFormExplains(t *testing.T) {
 }
 
 func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	tok := b.get(paths.Import).csrf(t)
 	var body bytes.Buffer
@@ -822,6 +803,7 @@ func TestImport_OneItemAtATimeAsJSON(t *testing.T) {
 // A slow issuer is cut off at the guarded client's time limit: the import
 // ends with a refusal that says to try again later.
 func TestImport_SlowIssuerIsCutOff(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -845,6 +827,7 @@ func TestImport_SlowIssuerIsCutOff(t *testing.T) {
 // While one import waits on an issuer, the same learner's other requests
 // are answered.
 func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
+	t.Parallel()
 	started := make(chan struct{}, 1)
 	release := make(chan struct{})
 	issuer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -902,6 +885,7 @@ func TestImport_DoesNotBlockOtherRequests(t *testing.T) {
 // Each learner may import so many items an hour; beyond that each item is
 // refused, saying when to try again, and nothing is fetched for it.
 func TestImport_HourlyLimitPerLearner(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner, func(o *web.Options) { o.ImportLimit = 2 })
 	var files []upload
 	for _, n := range []string{"collaborative-problem-solving.svg", "community-garden-volunteer.svg", "data-analysis-with-python.json"} {
@@ -926,6 +910,7 @@ func TestImport_HourlyLimitPerLearner(t *testing.T) {
 // A badge refused for an unverified address goes in once the learner has
 // added and confirmed that address, whatever its letter case.
 func TestImport_AfterConfirmingTheAddress(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, "ada@example.org")
 	svg := readSample(t, "collaborative-problem-solving.svg")
 	if o := oneOutcome(t, b.importForm(nil, upload{"cps.svg", svg})); o.result != "refused" {
@@ -952,6 +937,7 @@ func TestImport_AfterConfirmingTheAddress(t *testing.T) {
 // A revoked badge is kept, marked as revoked: both when the issuer says so
 // in the assertion and when its address answers 410 Gone.
 func TestImport_RevokedKeptAndMarked(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	uid := userIDByEmail(t, e, sampleLearner)
@@ -1059,13 +1045,11 @@ func BenchmarkImport_SamplePNG(b *testing.B) {
 // An Open Badges 2.0 signed badge (a compact JWS whose key the issuer
 // publishes on loopback) imports from a .jws file.
 func TestImport_OB2SignedJWSFile(t *testing.T) {
+	t.Parallel()
 	is := newIssuer20(t)
 	e, b := signedInLearner(t, sampleLearner, withIssuer(is))
 	id := is.hosted(t, "signed", sampleLearner)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := badgetest.MustRSA(t, 0)
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	keyURL := is.base + "/key.json"
 	is.put("/key.json", map[string]any{
@@ -1079,15 +1063,7 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 	json.Unmarshal(is.docs["/assertions/signed.json"], &assertion)
 	assertion["verification"] = map[string]any{"type": "SignedBadge", "creator": keyURL}
 	payload, _ := json.Marshal(assertion)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, _ := obj.CompactSerialize()
+	jws := badgetest.MustJWS(t, jose.RS256, key, payload, nil)
 
 	o := oneOutcome(t, b.importForm(nil, upload{"soldering.jws", []byte(jws)}))
 	if o.result != "imported" || !strings.Contains(o.text, "Soldering Basics") {
@@ -1099,19 +1075,18 @@ func TestImport_OB2SignedJWSFile(t *testing.T) {
 	}
 
 	// The same assertion signed by a key the issuer does not publish.
-	other, _ := rsa.GenerateKey(rand.Reader, 2048)
-	signer, _ = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: other}, nil)
+	other := badgetest.MustRSA(t, 1)
 	assertion["id"] = is.base + "/assertions/forged.json"
 	is.put("/assertions/forged.json", assertion)
 	payload, _ = json.Marshal(assertion)
-	obj, _ = signer.Sign(payload)
-	forged, _ := obj.CompactSerialize()
+	forged := badgetest.MustJWS(t, jose.RS256, other, payload, nil)
 	if o := oneOutcome(t, b.importForm(nil, upload{"forged.jws", []byte(forged)})); o.result != "refused" || !strings.Contains(o.message, "signature does not match") {
 		t.Fatalf("forged: %+v", o)
 	}
 }
 
 func TestImport_FirstRecheckFollowsTheConfiguredInterval(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		every time.Duration

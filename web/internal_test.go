@@ -39,6 +39,7 @@ func mustServer(t *testing.T, opts Options) *Server {
 }
 
 func TestPanicRecovered(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	s.e.GET("/boom", func(echo.Context) error { panic("secret internal detail") })
 	rec := httptest.NewRecorder()
@@ -61,6 +62,7 @@ func TestPanicRecovered(t *testing.T) {
 }
 
 func TestClientIP_TrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		proxies []string
 		remote  string
@@ -89,6 +91,7 @@ func TestClientIP_TrustedProxiesOnly(t *testing.T) {
 }
 
 func TestEmailVerified(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		provider string
 		raw      map[string]any
@@ -119,6 +122,7 @@ func gothUser(email string, raw map[string]any) goth.User {
 }
 
 func TestSignInMovesToTheBaseURLHost(t *testing.T) {
+	t.Parallel()
 	if !DevSignInBuilt {
 		t.Skip("needs the development sign-in (-tags dev) for a sign-in page on a server without providers")
 	}
@@ -142,6 +146,7 @@ func TestSignInMovesToTheBaseURLHost(t *testing.T) {
 }
 
 func TestLocalPath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/account":              "/account",
 		"/account?x=1":          "/account?x=1",
@@ -159,6 +164,7 @@ func TestLocalPath(t *testing.T) {
 }
 
 func TestStaticAndHealthNeedNoSession(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	for _, path := range []string{paths.Healthz, "/static/nope.css"} {
 		req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -84,6 +84,7 @@ var builtPaths = []struct{ name, path, pattern string }{
 // every registered route (but static files) is reached that way. A route renamed without its
 // builder, or a builder without its route, fails here.
 func TestPaths_BuildersAndRoutesAgree(t *testing.T) {
+	t.Parallel()
 	// builtPaths names everything internal/paths exports.
 	listed := map[string]bool{}
 	for _, b := range builtPaths {

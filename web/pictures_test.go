@@ -119,6 +119,7 @@ func publicAvatar(t *testing.T, e *env, handle string) string {
 }
 
 func TestProviderPicture_KeptChosenAndShownFromSatchel(t *testing.T) {
+	t.Parallel()
 	pics := newPictureHost(t, color.RGBA{200, 30, 30, 255})
 	e := MustStart(t, func(o *web.Options) {
 		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{pics.Listener.Addr().String()}})
@@ -197,6 +198,7 @@ func TestProviderPicture_KeptChosenAndShownFromSatchel(t *testing.T) {
 }
 
 func TestProviderPicture_PrivateAddressRefused(t *testing.T) {
+	t.Parallel()
 	pics := newPictureHost(t, color.RGBA{200, 30, 30, 255})
 	e := MustStart(t) // the production client: no loopback addresses
 	b := signInWithPicture(t, e, pics.URL+"/me.jpg")
@@ -211,6 +213,7 @@ func TestProviderPicture_PrivateAddressRefused(t *testing.T) {
 }
 
 func TestProviderPicture_ChoiceMustBeTheLearnersOwn(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -232,6 +235,7 @@ func TestProviderPicture_ChoiceMustBeTheLearnersOwn(t *testing.T) {
 // Linking a provider to an account keeps its picture too, and unlinking it
 // takes the picture off the public profile.
 func TestProviderPicture_LinkedProviderAndUnlink(t *testing.T) {
+	t.Parallel()
 	pics := newPictureHost(t, color.RGBA{30, 160, 60, 255})
 	e := MustStart(t, func(o *web.Options) {
 		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{pics.Listener.Addr().String()}})

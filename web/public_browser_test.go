@@ -25,7 +25,8 @@ import (
 // collection, badge and profile-form pages with axe-core (WCAG 2.2 A and
 // AA) in the light and the dark colour scheme.
 func TestPublicBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
+	t.Parallel()
+	b := browsertest.Shared(t)
 	f := newPublicFixture(t)
 	base := f.e.ts.URL
 

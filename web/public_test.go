@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,8 @@ type pubBadge struct {
 	withImage                           bool
 }
 
-var pubSeq int
+// pubSeqs numbers seeded badges; tests seed in parallel.
+var pubSeqs atomic.Int64
 
 // mustPubBadge stores a badge for userID through the store API, with a
 // stored image and a report whose recipient check quotes the address it was
@@ -44,7 +46,7 @@ var pubSeq int
 func mustPubBadge(tb testing.TB, db *store.DB, userID int64, pb pubBadge) *store.Badge {
 	tb.Helper()
 	ctx := context.Background()
-	pubSeq++
+	pubSeq := pubSeqs.Add(1)
 	if pb.issued.IsZero() {
 		pb.issued = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(pubSeq) * time.Hour)
 	}
@@ -201,6 +203,7 @@ func metaContent(p *page, sel string) string {
 }
 
 func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
 	p := visitor.get(paths.PublicProfile("ada"))
@@ -278,6 +281,7 @@ func TestPublicProfile_ShowsOnlyWhatIsPublicAndNoEmail(t *testing.T) {
 }
 
 func TestPublicProfile_IndexingIsOptIn(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	p := f.ada.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ada"}, "display_name": {"Ada Lovelace"}, "indexable": {"yes"}})
 	if p.StatusCode != http.StatusOK {
@@ -296,6 +300,7 @@ func TestPublicProfile_IndexingIsOptIn(t *testing.T) {
 }
 
 func TestPublicCollections(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
 	p := visitor.get(paths.PublicCollection("ada", f.publicColl.Slug))
@@ -331,6 +336,7 @@ func TestPublicCollections(t *testing.T) {
 // TestPublicPages_NotFoundLooksLikeUnknown: a private, deleted or unknown
 // item answers exactly like an address that never existed.
 func TestPublicPages_NotFoundLooksLikeUnknown(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	if err := f.e.db.DeleteBadge(context.Background(), f.adaID, f.revoked.PublicID); err != nil {
 		t.Fatal(err)
@@ -375,6 +381,7 @@ func TestPublicPages_NotFoundLooksLikeUnknown(t *testing.T) {
 }
 
 func TestPublicBadge_ShowsEverythingButTheEmail(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
 	p := visitor.get(paths.PublicBadge("ada", f.pub.PublicID))
@@ -421,6 +428,7 @@ func TestPublicBadge_ShowsEverythingButTheEmail(t *testing.T) {
 }
 
 func TestPublicBadge_VerifyNowRunsLiveAndIsRateLimited(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	visitor := f.e.browser()
 	path := paths.PublicBadge("ada", f.pub.PublicID)
@@ -472,6 +480,7 @@ func TestPublicBadge_VerifyNowRunsLiveAndIsRateLimited(t *testing.T) {
 }
 
 func TestProfileForm(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	ada, bob := e.browser(), e.browser()
 	ada.devSignIn("Ada Lovelace", "ada@example.org")
@@ -527,6 +536,7 @@ func TestProfileForm(t *testing.T) {
 // TestPublicProfile_ChangesShowAtOnce: the rendered profile is cached, but
 // every change to what it shows appears on the next request.
 func TestPublicProfile_ChangesShowAtOnce(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	ctx := context.Background()
 	visitor := f.e.browser()
@@ -577,6 +587,7 @@ func TestPublicProfile_ChangesShowAtOnce(t *testing.T) {
 // cached like the profile, and every change to what it shows appears on
 // the next request, including changes that close it to visitors.
 func TestPublicCollection_ChangesShowAtOnce(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	ctx := context.Background()
 	visitor := f.e.browser()

@@ -252,6 +252,7 @@ func findCheck(t *testing.T, b *store.Badge, id string) verify.Check {
 }
 
 func TestReverify_IssuerRevokesBadge(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		revoke func(is *hostedIssuer, path string)
@@ -322,6 +323,7 @@ func TestReverify_IssuerRevokesBadge(t *testing.T) {
 }
 
 func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
@@ -371,6 +373,7 @@ func TestReverify_UnreachableIssuerKeepsTheVerdict(t *testing.T) {
 }
 
 func TestReverify_ServerErrorIsTransientButNotFoundIsNot(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		status    int
 		transient bool
@@ -407,6 +410,7 @@ func TestReverify_ServerErrorIsTransientButNotFoundIsNot(t *testing.T) {
 }
 
 func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	expires := re.clock.After(2 * time.Hour)
@@ -451,6 +455,7 @@ func TestReverify_ExpiryChangesStatusWithoutAFetch(t *testing.T) {
 }
 
 func TestReverify_RemovedIdentifierKeepsClaimedBadge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	// Issued to an address the rvLearner no longer has among their verified
@@ -477,6 +482,7 @@ func TestReverify_RemovedIdentifierKeepsClaimedBadge(t *testing.T) {
 }
 
 func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
+	t.Parallel()
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))
 	re.issuer.setGone("/assertions/1.json")
@@ -540,6 +546,7 @@ func TestReverify_StartChecksInTheBackgroundAndStopCancels(t *testing.T) {
 }
 
 func TestNewReverifier_NeedsAnInterval(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	if _, err := e.srv.Backpack().NewReverifier(backpack.ReverifyOptions{}); err == nil {
 		t.Fatal("a zero interval was accepted")
@@ -547,6 +554,7 @@ func TestNewReverifier_NeedsAnInterval(t *testing.T) {
 }
 
 func TestReverify_UnreadableStoredBadgeKeepsItsVerdict(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	b := &store.Badge{
@@ -573,6 +581,7 @@ func TestReverify_UnreadableStoredBadgeKeepsItsVerdict(t *testing.T) {
 }
 
 func TestReverify_ShowsWhatTheIssuerSaysNow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	re := startReverify(t)
 	b := re.importBadge(t, re.issuer.assertion(t, "1", rvLearner, nil))

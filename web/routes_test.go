@@ -15,6 +15,7 @@ import (
 // middleware on echo, or a route's own body limit. (Which routes exist and
 // who may call them is TestAuthz_EveryRouteIsClassified's business.)
 func TestRoutes_TableListsEveryRoute(t *testing.T) {
+	t.Parallel()
 	// Echo's registration methods; Add is left out, as time.Time,
 	// sync.WaitGroup and http.Header have one too.
 	registers := map[string]bool{

@@ -100,6 +100,7 @@ type Server struct {
 	providers map[string]providerInfo // by ID, e.g. "github", "dev"
 	order     []string                // provider IDs in button order
 	dev       *devProvider            // nil unless the development sign-in is on
+	attempts  *attempts               // sign-in attempts with the goth providers
 	now       func() time.Time
 	opts      Options
 	// bodyLimits are the routes with their own body limit, by "METHOD

@@ -17,6 +17,7 @@ import (
 )
 
 func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	nonces := map[string]bool{}
@@ -48,6 +49,7 @@ func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
 }
 
 func TestNotFound_FriendlyPage(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().get("/no-such-page")
 	if p.StatusCode != http.StatusNotFound || p.Doc.Find(`[data-testid="error-title"]`).Text() != "Page not found" {
@@ -59,6 +61,7 @@ func TestNotFound_FriendlyPage(t *testing.T) {
 }
 
 func TestOversizedBody_Refused(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) { o.MaxBodyBytes = 64 << 10 })
 	b := e.browser()
 	tok := b.get(paths.DevSignIn).csrf(t)
@@ -73,6 +76,7 @@ func TestOversizedBody_Refused(t *testing.T) {
 }
 
 func TestSignInRoutes_RateLimited(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) {
 		o.SignInLimit = 3
 		o.SignInWindow = time.Hour
@@ -99,6 +103,7 @@ func TestSignInRoutes_RateLimited(t *testing.T) {
 // Several Satchel processes on one database share the sign-in count: a
 // client that used its allowance on one is refused by the other.
 func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
+	t.Parallel()
 	limit := func(o *webOptions) {
 		o.SignInLimit = 4
 		o.SignInWindow = time.Hour
@@ -147,6 +152,7 @@ func TestSignInRoutes_LimitSharedByProcessesOnOneDatabase(t *testing.T) {
 // /healthz says the process is alive even when its database is gone;
 // /readyz says it is not ready then.
 func TestHealthzAndReadyz(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	if p := b.get(paths.Healthz); p.StatusCode != http.StatusOK || p.Body != "ok\n" {
@@ -167,6 +173,7 @@ func TestHealthzAndReadyz(t *testing.T) {
 // A database left behind by an older Satchel (a migration not applied) is
 // not ready: /readyz says how many migrations are pending.
 func TestReadyz_PendingMigrations(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	raw, err := sql.Open("sqlite", e.dbPath)
 	if err != nil {
@@ -182,6 +189,7 @@ func TestReadyz_PendingMigrations(t *testing.T) {
 }
 
 func TestStaticFiles_Served(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	home := b.get(paths.Home)
@@ -196,6 +204,7 @@ func TestStaticFiles_Served(t *testing.T) {
 }
 
 func TestInternalErrorsStayInTheLog(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -216,6 +225,7 @@ func TestInternalErrorsStayInTheLog(t *testing.T) {
 }
 
 func TestHead_AnswersLikeGetWithoutBody(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	for _, path := range []string{paths.Home, paths.Healthz} {
 		res, err := http.Head(e.ts.URL + path)

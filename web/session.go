@@ -17,8 +17,8 @@ import (
 	"github.com/satchel-backpack/satchel/views"
 )
 
-// The app's own session cookie. gothic keeps its sign-in attempt in a
-// separate cookie (see auth.go).
+// The app's own session cookie. The sign-in attempt is kept in a
+// separate cookie (see signin_attempt.go).
 const (
 	sessionCookie = "satchel_session"
 	sessionMaxAge = 30 * 24 * time.Hour

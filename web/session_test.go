@@ -12,6 +12,7 @@ import (
 )
 
 func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.devSignIn("Ada", "ada@example.org")
@@ -52,6 +53,7 @@ func TestCSRF_PostWithoutValidTokenRefused(t *testing.T) {
 }
 
 func TestCSRF_BrowsersWithFetchMetadataGetARealToken(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	req, _ := http.NewRequest(http.MethodGet, b.url(paths.DevSignIn), nil)
@@ -69,6 +71,7 @@ func TestCSRF_BrowsersWithFetchMetadataGetARealToken(t *testing.T) {
 }
 
 func TestCookies_Flags(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	b.follow = false
@@ -92,6 +95,7 @@ func TestCookies_Flags(t *testing.T) {
 }
 
 func TestCookies_SecureWhenBaseURLIsHTTPS(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t, func(o *webOptions) {
 		o.BaseURL, _ = url.Parse("https://backpack.example.org")
 	})
@@ -149,6 +153,7 @@ func whoIs(t *testing.T, srv *web.Server, c *http.Cookie) (string, *http.Respons
 }
 
 func TestSessionSecretRotation(t *testing.T) {
+	t.Parallel()
 	const k1 = "first-secret-0123456789-0123456789-abcdef"
 	const k2 = "second-secret-0123456789-0123456789-abcdef"
 	e := MustStart(t, func(o *webOptions) { o.SessionSecrets = []string{k1} })
@@ -186,6 +191,7 @@ func TestSessionSecretRotation(t *testing.T) {
 }
 
 func TestMalformedSessionCookie(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	valid := signedInCookie(t, e, "Ada", "ada@example.org")
 	for _, v := range []string{"garbage", "", strings.Repeat("A", 3000), valid.Value[:len(valid.Value)-4] + "AAAA", "%%%"} {
@@ -197,6 +203,7 @@ func TestMalformedSessionCookie(t *testing.T) {
 }
 
 func TestSignOutEverywhere_InvalidatesOtherSessions(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	laptop := e.browser()
 	laptop.devSignIn("Ada", "ada@example.org")
@@ -224,6 +231,7 @@ func TestSignOutEverywhere_InvalidatesOtherSessions(t *testing.T) {
 }
 
 func TestSignIn_IssuesAFreshSession(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	// A visitor's session (here holding a flash) from before sign-in ...

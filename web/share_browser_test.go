@@ -17,9 +17,10 @@ import (
 // AA) on the pages with a share panel and on the export page, in both
 // colour schemes.
 func TestShareBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
-	t.Run("KeyboardCopy", func(t *testing.T) { browserShareByKeyboard(t, b) })
-	t.Run("PagesAreAccessible", func(t *testing.T) { browserSharePagesAccessible(t, b) })
+	t.Parallel()
+	b := browsertest.Shared(t)
+	t.Run("KeyboardCopy", func(t *testing.T) { t.Parallel(); browserShareByKeyboard(t, b) })
+	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserSharePagesAccessible(t, b) })
 }
 
 // recordClipboard makes the page's clipboard keep what is written to it in
@@ -109,6 +110,7 @@ func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
 	openDetails := `(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			for _, path := range []string{paths.PublicBadge("ada", f.pub.PublicID), paths.PublicProfile("ada"), paths.PublicCollection("ada", f.publicColl.Slug)} {

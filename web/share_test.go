@@ -42,6 +42,7 @@ func queryOf(t *testing.T, link string) (string, url.Values) {
 }
 
 func TestShare_PanelOnPublicBadgeHasEveryLink(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	path := paths.PublicBadge("ada", f.pub.PublicID)
 	p := f.e.browser().get(path)
@@ -138,6 +139,7 @@ func mustModelID(t *testing.T, f *publicFixture) string {
 }
 
 func TestShare_ProfileAndCollectionPanels(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	p := b.get(paths.PublicProfile("ada"))
@@ -177,6 +179,7 @@ func TestShare_ProfileAndCollectionPanels(t *testing.T) {
 }
 
 func TestShare_PanelOnTheOwnersBadgePageWhenPublic(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	p := f.ada.get(paths.Badge(f.pub.PublicID))
 	if href, _ := p.Doc.Find(`[data-testid="share-panel"] [data-testid="share-link"]`).Attr("value"); href != f.abs(paths.PublicBadge("ada", f.pub.PublicID)) {
@@ -188,6 +191,7 @@ func TestShare_PanelOnTheOwnersBadgePageWhenPublic(t *testing.T) {
 }
 
 func TestShare_MastodonRedirect(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	b.follow = false
@@ -220,6 +224,7 @@ func TestShare_MastodonRedirect(t *testing.T) {
 }
 
 func TestOEmbed(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	oembed := func(link string, extra url.Values) *page {
@@ -280,6 +285,7 @@ func TestOEmbed(t *testing.T) {
 }
 
 func TestEmbeds_OnlyPublicItems(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	p := b.get(paths.EmbedBadge("ada", f.pub.PublicID))
@@ -309,6 +315,7 @@ func TestEmbeds_OnlyPublicItems(t *testing.T) {
 // TestFramePolicy: the embed routes may be framed by any site; every other
 // GET route, signed in or not, forbids framing.
 func TestFramePolicy(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	params := map[string]string{
 		":handle": "ada", ":badge": f.pub.PublicID, ":slug": f.publicColl.Slug, ":token": f.unlisted.UnlistedToken,
@@ -366,6 +373,7 @@ func TestFramePolicy(t *testing.T) {
 }
 
 func TestShareImages_SizeCacheAndETag(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	for _, path := range []string{paths.BadgeShareImage("ada", f.pub.PublicID), paths.ProfileShareImage("ada")} {
@@ -406,6 +414,7 @@ func TestShareImages_SizeCacheAndETag(t *testing.T) {
 }
 
 func TestQRCodes_DecodeToThePublicURL(t *testing.T) {
+	t.Parallel()
 	f := newPublicFixture(t)
 	b := f.e.browser()
 	for path, want := range map[string]string{

@@ -19,6 +19,7 @@ import (
 // A badge whose issuer is did:key A but whose proof is made with B's key
 // is a forgery: refused with the sentence that says so, nothing stored.
 func TestTrust_ForgedBadgeIsRefused(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	real, forger := newTestIssuer(t), newTestIssuer(t)
 	c := real.credential("urn:uuid:00000000-0000-4000-8000-0000000000f1", "Forged Badge", sampleLearner, time.Now().Add(-time.Hour))
@@ -40,6 +41,7 @@ func TestTrust_ForgedBadgeIsRefused(t *testing.T) {
 // is not a DID or web address) is kept, and everywhere it shows it reads
 // "Signed, issuer not confirmed", never valid.
 func TestTrust_UnconfirmedBadgeIsKeptAndNeverCalledValid(t *testing.T) {
+	t.Parallel()
 	e, b := signedInLearner(t, sampleLearner)
 	is := newTestIssuer(t)
 	c := is.credential("urn:uuid:00000000-0000-4000-8000-0000000000f2", "Self-declared Badge", sampleLearner, time.Now().Add(-time.Hour))

@@ -17,10 +17,11 @@ import (
 // form, the form with errors, and valid and invalid reports with their
 // technical detail open, in both colour schemes.
 func TestVerifierBrowser(t *testing.T) {
-	b := browsertest.MustLaunch(t)
-	t.Run("VerifyByKeyboard", func(t *testing.T) { browserVerifyByKeyboard(t, b) })
-	t.Run("VerifierIsAccessible", func(t *testing.T) { browserVerifierIsAccessible(t, b) })
-	t.Run("DropAFile", func(t *testing.T) { browserVerifyDropAFile(t, b) })
+	t.Parallel()
+	b := browsertest.Shared(t)
+	t.Run("VerifyByKeyboard", func(t *testing.T) { t.Parallel(); browserVerifyByKeyboard(t, b) })
+	t.Run("VerifierIsAccessible", func(t *testing.T) { t.Parallel(); browserVerifierIsAccessible(t, b) })
+	t.Run("DropAFile", func(t *testing.T) { t.Parallel(); browserVerifyDropAFile(t, b) })
 }
 
 // dropJS drops a file (fetched from this site, or size bytes of zeros when
@@ -128,6 +129,7 @@ func browserVerifierIsAccessible(t *testing.T, b *browsertest.Browser) {
 	tampered := strings.Replace(string(orig), "Introduction to Data Analysis", "Mastery of Data Analysis", 1)
 	for _, scheme := range browsertest.ColorSchemes {
 		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
 			openAllDetails := chromedp.Evaluate[bool](`(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestClientKey_IPv6ByItsNetwork(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ ip, want string }{
 		{"192.0.2.7", "192.0.2.7"},
 		{"::ffff:192.0.2.7", "192.0.2.7"},
@@ -21,6 +22,7 @@ func TestClientKey_IPv6ByItsNetwork(t *testing.T) {
 }
 
 func TestShorten_CutsAtASpaceAndKeepsUTF8(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("naïve café ", 100)
 	got := shorten(long, 50)
 	if !strings.HasSuffix(got, "…") || len(got) > 50+len("…") || !utf8.ValidString(got) || strings.HasSuffix(strings.TrimSuffix(got, "…"), " ") {
@@ -36,6 +38,7 @@ func TestShorten_CutsAtASpaceAndKeepsUTF8(t *testing.T) {
 }
 
 func TestImageDataURI_OnlySmallPNGAndSVG(t *testing.T) {
+	t.Parallel()
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
 	if got := imageDataURI(png); !strings.HasPrefix(got, "data:image/png;base64,") {
 		t.Errorf("PNG: %.30q", got)

@@ -3,12 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -32,6 +28,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/paths"
 )
@@ -99,6 +96,7 @@ func (p *page) fieldError(id string) string {
 }
 
 func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().get(paths.Verify)
 	if p.StatusCode != http.StatusOK {
@@ -166,6 +164,7 @@ func TestVerify_FormWorksWithoutAnAccountOrJavaScript(t *testing.T) {
 }
 
 func TestVerify_ValidSamples(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	for _, c := range []struct{ file, name, format string }{
@@ -241,6 +240,7 @@ func TestVerify_ValidSamples(t *testing.T) {
 }
 
 func TestVerify_ExpiredSampleIsNotValid(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().verify(verifyForm{fileName: "x.png", file: mustSample(t, "first-aid-at-work-expired.png")})
 	if p.StatusCode != http.StatusOK || p.verdict() != "invalid" || p.checks()["expiry"] != "failed" {
@@ -259,6 +259,7 @@ func TestVerify_ExpiredSampleIsNotValid(t *testing.T) {
 }
 
 func TestVerify_TamperedBadgeFailsItsProof(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	orig := string(mustSample(t, "data-analysis-with-python.json"))
 	tampered := strings.Replace(orig, "Introduction to Data Analysis with Python", "Advanced Data Science", 1)
@@ -280,6 +281,7 @@ func TestVerify_TamperedBadgeFailsItsProof(t *testing.T) {
 }
 
 func TestVerify_RecipientEmail(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	sample := mustSample(t, "community-garden-volunteer.svg")
@@ -310,6 +312,7 @@ func TestVerify_RecipientEmail(t *testing.T) {
 }
 
 func TestVerify_BadInputGetsAMessageByItsField(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	var plain bytes.Buffer
@@ -365,6 +368,7 @@ func TestVerify_BadInputGetsAMessageByItsField(t *testing.T) {
 }
 
 func TestVerify_AcceptsLargerUploadsThanOtherFormsButNotUnbounded(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	b := e.browser()
 	// Over the default 1 MiB body limit: still read (and found not to be a badge).
@@ -391,6 +395,7 @@ func TestVerify_AcceptsLargerUploadsThanOtherFormsButNotUnbounded(t *testing.T) 
 }
 
 func TestVerify_RefusesAPostWithoutCSRFToken(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	p := e.browser().verify(verifyForm{text: "{}", noCSRF: true})
 	if p.StatusCode != http.StatusForbidden {
@@ -418,6 +423,7 @@ func issuerServer(t *testing.T) *httptest.Server {
 }
 
 func TestVerify_ByWebAddress(t *testing.T) {
+	t.Parallel()
 	issuer := issuerServer(t)
 	host := strings.TrimPrefix(issuer.URL, "http://")
 	e := MustStart(t, func(o *webOptions) {
@@ -456,8 +462,7 @@ func newOB2Issuer(t *testing.T) *ob2Issuer {
 	mux := http.NewServeMux()
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	sum := sha256.Sum256([]byte(sampleRecipient + "pepper"))
-	o := &ob2Issuer{t: t, mux: mux, base: ts.URL, hash: "sha256$" + hex.EncodeToString(sum[:])}
+	o := &ob2Issuer{t: t, mux: mux, base: ts.URL, hash: badgetest.HashedEmail(sampleRecipient, "pepper")}
 	o.serve("/class.json", map[string]any{
 		"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": o.base + "/class.json",
 		"name": "Soldering Basics", "description": "Solders a joint that holds.", "image": o.base + "/badge.png",
@@ -508,6 +513,7 @@ func (o *ob2Issuer) assertion(id string, extra map[string]any) map[string]any {
 // Issuer are all fetched from the issuer's site (on loopback, allowed for
 // the test); the report shows the fields only the issuer's site holds.
 func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
+	t.Parallel()
 	o := newOB2Issuer(t)
 	o.issuer(nil)
 	o.serve("/assertions/1.json", o.assertion("1", nil))
@@ -546,11 +552,9 @@ func TestVerify_HostedOB2FromALoopbackIssuer(t *testing.T) {
 // issuer), pasted as text and uploaded as a .jws file; changed by one
 // character it no longer verifies.
 func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
+	t.Parallel()
 	o := newOB2Issuer(t)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := badgetest.MustRSA(t, 0)
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	keyURL := o.base + "/key.json"
 	o.serve("/key.json", map[string]any{
@@ -562,15 +566,7 @@ func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 	payload, _ := json.Marshal(o.assertion("signed-1", map[string]any{
 		"verification": map[string]any{"type": "SignedBadge", "creator": keyURL},
 	}))
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, _ := obj.CompactSerialize()
+	jws := badgetest.MustJWS(t, jose.RS256, key, payload, nil)
 
 	e := MustStart(t, func(opts *webOptions) {
 		opts.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{o.host()}})
@@ -603,6 +599,7 @@ func TestVerify_SignedOB2AsTextAndFile(t *testing.T) {
 // Everything a badge says is shown as text: markup in its fields stays
 // inert, and only http(s) issuer addresses become links.
 func TestVerify_HostileBadgeFieldsAreInert(t *testing.T) {
+	t.Parallel()
 	e := MustStart(t)
 	hostile := `{
 		"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
@@ -642,6 +639,7 @@ func TestVerify_HostileBadgeFieldsAreInert(t *testing.T) {
 // An issuer that never answers does not hang the page: the fetch gives up
 // and the report says the badge could not be fetched.
 func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
+	t.Parallel()
 	stop := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -668,6 +666,7 @@ func TestVerify_SlowIssuerGivesAReportNotAHang(t *testing.T) {
 // on an issuer that does not answer), the next visitor is asked to come
 // back soon rather than queued without end; the others then finish.
 func TestVerify_BusyAnswers503(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var arrived sync.WaitGroup
 	const slots = 16 // verifyConcurrency
@@ -716,6 +715,7 @@ func TestVerify_BusyAnswers503(t *testing.T) {
 // Without AllowHosts (production), an address on this machine or a private
 // network is never fetched: the report says so.
 func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
+	t.Parallel()
 	issuer := issuerServer(t)
 	hits := 0
 	issuer.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ })
@@ -730,6 +730,7 @@ func TestVerify_NeverFetchesPrivateAddresses(t *testing.T) {
 }
 
 func TestVerify_IsRateLimitedPerClient(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
 	b := e.browser()
@@ -767,6 +768,7 @@ func TestVerify_IsRateLimitedPerClient(t *testing.T) {
 // has its own count, and a client cannot escape by claiming another
 // address when it is not a trusted proxy.
 func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	e := MustStart(t, func(o *webOptions) { o.Now = func() time.Time { return now } })
 	b := e.browser()
@@ -810,6 +812,7 @@ func TestVerify_RateLimitCountsTheRealClient(t *testing.T) {
 // Nothing submitted is stored: every table but the rate-limit counts is
 // exactly as it was.
 func TestVerify_StoresNothing(t *testing.T) {
+	t.Parallel()
 	issuer := issuerServer(t)
 	e := MustStart(t, func(o *webOptions) {
 		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(issuer.URL, "http://")}})

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRun_WritesThenChecks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := run(dir, true); err == nil || !strings.Contains(err.Error(), "out of date") {
 		t.Fatalf("check of an empty directory: %v, want out of date", err)

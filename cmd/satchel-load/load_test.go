@@ -18,6 +18,7 @@ import (
 )
 
 func TestPercentile_NearestRank(t *testing.T) {
+	t.Parallel()
 	r := &loadResult{}
 	for i := 1; i <= 200; i++ {
 		r.Latencies = append(r.Latencies, time.Duration(i)*time.Millisecond)
@@ -39,6 +40,7 @@ func TestPercentile_NearestRank(t *testing.T) {
 // status is 200 (a redirect to sign in is an error), every request carries
 // the header, and it stops by itself.
 func TestRunLoad_CountsWhatTheServerAnswered(t *testing.T) {
+	t.Parallel()
 	var hits, ok, withCookie atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := hits.Add(1)
@@ -85,6 +87,7 @@ func TestRunLoad_CountsWhatTheServerAnswered(t *testing.T) {
 }
 
 func TestSeed_FillsTheBackpackTheDevSignInOpens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "satchel.db"))
 	if err != nil {
@@ -124,6 +127,7 @@ func TestSeed_FillsTheBackpackTheDevSignInOpens(t *testing.T) {
 }
 
 func TestStaticServer_ServesTheFileAndStopsWhenTheParentGoes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>page</p>"), 0o600); err != nil {
 		t.Fatal(err)
@@ -159,6 +163,7 @@ func TestStaticServer_ServesTheFileAndStopsWhenTheParentGoes(t *testing.T) {
 // The -nodes proxy sends requests to its backends in turn, keeps the Host
 // the client used, and stops when its input closes.
 func TestProxy_RoundRobinKeepsHost(t *testing.T) {
+	t.Parallel()
 	var hosts [2]atomic.Value
 	var hits [2]atomic.Int64
 	var backends []string

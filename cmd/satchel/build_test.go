@@ -40,6 +40,7 @@ func goCommand(t *testing.T, args ...string) *exec.Cmd {
 }
 
 func TestProductionBuild_HasNoTestOnlyModuleAndNoDevSignIn(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

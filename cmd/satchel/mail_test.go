@@ -10,6 +10,7 @@ import (
 )
 
 func TestMain_DevOutboxOnLoopbackWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, t.TempDir())
 	res, err := http.Get("http://" + m.Addr + paths.Outbox)
 	if err != nil {
@@ -25,6 +26,7 @@ func TestMain_DevOutboxOnLoopbackWithoutSMTP(t *testing.T) {
 }
 
 func TestMain_SMTPConfiguredTurnsTheOutboxOff(t *testing.T) {
+	t.Parallel()
 	tm := newTestMain(map[string]string{
 		"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir(),
 		"SATCHEL_SMTP_HOST": "127.0.0.1", "SATCHEL_SMTP_PORT": "2525", "SATCHEL_SMTP_TLS": "none",

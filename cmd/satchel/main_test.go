@@ -70,6 +70,7 @@ func requireDevSignIn(tb testing.TB) {
 }
 
 func TestMain_ServesOnPortZero(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	m := MustRunMain(t, dir)
 	if !strings.HasPrefix(m.URL, "http://localhost:") {
@@ -105,6 +106,7 @@ func TestMain_ServesOnPortZero(t *testing.T) {
 }
 
 func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
+	t.Parallel()
 	requireDevSignIn(t)
 	m := MustRunMain(t, t.TempDir())
 	jar, _ := cookiejar.New(nil)
@@ -134,6 +136,7 @@ func TestMain_DevSignInThroughTheRealProgram(t *testing.T) {
 }
 
 func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
+	t.Parallel()
 	requireDevSignIn(t) // its slow request is a development sign-in
 	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir()})
 	active := make(chan struct{}, 16)
@@ -221,6 +224,7 @@ func TestMain_GracefulShutdownFinishesInFlightRequest(t *testing.T) {
 }
 
 func TestMain_MigrateTwiceAndBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	run := func(args ...string) *testMain {
 		t.Helper()
@@ -274,6 +278,7 @@ func TestMain_MigrateTwiceAndBackup(t *testing.T) {
 }
 
 func TestMain_BackupWithoutDatabaseSaysSo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tm := newTestMain(map[string]string{"SATCHEL_DATA_DIR": dir})
 	if err := tm.ParseFlags(context.Background(), []string{"backup", filepath.Join(t.TempDir(), "b.db")}); err != nil {
@@ -290,6 +295,7 @@ func TestMain_BackupWithoutDatabaseSaysSo(t *testing.T) {
 }
 
 func TestMain_HelpListsEveryCommandFlagAndVariable(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
 		tm := newTestMain(nil)
 		err := tm.ParseFlags(context.Background(), args)
@@ -314,6 +320,7 @@ func TestMain_HelpListsEveryCommandFlagAndVariable(t *testing.T) {
 }
 
 func TestMain_BadConfigurationNamesVariable(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		env  map[string]string
 		args []string
@@ -345,6 +352,7 @@ func TestMain_BadConfigurationNamesVariable(t *testing.T) {
 }
 
 func TestMain_FlagsAfterCommand(t *testing.T) {
+	t.Parallel()
 	tm := newTestMain(nil)
 	if err := tm.ParseFlags(context.Background(), []string{"serve", "--addr", "127.0.0.1:9999", "--dev-login", "off"}); err != nil {
 		t.Fatal(err)
@@ -355,6 +363,7 @@ func TestMain_FlagsAfterCommand(t *testing.T) {
 }
 
 func TestMain_DispatchesBadgeCommands(t *testing.T) {
+	t.Parallel()
 	tm := newTestMain(nil)
 	if err := tm.ParseFlags(context.Background(), []string{"unbake", filepath.Join(t.TempDir(), "missing.png")}); err != nil {
 		t.Fatal(err)
@@ -368,6 +377,7 @@ func TestMain_DispatchesBadgeCommands(t *testing.T) {
 }
 
 func TestMain_JSONLogsForLogShippers(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, t.TempDir(), "serve", "--log-format", "json")
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
@@ -395,6 +405,7 @@ func TestMain_JSONLogsForLogShippers(t *testing.T) {
 // main address only with the bearer token; requests are counted by route
 // pattern (never by path), and the pools and re-check queue are reported.
 func TestMain_MetricsOnTheirOwnListenerAndBehindAToken(t *testing.T) {
+	t.Parallel()
 	token := strings.Repeat("m", 40)
 	tm := newTestMain(map[string]string{"SATCHEL_ADDR": "127.0.0.1:0", "SATCHEL_DATA_DIR": t.TempDir(),
 		"SATCHEL_METRICS_ADDR": "127.0.0.1:0", "SATCHEL_METRICS_TOKEN": token})
@@ -455,6 +466,7 @@ func TestMain_MetricsOnTheirOwnListenerAndBehindAToken(t *testing.T) {
 
 // Without SATCHEL_METRICS_TOKEN, /metrics is not on the main address.
 func TestMain_NoMetricsWithoutBeingAsked(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, t.TempDir())
 	res, err := http.Get("http://" + m.Addr + "/metrics")
 	if err != nil {

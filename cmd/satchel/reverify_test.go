@@ -6,6 +6,7 @@ import (
 )
 
 func TestMain_ServeStartsAndStopsReverification(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, t.TempDir())
 	if m.Reverifier == nil {
 		t.Fatal("serve did not start the re-verification job (default interval 24h)")
@@ -22,6 +23,7 @@ func TestMain_ServeStartsAndStopsReverification(t *testing.T) {
 }
 
 func TestMain_ReverifyIntervalOff(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, t.TempDir(), "--reverify-interval", "off")
 	if m.Reverifier != nil {
 		t.Fatal("the job runs although --reverify-interval off")

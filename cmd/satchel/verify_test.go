@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -16,23 +14,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/satchel-backpack/satchel/internal/keys"
-	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 )
 
 // signedCredential makes an Open Badges 3.0 credential signed with a fresh
 // did:key, as an issuer would.
 func signedCredential(t *testing.T, subjectID string) []byte {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	did := "did:key:" + mk
+	k := badgetest.MustDIDKey(t)
+	did := k.DID
 	cred := map[string]any{
 		"@context":  []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
 		"id":        "urn:uuid:2a1d1d52-9c3c-4b67-9d0e-6f35c4a0b1a1",
@@ -52,10 +42,7 @@ func signedCredential(t *testing.T, subjectID string) []byte {
 			},
 		},
 	}
-	signed, err := ldproof.Sign(cred, priv, did+"#"+mk, "eddsa-rdfc-2022", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	signed := k.MustSign(t, cred, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	data, err := json.Marshal(signed)
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +76,7 @@ func bakeCmd(args []string, in *bytes.Reader, out, errb *bytes.Buffer) int {
 }
 
 func TestVerify_SignedCredentialIsValid(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "badge.json", signedCredential(t, "mailto:learner@example.net"))
 	code, out, errOut := run(verifyCmd, []string{p}, nil)
 	if code != 0 {
@@ -102,6 +90,7 @@ func TestVerify_SignedCredentialIsValid(t *testing.T) {
 }
 
 func TestVerify_JSONReport(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "badge.json", signedCredential(t, "mailto:learner@example.net"))
 	code, out, _ := run(verifyCmd, []string{"--json", "--recipient", "learner@example.net", p}, nil)
 	if code != 0 {
@@ -142,6 +131,7 @@ func TestVerify_JSONReport(t *testing.T) {
 }
 
 func TestVerify_TamperedCredentialIsInvalid(t *testing.T) {
+	t.Parallel()
 	data := bytes.Replace(signedCredential(t, "mailto:learner@example.net"), []byte(`"name":"Test Badge"`), []byte(`"name":"Forged Badge"`), 1)
 	p := writeFile(t, "badge.json", data)
 	code, out, _ := run(verifyCmd, []string{p}, nil)
@@ -154,6 +144,7 @@ func TestVerify_TamperedCredentialIsInvalid(t *testing.T) {
 }
 
 func TestVerify_RecipientMustMatch(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "badge.json", signedCredential(t, "mailto:learner@example.net"))
 	code, out, _ := run(verifyCmd, []string{"--recipient", "someone.else@example.net", p}, nil)
 	if code != 1 || !strings.Contains(out, "FAIL  recipient") {
@@ -166,6 +157,7 @@ func TestVerify_RecipientMustMatch(t *testing.T) {
 }
 
 func TestVerify_ReadsStandardInput(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(verifyCmd, []string{"-"}, signedCredential(t, "did:example:1"))
 	if code != 0 || !strings.Contains(out, "Verdict: VALID") {
 		t.Fatalf("exit %d\n%s", code, out)
@@ -173,6 +165,7 @@ func TestVerify_ReadsStandardInput(t *testing.T) {
 }
 
 func TestVerify_NotABadgeExits2(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "notes.txt", []byte("just some notes, not a badge"))
 	code, out, _ := run(verifyCmd, []string{p}, nil)
 	if code != 2 {
@@ -195,6 +188,7 @@ func TestVerify_NotABadgeExits2(t *testing.T) {
 // A hosted 2.0 badge on a loopback server is refused by the guarded client
 // unless --allow-host names it.
 func TestVerify_HostedBadgeNeedsAllowHost(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -244,6 +238,7 @@ func testPNG(t *testing.T) []byte {
 }
 
 func TestBakeThenUnbake_RoundTrip(t *testing.T) {
+	t.Parallel()
 	cred := signedCredential(t, "did:example:1")
 	imgPath := writeFile(t, "plain.png", testPNG(t))
 	credPath := writeFile(t, "badge.json", cred)
@@ -271,6 +266,7 @@ func TestBakeThenUnbake_RoundTrip(t *testing.T) {
 }
 
 func TestUnbake_ImageWithoutBadgeExits2(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "plain.png", testPNG(t))
 	code, out, errOut := run(unbakeCmd, []string{p}, nil)
 	if code != 2 || out != "" || !strings.Contains(errOut, "no badge data") {
@@ -282,6 +278,7 @@ func TestUnbake_ImageWithoutBadgeExits2(t *testing.T) {
 }
 
 func TestBake_RefusesNonBadge(t *testing.T) {
+	t.Parallel()
 	imgPath := writeFile(t, "plain.png", testPNG(t))
 	notes := writeFile(t, "notes.txt", []byte("hello"))
 	code, out, errOut := run(bakeCmd, []string{imgPath, notes}, nil)
@@ -291,6 +288,7 @@ func TestBake_RefusesNonBadge(t *testing.T) {
 }
 
 func TestVerify_JSONForNotABadge(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "notes.txt", []byte("not a badge"))
 	code, out, _ := run(verifyCmd, []string{"--json", p}, nil)
 	if code != 2 {

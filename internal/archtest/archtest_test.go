@@ -44,6 +44,8 @@ var rules = []rule{
 		why: "views render view models: they never see the router or the database"},
 	{from: "static", deny: []string{"views", "store", "internal"},
 		why: "static is files, embedded"},
+	{from: "*", deny: []string{"internal/badgetest"},
+		why: "internal/badgetest makes test keys and badges: only _test.go files import it"},
 }
 
 // pkg is one package as go list reports it.
@@ -127,6 +129,7 @@ func listPackages(t *testing.T, flags ...string) []pkg {
 }
 
 func TestImports_FollowTheLayers(t *testing.T) {
+	t.Parallel()
 	// The production build and the development one (-tags dev) import
 	// differently; both must keep the rules.
 	for _, build := range []struct {
@@ -154,6 +157,7 @@ func TestImports_FollowTheLayers(t *testing.T) {
 // that a rule that stopped matching would be noticed before the code
 // breaks it.
 func TestRules_CatchEachForbiddenImport(t *testing.T) {
+	t.Parallel()
 	m := func(p string) string { return module + "/" + p }
 	for _, tc := range []struct {
 		from, imp string
@@ -187,6 +191,8 @@ func TestRules_CatchEachForbiddenImport(t *testing.T) {
 		{"web/paths", m("web"), false},
 		{"cmd/satchel", m("web"), false},
 		{"static", m("views"), true},
+		{"web", m("internal/badgetest"), true},
+		{"internal/verify", m("internal/badgetest"), true},
 	} {
 		got := violations([]pkg{{ImportPath: m(tc.from), Imports: []string{tc.imp}}})
 		if (len(got) > 0) != tc.bad {

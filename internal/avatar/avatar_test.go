@@ -78,6 +78,7 @@ func near(c color.Color, want color.RGBA) bool {
 }
 
 func TestNormalize_JPEGBecomesASquarePNGWithoutMetadata(t *testing.T) {
+	t.Parallel()
 	jpg := withComment(encodeJPEG(t, halves(400, 300)), "GPS 51.5N 0.1W secret-location")
 	out, err := avatar.Normalize(jpg)
 	if err != nil {
@@ -98,6 +99,7 @@ func TestNormalize_JPEGBecomesASquarePNGWithoutMetadata(t *testing.T) {
 }
 
 func TestNormalize_PNGAndGIF(t *testing.T) {
+	t.Parallel()
 	var p, g bytes.Buffer
 	if err := png.Encode(&p, halves(64, 64)); err != nil {
 		t.Fatal(err)
@@ -115,6 +117,7 @@ func TestNormalize_PNGAndGIF(t *testing.T) {
 }
 
 func TestNormalize_Refuses(t *testing.T) {
+	t.Parallel()
 	var wide bytes.Buffer
 	if err := png.Encode(&wide, image.NewGray(image.Rect(0, 0, avatar.MaxSide+1, 1))); err != nil {
 		t.Fatal(err)
@@ -135,6 +138,7 @@ func TestNormalize_Refuses(t *testing.T) {
 }
 
 func TestFetch_ThroughTheGuardedClient(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEG(t, halves(100, 100))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

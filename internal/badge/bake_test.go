@@ -58,6 +58,7 @@ func bakeInputs(t *testing.T) []struct {
 }
 
 func TestBakePNG_RoundTrip(t *testing.T) {
+	t.Parallel()
 	base := mustPNG(t, 8, 8)
 	for _, tc := range bakeInputs(t) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +98,7 @@ func TestBakePNG_RoundTrip(t *testing.T) {
 }
 
 func TestBakePNG_ReplacesEarlierBadgeData(t *testing.T) {
+	t.Parallel()
 	base := mustPNG(t, 8, 8)
 	old := insertChunk(base, "tEXt", []byte("openbadges\x00https://old.example/a"))
 	old = insertChunk(old, "zTXt", []byte("openbadges\x00\x00xx"))
@@ -123,6 +125,7 @@ func TestBakePNG_ReplacesEarlierBadgeData(t *testing.T) {
 }
 
 func TestBakeSVG_RoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, tc := range bakeInputs(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := Bake([]byte(plainSVG), []byte(tc.data))
@@ -202,6 +205,7 @@ func attr(se xml.StartElement, name string) string {
 }
 
 func TestBakeSVG_ReplacesEarlierBadgeAndNamespace(t *testing.T) {
+	t.Parallel()
 	old := `<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges='http://openbadges.org' width="2"><openbadges:assertion verify="https://old.example/a"/><rect width="1" height="1"/><g><openbadges:assertion><![CDATA[{"old":true}]]></openbadges:assertion></g></svg>`
 	out, err := Bake([]byte(old), []byte(credential30))
@@ -221,6 +225,7 @@ func TestBakeSVG_ReplacesEarlierBadgeAndNamespace(t *testing.T) {
 }
 
 func TestBakeSVG_EdgeCases(t *testing.T) {
+	t.Parallel()
 	tricky := `{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"urn:uuid:t","narrative":"a ]]> b & <c>",` +
 		`"recipient":{"type":"email","identity":"a@b.example"},"badge":"https://i.example/b"}`
 	tests := []struct{ name, svg, data, want string }{
@@ -250,6 +255,7 @@ func TestBakeSVG_EdgeCases(t *testing.T) {
 }
 
 func TestBake_Errors(t *testing.T) {
+	t.Parallel()
 	base := mustPNG(t, 2, 2)
 	damaged := bytes.Clone(base)
 	damaged[len(damaged)-1] ^= 1

@@ -12,6 +12,7 @@ import (
 // validator's fixtures (expected.tsv), including the rows that need the
 // network to verify: reading never does.
 func TestConformance_ReadsEveryFixture(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	f, err := os.Open(filepath.Join(dir, "expected.tsv"))
 	if err != nil {
@@ -61,6 +62,7 @@ func TestConformance_ReadsEveryFixture(t *testing.T) {
 }
 
 func TestConformance_FixtureFields(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	nobody := []Identifier{{Type: "email", Value: "nobody@example.org"}}
 	read := func(t *testing.T, p string) *Badge {
@@ -178,6 +180,7 @@ func TestConformance_FixtureFields(t *testing.T) {
 // TestConformance_RebakeFixtures unbakes every fixture image, bakes its data
 // into a fresh image of the same kind and reads back the same bytes.
 func TestConformance_RebakeFixtures(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	var images []string
 	for _, pat := range []string{"ob20/*.png", "ob30/*.png", "ob30/*.svg"} {

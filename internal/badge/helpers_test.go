@@ -8,8 +8,9 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 )
 
 // mustPNG encodes a real w×h PNG image with the standard library.
@@ -90,31 +91,7 @@ func jws(tb testing.TB, header, payload any) string {
 // the repository root. Under CI=true its absence fails the test.
 func conformanceDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("SATCHEL_CONFORMANCE_DIR")
-	if dir == "" {
-		root, err := os.Getwd()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-				break
-			}
-			parent := filepath.Dir(root)
-			if parent == root {
-				tb.Fatal("go.mod not found above the test directory")
-			}
-			root = parent
-		}
-		dir = filepath.Join(root, "..", "shared", "conformance")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "expected.tsv")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("conformance fixtures missing at %s (set SATCHEL_CONFORMANCE_DIR): %v", dir, err)
-		}
-		tb.Skipf("conformance fixtures not found at %s; set SATCHEL_CONFORMANCE_DIR", dir)
-	}
-	return dir
+	return badgetest.ConformanceDir(tb)
 }
 
 func mustRead(tb testing.TB, path string) []byte {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestRead_Fills20EmbeddedGraph(t *testing.T) {
+	t.Parallel()
 	b, err := Read([]byte(assertion20))
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +65,7 @@ func TestRead_Fills20EmbeddedGraph(t *testing.T) {
 }
 
 func TestComplete_FillsReferencedNodes(t *testing.T) {
+	t.Parallel()
 	b, err := Read([]byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"https://i.example/a",
 		"recipient":{"type":"email","identity":"x@y.example"},"issuedOn":"2020-02-02T00:00:00Z",
 		"badge":"https://i.example/bc","verification":{"type":"hosted"},"image":"https://i.example/a.png"}`))
@@ -107,6 +109,7 @@ func TestComplete_FillsReferencedNodes(t *testing.T) {
 }
 
 func TestRead_UpgradesLegacyBadges(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		in      string
@@ -230,6 +233,7 @@ func TestRead_UpgradesLegacyBadges(t *testing.T) {
 }
 
 func TestComplete_UpgradesLegacyNodes(t *testing.T) {
+	t.Parallel()
 	b, err := Read([]byte(`{"uid":"1","recipient":{"type":"email","identity":"a@b.example"},"issuedOn":1400000000,
 		"badge":"https://i.example/b.json","verify":{"type":"hosted","url":"https://i.example/a.json"}}`))
 	if err != nil {
@@ -250,6 +254,7 @@ func TestComplete_UpgradesLegacyNodes(t *testing.T) {
 }
 
 func TestRead_Fills30Credential(t *testing.T) {
+	t.Parallel()
 	b, err := Read([]byte(credential30))
 	if err != nil {
 		t.Fatal(err)
@@ -299,6 +304,7 @@ func TestRead_Fills30Credential(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	utc := func(y int, m time.Month, d, h, mi, s int) time.Time { return time.Date(y, m, d, h, mi, s, 0, time.UTC) }
 	tests := []struct {
 		in   any

@@ -46,6 +46,7 @@ const credential30 = `{
 }`
 
 func TestRead_DetectsFormatAndVersion(t *testing.T) {
+	t.Parallel()
 	pngWithBadge := insertChunk(mustPNG(t, 4, 4), "iTXt", itxt("openbadges", false, assertion20))
 	svgWithBadge := []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://issuer.example/assertions/1"><![CDATA[` + assertion20 + `]]></openbadges:assertion></svg>`)
 	jws20 := jws(t, map[string]any{"alg": "RS256"}, map[string]any{
@@ -93,6 +94,7 @@ func TestRead_DetectsFormatAndVersion(t *testing.T) {
 }
 
 func TestRead_JWSPayloadForms(t *testing.T) {
+	t.Parallel()
 	cred := map[string]any{
 		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
 		"id":       "urn:uuid:c", "type": []any{"VerifiableCredential", "OpenBadgeCredential"},
@@ -130,6 +132,7 @@ func b64(s string) string {
 }
 
 func TestRead_Errors(t *testing.T) {
+	t.Parallel()
 	plainPNG := mustPNG(t, 4, 4)
 	badCRC := insertChunk(plainPNG, "iTXt", itxt("openbadges", false, assertion20))
 	badCRC[len(pngSignature)+12+13+20] ^= 0xff // inside the iTXt data
@@ -197,6 +200,7 @@ func TestRead_Errors(t *testing.T) {
 }
 
 func TestRead_PNGChunkChoice(t *testing.T) {
+	t.Parallel()
 	base := mustPNG(t, 4, 4)
 	legacy := `{"recipient":"learner@example.org","badge":{"name":"Old","issuer":{"origin":"https://old.example","name":"Old Org"}}}`
 	tests := []struct {
@@ -231,6 +235,7 @@ func TestRead_PNGChunkChoice(t *testing.T) {
 }
 
 func TestRead_SVGPrefersCDATAThenVerify(t *testing.T) {
+	t.Parallel()
 	jwsText := jws(t, map[string]any{"alg": "RS256"}, map[string]any{"@context": "https://w3id.org/openbadges/v2",
 		"type": "Assertion", "id": "urn:uuid:s", "recipient": map[string]any{"type": "email", "identity": "a@b.example"}, "badge": "https://issuer.example/b"})
 	tests := []struct {

@@ -16,6 +16,7 @@ func badge20(rec Identity) *Badge {
 }
 
 func TestMatchRecipient(t *testing.T) {
+	t.Parallel()
 	email := Identifier{Type: "email", Value: "Nobody@Example.org"}
 	site := Identifier{Type: "url", Value: "https://learner.example/me"}
 	phone := Identifier{Type: "telephone", Value: "+44 7700 900123"}
@@ -81,6 +82,7 @@ func mustReadBadge(t *testing.T, s string) *Badge {
 }
 
 func TestIssuedTo_NamesKindWithoutValue(t *testing.T) {
+	t.Parallel()
 	hashed := "sha256$ecf5409f3f4b91ab60cc5ef4c02aef7032354375e70cf4d8e43f6a1d29891942"
 	tests := []struct {
 		b     *Badge

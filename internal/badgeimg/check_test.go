@@ -20,6 +20,7 @@ import (
 const svgNS = `xmlns="http://www.w3.org/2000/svg"`
 
 func TestCheck_AcceptsPNG(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		data []byte
@@ -51,6 +52,7 @@ func TestCheck_AcceptsPNG(t *testing.T) {
 // type, bit depth and interlacing: exact scanline data is accepted, one byte
 // short or long, or an unknown filter type, is refused.
 func TestCheck_PNGStructureAgreesWithDecoder(t *testing.T) {
+	t.Parallel()
 	depths := map[byte][]byte{0: {1, 2, 4, 8, 16}, 2: {8, 16}, 3: {1, 2, 4, 8}, 4: {8, 16}, 6: {8, 16}}
 	for ct, ds := range depths {
 		for _, d := range ds {
@@ -83,6 +85,7 @@ func TestCheck_PNGStructureAgreesWithDecoder(t *testing.T) {
 }
 
 func TestCheck_RefusesBadPNG(t *testing.T) {
+	t.Parallel()
 	good := rgbaPNG(t, 40, 30)
 
 	cutShort := good[:len(good)/2]
@@ -149,6 +152,7 @@ func TestCheck_RefusesBadPNG(t *testing.T) {
 }
 
 func TestCheck_RefusesOtherFormats(t *testing.T) {
+	t.Parallel()
 	var jpg, gf bytes.Buffer
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	if err := jpeg.Encode(&jpg, img, nil); err != nil {
@@ -180,6 +184,7 @@ func TestCheck_RefusesOtherFormats(t *testing.T) {
 }
 
 func TestCheck_AcceptsSVG(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		svg  string
@@ -219,6 +224,7 @@ func TestCheck_AcceptsSVG(t *testing.T) {
 }
 
 func TestCheck_RefusesBadSVG(t *testing.T) {
+	t.Parallel()
 	deep := `<svg ` + svgNS + `>` + strings.Repeat("<g>", 300) + strings.Repeat("</g>", 300) + `</svg>`
 	big := `<svg ` + svgNS + `><desc>` + strings.Repeat("a", badgeimg.MaxBytes) + `</desc></svg>`
 	tests := []struct {
@@ -259,6 +265,7 @@ func TestCheck_RefusesBadSVG(t *testing.T) {
 }
 
 func TestError_IsComparesKinds(t *testing.T) {
+	t.Parallel()
 	_, err := badgeimg.Check([]byte("hello"))
 	if !errors.Is(err, badgeimg.ErrNotImage) {
 		t.Fatalf("errors.Is(%v, ErrNotImage) = false", err)

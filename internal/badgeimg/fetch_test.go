@@ -55,6 +55,7 @@ func issuer(t *testing.T) (*httptest.Server, []byte, []byte) {
 }
 
 func TestFetch(t *testing.T) {
+	t.Parallel()
 	srv, pngData, svgData := issuer(t)
 	u, _ := url.Parse(srv.URL)
 	client := fetch.New(fetch.Options{AllowHosts: []string{u.Host}})
@@ -119,6 +120,7 @@ func TestFetch(t *testing.T) {
 // Without AllowHosts the guarded client refuses loopback; Fetch passes the
 // client's explanation on and keeps the *fetch.Error for callers and logs.
 func TestFetch_GuardedClientRefusesLoopback(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := issuer(t)
 	_, _, err := badgeimg.Fetch(context.Background(), fetch.New(fetch.Options{}), srv.URL+"/badge.png")
 	if !errors.Is(err, badgeimg.ErrUnavailable) {
@@ -134,6 +136,7 @@ func TestFetch_GuardedClientRefusesLoopback(t *testing.T) {
 }
 
 func TestFetch_DataURIWithoutRequest(t *testing.T) {
+	t.Parallel()
 	img := rgbaPNG(t, 12, 10)
 	uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString(img)
 	// A nil fetcher proves no request is made.
@@ -152,6 +155,7 @@ func TestFetch_DataURIWithoutRequest(t *testing.T) {
 }
 
 func TestFromDataURI(t *testing.T) {
+	t.Parallel()
 	img := rgbaPNG(t, 3, 3)
 	b64 := base64.StdEncoding.EncodeToString(img)
 	svg := `<svg ` + svgNS + ` width="100%" viewBox="0 0 10 10"><rect fill="#c33" width="10" height="10"/></svg>`
@@ -218,6 +222,7 @@ func TestFromDataURI(t *testing.T) {
 
 // A server that never answers cannot hold Fetch beyond the client's limit.
 func TestFetch_SlowServerTimesOut(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {

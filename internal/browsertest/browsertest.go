@@ -3,7 +3,8 @@
 // focus and keyboard order, colour schemes, and an axe-core accessibility
 // audit.
 //
-// A test launches one browser and opens private tabs (no shared cookies):
+// A test launches one browser (or, with several browser tests in a package,
+// takes the one Shared browser) and opens private tabs (no shared cookies):
 //
 //	b := browsertest.MustLaunch(t)
 //	for _, scheme := range browsertest.ColorSchemes {
@@ -35,6 +36,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -98,19 +101,84 @@ var Flags = []string{
 	"disable-sync",
 	// /dev/shm is tiny in many containers; Chromium crashes when it fills.
 	"disable-dev-shm-usage",
+	// Tabs of parallel tests sit in windows side by side: none may be
+	// throttled as a hidden or background page would be.
+	"disable-background-timer-throttling",
+	"disable-backgrounding-occluded-windows",
+	"disable-renderer-backgrounding",
 }
 
 // MustLaunch starts Chromium for the test and stops it when the test ends.
-// It skips the test when Chromium is absent, unless CI=true.
+// It skips the test when Chromium is absent, unless CI=true. A package with
+// several browser tests uses Shared instead.
 func MustLaunch(tb testing.TB) *Browser {
 	tb.Helper()
 	path, err := ExecPath()
 	if err != nil {
 		skipOrFail(tb, "browsertest: %v", err)
 	}
+	b, stop, err := launch(path, tb.TempDir())
+	if err != nil {
+		tb.Fatalf("browsertest: %v", err)
+	}
+	tb.Cleanup(stop)
+	return b
+}
+
+// shared is the one Chromium of a test binary that Shared starts and Main
+// stops.
+var shared struct {
+	once sync.Once
+	b    *Browser
+	stop func()
+	dir  string
+	err  error
+}
+
+// Shared returns the test binary's one Chromium, started by the first test
+// that asks for it, so that parallel tests share one browser process and
+// each opens its own tabs (NewTab: a private browser context per tab). Call
+// Main from the package's TestMain so that the browser stops after the
+// tests. It skips the test when Chromium is absent, unless CI=true.
+func Shared(tb testing.TB) *Browser {
+	tb.Helper()
+	path, err := ExecPath()
+	if err != nil {
+		skipOrFail(tb, "browsertest: %v", err)
+	}
+	shared.once.Do(func() {
+		shared.dir, shared.err = os.MkdirTemp("", "browsertest-profile-")
+		if shared.err != nil {
+			return
+		}
+		shared.b, shared.stop, shared.err = launch(path, shared.dir)
+	})
+	if shared.err != nil {
+		tb.Fatalf("browsertest: %v", shared.err)
+	}
+	return shared.b
+}
+
+// Main runs the tests of a package that uses Shared and then stops the
+// shared browser; use it as TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	return code
+}
+
+// launch starts Chromium with its profile in dir; stop ends it.
+func launch(path, dir string) (b *Browser, stop func(), err error) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 900),
 	}
 	for _, f := range Flags {
@@ -133,13 +201,12 @@ func MustLaunch(tb testing.TB) *Browser {
 	if err != nil {
 		cancel()
 		cancelAlloc()
-		tb.Fatalf("browsertest: starting %s: %v", path, err)
+		return nil, nil, fmt.Errorf("starting %s: %w", path, err)
 	}
-	tb.Cleanup(func() {
+	return &Browser{ctx: ctx}, func() {
 		cancel()
 		cancelAlloc()
-	})
-	return &Browser{ctx: ctx}
+	}, nil
 }
 
 // NewTab opens a tab that closes when the test ends and records what the
@@ -149,7 +216,14 @@ func (b *Browser) NewTab(tb testing.TB) *Tab {
 	tb.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	// Start the tab (and its event subscriptions) before any page loads.
-	if err := chromedp.Do(ctx); err != nil {
+	// Tabs of parallel tests are open side by side, and only one window
+	// has the system's focus; each page behaves as the focused one, so that
+	// :focus, :focus-visible and keyboard order work in every tab.
+	focused := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	})
+	if err := chromedp.Do(ctx, focused); err != nil {
 		cancel()
 		tb.Fatalf("browsertest: opening a tab: %v", err)
 	}

@@ -84,10 +84,12 @@ func server(t *testing.T) *httptest.Server {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	srv := server(t)
 	b := browsertest.MustLaunch(t)
 
 	t.Run("AxeFindsKnownViolations", func(t *testing.T) {
+		t.Parallel()
 		tab := b.NewTab(t)
 		tab.Do(t, chromedp.Navigate(srv.URL+"/bad"))
 		vs, err := tab.RunAxe(t)
@@ -109,6 +111,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("AccessiblePagePassesInBothSchemes", func(t *testing.T) {
+		t.Parallel()
 		for _, scheme := range browsertest.ColorSchemes {
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme), chromedp.Navigate(srv.URL+"/good"))
@@ -117,6 +120,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("EmulateColorSchemeReachesCSS", func(t *testing.T) {
+		t.Parallel()
 		bg := map[string]string{}
 		for _, scheme := range browsertest.ColorSchemes {
 			tab := b.NewTab(t)
@@ -136,6 +140,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("TabMovesFocusInOrder", func(t *testing.T) {
+		t.Parallel()
 		tab := b.NewTab(t)
 		tab.Do(t, chromedp.Navigate(srv.URL+"/good"))
 		f := tab.TabUntil(t, "the skip link", 1, browsertest.ByTestID("first"))
@@ -157,6 +162,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("HoverFocusAndEscape", func(t *testing.T) {
+		t.Parallel()
 		tab := b.NewTab(t)
 		tab.Do(t, chromedp.Navigate(srv.URL+"/hover"))
 		visible := func() bool {
@@ -216,6 +222,7 @@ func TestBrowser(t *testing.T) {
 	// element, as Hover's scrollIntoView did in Chromium 148: FromTop and
 	// FocusOn must put it back where a test expects it.
 	t.Run("FromTopAndFocusOnSetWhereTabGoes", func(t *testing.T) {
+		t.Parallel()
 		tab := b.NewTab(t)
 		tab.Do(t, chromedp.Navigate(srv.URL+"/hover"))
 		next := func() string {
@@ -245,6 +252,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("TabsDoNotShareCookies", func(t *testing.T) {
+		t.Parallel()
 		first := b.NewTab(t)
 		first.Do(t, chromedp.Navigate(srv.URL+"/good"), chromedp.Evaluate[chromedp.Void](`document.cookie = "who=first"`))
 		second := b.NewTab(t)
@@ -258,6 +266,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("RecordsExceptionsAndCSPBlocks", func(t *testing.T) {
+		t.Parallel()
 		tab := b.NewTab(t)
 		tab.Do(t, chromedp.Navigate(srv.URL+"/good"))
 		if errs := tab.ConsoleErrors(); len(errs) != 0 {
@@ -293,6 +302,7 @@ func waitFor(t *testing.T, tab *browsertest.Tab, text string) {
 }
 
 func TestModuleRoot_IsSatchels(t *testing.T) {
+	t.Parallel()
 	root, err := browsertest.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ func env(m map[string]string) func(string) string {
 }
 
 func TestLoad_Defaults(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,7 @@ func TestLoad_Defaults(t *testing.T) {
 }
 
 func TestLoad_InvalidNamesVariableAndFix(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		env       map[string]string
 		wantVar   string
@@ -65,6 +67,7 @@ func TestLoad_InvalidNamesVariableAndFix(t *testing.T) {
 }
 
 func TestLoad_ProvidersAndRotation(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(map[string]string{
 		"SATCHEL_GITHUB_KEY": "k", "SATCHEL_GITHUB_SECRET": "s",
 		"SATCHEL_OIDC_DISCOVERY_URL": "https://id.example.org/.well-known/openid-configuration",
@@ -90,6 +93,7 @@ func TestLoad_ProvidersAndRotation(t *testing.T) {
 }
 
 func TestFlags_OverrideEnvironment(t *testing.T) {
+	t.Parallel()
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	finish := Flags(fs, env(map[string]string{"SATCHEL_ADDR": "127.0.0.1:9000"}))
 	if err := fs.Parse([]string{"--addr", "127.0.0.1:9999"}); err != nil {
@@ -105,6 +109,7 @@ func TestFlags_OverrideEnvironment(t *testing.T) {
 }
 
 func TestEnsureSessionSecret_GeneratesOnceAndKeepsIt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c, err := Load(env(map[string]string{"SATCHEL_DATA_DIR": dir}))
 	if err != nil {
@@ -132,6 +137,7 @@ func TestEnsureSessionSecret_GeneratesOnceAndKeepsIt(t *testing.T) {
 }
 
 func TestEnsureSessionSecret_RequiredOffLoopback(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(map[string]string{"SATCHEL_DATA_DIR": t.TempDir(), "SATCHEL_ADDR": ":8080", "SATCHEL_BASE_URL": "https://backpack.example.org"}))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 // TestReadmeDocumentsEveryVariable keeps the README's configuration table in
 // step with Vars, the list `satchel --help` prints.
 func TestReadmeDocumentsEveryVariable(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

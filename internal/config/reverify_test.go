@@ -8,6 +8,7 @@ import (
 )
 
 func TestLoad_ReverifyInterval(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		raw  string
 		want time.Duration
@@ -34,6 +35,7 @@ func TestLoad_ReverifyInterval(t *testing.T) {
 }
 
 func TestLoad_ReverifyIntervalInvalidNamesVariable(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ raw, wantInMsg string }{
 		{"daily", "24h"},
 		{"10", "not a duration"},
@@ -55,6 +57,7 @@ func TestLoad_ReverifyIntervalInvalidNamesVariable(t *testing.T) {
 }
 
 func TestFlags_ReverifyIntervalFlagOverridesEnvironment(t *testing.T) {
+	t.Parallel()
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	finish := Flags(fs, env(map[string]string{"SATCHEL_REVERIFY_INTERVAL": "48h"}))
 	if err := fs.Parse([]string{"--reverify-interval", "off"}); err != nil {

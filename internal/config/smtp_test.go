@@ -7,6 +7,7 @@ import (
 )
 
 func TestLoad_SMTP(t *testing.T) {
+	t.Parallel()
 	c, err := Load(env(map[string]string{
 		"SATCHEL_SMTP_HOST": "smtp.example.org", "SATCHEL_SMTP_PORT": "465", "SATCHEL_SMTP_TLS": "TLS",
 		"SATCHEL_SMTP_USERNAME": "satchel", "SATCHEL_SMTP_PASSWORD": "pw", "SATCHEL_SMTP_FROM": "satchel@school.example",
@@ -31,6 +32,7 @@ func TestLoad_SMTP(t *testing.T) {
 }
 
 func TestLoad_SMTPInvalidNamesVariable(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{"SATCHEL_SMTP_HOST": "smtp.example.org", "SATCHEL_SMTP_FROM": "satchel@school.example"}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}

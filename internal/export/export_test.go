@@ -89,6 +89,7 @@ func mustJSON(t testing.TB, v any) string {
 }
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := sample(t)
 	data, written := write(t, in)
 	a, err := export.ReadBytes(data, export.Limits{})
@@ -156,6 +157,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestWrite_Deterministic(t *testing.T) {
+	t.Parallel()
 	a, _ := write(t, sample(t))
 	b, _ := write(t, sample(t))
 	if !bytes.Equal(a, b) {
@@ -164,6 +166,7 @@ func TestWrite_Deterministic(t *testing.T) {
 }
 
 func TestWrite_EmptyBackpack(t *testing.T) {
+	t.Parallel()
 	data, _ := write(t, export.Input{ExportedAt: time.Now()})
 	a, err := export.ReadBytes(data, export.Limits{})
 	if err != nil {
@@ -179,6 +182,7 @@ func TestWrite_EmptyBackpack(t *testing.T) {
 }
 
 func TestWrite_RefusesWhatReadWouldRefuse(t *testing.T) {
+	t.Parallel()
 	for name, edit := range map[string]func(*export.Input){
 		"unknown badge in a collection": func(in *export.Input) { in.Collections[0].Badges = append(in.Collections[0].Badges, "nope") },
 		"duplicate badge id":            func(in *export.Input) { in.Badges[1].Badge.ID = in.Badges[0].Badge.ID },
@@ -313,6 +317,7 @@ func assertRefused(t *testing.T, name string, data []byte, lim export.Limits, wa
 }
 
 func TestRead_RefusesCorruptOrTruncated(t *testing.T) {
+	t.Parallel()
 	data, _ := write(t, sample(t))
 	assertRefused(t, "empty", nil, export.Limits{}, export.ErrCorrupt)
 	assertRefused(t, "random bytes", bytes.Repeat([]byte("not a zip "), 100), export.Limits{}, export.ErrCorrupt)
@@ -344,6 +349,7 @@ func TestRead_RefusesCorruptOrTruncated(t *testing.T) {
 }
 
 func TestRead_RefusesForeignZIPs(t *testing.T) {
+	t.Parallel()
 	assertRefused(t, "no manifest", rezip(t, []zentry{{Name: "photo.jpg", Data: []byte("x")}, {Name: "notes.txt", Data: []byte("hi")}}), export.Limits{}, export.ErrNotExport)
 	assertRefused(t, "empty ZIP", rezip(t, nil), export.Limits{}, export.ErrNotExport)
 	assertRefused(t, "manifest in a folder", edited(t, func(es []zentry) []zentry {
@@ -364,6 +370,7 @@ func TestRead_RefusesForeignZIPs(t *testing.T) {
 }
 
 func TestRead_RefusesBadManifests(t *testing.T) {
+	t.Parallel()
 	for name, fn := range map[string]func(map[string]any){
 		"unknown badge in collection": func(m map[string]any) {
 			c := m["collections"].([]any)[0].(map[string]any)
@@ -398,6 +405,7 @@ func TestRead_RefusesBadManifests(t *testing.T) {
 }
 
 func TestRead_RefusesMissingOrAlteredFiles(t *testing.T) {
+	t.Parallel()
 	assertRefused(t, "missing original", edited(t, func(es []zentry) []zentry {
 		var out []zentry
 		for _, e := range es {
@@ -432,6 +440,7 @@ func TestRead_RefusesMissingOrAlteredFiles(t *testing.T) {
 }
 
 func TestRead_RefusesZipSlip(t *testing.T) {
+	t.Parallel()
 	data, _ := write(t, sample(t))
 	base := entries(t, data)
 	for _, name := range []string{
@@ -446,6 +455,7 @@ func TestRead_RefusesZipSlip(t *testing.T) {
 }
 
 func TestRead_RefusesOversize(t *testing.T) {
+	t.Parallel()
 	data, _ := write(t, sample(t))
 	assertRefused(t, "archive over the limit", data, export.Limits{MaxArchiveBytes: int64(len(data)) - 1}, export.ErrTooLarge)
 	assertRefused(t, "file over the limit", data, export.Limits{MaxFileBytes: 50}, export.ErrTooLarge)
@@ -467,6 +477,7 @@ func TestRead_RefusesOversize(t *testing.T) {
 }
 
 func TestIndexHTML_ReadableOfflineAndEscaped(t *testing.T) {
+	t.Parallel()
 	data, m := write(t, sample(t))
 	page := entry(t, data, "index.html")
 	doc, err := html.Parse(bytes.NewReader(page))

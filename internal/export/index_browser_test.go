@@ -19,6 +19,7 @@ import (
 // link is the first stop for the keyboard, and that axe-core finds no WCAG
 // 2.2 A/AA violation.
 func TestIndexHTML_InBrowser(t *testing.T) {
+	t.Parallel()
 	data, _ := write(t, sample(t))
 	a, err := export.ReadBytes(data, export.Limits{})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // skipping the early check in dialContext, to show the Control hook alone
 // refuses a loopback address with a live listener behind it.
 func TestDialer_ControlHookRefusesAtConnect(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +51,7 @@ func TestDialer_ControlHookRefusesAtConnect(t *testing.T) {
 }
 
 func TestParseIPHost(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		want string // "" = a name, "err" = invalid
@@ -94,6 +96,7 @@ func TestParseIPHost(t *testing.T) {
 }
 
 func TestLooksSVG(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]bool{
 		`<svg xmlns="http://www.w3.org/2000/svg"/>`:                        true,
 		"\ufeff  <?xml version=\"1.0\"?>\n<svg>":                           true,

@@ -101,6 +101,7 @@ func wantKind(t *testing.T, err error, kind fetch.ErrorKind) *fetch.Error {
 // spellings point at a live server on the right port, so a guard that let
 // them through would make the request succeed and the hit count move.
 func TestGet_RefusesNonPublicAddresses(t *testing.T) {
+	t.Parallel()
 	srv, hits := newServer(t, jsonHandler)
 	port := portOf(t, srv)
 	c := fetch.New(fetch.Options{Timeout: 3 * time.Second, ConnectTimeout: time.Second})
@@ -146,6 +147,7 @@ func TestGet_RefusesNonPublicAddresses(t *testing.T) {
 }
 
 func TestGet_BadSchemesAndURLs(t *testing.T) {
+	t.Parallel()
 	c := fetch.New(fetch.Options{})
 	for _, tc := range []struct {
 		url  string
@@ -170,6 +172,7 @@ func TestGet_BadSchemesAndURLs(t *testing.T) {
 }
 
 func TestGet_AllowedLoopbackHostWorks(t *testing.T) {
+	t.Parallel()
 	var accept, ua string
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		accept, ua = r.Header.Get("Accept"), r.Header.Get("User-Agent")
@@ -200,6 +203,7 @@ func TestGet_AllowedLoopbackHostWorks(t *testing.T) {
 }
 
 func TestGet_AllowHostsByNameAndWithoutPort(t *testing.T) {
+	t.Parallel()
 	srv, _ := newServer(t, jsonHandler)
 	port := portOf(t, srv)
 	for _, allow := range []string{"localhost:" + port, "LOCALHOST:" + port, "127.0.0.1"} {
@@ -212,6 +216,7 @@ func TestGet_AllowHostsByNameAndWithoutPort(t *testing.T) {
 }
 
 func TestGet_ResolveWithTLSAndRootCAs(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
@@ -267,6 +272,7 @@ func TestGet_ResolveWithTLSAndRootCAs(t *testing.T) {
 // AllowHosts); 127.0.0.2:port is an unlisted loopback address, as private
 // as 10.0.0.1, but one where a live server proves no connection was made.
 func TestGet_DNSRebindingRefusedAtDial(t *testing.T) {
+	t.Parallel()
 	public, _ := newServer(t, jsonHandler)
 	port := portOf(t, public)
 	privHits := &counting{h: http.HandlerFunc(jsonHandler)}
@@ -316,6 +322,7 @@ func TestGet_DNSRebindingRefusedAtDial(t *testing.T) {
 }
 
 func TestGet_UnknownHost(t *testing.T) {
+	t.Parallel()
 	c := fetch.New(fetch.Options{LookupIP: func(_ context.Context, host string) ([]netip.Addr, error) {
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}})
@@ -327,6 +334,7 @@ func TestGet_UnknownHost(t *testing.T) {
 }
 
 func TestGet_RedirectToBlockedAddress(t *testing.T) {
+	t.Parallel()
 	inner, innerHits := newServer(t, jsonHandler) // not allowed
 	for _, target := range []string{
 		inner.URL + "/badge.json",
@@ -356,6 +364,7 @@ func TestGet_RedirectToBlockedAddress(t *testing.T) {
 }
 
 func TestGet_RedirectLimit(t *testing.T) {
+	t.Parallel()
 	// /r/N redirects to /r/N-1; /r/0 answers.
 	srv, hits := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/r/"))
@@ -391,6 +400,7 @@ func TestGet_RedirectLimit(t *testing.T) {
 }
 
 func TestGet_SizeCaps(t *testing.T) {
+	t.Parallel()
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 		if r.URL.Query().Get("declare") != "" {
@@ -460,6 +470,7 @@ func TestGet_SizeCaps(t *testing.T) {
 // nothing, and one that sends headers and stalls the body, both end in a
 // Timeout error instead of a hang.
 func TestGet_ServerThatNeverAnswers(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -507,6 +518,7 @@ func TestGet_ServerThatNeverAnswers(t *testing.T) {
 }
 
 func TestGet_ContentTypes(t *testing.T) {
+	t.Parallel()
 	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 	svg := `<?xml version="1.0"?><!-- a badge --><!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>`
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -583,6 +595,7 @@ func TestGet_ContentTypes(t *testing.T) {
 }
 
 func TestGet_NonSuccessStatusIsAResponse(t *testing.T) {
+	t.Parallel()
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusGone)
@@ -599,6 +612,7 @@ func TestGet_NonSuccessStatusIsAResponse(t *testing.T) {
 }
 
 func TestGet_ConnectionRefusedIsUnreachable(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ var doc = map[string]any{
 }
 
 func TestString(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		m             map[string]any
 		k             string
@@ -48,6 +49,7 @@ func TestString(t *testing.T) {
 }
 
 func TestStringsItemsObject(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		k     string
 		strs  []string
@@ -76,6 +78,7 @@ func TestStringsItemsObject(t *testing.T) {
 }
 
 func TestIDs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		k                string
 		id, trimmed, ref string
@@ -115,6 +118,7 @@ func TestIDs(t *testing.T) {
 }
 
 func TestFirstRef(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		keys []string
 		want string
@@ -132,6 +136,7 @@ func TestFirstRef(t *testing.T) {
 }
 
 func TestBool(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		k             string
 		plain, trimmd bool
@@ -154,6 +159,7 @@ func TestBool(t *testing.T) {
 }
 
 func TestDecodeObject(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in         string
 		strict, tx bool // whether DecodeObject and DecodeObjectText accept it
@@ -185,6 +191,7 @@ func TestDecodeObject(t *testing.T) {
 }
 
 func TestMarshal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		v    any
 		want string

@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -20,10 +19,10 @@ import (
 	"errors"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +31,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/mr-tron/base58"
 
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/keys"
 )
@@ -114,33 +114,7 @@ func (s *site) port() string {
 
 func selfSigned(t *testing.T, hosts []string) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "satchel test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		DNSNames:              hosts,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: priv, Leaf: leaf}, pool
+	return badgetest.MustTLSCert(t, slices.Concat(hosts, []string{"127.0.0.1"})...)
 }
 
 // noFetch fails the test if anything is fetched.
@@ -153,15 +127,8 @@ func (n noFetch) Get(_ context.Context, url string, _ fetch.Kind) (*fetch.Respon
 
 func newEd25519(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey, string) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub, priv, mk
+	k := badgetest.MustDIDKey(t)
+	return k.Public, k.Private, k.Multikey
 }
 
 // mustSignWith checks the resolved key verifies a signature made by priv:
@@ -219,6 +186,7 @@ func wantErr(t *testing.T, err error, kind keys.ErrorKind) *keys.Error {
 }
 
 func TestFromMultibase_KnownVector(t *testing.T) {
+	t.Parallel()
 	// The Data Integrity eddsa-rdfc-2022 test vector's key.
 	pub, err := keys.FromMultibase("z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi")
 	if err != nil {
@@ -235,6 +203,7 @@ func TestFromMultibase_KnownVector(t *testing.T) {
 }
 
 func TestFromMultibase_P256AndP384RoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, curve := range []elliptic.Curve{elliptic.P256(), elliptic.P384()} {
 		for range 8 { // both parities of y turn up
 			priv, err := ecdsa.GenerateKey(curve, rand.Reader)
@@ -260,6 +229,7 @@ func TestFromMultibase_P256AndP384RoundTrip(t *testing.T) {
 }
 
 func TestFromMultibase_Rejects(t *testing.T) {
+	t.Parallel()
 	_, _, mk := newEd25519(t)
 	for _, in := range []string{
 		"",
@@ -280,6 +250,7 @@ func TestFromMultibase_Rejects(t *testing.T) {
 }
 
 func TestResolve_DIDKey(t *testing.T) {
+	t.Parallel()
 	_, priv, mk := newEd25519(t)
 	did := "did:key:" + mk
 	// An issuer that is not a DID cannot show that it owns a did:key.
@@ -305,7 +276,7 @@ func TestResolve_DIDKey(t *testing.T) {
 	_, err = keys.Resolve(context.Background(), noFetch{t}, "did:key:zNotAKey", "did:key:zNotAKey")
 	wantErr(t, err, keys.BadKey)
 
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 	ecMK, _ := keys.EncodeMultikey(&ecPriv.PublicKey)
 	k, err = keys.Resolve(context.Background(), noFetch{t}, "did:key:"+ecMK+"#"+ecMK, "did:key:"+ecMK)
 	if err != nil {
@@ -317,6 +288,7 @@ func TestResolve_DIDKey(t *testing.T) {
 // Issuer did:key:A signed with did:key:B (anyone's fresh key) is not the
 // issuer's signature.
 func TestResolve_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
+	t.Parallel()
 	_, _, a := newEd25519(t)
 	_, _, b := newEd25519(t)
 	for _, vm := range []string{"did:key:" + b + "#" + b, "did:key:" + b} {
@@ -338,8 +310,9 @@ func jwkJSON(t *testing.T, key any) []byte {
 }
 
 func TestResolve_DIDJWK(t *testing.T) {
+	t.Parallel()
 	_, edPriv, _ := newEd25519(t)
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 	for _, priv := range []crypto.Signer{edPriv, ecPriv} {
 		did := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, priv.Public()))
 		k, err := keys.Resolve(context.Background(), noFetch{t}, did+"#0", did)
@@ -362,6 +335,7 @@ func TestResolve_DIDJWK(t *testing.T) {
 // did:jwk:A signed by did:jwk:B, or by a JWT whose header carries B's jwk,
 // is not the issuer's signature; A's own jwk is.
 func TestResolve_DIDJWKIssuerAndHeaderKeys(t *testing.T) {
+	t.Parallel()
 	_, a, _ := newEd25519(t)
 	_, b, _ := newEd25519(t)
 	didA := "did:jwk:" + base64.RawURLEncoding.EncodeToString(jwkJSON(t, a.Public()))
@@ -386,6 +360,7 @@ func TestResolve_DIDJWKIssuerAndHeaderKeys(t *testing.T) {
 }
 
 func TestFromJWK(t *testing.T) {
+	t.Parallel()
 	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -418,6 +393,7 @@ func TestFromJWK(t *testing.T) {
 // A key in a method's fragment is never proof by itself: under an https
 // issuer it counts only when the issuer's document lists it.
 func TestResolve_FragmentMultikey(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
@@ -477,6 +453,7 @@ func TestResolve_FragmentMultikey(t *testing.T) {
 }
 
 func TestResolve_MalformedMethods(t *testing.T) {
+	t.Parallel()
 	_, _, mk := newEd25519(t)
 	for _, tc := range []struct {
 		vm   string
@@ -501,10 +478,11 @@ func multikeyMethod(id, controller, mk string) map[string]any {
 }
 
 func TestResolve_DIDWeb(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 
 	did := "did:web:example.com"
 	s.put("example.com/.well-known/did.json", map[string]any{
@@ -612,12 +590,13 @@ func TestResolve_DIDWeb(t *testing.T) {
 }
 
 func TestResolve_HTTPKeyDocuments(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, priv, mk := newEd25519(t)
 	_, strangerPriv, strangerMK := newEd25519(t)
 	_, _, unlistedMK := newEd25519(t)
-	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecPriv := badgetest.MustP256(t)
 	issuer := "https://issuer.example/issuers/1"
 
 	// A Multikey document next to the issuer.
@@ -718,6 +697,7 @@ func TestResolve_HTTPKeyDocuments(t *testing.T) {
 }
 
 func TestResolve_GuardedClientRefusesUnlistedLoopback(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, _, mk := newEd25519(t)
 	s.put("127.0.0.1/keys/1", multikeyMethod("https://127.0.0.1:"+s.port()+"/keys/1", "https://127.0.0.1:"+s.port()+"/issuer", mk))
@@ -743,6 +723,7 @@ func pemOf(t *testing.T, pub any) string {
 }
 
 func TestResolveOB2(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -795,6 +776,7 @@ func TestResolveOB2(t *testing.T) {
 }
 
 func TestFromPEM(t *testing.T) {
+	t.Parallel()
 	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

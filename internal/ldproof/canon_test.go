@@ -10,6 +10,7 @@ import (
 )
 
 func TestCanonicalize_TestVectorMatchesByteForByte(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "vectors", "eddsa-rdfc-2022")
 	signed := mustReadJSON(t, filepath.Join(dir, "signed-credential.json"))
 	wantDoc := string(mustReadFile(t, filepath.Join(dir, "document-canon.txt")))
@@ -43,6 +44,7 @@ func TestCanonicalize_TestVectorMatchesByteForByte(t *testing.T) {
 }
 
 func TestCanonicalize_RejectsUndefinedTerm(t *testing.T) {
+	t.Parallel()
 	doc := map[string]any{
 		"@context": []any{"https://www.w3.org/ns/credentials/v2"},
 		"id":       "urn:uuid:1",
@@ -56,6 +58,7 @@ func TestCanonicalize_RejectsUndefinedTerm(t *testing.T) {
 }
 
 func TestCanonicalize_RejectsUndefinedType(t *testing.T) {
+	t.Parallel()
 	doc := map[string]any{
 		"@context": []any{"https://www.w3.org/ns/credentials/v2"},
 		"id":       "urn:uuid:1",
@@ -68,6 +71,7 @@ func TestCanonicalize_RejectsUndefinedType(t *testing.T) {
 }
 
 func TestCanonicalize_NeverFetchesUnknownContext(t *testing.T) {
+	t.Parallel()
 	doc := map[string]any{
 		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://example.com/context.json"},
 		"id":       "urn:uuid:1",
@@ -80,6 +84,7 @@ func TestCanonicalize_NeverFetchesUnknownContext(t *testing.T) {
 }
 
 func TestCanonicalize_HostileContextIsErrorNotPanic(t *testing.T) {
+	t.Parallel()
 	for _, ctx := range []any{
 		map[string]any{"@protected": "yes", "a": "http://x/a"},
 		map[string]any{"@vocab": 3},
@@ -102,6 +107,7 @@ func TestCanonicalize_HostileContextIsErrorNotPanic(t *testing.T) {
 // The cached-context path (context given as URLs) and json-gold's own path
 // (an inline context) must give the same canonical form.
 func TestCanonicalize_InlineContextMatchesCachedPath(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "vectors", "eddsa-rdfc-2022")
 	doc := withoutProof(mustReadJSON(t, filepath.Join(dir, "signed-credential.json")))
 	want := string(mustReadFile(t, filepath.Join(dir, "document-canon.txt")))
@@ -123,6 +129,7 @@ func TestCanonicalize_InlineContextMatchesCachedPath(t *testing.T) {
 }
 
 func TestCanonicalize_RejectsWhatRDFWouldDrop(t *testing.T) {
+	t.Parallel()
 	base := func() map[string]any {
 		return map[string]any{
 			"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
@@ -151,6 +158,7 @@ func TestCanonicalize_RejectsWhatRDFWouldDrop(t *testing.T) {
 }
 
 func TestCanonicalize_NamesUndefinedProperties(t *testing.T) {
+	t.Parallel()
 	doc := map[string]any{
 		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
 		"id":       "urn:uuid:1",

@@ -40,6 +40,7 @@ func sdFixture(t *testing.T) (map[string]any, Proof, *ecdsa.PublicKey) {
 }
 
 func TestVerify_EcdsaSd2023DerivedFixture(t *testing.T) {
+	t.Parallel()
 	doc, p, key := sdFixture(t)
 	if err := Verify(doc, p, key); err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestVerify_EcdsaSd2023DerivedFixture(t *testing.T) {
 }
 
 func TestVerify_EcdsaSd2023DetectsChanges(t *testing.T) {
+	t.Parallel()
 	doc, p, key := sdFixture(t)
 	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err := Verify(doc, p, &other.PublicKey); !errors.Is(err, ErrSignature) {

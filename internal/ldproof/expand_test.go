@@ -18,6 +18,7 @@ import (
 // of embedded URLs and for documents that nullify the context or redefine
 // its protected terms further down, which must stay refused.
 func TestCachedContextMatchesJSONGold(t *testing.T) {
+	t.Parallel()
 	const ctx = `["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]`
 	// Each must fail, on the cached path as on json-gold's.
 	refused := map[string]string{

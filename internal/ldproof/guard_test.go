@@ -50,6 +50,7 @@ func ring(n int) []any {
 // (a clique of 8 took 46 s on the development machine); with it they are
 // refused at once. Tests never time themselves: a regression shows as a hang.
 func TestCanonicalize_RefusesPoisonGraphs(t *testing.T) {
+	t.Parallel()
 	cases := map[string]any{
 		"clique of 8":                     clique(8),
 		"clique of 30":                    clique(30),
@@ -66,6 +67,7 @@ func TestCanonicalize_RefusesPoisonGraphs(t *testing.T) {
 }
 
 func TestCanonicalize_AllowsRepeatedSimpleValues(t *testing.T) {
+	t.Parallel()
 	// Identical leaves (say, several equal alignments) are common enough and
 	// cheap: they are not linked to each other.
 	for _, doc := range []any{identicalTree([]int{12}), identicalTree([]int{8, 1}), identicalTree([]int{3, 3})} {
@@ -78,6 +80,7 @@ func TestCanonicalize_AllowsRepeatedSimpleValues(t *testing.T) {
 // A long list is quadratic in json-gold's node map (20,000 entries took
 // about 12 s); very deep nesting only wastes stack. Both are refused.
 func TestCanonicalize_RefusesOversizedDocuments(t *testing.T) {
+	t.Parallel()
 	long := testCredential()
 	var ev []any
 	for i := 0; i < 20000; i++ {

@@ -39,6 +39,7 @@ func multikeyEd25519(t *testing.T, vm string) ed25519.PublicKey {
 }
 
 func TestVerify_TestVectorWithPublishedKey(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "vectors", "eddsa-rdfc-2022")
 	doc := mustReadJSON(t, filepath.Join(dir, "signed-credential.json"))
 	pubHex, _ := hex.DecodeString("4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5")
@@ -57,6 +58,7 @@ func TestVerify_TestVectorWithPublishedKey(t *testing.T) {
 // TestVerify_ConformanceFixtures checks every ob30 fixture with an embedded
 // proof against the official validator's verdict on its signature.
 func TestVerify_ConformanceFixtures(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "ob30")
 	cases := []struct {
 		file string
@@ -114,6 +116,7 @@ func TestVerify_ConformanceFixtures(t *testing.T) {
 }
 
 func TestCheckJSONLD_UnknownProofTypeBreaksDocument(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "ob30")
 	doc := mustReadJSON(t, filepath.Join(dir, "simple-multiple-proofs.json"))
 	err := CheckJSONLD(doc)
@@ -154,6 +157,7 @@ func testCredential() map[string]any {
 }
 
 func TestSign_RoundTripEachSuite(t *testing.T) {
+	t.Parallel()
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	created := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	for _, suite := range []string{SuiteEddsaRdfc2022, SuiteEddsa2022, TypeEd25519Signature2020} {
@@ -191,6 +195,7 @@ func TestSign_RoundTripEachSuite(t *testing.T) {
 }
 
 func TestVerify_DetectsTampering(t *testing.T) {
+	t.Parallel()
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	signed, err := Sign(testCredential(), priv, "https://issuer.test/#key-1", SuiteEddsaRdfc2022, time.Now())
 	if err != nil {
@@ -244,6 +249,7 @@ func TestVerify_DetectsTampering(t *testing.T) {
 }
 
 func TestVerify_WrongKeyType(t *testing.T) {
+	t.Parallel()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	signed, err := Sign(testCredential(), priv, "https://issuer.test/#key-1", SuiteEddsaRdfc2022, time.Now())
 	if err != nil {
@@ -258,6 +264,7 @@ func TestVerify_WrongKeyType(t *testing.T) {
 }
 
 func TestSign_ProofSetEachProofVerifies(t *testing.T) {
+	t.Parallel()
 	pub1, priv1, _ := ed25519.GenerateKey(rand.Reader)
 	pub2, priv2, _ := ed25519.GenerateKey(rand.Reader)
 	one, err := Sign(testCredential(), priv1, "https://issuer.test/#k1", SuiteEddsaRdfc2022, time.Now())
@@ -284,6 +291,7 @@ func TestSign_ProofSetEachProofVerifies(t *testing.T) {
 }
 
 func TestSign_RefusesUnknownSuiteAndBadKey(t *testing.T) {
+	t.Parallel()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	if _, err := Sign(testCredential(), priv, "k", "rsa-2000", time.Now()); !errors.Is(err, ErrUnsupportedProof) {
 		t.Errorf("unknown suite: %v", err)
@@ -299,6 +307,7 @@ func TestSign_RefusesUnknownSuiteAndBadKey(t *testing.T) {
 }
 
 func TestProofs_Shapes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		proof any
 		n     int
@@ -335,6 +344,7 @@ func deepCopy(m map[string]any) map[string]any {
 // several goroutines at once; the processed contexts are shared between them.
 // Run with -race to check the sharing.
 func TestVerify_ConcurrentUseSharesContextsSafely(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "ob30")
 	files := []string{"simple.json", "simple_v1.json", "simple-eddsa-2022.json", "endorsement-valid.json"}
 	type job struct {
@@ -362,6 +372,7 @@ func TestVerify_ConcurrentUseSharesContextsSafely(t *testing.T) {
 }
 
 func TestVerify_ProofWithOwnContext(t *testing.T) {
+	t.Parallel()
 	doc := mustReadJSON(t, filepath.Join(conformanceDir(t), "ob30", "simple.json"))
 	key := multikeyEd25519(t, Proofs(doc)[0].VerificationMethod)
 
@@ -383,6 +394,7 @@ func TestVerify_ProofWithOwnContext(t *testing.T) {
 // keys of an object does not change what was signed; a VCDM 1.1 credential
 // with the Data Integrity context signs and verifies too.
 func TestSign_CanonicalFormIgnoresJSONOrder(t *testing.T) {
+	t.Parallel()
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	doc := testCredential()
 	doc["@context"] = []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://w3id.org/security/data-integrity/v1"}

@@ -16,6 +16,7 @@ import (
 // conformance folder and for documents that exercise each kind of value
 // (including ones json-gold drops as invalid).
 func TestToRDFMatchesJSONGold(t *testing.T) {
+	t.Parallel()
 	docs := map[string]string{}
 	inline := []string{
 		`{"@context": {"@vocab": "http://e/"}, "@id": "http://e/s", "b": true, "f": 1.5, "i": 3, "s": "x", "l": {"@value": "hi", "@language": "en"}}`,
@@ -124,6 +125,7 @@ func canonText(ds *ld.RDFDataset) string {
 // TestValidIRICache: cached answers are json-gold's, also once the cache
 // has filled and started afresh, for long IRIs and from many goroutines.
 func TestValidIRICache(t *testing.T) {
+	t.Parallel()
 	iris := []string{
 		"https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement",
 		"http://e/x y", "http://-x-/", "https://a_b.c/", "http://.e/",

@@ -8,6 +8,7 @@ import (
 )
 
 func TestValidateSchema_ConformanceFixtures(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "ob30")
 	const (
 		pass = iota
@@ -78,6 +79,7 @@ func TestValidateSchema_ConformanceFixtures(t *testing.T) {
 }
 
 func TestValidateSchema_MissingIssuerNamedInSummary(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(conformanceDir(t), "ob30")
 	err := ValidateSchema(mustReadFile(t, filepath.Join(dir, "simple-err-issuer.json")), SchemaAchievementCredential)
 	var se *SchemaError
@@ -93,6 +95,7 @@ func TestValidateSchema_MissingIssuerNamedInSummary(t *testing.T) {
 }
 
 func TestValidateSchema_DatesAreChecked(t *testing.T) {
+	t.Parallel()
 	doc := deepCopy(mustReadJSON(t, filepath.Join(conformanceDir(t), "ob30", "simple.json")))
 	doc["validFrom"] = "last tuesday"
 	b := mustMarshal(t, doc)
@@ -104,6 +107,7 @@ func TestValidateSchema_DatesAreChecked(t *testing.T) {
 }
 
 func TestValidateSchema_BadInput(t *testing.T) {
+	t.Parallel()
 	if err := ValidateSchema([]byte(`{}`), "nope"); !errors.Is(err, ErrUnknownSchema) {
 		t.Errorf("unknown schema: %v", err)
 	}
@@ -137,6 +141,7 @@ func BenchmarkValidateSchema(b *testing.B) {
 }
 
 func TestValidateSchema_CapsProblemList(t *testing.T) {
+	t.Parallel()
 	doc := deepCopy(mustReadJSON(t, filepath.Join(conformanceDir(t), "ob30", "simple.json")))
 	var ev []any
 	for i := 0; i < 3000; i++ {

@@ -2,16 +2,11 @@ package mail_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"errors"
 	"io"
-	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -22,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	satchelmail "github.com/satchel-backpack/satchel/internal/mail"
 )
 
@@ -193,28 +189,8 @@ func pathArg(arg, prefix string) string {
 // testCert is a self-signed certificate for 127.0.0.1 and localhost.
 func testCert(t *testing.T) tls.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "test smtp"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ := x509.ParseCertificate(der)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
+	cert, _ := badgetest.MustTLSCert(t, "localhost", "127.0.0.1")
+	return cert
 }
 
 func trusting(cert tls.Certificate) *tls.Config {
@@ -235,6 +211,7 @@ var testMessage = satchelmail.Message{
 const testFromName = "Zoë Ångström"
 
 func TestSMTP_DeliversOverEachTLSMode(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mode      string
 		configure func(*smtpServer)
@@ -324,6 +301,7 @@ func checkMessage(t *testing.T, data []byte) {
 }
 
 func TestSMTP_Refusals(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		configure func(*smtpServer)
@@ -362,6 +340,7 @@ func TestSMTP_Refusals(t *testing.T) {
 }
 
 func TestSMTP_SilentServerTimesOutAndCancels(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, func(s *smtpServer) { s.silent = true })
 	s, err := satchelmail.NewSMTP(satchelmail.SMTPOptions{Host: "127.0.0.1", Port: srv.port(), TLS: satchelmail.NoTLS,
 		From: "satchel@school.example", Timeout: 200 * time.Millisecond})
@@ -382,6 +361,7 @@ func TestSMTP_SilentServerTimesOutAndCancels(t *testing.T) {
 }
 
 func TestNewSMTP_RefusesBadOptions(t *testing.T) {
+	t.Parallel()
 	for _, o := range []satchelmail.SMTPOptions{
 		{Host: "", From: "a@example.org"},
 		{Host: "mail.example.org", From: "not an address"},
@@ -401,6 +381,7 @@ func TestNewSMTP_RefusesBadOptions(t *testing.T) {
 }
 
 func TestRender_RefusesHeaderInjectionAndBadRecipients(t *testing.T) {
+	t.Parallel()
 	from := &mail.Address{Address: "satchel@school.example"}
 	for _, m := range []satchelmail.Message{
 		{To: "ada@example.org", Subject: "hi\r\nBcc: victim@example.org", Text: "x"},

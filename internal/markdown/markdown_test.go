@@ -21,6 +21,7 @@ func doc(t *testing.T, html string) *goquery.Document {
 }
 
 func TestToHTML_Formatting(t *testing.T) {
+	t.Parallel()
 	out := markdown.ToHTML("# Criteria\n\nEarners **must** complete *three* tasks:\n\n1. Audit a page\n2. Fix it\n\n> quoted\n\n`code`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~")
 	d := doc(t, out)
 	for _, sel := range []string{"h3", "strong", "em", "ol > li", "blockquote", "code", "table td", "del"} {
@@ -34,6 +35,7 @@ func TestToHTML_Formatting(t *testing.T) {
 }
 
 func TestToHTML_HighestHeadingBecomesTop(t *testing.T) {
+	t.Parallel()
 	out := markdown.ToHTML("## Two\n\n#### Four")
 	d := doc(t, out)
 	if d.Find("h3").Text() != "Two" || d.Find("h5").Text() != "Four" {
@@ -42,6 +44,7 @@ func TestToHTML_HighestHeadingBecomesTop(t *testing.T) {
 }
 
 func TestToHTML_TopHeading(t *testing.T) {
+	t.Parallel()
 	out := markdown.ToHTML("# One\n\n## Two\n\n###### Six", markdown.Options{TopHeading: 2})
 	d := doc(t, out)
 	if d.Find("h2").Text() != "One" || d.Find("h3").Text() != "Two" || d.Find("h6").Text() != "Six" {
@@ -50,6 +53,7 @@ func TestToHTML_TopHeading(t *testing.T) {
 }
 
 func TestToHTML_LinksGetRelAndKeepSafeSchemes(t *testing.T) {
+	t.Parallel()
 	out := markdown.ToHTML("[site](https://example.org/a?b=c) [mail](mailto:x@example.org) <https://auto.example.org> and www.example.com")
 	d := doc(t, out)
 	links := d.Find("a")
@@ -75,6 +79,7 @@ func TestToHTML_LinksGetRelAndKeepSafeSchemes(t *testing.T) {
 // that nothing that runs script, loads from elsewhere or escapes the
 // allow-list survives.
 func TestToHTML_Hostile(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, src string
 		keep      string // text that should still be shown, if any
@@ -136,6 +141,7 @@ func TestToHTML_Hostile(t *testing.T) {
 }
 
 func TestToHTML_ImageBecomesLink(t *testing.T) {
+	t.Parallel()
 	out := markdown.ToHTML("![The certificate](https://issuer.example/cert.png)")
 	d := doc(t, out)
 	if d.Find("img").Length() != 0 {
@@ -148,6 +154,7 @@ func TestToHTML_ImageBecomesLink(t *testing.T) {
 }
 
 func TestToHTML_LongInputIsBounded(t *testing.T) {
+	t.Parallel()
 	src := strings.Repeat("word ", 100_000) // 500 KB
 	out := markdown.ToHTML(src)
 	if len(out) > markdown.MaxInput+1024 {
@@ -159,6 +166,7 @@ func TestToHTML_LongInputIsBounded(t *testing.T) {
 }
 
 func TestToHTML_InvalidUTF8(t *testing.T) {
+	t.Parallel()
 	out := markdown.ToHTML("caf\xe9 \x00 ok")
 	if !utf8.ValidString(out) || !strings.Contains(out, "ok") {
 		t.Errorf("got %q", out)
@@ -166,6 +174,7 @@ func TestToHTML_InvalidUTF8(t *testing.T) {
 }
 
 func TestHTML_RendersAsComponent(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	if err := markdown.HTML("**bold** <script>x</script>").Render(context.Background(), &b); err != nil {
 		t.Fatal(err)
@@ -176,6 +185,7 @@ func TestHTML_RendersAsComponent(t *testing.T) {
 }
 
 func TestSanitize(t *testing.T) {
+	t.Parallel()
 	out := markdown.Sanitize(`<p onclick="x">hi <a href="javascript:x">a</a> <a href="https://e.example">b</a></p>`)
 	if strings.Contains(out, "onclick") || strings.Contains(out, "javascript") || !strings.Contains(out, `href="https://e.example"`) || !strings.Contains(out, "nofollow") {
 		t.Errorf("got %s", out)
@@ -183,6 +193,7 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		src  string
@@ -221,6 +232,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestSummary_HugeInputIsCheap(t *testing.T) {
+	t.Parallel()
 	src := strings.Repeat("*a* ", 1_000_000)
 	got := markdown.Summary(src, 20)
 	if utf8.RuneCountInString(got) > 20 || !strings.HasPrefix(got, "a a") {
@@ -229,6 +241,7 @@ func TestSummary_HugeInputIsCheap(t *testing.T) {
 }
 
 func TestPlainSummary(t *testing.T) {
+	t.Parallel()
 	if got := markdown.PlainSummary("  A   description\n\nwith lines  ", 100); got != "A description with lines" {
 		t.Errorf("got %q", got)
 	}

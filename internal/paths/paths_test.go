@@ -3,6 +3,7 @@ package paths
 import "testing"
 
 func TestBuilders_EscapeEachSegment(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ got, want string }{
 		{Badge("b1"), "/badges/b1"},
 		{Badge("a b/c?d"), "/badges/a%20b%2Fc%3Fd"},
@@ -19,6 +20,7 @@ func TestBuilders_EscapeEachSegment(t *testing.T) {
 }
 
 func TestFill_PanicsOnAWrongCount(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"a", "b", "c"}} {
 		func() {
 			defer func() {

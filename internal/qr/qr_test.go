@@ -45,6 +45,7 @@ func decode(t *testing.T, img image.Image) string {
 }
 
 func TestPNG_DecodesBackToTheURL(t *testing.T) {
+	t.Parallel()
 	for _, u := range urls {
 		for _, size := range []int{256, 512, 333} {
 			data, err := qr.PNG(u, size)
@@ -68,6 +69,7 @@ func TestPNG_DecodesBackToTheURL(t *testing.T) {
 }
 
 func TestPNG_ModulesAreWholePixels(t *testing.T) {
+	t.Parallel()
 	u := urls[0]
 	m, err := qr.Matrix(u)
 	if err != nil {
@@ -93,6 +95,7 @@ func TestPNG_ModulesAreWholePixels(t *testing.T) {
 }
 
 func TestMatrix_HasQuietZoneAndValidSize(t *testing.T) {
+	t.Parallel()
 	for _, u := range urls {
 		m, err := qr.Matrix(u)
 		if err != nil {
@@ -179,6 +182,7 @@ func svgMatrix(t *testing.T, data []byte) [][]bool {
 }
 
 func TestSVG_ParsesWithTheExpectedModules(t *testing.T) {
+	t.Parallel()
 	for _, u := range urls {
 		data, err := qr.SVG(u)
 		if err != nil {
@@ -222,6 +226,7 @@ func raster(m [][]bool, scale int) image.Image {
 }
 
 func TestRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"", "javascript:alert(1)", "/b/relative", "mailto:a@b.example", "https://", "https://s.example/a b"} {
 		if _, err := qr.PNG(u, 256); !errors.Is(err, qr.ErrBadURL) {
 			t.Errorf("PNG(%q) err = %v", u, err)
@@ -243,6 +248,7 @@ func TestRefusesBadInput(t *testing.T) {
 }
 
 func TestPNG_Deterministic(t *testing.T) {
+	t.Parallel()
 	a, _ := qr.PNG(urls[0], 300)
 	b, _ := qr.PNG(urls[0], 300)
 	if !bytes.Equal(a, b) {

@@ -64,6 +64,7 @@ func committed(t *testing.T) map[string][]byte {
 // learner@example.org, except the expired one, which fails on its expiry
 // date alone.
 func TestCommittedSamplesVerify(t *testing.T) {
+	t.Parallel()
 	f := &offline{c: fetch.New(fetch.Options{Timeout: 5 * time.Second})}
 	v := verify.New(f, verify.Options{Now: time.Now})
 	me := []badge.Identifier{{Type: "email", Value: samples.Recipient}}
@@ -153,6 +154,7 @@ func TestCommittedSamplesVerify(t *testing.T) {
 // The committed files are exactly what the generator makes, and making them
 // again gives the same bytes.
 func TestGenerateIsDeterministicAndCommitted(t *testing.T) {
+	t.Parallel()
 	first, err := samples.Generate()
 	if err != nil {
 		t.Fatal(err)
@@ -193,6 +195,7 @@ func TestGenerateIsDeterministicAndCommitted(t *testing.T) {
 
 // Write puts the same files in any directory.
 func TestWrite(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	names, err := samples.Write(out)
 	if err != nil {
@@ -213,6 +216,7 @@ func TestWrite(t *testing.T) {
 // Changing a signed sample breaks its signature: the samples are really
 // signed, not merely shaped like signed credentials.
 func TestSamplesAreReallySigned(t *testing.T) {
+	t.Parallel()
 	data := committed(t)["data-analysis-with-python.json"]
 	if data == nil {
 		t.Fatal("data-analysis-with-python.json is missing")

@@ -28,6 +28,7 @@ func parse(t *testing.T, link string) (string, url.Values) {
 }
 
 func TestLinkedInAddToProfile_FillsEveryField(t *testing.T) {
+	t.Parallel()
 	b := share.Badge{
 		Name:         "Data Science & Ethics: Level 2",
 		IssuerName:   "Open University + Friends",
@@ -71,6 +72,7 @@ func TestLinkedInAddToProfile_FillsEveryField(t *testing.T) {
 }
 
 func TestLinkedInAddToProfile_MonthsCountFromOne(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		when      time.Time
 		year, mon string
@@ -99,6 +101,7 @@ func TestLinkedInAddToProfile_MonthsCountFromOne(t *testing.T) {
 }
 
 func TestLinkedInAddToProfile_NoExpiryNoExpiryFields(t *testing.T) {
+	t.Parallel()
 	link, err := share.LinkedInAddToProfile(share.Badge{
 		Name: "Forever", IssuerName: "Issuer", IssuedOn: date(2023, time.November, 2), URL: "https://s.example/b/x",
 	})
@@ -120,6 +123,7 @@ func TestLinkedInAddToProfile_NoExpiryNoExpiryFields(t *testing.T) {
 }
 
 func TestLinkedInAddToProfile_NoIssueDateNoIssueFields(t *testing.T) {
+	t.Parallel()
 	link, err := share.LinkedInAddToProfile(share.Badge{Name: "N", URL: "https://s.example/b/x"})
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +135,7 @@ func TestLinkedInAddToProfile_NoIssueDateNoIssueFields(t *testing.T) {
 }
 
 func TestLinks_RefuseNonHTTPURLs(t *testing.T) {
+	t.Parallel()
 	bad := []string{"", "javascript:alert(1)", "/b/relative", "ftp://s.example/b", "https://user:pw@s.example/b", "data:text/html,x", "https://"}
 	for _, u := range bad {
 		if _, err := share.LinkedInAddToProfile(share.Badge{Name: "N", URL: u}); !errors.Is(err, share.ErrBadURL) {
@@ -152,6 +157,7 @@ func TestLinks_RefuseNonHTTPURLs(t *testing.T) {
 }
 
 func TestPostLinks(t *testing.T) {
+	t.Parallel()
 	page := "https://satchel.example/b/AbC?x=1&y=2"
 	text := `I earned "Rust & Go" #1`
 
@@ -193,6 +199,7 @@ func TestPostLinks(t *testing.T) {
 }
 
 func TestShareText(t *testing.T) {
+	t.Parallel()
 	if got := share.ShareText(share.Badge{Name: `Go "fast"`, IssuerName: "Gophers"}); got != `I earned the “Go "fast"” badge from Gophers.` {
 		t.Errorf("got %q", got)
 	}
@@ -202,6 +209,7 @@ func TestShareText(t *testing.T) {
 }
 
 func TestMastodonInstance(t *testing.T) {
+	t.Parallel()
 	good := map[string]string{
 		"mastodon.social":          "mastodon.social",
 		"  Mastodon.Social  ":      "mastodon.social",
@@ -262,6 +270,7 @@ func FuzzMastodonInstance(f *testing.F) {
 }
 
 func TestPostLinks_LongTextIsShortened(t *testing.T) {
+	t.Parallel()
 	page := "https://s.example/b/1"
 	long := strings.Repeat("é", 2000)
 	x, err := share.X(page, long)

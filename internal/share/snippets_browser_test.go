@@ -22,6 +22,7 @@ import (
 // are reachable by keyboard, and that axe-core finds no WCAG 2.2 A/AA
 // violation.
 func TestSnippets_InBrowser(t *testing.T) {
+	t.Parallel()
 	var pic bytes.Buffer
 	img := image.NewNRGBA(image.Rect(0, 0, 64, 64))
 	for i := range img.Pix {

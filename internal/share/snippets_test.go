@@ -98,6 +98,7 @@ func elements(nodes []*html.Node, tag string) []*html.Node {
 }
 
 func TestEmbedCard_ShowsImageNameIssuerAndLink(t *testing.T) {
+	t.Parallel()
 	c := share.Card{
 		Kind: share.KindBadge, Name: "Data & Ethics", Issuer: "Open U",
 		ImageURL: "https://satchel.example/images/ab12?size=2&v=1", ImageAlt: "A blue shield",
@@ -139,6 +140,7 @@ func TestEmbedCard_ShowsImageNameIssuerAndLink(t *testing.T) {
 }
 
 func TestEmbedCard_EscapesHostileNames(t *testing.T) {
+	t.Parallel()
 	c := share.Card{Kind: share.KindCollection, Name: hostile, Issuer: hostile, ImageURL: "https://s.example/i.png", ImageAlt: hostile, URL: "https://s.example/c/1", SiteName: hostile}
 	s, err := share.EmbedCard(c)
 	if err != nil {
@@ -162,6 +164,7 @@ func TestEmbedCard_EscapesHostileNames(t *testing.T) {
 }
 
 func TestEmbedCard_WithoutImage(t *testing.T) {
+	t.Parallel()
 	s, err := share.EmbedCard(share.Card{Name: "N", URL: "https://s.example/b/1"})
 	if err != nil {
 		t.Fatal(err)
@@ -172,6 +175,7 @@ func TestEmbedCard_WithoutImage(t *testing.T) {
 }
 
 func TestSnippets_RefuseScriptURLs(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"javascript:alert(1)", "data:text/html,<script>", "//evil.example/x", "vbscript:x"} {
 		if _, err := share.EmbedCard(share.Card{Name: "N", URL: u}); !errors.Is(err, share.ErrBadURL) {
 			t.Errorf("card URL %q: %v", u, err)
@@ -192,6 +196,7 @@ func TestSnippets_RefuseScriptURLs(t *testing.T) {
 }
 
 func TestIframeSnippet(t *testing.T) {
+	t.Parallel()
 	s, err := share.IframeSnippet(share.KindCollection, hostile, "https://s.example/embed/c/1?a=1&b=2", 480, 320)
 	if err != nil {
 		t.Fatal(err)
@@ -221,6 +226,7 @@ func TestIframeSnippet(t *testing.T) {
 }
 
 func TestOEmbed_JSONShape(t *testing.T) {
+	t.Parallel()
 	r, err := share.OEmbed(share.KindBadge, "Data & Ethics", "Ada L.", "Satchel", "https://s.example/",
 		"https://s.example/embed/b/AbC", 400, 220, share.Thumbnail{URL: "https://s.example/b/AbC/share.png", Width: 1200, Height: 630})
 	if err != nil {
@@ -260,6 +266,7 @@ func TestOEmbed_JSONShape(t *testing.T) {
 }
 
 func TestOEmbed_OmitsIncompleteThumbnailAndEmptyFields(t *testing.T) {
+	t.Parallel()
 	r, err := share.OEmbed(share.KindProfile, "", "", "", "", "https://s.example/embed/p/a", 300, 200, share.Thumbnail{URL: "https://s.example/t.png"})
 	if err != nil {
 		t.Fatal(err)
@@ -280,6 +287,7 @@ func TestOEmbed_OmitsIncompleteThumbnailAndEmptyFields(t *testing.T) {
 }
 
 func TestOEmbed_RefusesBadInput(t *testing.T) {
+	t.Parallel()
 	if _, err := share.OEmbed(share.KindBadge, "t", "", "", "javascript:x", "https://s.example/e", 1, 1, share.Thumbnail{}); !errors.Is(err, share.ErrBadURL) {
 		t.Errorf("provider URL: %v", err)
 	}
@@ -292,6 +300,7 @@ func TestOEmbed_RefusesBadInput(t *testing.T) {
 }
 
 func TestFit(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ w, h, mw, mh, ww, wh int }{
 		{400, 200, 0, 0, 400, 200},
 		{400, 200, 500, 500, 400, 200}, // never scales up
@@ -308,6 +317,7 @@ func TestFit(t *testing.T) {
 }
 
 func TestOEmbedURL(t *testing.T) {
+	t.Parallel()
 	got, err := share.OEmbedURL("https://s.example/oembed", "https://s.example/b/A?x=1&y=2")
 	if err != nil {
 		t.Fatal(err)
@@ -319,6 +329,7 @@ func TestOEmbedURL(t *testing.T) {
 }
 
 func TestEmailSignature(t *testing.T) {
+	t.Parallel()
 	var badges []share.SignatureBadge
 	for i := range 8 {
 		badges = append(badges, share.SignatureBadge{
@@ -375,6 +386,7 @@ func TestEmailSignature(t *testing.T) {
 }
 
 func TestEmailSignature_NoBadges(t *testing.T) {
+	t.Parallel()
 	s, err := share.EmailSignature(share.Signature{ProfileURL: "https://s.example/p/a", LinkText: "My badges"})
 	if err != nil {
 		t.Fatal(err)

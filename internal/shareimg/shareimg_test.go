@@ -50,6 +50,7 @@ func same(a, b color.Color) bool {
 var red = color.NRGBA{0xd0, 0x10, 0x20, 0xff}
 
 func TestRenderBadge_SizeAndValidPNG(t *testing.T) {
+	t.Parallel()
 	data, err := RenderBadge(Badge{Name: "Web Accessibility", IssuerName: "Open U", Image: solidPNG(t, 300, 300, red), SiteName: "Satchel"})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +68,7 @@ func TestRenderBadge_SizeAndValidPNG(t *testing.T) {
 }
 
 func TestRenderBadge_KeepsAspectRatio(t *testing.T) {
+	t.Parallel()
 	data, err := RenderBadge(Badge{Name: "Wide", Image: solidPNG(t, 400, 100, red)})
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +123,7 @@ func assertOnlyInside(t *testing.T, img image.Image, allowed ...image.Rectangle)
 }
 
 func TestRenderBadge_LongTextStaysInItsBox(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Supercalifragilistic expialidocious competency framework alignment ", 30)
 	for _, name := range []string{
 		long,
@@ -139,6 +142,7 @@ func TestRenderBadge_LongTextStaysInItsBox(t *testing.T) {
 }
 
 func TestRenderProfile(t *testing.T) {
+	t.Parallel()
 	thumbs := [][]byte{solidPNG(t, 64, 64, red), nil, []byte("<svg/>"), solidPNG(t, 10, 10, red), solidPNG(t, 50, 50, red), solidPNG(t, 64, 64, red), solidPNG(t, 64, 64, red), solidPNG(t, 64, 64, red)}
 	data, err := RenderProfile(Profile{DisplayName: strings.Repeat("Ada Augusta King-Noel, Countess of Lovelace ", 10), BadgeCount: 42, Thumbnails: thumbs, SiteName: "Satchel"})
 	if err != nil {
@@ -162,6 +166,7 @@ func TestRenderProfile(t *testing.T) {
 }
 
 func TestCountText(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{0: "No public badges yet", 1: "1 badge", 2: "2 badges", 1234: "1234 badges"} {
 		if got := countText(n); got != want {
 			t.Errorf("countText(%d) = %q", n, got)
@@ -170,6 +175,7 @@ func TestCountText(t *testing.T) {
 }
 
 func TestImagesOutsideTheLimitsArePlaceholders(t *testing.T) {
+	t.Parallel()
 	huge := solidPNG(t, MaxImageSide+1, 1, red) // few bytes, too many pixels
 	damaged := solidPNG(t, 64, 64, red)
 	damaged = damaged[:len(damaged)-30]
@@ -194,6 +200,7 @@ func TestImagesOutsideTheLimitsArePlaceholders(t *testing.T) {
 }
 
 func TestRender_Deterministic(t *testing.T) {
+	t.Parallel()
 	b := Badge{Name: "Same in, same out", IssuerName: "Issuer", Image: solidPNG(t, 200, 120, red), SiteName: "Satchel"}
 	a1, _ := RenderBadge(b)
 	a2, _ := RenderBadge(b)
@@ -209,6 +216,7 @@ func TestRender_Deterministic(t *testing.T) {
 }
 
 func TestThumbnail(t *testing.T) {
+	t.Parallel()
 	data, err := Thumbnail(solidPNG(t, 300, 300, red), 40)
 	if err != nil {
 		t.Fatal(err)
@@ -232,6 +240,7 @@ func TestThumbnail(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
+	t.Parallel()
 	face, err := newFace(bold, 60)
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +295,7 @@ func TestWrap(t *testing.T) {
 // A megabyte of text is cut to maxRunes before layout (cost: see
 // BenchmarkWrapHostile).
 func TestWrap_HostileSize(t *testing.T) {
+	t.Parallel()
 	face, _ := newFace(regular, 38)
 	lines := wrap(face, strings.Repeat("ab ", 1<<20), 580, 2)
 	if len(lines) != 2 || !strings.HasSuffix(lines[1], ellipsis) {
@@ -330,6 +340,7 @@ func BenchmarkRenderProfile(b *testing.B) {
 }
 
 func TestHalve(t *testing.T) {
+	t.Parallel()
 	src := image.NewNRGBA(image.Rect(0, 0, 4, 2))
 	// Left 2×2 block: two white, two black → mid grey; right block: opaque
 	// red and fully transparent → half-transparent red (premultiplied).
@@ -352,6 +363,7 @@ func TestHalve(t *testing.T) {
 }
 
 func TestRenderBadge_LargeImageKeepsItsGeometry(t *testing.T) {
+	t.Parallel()
 	// 2000×2000, left half red and right half blue: halved twice before
 	// scaling, it must still be red on the left and blue on the right.
 	const side = 2000
@@ -405,6 +417,7 @@ func FuzzThumbnail(f *testing.F) {
 }
 
 func TestKey(t *testing.T) {
+	t.Parallel()
 	img := solidPNG(t, 8, 8, red)
 	base := Badge{Name: "ab", IssuerName: "c", Image: img, SiteName: "Satchel"}
 	if base.Key() != (Badge{Name: "ab", IssuerName: "c", Image: bytes.Clone(img), SiteName: "Satchel"}).Key() {

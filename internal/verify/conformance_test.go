@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 )
 
@@ -19,32 +20,7 @@ import (
 // go.mod). Absent fixtures skip the test, except under CI=true.
 func conformanceDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("SATCHEL_CONFORMANCE_DIR")
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared", "conformance")
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	if dir != "" {
-		if _, err := os.Stat(filepath.Join(dir, "expected.tsv")); err == nil {
-			return dir
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf("conformance fixtures not found (looked for expected.tsv in %q); set SATCHEL_CONFORMANCE_DIR", dir)
-	}
-	tb.Skipf("conformance fixtures not found at %q; set SATCHEL_CONFORMANCE_DIR to run this test", dir)
-	return ""
+	return badgetest.ConformanceDir(tb)
 }
 
 type conformanceRow struct {
@@ -171,6 +147,7 @@ var conformanceVerdicts = map[string]Verdict{
 // valid: the key is then only the badge's own claim). Run verbosely (task
 // conformance) it prints the agreement of every row.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	rows := readExpected(t, dir)
 	srv := newConformanceServer(t, dir)
@@ -287,6 +264,7 @@ func (offlineFetcher) Get(_ context.Context, u string, _ fetch.Kind) (*fetch.Res
 // Every fixture file, whatever it is, ends in a report without a panic, also
 // when nothing can be fetched.
 func TestConformanceFixtures_NeverPanicOffline(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	v := New(offlineFetcher{}, Options{})
 	n := 0

@@ -4,27 +4,19 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"encoding/pem"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
-	"github.com/satchel-backpack/satchel/internal/keys"
-	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 )
 
 // Test issuers live at these made-up HTTPS hosts, served on loopback.
@@ -47,36 +39,15 @@ func newTestVerifier(t testing.TB) (*issuerServer, *Verifier) {
 	return srv, New(srv.client(), Options{Now: func() time.Time { return fixedNow }, Timeout: 10 * time.Second})
 }
 
-var (
-	rsaOnce sync.Once
-	rsaKey  *rsa.PrivateKey
-)
-
 // testRSA is one 2048-bit key shared by the tests (generating is slow).
-func testRSA(t testing.TB) *rsa.PrivateKey {
-	rsaOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		rsaKey = k
-	})
-	return rsaKey
-}
+func testRSA(t testing.TB) *rsa.PrivateKey { return badgetest.MustRSA(t, 0) }
 
-func mustJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func hashedEmail(email, salt string) string {
-	sum := sha256.Sum256([]byte(email + salt))
-	return "sha256$" + hex.EncodeToString(sum[:])
-}
+var (
+	mustJSON    = badgetest.MustJSON
+	hashedEmail = badgetest.HashedEmail
+	signJWS     = badgetest.MustJWS
+	p256Key     = badgetest.MustP256
+)
 
 // --- Open Badges 2.0 ---
 
@@ -146,26 +117,6 @@ func (s *ob2Set) signed(t testing.TB, srv *issuerServer, key *rsa.PrivateKey) st
 	return signJWS(t, jose.RS256, key, mustJSON(t, s.assertion), nil)
 }
 
-func signJWS(t testing.TB, alg jose.SignatureAlgorithm, key any, payload []byte, opts *jose.SignerOptions) string {
-	t.Helper()
-	if opts == nil {
-		opts = &jose.SignerOptions{}
-	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := obj.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // --- Open Badges 3.0 ---
 
 func newCredential(issuerID string) map[string]any {
@@ -202,24 +153,13 @@ type edIssuer struct {
 
 func newEdIssuer(t testing.TB) *edIssuer {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk, err := keys.EncodeMultikey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &edIssuer{pub: pub, priv: priv, did: "did:key:" + mk, vm: "did:key:" + mk + "#" + mk}
+	k := badgetest.MustDIDKey(t)
+	return &edIssuer{pub: k.Public, priv: k.Private, did: k.DID, vm: k.VM}
 }
 
 func (e *edIssuer) sign(t testing.TB, c map[string]any, suite string) map[string]any {
 	t.Helper()
-	out, err := ldproof.Sign(c, e.priv, e.vm, suite, fixedNow.Add(-24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return badgetest.MustSignDataIntegrity(t, c, e.priv, e.vm, suite, fixedNow.Add(-24*time.Hour))
 }
 
 // readBadge reads data with badge.Read, failing the test on error.
@@ -304,15 +244,6 @@ func statusListCredential(issuerID, encoded, purpose string) map[string]any {
 			"statusPurpose": purpose, "encodedList": encoded,
 		},
 	}
-}
-
-func p256Key(t testing.TB) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
 }
 
 func containsAll(s string, parts ...string) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/badgetest"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
@@ -40,14 +40,11 @@ func wantNotIssuersKey(t *testing.T, rep *Report) {
 // signWith signs c with priv under verification method vm.
 func signWith(t *testing.T, c map[string]any, priv ed25519.PrivateKey, vm string) []byte {
 	t.Helper()
-	out, err := ldproof.Sign(c, priv, vm, "eddsa-rdfc-2022", fixedNow.Add(-24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mustJSON(t, out)
+	return mustJSON(t, badgetest.MustSignDataIntegrity(t, c, priv, vm, "eddsa-rdfc-2022", fixedNow.Add(-24*time.Hour)))
 }
 
 func TestTrust_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	a, b := newEdIssuer(t), newEdIssuer(t)
 	forged := signWith(t, newCredential(a.did), b.priv, b.vm)
@@ -62,14 +59,11 @@ func TestTrust_DIDKeyIssuerSignedByAnotherKey(t *testing.T) {
 
 func didJWK(t *testing.T, pub ed25519.PublicKey) string {
 	t.Helper()
-	raw, err := (&jose.JSONWebKey{Key: pub}).MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "did:jwk:" + base64.RawURLEncoding.EncodeToString(raw)
+	return badgetest.MustDIDJWK(t, pub)
 }
 
 func TestTrust_DIDJWKIssuer(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	a, b := newEdIssuer(t), newEdIssuer(t)
 	issuer := didJWK(t, a.pub)
@@ -96,6 +90,7 @@ func TestTrust_DIDJWKIssuer(t *testing.T) {
 
 // A forger's key in the fragment of a method under the issuer's address.
 func TestTrust_FragmentKeyUnderHTTPSIssuer(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	issuer := issuerBase + "/issuers/uni"
 	forger, real := newEdIssuer(t), newEdIssuer(t)
@@ -144,6 +139,7 @@ func newVerifierFor(srv *issuerServer) *Verifier {
 }
 
 func TestTrust_DIDWebAuthenticationOnly(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	signer := newEdIssuer(t)
 	mk := strings.TrimPrefix(signer.did, "did:key:")
@@ -170,6 +166,7 @@ func TestTrust_DIDWebAuthenticationOnly(t *testing.T) {
 // An https issuer whose document lists key A; a VC-JWT carries key B in
 // its header and is signed with it.
 func TestTrust_EmbeddedJWKNotTheIssuers(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	issuer := issuerBase + "/issuers/jwt"
 	a, b := newEdIssuer(t), newEdIssuer(t)
@@ -187,6 +184,7 @@ func TestTrust_EmbeddedJWKNotTheIssuers(t *testing.T) {
 
 // Two proofs, one by the issuer, one by a stranger: every proof must pass.
 func TestTrust_TwoProofsOneAStrangers(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	issuer, stranger := newEdIssuer(t), newEdIssuer(t)
 	c := newCredential(issuer.did)
@@ -214,6 +212,7 @@ func TestTrust_TwoProofsOneAStrangers(t *testing.T) {
 // A signed 2.0 assertion whose revocation list cannot be fetched never
 // says "not revoked".
 func TestTrust_OB2RevocationListUnreachable(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("revlist")
 	set.issuer["revocationList"] = issuerBase + "/revocations.json"
@@ -242,6 +241,7 @@ func TestTrust_OB2RevocationListUnreachable(t *testing.T) {
 
 // A 2.0 signed assertion whose key the issuer does not list.
 func TestTrust_OB2KeyNotListed(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("unlisted")
 	jws := set.signed(t, srv, testRSA(t))
@@ -251,6 +251,7 @@ func TestTrust_OB2KeyNotListed(t *testing.T) {
 }
 
 func TestTrust_OB2UnknownContext(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("ctx")
 	set.assertion["@context"] = []any{"https://w3id.org/openbadges/v2", "https://evil.example/redefine.json"}
@@ -268,6 +269,7 @@ func TestTrust_OB2UnknownContext(t *testing.T) {
 
 // The headline names the most important failed check, in a fixed order.
 func TestHeadline_FixedOrder(t *testing.T) {
+	t.Parallel()
 	rep := &Report{}
 	rep.Add("schema", Failed, "schema sentence", "")
 	rep.Add("expiry", Failed, "expiry sentence", "")
@@ -303,6 +305,7 @@ func TestHeadline_FixedOrder(t *testing.T) {
 // ob30/simple.jwt: the headline names a real cause (its key, its
 // vocabulary or its structure), never a changed signature.
 func TestHeadline_SimpleJWT(t *testing.T) {
+	t.Parallel()
 	dir := conformanceDir(t)
 	data, err := os.ReadFile(filepath.Join(dir, "ob30", "simple.jwt"))
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 // --- Open Badges 2.0, hosted ---
 
 func TestHosted_ValidBadgeFetchesEachURLOnce(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("1")
 	set.serve(t, srv)
@@ -40,6 +41,7 @@ func TestHosted_ValidBadgeFetchesEachURLOnce(t *testing.T) {
 }
 
 func TestHosted_VerifyFillsBadgeFromIssuer(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("1")
 	set.serve(t, srv)
@@ -54,6 +56,7 @@ func TestHosted_VerifyFillsBadgeFromIssuer(t *testing.T) {
 }
 
 func TestHosted_UsesWhatTheIssuerServes(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("1")
 	set.serve(t, srv)
@@ -69,6 +72,7 @@ func TestHosted_UsesWhatTheIssuerServes(t *testing.T) {
 }
 
 func TestHosted_RevokedBy410AndByFlag(t *testing.T) {
+	t.Parallel()
 	t.Run("410 Gone", func(t *testing.T) {
 		srv, v := newTestVerifier(t)
 		set := newOB2("gone")
@@ -99,6 +103,7 @@ func TestHosted_RevokedBy410AndByFlag(t *testing.T) {
 }
 
 func TestHosted_IssuerPolicy(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		policy map[string]any
@@ -127,6 +132,7 @@ func TestHosted_IssuerPolicy(t *testing.T) {
 }
 
 func TestHosted_MovedNodeWarnsAndFollows(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("1")
 	set.serve(t, srv)
@@ -150,6 +156,7 @@ func TestHosted_MovedNodeWarnsAndFollows(t *testing.T) {
 }
 
 func TestHosted_UnreachableIssuerFails(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("1")
 	srv.json(set.assertion["id"].(string), mustJSON(t, set.assertion))
@@ -162,6 +169,7 @@ func TestHosted_UnreachableIssuerFails(t *testing.T) {
 }
 
 func TestDates_ThreeDistinctFindings(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name            string
 		issued, expires string
@@ -205,6 +213,7 @@ func TestDates_ThreeDistinctFindings(t *testing.T) {
 // --- Open Badges 2.0, signed ---
 
 func TestSigned20(t *testing.T) {
+	t.Parallel()
 	key := testRSA(t)
 	t.Run("valid", func(t *testing.T) {
 		srv, v := newTestVerifier(t)
@@ -282,6 +291,7 @@ func b64(b []byte) string {
 // --- Open Badges 3.0, embedded proofs ---
 
 func TestOB30_EachProofType(t *testing.T) {
+	t.Parallel()
 	for _, suite := range []string{"eddsa-rdfc-2022", "eddsa-2022", "Ed25519Signature2020"} {
 		t.Run(suite, func(t *testing.T) {
 			_, v := newTestVerifier(t)
@@ -305,6 +315,7 @@ func TestOB30_EachProofType(t *testing.T) {
 }
 
 func TestOB30_KeyMustBelongToIssuer(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	mk := strings.TrimPrefix(iss.did, "did:key:")
@@ -324,6 +335,7 @@ func TestOB30_KeyMustBelongToIssuer(t *testing.T) {
 }
 
 func TestOB30_ContextAndType(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	cases := []struct {
@@ -358,6 +370,7 @@ func TestOB30_ContextAndType(t *testing.T) {
 }
 
 func TestOB30_ValidityDates(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	c := newCredential(iss.did)
@@ -376,6 +389,7 @@ func TestOB30_ValidityDates(t *testing.T) {
 // --- VC-JWT ---
 
 func TestVCJWT_EachAlgorithmAndKeySource(t *testing.T) {
+	t.Parallel()
 	rsaPriv := testRSA(t)
 	ecPriv := p256Key(t)
 	_, edPriv, _ := ed25519.GenerateKey(nil)
@@ -481,6 +495,7 @@ func jwtClaims(c map[string]any) map[string]any {
 }
 
 func TestVCJWT_VCClaimFormWarns(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	c := newCredential("")
 	c["@context"] = []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"}
@@ -499,6 +514,7 @@ func TestVCJWT_VCClaimFormWarns(t *testing.T) {
 }
 
 func TestVCJWT_RefusesPrivateJWKAndMissingKey(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	ec := p256Key(t)
 	c := newCredential(issuerBase + "/issuers/jwt")
@@ -516,6 +532,7 @@ func TestVCJWT_RefusesPrivateJWKAndMissingKey(t *testing.T) {
 // --- status lists ---
 
 func TestStatusList(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		set     []int
@@ -548,6 +565,7 @@ func TestStatusList(t *testing.T) {
 }
 
 func TestStatusList_UnsignedListCannotClear(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	srv.json(issuerBase+"/status/1", mustJSON(t, statusListCredential(iss.did, encodeStatusList(t, 16384), "revocation")))
@@ -561,6 +579,7 @@ func TestStatusList_UnsignedListCannotClear(t *testing.T) {
 }
 
 func TestDecodeStatusList_MSBFirst(t *testing.T) {
+	t.Parallel()
 	bits, err := decodeStatusList(encodeStatusList(t, 16, 0, 9))
 	if err != nil {
 		t.Fatal(err)
@@ -578,6 +597,7 @@ func TestDecodeStatusList_MSBFirst(t *testing.T) {
 // --- endorsements ---
 
 func TestEndorsements30_BadOneWarnsOnly(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	endorser := newEdIssuer(t)
@@ -616,6 +636,7 @@ func TestEndorsements30_BadOneWarnsOnly(t *testing.T) {
 }
 
 func TestEndorsements20_UnreachableWarnsOnly(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("e")
 	set.class["endorsement"] = []any{issuerBase + "/endorsements/missing.json"}
@@ -628,6 +649,7 @@ func TestEndorsements20_UnreachableWarnsOnly(t *testing.T) {
 // --- robustness ---
 
 func TestVerify_NeverHangs(t *testing.T) {
+	t.Parallel()
 	srv := newIssuerServer(t, issuerHost)
 	block := make(chan struct{})
 	defer close(block)
@@ -647,6 +669,7 @@ func TestVerify_NeverHangs(t *testing.T) {
 }
 
 func TestVerify_HostileInputNeverPanics(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	rep := v.Verify(context.Background(), nil, nil)
 	wantVerdict(t, rep, Invalid)
@@ -680,6 +703,7 @@ func TestVerify_HostileInputNeverPanics(t *testing.T) {
 }
 
 func TestVerify_RecipientOutcomes(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	data := mustJSON(t, iss.sign(t, newCredential(iss.did), "eddsa-rdfc-2022"))
@@ -699,6 +723,7 @@ func TestVerify_RecipientOutcomes(t *testing.T) {
 }
 
 func TestVerifyBytes_NotABadge(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	b, rep, err := v.VerifyBytes(context.Background(), []byte("hello"), nil)
 	if b != nil || err == nil || rep.Verdict != Invalid || status(rep, "format") != Failed {
@@ -719,6 +744,7 @@ func (panicFetcher) Get(context.Context, string, fetch.Kind) (*fetch.Response, e
 }
 
 func TestVerify_RecoversFromPanic(t *testing.T) {
+	t.Parallel()
 	v := New(panicFetcher{}, Options{Now: func() time.Time { return fixedNow }})
 	rep := verifyData(t, v, mustJSON(t, newOB2("x").assertion), nil)
 	wantVerdict(t, rep, Invalid)
@@ -729,6 +755,7 @@ func TestVerify_RecoversFromPanic(t *testing.T) {
 }
 
 func TestSigned20_FetchesEachURLOnce(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("once")
 	set.issuer["revocationList"] = issuerBase + "/revoked.json"
@@ -744,6 +771,7 @@ func TestSigned20_FetchesEachURLOnce(t *testing.T) {
 }
 
 func TestHosted_Legacy10Badge(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	aURL := issuerBase + "/legacy/assertion.json"
 	srv.json(aURL, mustJSON(t, map[string]any{
@@ -769,6 +797,7 @@ func TestHosted_Legacy10Badge(t *testing.T) {
 }
 
 func TestStatus_1EdTechRevocationList(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	c := newCredential(iss.did)
@@ -790,6 +819,7 @@ func TestStatus_1EdTechRevocationList(t *testing.T) {
 }
 
 func TestDecodeStatusList_StatusList2021PlainBase64(t *testing.T) {
+	t.Parallel()
 	enc := strings.TrimPrefix(encodeStatusList(t, 16, 15), "u")
 	bits, err := decodeStatusList(enc)
 	if err != nil {
@@ -801,6 +831,7 @@ func TestDecodeStatusList_StatusList2021PlainBase64(t *testing.T) {
 }
 
 func TestVCJWT_ExpClaimBoundsValidity(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVerifier(t)
 	iss := newEdIssuer(t)
 	claims := jwtClaims(newCredential(iss.did))
@@ -813,6 +844,7 @@ func TestVCJWT_ExpClaimBoundsValidity(t *testing.T) {
 }
 
 func TestPointer_FetchesAndVerifiesOnce(t *testing.T) {
+	t.Parallel()
 	srv, v := newTestVerifier(t)
 	set := newOB2("ptr")
 	set.serve(t, srv)
@@ -839,6 +871,7 @@ func TestPointer_FetchesAndVerifiesOnce(t *testing.T) {
 // Options.Observe hears each verification's outcome, as the badge's
 // status, once per Verify: what the metrics count.
 func TestObserve_HearsEachOutcome(t *testing.T) {
+	t.Parallel()
 	srv := newIssuerServer(t, issuerHost, otherHost)
 	var outcomes []string
 	v := New(srv.client(), Options{Now: func() time.Time { return fixedNow }, Timeout: 10 * time.Second,

@@ -97,6 +97,7 @@ type w3cEnv struct {
 }
 
 func TestW3C(t *testing.T) {
+	t.Parallel()
 	runW3C(t, w3cCases())
 }
 
@@ -104,6 +105,7 @@ func TestW3C(t *testing.T) {
 // rule (a signature counts only when its key is proven to be the
 // issuer's): a did:key issuer's credential signed by another did:key.
 func TestW3C_KeyBinding_StrangerDIDKey(t *testing.T) {
+	t.Parallel()
 	runW3C(t, w3cKeyBindingCases())
 }
 
@@ -111,6 +113,7 @@ func TestW3C_KeyBinding_StrangerDIDKey(t *testing.T) {
 // the same credential and proof options they must give the same proof, so a
 // row differs from a valid credential by its mutation only.
 func TestW3C_SignerMatchesLdproof(t *testing.T) {
+	t.Parallel()
 	e := &w3cEnv{eddsa: eddsaSuiteKey(t), now: fixedNow}
 	c := newCredential(e.eddsa.did)
 	mine := e.sign(t, e.eddsa, c, nil)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestBadgeTile_DetailsTiedToTheLink(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.BadgeTile(components.Tile{
 		ID: "abc123", Href: paths.Badge("abc123"), Name: "Knot Tying", Issuer: "Sea Scouts",
 		ImageSrc: paths.Image("ff"), Issued: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
@@ -38,6 +39,7 @@ func TestBadgeTile_DetailsTiedToTheLink(t *testing.T) {
 }
 
 func TestBadgeTile_EscapesAndHeadingLevel(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.BadgeTile(components.Tile{
 		ID: "x", Href: paths.Badge("x"), Name: `<script>alert(1)</script>`, ImageSrc: paths.Image("ff"), ImageAlt: `"><img src=x onerror=alert(1)>`,
 		Description: "<b>bold</b>", HeadingLevel: 2,
@@ -57,6 +59,7 @@ func TestBadgeTile_EscapesAndHeadingLevel(t *testing.T) {
 }
 
 func TestStatusLabel_EveryStatusInWords(t *testing.T) {
+	t.Parallel()
 	for status, want := range map[string]string{"valid": "Valid", "warning": "Valid, with warnings", "invalid": "Not valid", "expired": "Expired", "revoked": "Revoked", "unverified": "Could not verify", "": "Not checked"} {
 		if got := components.StatusLabel(status); got != want {
 			t.Errorf("%q: %q, want %q", status, got, want)

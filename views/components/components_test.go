@@ -27,6 +27,7 @@ func render(t *testing.T, c templ.Component) *goquery.Document {
 }
 
 func TestField_LabelTiedToInput(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.Field(components.FieldProps{ID: "f-email", Name: "email", Label: "Email", Type: "email", Required: true}))
 	in := doc.Find("input")
 	if in.AttrOr("id", "") != "f-email" || in.AttrOr("name", "") != "email" || in.AttrOr("type", "") != "email" {
@@ -44,6 +45,7 @@ func TestField_LabelTiedToInput(t *testing.T) {
 }
 
 func TestField_OptionalSaysSo(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.Field(components.FieldProps{ID: "x", Name: "x", Label: "Nickname"}))
 	if !strings.Contains(doc.Find("label").Text(), "(optional)") {
 		t.Error("optional field not marked optional")
@@ -54,6 +56,7 @@ func TestField_OptionalSaysSo(t *testing.T) {
 }
 
 func TestField_ErrorAndHintDescribeTheInput(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.Field(components.FieldProps{
 		ID: "f", Name: "n", Label: "Name", Value: `"quoted" <value>`,
 		Hint: "As it should appear.", Error: "Enter your name.", Required: true,
@@ -78,6 +81,7 @@ func TestField_ErrorAndHintDescribeTheInput(t *testing.T) {
 }
 
 func TestCSRFField(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.CSRFField(`tok"en`))
 	in := doc.Find(`input[type="hidden"]`)
 	if in.AttrOr("name", "") != components.CSRFFieldName || in.AttrOr("value", "") != `tok"en` {
@@ -86,6 +90,7 @@ func TestCSRFField(t *testing.T) {
 }
 
 func TestPostForm_CarriesTokenAndChildren(t *testing.T) {
+	t.Parallel()
 	c := components.PostForm("/things/create", "tok", templ.Attributes{"class": "form"})
 	ctx := templ.WithChildren(context.Background(), components.Submit("Create", components.Primary, "create"))
 	var buf bytes.Buffer
@@ -106,6 +111,7 @@ func TestPostForm_CarriesTokenAndChildren(t *testing.T) {
 }
 
 func TestPostButton_IsARealButtonInAPostForm(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.PostButton(paths.SignOut, "tok", "Sign out", components.Secondary, "so"))
 	form := doc.Find("form")
 	if form.AttrOr("method", "") != "post" || form.AttrOr("action", "") != paths.SignOut {
@@ -121,6 +127,7 @@ func TestPostButton_IsARealButtonInAPostForm(t *testing.T) {
 }
 
 func TestLinkButton_RejectsScriptURLs(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.LinkButton("javascript:alert(1)", "Go", components.Primary, "go"))
 	if href := doc.Find("a").AttrOr("href", ""); strings.HasPrefix(href, "javascript:") {
 		t.Errorf("a javascript: URL reached the page: %q", href)
@@ -128,6 +135,7 @@ func TestLinkButton_RejectsScriptURLs(t *testing.T) {
 }
 
 func TestField_ExtraAttributesAndFileInputs(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.Field(components.FieldProps{
 		ID: "files", Name: "files", Label: "Badge files", Type: "file", Value: "ignored",
 		Attrs: templ.Attributes{"accept": ".png,.svg", "multiple": true},
@@ -145,6 +153,7 @@ func TestField_ExtraAttributesAndFileInputs(t *testing.T) {
 }
 
 func TestTextArea_KeepsTextAndDescribesErrors(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.TextArea(components.FieldProps{
 		ID: "json", Name: "json", Label: "Badge data", Value: `{"a": "<b>"}`, Error: "Not JSON.", Required: true,
 	}))
@@ -164,6 +173,7 @@ func TestTextArea_KeepsTextAndDescribesErrors(t *testing.T) {
 }
 
 func TestSelect_MarksTheCurrentOption(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.Select(components.FieldProps{
 		ID: "sort", Name: "sort", Label: "Sort by", Value: "name",
 		Options: []components.Option{{"date", "Date"}, {"name", "Name"}, {"issuer", "Issuer"}},
@@ -182,6 +192,7 @@ func TestSelect_MarksTheCurrentOption(t *testing.T) {
 }
 
 func TestCheckbox_LabelAndState(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.Checkbox(components.FieldProps{ID: "ok", Name: "ok", Label: "I agree", Value: "yes", Checked: true, Required: true}))
 	box := doc.Find(`input[type="checkbox"]#ok`)
 	if _, ok := box.Attr("checked"); !ok || box.AttrOr("value", "") != "yes" {
@@ -197,6 +208,7 @@ func TestCheckbox_LabelAndState(t *testing.T) {
 }
 
 func TestErrorSummary(t *testing.T) {
+	t.Parallel()
 	if doc := render(t, components.ErrorSummary(nil)); doc.Find("[role]").Length() != 0 {
 		t.Error("empty summary rendered")
 	}

@@ -13,6 +13,7 @@ import (
 func words(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 
 func TestVerificationReport_VerdictInWordsAndShape(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		verdict, title, icon string
 	}{
@@ -34,6 +35,7 @@ func TestVerificationReport_VerdictInWordsAndShape(t *testing.T) {
 }
 
 func TestVerificationReport_EveryCheckWithStatusSentenceAndFoldedDetail(t *testing.T) {
+	t.Parallel()
 	r := components.Report{
 		Verdict: "invalid",
 		RanAt:   time.Date(2026, 11, 28, 20, 15, 0, 0, time.UTC),
@@ -89,6 +91,7 @@ func TestVerificationReport_EveryCheckWithStatusSentenceAndFoldedDetail(t *testi
 }
 
 func TestVerificationReport_BadgeFieldsNeverTheRecipientValue(t *testing.T) {
+	t.Parallel()
 	r := components.Report{Verdict: "valid", Badge: &components.ReportBadge{
 		Name: "First Aid", IssuerName: "Northgate", IssuerURL: "javascript:alert(1)",
 		Issued: time.Date(2022, 10, 3, 16, 0, 0, 0, time.UTC), Recipient: "an email address",
@@ -114,6 +117,7 @@ func TestVerificationReport_BadgeFieldsNeverTheRecipientValue(t *testing.T) {
 }
 
 func TestVerificationReport_HeadingLevelsAndIDs(t *testing.T) {
+	t.Parallel()
 	doc := render(t, components.VerificationReport(components.Report{
 		Verdict: "valid", Level: 3, Title: "What Satchel checked", IDPrefix: "public-report",
 		Badge: &components.ReportBadge{Name: "x"},
