@@ -188,13 +188,8 @@ func (db *DB) CreateCollection(ctx context.Context, userID int64, in CollectionI
 			return err
 		}
 		c.Slug = slug
-		res, err := tx.ExecContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.PublicID, userID, c.Name, c.Slug, c.Description, c.Visibility, c.UnlistedToken, nanos(now), nanos(now))
-		if err != nil {
-			return err
-		}
-		c.ID, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.PublicID, userID, c.Name, c.Slug, c.Description, c.Visibility, c.UnlistedToken, nanos(now), nanos(now)).Scan(&c.ID)
 	})
 	if err != nil {
 		if fail.CodeOf(err) != fail.Internal {
@@ -277,7 +272,7 @@ func (db *DB) DeleteCollection(ctx context.Context, userID int64, publicID strin
 // Collections lists the user's collections by name, each with its number
 // of badges.
 func (db *DB) Collections(ctx context.Context, userID int64) ([]Collection, error) {
-	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+" FROM collections c WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id", userID)
+	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+" FROM collections c WHERE c.user_id = ? ORDER BY "+nocase(db.pg, "c.name")+", c.id", userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: collections of user %d: %w", userID, err)
 	}
@@ -640,7 +635,7 @@ func (db *DB) CollectionBadges(ctx context.Context, collectionID int64) ([]Badge
 func (db *DB) BadgesNotInCollection(ctx context.Context, userID, collectionID int64) ([]BadgeSummary, error) {
 	return db.badgeSummaries(ctx, `WHERE b.user_id = :user AND NOT EXISTS
 		(SELECT 1 FROM collection_badges cb WHERE cb.collection_id = :coll AND cb.badge_id = b.id)
-		ORDER BY b.name COLLATE NOCASE, b.id`, sql.Named("user", userID), sql.Named("coll", collectionID))
+		ORDER BY `+nocase(db.pg, "b.name")+`, b.id`, sql.Named("user", userID), sql.Named("coll", collectionID))
 }
 
 func (db *DB) badgeSummaries(ctx context.Context, rest string, args ...any) ([]BadgeSummary, error) {
@@ -689,7 +684,7 @@ func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID 
 	}
 	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+`,
 		EXISTS (SELECT 1 FROM collection_badges cb WHERE cb.collection_id = c.id AND cb.badge_id = ?)
-		FROM collections c WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id`, bid, userID)
+		FROM collections c WHERE c.user_id = ? ORDER BY `+nocase(db.pg, "c.name")+`, c.id`, bid, userID)
 	if err != nil {
 		return "", nil, fmt.Errorf("store: collections of badge %s: %w", badgePublicID, err)
 	}

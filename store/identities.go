@@ -27,7 +27,7 @@ func (db *DB) VerifiedIdentifiers(ctx context.Context, userID int64) ([]badge.Id
 			UNION ALL
 			SELECT 1, email, confirmed_at, id FROM user_emails
 				WHERE user_id = ? AND confirmed_at > 0
-		) ORDER BY src, at, id`, userID, userID)
+		) ids ORDER BY src, at, id`, userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: verified identifiers of user %d: %w", userID, err)
 	}

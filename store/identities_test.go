@@ -246,7 +246,7 @@ func TestOutbox_NewestFirstAndBounded(t *testing.T) {
 
 func rawDB(t *testing.T, db *store.DB) *sql.DB {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
+	raw, err := store.OpenRawForTest(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,13 @@
-// Package store keeps Satchel's data in SQLite: schema, migrations and the
-// queries the app asks, one method per question. All SQL lives here.
+// Package store keeps Satchel's data in SQLite (the embedded default) or
+// PostgreSQL: schema, migrations and the queries the app asks, one method
+// per question. All SQL lives here, written once where the engines agree
+// and in two versions side by side where they do not (see postgres.go).
 package store
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -21,11 +24,15 @@ import (
 // transaction goes (SQLite allows one writer at a time, so queueing here is
 // cheaper than busy retries), and a pool of read-only connections on the
 // same file.
+//
+// On PostgreSQL (OpenPostgres) writer and reader are the same pool.
 type DB struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB
-	now    func() time.Time
+	pg        bool             // PostgreSQL; SQLite otherwise
+	connector driver.Connector // PostgreSQL's, for tests that open a second pool
+	path      string
+	writer    *sql.DB
+	reader    *sql.DB
+	now       func() time.Time
 }
 
 // dsn puts every pragma in the connection string so that each connection the
@@ -80,10 +87,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both pools. The writer closes last so that SQLite checkpoints
 // the WAL into the main file.
 func (db *DB) Close() error {
+	if db.pg {
+		return db.writer.Close()
+	}
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
-// Path is the database file.
+// Path is the database file ("" on PostgreSQL).
 func (db *DB) Path() string { return db.path }
 
 // Ping reports whether the database answers a query.
@@ -99,6 +109,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // VACUUM INTO. Readers and the writer keep working meanwhile. path must not
 // exist yet.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.pg {
+		return errBackupPostgres
+	}
 	if _, err := os.Stat(path); err == nil {
 		return &fail.Error{Code: fail.Invalid, Message: fmt.Sprintf("%s already exists; choose a new file name for the backup", path)}
 	}
@@ -108,7 +121,17 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// tx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN).
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string {
+	if db.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// tx runs fn in a write transaction (BEGIN IMMEDIATE on SQLite, from the
+// DSN; READ COMMITTED on PostgreSQL, where a query that must not race
+// another process locks the rows it reads).
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -124,6 +147,24 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// nocase is the column col compared and sorted ignoring the letter case of
+// A–Z only: SQLite's NOCASE collation, and on PostgreSQL lower() in byte
+// order, the expression its migrations index.
+func nocase(pg bool, col string) string {
+	if pg {
+		return `lower(` + col + ` COLLATE "C")`
+	}
+	return col + " COLLATE NOCASE"
+}
+
+// nocaseParam is a parameter compared with nocase(col).
+func nocaseParam(pg bool, param string) string {
+	if pg {
+		return `lower(CAST(` + param + ` AS TEXT) COLLATE "C")`
+	}
+	return param + " COLLATE NOCASE"
+}
+
 func nanos(t time.Time) int64 { return t.UTC().UnixNano() }
 
 func fromNanos(n int64) time.Time {
@@ -136,5 +177,8 @@ func fromNanos(n int64) time.Time {
 // PoolStats reports the connection pools' use, by pool ("reader",
 // "writer"), for the metrics.
 func (db *DB) PoolStats() map[string]sql.DBStats {
+	if db.pg {
+		return map[string]sql.DBStats{"postgres": db.writer.Stats()}
+	}
 	return map[string]sql.DBStats{"reader": db.reader.Stats(), "writer": db.writer.Stats()}
 }

@@ -1,0 +1,55 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/store/storetest"
+)
+
+// engine is the engine the tests run on now: TestMain runs the whole
+// suite once per engine of storetest.Engines, and MustOpen opens that one.
+var engine = "sqlite"
+
+func TestMain(m *testing.M) {
+	engines, err := storetest.Engines()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := 0
+	for _, e := range engines {
+		engine = e
+		fmt.Printf("store: the tests on %s\n", e)
+		if c := m.Run(); c != 0 {
+			fmt.Printf("store: FAIL on %s\n", e)
+			code = c
+		}
+	}
+	os.Exit(code)
+}
+
+// skipUnlessSQLite skips a test of something only SQLite has (pragmas,
+// its schema tables).
+func skipUnlessSQLite(t *testing.T) {
+	t.Helper()
+	if engine != "sqlite" {
+		t.Skipf("SQLite only; this run is on %s", engine)
+	}
+}
+
+func TestBackup_OnPostgreSQLSaysUsePgDump(t *testing.T) {
+	if engine != "postgres" {
+		t.Skip("PostgreSQL only")
+	}
+	db := MustOpen(t)
+	err := db.Backup(context.Background(), filepath.Join(t.TempDir(), "backup.db"))
+	if fail.CodeOf(err) != fail.Unsupported || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("backup on PostgreSQL: %v, want Unsupported naming pg_dump", err)
+	}
+}
