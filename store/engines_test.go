@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/store/storetest"
 )
 
@@ -41,6 +43,25 @@ func skipUnlessSQLite(t *testing.T) {
 	if engine != "sqlite" {
 		t.Skipf("SQLite only; this run is on %s", engine)
 	}
+}
+
+// sharedSchemas maps a test's database path to its PostgreSQL schema.
+var sharedSchemas sync.Map
+
+// openShared opens the database at path as one more process would, for
+// tests of what processes share: on SQLite the file at path, on
+// PostgreSQL a schema made for the test's first call with that path.
+func openShared(t *testing.T, path string) (*store.DB, error) {
+	t.Helper()
+	if engine == "sqlite" {
+		return store.Open(context.Background(), path)
+	}
+	u, ok := sharedSchemas.Load(path)
+	if !ok {
+		u = storetest.MustSchemaURL(t)
+		sharedSchemas.Store(path, u)
+	}
+	return store.OpenPostgres(context.Background(), u.(string))
 }
 
 func TestBackup_OnPostgreSQLSaysUsePgDump(t *testing.T) {

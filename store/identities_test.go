@@ -147,7 +147,7 @@ func TestEmailConfirmation_Refusals(t *testing.T) {
 func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
-	db, err := store.Open(ctx, path)
+	db, err := openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) 
 	}
 	// Another process (a second handle on the file) sees the same limit.
 	db.Close()
-	db, err = store.Open(ctx, path)
+	db, err = openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,6 +147,21 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// lockRows is what a SELECT in a write transaction ends with to keep other
+// processes off the rows it read until the transaction ends: on
+// PostgreSQL FOR UPDATE, with SKIP LOCKED when a row another process holds
+// should be passed over rather than waited for. SQLite needs neither: its
+// write transaction (BEGIN IMMEDIATE) holds the whole database.
+func lockRows(pg, skipLocked bool) string {
+	switch {
+	case !pg:
+		return ""
+	case skipLocked:
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return " FOR UPDATE"
+}
+
 // nocase is the column col compared and sorted ignoring the letter case of
 // A–Z only: SQLite's NOCASE collation, and on PostgreSQL lower() in byte
 // order, the expression its migrations index.
