@@ -57,6 +57,13 @@ func OpenPostgres(ctx context.Context, dbURL string) (*DB, error) {
 	return &DB{pg: true, connector: connector, writer: pool, reader: pool, now: time.Now}, nil
 }
 
+// PermissionDenied reports whether err is PostgreSQL refusing the
+// database user something (SQLSTATE 42501), such as creating a table.
+func PermissionDenied(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501"
+}
+
 // redactedHost names the server of cfg (host, port, database, user) without
 // the password or any other parameter.
 func redactedHost(cfg *pgx.ConnConfig) string {
@@ -72,7 +79,9 @@ func pgReason(err error) string {
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) && ce.Unwrap() != nil {
-		return ce.Unwrap().Error()
+		// One line per address tried; the first says enough.
+		msg, _, _ := strings.Cut(ce.Unwrap().Error(), "\n")
+		return msg
 	}
 	return err.Error()
 }
