@@ -19,6 +19,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/store/storetest"
 	"github.com/satchel-backpack/satchel/web"
 )
 
@@ -54,9 +55,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// MustOpenDB opens and migrates a database file under t.TempDir().
+// MustOpenDB opens and migrates a database file under t.TempDir(), or
+// within TestOnPostgreSQL a PostgreSQL schema (its path is then "").
 func MustOpenDB(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
+	if onPostgres(tb) {
+		return storetest.MustOpen(tb, "postgres"), ""
+	}
 	path := filepath.Join(tb.TempDir(), "satchel.db")
 	db, err := store.Open(context.Background(), path)
 	if err != nil {
