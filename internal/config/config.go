@@ -99,7 +99,7 @@ type Config struct {
 	Addr           string
 	BaseURL        *url.URL // nil until ResolveBaseURL when SATCHEL_BASE_URL is unset
 	DataDir        string
-	DatabaseURL    string // PostgreSQL; "" for SQLite in DataDir
+	DatabaseURL    string   // PostgreSQL; "" for SQLite in DataDir
 	SessionSecrets []string // may be empty until EnsureSessionSecret
 	TrustedProxies []netip.Prefix
 	DevLoginMode   string
