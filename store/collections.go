@@ -369,7 +369,7 @@ func (db *DB) MakeCollectionBadgesPublic(ctx context.Context, userID int64, coll
 	changed := 0
 	now := db.now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -398,10 +398,14 @@ func (db *DB) MakeCollectionBadgesPublic(ctx context.Context, userID int64, coll
 	return changed, nil
 }
 
-// collectionID returns the internal id of the user's collection.
-func collectionID(ctx context.Context, tx *sql.Tx, userID int64, publicID string) (int64, error) {
+// collectionID returns the internal id of the user's collection. On
+// PostgreSQL it locks the collection's row until the transaction ends, so
+// that two processes changing one collection's badges (adding, removing,
+// reordering) take turns and its positions stay 1, 2, 3 …; on SQLite the
+// write transaction already holds the database.
+func (db *DB) collectionID(ctx context.Context, tx *sql.Tx, userID int64, publicID string) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, "SELECT id FROM collections WHERE user_id = ? AND public_id = ?", userID, publicID).Scan(&id)
+	err := tx.QueryRowContext(ctx, "SELECT id FROM collections WHERE user_id = ? AND public_id = ?"+lockRows(db.pg, false), userID, publicID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, errNoCollection
 	}
@@ -431,7 +435,7 @@ func (db *DB) AddToCollection(ctx context.Context, userID int64, collectionPubli
 	added := 0
 	now := db.now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -468,7 +472,7 @@ func (db *DB) AddToCollection(ctx context.Context, userID int64, collectionPubli
 // one place. A badge that is not in the collection is NotFound.
 func (db *DB) RemoveFromCollection(ctx context.Context, userID int64, collectionPublicID, badgePublicID string) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -539,7 +543,7 @@ type Moved struct {
 func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPublicID, badgePublicID string, m Move) (Moved, error) {
 	var moved Moved
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -712,13 +716,20 @@ func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID 
 func (db *DB) SetBadgeCollections(ctx context.Context, userID int64, badgePublicID string, collectionPublicIDs []string) (joined, left int, err error) {
 	now := db.now()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if db.pg {
+			// All the user's collections, in one order, so that two
+			// processes doing this never wait on each other in a circle.
+			if _, err := tx.ExecContext(ctx, "SELECT id FROM collections WHERE user_id = ? ORDER BY id"+lockRows(db.pg, false), userID); err != nil {
+				return err
+			}
+		}
 		bid, err := badgeID(ctx, tx, userID, badgePublicID)
 		if err != nil {
 			return err
 		}
 		want := map[int64]bool{}
 		for _, pid := range collectionPublicIDs {
-			cid, err := collectionID(ctx, tx, userID, pid)
+			cid, err := db.collectionID(ctx, tx, userID, pid)
 			if err != nil {
 				return err
 			}
