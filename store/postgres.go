@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -169,10 +171,38 @@ type paramRef struct {
 	name string
 }
 
+// rebound caches rebind's work: the store's queries are a bounded set of
+// strings, asked again and again.
+var (
+	rebound     sync.Map // query → reboundQuery
+	reboundSize atomic.Int64
+)
+
+type reboundQuery struct {
+	sql  string
+	refs []paramRef
+}
+
+// reboundMax bounds the cache; past it, queries are rebound each time.
+const reboundMax = 4096
+
 // rebind rewrites the parameters of query (? in order, :name by name) as
 // $1, $2 …, skipping string literals, quoted identifiers, comments and
 // PostgreSQL's :: casts. A name used twice is one $n.
 func rebind(query string) (string, []paramRef) {
+	if r, ok := rebound.Load(query); ok {
+		return r.(reboundQuery).sql, r.(reboundQuery).refs
+	}
+	sql, refs := rebindQuery(query)
+	if reboundSize.Load() < reboundMax {
+		if _, loaded := rebound.LoadOrStore(query, reboundQuery{sql, refs}); !loaded {
+			reboundSize.Add(1)
+		}
+	}
+	return sql, refs
+}
+
+func rebindQuery(query string) (string, []paramRef) {
 	if !strings.ContainsAny(query, "?:") {
 		return query, nil
 	}
