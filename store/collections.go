@@ -179,6 +179,9 @@ func (db *DB) CreateCollection(ctx context.Context, userID int64, in CollectionI
 	c := &Collection{PublicID: newPublicID(), UserID: userID, Name: in.Name, Description: in.Description,
 		Visibility: Private, UnlistedToken: newSecret(), CreatedAt: now, UpdatedAt: now}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		base := in.Slug
 		if base == "" {
 			base = Slugify(in.Name)
@@ -231,6 +234,9 @@ func (db *DB) UpdateCollection(ctx context.Context, userID int64, publicID strin
 		return err
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM collections WHERE user_id = ? AND public_id = ?", userID, publicID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -162,6 +162,20 @@ func lockRows(pg, skipLocked bool) string {
 	return " FOR UPDATE"
 }
 
+// lockUser makes a PostgreSQL write transaction that checks a user's rows
+// before adding one (a free slug, a per-user limit) wait for any other
+// doing the same for that user, so two processes cannot both pass the
+// check. SQLite's write transaction already excludes the other.
+func (db *DB) lockUser(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if !db.pg {
+		return nil
+	}
+	// NO KEY UPDATE: rows that refer to the user (a badge, a login) can
+	// still be written meanwhile; only this lock waits for this lock.
+	_, err := tx.ExecContext(ctx, "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", userID)
+	return err
+}
+
 // nocase is the column col compared and sorted ignoring the letter case of
 // A–Z only: SQLite's NOCASE collation, and on PostgreSQL lower() in byte
 // order, the expression its migrations index.
