@@ -66,6 +66,14 @@ func PermissionDenied(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "42501"
 }
 
+// uniqueViolation reports whether err is PostgreSQL refusing a row that
+// the unique constraint (or index) named constraint already holds: what a
+// concurrent process that won a race leaves the loser.
+func uniqueViolation(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
+}
+
 // redactedHost names the server of cfg (host, port, database, user) without
 // the password or any other parameter.
 func redactedHost(cfg *pgx.ConnConfig) string {
