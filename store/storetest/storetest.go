@@ -78,6 +78,9 @@ func MustSchemaURL(tb testing.TB) string {
 	if err != nil {
 		tb.Fatalf("storetest: %s: %v", URLVar, err)
 	}
+	// Held idle for the whole test, its connection would count against
+	// the server's max_connections with every parallel test.
+	admin.SetMaxIdleConns(0)
 	schema := "t_" + strings.ToLower(rand.Text())
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		admin.Close()
