@@ -22,7 +22,7 @@ func MustOpen(tb testing.TB) *store.DB {
 func TestMigrate_TwiceIsHarmless(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
-	db, err := store.Open(ctx, path)
+	db, err := openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestMigrate_TwiceIsHarmless(t *testing.T) {
 	db.Close()
 
 	// And again after reopening the file: data kept, nothing re-applied.
-	db, err = store.Open(ctx, path)
+	db, err = openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
