@@ -74,3 +74,24 @@ func TestBackup_OnPostgreSQLSaysUsePgDump(t *testing.T) {
 		t.Fatalf("backup on PostgreSQL: %v, want Unsupported naming pg_dump", err)
 	}
 }
+
+func TestUpsertBadge_KeepsTextWithNULAndInvalidUTF8(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u, _, err := db.SignIn(ctx, store.Identity{Provider: "dev", Subject: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &store.Badge{UserID: u.ID, DedupeKey: "odd", Version: "2.0", Format: "json",
+		Name: "Knots\x00 and \xff splices", Payload: "{\"name\":\"\xfe\"}", Original: []byte("\x00\xff")}
+	if _, err := db.UpsertBadge(ctx, b); err != nil {
+		t.Fatalf("%s: %v", engine, err)
+	}
+	got, err := db.BadgeByID(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got.Name, "Knots") || !strings.HasSuffix(got.Name, "splices") || string(got.Original) != "\x00\xff" {
+		t.Errorf("%s: stored name %q, original %q", engine, got.Name, got.Original)
+	}
+}

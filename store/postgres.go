@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -267,7 +268,8 @@ func isNameStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 
 func isNameByte(c byte) bool  { return isNameStart(c) || c >= '0' && c <= '9' }
 
 // bindArgs orders args as refs says. A Go bool becomes 1 or 0, as SQLite
-// stores it: flags are integer columns with a CHECK on both engines.
+// stores it: flags are integer columns with a CHECK on both engines. A
+// string goes through pgText.
 func bindArgs(refs []paramRef, args []driver.NamedValue) ([]driver.NamedValue, error) {
 	if refs == nil {
 		return args, nil
@@ -296,15 +298,31 @@ func bindArgs(refs []paramRef, args []driver.NamedValue) ([]driver.NamedValue, e
 			}
 			return nil, fmt.Errorf("store: no value for parameter %d", r.pos+1)
 		}
-		if v, isBool := a.Value.(bool); isBool {
+		switch v := a.Value.(type) {
+		case bool:
 			a.Value = int64(0)
 			if v {
 				a.Value = int64(1)
 			}
+		case string:
+			a.Value = pgText(v)
 		}
 		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a.Value}
 	}
 	return out, nil
+}
+
+// pgText is s as PostgreSQL's text accepts it: SQLite keeps any bytes in
+// a TEXT column, PostgreSQL refuses a NUL and invalid UTF-8, which a
+// learner's file may hold (in a badge's name, say). Both become U+FFFD, as
+// Go's JSON decoder already does with invalid UTF-8, so that such a badge
+// is kept rather than refused. Bytes kept exactly (the original file) are
+// BYTEA and pass untouched.
+func pgText(s string) string {
+	if utf8.ValidString(s) && !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // errBackupPostgres is Backup's answer on PostgreSQL, which has its own
