@@ -14,8 +14,9 @@ find_pg_bin() {
     dirname "$(command -v initdb)"
     return
   fi
-  # Debian keeps the server's programs out of PATH.
-  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+  # Debian keeps the server's programs out of PATH. No match is no error:
+  # the caller installs the package then (set -e and pipefail are on).
+  { ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true; } | sort -V | tail -n 1
 }
 
 stop_postgres() {
