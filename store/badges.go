@@ -224,6 +224,11 @@ func (db *DB) upsertBadge(ctx context.Context, b *Badge, mayReplace bool) (Upser
 	now := db.now()
 	var result UpsertResult
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// The same badge imported twice at once (a double submit reaching
+		// two processes) is then Existing the second time.
+		if err := db.lockUser(ctx, tx, b.UserID); err != nil {
+			return err
+		}
 		var id, issued int64
 		var publicID string
 		err := tx.QueryRowContext(ctx, "SELECT id, public_id, issued_at FROM badges WHERE user_id = ? AND dedupe_key = ?",

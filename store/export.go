@@ -132,6 +132,9 @@ func (db *DB) ImportArchive(ctx context.Context, userID int64, in ArchiveImport)
 	var res ArchiveResult
 	now := db.now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		ids := map[string]int64{} // archive key → badge row id
 		for _, ab := range in.Badges {
 			b := ab.Badge

@@ -10,6 +10,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"os"
 	"runtime"
@@ -173,6 +174,21 @@ func (db *DB) lockUser(ctx context.Context, tx *sql.Tx, userID int64) error {
 	// NO KEY UPDATE: rows that refer to the user (a badge, a login) can
 	// still be written meanwhile; only this lock waits for this lock.
 	_, err := tx.ExecContext(ctx, "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", userID)
+	return err
+}
+
+// lockLogin makes PostgreSQL write transactions about one sign-in
+// (provider and subject) take turns, with a lock on the pair's hash held
+// until the transaction ends: the first sign-in of an identity creates its
+// login, and two processes doing it at once would otherwise both try. A
+// no-op on SQLite, whose write transaction excludes the other.
+func (db *DB) lockLogin(ctx context.Context, tx *sql.Tx, provider, subject string) error {
+	if !db.pg {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte("satchel login\x00" + provider + "\x00" + subject))
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(h.Sum64()))
 	return err
 }
 

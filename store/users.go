@@ -83,6 +83,9 @@ func (db *DB) SignIn(ctx context.Context, id Identity) (u *User, created bool, e
 	}
 	now := nanos(db.now())
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockLogin(ctx, tx, id.Provider, id.Subject); err != nil {
+			return err
+		}
 		var userID int64
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&userID)
 		switch {
@@ -138,6 +141,9 @@ func (db *DB) LinkLogin(ctx context.Context, userID int64, id Identity) error {
 	}
 	now := nanos(db.now())
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockLogin(ctx, tx, id.Provider, id.Subject); err != nil {
+			return err
+		}
 		var owner int64
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&owner)
 		switch {
