@@ -224,6 +224,11 @@ func (db *DB) upsertBadge(ctx context.Context, b *Badge, mayReplace bool) (Upser
 	now := db.now()
 	var result UpsertResult
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// The same badge imported twice at once (a double submit reaching
+		// two processes) is then Existing the second time.
+		if err := db.lockUser(ctx, tx, b.UserID); err != nil {
+			return err
+		}
 		var id, issued int64
 		var publicID string
 		err := tx.QueryRowContext(ctx, "SELECT id, public_id, issued_at FROM badges WHERE user_id = ? AND dedupe_key = ?",
@@ -232,13 +237,9 @@ func (db *DB) upsertBadge(ctx context.Context, b *Badge, mayReplace bool) (Upser
 		case errors.Is(err, sql.ErrNoRows):
 			b.PublicID = newPublicID()
 			b.CreatedAt, b.UpdatedAt = now, now
-			res, err := tx.ExecContext(ctx, `INSERT INTO badges (`+badgeWriteColumns+`, public_id, user_id, dedupe_key, visibility, created_at)
-				VALUES (`+placeholders(badgeWriteCount+5)+`)`,
-				append(b.writeArgs(), b.PublicID, b.UserID, b.DedupeKey, b.Visibility, nanos(now))...)
-			if err != nil {
-				return err
-			}
-			if b.ID, err = res.LastInsertId(); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO badges (`+badgeWriteColumns+`, public_id, user_id, dedupe_key, visibility, created_at)
+				VALUES (`+placeholders(badgeWriteCount+5)+`) RETURNING id`,
+				append(b.writeArgs(), b.PublicID, b.UserID, b.DedupeKey, b.Visibility, nanos(now))...).Scan(&b.ID); err != nil {
 				return err
 			}
 			result = Inserted
@@ -346,7 +347,7 @@ func writeTags(ctx context.Context, tx *sql.Tx, badgeID, userID int64, tags []st
 		if t == "" {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO badge_tags (badge_id, user_id, tag) VALUES (?, ?, ?)", badgeID, userID, t); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO badge_tags (badge_id, user_id, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", badgeID, userID, t); err != nil {
 			return err
 		}
 	}
@@ -394,7 +395,7 @@ func scanBadge(row interface{ Scan(...any) error }) (*Badge, error) {
 }
 
 func (db *DB) badgeTags(ctx context.Context, badgeID int64) ([]string, error) {
-	rows, err := db.reader.QueryContext(ctx, "SELECT tag FROM badge_tags WHERE badge_id = ? ORDER BY tag", badgeID)
+	rows, err := db.reader.QueryContext(ctx, "SELECT tag FROM badge_tags WHERE badge_id = ? ORDER BY "+nocase(db.pg, "tag"), badgeID)
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,7 @@ type badgeListSQL struct {
 	size        int
 }
 
-func buildBadgeList(q BadgeQuery, now time.Time) badgeListSQL {
+func buildBadgeList(pg bool, q BadgeQuery, now time.Time) badgeListSQL {
 	size := q.PageSize
 	if size <= 0 {
 		size = DefaultPageSize
@@ -158,11 +158,11 @@ func buildBadgeList(q BadgeQuery, now time.Time) badgeListSQL {
 	where := []string{"b.user_id = :user"}
 	args := []any{sql.Named("user", q.UserID), sql.Named("now", nanos(now))}
 	if q.Issuer != "" {
-		where = append(where, "+b.id IN (SELECT id FROM badges WHERE user_id = :user AND issuer_name = :issuer COLLATE NOCASE)")
+		where = append(where, "+b.id IN (SELECT id FROM badges WHERE user_id = :user AND "+nocase(pg, "issuer_name")+" = "+nocaseParam(pg, ":issuer")+")")
 		args = append(args, sql.Named("issuer", q.Issuer))
 	}
 	if q.Tag != "" {
-		where = append(where, "+b.id IN (SELECT badge_id FROM badge_tags WHERE user_id = :user AND tag = :tag)")
+		where = append(where, "+b.id IN (SELECT badge_id FROM badge_tags WHERE user_id = :user AND "+nocase(pg, "tag")+" = "+nocaseParam(pg, ":tag")+")")
 		args = append(args, sql.Named("tag", q.Tag))
 	}
 	if q.Status != "" {
@@ -170,10 +170,15 @@ func buildBadgeList(q BadgeQuery, now time.Time) badgeListSQL {
 		args = append(args, sql.Named("status", string(q.Status)))
 	}
 	if terms := searchTerms(q.Search); len(terms) > 0 {
+		// SQLite's LIKE ignores the case of A–Z; PostgreSQL's ILIKE does.
+		like := "LIKE"
+		if pg {
+			like = "ILIKE"
+		}
 		var match []string
 		for i, term := range terms {
 			name := fmt.Sprintf("q%d", i)
-			match = append(match, fmt.Sprintf(`(t.name LIKE :%[1]s ESCAPE '\' OR t.description LIKE :%[1]s ESCAPE '\' OR t.issuer_name LIKE :%[1]s ESCAPE '\')`, name))
+			match = append(match, fmt.Sprintf(`(t.name %[2]s :%[1]s ESCAPE '\' OR t.description %[2]s :%[1]s ESCAPE '\' OR t.issuer_name %[2]s :%[1]s ESCAPE '\')`, name, like))
 			args = append(args, sql.Named(name, likePattern(term)))
 		}
 		where = append(where, "+b.id IN (SELECT t.badge_id FROM badge_text t WHERE t.user_id = :user AND "+strings.Join(match, " AND ")+")")
@@ -188,9 +193,9 @@ func buildBadgeList(q BadgeQuery, now time.Time) badgeListSQL {
 	var order string
 	switch q.Sort {
 	case SortName:
-		order = "b.name COLLATE NOCASE " + dir + ", b.id " + dir
+		order = nocase(pg, "b.name") + " " + dir + ", b.id " + dir
 	case SortIssuer:
-		order = "b.issuer_name COLLATE NOCASE " + dir + ", b.issued_at DESC, b.id DESC"
+		order = nocase(pg, "b.issuer_name") + " " + dir + ", b.issued_at DESC, b.id DESC"
 	default:
 		order = "b.issued_at " + dir + ", b.id " + dir
 	}
@@ -216,7 +221,7 @@ func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) 
 	if now.IsZero() {
 		now = db.now()
 	}
-	lq := buildBadgeList(q, now)
+	lq := buildBadgeList(db.pg, q, now)
 	size, args := lq.size, lq.args
 
 	// One read transaction: the count and the page see the same snapshot.
@@ -255,7 +260,8 @@ func (db *DB) ListBadges(ctx context.Context, q BadgeQuery) (*BadgePage, error) 
 }
 
 // badgeFacetsSQL counts a learner's badges by issuer, tag and status, each
-// from a covering index.
+// from a covering index; badgeFacetsPostgres is the same on PostgreSQL,
+// where min() picks among spellings in byte order as SQLite's does.
 const badgeFacetsSQL = `
 	SELECT 'issuer', min(b.issuer_name), count(*) FROM badges b WHERE b.user_id = :user AND b.issuer_name <> ''
 		GROUP BY b.issuer_name COLLATE NOCASE
@@ -264,13 +270,25 @@ const badgeFacetsSQL = `
 	UNION ALL
 	SELECT 'status', ` + effectiveStatus + `, count(*) FROM badges b WHERE b.user_id = :user GROUP BY 2`
 
+const badgeFacetsPostgres = `
+	SELECT 'issuer', min(b.issuer_name COLLATE "C"), count(*) FROM badges b WHERE b.user_id = :user AND b.issuer_name <> ''
+		GROUP BY lower(b.issuer_name COLLATE "C")
+	UNION ALL
+	SELECT 'tag', min(t.tag COLLATE "C"), count(*) FROM badge_tags t WHERE t.user_id = :user GROUP BY lower(t.tag COLLATE "C")
+	UNION ALL
+	SELECT 'status', ` + effectiveStatus + ` COLLATE "C", count(*) FROM badges b WHERE b.user_id = :user GROUP BY 2`
+
 // BadgeFacets counts the learner's badges by issuer, tag and status, for
 // the filter form. Issuers and tags are in alphabetical order.
 func (db *DB) BadgeFacets(ctx context.Context, userID int64, now time.Time) (*BadgeFacets, error) {
 	if now.IsZero() {
 		now = db.now()
 	}
-	rows, err := db.reader.QueryContext(ctx, badgeFacetsSQL,
+	facets := badgeFacetsSQL
+	if db.pg {
+		facets = badgeFacetsPostgres
+	}
+	rows, err := db.reader.QueryContext(ctx, facets,
 		sql.Named("user", userID), sql.Named("now", nanos(now)))
 	if err != nil {
 		return nil, fmt.Errorf("store: badge facets: %w", err)

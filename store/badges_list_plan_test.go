@@ -74,7 +74,7 @@ func TestListBadges_QueriesReadNoBadgeRows(t *testing.T) {
 				{Issuer: "Sea Scouts", Tag: "sailing", Status: StatusValid, Search: "knot"},
 			} {
 				q.UserID, q.Sort, q.Desc, q.Page = 1, sort, desc, 3
-				lq := buildBadgeList(q, now)
+				lq := buildBadgeList(false, q, now)
 				what := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(
 					strings.Join([]string{"sort=" + sort, "issuer=" + q.Issuer, "tag=" + q.Tag, "status=" + string(q.Status), "q=" + q.Search}, " "), "\n", " "), "\t", ""))
 				check("count "+what, plan(lq.count, lq.args...), false)

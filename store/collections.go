@@ -179,6 +179,9 @@ func (db *DB) CreateCollection(ctx context.Context, userID int64, in CollectionI
 	c := &Collection{PublicID: newPublicID(), UserID: userID, Name: in.Name, Description: in.Description,
 		Visibility: Private, UnlistedToken: newSecret(), CreatedAt: now, UpdatedAt: now}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		base := in.Slug
 		if base == "" {
 			base = Slugify(in.Name)
@@ -188,13 +191,8 @@ func (db *DB) CreateCollection(ctx context.Context, userID int64, in CollectionI
 			return err
 		}
 		c.Slug = slug
-		res, err := tx.ExecContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.PublicID, userID, c.Name, c.Slug, c.Description, c.Visibility, c.UnlistedToken, nanos(now), nanos(now))
-		if err != nil {
-			return err
-		}
-		c.ID, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.PublicID, userID, c.Name, c.Slug, c.Description, c.Visibility, c.UnlistedToken, nanos(now), nanos(now)).Scan(&c.ID)
 	})
 	if err != nil {
 		if fail.CodeOf(err) != fail.Internal {
@@ -236,6 +234,9 @@ func (db *DB) UpdateCollection(ctx context.Context, userID int64, publicID strin
 		return err
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM collections WHERE user_id = ? AND public_id = ?", userID, publicID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -277,7 +278,7 @@ func (db *DB) DeleteCollection(ctx context.Context, userID int64, publicID strin
 // Collections lists the user's collections by name, each with its number
 // of badges.
 func (db *DB) Collections(ctx context.Context, userID int64) ([]Collection, error) {
-	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+" FROM collections c WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id", userID)
+	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+" FROM collections c WHERE c.user_id = ? ORDER BY "+nocase(db.pg, "c.name")+", c.id", userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: collections of user %d: %w", userID, err)
 	}
@@ -374,7 +375,7 @@ func (db *DB) MakeCollectionBadgesPublic(ctx context.Context, userID int64, coll
 	changed := 0
 	now := db.now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -403,10 +404,14 @@ func (db *DB) MakeCollectionBadgesPublic(ctx context.Context, userID int64, coll
 	return changed, nil
 }
 
-// collectionID returns the internal id of the user's collection.
-func collectionID(ctx context.Context, tx *sql.Tx, userID int64, publicID string) (int64, error) {
+// collectionID returns the internal id of the user's collection. On
+// PostgreSQL it locks the collection's row until the transaction ends, so
+// that two processes changing one collection's badges (adding, removing,
+// reordering) take turns and its positions stay 1, 2, 3 …; on SQLite the
+// write transaction already holds the database.
+func (db *DB) collectionID(ctx context.Context, tx *sql.Tx, userID int64, publicID string) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, "SELECT id FROM collections WHERE user_id = ? AND public_id = ?", userID, publicID).Scan(&id)
+	err := tx.QueryRowContext(ctx, "SELECT id FROM collections WHERE user_id = ? AND public_id = ?"+lockRows(db.pg, false), userID, publicID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, errNoCollection
 	}
@@ -436,7 +441,7 @@ func (db *DB) AddToCollection(ctx context.Context, userID int64, collectionPubli
 	added := 0
 	now := db.now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -473,7 +478,7 @@ func (db *DB) AddToCollection(ctx context.Context, userID int64, collectionPubli
 // one place. A badge that is not in the collection is NotFound.
 func (db *DB) RemoveFromCollection(ctx context.Context, userID int64, collectionPublicID, badgePublicID string) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -544,7 +549,7 @@ type Moved struct {
 func (db *DB) MoveInCollection(ctx context.Context, userID int64, collectionPublicID, badgePublicID string, m Move) (Moved, error) {
 	var moved Moved
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cid, err := collectionID(ctx, tx, userID, collectionPublicID)
+		cid, err := db.collectionID(ctx, tx, userID, collectionPublicID)
 		if err != nil {
 			return err
 		}
@@ -640,7 +645,7 @@ func (db *DB) CollectionBadges(ctx context.Context, collectionID int64) ([]Badge
 func (db *DB) BadgesNotInCollection(ctx context.Context, userID, collectionID int64) ([]BadgeSummary, error) {
 	return db.badgeSummaries(ctx, `WHERE b.user_id = :user AND NOT EXISTS
 		(SELECT 1 FROM collection_badges cb WHERE cb.collection_id = :coll AND cb.badge_id = b.id)
-		ORDER BY b.name COLLATE NOCASE, b.id`, sql.Named("user", userID), sql.Named("coll", collectionID))
+		ORDER BY `+nocase(db.pg, "b.name")+`, b.id`, sql.Named("user", userID), sql.Named("coll", collectionID))
 }
 
 func (db *DB) badgeSummaries(ctx context.Context, rest string, args ...any) ([]BadgeSummary, error) {
@@ -689,7 +694,7 @@ func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID 
 	}
 	rows, err := db.reader.QueryContext(ctx, "SELECT "+collectionColumns+`,
 		EXISTS (SELECT 1 FROM collection_badges cb WHERE cb.collection_id = c.id AND cb.badge_id = ?)
-		FROM collections c WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id`, bid, userID)
+		FROM collections c WHERE c.user_id = ? ORDER BY `+nocase(db.pg, "c.name")+`, c.id`, bid, userID)
 	if err != nil {
 		return "", nil, fmt.Errorf("store: collections of badge %s: %w", badgePublicID, err)
 	}
@@ -717,13 +722,20 @@ func (db *DB) BadgeCollections(ctx context.Context, userID int64, badgePublicID 
 func (db *DB) SetBadgeCollections(ctx context.Context, userID int64, badgePublicID string, collectionPublicIDs []string) (joined, left int, err error) {
 	now := db.now()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if db.pg {
+			// All the user's collections, in one order, so that two
+			// processes doing this never wait on each other in a circle.
+			if _, err := tx.ExecContext(ctx, "SELECT id FROM collections WHERE user_id = ? ORDER BY id"+lockRows(db.pg, false), userID); err != nil {
+				return err
+			}
+		}
 		bid, err := badgeID(ctx, tx, userID, badgePublicID)
 		if err != nil {
 			return err
 		}
 		want := map[int64]bool{}
 		for _, pid := range collectionPublicIDs {
-			cid, err := collectionID(ctx, tx, userID, pid)
+			cid, err := db.collectionID(ctx, tx, userID, pid)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strconv"
 	"testing"
@@ -464,7 +463,7 @@ func TestMoveInCollection_RenumbersGaps(t *testing.T) {
 	u, ids := collUser(t, db, "ada", 3)
 	c := mustCreate(t, db, u.ID, "Gaps")
 	db.AddToCollection(ctx, u.ID, c.PublicID, ids)
-	w, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
+	w, err := store.OpenRawForTest(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,6 +132,9 @@ func (db *DB) ImportArchive(ctx context.Context, userID int64, in ArchiveImport)
 	var res ArchiveResult
 	now := db.now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		ids := map[string]int64{} // archive key → badge row id
 		for _, ab := range in.Badges {
 			b := ab.Badge
@@ -164,13 +167,9 @@ func (db *DB) ImportArchive(ctx context.Context, userID int64, in ArchiveImport)
 				b.Status = StatusUnverified
 			}
 			b.PublicID, b.CreatedAt, b.UpdatedAt = newPublicID(), now, now
-			r, err := tx.ExecContext(ctx, `INSERT INTO badges (`+badgeWriteColumns+`, public_id, user_id, dedupe_key, visibility, created_at)
-				VALUES (`+placeholders(badgeWriteCount+5)+`)`,
-				append(b.writeArgs(), b.PublicID, b.UserID, b.DedupeKey, b.Visibility, nanos(now))...)
-			if err != nil {
-				return err
-			}
-			if b.ID, err = r.LastInsertId(); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO badges (`+badgeWriteColumns+`, public_id, user_id, dedupe_key, visibility, created_at)
+				VALUES (`+placeholders(badgeWriteCount+5)+`) RETURNING id`,
+				append(b.writeArgs(), b.PublicID, b.UserID, b.DedupeKey, b.Visibility, nanos(now))...).Scan(&b.ID); err != nil {
 				return err
 			}
 			if err := writeTags(ctx, tx, b.ID, userID, b.Tags); err != nil {
@@ -207,12 +206,8 @@ func (db *DB) ImportArchive(ctx context.Context, userID int64, in ArchiveImport)
 				if vis != Public && vis != Unlisted {
 					vis = Private
 				}
-				r, err := tx.ExecContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newPublicID(), userID, in.Name, slug, in.Description, vis, newSecret(), nanos(now), nanos(now))
-				if err != nil {
-					return err
-				}
-				if colID, err = r.LastInsertId(); err != nil {
+				if err := tx.QueryRowContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, newPublicID(), userID, in.Name, slug, in.Description, vis, newSecret(), nanos(now), nanos(now)).Scan(&colID); err != nil {
 					return err
 				}
 				res.CollectionsAdded++
@@ -281,7 +276,7 @@ func (db *DB) PutShareImage(ctx context.Context, key string, png []byte) error {
 	if !shareImageKeyOK(key) {
 		return &fail.Error{Code: fail.Invalid, Message: "bad share image key"}
 	}
-	if _, err := db.writer.ExecContext(ctx, "INSERT OR IGNORE INTO share_images (key, png, created_at) VALUES (?, ?, ?)",
+	if _, err := db.writer.ExecContext(ctx, "INSERT INTO share_images (key, png, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 		key, png, nanos(db.now())); err != nil {
 		return fmt.Errorf("store: put share image: %w", err)
 	}

@@ -27,7 +27,7 @@ func (db *DB) VerifiedIdentifiers(ctx context.Context, userID int64) ([]badge.Id
 			UNION ALL
 			SELECT 1, email, confirmed_at, id FROM user_emails
 				WHERE user_id = ? AND confirmed_at > 0
-		) ORDER BY src, at, id`, userID, userID)
+		) ids ORDER BY src, at, id`, userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: verified identifiers of user %d: %w", userID, err)
 	}
@@ -152,6 +152,9 @@ func (db *DB) RequestEmailConfirmation(ctx context.Context, userID int64, email 
 	token = base64.RawURLEncoding.EncodeToString(raw)
 	at := nanos(now)
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		ue, err = scanUserEmail(tx.QueryRowContext(ctx, "SELECT "+userEmailColumns+" FROM user_emails WHERE user_id = ? AND email_norm = ?", userID, norm))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):

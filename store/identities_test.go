@@ -151,7 +151,7 @@ func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) 
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
-	db, err := store.Open(ctx, path)
+	db, err := openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestRequestEmailConfirmation_RateLimitedPerUserInTheDatabase(t *testing.T) 
 	}
 	// Another process (a second handle on the file) sees the same limit.
 	db.Close()
-	db, err = store.Open(ctx, path)
+	db, err = openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestOutbox_NewestFirstAndBounded(t *testing.T) {
 
 func rawDB(t *testing.T, db *store.DB) *sql.DB {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
+	raw, err := store.OpenRawForTest(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,36 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql
+// SQLite's migrations are in migrations/, PostgreSQL's in
+// migrations/postgres/, with the same numbers and names so that both
+// engines record the same schema version.
+//
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
+
+// migrationDir is where this engine's migrations are.
+func (db *DB) migrationDir() string {
+	if db.pg {
+		return "migrations/postgres/"
+	}
+	return "migrations/"
+}
+
+// The table schema_migrations records the applied migrations, by name.
+const (
+	schemaMigrationsSQLite = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name       TEXT PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	) STRICT`
+	schemaMigrationsPostgres = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name       TEXT PRIMARY KEY,
+		applied_at BIGINT NOT NULL
+	)`
+)
+
+// migrationLock is the PostgreSQL advisory lock a migration holds, so that
+// processes starting together apply each migration once, in turn.
+const migrationLock = 0x5a7c4e1
 
 var migrationName = regexp.MustCompile(`^[0-9]{4}_[a-z0-9_]+\.sql$`)
 
@@ -26,20 +54,22 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 // migrate applies the migrations up to and including the one named until
 // ("" for all); tests use it to build a database as an older Satchel left it.
 func (db *DB) migrate(ctx context.Context, until string) ([]string, error) {
-	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		name       TEXT PRIMARY KEY,
-		applied_at INTEGER NOT NULL
-	) STRICT`); err != nil {
+	create := schemaMigrationsSQLite
+	if db.pg {
+		create = schemaMigrationsPostgres
+	}
+	if _, err := db.writer.ExecContext(ctx, create); err != nil {
 		return nil, fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	dir := db.migrationDir()
+	names, err := fs.Glob(migrationFS, dir+"*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("store: list migrations: %w", err)
 	}
 	sort.Strings(names)
 	var applied []string
 	for _, path := range names {
-		name := path[len("migrations/"):]
+		name := path[len(dir):]
 		if until != "" && name > until {
 			break
 		}
@@ -54,7 +84,7 @@ func (db *DB) migrate(ctx context.Context, until string) ([]string, error) {
 		// constraint) says so in its first line; foreign keys are then off
 		// while it runs, on the one writer connection, and checked before
 		// it commits, as SQLite's ALTER TABLE documentation prescribes.
-		fkOff := strings.HasPrefix(string(body), fkOffMarker)
+		fkOff := !db.pg && strings.HasPrefix(string(body), fkOffMarker)
 		if fkOff {
 			if _, err := db.writer.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 				return applied, fmt.Errorf("store: migration %s: %w", name, err)
@@ -62,6 +92,11 @@ func (db *DB) migrate(ctx context.Context, until string) ([]string, error) {
 		}
 		ran := false
 		err = db.tx(ctx, func(tx *sql.Tx) error {
+			if db.pg {
+				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", migrationLock); err != nil {
+					return err
+				}
+			}
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE name = ?", name).Scan(&n); err != nil {
 				return err
@@ -141,14 +176,15 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: read schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	dir := db.migrationDir()
+	names, err := fs.Glob(migrationFS, dir+"*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("store: list migrations: %w", err)
 	}
 	sort.Strings(names)
 	var pending []string
 	for _, path := range names {
-		if name := path[len("migrations/"):]; !done[name] {
+		if name := path[len(dir):]; !done[name] {
 			pending = append(pending, name)
 		}
 	}

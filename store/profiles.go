@@ -211,6 +211,10 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 	if errors.As(err, &pe) {
 		return nil, pe
 	}
+	if uniqueViolation(err, "profiles_handle_key") {
+		// Another process gave the handle to someone else since the check.
+		return nil, ProfileErrors{"handle": "That handle is taken. Please choose another."}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: save profile of user %d: %w", userID, err)
 	}

@@ -120,7 +120,7 @@ func (db *DB) PublicProfileByHandle(ctx context.Context, handle string, now time
 			coalesce((SELECT i.hash FROM collection_badges cb JOIN badges b ON b.id = cb.badge_id JOIN images i ON i.id = b.image_id
 				WHERE cb.collection_id = c.id AND b.visibility = 'public' ORDER BY cb.position LIMIT 1), '')
 		FROM collections c WHERE c.user_id = ? AND c.visibility = 'public'
-		ORDER BY c.name COLLATE NOCASE, c.id`, p.UserID)
+		ORDER BY `+nocase(db.pg, "c.name")+`, c.id`, p.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("store: public collections of %s: %w", handle, err)
 	}

@@ -50,15 +50,14 @@ func (db *DB) SeedForBench(ctx context.Context, o SeedOptions) error {
 		for i := range o.Images {
 			data := o.Image(i)
 			sum := sha256.Sum256(data)
-			res, err := tx.ExecContext(ctx, "INSERT INTO images (hash, content_type, width, height, bytes, created_at) VALUES (?, 'image/png', 8, 8, ?, ?)",
-				hex.EncodeToString(sum[:]), data, now)
-			if err != nil {
+			var id int64
+			if err := tx.QueryRowContext(ctx, "INSERT INTO images (hash, content_type, width, height, bytes, created_at) VALUES (?, 'image/png', 8, 8, ?, ?) RETURNING id",
+				hex.EncodeToString(sum[:]), data, now).Scan(&id); err != nil {
 				return fmt.Errorf("store: seed image: %w", err)
 			}
-			id, _ := res.LastInsertId()
 			imageIDs = append(imageIDs, id)
 		}
-		user, err := tx.PrepareContext(ctx, "INSERT INTO users (name, email, created_at) VALUES (?, ?, ?)")
+		user, err := tx.PrepareContext(ctx, "INSERT INTO users (name, email, created_at) VALUES (?, ?, ?) RETURNING id")
 		if err != nil {
 			return err
 		}
@@ -71,8 +70,8 @@ func (db *DB) SeedForBench(ctx context.Context, o SeedOptions) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO badges (public_id, user_id, dedupe_key, version, format, original, payload,
 			name, description, criteria_url, criteria_narrative, issuer_id, issuer_name, issuer_url, image_id, issued_at, expires_at,
 			model_json, matched_type, matched_value, report_json, checked_at, status, visibility, created_at, updated_at)
-			VALUES (?, ?, ?, '3.0', 'json', x'7b7d', '{}', ?, ?, 'https://issuer.example/criteria', ?, ?, ?, 'https://issuer.example/', ?, ?, ?,
-			'{}', 'email', ?, '', ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, '3.0', 'json', ?, '{}', ?, ?, 'https://issuer.example/criteria', ?, ?, ?, 'https://issuer.example/', ?, ?, ?,
+			'{}', 'email', ?, '', ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -94,24 +93,24 @@ func (db *DB) SeedForBench(ctx context.Context, o SeedOptions) error {
 			if seq%9 == 0 {
 				expires = nanos(issued.AddDate(3, 0, 0))
 			}
-			res, err := ins.ExecContext(ctx, newPublicID(), userID, fmt.Sprintf("seed %d", seq),
+			var id int64
+			err := ins.QueryRowContext(ctx, newPublicID(), userID, fmt.Sprintf("seed %d", seq), []byte("{}"),
 				fmt.Sprintf("Badge %d in subject %d", seq, seq%97),
 				fmt.Sprintf("Awarded for showing the skills of subject %d at level %d. The learner completed the coursework and an assessment.", seq%97, seq%5),
 				fmt.Sprintf("Complete **module %d** and pass the assessment with at least %d%%.", seq%40, 60+seq%30),
 				fmt.Sprintf("https://issuer-%d.example/", seq%300), fmt.Sprintf("Issuer %d", seq%300),
 				img, nanos(issued), expires, fmt.Sprintf("learner%d@example.org", userID), now,
-				string(statuses[seq%len(statuses)]), vis, now, now)
+				string(statuses[seq%len(statuses)]), vis, now, now).Scan(&id)
 			if err != nil {
 				return 0, fmt.Errorf("store: seed badge: %w", err)
 			}
-			return res.LastInsertId()
+			return id, nil
 		}
 		newUser := func(handle, name string) (int64, error) {
-			res, err := user.ExecContext(ctx, name, handle+"@example.org", now)
-			if err != nil {
+			var id int64
+			if err := user.QueryRowContext(ctx, name, handle+"@example.org", now).Scan(&id); err != nil {
 				return 0, fmt.Errorf("store: seed user: %w", err)
 			}
-			id, _ := res.LastInsertId()
 			if _, err := prof.ExecContext(ctx, id, handle, name, "Learner **"+name+"** collects badges.", now, now); err != nil {
 				return 0, fmt.Errorf("store: seed profile: %w", err)
 			}
@@ -149,13 +148,12 @@ func (db *DB) SeedForBench(ctx context.Context, o SeedOptions) error {
 			ids = append(ids, bid)
 		}
 		for c := range 2 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
-				VALUES (?, ?, ?, ?, 'Badges for one audience.', 'public', ?, ?, ?)`,
-				newPublicID(), id, fmt.Sprintf("Collection %d", c+1), fmt.Sprintf("collection-%d", c+1), newPublicID(), now, now)
-			if err != nil {
+			var cid int64
+			if err := tx.QueryRowContext(ctx, `INSERT INTO collections (public_id, user_id, name, slug, description, visibility, unlisted_token, created_at, updated_at)
+				VALUES (?, ?, ?, ?, 'Badges for one audience.', 'public', ?, ?, ?) RETURNING id`,
+				newPublicID(), id, fmt.Sprintf("Collection %d", c+1), fmt.Sprintf("collection-%d", c+1), newPublicID(), now, now).Scan(&cid); err != nil {
 				return fmt.Errorf("store: seed collection: %w", err)
 			}
-			cid, _ := res.LastInsertId()
 			for pos := 1; pos <= 10 && pos+c*10 <= len(ids); pos++ {
 				if _, err := tx.ExecContext(ctx, "INSERT INTO collection_badges (collection_id, badge_id, position, added_at) VALUES (?, ?, ?, ?)",
 					cid, ids[pos-1+c*10], pos, now); err != nil {

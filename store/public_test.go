@@ -199,6 +199,7 @@ func TestPublicProfile_OnlyPublicBadgesAndCollections(t *testing.T) {
 func TestPublicProfile_UsesIndexes(t *testing.T) {
 	t.Parallel()
 	db := MustOpen(t)
+	skipUnlessSQLite(t)
 	raw := rawDB(t, db)
 	for _, q := range []string{
 		"SELECT * FROM profiles WHERE handle = 'ada'",

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -289,7 +288,7 @@ func mustOpenPath(t *testing.T, path string) *store.DB {
 
 func countRateRows(t *testing.T, db *store.DB) int {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
+	raw, err := store.OpenRawForTest(db)
 	if err != nil {
 		t.Fatal(err)
 	}

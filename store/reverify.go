@@ -44,11 +44,11 @@ type Claim struct {
 
 // ClaimDueBadges claims up to limit badges whose next check is due at now,
 // the longest overdue first, by moving their next_check_at to now+lease in
-// one statement inside a write transaction: a second process asking at the
-// same moment waits for the write lock and then sees them as not due.
-//
-// The statement is plain SQL that PostgreSQL also runs (there it would want
-// FOR UPDATE SKIP LOCKED in the subquery to keep claimers apart).
+// one statement inside a write transaction. On SQLite a second process
+// asking at the same moment waits for the write lock and then sees them as
+// not due; on PostgreSQL the subquery locks the rows it picks (FOR UPDATE
+// SKIP LOCKED), so a second process takes other badges instead, and the
+// outer condition is checked again on each row it updates.
 func (db *DB) ClaimDueBadges(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Claim, error) {
 	if limit <= 0 || lease <= 0 {
 		return nil, fmt.Errorf("store: claim due badges: limit and lease must be positive")
@@ -57,8 +57,8 @@ func (db *DB) ClaimDueBadges(ctx context.Context, now time.Time, lease time.Dura
 	var ids []int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE badges SET next_check_at = ?
-			WHERE id IN (`+dueQuery+`)
-			RETURNING id`, nanos(until), nanos(now), limit)
+			WHERE id IN (`+dueQuery+lockRows(db.pg, true)+`) AND next_check_at <= ?
+			RETURNING id`, nanos(until), nanos(now), limit, nanos(now))
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func (db *DB) RecordReverify(ctx context.Context, c Claim, r Reverification) (Re
 	var out ReverifyOutcome
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM badges WHERE id = ? AND next_check_at = ?",
+		err := tx.QueryRowContext(ctx, "SELECT status FROM badges WHERE id = ? AND next_check_at = ?"+lockRows(db.pg, false),
 			b.ID, nanos0(b.NextCheckAt)).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // the claim lapsed
@@ -221,7 +221,7 @@ type Expired struct {
 func (db *DB) ExpireBadges(ctx context.Context, now time.Time, limit int) ([]Expired, error) {
 	var out []Expired
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, expiringQuery, nanos(now), limit)
+		rows, err := tx.QueryContext(ctx, expiringQuery+lockRows(db.pg, true), nanos(now), limit)
 		if err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func TestClaimDueBadges_ConcurrentClaimersNeverTakeTheSameBadge(t *testing.T) {
 	// Two handles on one file stand for two Satchel processes.
 	var dbs []*store.DB
 	for range 2 {
-		db, err := store.Open(ctx, path)
+		db, err := openShared(t, path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,12 +1,16 @@
-// Package store keeps Satchel's data in SQLite: schema, migrations and the
-// queries the app asks, one method per question. All SQL lives here.
+// Package store keeps Satchel's data in SQLite (the embedded default) or
+// PostgreSQL: schema, migrations and the queries the app asks, one method
+// per question. All SQL lives here, written once where the engines agree
+// and in two versions side by side where they do not (see postgres.go).
 package store
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"os"
 	"runtime"
@@ -21,11 +25,15 @@ import (
 // transaction goes (SQLite allows one writer at a time, so queueing here is
 // cheaper than busy retries), and a pool of read-only connections on the
 // same file.
+//
+// On PostgreSQL (OpenPostgres) writer and reader are the same pool.
 type DB struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB
-	now    func() time.Time
+	pg        bool             // PostgreSQL; SQLite otherwise
+	connector driver.Connector // PostgreSQL's, for tests that open a second pool
+	path      string
+	writer    *sql.DB
+	reader    *sql.DB
+	now       func() time.Time
 }
 
 // dsn puts every pragma in the connection string so that each connection the
@@ -80,10 +88,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both pools. The writer closes last so that SQLite checkpoints
 // the WAL into the main file.
 func (db *DB) Close() error {
+	if db.pg {
+		return db.writer.Close()
+	}
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
-// Path is the database file.
+// Path is the database file ("" on PostgreSQL).
 func (db *DB) Path() string { return db.path }
 
 // Ping reports whether the database answers a query.
@@ -99,6 +110,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // VACUUM INTO. Readers and the writer keep working meanwhile. path must not
 // exist yet.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.pg {
+		return errBackupPostgres
+	}
 	if _, err := os.Stat(path); err == nil {
 		return &fail.Error{Code: fail.Invalid, Message: fmt.Sprintf("%s already exists; choose a new file name for the backup", path)}
 	}
@@ -108,7 +122,17 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// tx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN).
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string {
+	if db.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// tx runs fn in a write transaction (BEGIN IMMEDIATE on SQLite, from the
+// DSN; READ COMMITTED on PostgreSQL, where a query that must not race
+// another process locks the rows it reads).
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -124,6 +148,68 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// lockRows is what a SELECT in a write transaction ends with to keep other
+// processes off the rows it read until the transaction ends: on
+// PostgreSQL FOR UPDATE, with SKIP LOCKED when a row another process holds
+// should be passed over rather than waited for. SQLite needs neither: its
+// write transaction (BEGIN IMMEDIATE) holds the whole database.
+func lockRows(pg, skipLocked bool) string {
+	switch {
+	case !pg:
+		return ""
+	case skipLocked:
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return " FOR UPDATE"
+}
+
+// lockUser makes a PostgreSQL write transaction that checks a user's rows
+// before adding one (a free slug, a per-user limit) wait for any other
+// doing the same for that user, so two processes cannot both pass the
+// check. SQLite's write transaction already excludes the other.
+func (db *DB) lockUser(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if !db.pg {
+		return nil
+	}
+	// NO KEY UPDATE: rows that refer to the user (a badge, a login) can
+	// still be written meanwhile; only this lock waits for this lock.
+	_, err := tx.ExecContext(ctx, "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", userID)
+	return err
+}
+
+// lockLogin makes PostgreSQL write transactions about one sign-in
+// (provider and subject) take turns, with a lock on the pair's hash held
+// until the transaction ends: the first sign-in of an identity creates its
+// login, and two processes doing it at once would otherwise both try. A
+// no-op on SQLite, whose write transaction excludes the other.
+func (db *DB) lockLogin(ctx context.Context, tx *sql.Tx, provider, subject string) error {
+	if !db.pg {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte("satchel login\x00" + provider + "\x00" + subject))
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(h.Sum64()))
+	return err
+}
+
+// nocase is the column col compared and sorted ignoring the letter case of
+// A–Z only: SQLite's NOCASE collation, and on PostgreSQL lower() in byte
+// order, the expression its migrations index.
+func nocase(pg bool, col string) string {
+	if pg {
+		return `lower(` + col + ` COLLATE "C")`
+	}
+	return col + " COLLATE NOCASE"
+}
+
+// nocaseParam is a parameter compared with nocase(col).
+func nocaseParam(pg bool, param string) string {
+	if pg {
+		return `lower(CAST(` + param + ` AS TEXT) COLLATE "C")`
+	}
+	return param + " COLLATE NOCASE"
+}
+
 func nanos(t time.Time) int64 { return t.UTC().UnixNano() }
 
 func fromNanos(n int64) time.Time {
@@ -136,5 +222,8 @@ func fromNanos(n int64) time.Time {
 // PoolStats reports the connection pools' use, by pool ("reader",
 // "writer"), for the metrics.
 func (db *DB) PoolStats() map[string]sql.DBStats {
+	if db.pg {
+		return map[string]sql.DBStats{"postgres": db.writer.Stats()}
+	}
 	return map[string]sql.DBStats{"reader": db.reader.Stats(), "writer": db.writer.Stats()}
 }

@@ -10,27 +10,20 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/fail"
 	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/store/storetest"
 )
 
-// MustOpen opens and migrates a database file under t.TempDir().
+// MustOpen opens and migrates a database on the engine under test.
 func MustOpen(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "satchel.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return storetest.MustOpen(tb, engine)
 }
 
 func TestMigrate_TwiceIsHarmless(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "satchel.db")
-	db, err := store.Open(ctx, path)
+	db, err := openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +41,7 @@ func TestMigrate_TwiceIsHarmless(t *testing.T) {
 	db.Close()
 
 	// And again after reopening the file: data kept, nothing re-applied.
-	db, err = store.Open(ctx, path)
+	db, err = openShared(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +58,7 @@ func TestMigrate_TwiceIsHarmless(t *testing.T) {
 func TestOpen_PragmasOnEveryConnection(t *testing.T) {
 	t.Parallel()
 	db := MustOpen(t)
+	skipUnlessSQLite(t)
 	raw, err := sql.Open("sqlite", "file:"+db.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -194,6 +188,7 @@ func TestBackup_OpensAndHoldsData(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := MustOpen(t)
+	skipUnlessSQLite(t)
 	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1", Name: "Ada"})
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := db.Backup(ctx, path); err != nil {
@@ -300,6 +295,7 @@ func BenchmarkUser(b *testing.B) {
 func TestEveryUserTableCascades(t *testing.T) {
 	t.Parallel()
 	db := MustOpen(t)
+	skipUnlessSQLite(t)
 	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)

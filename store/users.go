@@ -83,16 +83,16 @@ func (db *DB) SignIn(ctx context.Context, id Identity) (u *User, created bool, e
 	}
 	now := nanos(db.now())
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockLogin(ctx, tx, id.Provider, id.Subject); err != nil {
+			return err
+		}
 		var userID int64
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&userID)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			name := displayName(id)
-			res, err := tx.ExecContext(ctx, "INSERT INTO users (name, email, created_at) VALUES (?, ?, ?)", name, id.Email, now)
-			if err != nil {
-				return err
-			}
-			if userID, err = res.LastInsertId(); err != nil {
+			if err := tx.QueryRowContext(ctx, "INSERT INTO users (name, email, created_at) VALUES (?, ?, ?) RETURNING id",
+				name, id.Email, now).Scan(&userID); err != nil {
 				return err
 			}
 			if err := insertLogin(ctx, tx, userID, id, now); err != nil {
@@ -141,6 +141,9 @@ func (db *DB) LinkLogin(ctx context.Context, userID int64, id Identity) error {
 	}
 	now := nanos(db.now())
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockLogin(ctx, tx, id.Provider, id.Subject); err != nil {
+			return err
+		}
 		var owner int64
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM logins WHERE provider = ? AND subject = ?", id.Provider, id.Subject).Scan(&owner)
 		switch {
@@ -237,7 +240,8 @@ func (db *DB) UnlinkLogin(ctx context.Context, userID int64, provider string) er
 // ("sign out everywhere") and returns the cut-off time.
 func (db *DB) RevokeSessions(ctx context.Context, userID int64) (time.Time, error) {
 	now := db.now().UTC()
-	res, err := db.writer.ExecContext(ctx, "UPDATE users SET sessions_valid_after = max(sessions_valid_after, ?) WHERE id = ?", nanos(now), userID)
+	res, err := db.writer.ExecContext(ctx, `UPDATE users SET sessions_valid_after = CASE WHEN sessions_valid_after > :t THEN sessions_valid_after ELSE :t END
+		WHERE id = :id`, sql.Named("t", nanos(now)), sql.Named("id", userID))
 	if err != nil {
 		return time.Time{}, fmt.Errorf("store: revoke sessions of user %d: %w", userID, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/store/storetest"
 	"github.com/satchel-backpack/satchel/web"
 )
 
@@ -55,12 +56,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// MustOpenDB opens and migrates a database file under t.TempDir(). The file
-// starts as a copy of one migrated database, made once per test binary:
-// running every migration for each of hundreds of tests costs more than
-// copying the result, and Migrate then finds nothing left to do.
+// MustOpenDB opens and migrates a database file under t.TempDir(), or
+// within TestOnPostgreSQL a PostgreSQL schema (its path is then ""). The
+// SQLite file starts as a copy of one migrated database, made once per
+// test binary: running every migration for each of hundreds of tests costs
+// more than copying the result, and Migrate then finds nothing left to do.
 func MustOpenDB(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
+	if onPostgres(tb) {
+		return storetest.MustOpen(tb, "postgres"), ""
+	}
 	path := filepath.Join(tb.TempDir(), "satchel.db")
 	if err := os.WriteFile(path, migratedDB(tb), 0o600); err != nil {
 		tb.Fatal(err)

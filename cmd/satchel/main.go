@@ -238,6 +238,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return nil
 	}
 
+	if m.Config.DatabaseURL != "" {
+		db, err := openPostgres(ctx, m.Config.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		m.DB = db
+		return m.runOnDB(ctx)
+	}
 	if m.Command == "backup" {
 		if _, err := os.Stat(m.dbPath()); err != nil {
 			return &config.Error{Var: "SATCHEL_DATA_DIR", Msg: fmt.Sprintf("there is no database at %s to back up; point SATCHEL_DATA_DIR (or --data-dir) at the server's data directory", m.dbPath())}
@@ -251,14 +259,51 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	return m.runOnDB(ctx)
+}
+
+// openPostgres opens the PostgreSQL database of SATCHEL_DATABASE_URL, with
+// an error that names the variable and what to check.
+func openPostgres(ctx context.Context, url string) (*store.DB, error) {
+	db, err := store.OpenPostgres(ctx, url)
+	if err != nil {
+		return nil, &config.Error{Var: "SATCHEL_DATABASE_URL", Msg: strings.TrimPrefix(err.Error(), "store: ") +
+			"; check that the server runs and is reachable from here, and the user, password and database name in the URL"}
+	}
+	return db, nil
+}
+
+// migrate applies the pending migrations. A PostgreSQL user that may not
+// create tables gets an error that says what to grant.
+func (m *Main) migrate(ctx context.Context) ([]string, error) {
+	applied, err := m.DB.Migrate(ctx)
+	if err != nil && store.PermissionDenied(err) {
+		return applied, &config.Error{Var: "SATCHEL_DATABASE_URL", Msg: "the database user may not create or change tables in this database (" +
+			strings.TrimPrefix(err.Error(), "store: ") + "); connect as the database's owner, or grant the user CREATE on its schema (GRANT CREATE ON SCHEMA public TO the_user)"}
+	}
+	return applied, err
+}
+
+// dbName is how messages name the database: its file, or PostgreSQL
+// (never the URL, which may hold a password).
+func (m *Main) dbName() string {
+	if m.Config.DatabaseURL != "" {
+		return "PostgreSQL (SATCHEL_DATABASE_URL)"
+	}
+	return m.dbPath()
+}
+
+// runOnDB carries out migrate, backup and serve on the open m.DB.
+func (m *Main) runOnDB(ctx context.Context) error {
+	db := m.DB
 	switch m.Command {
 	case "migrate":
-		applied, err := db.Migrate(ctx)
+		applied, err := m.migrate(ctx)
 		if err != nil {
 			return err
 		}
 		if len(applied) == 0 {
-			fmt.Fprintln(m.Stdout, "satchel: database is up to date:", m.dbPath())
+			fmt.Fprintln(m.Stdout, "satchel: database is up to date:", m.dbName())
 		}
 		for _, name := range applied {
 			fmt.Fprintln(m.Stdout, "satchel: applied", name)
@@ -295,7 +340,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := cfg.EnsureSessionSecret(log); err != nil {
 		return err
 	}
-	applied, err := m.DB.Migrate(ctx)
+	applied, err := m.migrate(ctx)
 	if err != nil {
 		return err
 	}
@@ -375,7 +420,7 @@ func (m *Main) serve(ctx context.Context) error {
 	for _, p := range cfg.Providers {
 		providers = append(providers, p.ID)
 	}
-	log.Info("Satchel is listening", "url", m.URL, "addr", m.Addr, "providers", strings.Join(providers, ","), "dev_login", dev, "data_dir", cfg.DataDir)
+	log.Info("Satchel is listening", "url", m.URL, "addr", m.Addr, "providers", strings.Join(providers, ","), "dev_login", dev, "database", m.DB.Engine(), "data_dir", cfg.DataDir)
 	if dev {
 		log.Warn("the development sign-in is ON: anyone who can reach this server can sign in as anyone; it is for local development only")
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +19,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/samples"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
+	"github.com/satchel-backpack/satchel/store/storetest"
 )
 
 // clock is a settable time source shared by the service and the verifier.
@@ -44,15 +44,7 @@ type env struct {
 
 func mustStart(t *testing.T, limit int, hosts ...string) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "satchel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.MustOpen(t, engine)
 	// The day the samples were made: each is valid from before it.
 	clk := newClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
 	f := fetch.New(fetch.Options{AllowHosts: hosts, Timeout: 5 * time.Second})

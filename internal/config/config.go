@@ -33,6 +33,8 @@ var Vars = []Var{
 		Description: "Public URL people use to reach Satchel, e.g. https://backpack.example.org. OAuth callbacks are built from it; cookies are Secure when it is https. Default on a loopback address: http://localhost plus the port; required otherwise."},
 	{Name: "SATCHEL_DATA_DIR", Flag: "data-dir", Default: "./data",
 		Description: "Directory for the SQLite database (satchel.db) and, in local development, the generated session secret."},
+	{Name: "SATCHEL_DATABASE_URL", Flag: "database-url", Secret: true,
+		Description: "PostgreSQL database to keep everything in, as postgres://user:password@host:5432/dbname?sslmode=require, for running several Satchel processes on one database (then SATCHEL_SESSION_SECRET is required too). Unset: SQLite in SATCHEL_DATA_DIR."},
 	{Name: "SATCHEL_SESSION_SECRET", Secret: true,
 		Description: "Secret(s) that sign and encrypt cookies, at least 32 characters each. Several, comma-separated, rotate keys: the first signs, all are accepted. When unset on a loopback address, one is generated and kept in the data directory."},
 	{Name: "SATCHEL_TRUSTED_PROXIES", Flag: "trusted-proxies",
@@ -97,6 +99,7 @@ type Config struct {
 	Addr           string
 	BaseURL        *url.URL // nil until ResolveBaseURL when SATCHEL_BASE_URL is unset
 	DataDir        string
+	DatabaseURL    string   // PostgreSQL; "" for SQLite in DataDir
 	SessionSecrets []string // may be empty until EnsureSessionSecret
 	TrustedProxies []netip.Prefix
 	DevLoginMode   string
@@ -200,6 +203,18 @@ func build(get func(string) string) (*Config, error) {
 		} else {
 			u.Path = strings.TrimSuffix(u.Path, "/")
 			c.BaseURL = u
+		}
+	}
+	if raw := get("SATCHEL_DATABASE_URL"); raw != "" {
+		// The URL may hold a password: no message repeats it.
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql"):
+			errs = append(errs, &Error{"SATCHEL_DATABASE_URL", "is not a PostgreSQL URL; use postgres://user:password@host:5432/dbname, or unset it to keep the data in SQLite under SATCHEL_DATA_DIR"})
+		case u.Host == "" && u.Query().Get("host") == "":
+			errs = append(errs, &Error{"SATCHEL_DATABASE_URL", "names no server; use postgres://user:password@host:5432/dbname"})
+		default:
+			c.DatabaseURL = raw
 		}
 	}
 	if c.DataDir == "" {

@@ -24,6 +24,9 @@ func (c *Config) EnsureSessionSecret(log *slog.Logger) error {
 	if len(c.SessionSecrets) > 0 {
 		return nil
 	}
+	if c.DatabaseURL != "" {
+		return &Error{"SATCHEL_SESSION_SECRET", fmt.Sprintf("is required with SATCHEL_DATABASE_URL: every Satchel process on the database must sign cookies with the same secret, so none can be generated here; set it to the same random value of at least %d characters in every process (for example the output of: openssl rand -hex 32)", MinSecretLen)}
+	}
 	if !c.Loopback() {
 		return &Error{"SATCHEL_SESSION_SECRET", fmt.Sprintf("is required when listening on the non-loopback address %q; set it to a random value of at least %d characters (for example the output of: openssl rand -hex 32)", c.Addr, MinSecretLen)}
 	}

@@ -1,0 +1,21 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+)
+
+// OpenRawForTest opens a second, plain connection pool on db's database
+// (its file, or its PostgreSQL schema), for tests that read or change rows
+// behind the store's back, with the pragmas the store's connections have
+// (foreign keys on). The caller closes it.
+func OpenRawForTest(db *DB) (*sql.DB, error) {
+	if db.pg {
+		return sql.OpenDB(db.connector), nil
+	}
+	raw, err := sql.Open("sqlite", dsn(db.path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open raw: %w", err)
+	}
+	return raw, nil
+}
