@@ -267,7 +267,7 @@ func (r *rowSource) Next() bool {
 }
 
 func (r *rowSource) Values() ([]any, error) { return r.vals, r.err }
-func (r *rowSource) Err() error              { return r.err }
+func (r *rowSource) Err() error             { return r.err }
 
 // advanceIdentities moves each identity column's sequence past the
 // largest copied id, so that the next insert does not collide with a
