@@ -98,6 +98,9 @@ type Main struct {
 	ShutdownTimeout time.Duration
 	// ExitCode is the status for badge commands (0 when not set).
 	ExitCode int
+	// AllowHosts, if set before Run, are host:port pairs the fetcher may
+	// reach although they are on loopback: tests host issuers there.
+	AllowHosts []string
 	// ConnState, if set before Run, is called as the HTTP server's
 	// connections change state (tests use it to know a request is in flight).
 	ConnState func(net.Conn, http.ConnState)
@@ -373,7 +376,7 @@ func (m *Main) serve(ctx context.Context) error {
 		mx.WatchQueue(func(ctx context.Context) (int, error) { return m.DB.CountDueBadges(ctx, time.Now()) })
 	}
 	// One guarded client for everything fetched from issuers.
-	fetcher := fetch.New(fetch.Options{})
+	fetcher := fetch.New(fetch.Options{AllowHosts: m.AllowHosts})
 	mailer, devOutbox, err := mailOptions(cfg, base, log)
 	if err != nil {
 		ln.Close()
