@@ -50,6 +50,7 @@ type options struct {
 	static      bool
 	logLevel    string
 	email       string
+	db          string // PostgreSQL URL; "" for SQLite
 }
 
 func main() {
@@ -64,6 +65,7 @@ func main() {
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL (info logs every request)")
 	fs.StringVar(&o.email, "email", "load@example.org", "the seeded learner's email address")
+	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to seed and run satchel on instead of SQLite")
 	serveStatic := fs.String("serve-static", "", "internal: serve this directory on loopback (the -static comparison's second process)")
 	fs.Parse(os.Args[1:])
 	fs.Visit(func(f *flag.Flag) { o.pathSet = o.pathSet || f.Name == "url-path" })
@@ -129,8 +131,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "seeded %d badges for %s in %.1fs\n", o.badges, o.email, time.Since(t0).Seconds())
+	var env []string
+	if o.db != "" {
+		if env, err = onPostgres(ctx, out, filepath.Join(dataDir, "satchel.db"), o.db); err != nil {
+			return err
+		}
+	}
 
-	srv, err := startSatchel(ctx, bin, dataDir, o.logLevel)
+	srv, err := startSatchel(ctx, bin, dataDir, o.logLevel, env...)
 	if err != nil {
 		return err
 	}
@@ -199,8 +207,9 @@ func (p *process) stop() {
 
 // startSatchel runs `satchel serve` on a free loopback port with the data
 // directory, the development sign-in on and background re-verification
-// off, and waits until it answers /healthz.
-func startSatchel(ctx context.Context, bin, dataDir, logLevel string) (*process, error) {
+// off, and waits until it answers /healthz. env adds to its environment
+// (SATCHEL_DATABASE_URL, for one).
+func startSatchel(ctx context.Context, bin, dataDir, logLevel string, env ...string) (*process, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -214,6 +223,7 @@ func startSatchel(ctx context.Context, bin, dataDir, logLevel string) (*process,
 		"SATCHEL_REVERIFY_INTERVAL=off",
 		"SATCHEL_LOG_LEVEL=" + logLevel,
 	}
+	cmd.Env = append(cmd.Env, env...)
 	p := &process{cmd: cmd, base: "http://localhost:" + port, log: &tailBuffer{max: 64 << 10}}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	dieWithParent(cmd)

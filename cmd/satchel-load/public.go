@@ -52,6 +52,7 @@ type publicOptions struct {
 	static      bool
 	logLevel    string
 	path        string
+	db          string // PostgreSQL URL; "" for SQLite
 }
 
 func publicMain(args []string) int {
@@ -65,6 +66,7 @@ func publicMain(args []string) int {
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL")
 	fs.StringVar(&o.path, "url-path", "/u/"+publicHandle, "public page to request")
+	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to copy the seeded data into and run satchel on instead of SQLite")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -166,6 +168,12 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("copy the seeded database: %w", err)
 	}
+	var env []string
+	if o.db != "" {
+		if env, err = onPostgres(ctx, out, filepath.Join(dataDir, "satchel.db"), o.db); err != nil {
+			return err
+		}
+	}
 
 	bin := o.bin
 	if bin == "" {
@@ -177,7 +185,7 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 			return fmt.Errorf("build satchel: %w", err)
 		}
 	}
-	srv, err := startSatchel(ctx, bin, dataDir, o.logLevel)
+	srv, err := startSatchel(ctx, bin, dataDir, o.logLevel, env...)
 	if err != nil {
 		return err
 	}
