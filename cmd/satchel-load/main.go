@@ -41,6 +41,7 @@ const defaultPath = "/backpack"
 
 type options struct {
 	concurrency int
+	db          string // PostgreSQL URL; "" for SQLite
 	duration    time.Duration
 	warmup      time.Duration
 	path        string
@@ -50,13 +51,13 @@ type options struct {
 	static      bool
 	logLevel    string
 	email       string
-	db          string // PostgreSQL URL; "" for SQLite
 }
 
 func main() {
 	var o options
 	fs := flag.NewFlagSet("satchel-load", flag.ExitOnError)
 	fs.IntVar(&o.concurrency, "c", 16, "concurrent connections")
+	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to seed and run satchel on instead of SQLite")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to load each target (at most 5m)")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "load before measuring, not counted")
 	fs.StringVar(&o.path, "url-path", defaultPath, "page to request, signed in as the seeded learner")
@@ -65,7 +66,6 @@ func main() {
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL (info logs every request)")
 	fs.StringVar(&o.email, "email", "load@example.org", "the seeded learner's email address")
-	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to seed and run satchel on instead of SQLite")
 	serveStatic := fs.String("serve-static", "", "internal: serve this directory on loopback (the -static comparison's second process)")
 	fs.Parse(os.Args[1:])
 	fs.Visit(func(f *flag.Flag) { o.pathSet = o.pathSet || f.Name == "url-path" })

@@ -46,13 +46,13 @@ const (
 type publicOptions struct {
 	scenario    string
 	concurrency int
+	db          string // PostgreSQL URL; "" for SQLite
 	duration    time.Duration
 	warmup      time.Duration
 	bin         string
 	static      bool
 	logLevel    string
 	path        string
-	db          string // PostgreSQL URL; "" for SQLite
 }
 
 func publicMain(args []string) int {
@@ -60,13 +60,13 @@ func publicMain(args []string) int {
 	fs := flag.NewFlagSet("satchel-load -scenario", flag.ContinueOnError)
 	fs.StringVar(&o.scenario, "scenario", "", "public-profile: a visitor loads /u/featured (50 public badges) in a 10,000-learner database")
 	fs.IntVar(&o.concurrency, "c", 64, "concurrent connections")
+	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to copy the seeded data into and run satchel on instead of SQLite")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to load each target (at most 5m)")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before measuring, not counted")
 	fs.StringVar(&o.bin, "bin", "", "satchel binary to run (default: build ./cmd/satchel)")
 	fs.BoolVar(&o.static, "static", false, "also serve the same HTML as a static file and load that, for comparison")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's SATCHEL_LOG_LEVEL")
 	fs.StringVar(&o.path, "url-path", "/u/"+publicHandle, "public page to request")
-	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to copy the seeded data into and run satchel on instead of SQLite")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
