@@ -29,11 +29,12 @@ type cluster struct {
 
 // startCluster starts n satchel processes on dataDir, one after another
 // (so only the first could have migrations to apply), and, for more than
-// one, the proxy in front of them.
-func startCluster(ctx context.Context, bin, dataDir, logLevel string, n int) (*cluster, error) {
+// one, the proxy in front of them. env (the database URL and the shared
+// session secret, with -db) goes to every process.
+func startCluster(ctx context.Context, bin, dataDir, logLevel string, n int, env ...string) (*cluster, error) {
 	c := &cluster{}
 	for range n {
-		p, err := startSatchel(ctx, bin, dataDir, logLevel)
+		p, err := startSatchel(ctx, bin, dataDir, logLevel, env...)
 		if err != nil {
 			c.stop()
 			return nil, err

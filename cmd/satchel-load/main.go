@@ -42,6 +42,7 @@ const defaultPath = paths.Backpack
 
 type options struct {
 	concurrency int
+	db          string // PostgreSQL URL; "" for SQLite
 	duration    time.Duration
 	warmup      time.Duration
 	path        string
@@ -58,6 +59,7 @@ func main() {
 	var o options
 	fs := flag.NewFlagSet("satchel-load", flag.ExitOnError)
 	fs.IntVar(&o.concurrency, "c", 16, "concurrent connections")
+	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to seed and run satchel on instead of SQLite")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to load each target (at most 5m)")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "load before measuring, not counted")
 	fs.StringVar(&o.path, "url-path", defaultPath, "page to request, signed in as the seeded learner")
@@ -140,8 +142,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "seeded %d badges for %s in %.1fs\n", o.badges, o.email, time.Since(t0).Seconds())
+	var env []string
+	if o.db != "" {
+		if env, err = onPostgres(ctx, out, filepath.Join(dataDir, "satchel.db"), o.db); err != nil {
+			return err
+		}
+	}
 
-	srv, err := startCluster(ctx, bin, dataDir, o.logLevel, o.nodes)
+	srv, err := startCluster(ctx, bin, dataDir, o.logLevel, o.nodes, env...)
 	if err != nil {
 		return err
 	}
@@ -210,8 +218,9 @@ func (p *process) stop() {
 
 // startSatchel runs `satchel serve` on a free loopback port with the data
 // directory, the development sign-in on and background re-verification
-// off, and waits until it answers /healthz.
-func startSatchel(ctx context.Context, bin, dataDir, logLevel string) (*process, error) {
+// off, and waits until it answers /healthz. env adds to its environment
+// (SATCHEL_DATABASE_URL, for one).
+func startSatchel(ctx context.Context, bin, dataDir, logLevel string, env ...string) (*process, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -225,6 +234,7 @@ func startSatchel(ctx context.Context, bin, dataDir, logLevel string) (*process,
 		"SATCHEL_REVERIFY_INTERVAL=off",
 		"SATCHEL_LOG_LEVEL=" + logLevel,
 	}
+	cmd.Env = append(cmd.Env, env...)
 	p := &process{cmd: cmd, base: "http://localhost:" + port, log: &tailBuffer{max: 64 << 10}}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	dieWithParent(cmd)

@@ -47,6 +47,7 @@ const (
 type publicOptions struct {
 	scenario    string
 	concurrency int
+	db          string // PostgreSQL URL; "" for SQLite
 	duration    time.Duration
 	warmup      time.Duration
 	bin         string
@@ -61,6 +62,7 @@ func publicMain(args []string) int {
 	fs := flag.NewFlagSet("satchel-load -scenario", flag.ContinueOnError)
 	fs.StringVar(&o.scenario, "scenario", "", "public-profile: a visitor loads /u/featured (50 public badges) in a 10,000-learner database")
 	fs.IntVar(&o.concurrency, "c", 64, "concurrent connections")
+	fs.StringVar(&o.db, "db", "", "an empty PostgreSQL database (or schema), `postgres://…`, to copy the seeded data into and run satchel on instead of SQLite")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to load each target (at most 5m)")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before measuring, not counted")
 	fs.StringVar(&o.bin, "bin", "", "satchel binary to run (default: build ./cmd/satchel)")
@@ -169,6 +171,12 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("copy the seeded database: %w", err)
 	}
+	var env []string
+	if o.db != "" {
+		if env, err = onPostgres(ctx, out, filepath.Join(dataDir, "satchel.db"), o.db); err != nil {
+			return err
+		}
+	}
 
 	bin := o.bin
 	if bin == "" {
@@ -180,7 +188,7 @@ func runPublic(ctx context.Context, o publicOptions, out io.Writer) error {
 			return fmt.Errorf("build satchel: %w", err)
 		}
 	}
-	srv, err := startCluster(ctx, bin, dataDir, o.logLevel, o.nodes)
+	srv, err := startCluster(ctx, bin, dataDir, o.logLevel, o.nodes, env...)
 	if err != nil {
 		return err
 	}
