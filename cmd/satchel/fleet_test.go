@@ -142,9 +142,8 @@ func TestFleet_TwoProcessesOnOnePostgreSQLDatabase(t *testing.T) {
 		t.Cleanup(func() { tm.Close() })
 		return tm
 	}
-	// goth keeps its providers in one registry per Go process, which the
-	// two servers of this test share: the one started last owns the
-	// development sign-in, so B starts first and everyone signs in on A.
+	// Everyone signs in on A; the point is that the session, made by A,
+	// holds on B, which shares only the database and the session secret.
 	b := boot()
 	a := boot()
 	A, B := a.URL, b.URL
