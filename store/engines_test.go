@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,21 +18,7 @@ import (
 var engine = "sqlite"
 
 func TestMain(m *testing.M) {
-	engines, err := storetest.Engines()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := 0
-	for _, e := range engines {
-		engine = e
-		fmt.Printf("store: the tests on %s\n", e)
-		if c := m.Run(); c != 0 {
-			fmt.Printf("store: FAIL on %s\n", e)
-			code = c
-		}
-	}
-	os.Exit(code)
+	os.Exit(storetest.RunEachEngine(m, "store", func(e string) { engine = e }))
 }
 
 // skipUnlessSQLite skips a test of something only SQLite has (pragmas,

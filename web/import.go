@@ -96,7 +96,7 @@ func (s *Server) handleImport(c echo.Context) error {
 	items, errs := importItems(c, m.URL, m.Pasted)
 	if len(errs) > 0 {
 		m.Errors = errs
-		if importWantsJSON(c) {
+		if wantsJSON(c) {
 			return c.JSON(http.StatusUnprocessableEntity, map[string]any{"error": errs[0].Message})
 		}
 		return s.render(c, http.StatusUnprocessableEntity, views.ImportPage(s.shell(c, "Import badges"), m))
@@ -115,7 +115,7 @@ func (s *Server) handleImport(c echo.Context) error {
 		outs[i] = importOutcome(r)
 	}
 
-	if importWantsJSON(c) {
+	if wantsJSON(c) {
 		return s.importJSON(c, outs)
 	}
 	// Keep what was typed only when it did not go in, so it can be corrected.
@@ -209,10 +209,6 @@ func importFileName(name string) string {
 		return "A file without a name"
 	}
 	return name
-}
-
-func importWantsJSON(c echo.Context) bool {
-	return strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
 }
 
 // importOutcome is the view of what the import did with one item.

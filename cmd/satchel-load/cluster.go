@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
 	"sync/atomic"
@@ -90,31 +88,9 @@ func (c *cluster) describe() string {
 // startProxy runs this program again as the reverse proxy (-serve-proxy),
 // so that it is a process of its own like a real load balancer.
 func startProxy(ctx context.Context, backends []string) (*process, error) {
-	self, err := os.Executable()
+	p, addr, err := startChild(ctx, "proxy", "-serve-proxy", strings.Join(backends, ","))
 	if err != nil {
 		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, self, "-serve-proxy", strings.Join(backends, ","))
-	stdin, err := cmd.StdinPipe() // closing it (or our exit) stops the child
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	p := &process{cmd: cmd, log: &tailBuffer{max: 16 << 10}}
-	cmd.Stderr = p.log
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
-	if err != nil || !ok {
-		stdin.Close()
-		p.stop()
-		return nil, fmt.Errorf("proxy did not start: %q %v\n%s", line, err, p.log.String())
 	}
 	// The base keeps the host name "localhost" the processes' base URL
 	// uses, so cookies and links match whichever process answers.

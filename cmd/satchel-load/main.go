@@ -325,34 +325,45 @@ func getPage(ctx context.Context, u, cookie string) ([]byte, int, error) {
 // startStatic runs this program again as a static file server for dir, so
 // that the comparison server is also a process of its own.
 func startStatic(ctx context.Context, dir string) (*process, error) {
-	self, err := os.Executable()
+	p, addr, err := startChild(ctx, "static server", "-serve-static", dir)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "-serve-static", dir)
-	stdin, err := cmd.StdinPipe() // closing it (or our exit) stops the child
+	p.base = "http://" + addr
+	return p, nil
+}
+
+// startChild runs this program again with args (one of its internal
+// -serve-… modes), which answers "listening ADDR" on its standard output
+// once it serves; closing its standard input (or our exit) stops it.
+func startChild(ctx context.Context, what string, args ...string) (*process, string, error) {
+	self, err := os.Executable()
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, "", err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	p := &process{cmd: cmd, log: &tailBuffer{max: 16 << 10}}
 	cmd.Stderr = p.log
 	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
 	if err != nil || !ok {
 		stdin.Close()
 		p.stop()
-		return nil, fmt.Errorf("static server did not start: %q %v\n%s", line, err, p.log.String())
+		return nil, "", fmt.Errorf("%s did not start: %q %v\n%s", what, line, err, p.log.String())
 	}
-	p.base = "http://" + addr
-	return p, nil
+	return p, addr, nil
 }
 
 // runStaticServer serves dir with http.FileServer on a loopback port,

@@ -1,7 +1,6 @@
 package backpack_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -15,19 +14,5 @@ import (
 var engine = "sqlite"
 
 func TestMain(m *testing.M) {
-	engines, err := storetest.Engines()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := 0
-	for _, e := range engines {
-		engine = e
-		fmt.Printf("backpack: the tests on %s\n", e)
-		if c := m.Run(); c != 0 {
-			fmt.Printf("backpack: FAIL on %s\n", e)
-			code = c
-		}
-	}
-	os.Exit(code)
+	os.Exit(storetest.RunEachEngine(m, "backpack", func(e string) { engine = e }))
 }

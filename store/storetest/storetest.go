@@ -101,3 +101,25 @@ func MustSchemaURL(tb testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// RunEachEngine runs a package's tests (m) once per engine of Engines,
+// calling use with the engine before each run, and returns the exit code:
+// the TestMain of a package whose tests open their database with MustOpen.
+// name labels the runs in the output.
+func RunEachEngine(m *testing.M, name string, use func(engine string)) int {
+	engines, err := Engines()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	code := 0
+	for _, e := range engines {
+		use(e)
+		fmt.Printf("%s: the tests on %s\n", name, e)
+		if c := m.Run(); c != 0 {
+			fmt.Printf("%s: FAIL on %s\n", name, e)
+			code = c
+		}
+	}
+	return code
+}
