@@ -46,7 +46,8 @@ func OpenPostgres(ctx context.Context, dbURL string) (*DB, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second
 	}
-	connector := rebindConnector{stdlib.GetConnector(*cfg)}
+	versions := &versionCache{}
+	connector := rebindConnector{stdlib.GetConnector(*cfg), versions.wrote}
 	pool := sql.OpenDB(connector)
 	// Unlike SQLite, PostgreSQL takes concurrent writers: one pool serves
 	// both roles.
@@ -57,7 +58,7 @@ func OpenPostgres(ctx context.Context, dbURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: cannot connect to PostgreSQL at %s: %s", redactedHost(cfg), pgReason(err))
 	}
-	return &DB{pg: true, connector: connector, writer: pool, reader: pool, now: time.Now}, nil
+	return &DB{pg: true, connector: connector, pgConfig: cfg, versions: versions, writer: pool, reader: pool, now: time.Now}, nil
 }
 
 // PermissionDenied reports whether err is PostgreSQL refusing the
@@ -103,19 +104,29 @@ func pgReason(err error) string {
 // Where the engines differ in more than spelling, the query says so with
 // db.pg and keeps both versions next to each other.
 
-// rebindConnector opens pgx connections whose queries are rebound.
-type rebindConnector struct{ driver.Connector }
+// rebindConnector opens pgx connections whose queries are rebound. It
+// also calls wrote after anything that may have changed data has finished
+// (a statement other than a SELECT, a commit), so that this process forgets
+// the public-profile versions it keeps (profile_versions.go) without
+// waiting for the database's notice of its own change.
+type rebindConnector struct {
+	driver.Connector
+	wrote func()
+}
 
 func (c rebindConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &rebindConn{conn.(*stdlib.Conn)}, nil
+	return &rebindConn{conn.(*stdlib.Conn), c.wrote}, nil
 }
 
 // rebindConn is a pgx connection that rebinds each query's parameters.
-type rebindConn struct{ *stdlib.Conn }
+type rebindConn struct {
+	*stdlib.Conn
+	wrote func()
+}
 
 func (c *rebindConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	q, refs := rebind(query)
@@ -123,6 +134,7 @@ func (c *rebindConn) ExecContext(ctx context.Context, query string, args []drive
 	if err != nil {
 		return nil, err
 	}
+	defer c.wrote()
 	return c.Conn.ExecContext(ctx, q, a)
 }
 
@@ -132,7 +144,53 @@ func (c *rebindConn) QueryContext(ctx context.Context, query string, args []driv
 	if err != nil {
 		return nil, err
 	}
-	return c.Conn.QueryContext(ctx, q, a)
+	rows, err := c.Conn.QueryContext(ctx, q, a)
+	if isSelect(q) {
+		return rows, err
+	}
+	if err != nil {
+		c.wrote()
+		return nil, err
+	}
+	// INSERT … RETURNING and the like: done when its rows are.
+	return &writeRows{rows.(*stdlib.Rows), c.wrote}, nil
+}
+
+func (c *rebindConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.Conn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return writeTx{tx, c.wrote}, nil
+}
+
+// isSelect reports whether query only reads: it starts with SELECT. A
+// query it wrongly counts as a write costs only a forgotten version.
+func isSelect(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
+}
+
+// writeRows calls wrote when a writing query's rows are closed.
+type writeRows struct {
+	*stdlib.Rows
+	wrote func()
+}
+
+func (r *writeRows) Close() error {
+	defer r.wrote()
+	return r.Rows.Close()
+}
+
+// writeTx calls wrote when the transaction has ended.
+type writeTx struct {
+	driver.Tx
+	wrote func()
+}
+
+func (t writeTx) Commit() error {
+	defer t.wrote()
+	return t.Tx.Commit()
 }
 
 func (c *rebindConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
@@ -141,7 +199,7 @@ func (c *rebindConn) PrepareContext(ctx context.Context, query string) (driver.S
 	if err != nil {
 		return nil, err
 	}
-	return &rebindStmt{s.(*stdlib.Stmt), refs}, nil
+	return &rebindStmt{s.(*stdlib.Stmt), refs, c.wrote}, nil
 }
 
 func (c *rebindConn) Prepare(query string) (driver.Stmt, error) {
@@ -150,7 +208,8 @@ func (c *rebindConn) Prepare(query string) (driver.Stmt, error) {
 
 type rebindStmt struct {
 	*stdlib.Stmt
-	refs []paramRef
+	refs  []paramRef
+	wrote func()
 }
 
 // NumInput is -1: a named parameter used twice is one argument but two
@@ -162,6 +221,7 @@ func (s *rebindStmt) ExecContext(ctx context.Context, args []driver.NamedValue) 
 	if err != nil {
 		return nil, err
 	}
+	defer s.wrote()
 	return s.Stmt.ExecContext(ctx, a)
 }
 

@@ -251,10 +251,23 @@ func (db *DB) PublicBadge(ctx context.Context, handle, publicID string, now time
 // its handle) and, through triggers (migration 0010_profile_revisions), its
 // public badges and its collections (rev). Pages may cache a rendered
 // profile under it. It answers NotFound like PublicProfileByHandle.
+//
+// On PostgreSQL a process keeps the versions it read until the database
+// notifies it of a change (profile_versions.go), so most calls do not
+// reach the database.
 func (db *DB) PublicProfileVersion(ctx context.Context, handle string) (string, error) {
 	handle = NormalizeHandle(handle)
 	if ValidateHandle(handle) != "" {
 		return "", errNotPublic
+	}
+	var gen uint64
+	if db.pg {
+		db.watchProfiles()
+		v, g, ok := db.versions.lookup(handle)
+		if ok {
+			return v, nil
+		}
+		gen = g
 	}
 	var userID, rev, updated int64
 	err := db.reader.QueryRowContext(ctx, "SELECT user_id, rev, updated_at FROM profiles WHERE handle = ?", handle).Scan(&userID, &rev, &updated)
@@ -264,5 +277,9 @@ func (db *DB) PublicProfileVersion(ctx context.Context, handle string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("store: public profile version %s: %w", handle, err)
 	}
-	return fmt.Sprintf("%s:%d:%d:%d", handle, userID, rev, updated), nil
+	v := fmt.Sprintf("%s:%d:%d:%d", handle, userID, rev, updated)
+	if db.pg {
+		db.versions.keep(handle, v, gen)
+	}
+	return v, nil
 }

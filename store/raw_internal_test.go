@@ -19,3 +19,11 @@ func OpenRawForTest(db *DB) (*sql.DB, error) {
 	}
 	return raw, nil
 }
+
+// StartListeningForTest starts db's listener for public-profile changes
+// (PostgreSQL only) and returns a function that reports the listening
+// connection's server process, 0 while it has none.
+func StartListeningForTest(db *DB) func() uint32 {
+	db.watchProfiles()
+	return db.versions.listener
+}

@@ -18,6 +18,8 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/satchel-backpack/satchel/internal/fail"
 )
 
@@ -30,6 +32,8 @@ import (
 type DB struct {
 	pg        bool             // PostgreSQL; SQLite otherwise
 	connector driver.Connector // PostgreSQL's, for tests that open a second pool
+	pgConfig  *pgx.ConnConfig  // PostgreSQL's, for the listener (profile_versions.go)
+	versions  *versionCache    // PostgreSQL's kept public-profile versions
 	path      string
 	writer    *sql.DB
 	reader    *sql.DB
@@ -89,6 +93,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // the WAL into the main file.
 func (db *DB) Close() error {
 	if db.pg {
+		db.versions.close()
 		return db.writer.Close()
 	}
 	return errors.Join(db.reader.Close(), db.writer.Close())

@@ -80,7 +80,7 @@ func (s *Server) imageURL(hash string) string {
 
 // handlePublicProfile shows a learner's public page. The rendered page is
 // the same for every visitor, so it is kept under the profile's version
-// (one cheap query) and rendered again only when something on it changed.
+// (one cheap lookup) and rendered again only when something on it changed.
 func (s *Server) handlePublicProfile(c echo.Context) error {
 	ctx := c.Request().Context()
 	handle := c.Param("handle")

@@ -8,10 +8,10 @@ import (
 // pageCache keeps rendered public pages (a profile by its handle, a public
 // collection by handle/slug), each under the version the database gave for
 // the profile it belongs to (store.PublicProfileVersion) and the minute it
-// was rendered in (a badge can expire with the clock). Every request still
-// asks the database for the version, so a change made through any process
-// shows at once; a process only saves itself the rendering. The zero value
-// is ready to use.
+// was rendered in (a badge can expire with the clock). Every request asks
+// the store for the version: on SQLite a query, on PostgreSQL usually the
+// store's own copy, which the database's notices keep current (see
+// store/profile_versions.go). The zero value is ready to use.
 type pageCache struct {
 	mu sync.Mutex
 	m  map[string]cachedPage
