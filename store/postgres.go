@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -66,6 +67,30 @@ func OpenPostgres(ctx context.Context, dbURL string) (*DB, error) {
 func PermissionDenied(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "42501"
+}
+
+// Unavailable reports whether err means that the database could not be
+// reached or went away during the request (PostgreSQL restarting or shut
+// down, the network failing): nothing was wrong with the request, and the
+// same request may succeed in a moment. Connections the pool loses this
+// way are replaced by new ones as soon as the server answers again.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	var ne net.Error
+	var le *lostConnError
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &ce), errors.As(err, &ne), errors.As(err, &le):
+		return true
+	case errors.As(err, &pe):
+		// Class 08: connection exception; 57P01–57P03: the server is
+		// shutting down, crashed, or is starting and cannot connect yet.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return false
 }
 
 // uniqueViolation reports whether err is PostgreSQL refusing a row that
@@ -135,7 +160,8 @@ func (c *rebindConn) ExecContext(ctx context.Context, query string, args []drive
 		return nil, err
 	}
 	defer c.wrote()
-	return c.Conn.ExecContext(ctx, q, a)
+	r, err := c.Conn.ExecContext(ctx, q, a)
+	return r, c.lost(err)
 }
 
 func (c *rebindConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -145,12 +171,14 @@ func (c *rebindConn) QueryContext(ctx context.Context, query string, args []driv
 		return nil, err
 	}
 	rows, err := c.Conn.QueryContext(ctx, q, a)
-	if isSelect(q) {
-		return rows, err
-	}
 	if err != nil {
-		c.wrote()
-		return nil, err
+		if !isSelect(q) {
+			c.wrote()
+		}
+		return nil, c.lost(err)
+	}
+	if isSelect(q) {
+		return rows, nil
 	}
 	// INSERT … RETURNING and the like: done when its rows are.
 	return &writeRows{rows.(*stdlib.Rows), c.wrote}, nil
@@ -159,10 +187,30 @@ func (c *rebindConn) QueryContext(ctx context.Context, query string, args []driv
 func (c *rebindConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	tx, err := c.Conn.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, c.lost(err)
 	}
-	return writeTx{tx, c.wrote}, nil
+	return writeTx{tx, c}, nil
 }
+
+// lost marks err as the loss of the connection when a statement failed
+// because the connection died under it (the server restarted, the network
+// dropped), so that Unavailable recognises it. A cancelled request also
+// closes the connection; that is no loss.
+func (c *rebindConn) lost(err error) error {
+	if err == nil || errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if c.Conn.Conn().IsClosed() {
+		return &lostConnError{err}
+	}
+	return err
+}
+
+// lostConnError is a statement's error on a connection that died.
+type lostConnError struct{ err error }
+
+func (e *lostConnError) Error() string { return e.err.Error() }
+func (e *lostConnError) Unwrap() error { return e.err }
 
 // isSelect reports whether query only reads: it starts with SELECT. A
 // query it wrongly counts as a write costs only a forgotten version.
@@ -185,12 +233,12 @@ func (r *writeRows) Close() error {
 // writeTx calls wrote when the transaction has ended.
 type writeTx struct {
 	driver.Tx
-	wrote func()
+	c *rebindConn
 }
 
 func (t writeTx) Commit() error {
-	defer t.wrote()
-	return t.Tx.Commit()
+	defer t.c.wrote()
+	return t.c.lost(t.Tx.Commit())
 }
 
 func (c *rebindConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"crypto/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +34,11 @@ func TestPublicProfileVersion_OnPostgreSQLKeptUntilTheDatabaseSaysItChanged(t *t
 	}
 	a, b := open(), open()
 	ada := mustListUser(t, a, "ada")
-	mustProfile(t, a, ada.ID, "ada", "Ada")
+	// A handle no parallel test uses: notices go to every listener on the
+	// database, whatever its schema, and one for another test's "ada"
+	// would make B forget this one's.
+	handle := "pv-" + strings.ToLower(rand.Text()[:12])
+	mustProfile(t, a, ada.ID, handle, "Ada")
 	badge := mustAddListBadge(t, a, ada.ID, 1, listBadge{name: "Soldering", issuer: "I", issued: day(2024, 1, 1)})
 	listening := func(db *store.DB) func() uint32 {
 		pid := store.StartListeningForTest(db)
@@ -43,7 +49,7 @@ func TestPublicProfileVersion_OnPostgreSQLKeptUntilTheDatabaseSaysItChanged(t *t
 	bPID := listening(b)
 	version := func(db *store.DB) string {
 		t.Helper()
-		v, err := db.PublicProfileVersion(ctx, "ada")
+		v, err := db.PublicProfileVersion(ctx, handle)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
 
@@ -82,6 +83,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if view.Status == 0 { // a code this map does not know yet
 			view.Status = http.StatusBadRequest
 		}
+	case store.Unavailable(err):
+		// The database is down or restarting: say so, and when to retry.
+		code, view.Status = fail.Unavailable, http.StatusServiceUnavailable
+		view.Title = "Please try again in a moment"
+		view.Message = "Satchel cannot reach its database just now. Nothing you have saved is lost. Please try again in a minute."
+		c.Response().Header().Set("Retry-After", "30")
 	case errors.As(err, &he):
 		if h, ok := httpCodes[he.Code]; ok {
 			code, view.Title, view.Message = h.code, h.title, h.message
