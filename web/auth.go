@@ -293,6 +293,18 @@ func (s *Server) handleSignOut(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, paths.Home)
 }
 
+// handleSignOutLink answers a sign-out address opened as a link (typed,
+// bookmarked, followed): a GET never signs anyone out, since any page
+// could make a browser send one. It shows where the Sign out button is.
+func (s *Server) handleSignOutLink(c echo.Context) error {
+	if currentUser(c) == nil {
+		s.flash(c, views.FlashInfo, "You are not signed in.")
+		return c.Redirect(http.StatusSeeOther, paths.Home)
+	}
+	s.flash(c, views.FlashInfo, "To sign out, use the Sign out button on this page.")
+	return c.Redirect(http.StatusSeeOther, paths.Account)
+}
+
 // oauthErrorText turns an OAuth error code (RFC 6749 §4.1.2.1) into words;
 // anything else is not echoed back.
 func oauthErrorText(code string) string {

@@ -342,3 +342,23 @@ func TestSignIn_ReturnsToThePageThatAskedForIt(t *testing.T) {
 		t.Fatalf("second sign-in at %s", p.Request.URL)
 	}
 }
+
+// The sign-out address opened as a link signs nobody out (a GET from any
+// page could), and says where the Sign out button is rather than looking
+// for a sign-in provider called "signout".
+func TestSignOut_AsALinkSignsNobodyOutAndPointsToTheButton(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t)
+	b := e.browser()
+	if p := b.get(paths.SignOut); p.StatusCode != http.StatusOK || p.Request.URL.Path != paths.Home || !strings.Contains(p.Doc.Find(`[data-testid="flashes"]`).Text(), "not signed in") {
+		t.Fatalf("visitor: %d at %s, flashes %q", p.StatusCode, p.Request.URL.Path, p.Doc.Find(`[data-testid="flashes"]`).Text())
+	}
+	b.devSignIn("Ada", "ada@example.org")
+	p := b.get(paths.SignOut)
+	if p.StatusCode != http.StatusOK || p.Request.URL.Path != paths.Account || p.signedInAs() != "Ada" {
+		t.Fatalf("signed in: %d at %s as %q", p.StatusCode, p.Request.URL.Path, p.signedInAs())
+	}
+	if !strings.Contains(p.Doc.Find(`[data-testid="flashes"]`).Text(), "Sign out button") || p.Doc.Find(`[data-testid="signout"]`).Length() != 1 {
+		t.Errorf("the account page does not point to its Sign out button:\n%s", p.Doc.Find(`[data-testid="flashes"]`).Text())
+	}
+}

@@ -42,6 +42,7 @@ var routeMatrix = map[string]string{
 	"GET /auth/:provider/callback":          open,
 	"GET /auth/dev":                         open,
 	"POST /auth/dev":                        open,
+	"GET /auth/signout":                     open,
 	"POST /auth/signout":                    open,
 	"GET /verify":                           open,
 	"POST /verify":                          open,

@@ -93,6 +93,7 @@ func (s *Server) routes() {
 	auth.POST(paths.DevSignIn, s.handleDevSignIn)
 	auth.GET(paths.AuthStartPattern, s.handleAuthStart)
 	auth.GET(paths.AuthCallbackPattern, s.handleAuthCallback)
+	e.GET(paths.SignOut, s.handleSignOutLink)
 	e.POST(paths.SignOut, s.handleSignOut)
 
 	// The account: signed-in, always the user's own.
