@@ -40,7 +40,7 @@ const DefaultSignInAttemptTTL = 10 * time.Minute
 // and the provider is the one the route names.
 func (s *Server) setupAuth(opts Options) error {
 	gs := newSessionStore(opts.SessionSecrets, "signin-attempt", s.secure)
-	gs.Options.Path = "/auth"
+	gs.Options.Path = strings.TrimSuffix(paths.Prefix(paths.AuthStartPattern), "/") // every sign-in route
 	gs.MaxAge(int(opts.SignInAttemptTTL.Seconds()))
 	s.attempts = &attempts{cookies: gs, providers: map[string]goth.Provider{}}
 

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -12,12 +11,6 @@ import (
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/share"
 	"github.com/satchel-backpack/satchel/internal/shareimg"
-)
-
-// Public pages that have an embed, by path.
-var (
-	oembedBadgePath      = regexp.MustCompile(`^/u/([a-z0-9-]+)/badges/([A-Za-z0-9_-]+)$`)
-	oembedCollectionPath = regexp.MustCompile(`^/u/([a-z0-9-]+)/([a-z0-9-]+)$`)
 )
 
 // oembedURL is the discovery address of a public page's oEmbed.
@@ -51,16 +44,17 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 		embedPath, authorURL string
 		thumb                share.Thumbnail
 	)
-	if m := oembedBadgePath.FindStringSubmatch(u.Path); m != nil {
-		p, b, err := s.db.PublicBadge(ctx, m[1], m[2], s.now())
+	// Public pages that have an embed: a badge's and a collection's.
+	if m, ok := paths.Match(paths.PublicBadgePattern, u.Path); ok {
+		p, b, err := s.db.PublicBadge(ctx, m[0], m[1], s.now())
 		if err != nil {
 			return notPublic(err)
 		}
 		kind, title, author = share.KindBadge, orDefault(b.Name, "Untitled badge"), p.DisplayName
 		embedPath, authorURL = paths.EmbedBadge(p.Handle, b.PublicID), paths.PublicProfile(p.Handle)
 		thumb.URL = s.abs(paths.BadgeShareImage(p.Handle, b.PublicID))
-	} else if m := oembedCollectionPath.FindStringSubmatch(u.Path); m != nil {
-		pc, err := s.db.PublicCollectionBySlug(ctx, m[1], m[2], s.now())
+	} else if m, ok := paths.Match(paths.PublicCollectionPattern, u.Path); ok {
+		pc, err := s.db.PublicCollectionBySlug(ctx, m[0], m[1], s.now())
 		if err != nil {
 			return notPublic(err)
 		}

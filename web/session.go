@@ -217,7 +217,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 // check), which spares them a database query and a cookie.
 func sessionless(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, "/images/") || p == paths.Healthz || p == paths.Readyz || p == paths.Metrics
+	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, paths.Prefix(paths.ImagePattern)) || p == paths.Healthz || p == paths.Readyz || p == paths.Metrics
 }
 
 // localPath returns p when it is a path on this site ("/account"), and ""

@@ -129,7 +129,7 @@ func (s *Server) ownPublicURL(raw string) (*url.URL, bool) {
 	if err != nil || u.Scheme != s.baseURL.Scheme || u.Host != s.baseURL.Host || u.User != nil {
 		return nil, false
 	}
-	if !strings.HasPrefix(u.Path, "/u/") && !strings.HasPrefix(u.Path, "/c/") {
+	if !strings.HasPrefix(u.Path, paths.Prefix(paths.PublicProfilePattern)) && !strings.HasPrefix(u.Path, paths.Prefix(paths.UnlistedCollectionPattern)) {
 		return nil, false
 	}
 	return u, true

@@ -186,3 +186,39 @@ func fill(pattern string, args ...string) string {
 	}
 	return b.String()
 }
+
+// Match reports whether path is one that pattern's builder makes: the
+// same number of segments, the fixed ones equal, and each ":name" one a
+// non-empty segment. It returns the parameters, unescaped, in the
+// pattern's order. Code that must recognise this site's own addresses
+// (oEmbed, share links) asks Match rather than spell the paths again.
+func Match(pattern, path string) ([]string, bool) {
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	var params []string
+	for i, w := range want {
+		if !strings.HasPrefix(w, ":") {
+			if got[i] != w {
+				return nil, false
+			}
+			continue
+		}
+		v, err := url.PathUnescape(got[i])
+		if err != nil || v == "" {
+			return nil, false
+		}
+		params = append(params, v)
+	}
+	return params, true
+}
+
+// Prefix is the fixed part of pattern before its first parameter, such as
+// "/images/" for ImagePattern: a cookie's path, a prefix to skip.
+func Prefix(pattern string) string {
+	if i := strings.IndexByte(pattern, ':'); i >= 0 {
+		return pattern[:i]
+	}
+	return pattern
+}

@@ -1,6 +1,9 @@
 package paths
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestBuilders_EscapeEachSegment(t *testing.T) {
 	t.Parallel()
@@ -30,5 +33,38 @@ func TestFill_PanicsOnAWrongCount(t *testing.T) {
 			}()
 			fill(PublicBadgePattern, args...)
 		}()
+	}
+}
+
+func TestMatch_ReadsBackWhatTheBuildersMake(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pattern, path string
+		want          []string
+	}{
+		{PublicBadgePattern, PublicBadge("ada", "b/1 x"), []string{"ada", "b/1 x"}},
+		{PublicCollectionPattern, PublicCollection("ada", "my work"), []string{"ada", "my work"}},
+		{UnlistedCollectionPattern, UnlistedCollection("tok"), []string{"tok"}},
+		{PublicProfilePattern, PublicProfile("ada"), []string{"ada"}},
+		{Backpack, Backpack, nil},
+	} {
+		got, ok := Match(tc.pattern, tc.path)
+		if !ok || strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Match(%q, %q) = %q %v, want %q", tc.pattern, tc.path, got, ok, tc.want)
+		}
+	}
+	for _, tc := range []struct{ pattern, path string }{
+		{PublicBadgePattern, "/u/ada/badges"},           // too short
+		{PublicBadgePattern, "/u/ada/badges/b1/verify"}, // too long
+		{PublicBadgePattern, "/u/ada/badge/b1"},         // a fixed segment differs
+		{PublicProfilePattern, "/u/"},                   // an empty parameter
+		{PublicProfilePattern, "/u/%zz"},                // not escaped properly
+	} {
+		if got, ok := Match(tc.pattern, tc.path); ok {
+			t.Errorf("Match(%q, %q) matched: %q", tc.pattern, tc.path, got)
+		}
+	}
+	if Prefix(ImagePattern) != "/images/" || Prefix(AuthStartPattern) != "/auth/" || Prefix(Backpack) != Backpack {
+		t.Errorf("Prefix: %q %q %q", Prefix(ImagePattern), Prefix(AuthStartPattern), Prefix(Backpack))
 	}
 }
