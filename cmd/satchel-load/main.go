@@ -295,7 +295,7 @@ func devSignIn(ctx context.Context, base, email string) (string, error) {
 	}
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK || strings.HasPrefix(res.Request.URL.Path, "/auth") || strings.HasPrefix(res.Request.URL.Path, paths.SignIn) {
+	if res.StatusCode != http.StatusOK || strings.HasPrefix(res.Request.URL.Path, paths.Prefix(paths.AuthStartPattern)) || strings.HasPrefix(res.Request.URL.Path, paths.SignIn) {
 		return "", fmt.Errorf("development sign-in ended at %s with status %d", res.Request.URL, res.StatusCode)
 	}
 	u, _ := url.Parse(base)
