@@ -24,6 +24,11 @@ const (
 	ErrUnsupportedGrantType    ErrorCode = "unsupported_grant_type"
 	ErrUnsupportedTokenType    ErrorCode = "unsupported_token_type"
 
+	// RFC 6750 § 3.1: the resource endpoints' refusals of a bearer token
+	// (401 invalid_token, 403 insufficient_scope, in WWW-Authenticate).
+	ErrInvalidToken      ErrorCode = "invalid_token"
+	ErrInsufficientScope ErrorCode = "insufficient_scope"
+
 	ErrInvalidRedirectURI          ErrorCode = "invalid_redirect_uri"
 	ErrInvalidClientMetadata       ErrorCode = "invalid_client_metadata"
 	ErrInvalidSoftwareStatement    ErrorCode = "invalid_software_statement"
