@@ -684,7 +684,7 @@ func (db *DB) ConnectedApps(ctx context.Context, userID int64) ([]ConnectedApp, 
 		if used != 0 {
 			a.LastUsedAt = fromNanos(used)
 		}
-		a.Host = obapi.Registration{ClientURI: a.ClientURI}.Host()
+		a.Host = obapi.HostOf(a.ClientURI)
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {

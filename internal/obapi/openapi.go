@@ -90,9 +90,9 @@ func needs(s Scope) []map[string][]Scope {
 }
 
 func ob3Paths() map[string]pathItem {
-	credentialOK := response{Description: "The credential, as sent.", Content: credentialBody}
-	upsert := with(errorResponses("304", "400", "401", "403", "404", "405", "500"), "200", response{Description: "Replaced: the credential, as sent.", Content: credentialBody})
-	upsert["201"] = response{Description: "Created: the credential, as sent.", Content: credentialOK.Content}
+	upsert := errorResponses("304", "400", "401", "403", "404", "405", "500")
+	upsert["200"] = response{Description: "Replaced: the credential, as sent.", Content: credentialBody}
+	upsert["201"] = response{Description: "Created: the credential, as sent.", Content: credentialBody}
 	return map[string]pathItem{
 		"/credentials": {
 			Get: &operation{

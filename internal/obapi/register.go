@@ -56,8 +56,13 @@ type Registration struct {
 
 // Host is the client's host name as the consent page shows it: the host
 // of client_uri, which every other URL of the registration shares.
-func (r Registration) Host() string {
-	u, err := url.Parse(r.ClientURI)
+func (r Registration) Host() string { return HostOf(r.ClientURI) }
+
+// HostOf is the lower-cased host name of an absolute URL (no port), as a
+// consent page or the connected apps list shows a platform's address; ""
+// when uri has none.
+func HostOf(uri string) string {
+	u, err := url.Parse(uri)
 	if err != nil {
 		return ""
 	}

@@ -307,3 +307,17 @@ func FuzzParseRegistration(f *testing.F) {
 		}
 	})
 }
+
+func TestHostOf(t *testing.T) {
+	t.Parallel()
+	for uri, want := range map[string]string{
+		"https://LMS.Example:8443/path": "lms.example",
+		"http://[::1]:3000/":            "::1",
+		"not a url at all%":             "",
+		"/relative":                     "",
+	} {
+		if got := obapi.HostOf(uri); got != want {
+			t.Errorf("HostOf(%q) = %q, want %q", uri, got, want)
+		}
+	}
+}

@@ -70,11 +70,11 @@ var specDescriptions = map[Scope]string{
 // The 3.0 and 2.1 scopes that allow the same thing read the same.
 var plainDescriptions = map[Scope]string{
 	ScopeCredentialReadonly: "See the badges in your backpack.",
-	ScopeCredentialUpsert:   "Add badges to your backpack, and replace badges it added before. Satchel checks every badge as it does an upload.",
+	ScopeCredentialUpsert:   "Add badges to your backpack, and update the ones it added. Satchel checks every badge as it checks an upload.",
 	ScopeProfileReadonly:    "See your name and the email addresses you have confirmed.",
 	ScopeProfileUpdate:      "Change your profile.",
 	ScopeAssertionReadonly:  "See the badges in your backpack.",
-	ScopeAssertionCreate:    "Add badges to your backpack. Satchel checks every badge as it does an upload.",
+	ScopeAssertionCreate:    "Add badges to your backpack. Satchel checks every badge as it checks an upload.",
 	ScopeBCProfileReadonly:  "See your name and the email addresses you have confirmed.",
 	ScopeBCProfileUpdate:    "Change your profile.",
 	ScopeOfflineAccess:      "Keep this access while you are away, until you disconnect it.",
