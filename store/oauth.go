@@ -595,6 +595,48 @@ func (db *DB) RotateOAuthRefresh(ctx context.Context, clientID, refresh string, 
 	return out, nil
 }
 
+// OAuthRefresh is what a refresh token stands for, for a token endpoint
+// that checks the client before it rotates the token.
+type OAuthRefresh struct {
+	ClientID  string
+	UserID    int64
+	GrantID   int64
+	Scopes    obapi.Scopes
+	ExpiresAt time.Time
+	// GrantedAt is when the learner connected the platform: the
+	// authentication time the token endpoint reports.
+	GrantedAt time.Time
+}
+
+// OAuthRefreshByToken reads a refresh token without using it. Like
+// RotateOAuthRefresh it refuses (invalid_grant) a token that is unknown,
+// expired, or revoked, and one presented again after its rotation revokes
+// its family.
+func (db *DB) OAuthRefreshByToken(ctx context.Context, refresh string, now time.Time) (*OAuthRefresh, error) {
+	var r OAuthRefresh
+	var family, scope string
+	var expires, revoked, granted int64
+	err := db.reader.QueryRowContext(ctx, `SELECT c.client_id, g.user_id, g.id, g.created_at, t.family, t.scope, t.expires_at, t.revoked_at
+		FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id JOIN oauth_clients c ON c.id = g.client_id
+		WHERE t.token_hash = ? AND t.kind = 'refresh'`, secretHash(refresh)).
+		Scan(&r.ClientID, &r.UserID, &r.GrantID, &granted, &family, &scope, &expires, &revoked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, oauthError(fail.Invalid, obapi.ErrInvalidGrant, "unknown refresh token")
+	case err != nil:
+		return nil, fmt.Errorf("store: OAuth refresh token: %w", err)
+	case revoked != 0:
+		if err := db.revokeFamily(ctx, family, now); err != nil {
+			return nil, err
+		}
+		return nil, oauthError(fail.Invalid, obapi.ErrInvalidGrant, "refresh token already used or revoked")
+	case expires <= nanos(now):
+		return nil, oauthError(fail.Invalid, obapi.ErrInvalidGrant, "refresh token expired")
+	}
+	r.Scopes, r.ExpiresAt, r.GrantedAt = obapi.ParseScopes(scope), fromNanos(expires), fromNanos(granted)
+	return &r, nil
+}
+
 // OAuthAccessByToken is what a bearer access token allows, for the
 // resource endpoints, which then check its scopes. A token that is
 // unknown, expired, revoked, or whose grant was disconnected is

@@ -520,3 +520,34 @@ func TestRedeemOAuthCode_OnceUnderConcurrency(t *testing.T) {
 		t.Errorf("%d of %d simultaneous redemptions of one code succeeded, want 1", ok, n)
 	}
 }
+
+func TestOAuthRefreshByToken_ReadsWithoutUsing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustOpen(t)
+	ada := mustUser(t, db, store.Identity{Provider: "dev", Subject: "ada"})
+	c, _ := mustClient(t, db, "lms.example")
+	scopes := obapi.Scopes{obapi.ScopeCredentialUpsert, obapi.ScopeOfflineAccess}
+	_, code := mustApprovedRequest(t, db, c, ada.ID, scopes, oauthT0)
+	toks := mustTokens(t, db, code, oauthT0)
+
+	for range 2 { // reading does not use it up
+		r, err := db.OAuthRefreshByToken(ctx, toks.Refresh, oauthT0.Add(time.Hour))
+		if err != nil || r.ClientID != c.ClientID || r.UserID != ada.ID || r.Scopes.String() != scopes.String() || !r.GrantedAt.Equal(oauthT0) {
+			t.Fatalf("OAuthRefreshByToken = %+v, %v", r, err)
+		}
+	}
+	next, err := db.RotateOAuthRefresh(ctx, c.ClientID, toks.Refresh, nil, lt, oauthT0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OAuthRefreshByToken(ctx, toks.Refresh, oauthT0.Add(time.Hour)); oauthCode(err) != obapi.ErrInvalidGrant {
+		t.Fatalf("a rotated refresh token read: %v, want invalid_grant", err)
+	}
+	if _, err := db.OAuthRefreshByToken(ctx, next.Refresh, oauthT0.Add(time.Hour)); oauthCode(err) != obapi.ErrInvalidGrant {
+		t.Errorf("reading a rotated token again should revoke its family: %v", err)
+	}
+	if _, err := db.OAuthRefreshByToken(ctx, "nope", oauthT0); oauthCode(err) != obapi.ErrInvalidGrant {
+		t.Errorf("an unknown refresh token: %v", err)
+	}
+}
