@@ -100,3 +100,33 @@ func TestLinks(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func FuzzParsePage(f *testing.F) {
+	for _, q := range []string{"", "limit=5&offset=10", "since=2024-05-01T12:00:00Z", "limit=0", "offset=-1&limit=x", "limit=1&limit=2"} {
+		f.Add(q, 7)
+	}
+	list, _ := url.Parse("https://backpack.example/ims/ob/v3p0/credentials")
+	f.Fuzz(func(t *testing.T, query string, total int) {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		p, err := obapi.ParsePage(q, 20, 100)
+		if err != nil {
+			var qe *obapi.QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("refusal %v is not a QueryError", err)
+			}
+			return
+		}
+		if p.Limit < 1 || p.Limit > 100 || p.Offset < 0 {
+			t.Fatalf("accepted page %+v", p)
+		}
+		total = max(0, total%100000)
+		links := obapi.Links(list, p, total)
+		if !strings.Contains(links, `rel="first"`) || !strings.Contains(links, `rel="last"`) ||
+			strings.Contains(links, `rel="prev"`) != (p.Offset > 0) || strings.Contains(links, `rel="next"`) != (p.Offset+p.Limit < total) {
+			t.Fatalf("Links(%+v, %d) = %s", p, total, links)
+		}
+	})
+}
