@@ -37,6 +37,10 @@ var copyTables = []string{
 	"profiles",
 	"share_images",
 	"rate_limits",
+	"oauth_clients",
+	"oauth_grants",
+	"oauth_requests",
+	"oauth_tokens",
 }
 
 // derivedTables are kept by triggers from the tables above (badge_text

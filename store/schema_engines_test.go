@@ -127,6 +127,10 @@ func TestConstraints_EquallyStrictOnBothEngines(t *testing.T) {
 		{"a handle in capitals", "INSERT INTO profiles (user_id, handle, display_name, created_at, updated_at) VALUES (?, 'Ada', 'Ada', 0, 0)", []any{u.ID}},
 		{"a position of 0", "INSERT INTO collection_badges (collection_id, badge_id, position, added_at) VALUES (1, ?, 0, 0)", []any{badgeID}},
 		{"an image of another type", "UPDATE images SET content_type = 'image/gif'", nil},
+		{"a client secret hash of 31 bytes", `INSERT INTO oauth_clients (client_id, secret_hash, name, client_uri, redirect_uris, scope, grant_types, created_at)
+			VALUES ('abcdefghijklmnop', ?, 'LMS', 'https://lms.example/', '["https://lms.example/cb"]', 'offline_access', 'authorization_code', 0)`, []any{make([]byte, 31)}},
+		{"a client without redirect URIs", `INSERT INTO oauth_clients (client_id, secret_hash, name, client_uri, redirect_uris, scope, grant_types, created_at)
+			VALUES ('abcdefghijklmnop', ?, 'LMS', 'https://lms.example/', '[]', 'offline_access', 'authorization_code', 0)`, []any{make([]byte, 32)}},
 		{"a token hash of 31 bytes", "INSERT INTO email_tokens (token_hash, user_id, email_id, email_norm, created_at, expires_at) VALUES (?, ?, 1, 'a', 0, 0)", []any{make([]byte, 31), u.ID}},
 	} {
 		if _, err := raw.Exec(tc.sql, tc.args...); err == nil {

@@ -44,6 +44,8 @@ var rules = []rule{
 		why: "views render view models: they never see the router or the database"},
 	{from: "static", deny: []string{"views", "store", "internal"},
 		why: "static is files, embedded"},
+	{from: "internal/obapi", deny: []string{"github.com/labstack/echo", "github.com/gorilla/sessions", "github.com/markbates/goth", "github.com/zitadel/oidc"},
+		why: "internal/obapi builds the Open Badges API's documents and decides its requests; web serves them and wires the authorization server"},
 	{from: "*", deny: []string{"internal/badgetest"},
 		why: "internal/badgetest makes test keys and badges: only _test.go files import it"},
 }
