@@ -29,12 +29,8 @@ func TestImportBrowser(t *testing.T) {
 			e := MustStart(t)
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			signInAs(t, e, tab, "Learner", sampleLearner)
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+paths.DevSignIn),
-				chromedp.SendKeys(`#dev-name`, "Learner"),
-				chromedp.SendKeys(`#dev-email`, sampleLearner),
-				chromedp.Click(`[data-testid="dev-submit"]`),
-				chromedp.WaitVisible(`[data-testid="nav-user"]`),
 				chromedp.Navigate(e.ts.URL+paths.Import),
 				chromedp.WaitVisible(`#import-files`),
 			)
