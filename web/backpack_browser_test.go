@@ -90,16 +90,15 @@ func auditEachScheme(t *testing.T, tab *browsertest.Tab, what string, media func
 	}
 }
 
-// importSamples imports the named sample files through the import page and
-// waits until each is in.
-func importSamples(t *testing.T, e *env, tab *browsertest.Tab, files ...string) {
+// uploadSamples imports the named sample files with the import page that
+// the tab shows, and waits until each is in.
+func uploadSamples(t *testing.T, tab *browsertest.Tab, files ...string) {
 	t.Helper()
 	var uploads []string
 	for _, f := range files {
 		uploads = append(uploads, sampleFile(t, f))
 	}
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+paths.Import),
 		chromedp.WaitVisible(`#import-files`),
 		chromedp.SetUploadFiles(`#import-files`, uploads),
 		chromedp.Click(`[data-testid="import-submit"]`),
@@ -107,7 +106,9 @@ func importSamples(t *testing.T, e *env, tab *browsertest.Tab, files ...string) 
 	waitFor(t, tab, fmt.Sprintf(`document.querySelectorAll('[data-testid="import-outcome"][data-result="imported"]').length >= %d`, len(files)), 90*time.Second)
 }
 
-// waitFor polls a JavaScript condition until it holds.
+// waitFor polls a JavaScript condition until it holds. Each poll is one
+// cheap evaluation; polling often keeps a test from idling on its parallel
+// slot after the page is ready.
 func waitFor(t *testing.T, tab *browsertest.Tab, cond string, limit time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
@@ -119,7 +120,7 @@ func waitFor(t *testing.T, tab *browsertest.Tab, cond string, limit time.Duratio
 		if time.Now().After(deadline) {
 			t.Fatalf("waited %s for %s (%v)", limit, cond, err)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 
@@ -145,7 +146,7 @@ func becomes(t *testing.T, tab *browsertest.Tab, sel string, want bool) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -439,14 +440,13 @@ func browserBackpackAccessible(t *testing.T, b *browsertest.Browser) {
 	}
 	signIn(t, e, tab)
 	visit(paths.Home, `[data-testid="empty-backpack"]`)
-	visit(paths.Import, `#import-files`)
 	// The identities page, when it is there.
 	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Emails))
 	if ok, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.querySelector("main h1") !== null && !document.querySelector('[data-testid="error-title"]')`)); ok {
 		audit("/account/emails")
 	}
-
-	importSamples(t, e, tab, "web-accessibility-fundamentals.png", "first-aid-at-work-expired.png")
+	visit(paths.Import, `#import-files`)
+	uploadSamples(t, tab, "web-accessibility-fundamentals.png", "first-aid-at-work-expired.png")
 	audit("/import with outcomes")
 	visit(paths.Backpack, `[data-testid="badge-tile"]`)
 	// With a tile's details showing, as a mouse user sees them.

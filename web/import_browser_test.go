@@ -83,7 +83,7 @@ func TestImportBrowser(t *testing.T) {
 				if strings.HasPrefix(count, "Finished") {
 					break
 				}
-				time.Sleep(100 * time.Millisecond)
+				time.Sleep(25 * time.Millisecond)
 			}
 			if count != "Finished: 3 of 4 imported." {
 				t.Fatalf("progress says %q", count)
