@@ -72,69 +72,67 @@ func browserDevSignInByKeyboard(t *testing.T, b *browsertest.Browser) {
 
 // browserPagesAreAccessible runs axe-core (WCAG 2.2 A and AA) on every
 // page of the foundation, as a visitor and signed in, in the light and the
-// dark colour scheme.
+// dark colour scheme: each page is loaded once and audited in both, the
+// scheme switched in place. It signs in through the form, in the browser.
 func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	background := map[string]string{browsertest.Light: "rgb(255, 255, 255)", browsertest.Dark: "rgb(20, 23, 28)"}
 
-	for _, scheme := range browsertest.ColorSchemes {
-		t.Run(scheme, func(t *testing.T) {
-			t.Parallel()
-			tab := b.NewTab(t)
+	tab := b.NewTab(t)
+	audit := func(what string) {
+		t.Helper()
+		for _, scheme := range browsertest.ColorSchemes {
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
-			audit := func(what string) {
-				t.Helper()
-				bg, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if bg != background[scheme] {
-					t.Errorf("%s: body background %s, want the %s theme's %s", what, bg, scheme, background[scheme])
-				}
-				tab.AssertAccessible(t, what+", "+scheme)
+			bg, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+			if err != nil {
+				t.Fatal(err)
 			}
-			visit := func(path, waitFor string) {
-				t.Helper()
-				tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(waitFor))
-				audit(path)
+			if bg != background[scheme] {
+				t.Errorf("%s: body background %s, want the %s theme's %s", what, bg, scheme, background[scheme])
 			}
+			tab.AssertAccessible(t, what+", "+scheme)
+		}
+	}
+	visit := func(path, waitFor string) {
+		t.Helper()
+		tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(waitFor))
+		audit(path)
+	}
 
-			visit(paths.Home, `[data-testid="home-signin"]`)
-			visit(paths.SignIn, `[data-testid="dev-signin-link"]`)
-			visit(paths.DevSignIn, `#dev-name`)
-			// The form sent empty comes back with an error by each field.
-			tab.Do(t, chromedp.Click(`[data-testid="dev-submit"]`), chromedp.WaitVisible(`#dev-email-error`))
-			audit("/auth/dev with errors")
-			visit("/no-such-page", `[data-testid="error-title"]`)
-			// A provider that refused: the sign-in page with an alert.
-			visit(paths.AuthCallback("oidc")+"?error=access_denied", `[data-testid="signin-error"]`)
+	visit(paths.Home, `[data-testid="home-signin"]`)
+	visit(paths.SignIn, `[data-testid="dev-signin-link"]`)
+	visit(paths.DevSignIn, `#dev-name`)
+	// The form sent empty comes back with an error by each field.
+	tab.Do(t, chromedp.Click(`[data-testid="dev-submit"]`), chromedp.WaitVisible(`#dev-email-error`))
+	audit("/auth/dev with errors")
+	visit("/no-such-page", `[data-testid="error-title"]`)
+	// A provider that refused: the sign-in page with an alert.
+	visit(paths.AuthCallback("oidc")+"?error=access_denied", `[data-testid="signin-error"]`)
 
-			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+paths.DevSignIn),
-				chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
-				chromedp.SendKeys(`#dev-email`, "grace@example.org"),
-				chromedp.Click(`[data-testid="dev-submit"]`),
-				chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
-			)
-			audit("dashboard with a welcome message")
-			visit(paths.Home, `[data-testid="empty-backpack"]`)
-			visit(paths.Account, `[data-testid="account-name"]`)
-			visit(paths.DeleteAccount, `[data-testid="delete-form"]`)
-			tab.Do(t, chromedp.Click(`[data-testid="nav-signout"]`), chromedp.WaitVisible(`[data-testid="nav-signin"]`))
-			audit("home after signing out, with its message")
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+paths.DevSignIn),
+		chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
+		chromedp.SendKeys(`#dev-email`, "grace@example.org"),
+		chromedp.Click(`[data-testid="dev-submit"]`),
+		chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
+	)
+	audit("dashboard with a welcome message")
+	visit(paths.Home, `[data-testid="empty-backpack"]`)
+	visit(paths.Account, `[data-testid="account-name"]`)
+	visit(paths.DeleteAccount, `[data-testid="delete-form"]`)
+	tab.Do(t, chromedp.Click(`[data-testid="nav-signout"]`), chromedp.WaitVisible(`[data-testid="nav-signin"]`))
+	audit("home after signing out, with its message")
 
-			// Loading a page that answers 404, 400 or 422 is logged as a
-			// failed resource; anything else (a CSP block, a missing
-			// stylesheet, a script error) is a fault.
-			for _, msg := range tab.ConsoleErrors() {
-				if strings.Contains(msg, "status of 404") && strings.Contains(msg, "/no-such-page") ||
-					strings.Contains(msg, "status of 400") && strings.Contains(msg, paths.AuthCallback("oidc")) ||
-					strings.Contains(msg, "status of 422") && strings.Contains(msg, paths.DevSignIn) {
-					continue
-				}
-				t.Errorf("console error: %s", msg)
-			}
-		})
+	// Loading a page that answers 404, 400 or 422 is logged as a
+	// failed resource; anything else (a CSP block, a missing
+	// stylesheet, a script error) is a fault.
+	for _, msg := range tab.ConsoleErrors() {
+		if strings.Contains(msg, "status of 404") && strings.Contains(msg, "/no-such-page") ||
+			strings.Contains(msg, "status of 400") && strings.Contains(msg, paths.AuthCallback("oidc")) ||
+			strings.Contains(msg, "status of 422") && strings.Contains(msg, paths.DevSignIn) {
+			continue
+		}
+		t.Errorf("console error: %s", msg)
 	}
 }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -28,18 +29,6 @@ func TestCollectionsBrowser(t *testing.T) {
 	t.Run("MoveWithoutJavaScript", func(t *testing.T) { t.Parallel(); browserCollectionMoveWithoutJS(t, b) })
 	t.Run("DragAndDrop", func(t *testing.T) { t.Parallel(); browserCollectionDragAndDrop(t, b) })
 	t.Run("PagesAreAccessible", func(t *testing.T) { t.Parallel(); browserCollectionsAccessible(t, b) })
-}
-
-// collKeyboardSignIn signs in through the development form with the keyboard.
-func collKeyboardSignIn(t *testing.T, e *env, tab *browsertest.Tab, name, email string) {
-	t.Helper()
-	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.DevSignIn), chromedp.WaitVisible(`#dev-name`))
-	tab.TabUntil(t, "the name field", 10, browsertest.ByID("dev-name"))
-	tab.Do(t, browsertest.Type(name))
-	tab.TabUntil(t, "the email field", 1, browsertest.ByID("dev-email"))
-	tab.Do(t, browsertest.Type(email))
-	tab.TabUntil(t, "the Sign in button", 1, browsertest.ByTestID("dev-submit"))
-	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`[data-testid="nav-user"]`))
 }
 
 func collBrowserOrder(t *testing.T, tab *browsertest.Tab) []string {
@@ -73,7 +62,8 @@ func announced(t *testing.T, tab *browsertest.Tab, want string) {
 func browserCollectionByKeyboard(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	tab := b.NewTab(t)
-	collKeyboardSignIn(t, e, tab, "Ada Lovelace", "ada@example.org")
+	// Signing in by keyboard is TestBrowser's DevSignInByKeyboard.
+	signInAs(t, e, tab, "Ada Lovelace", "ada@example.org")
 	// Named in alphabetical order, the order the checklist shows them.
 	ids := collSeed(t, e, collUserID(t, e, "ada@example.org"), "Algebra", "Biology", "Chemistry")
 
@@ -152,7 +142,8 @@ func browserCollectionByKeyboard(t *testing.T, b *browsertest.Browser) {
 }
 
 // browserCollectionsAccessible runs axe-core (WCAG 2.2 A and AA) on every
-// collection page, in the light and the dark colour scheme.
+// collection page, in the light and the dark colour scheme: each page is
+// loaded once and audited in both, the scheme switched in place.
 func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	br := e.browser()
@@ -165,48 +156,39 @@ func browserCollectionsAccessible(t *testing.T, b *browsertest.Browser) {
 	br.submit(paths.CollectionVisibility(full), paths.CollectionVisibility(full), map[string][]string{"visibility": {"unlisted"}})
 
 	c := paths.Collection(full)
-	// Each group of pages gets its own tab: a tab's life is bounded, and
-	// axe-core is slow on a busy machine.
 	type visit struct{ path, waitFor string }
+	// Two tabs side by side, each with its share of the pages.
 	groups := [][]visit{
-		{{paths.Collections, `[data-testid="collections"]`}, {c, `[data-testid="collection-badges"]`}},
-		{{paths.Collection(empty), `[data-testid="collection-badges-empty"]`}, {paths.CollectionEdit(full), `#collection-slug`}},
-		{{paths.CollectionDelete(full), `[data-testid="delete-explain"]`}, {paths.CollectionVisibility(full), `[data-testid="unlisted-link"]`}, {paths.CollectionReplaceLink(full), `[data-testid="replace-link-confirm"]`}},
-		{{paths.CollectionAdd(full), `[data-testid="checklist"]`}, {paths.BadgeCollections(ids[0]), `[data-testid="badge-collections-form"]`}, {paths.CollectionGroups, `[data-testid="groups-issuers"]`}},
-		{{paths.CollectionsAdd, `[data-testid="organise-form"]`}, {paths.Badge(ids[0]), `[data-testid="badge-collections-form"]`}},
+		{{paths.Collections, `[data-testid="collections"]`}, {c, `[data-testid="collection-badges"]`},
+			{paths.Collection(empty), `[data-testid="collection-badges-empty"]`}, {paths.CollectionEdit(full), `#collection-slug`},
+			{paths.CollectionDelete(full), `[data-testid="delete-explain"]`}},
+		{{paths.CollectionVisibility(full), `[data-testid="unlisted-link"]`}, {paths.CollectionReplaceLink(full), `[data-testid="replace-link-confirm"]`},
+			{paths.CollectionAdd(full), `[data-testid="checklist"]`}, {paths.BadgeCollections(ids[0]), `[data-testid="badge-collections-form"]`}, {paths.CollectionGroups, `[data-testid="groups-issuers"]`},
+			{paths.CollectionsAdd, `[data-testid="organise-form"]`}, {paths.Badge(ids[0]), `[data-testid="badge-collections-form"]`}},
 	}
-	for _, scheme := range browsertest.ColorSchemes {
-		t.Run(scheme, func(t *testing.T) {
+	for i, group := range groups {
+		t.Run(fmt.Sprint("pages", i+1), func(t *testing.T) {
 			t.Parallel()
-			for _, group := range groups {
-				tab := b.NewTab(t)
-				tab.Do(t, browsertest.EmulateColorScheme(scheme))
-				tab.Do(t,
-					chromedp.Navigate(e.ts.URL+paths.DevSignIn),
-					chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
-					chromedp.SendKeys(`#dev-email`, "grace@example.org"),
-					chromedp.Click(`[data-testid="dev-submit"]`),
-					chromedp.WaitVisible(`[data-testid="nav-user"]`),
-				)
-				for _, v := range group {
-					tab.Do(t, chromedp.Navigate(e.ts.URL+v.path), chromedp.WaitVisible(v.waitFor))
-					tab.AssertAccessible(t, v.path+", "+scheme)
-					switch v.path {
-					case c:
-						// After a move: the announcement and the focused button.
-						tab.Do(t, chromedp.Click(`[data-move-form] button`), chromedp.WaitVisible(`[data-flash][role="status"]`))
-						tab.AssertAccessible(t, "after a move, "+scheme)
-					case paths.CollectionEdit(full):
-						// The edit form sent back with errors.
-						tab.Do(t, chromedp.SetValue(`#collection-slug`, "Not a slug!"), chromedp.Click(`[data-testid="collection-save"]`),
-							chromedp.WaitVisible(`#collection-slug-error`))
-						tab.AssertAccessible(t, "edit form with errors, "+scheme)
-					}
+			tab := b.NewTab(t)
+			signInAs(t, e, tab, "Grace Hopper", "grace@example.org")
+			for _, v := range group {
+				tab.Do(t, chromedp.Navigate(e.ts.URL+v.path), chromedp.WaitVisible(v.waitFor))
+				auditEachScheme(t, tab, v.path, nil)
+				switch v.path {
+				case c:
+					// After a move: the announcement and the focused button.
+					tab.Do(t, chromedp.Click(`[data-move-form] button`), chromedp.WaitVisible(`[data-flash][role="status"]`))
+					auditEachScheme(t, tab, "after a move", nil)
+				case paths.CollectionEdit(full):
+					// The edit form sent back with errors.
+					tab.Do(t, chromedp.SetValue(`#collection-slug`, "Not a slug!"), chromedp.Click(`[data-testid="collection-save"]`),
+						chromedp.WaitVisible(`#collection-slug-error`))
+					auditEachScheme(t, tab, "edit form with errors", nil)
 				}
-				for _, msg := range tab.ConsoleErrors() {
-					if !strings.Contains(msg, "422") { // the form sent back on purpose
-						t.Errorf("console error: %s", msg)
-					}
+			}
+			for _, msg := range tab.ConsoleErrors() {
+				if !strings.Contains(msg, "422") { // the form sent back on purpose
+					t.Errorf("console error: %s", msg)
 				}
 			}
 		})
@@ -229,12 +211,8 @@ func browserCollectionMoveWithoutJS(t *testing.T, b *browsertest.Browser) {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return err
 	}))
+	signInAs(t, e, tab, "Ada", "ada@example.org")
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+paths.DevSignIn),
-		chromedp.SendKeys(`#dev-name`, "Ada"),
-		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
-		chromedp.Click(`[data-testid="dev-submit"]`),
-		chromedp.WaitVisible(`[data-testid="nav-user"]`),
 		chromedp.Navigate(e.ts.URL+paths.Collection(id)),
 		chromedp.WaitVisible(`[data-testid="collection-badges"]`),
 	)
@@ -266,12 +244,8 @@ func browserCollectionDragAndDrop(t *testing.T, b *browsertest.Browser) {
 	br.submit(paths.Collection(id), paths.CollectionBadges(id), url.Values{"badge": ids})
 
 	tab := b.NewTab(t)
+	signInAs(t, e, tab, "Ada", "ada@example.org")
 	tab.Do(t,
-		chromedp.Navigate(e.ts.URL+paths.DevSignIn),
-		chromedp.SendKeys(`#dev-name`, "Ada"),
-		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
-		chromedp.Click(`[data-testid="dev-submit"]`),
-		chromedp.WaitVisible(`[data-testid="nav-user"]`),
 		chromedp.Navigate(e.ts.URL+paths.Collection(id)),
 		chromedp.WaitVisible(`[data-testid="collection-item"][draggable="true"]`),
 	)

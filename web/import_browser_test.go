@@ -29,12 +29,8 @@ func TestImportBrowser(t *testing.T) {
 			e := MustStart(t)
 			tab := b.NewTab(t)
 			tab.Do(t, browsertest.EmulateColorScheme(scheme))
+			signInAs(t, e, tab, "Learner", sampleLearner)
 			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+paths.DevSignIn),
-				chromedp.SendKeys(`#dev-name`, "Learner"),
-				chromedp.SendKeys(`#dev-email`, sampleLearner),
-				chromedp.Click(`[data-testid="dev-submit"]`),
-				chromedp.WaitVisible(`[data-testid="nav-user"]`),
 				chromedp.Navigate(e.ts.URL+paths.Import),
 				chromedp.WaitVisible(`#import-files`),
 			)
@@ -87,7 +83,7 @@ func TestImportBrowser(t *testing.T) {
 				if strings.HasPrefix(count, "Finished") {
 					break
 				}
-				time.Sleep(100 * time.Millisecond)
+				time.Sleep(25 * time.Millisecond)
 			}
 			if count != "Finished: 3 of 4 imported." {
 				t.Fatalf("progress says %q", count)

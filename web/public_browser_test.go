@@ -143,47 +143,38 @@ func TestPublicBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, scheme := range browsertest.ColorSchemes {
-			t.Run(scheme, func(t *testing.T) {
-				tab := b.NewTab(t)
-				tab.Do(t, browsertest.EmulateColorScheme(scheme))
-				visit := func(path, waitFor string) {
-					t.Helper()
-					tab.Do(t, chromedp.Navigate(base+path), chromedp.WaitVisible(waitFor))
-					tab.AssertAccessible(t, path+", "+scheme)
-				}
-				givePicture(t)
-				visit(paths.PublicProfile("ada"), `[data-testid="public-avatar"]`)
-				visit(paths.PublicCollection("ada", f.publicColl.Slug), `[data-testid="collection-name"]`)
-				visit(paths.UnlistedCollection(f.unlisted.UnlistedToken), `[data-testid="collection-name"]`)
-				visit(paths.PublicBadge("ada", f.pub.PublicID), `[data-testid="badge-name"]`)
-				visit(paths.PublicBadge("ada", f.revoked.PublicID), `[data-testid="public-status-notice"]`)
-				tab.Do(t, chromedp.Click(`[data-testid="verify-now"]`), chromedp.WaitVisible(`[data-testid="verified-now"]`))
-				tab.AssertAccessible(t, "badge page after Verify now, "+scheme)
+		// Each page is loaded once and audited in the light and the dark
+		// colour scheme, switched in place.
+		tab := b.NewTab(t)
+		visit := func(path, waitFor string) {
+			t.Helper()
+			tab.Do(t, chromedp.Navigate(base+path), chromedp.WaitVisible(waitFor))
+			auditEachScheme(t, tab, path, nil)
+		}
+		givePicture(t)
+		visit(paths.PublicProfile("ada"), `[data-testid="public-avatar"]`)
+		visit(paths.PublicCollection("ada", f.publicColl.Slug), `[data-testid="collection-name"]`)
+		visit(paths.UnlistedCollection(f.unlisted.UnlistedToken), `[data-testid="collection-name"]`)
+		visit(paths.PublicBadge("ada", f.pub.PublicID), `[data-testid="badge-name"]`)
+		visit(paths.PublicBadge("ada", f.revoked.PublicID), `[data-testid="public-status-notice"]`)
+		tab.Do(t, chromedp.Click(`[data-testid="verify-now"]`), chromedp.WaitVisible(`[data-testid="verified-now"]`))
+		auditEachScheme(t, tab, "badge page after Verify now", nil)
 
-				// The owner's form, as Ada, with and without errors.
-				tab.Do(t,
-					chromedp.Navigate(base+paths.DevSignIn),
-					chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
-					chromedp.SendKeys(`#dev-email`, "ada@example.org"),
-					chromedp.Click(`[data-testid="dev-submit"]`),
-					chromedp.WaitVisible(`[data-testid="nav-user"]`),
-				)
-				givePicture(t)
-				visit(paths.ProfileEdit, `[data-testid="profile-avatar"] img`)
-				tab.Do(t,
-					chromedp.SetValue(`#profile-handle`, "admin"),
-					chromedp.Click(`[data-testid="profile-save"]`),
-					chromedp.WaitVisible(`#profile-handle-error`),
-				)
-				tab.AssertAccessible(t, "/account/profile with errors, "+scheme)
-				for _, msg := range tab.ConsoleErrors() {
-					if strings.Contains(msg, "status of 422") {
-						continue // the rejected form, as intended
-					}
-					t.Errorf("console error: %s", msg)
-				}
-			})
+		// The owner's form, as Ada, with and without errors.
+		signInAs(t, f.e, tab, "Ada Lovelace", "ada@example.org")
+		givePicture(t)
+		visit(paths.ProfileEdit, `[data-testid="profile-avatar"] img`)
+		tab.Do(t,
+			chromedp.SetValue(`#profile-handle`, "admin"),
+			chromedp.Click(`[data-testid="profile-save"]`),
+			chromedp.WaitVisible(`#profile-handle-error`),
+		)
+		auditEachScheme(t, tab, "/account/profile with errors", nil)
+		for _, msg := range tab.ConsoleErrors() {
+			if strings.Contains(msg, "status of 422") {
+				continue // the rejected form, as intended
+			}
+			t.Errorf("console error: %s", msg)
 		}
 	})
 }

@@ -105,39 +105,27 @@ func browserShareByKeyboard(t *testing.T, b *browsertest.Browser) {
 	}
 }
 
+// browserSharePagesAccessible audits the pages with a share panel, as a
+// visitor, then the export pages, signed in, each loaded once and audited
+// in the light and the dark colour scheme, switched in place.
 func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
 	f := newPublicFixture(t)
 	openDetails := `(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`
-	for _, scheme := range browsertest.ColorSchemes {
-		t.Run(scheme, func(t *testing.T) {
-			t.Parallel()
-			tab := b.NewTab(t)
-			tab.Do(t, browsertest.EmulateColorScheme(scheme))
-			for _, path := range []string{paths.PublicBadge("ada", f.pub.PublicID), paths.PublicProfile("ada"), paths.PublicCollection("ada", f.publicColl.Slug)} {
-				tab.Do(t, chromedp.Navigate(f.abs(path)), chromedp.WaitVisible(`[data-testid="share-panel"]`))
-				if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](openDetails)); err != nil {
-					t.Fatal(err)
-				}
-				tab.AssertAccessible(t, path+" with the share panel open, "+scheme)
-			}
-			tab.Do(t, chromedp.Navigate(f.abs(paths.MastodonShare+"?url="+f.abs(paths.PublicProfile("ada"))+"&instance=localhost")), chromedp.WaitVisible(`#instance`))
-			tab.AssertAccessible(t, "Mastodon form with an error, "+scheme)
-
-			// The export page, signed in, and its refusal of a bad file.
-			tab2 := b.NewTab(t)
-			tab2.Do(t, browsertest.EmulateColorScheme(scheme))
-			tab2.Do(t,
-				chromedp.Navigate(f.abs(paths.DevSignIn)),
-				chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
-				chromedp.SendKeys(`#dev-email`, "ada@example.org"),
-				chromedp.Click(`[data-testid="dev-submit"]`),
-				chromedp.WaitVisible(`[data-testid="nav-user"]`),
-				chromedp.Navigate(f.abs(paths.ImportArchive)),
-				chromedp.WaitVisible(`[data-testid="import-archive-form"]`),
-			)
-			tab2.AssertAccessible(t, "export page, "+scheme)
-			tab2.Do(t, chromedp.Navigate(f.abs(paths.DeleteAccount)), chromedp.WaitVisible(`[data-testid="delete-export-link"]`))
-			tab2.AssertAccessible(t, "delete page with the export offer, "+scheme)
-		})
+	tab := b.NewTab(t)
+	for _, path := range []string{paths.PublicBadge("ada", f.pub.PublicID), paths.PublicProfile("ada"), paths.PublicCollection("ada", f.publicColl.Slug)} {
+		tab.Do(t, chromedp.Navigate(f.abs(path)), chromedp.WaitVisible(`[data-testid="share-panel"]`))
+		if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](openDetails)); err != nil {
+			t.Fatal(err)
+		}
+		auditEachScheme(t, tab, path+" with the share panel open", nil)
 	}
+	tab.Do(t, chromedp.Navigate(f.abs(paths.MastodonShare+"?url="+f.abs(paths.PublicProfile("ada"))+"&instance=localhost")), chromedp.WaitVisible(`#instance`))
+	auditEachScheme(t, tab, "Mastodon form with an error", nil)
+
+	// The export page, signed in, and its refusal of a bad file.
+	signInAs(t, f.e, tab, "Ada Lovelace", "ada@example.org")
+	tab.Do(t, chromedp.Navigate(f.abs(paths.ImportArchive)), chromedp.WaitVisible(`[data-testid="import-archive-form"]`))
+	auditEachScheme(t, tab, "export page", nil)
+	tab.Do(t, chromedp.Navigate(f.abs(paths.DeleteAccount)), chromedp.WaitVisible(`[data-testid="delete-export-link"]`))
+	auditEachScheme(t, tab, "delete page with the export offer", nil)
 }

@@ -123,65 +123,61 @@ func browserVerifyByKeyboard(t *testing.T, b *browsertest.Browser) {
 	}
 }
 
+// browserVerifierIsAccessible audits the verifier in each of its states,
+// each audited in the light and the dark colour scheme, switched in place.
 func browserVerifierIsAccessible(t *testing.T, b *browsertest.Browser) {
 	e := MustStart(t)
 	orig := mustSample(t, "data-analysis-with-python.json")
 	tampered := strings.Replace(string(orig), "Introduction to Data Analysis", "Mastery of Data Analysis", 1)
-	for _, scheme := range browsertest.ColorSchemes {
-		t.Run(scheme, func(t *testing.T) {
-			t.Parallel()
-			tab := b.NewTab(t)
-			tab.Do(t, browsertest.EmulateColorScheme(scheme))
-			openAllDetails := chromedp.Evaluate[bool](`(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`)
+	tab := b.NewTab(t)
+	openAllDetails := chromedp.Evaluate[bool](`(() => { document.querySelectorAll('details').forEach(d => d.open = true); return true })()`)
 
-			tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Verify), chromedp.WaitVisible(`[data-testid="verify-form"]`))
-			tab.AssertAccessible(t, "/verify, "+scheme)
+	tab.Do(t, chromedp.Navigate(e.ts.URL+paths.Verify), chromedp.WaitVisible(`[data-testid="verify-form"]`))
+	auditEachScheme(t, tab, "/verify", nil)
 
-			// Sent empty: the form with its error summary and field message.
-			tab.Do(t, chromedp.Click(`[data-testid="verify-submit"]`), chromedp.WaitVisible(`#verify-file-error`))
-			tab.AssertAccessible(t, "/verify with an error, "+scheme)
+	// Sent empty: the form with its error summary and field message.
+	tab.Do(t, chromedp.Click(`[data-testid="verify-submit"]`), chromedp.WaitVisible(`#verify-file-error`))
+	auditEachScheme(t, tab, "/verify with an error", nil)
 
-			// A valid badge with an email that matches, detail open.
-			tab.Do(t,
-				chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "web-accessibility-fundamentals.png")}),
-				chromedp.SendKeys(`#verify-email`, sampleRecipient),
-				chromedp.Click(`[data-testid="verify-submit"]`),
-				chromedp.WaitVisible(`[data-testid="report"][data-verdict="valid"]`))
-			if _, err := chromedp.Run(tab.Ctx, openAllDetails); err != nil {
-				t.Fatal(err)
-			}
-			tab.AssertAccessible(t, "/verify with a valid report, "+scheme)
+	// A valid badge with an email that matches, detail open.
+	tab.Do(t,
+		chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "web-accessibility-fundamentals.png")}),
+		chromedp.SendKeys(`#verify-email`, sampleRecipient),
+		chromedp.Click(`[data-testid="verify-submit"]`),
+		chromedp.WaitVisible(`[data-testid="report"][data-verdict="valid"]`))
+	if _, err := chromedp.Run(tab.Ctx, openAllDetails); err != nil {
+		t.Fatal(err)
+	}
+	auditEachScheme(t, tab, "/verify with a valid report", nil)
 
-			// A tampered badge pasted as text, with an email that does not match.
-			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+paths.Verify),
-				chromedp.WaitVisible(`#verify-text`),
-				chromedp.SetValue(`#verify-text`, tampered),
-				chromedp.SendKeys(`#verify-email`, "someone@example.org"),
-				chromedp.Click(`[data-testid="verify-submit"]`),
-				chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))
-			if _, err := chromedp.Run(tab.Ctx, openAllDetails); err != nil {
-				t.Fatal(err)
-			}
-			tab.AssertAccessible(t, "/verify with an invalid report, "+scheme)
+	// A tampered badge pasted as text, with an email that does not match.
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+paths.Verify),
+		chromedp.WaitVisible(`#verify-text`),
+		chromedp.SetValue(`#verify-text`, tampered),
+		chromedp.SendKeys(`#verify-email`, "someone@example.org"),
+		chromedp.Click(`[data-testid="verify-submit"]`),
+		chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))
+	if _, err := chromedp.Run(tab.Ctx, openAllDetails); err != nil {
+		t.Fatal(err)
+	}
+	auditEachScheme(t, tab, "/verify with an invalid report", nil)
 
-			// An expired badge (failed expiry, others passed) and one with a
-			// check not run.
-			tab.Do(t,
-				chromedp.Navigate(e.ts.URL+paths.Verify),
-				chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "first-aid-at-work-expired.png")}),
-				chromedp.Click(`[data-testid="verify-submit"]`),
-				chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))
-			tab.AssertAccessible(t, "/verify with an expired badge, "+scheme)
+	// An expired badge (failed expiry, others passed) and one with a
+	// check not run.
+	tab.Do(t,
+		chromedp.Navigate(e.ts.URL+paths.Verify),
+		chromedp.SetUploadFiles(`#verify-file`, []string{samplePath(t, "first-aid-at-work-expired.png")}),
+		chromedp.Click(`[data-testid="verify-submit"]`),
+		chromedp.WaitVisible(`[data-testid="report"][data-verdict="invalid"]`))
+	auditEachScheme(t, tab, "/verify with an expired badge", nil)
 
-			// Loading a page that answers 422 is logged as a failed
-			// resource; anything else is a fault.
-			for _, msg := range tab.ConsoleErrors() {
-				if strings.Contains(msg, "status of 422") {
-					continue
-				}
-				t.Errorf("console error: %s", msg)
-			}
-		})
+	// Loading a page that answers 422 is logged as a failed
+	// resource; anything else is a fault.
+	for _, msg := range tab.ConsoleErrors() {
+		if strings.Contains(msg, "status of 422") {
+			continue
+		}
+		t.Errorf("console error: %s", msg)
 	}
 }
