@@ -45,7 +45,7 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 		thumb                share.Thumbnail
 	)
 	// Public pages that have an embed: a badge's and a collection's.
-	if m, ok := paths.Match(paths.PublicBadgePattern, u.Path); ok {
+	if m, ok := paths.Params(paths.PublicBadgePattern, u.Path); ok {
 		p, b, err := s.db.PublicBadge(ctx, m[0], m[1], s.now())
 		if err != nil {
 			return notPublic(err)
@@ -53,7 +53,7 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 		kind, title, author = share.KindBadge, orDefault(b.Name, "Untitled badge"), p.DisplayName
 		embedPath, authorURL = paths.EmbedBadge(p.Handle, b.PublicID), paths.PublicProfile(p.Handle)
 		thumb.URL = s.abs(paths.BadgeShareImage(p.Handle, b.PublicID))
-	} else if m, ok := paths.Match(paths.PublicCollectionPattern, u.Path); ok {
+	} else if m, ok := paths.Params(paths.PublicCollectionPattern, u.Path); ok {
 		pc, err := s.db.PublicCollectionBySlug(ctx, m[0], m[1], s.now())
 		if err != nil {
 			return notPublic(err)

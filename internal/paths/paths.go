@@ -187,12 +187,12 @@ func fill(pattern string, args ...string) string {
 	return b.String()
 }
 
-// Match reports whether path is one that pattern's builder makes: the
+// Params reports whether path is one that pattern's builder makes: the
 // same number of segments, the fixed ones equal, and each ":name" one a
 // non-empty segment. It returns the parameters, unescaped, in the
 // pattern's order. Code that must recognise this site's own addresses
-// (oEmbed, share links) asks Match rather than spell the paths again.
-func Match(pattern, path string) ([]string, bool) {
+// (oEmbed, share links) asks Params rather than spell the paths again.
+func Params(pattern, path string) ([]string, bool) {
 	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
 	if len(want) != len(got) {
 		return nil, false

@@ -36,7 +36,7 @@ func TestFill_PanicsOnAWrongCount(t *testing.T) {
 	}
 }
 
-func TestMatch_ReadsBackWhatTheBuildersMake(t *testing.T) {
+func TestParams_ReadsBackWhatTheBuildersMake(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		pattern, path string
@@ -48,9 +48,9 @@ func TestMatch_ReadsBackWhatTheBuildersMake(t *testing.T) {
 		{PublicProfilePattern, PublicProfile("ada"), []string{"ada"}},
 		{Backpack, Backpack, nil},
 	} {
-		got, ok := Match(tc.pattern, tc.path)
+		got, ok := Params(tc.pattern, tc.path)
 		if !ok || strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("Match(%q, %q) = %q %v, want %q", tc.pattern, tc.path, got, ok, tc.want)
+			t.Errorf("Params(%q, %q) = %q %v, want %q", tc.pattern, tc.path, got, ok, tc.want)
 		}
 	}
 	for _, tc := range []struct{ pattern, path string }{
@@ -60,8 +60,8 @@ func TestMatch_ReadsBackWhatTheBuildersMake(t *testing.T) {
 		{PublicProfilePattern, "/u/"},                   // an empty parameter
 		{PublicProfilePattern, "/u/%zz"},                // not escaped properly
 	} {
-		if got, ok := Match(tc.pattern, tc.path); ok {
-			t.Errorf("Match(%q, %q) matched: %q", tc.pattern, tc.path, got)
+		if got, ok := Params(tc.pattern, tc.path); ok {
+			t.Errorf("Params(%q, %q) matched: %q", tc.pattern, tc.path, got)
 		}
 	}
 	if Prefix(ImagePattern) != "/images/" || Prefix(AuthStartPattern) != "/auth/" || Prefix(Backpack) != Backpack {
