@@ -82,8 +82,14 @@ func (t *Tab) RunAxe(tb testing.TB, tags ...string) ([]Violation, error) {
 	// The trailing true keeps the script's own completion value, which need
 	// not be serialisable, out of the answer. A page audited before, in the
 	// same document, has axe-core already.
-	if _, err := chromedp.Run(t.Ctx, chromedp.Evaluate[bool]("if (typeof axe === \"undefined\") {\n"+src+"\n}\n;true")); err != nil {
-		return nil, fmt.Errorf("injecting axe-core: %w", err)
+	loaded, err := chromedp.Run(t.Ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	if err != nil {
+		return nil, fmt.Errorf("looking for axe-core: %w", err)
+	}
+	if !loaded {
+		if _, err := chromedp.Run(t.Ctx, chromedp.Evaluate[bool](src+"\n;true")); err != nil {
+			return nil, fmt.Errorf("injecting axe-core: %w", err)
+		}
 	}
 	tagList, _ := json.Marshal(tags)
 	run := `axe.run(document, {runOnly: {type: "tag", values: ` + string(tagList) + `}, resultTypes: ["violations"]})
