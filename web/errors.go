@@ -120,7 +120,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	// Keep the page out of a broken state: render into a buffer; if even
 	// that fails, answer in plain text.
-	ctx := views.WithCSRF(views.WithNonce(c.Request().Context(), nonce(c)), csrfToken(c))
+	ctx := s.ctx(c)
 	var buf bytes.Buffer
 	if rerr := views.ErrorPage(s.shell(c, view.Title), view).Render(ctx, &buf); rerr != nil {
 		log.Error("render error page", "err", rerr)
