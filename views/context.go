@@ -52,8 +52,8 @@ func WithLanguageMenu(ctx context.Context, m LanguageMenu) context.Context {
 	return context.WithValue(ctx, languageMenuKey{}, m)
 }
 
-// languageMenu returns the menu set by WithLanguageMenu, or none.
-func languageMenu(ctx context.Context) LanguageMenu {
+// languageMenuOf returns the menu set by WithLanguageMenu, or none.
+func languageMenuOf(ctx context.Context) LanguageMenu {
 	m, _ := ctx.Value(languageMenuKey{}).(LanguageMenu)
 	return m
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/text/language"
 
 	"github.com/satchel-backpack/satchel/internal/paths"
@@ -29,10 +30,23 @@ func (b *browser) getIn(path, accept string) *page {
 }
 
 // spoken is the language a page says it is in: the Content-Language
-// header.
+// header, which <html lang> must repeat, with the direction of its script
+// in <html dir>.
 func spoken(t *testing.T, p *page) string {
 	t.Helper()
-	return p.Header.Get("Content-Language")
+	header := p.Header.Get("Content-Language")
+	html := p.Doc.Find("html")
+	if lang, _ := html.Attr("lang"); lang != header {
+		t.Errorf("%s: <html lang=%q> but Content-Language %q", p.Request.URL.Path, lang, header)
+	}
+	wantDir := "ltr"
+	if header == "ar" {
+		wantDir = "rtl"
+	}
+	if dir, _ := html.Attr("dir"); dir != wantDir {
+		t.Errorf("%s in %s: <html dir=%q>, want %q", p.Request.URL.Path, header, dir, wantDir)
+	}
+	return header
 }
 
 // chooseFromMenu sends the language menu's form from the page at from.
@@ -228,5 +242,105 @@ func TestLanguage_PublicPagesSpeakTheVisitorsLanguage(t *testing.T) {
 	// The owner sees it in their own language too.
 	if got := spoken(t, owner.getIn(paths.PublicProfile("ada"), "fr")); got != "ar" {
 		t.Errorf("owner (account ar): public profile in %q, want ar", got)
+	}
+}
+
+func TestLanguageMenu_OnEveryPageWhenOffered(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t, allLanguages)
+	b := e.browser()
+	uid := int64(0)
+	check := func(path, accept, current string) {
+		t.Helper()
+		p := b.getIn(path, accept)
+		menu := p.Doc.Find(`form[data-testid="language-menu"]`)
+		if menu.Length() != 1 {
+			t.Fatalf("%s: %d language menus", path, menu.Length())
+		}
+		if m, _ := menu.Attr("method"); m != "post" {
+			t.Errorf("%s: menu method %q", path, m)
+		}
+		if a, _ := menu.Attr("action"); a != paths.Language {
+			t.Errorf("%s: menu action %q", path, a)
+		}
+		if tok, _ := menu.Find(`input[name="_csrf"]`).Attr("value"); tok == "" || tok != b.cookie("_csrf").Value {
+			t.Errorf("%s: menu CSRF token %q is not this browser's", path, tok)
+		}
+		if next, _ := menu.Find(`input[name="next"]`).Attr("value"); next != path {
+			t.Errorf("%s: menu comes back to %q", path, next)
+		}
+		sel := menu.Find("select#language-menu-select")
+		if menu.Find(`label[for="language-menu-select"]`).Length() != 1 || sel.Length() != 1 {
+			t.Errorf("%s: the menu's select has no label", path)
+		}
+		want := map[string]string{"en": "English", "es": "Español", "fr": "Français", "ar": "العربية"}
+		if n := sel.Find("option").Length(); n != len(want) {
+			t.Errorf("%s: %d languages in the menu", path, n)
+		}
+		sel.Find("option").Each(func(_ int, o *goquery.Selection) {
+			v, _ := o.Attr("value")
+			lang, _ := o.Attr("lang")
+			if lang != v || o.Text() != want[v] {
+				t.Errorf("%s: option %q lang %q says %q, want its own name %q", path, v, lang, o.Text(), want[v])
+			}
+			if _, sel := o.Attr("selected"); sel != (v == current) {
+				t.Errorf("%s: option %s selected=%v, page in %s", path, v, sel, current)
+			}
+		})
+		if menu.Find(`button[type="submit"]`).Length() != 1 {
+			t.Errorf("%s: the menu has no button (it must work without JavaScript)", path)
+		}
+	}
+	check(paths.Home, "fr", "fr")
+	check(paths.Verify, "ar", "ar")
+	check("/no-such-page", "es", "es") // the error page too
+	b.devSignIn("Ada Lovelace", "ada@example.org")
+	uid = mustUserID(t, e, "ada@example.org")
+	if _, err := e.db.SaveProfile(context.Background(), uid, store.ProfileInput{Handle: "ada", DisplayName: "Ada Lovelace"}); err != nil {
+		t.Fatal(err)
+	}
+	check(paths.Backpack, "es", "es")
+	check(paths.Account, "", "en")
+	// A public page is kept for every visitor, yet its menu carries each
+	// visitor's own token and works.
+	check(paths.PublicProfile("ada"), "fr", "fr")
+	other := e.browser()
+	pub := other.getIn(paths.PublicProfile("ada"), "fr")
+	tok, _ := pub.Doc.Find(`form[data-testid="language-menu"] input[name="_csrf"]`).Attr("value")
+	if tok == "" || tok != other.cookie("_csrf").Value {
+		t.Fatalf("a second visitor's menu token %q is not theirs", tok)
+	}
+	p := other.post(paths.Language, url.Values{"_csrf": {tok}, "language": {"ar"}, "next": {paths.PublicProfile("ada")}})
+	if p.StatusCode != http.StatusOK || spoken(t, p) != "ar" {
+		t.Errorf("choosing ar from a public page: %d, in %q", p.StatusCode, spoken(t, p))
+	}
+
+	// The account page offers the choice kept with the account.
+	acct := b.getIn(paths.Account, "")
+	opts := acct.Doc.Find(`[data-testid="account-language"] select[name="language"] option`)
+	if opts.Length() != 5 {
+		t.Errorf("account setting: %d options, want automatic and four languages", opts.Length())
+	}
+	if v, _ := opts.First().Attr("value"); v != "" {
+		t.Errorf("account setting: first option %q, want automatic", v)
+	}
+}
+
+func TestLanguageMenu_HiddenWhileOnlyEnglishIsOffered(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t)
+	b := e.browser()
+	for _, path := range []string{paths.Home, paths.Verify, "/no-such-page"} {
+		p := b.getIn(path, "ar")
+		if n := p.Doc.Find(`[data-testid="language-menu"]`).Length(); n != 0 {
+			t.Errorf("%s: a language menu with one language", path)
+		}
+		if got := spoken(t, p); got != "en" {
+			t.Errorf("%s: in %q", path, got)
+		}
+	}
+	b.devSignIn("Ada Lovelace", "ada@example.org")
+	if n := b.get(paths.Account).Doc.Find(`[data-testid="account-language"]`).Length(); n != 0 {
+		t.Error("the account page offers a choice of one language")
 	}
 }
