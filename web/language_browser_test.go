@@ -84,6 +84,17 @@ func browserLanguageMenuByKeyboard(t *testing.T, b *browsertest.Browser) {
 	if pos != "brand-right menu-left" {
 		t.Errorf("Arabic header layout: %s, want the brand on the right", pos)
 	}
+	// The notices' thick edge (border-inline-start) is on the right.
+	edges, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`(() => {
+		const s = getComputedStyle(document.querySelector("[data-testid=dev-banner]"));
+		return s.borderLeftWidth + " " + s.borderRightWidth;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edges != "1px 6px" {
+		t.Errorf("Arabic notice borders (left right): %s, want the thick one on the right", edges)
+	}
 }
 
 func browserLanguagesAccessible(t *testing.T, b *browsertest.Browser) {
