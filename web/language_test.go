@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/text/language"
 
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -342,5 +344,133 @@ func TestLanguageMenu_HiddenWhileOnlyEnglishIsOffered(t *testing.T) {
 	b.devSignIn("Ada Lovelace", "ada@example.org")
 	if n := b.get(paths.Account).Doc.Find(`[data-testid="account-language"]`).Length(); n != 0 {
 		t.Error("the account page offers a choice of one language")
+	}
+}
+
+// in is a context speaking code, for the words a page in it must show.
+func in(t *testing.T, code string) context.Context {
+	t.Helper()
+	l, ok := i18n.Find(language.MustParse(code))
+	if !ok {
+		t.Fatalf("no catalog for %s", code)
+	}
+	return i18n.WithLanguage(context.Background(), l)
+}
+
+// shellIDs are the messages of the frame around every page, the first
+// slice of Satchel moved into the catalogs.
+var shellIDs = []string{"shell.skip_link", "shell.footer", "shell.public_footer", "shell.dev_banner_label", "shell.dev_banner",
+	"nav.backpack", "nav.account", "nav.verify", "nav.signed_in_as", "nav.sign_in", "nav.sign_out", "errors.home_link"}
+
+// noEnglishShell fails when the frame of a page in code (its header,
+// footer and skip link) shows an English message of the shell that the
+// language's catalog says otherwise.
+func noEnglishShell(t *testing.T, p *page, code string) {
+	t.Helper()
+	frame := p.Doc.Find(".skip-link, header, footer, [data-testid=dev-banner]").Text()
+	en, tr := in(t, "en"), in(t, code)
+	for _, id := range shellIDs {
+		vars := i18n.Vars{"Name": "", "VerifyLink": ""}
+		english := i18n.T(en, id, vars)
+		if english != i18n.T(tr, id, vars) && strings.Contains(frame, english) {
+			t.Errorf("%s in %s: the English %q (%s) is in the page's frame", p.Request.URL.Path, code, english, id)
+		}
+	}
+}
+
+func TestShell_SpeaksEachLanguage(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t, allLanguages)
+	owner := e.browser()
+	owner.devSignIn("Ada Lovelace", "ada@example.org")
+	uid := mustUserID(t, e, "ada@example.org")
+	if _, err := e.db.SaveProfile(context.Background(), uid, store.ProfileInput{Handle: "ada", DisplayName: "Ada Lovelace"}); err != nil {
+		t.Fatal(err)
+	}
+	// A few words written out, so a broken catalog or a page that ignores
+	// it cannot agree with itself.
+	skip := map[string]string{"en": "Skip to main content", "es": "Saltar al contenido principal",
+		"fr": "Aller au contenu principal", "ar": "الانتقال إلى المحتوى الرئيسي"}
+
+	for _, code := range []string{"en", "es", "fr", "ar"} {
+		t.Run(code, func(t *testing.T) {
+			ctx := in(t, code)
+			visitor := e.browser()
+			p := visitor.getIn(paths.Home, code)
+			if got := spoken(t, p); got != code {
+				t.Fatalf("home page in %q, want %s", got, code)
+			}
+			if got := strings.TrimSpace(p.Doc.Find(".skip-link").Text()); got != skip[code] {
+				t.Errorf("skip link %q, want %q", got, skip[code])
+			}
+			if got := strings.TrimSpace(p.Doc.Find(`[data-testid="nav-signin"]`).Text()); got != i18n.T(ctx, "nav.sign_in") {
+				t.Errorf("sign-in link %q", got)
+			}
+			if got, _ := p.Doc.Find("nav.site-nav").Attr("aria-label"); got != i18n.T(ctx, "nav.label") {
+				t.Errorf("navigation label %q", got)
+			}
+			if got := strings.TrimSpace(p.Doc.Find("footer").Text()); got != i18n.T(ctx, "shell.footer") {
+				t.Errorf("footer %q", got)
+			}
+			noEnglishShell(t, p, code)
+
+			// Signed in: the navigation, the name inside its sentence.
+			b := e.browser()
+			b.chooseFromMenu(paths.Verify, code)
+			b.devSignIn("Grace Hopper", "grace-"+code+"@example.org")
+			p = b.get(paths.Account)
+			if got := spoken(t, p); got != code {
+				t.Errorf("account page in %q", got)
+			}
+			for id, sel := range map[string]string{"nav.backpack": "nav-backpack", "nav.account": "nav-account", "nav.verify": "nav-verify", "nav.sign_out": "nav-signout"} {
+				if got := strings.TrimSpace(p.Doc.Find(`[data-testid="` + sel + `"]`).Text()); got != i18n.T(ctx, id) {
+					t.Errorf("%s: %q, want %q", sel, got, i18n.T(ctx, id))
+				}
+			}
+			who := p.Doc.Find(".who")
+			if got, want := strings.TrimSpace(who.Text()), i18n.T(ctx, "nav.signed_in_as", i18n.Vars{"Name": "Grace Hopper"}); got != want {
+				t.Errorf("signed in as: %q, want %q", got, want)
+			}
+			if got := who.Find(`bdi > strong[data-testid="nav-user"]`).Text(); got != "Grace Hopper" {
+				t.Errorf("the name in bold, isolated: %q", got)
+			}
+			noEnglishShell(t, p, code)
+
+			// The error page.
+			p = visitor.getIn("/no-such-page", code)
+			if p.StatusCode != http.StatusNotFound || spoken(t, p) != code {
+				t.Errorf("404 page: %d in %q", p.StatusCode, spoken(t, p))
+			}
+			if got := strings.TrimSpace(p.Doc.Find(`[data-testid="error-title"]`).Text()); got != i18n.T(ctx, "errors.page_not_found") {
+				t.Errorf("404 title %q", got)
+			}
+			if got := strings.TrimSpace(p.Doc.Find(".status-code").Text()); got != i18n.T(ctx, "errors.status", i18n.Vars{"Status": "404"}) {
+				t.Errorf("404 status line %q", got)
+			}
+			noEnglishShell(t, p, code)
+
+			// A public page: the footer's sentence keeps its link inside.
+			p = visitor.getIn(paths.PublicProfile("ada"), code)
+			if got := spoken(t, p); got != code {
+				t.Errorf("public profile in %q", got)
+			}
+			foot := p.Doc.Find("footer p")
+			if got, want := strings.TrimSpace(foot.Text()), i18n.T(ctx, "shell.public_footer", i18n.Vars{"VerifyLink": i18n.T(ctx, "nav.verify")}); got != want {
+				t.Errorf("public footer %q, want %q", got, want)
+			}
+			if href, _ := foot.Find("a").Attr("href"); href != paths.Verify || foot.Find("a").Text() != i18n.T(ctx, "nav.verify") {
+				t.Errorf("public footer link %q %q", href, foot.Find("a").Text())
+			}
+			noEnglishShell(t, p, code)
+
+			// A form sent too late says so in the page's language.
+			req, _ := http.NewRequest(http.MethodPost, visitor.url(paths.Language), strings.NewReader(url.Values{"language": {code}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept-Language", code)
+			p = visitor.do(req)
+			if p.StatusCode != http.StatusForbidden || strings.TrimSpace(p.Doc.Find(`[data-testid="error-title"]`).Text()) != i18n.T(ctx, "errors.form_expired") {
+				t.Errorf("expired form: %d %q", p.StatusCode, p.Doc.Find(`[data-testid="error-title"]`).Text())
+			}
+		})
 	}
 }
