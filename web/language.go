@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,7 +59,22 @@ func (s *Server) languageOf(c echo.Context) i18n.Language {
 // chooseLanguage), the CSP nonce, the CSRF token and the language menu.
 func (s *Server) ctx(c echo.Context) context.Context {
 	ctx := views.WithCSRF(views.WithNonce(c.Request().Context(), nonce(c)), csrfToken(c))
-	return views.WithLanguageMenu(ctx, views.LanguageMenu{Offered: s.langs.Offered(), Next: c.Request().URL.RequestURI()})
+	return views.WithLanguageMenu(ctx, views.LanguageMenu{Offered: s.langs.Offered(), Next: comeBackTo(c.Request())})
+}
+
+// comeBackTo is where the language menu of the page answering r returns:
+// the page itself when it was got, or else (a form shown again, an error
+// after a POST) the page the form was sent from, as far as the browser's
+// same-origin Referer says; "" means the home page.
+func comeBackTo(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host {
+		return ""
+	}
+	return localPath(ref.RequestURI())
 }
 
 // tr says a message in the request's language.

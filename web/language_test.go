@@ -190,6 +190,10 @@ func TestLanguage_AccountSetting(t *testing.T) {
 	if p.Request.URL.Path != paths.Account || spoken(t, p) != "ar" {
 		t.Fatalf("after saving ar: %s in %q", p.Request.URL.Path, spoken(t, p))
 	}
+	// The confirmation is said in the language just chosen.
+	if got := strings.TrimSpace(p.Doc.Find(`[data-flash="success"]`).Text()); got != "تم حفظ اللغة." {
+		t.Errorf("confirmation %q, want it in Arabic", got)
+	}
 	if u, _ := e.db.User(context.Background(), uid); u.Language != "ar" {
 		t.Errorf("account language %q, want ar", u.Language)
 	}
@@ -472,5 +476,35 @@ func TestShell_SpeaksEachLanguage(t *testing.T) {
 				t.Errorf("expired form: %d %q", p.StatusCode, p.Doc.Find(`[data-testid="error-title"]`).Text())
 			}
 		})
+	}
+}
+
+func TestLanguageMenu_AfterAPostReturnsToTheFormsPage(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t, allLanguages)
+	b := e.browser()
+	tok := b.get(paths.Verify).csrf(t)
+	send := func(referer string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, b.url(paths.Verify), strings.NewReader(url.Values{"_csrf": {tok}, "url": {"not a web address"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if referer != "" {
+			req.Header.Set("Referer", referer)
+		}
+		p := b.do(req)
+		if p.StatusCode < 400 {
+			t.Fatalf("a bad verify form answered %d", p.StatusCode)
+		}
+		next, _ := p.Doc.Find(`[data-testid="language-menu"] input[name="next"]`).Attr("value")
+		return next
+	}
+	if got := send(b.url(paths.Verify + "?from=menu")); got != paths.Verify+"?from=menu" {
+		t.Errorf("menu on a form shown again comes back to %q, want the form's page", got)
+	}
+	if got := send("https://elsewhere.example/verify"); got != "" {
+		t.Errorf("a Referer from another site gave %q", got)
+	}
+	if got := send(""); got != "" {
+		t.Errorf("no Referer gave %q", got)
 	}
 }
