@@ -68,6 +68,7 @@ var httpCodes = map[int]struct {
 // body {"code", "error", "title"}); the error's own text goes only to the
 // log, with the request id, and never to the asker.
 func (s *Server) handleError(err error, c echo.Context) {
+	s.ensureLanguage(c)
 	view := views.ErrorView{
 		Status:  http.StatusInternalServerError,
 		Title:   tr(c, "errors.internal"),

@@ -33,11 +33,29 @@ func (s *Server) chooseLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 		if sessionless(c) {
 			return next(c)
 		}
-		l := s.languageOf(c)
-		r := c.Request()
-		c.SetRequest(r.WithContext(i18n.WithLanguage(r.Context(), l)))
-		c.Response().Header().Set("Content-Language", l.Code())
+		s.useLanguage(c, s.languageOf(c))
 		return next(c)
+	}
+}
+
+// ctxLanguage marks a request whose language is chosen.
+const ctxLanguage = "language"
+
+func (s *Server) useLanguage(c echo.Context, l i18n.Language) {
+	r := c.Request()
+	c.SetRequest(r.WithContext(i18n.WithLanguage(r.Context(), l)))
+	c.Response().Header().Set("Content-Language", l.Code())
+	c.Set(ctxLanguage, l)
+}
+
+// ensureLanguage chooses the language of a request that failed before
+// chooseLanguage ran (a body over the limit, a database that does not
+// answer while the session's user is read), so that its error page speaks
+// the visitor's language too: the cookie's or the browser's, as no
+// account was read.
+func (s *Server) ensureLanguage(c echo.Context) {
+	if _, ok := c.Get(ctxLanguage).(i18n.Language); !ok {
+		s.useLanguage(c, s.languageOf(c))
 	}
 }
 

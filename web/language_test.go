@@ -508,3 +508,20 @@ func TestLanguageMenu_AfterAPostReturnsToTheFormsPage(t *testing.T) {
 		t.Errorf("no Referer gave %q", got)
 	}
 }
+
+func TestLanguage_ErrorsBeforeTheChoiceSpeakTheVisitorsLanguage(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t, allLanguages)
+	b := e.browser()
+	// A body over the limit is refused before the session is read.
+	req, _ := http.NewRequest(http.MethodPost, b.url(paths.Language), strings.NewReader(strings.Repeat("a=b&", 1<<19)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "fr")
+	p := b.do(req)
+	if p.StatusCode != http.StatusRequestEntityTooLarge || spoken(t, p) != "fr" {
+		t.Fatalf("too large: %d in %q", p.StatusCode, spoken(t, p))
+	}
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="error-title"]`).Text()); got != "Trop volumineux" {
+		t.Errorf("too large page title %q, want it in French", got)
+	}
+}
