@@ -120,6 +120,7 @@ func browserLanguagesAccessible(t *testing.T, b *browsertest.Browser) {
 				visit(paths.Home, `[data-testid="home-signin"]`)
 				visit(paths.Verify, `[data-testid="verify-title"]`)
 				visit("/no-such-page", `[data-testid="error-title"]`)
+				visit(paths.SignIn, `[data-testid="dev-signin-link"]`)
 				tab.Do(t,
 					chromedp.Navigate(e.ts.URL+paths.DevSignIn),
 					chromedp.SendKeys(`#dev-name`, "Grace Hopper"),

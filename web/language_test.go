@@ -366,18 +366,28 @@ func in(t *testing.T, code string) context.Context {
 var shellIDs = []string{"shell.skip_link", "shell.footer", "shell.public_footer", "shell.dev_banner_label", "shell.dev_banner",
 	"nav.backpack", "nav.account", "nav.verify", "nav.signed_in_as", "nav.sign_in", "nav.sign_out", "errors.home_link"}
 
+// signInIDs are the sign-in page's own messages.
+var signInIDs = []string{"signin.title", "signin.intro", "signin.dev_heading", "signin.dev_text", "signin.dev_link"}
+
 // noEnglishShell fails when the frame of a page in code (its header,
 // footer and skip link) shows an English message of the shell that the
 // language's catalog says otherwise.
 func noEnglishShell(t *testing.T, p *page, code string) {
 	t.Helper()
-	frame := p.Doc.Find(".skip-link, header, footer, [data-testid=dev-banner]").Text()
+	noEnglish(t, p, code, ".skip-link, header, footer, [data-testid=dev-banner]", shellIDs)
+}
+
+// noEnglish fails when what sel finds in a page in code shows the English
+// text of one of ids that the language's catalog says otherwise.
+func noEnglish(t *testing.T, p *page, code, sel string, ids []string) {
+	t.Helper()
+	text := p.Doc.Find(sel).Text()
 	en, tr := in(t, "en"), in(t, code)
-	for _, id := range shellIDs {
+	for _, id := range ids {
 		vars := i18n.Vars{"Name": "", "VerifyLink": ""}
 		english := i18n.T(en, id, vars)
-		if english != i18n.T(tr, id, vars) && strings.Contains(frame, english) {
-			t.Errorf("%s in %s: the English %q (%s) is in the page's frame", p.Request.URL.Path, code, english, id)
+		if english != i18n.T(tr, id, vars) && strings.Contains(text, english) {
+			t.Errorf("%s in %s: the English %q (%s) is in %s", p.Request.URL.Path, code, english, id, sel)
 		}
 	}
 }
@@ -418,10 +428,24 @@ func TestShell_SpeaksEachLanguage(t *testing.T) {
 			}
 			noEnglishShell(t, p, code)
 
-			// Signed in: the navigation, the name inside its sentence.
+			// The sign-in page.
+			p = visitor.getIn(paths.SignIn, code)
+			if got := strings.TrimSpace(p.Doc.Find("h1").Text()); got != i18n.T(ctx, "signin.title") {
+				t.Errorf("sign-in heading %q", got)
+			}
+			if got := strings.TrimSpace(p.Doc.Find(`[data-testid="provider-oidc"]`).Text()); got != i18n.T(ctx, "signin.with", i18n.Vars{"Provider": "Test IdP"}) {
+				t.Errorf("provider button %q", got)
+			}
+			noEnglish(t, p, code, "main", signInIDs)
+
+			// Signed in: the welcome, the navigation, the name inside its
+			// sentence.
 			b := e.browser()
 			b.chooseFromMenu(paths.Verify, code)
-			b.devSignIn("Grace Hopper", "grace-"+code+"@example.org")
+			p = b.devSignIn("Grace Hopper", "grace-"+code+"@example.org")
+			if got := strings.TrimSpace(p.Doc.Find("[data-flash]").Text()); got != i18n.T(ctx, "signin.welcome") {
+				t.Errorf("welcome %q, want %q", got, i18n.T(ctx, "signin.welcome"))
+			}
 			p = b.get(paths.Account)
 			if got := spoken(t, p); got != code {
 				t.Errorf("account page in %q", got)
@@ -439,6 +463,10 @@ func TestShell_SpeaksEachLanguage(t *testing.T) {
 				t.Errorf("the name in bold, isolated: %q", got)
 			}
 			noEnglishShell(t, p, code)
+			p = b.submit(paths.Account, paths.SignOut, nil)
+			if got := strings.TrimSpace(p.Doc.Find("[data-flash]").Text()); got != i18n.T(ctx, "signin.signed_out") {
+				t.Errorf("signed out: %q", got)
+			}
 
 			// The error page.
 			p = visitor.getIn("/no-such-page", code)
