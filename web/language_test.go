@@ -366,6 +366,9 @@ func in(t *testing.T, code string) context.Context {
 var shellIDs = []string{"shell.skip_link", "shell.footer", "shell.public_footer", "shell.dev_banner_label", "shell.dev_banner",
 	"nav.backpack", "nav.account", "nav.verify", "nav.signed_in_as", "nav.sign_in", "nav.sign_out", "errors.home_link"}
 
+// homeIDs are the visitors' front page's own messages.
+var homeIDs = []string{"home.heading", "home.lead", "home.features", "home.import", "home.verify", "home.collect", "home.private", "home.sign_in"}
+
 // signInIDs are the sign-in page's own messages.
 var signInIDs = []string{"signin.title", "signin.intro", "signin.dev_heading", "signin.dev_text", "signin.dev_link"}
 
@@ -427,6 +430,10 @@ func TestShell_SpeaksEachLanguage(t *testing.T) {
 				t.Errorf("footer %q", got)
 			}
 			noEnglishShell(t, p, code)
+			if got := strings.TrimSpace(p.Doc.Find("h1").Text()); got != i18n.T(ctx, "home.heading") {
+				t.Errorf("home heading %q", got)
+			}
+			noEnglish(t, p, code, "main", homeIDs)
 
 			// The sign-in page.
 			p = visitor.getIn(paths.SignIn, code)
