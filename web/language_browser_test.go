@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
@@ -128,6 +129,16 @@ func browserLanguagesAccessible(t *testing.T, b *browsertest.Browser) {
 					chromedp.Click(`[data-testid="dev-submit"]`),
 					chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
 				)
+				// app.js's button on the welcome message speaks the page's
+				// language, and its name for screen readers begins with its text.
+				tab.Do(t, chromedp.WaitVisible(`.flash__dismiss`))
+				if got, want := text(t, tab, `.flash__dismiss`), i18n.T(in(t, lang), "shell.dismiss"); got != want {
+					t.Errorf("Dismiss button %q, want %q", got, want)
+				}
+				label, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector(".flash__dismiss").getAttribute("aria-label")`))
+				if err != nil || label != i18n.T(in(t, lang), "shell.dismiss_label") {
+					t.Errorf("Dismiss button's name %q (%v)", label, err)
+				}
 				visit(paths.Account, `[data-testid="account-language"]`)
 			})
 		}
