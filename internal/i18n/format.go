@@ -30,8 +30,10 @@ func Date(ctx context.Context, t time.Time) string {
 	}, nil)
 }
 
-// Number writes n with the context's language's digits and grouping:
-// "1,234", "1234" (Spanish groups only from five digits), "1 234", "١٬٢٣٤".
+// Number writes n with the context's language's digits and grouping as
+// golang.org/x/text knows them: "1,234", "1.234", "1 234" (with a no-break
+// space), "١٬٢٣٤". (CLDR would leave a Spanish four-digit number ungrouped;
+// x/text does not yet.)
 func Number(ctx context.Context, n int) string { return Current(ctx).number(n) }
 
 func (l Language) number(n int) string {
