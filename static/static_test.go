@@ -34,7 +34,7 @@ func TestPath_NamesTheContentHash(t *testing.T) {
 func TestPath_EveryEmbeddedFileHasAHashedURL(t *testing.T) {
 	t.Parallel()
 	shape := regexp.MustCompile(`^/static/[a-z0-9/_-]+\.[0-9a-f]{12}\.[a-z0-9]+$`)
-	for _, name := range []string{"css/app.css", "js/app.js", "img/satchel.svg"} {
+	for _, name := range []string{"css/app.css", "css/print.css", "js/app.js", "img/satchel.svg"} {
 		if p := Path(name); !shape.MatchString(p) {
 			t.Errorf("Path(%q) = %q, not a hashed static URL", name, p)
 		}

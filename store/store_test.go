@@ -324,3 +324,32 @@ func TestEveryUserTableCascades(t *testing.T) {
 		}
 	}
 }
+
+func TestSetUserLanguage_KeptWithTheAccount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustOpen(t)
+	u, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"})
+	if u.Language != "" {
+		t.Fatalf("a new account has language %q, want none (follow the browser)", u.Language)
+	}
+	if err := db.SetUserLanguage(ctx, u.ID, "ar"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.User(ctx, u.ID); got.Language != "ar" {
+		t.Fatalf("User: language %q, want ar", got.Language)
+	}
+	// Signing in again reads it back with the account.
+	if again, _, _ := db.SignIn(ctx, store.Identity{Provider: "github", Subject: "1"}); again.Language != "ar" {
+		t.Fatalf("SignIn: language %q, want ar", again.Language)
+	}
+	if err := db.SetUserLanguage(ctx, u.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.User(ctx, u.ID); got.Language != "" {
+		t.Fatalf("after clearing: language %q", got.Language)
+	}
+	if err := db.SetUserLanguage(ctx, u.ID+100, "es"); fail.CodeOf(err) != fail.NotFound {
+		t.Fatalf("unknown user: %v, want not found", err)
+	}
+}

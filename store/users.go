@@ -18,6 +18,9 @@ type User struct {
 	Email              string
 	CreatedAt          time.Time
 	SessionsValidAfter time.Time // sessions issued at or before this are void
+	// Language is the BCP 47 tag of the language the learner chose for
+	// Satchel's pages ("es"), or "" to follow their browser.
+	Language string
 }
 
 // Login is one way to sign in to an account: a provider and the subject
@@ -50,12 +53,12 @@ func (id Identity) validate() error {
 	return nil
 }
 
-const userColumns = "id, name, email, created_at, sessions_valid_after"
+const userColumns = "id, name, email, created_at, sessions_valid_after, language"
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var created, valid int64
-	if err := row.Scan(&u.ID, &u.Name, &u.Email, &created, &valid); err != nil {
+	if err := row.Scan(&u.ID, &u.Name, &u.Email, &created, &valid, &u.Language); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.SessionsValidAfter = fromNanos(created), fromNanos(valid)
@@ -72,6 +75,19 @@ func (db *DB) User(ctx context.Context, id int64) (*User, error) {
 		return nil, fmt.Errorf("store: user %d: %w", id, err)
 	}
 	return u, nil
+}
+
+// SetUserLanguage keeps the language the user chose for Satchel's pages
+// (a BCP 47 tag the caller has checked), or "" to follow their browser.
+func (db *DB) SetUserLanguage(ctx context.Context, userID int64, tag string) error {
+	res, err := db.writer.ExecContext(ctx, "UPDATE users SET language = ? WHERE id = ?", tag, userID)
+	if err != nil {
+		return fmt.Errorf("store: set language of user %d: %w", userID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
+	}
+	return nil
 }
 
 // SignIn finds the account that the identity's login belongs to, refreshing

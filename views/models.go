@@ -56,6 +56,7 @@ type Account struct {
 	Name          string
 	Logins        []Login
 	LinkProviders []Provider // providers not yet linked that could be
+	Language      string     // the language kept with the account ("es"), "" for automatic
 }
 
 // Login is one linked sign-in.

@@ -16,7 +16,7 @@ func (s *Server) handleAccount(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := views.Account{Name: u.Name}
+	a := views.Account{Name: u.Name, Language: u.Language}
 	linked := map[string]bool{}
 	for _, l := range logins {
 		linked[l.Provider] = true

@@ -18,6 +18,7 @@ import (
 	"github.com/markbates/goth/providers/openidConnect"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -98,7 +99,7 @@ func (s *Server) provider(c echo.Context) (providerInfo, error) {
 	id := c.Param("provider")
 	p, ok := s.providers[id]
 	if !ok {
-		return providerInfo{}, notFound(fmt.Sprintf("There is no sign-in provider called %q on this server. Go to the sign-in page to see the ones you can use.", id))
+		return providerInfo{}, notFound(tr(c, "signin.no_such_provider", i18n.Vars{"Name": id}))
 	}
 	return p, nil
 }
@@ -121,7 +122,7 @@ func (s *Server) handleSignIn(c echo.Context) error {
 }
 
 func (s *Server) renderSignIn(c echo.Context, status int, msg string) error {
-	return s.render(c, status, views.SignInPage(s.shell(c, "Sign in"), views.SignIn{
+	return s.render(c, status, views.SignInPage(s.shell(c, tr(c, "signin.title")), views.SignIn{
 		Providers: s.buttons(),
 		Dev:       s.dev != nil,
 		Error:     msg,
@@ -168,12 +169,6 @@ func (s *Server) beginURL(c echo.Context, p providerInfo) (string, error) {
 	return authURL, nil
 }
 
-// Messages for a sign-in that did not complete.
-const (
-	msgAttemptExpired = "Your sign-in attempt expired or was started in another browser or tab. Please start again."
-	msgStateMismatch  = "This sign-in response did not match the attempt this browser started, so it was refused. Please start again."
-)
-
 // handleAuthCallback is where the provider sends the browser back.
 func (s *Server) handleAuthCallback(c echo.Context) error {
 	p, err := s.provider(c)
@@ -188,27 +183,23 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	if code := q.Get("error"); code != "" {
 		s.attempts.end(c.Response(), r)
 		log.Info("provider returned an error", "error", code, "description", q.Get("error_description"))
-		msg := fmt.Sprintf("%s could not sign you in (%s). Please try again, or choose another way to sign in.", p.label, oauthErrorText(code))
-		if code == "access_denied" {
-			msg = fmt.Sprintf("Signing in with %s was cancelled or not allowed. You can try again, or choose another way to sign in.", p.label)
-		}
-		return s.renderSignIn(c, http.StatusBadRequest, msg)
+		return s.renderSignIn(c, http.StatusBadRequest, tr(c, oauthErrorMessage(code), i18n.Vars{"Provider": p.label}))
 	}
 	want, err := s.attemptState(p.id, r)
 	if err != nil {
 		log.Info("no sign-in attempt in progress", "err", err)
-		return s.renderSignIn(c, http.StatusBadRequest, msgAttemptExpired)
+		return s.renderSignIn(c, http.StatusBadRequest, tr(c, "signin.expired"))
 	}
 	if got := q.Get("state"); got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		// A forged or replayed response (login CSRF): end the attempt.
 		s.attempts.end(c.Response(), r)
 		log.Warn("callback with a missing or wrong state", "has_state", got != "")
-		return s.renderSignIn(c, http.StatusBadRequest, msgStateMismatch)
+		return s.renderSignIn(c, http.StatusBadRequest, tr(c, "signin.state_mismatch"))
 	}
 	gu, err := s.attempts.complete(c.Response(), r, p.id)
 	if err != nil {
 		log.Error("completing sign-in failed", "err", err)
-		return s.renderSignIn(c, http.StatusBadGateway, fmt.Sprintf("%s did not complete the sign-in. Please try again in a moment, or choose another way to sign in.", p.label))
+		return s.renderSignIn(c, http.StatusBadGateway, tr(c, "signin.incomplete", i18n.Vars{"Provider": p.label}))
 	}
 
 	id := store.Identity{
@@ -235,7 +226,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 		}
 		s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
 		log.Info("login linked", "user_id", u.ID)
-		s.flash(c, views.FlashSuccess, p.label+" is now linked: you can sign in with it.")
+		s.flash(c, views.FlashSuccess, tr(c, "signin.linked", i18n.Vars{"Provider": p.label}))
 		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
 
@@ -255,9 +246,9 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	s.startSession(c, u)
 	log.Info("signed in", "user_id", u.ID, "new_account", created)
 	if created {
-		s.flash(c, views.FlashSuccess, "Welcome to Satchel! Your backpack is ready.")
+		s.flash(c, views.FlashSuccess, tr(c, "signin.welcome"))
 	} else {
-		s.flash(c, views.FlashSuccess, "Signed in. Welcome back, "+u.Name+".")
+		s.flash(c, views.FlashSuccess, tr(c, "signin.welcome_back", i18n.Vars{"Name": u.Name}))
 	}
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -289,7 +280,7 @@ func (s *Server) handleSignOut(c echo.Context) error {
 		logger(c).Info("signed out", "user_id", u.ID)
 	}
 	s.endSession(c)
-	s.flash(c, views.FlashInfo, "You are signed out.")
+	s.flash(c, views.FlashInfo, tr(c, "signin.signed_out"))
 	return c.Redirect(http.StatusSeeOther, paths.Home)
 }
 
@@ -298,23 +289,26 @@ func (s *Server) handleSignOut(c echo.Context) error {
 // could make a browser send one. It shows where the Sign out button is.
 func (s *Server) handleSignOutLink(c echo.Context) error {
 	if currentUser(c) == nil {
-		s.flash(c, views.FlashInfo, "You are not signed in.")
+		s.flash(c, views.FlashInfo, tr(c, "signin.not_signed_in"))
 		return c.Redirect(http.StatusSeeOther, paths.Home)
 	}
-	s.flash(c, views.FlashInfo, "To sign out, use the Sign out button on this page.")
+	s.flash(c, views.FlashInfo, tr(c, "signin.signout_use_button"))
 	return c.Redirect(http.StatusSeeOther, paths.Account)
 }
 
-// oauthErrorText turns an OAuth error code (RFC 6749 §4.1.2.1) into words;
-// anything else is not echoed back.
-func oauthErrorText(code string) string {
+// oauthErrorMessage is the message that says what an OAuth error code
+// (RFC 6749 §4.1.2.1) from the provider means; the code itself is never
+// echoed back.
+func oauthErrorMessage(code string) string {
 	switch code {
+	case "access_denied":
+		return "signin.cancelled"
 	case "invalid_request", "invalid_scope", "unsupported_response_type", "unauthorized_client":
-		return "the provider refused Satchel's request; the server's OAuth settings may be wrong"
+		return "signin.refused_config"
 	case "server_error", "temporarily_unavailable":
-		return "the provider had a problem"
+		return "signin.provider_problem"
 	}
-	return "error from the provider"
+	return "signin.provider_error"
 }
 
 // emailVerified says whether the provider vouches for the email address.

@@ -52,6 +52,8 @@ var routeMatrix = map[string]string{
 	"GET /account/delete":                   open,
 	"POST /account/delete":                  open,
 	"POST /account/signout-everywhere":      open,
+	"POST /account/language":                open, // the signed-in user's own language
+	"POST /language":                        open, // a cookie; the signed-in user's own language
 	"POST /account/logins/:provider/unlink": open,
 	"GET /account/emails":                   open,
 	"POST /account/emails":                  open,

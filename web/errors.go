@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -33,31 +34,33 @@ var statusOf = map[fail.Code]int{
 	fail.Unsupported:  http.StatusNotImplemented,
 }
 
-// titleOf is a code's page heading when the error names none.
+// titleOf is a code's page heading when the error names none: the id of
+// its message in the catalogs (internal/i18n).
 var titleOf = map[fail.Code]string{
-	fail.NotFound:     "Not found",
-	fail.Invalid:      "That cannot be done",
-	fail.Malformed:    "Something is wrong with the request",
-	fail.Conflict:     "That cannot be done",
-	fail.Unauthorized: "Please sign in",
-	fail.Forbidden:    "Not allowed",
-	fail.TooLarge:     "Too large",
-	fail.RateLimited:  "Please wait a moment",
-	fail.Unavailable:  "Please try again later",
-	fail.Unsupported:  "Not supported",
+	fail.NotFound:     "errors.title.not_found",
+	fail.Invalid:      "errors.title.invalid",
+	fail.Malformed:    "errors.title.malformed",
+	fail.Conflict:     "errors.title.invalid",
+	fail.Unauthorized: "errors.title.unauthorized",
+	fail.Forbidden:    "errors.title.forbidden",
+	fail.TooLarge:     "errors.title.too_large",
+	fail.RateLimited:  "errors.title.rate_limited",
+	fail.Unavailable:  "errors.title.unavailable",
+	fail.Unsupported:  "errors.title.unsupported",
 }
 
 // httpCodes maps the statuses echo itself raises (no route, wrong method,
-// body over the limit) to codes, with the words Satchel shows for them.
+// body over the limit) to codes, with the ids of the words Satchel shows
+// for them.
 var httpCodes = map[int]struct {
 	code           fail.Code
 	title, message string
 }{
-	http.StatusNotFound:              {fail.NotFound, "Page not found", "There is no page at this address. Check the link, or start again from the home page."},
-	http.StatusMethodNotAllowed:      {fail.Malformed, "Not allowed", "This page cannot be used that way. Start again from the home page."},
-	http.StatusRequestEntityTooLarge: {fail.TooLarge, "Too large", "What you sent is larger than Satchel accepts. Please send something smaller."},
-	http.StatusForbidden:             {fail.Forbidden, "Not allowed", "You are not allowed to do that."},
-	http.StatusUnauthorized:          {fail.Unauthorized, "Please sign in", "Please sign in to see this page."},
+	http.StatusNotFound:              {fail.NotFound, "errors.page_not_found", "errors.page_not_found_message"},
+	http.StatusMethodNotAllowed:      {fail.Malformed, "errors.title.forbidden", "errors.method_message"},
+	http.StatusRequestEntityTooLarge: {fail.TooLarge, "errors.title.too_large", "errors.too_large_message"},
+	http.StatusForbidden:             {fail.Forbidden, "errors.title.forbidden", "errors.forbidden_message"},
+	http.StatusUnauthorized:          {fail.Unauthorized, "errors.title.unauthorized", "errors.unauthorized_message"},
 }
 
 // handleError is the one central error handler. It maps an error to a
@@ -65,10 +68,11 @@ var httpCodes = map[int]struct {
 // body {"code", "error", "title"}); the error's own text goes only to the
 // log, with the request id, and never to the asker.
 func (s *Server) handleError(err error, c echo.Context) {
+	s.ensureLanguage(c)
 	view := views.ErrorView{
 		Status:  http.StatusInternalServerError,
-		Title:   "Something went wrong",
-		Message: "Something went wrong on our side. Please try again in a moment. If it keeps happening, tell the people who run this site the reference " + requestID(c) + ".",
+		Title:   tr(c, "errors.internal"),
+		Message: tr(c, "errors.internal_message", i18n.Vars{"Reference": requestID(c)}),
 	}
 	code := fail.Internal
 	var fe *fail.Error
@@ -76,7 +80,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &fe) && fe.Code != fail.Internal:
 		code = fe.Code
-		view.Status, view.Title, view.Message = statusOf[code], titleOf[code], fe.Message
+		view.Status, view.Title, view.Message = statusOf[code], tr(c, titleOf[code]), fe.Message
 		if fe.Title != "" {
 			view.Title = fe.Title
 		}
@@ -86,16 +90,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case store.Unavailable(err):
 		// The database is down or restarting: say so, and when to retry.
 		code, view.Status = fail.Unavailable, http.StatusServiceUnavailable
-		view.Title = "Please try again in a moment"
-		view.Message = "Satchel cannot reach its database just now. Nothing you have saved is lost. Please try again in a minute."
+		view.Title = tr(c, "errors.database")
+		view.Message = tr(c, "errors.database_message")
 		c.Response().Header().Set("Retry-After", "30")
 	case errors.As(err, &he):
 		if h, ok := httpCodes[he.Code]; ok {
-			code, view.Title, view.Message = h.code, h.title, h.message
+			code, view.Title, view.Message = h.code, tr(c, h.title), tr(c, h.message)
 			view.Status = he.Code
 		} else if he.Code < 500 {
 			code, view.Status = fail.Malformed, he.Code
-			view.Title, view.Message = "Something is wrong with the request", "Satchel could not understand that request. Go back and try again."
+			view.Title, view.Message = tr(c, "errors.title.malformed"), tr(c, "errors.bad_request_message")
 		}
 	}
 
@@ -120,7 +124,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	// Keep the page out of a broken state: render into a buffer; if even
 	// that fails, answer in plain text.
-	ctx := views.WithCSRF(views.WithNonce(c.Request().Context(), nonce(c)), csrfToken(c))
+	ctx := s.ctx(c)
 	var buf bytes.Buffer
 	if rerr := views.ErrorPage(s.shell(c, view.Title), view).Render(ctx, &buf); rerr != nil {
 		log.Error("render error page", "err", rerr)

@@ -216,8 +216,8 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 		ErrorHandler: func(err error, c echo.Context) error {
 			return &fail.Error{
 				Code:    fail.Forbidden,
-				Title:   "This form has expired",
-				Message: "For your safety, Satchel only accepts forms it has just shown you. Go back, reload the page and try again.",
+				Title:   tr(c, "errors.form_expired"),
+				Message: tr(c, "errors.form_expired_message"),
 				Err:     fmt.Errorf("csrf: %w", err),
 			}
 		},

@@ -28,6 +28,8 @@ var builtPaths = []struct{ name, path, pattern string }{
 	{"DevSignIn", paths.DevSignIn, paths.DevSignIn},
 	{"SignOut", paths.SignOut, paths.SignOut},
 	{"Account", paths.Account, paths.Account},
+	{"AccountLanguage", paths.AccountLanguage, paths.AccountLanguage},
+	{"Language", paths.Language, paths.Language},
 	{"SignOutEverywhere", paths.SignOutEverywhere, paths.SignOutEverywhere},
 	{"DeleteAccount", paths.DeleteAccount, paths.DeleteAccount},
 	{"Emails", paths.Emails, paths.Emails},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/markdown"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
@@ -100,25 +101,38 @@ func (s *Server) handlePublicProfile(c echo.Context) error {
 
 // cachedPage answers with the public page kept as page under the profile's
 // version for this minute, or renders the one build makes and keeps it.
-// Such a page is the same for every visitor: no CSRF token, no nonce.
+// Such a page is the same for every visitor who reads that language: no
+// nonce, and in place of the CSRF token of the language menu's form a
+// marker that each answer replaces with the visitor's own token.
 func (s *Server) cachedPage(c echo.Context, page, version string, now time.Time, build func() (templ.Component, error)) error {
 	key := cacheKey(version, now)
+	ctx := c.Request().Context()
+	page = i18n.Current(ctx).Code() + " " + page
 	body, ok := s.pages.get(page, key)
 	if !ok {
 		comp, err := build()
 		if err != nil {
 			return err
 		}
+		ctx = views.WithCSRF(ctx, csrfMarker)
+		ctx = views.WithLanguageMenu(ctx, views.LanguageMenu{Offered: s.langs.Offered(), Next: c.Request().URL.Path})
 		var buf bytes.Buffer
-		if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		if err := comp.Render(ctx, &buf); err != nil {
 			return fmt.Errorf("web: render %s: %w", c.Path(), err)
 		}
 		body = buf.Bytes()
 		s.pages.put(page, key, body)
 	}
+	if bytes.Contains(body, []byte(csrfMarker)) {
+		body = bytes.ReplaceAll(body, []byte(csrfMarker), []byte(csrfToken(c)))
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTMLBlob(http.StatusOK, body)
 }
+
+// csrfMarker stands for the CSRF token in a kept public page. It is plain
+// letters, so HTML escaping leaves it as it is.
+const csrfMarker = "SATCHELCSRFTOKENMARKER"
 
 func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.Time) (templ.Component, error) {
 	pp, err := s.db.PublicProfileByHandle(ctx, handle, now)

@@ -36,7 +36,7 @@ func (s *Server) routes() {
 	e := s.e
 	// Outermost first: recover from panics, give each request an id and a
 	// logger, log it, set security headers, cap the body, load the session
-	// user, then check CSRF on state-changing requests.
+	// user, choose the language, then check CSRF on state-changing requests.
 	e.Use(
 		s.recoverPanics(),
 		s.requestID,
@@ -45,6 +45,7 @@ func (s *Server) routes() {
 		s.securityHeaders,
 		s.bodyLimit(),
 		s.loadUser,
+		s.chooseLanguage,
 		s.csrf(),
 	)
 
@@ -62,6 +63,7 @@ func (s *Server) routes() {
 	e.GET(paths.Metrics, s.handleMetrics) // only with a bearer token (SATCHEL_METRICS_TOKEN)
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET(paths.Home, s.handleHome)
+	e.POST(paths.Language, s.handleLanguage) // the language menu: a cookie, and the account's choice when signed in
 
 	// The backpack (signed-in) and stored images (anonymous:
 	// content-addressed, the same picture for every badge that shows it).
@@ -99,6 +101,7 @@ func (s *Server) routes() {
 	// The account: signed-in, always the user's own.
 	acct := group(e, paths.Account, s.requireUser)
 	acct.GET(paths.Account, s.handleAccount)
+	acct.POST(paths.AccountLanguage, s.handleAccountLanguage)
 	acct.POST(paths.SignOutEverywhere, s.handleSignOutEverywhere)
 	acct.POST(paths.UnlinkPattern, s.handleUnlink)
 	acct.GET(paths.DeleteAccount, s.handleDeleteAccountForm)

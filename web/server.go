@@ -16,10 +16,12 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
 
 	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/config"
 	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/metrics"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
@@ -73,6 +75,12 @@ type Options struct {
 
 	// Metrics, if set, counts every request by route pattern and status.
 	Metrics *metrics.Metrics
+	// Languages are the languages people may choose or be given, the
+	// first being the one for everyone else; each needs a catalog in
+	// internal/i18n. Nil means i18n.Offered(), the complete translations.
+	// Tests offer the others.
+	Languages []language.Tag
+
 	// MetricsToken, if set (with Metrics), serves the metrics at /metrics
 	// on this server to requests with "Authorization: Bearer TOKEN".
 	// Without it /metrics answers 404 here (a separate listener may serve
@@ -110,6 +118,8 @@ type Server struct {
 	verifier   *verify.Verifier
 	// bp runs the use cases (import, checking again, export).
 	bp *backpack.Service
+	// langs picks each request's language among the offered ones.
+	langs *i18n.Matcher
 	// pages caches rendered public profiles and collections under their
 	// version (see web/public_cache.go); every request checks the version
 	// in the database.
@@ -158,6 +168,14 @@ func New(opts Options) (*Server, error) {
 		now:     opts.Now,
 		opts:    opts,
 	}
+	if opts.Languages == nil {
+		opts.Languages = i18n.Offered()
+	}
+	langs, err := i18n.NewMatcher(opts.Languages)
+	if err != nil {
+		return nil, fmt.Errorf("web: languages: %w", err)
+	}
+	s.langs = langs
 	s.fetcher, s.verifier = opts.Fetcher, opts.Verifier
 	bp, err := backpack.New(backpack.Deps{Store: opts.DB, Verifier: opts.Verifier, Fetcher: opts.Fetcher, Log: opts.Log,
 		Now: opts.Now, RecheckAfter: opts.RecheckAfter, ImportLimit: opts.ImportLimit, Generator: "Satchel " + opts.BaseURL.Host})
@@ -210,7 +228,7 @@ func (s *Server) Close() error {
 // render writes a templ component with the given status. It renders into a
 // buffer first, so that a failed render still becomes a clean error page.
 func (s *Server) render(c echo.Context, status int, page templ.Component) error {
-	ctx := views.WithCSRF(views.WithNonce(c.Request().Context(), nonce(c)), csrfToken(c))
+	ctx := s.ctx(c)
 	var buf bytes.Buffer
 	if err := page.Render(ctx, &buf); err != nil {
 		return fmt.Errorf("web: render %s: %w", c.Path(), err)

@@ -203,10 +203,10 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if currentUser(c) == nil {
 			if c.Request().Method == http.MethodGet {
 				session(c).set(keyNext, c.Request().URL.RequestURI())
-				s.flash(c, views.FlashInfo, "Please sign in to continue.")
+				s.flash(c, views.FlashInfo, tr(c, "nav.sign_in_to_continue"))
 				return c.Redirect(http.StatusSeeOther, paths.SignIn)
 			}
-			return &fail.Error{Code: fail.Forbidden, Title: "Please sign in", Message: "You are not signed in, or your session has ended. Sign in and try again."}
+			return &fail.Error{Code: fail.Forbidden, Title: tr(c, "errors.title.unauthorized"), Message: tr(c, "nav.signed_out_message")}
 		}
 		return next(c)
 	}

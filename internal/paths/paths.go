@@ -26,6 +26,8 @@ const (
 	DevSignIn         = "/auth/dev"
 	SignOut           = "/auth/signout"
 	Account           = "/account"
+	AccountLanguage   = "/account/language" // the learner's language, kept with the account
+	Language          = "/language"         // the language menu's choice, kept in a cookie
 	SignOutEverywhere = "/account/signout-everywhere"
 	DeleteAccount     = "/account/delete"
 	Emails            = "/account/emails"

@@ -11,11 +11,13 @@
       if (flash.querySelector(".flash__dismiss")) {
         return;
       }
+      // The words come from the page, in its language.
+      var words = flash.closest("[data-dismiss]");
       var button = document.createElement("button");
       button.type = "button";
       button.className = "flash__dismiss";
-      button.textContent = "Dismiss";
-      button.setAttribute("aria-label", "Dismiss this message");
+      button.textContent = (words && words.getAttribute("data-dismiss")) || "Dismiss";
+      button.setAttribute("aria-label", (words && words.getAttribute("data-dismiss-label")) || "Dismiss this message");
       button.addEventListener("click", function () {
         var next = flash.nextElementSibling || flash.previousElementSibling;
         flash.remove();

@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/i18n"
+	"github.com/satchel-backpack/satchel/internal/paths"
+)
+
+// TestBrowserLanguages checks in real Chromium, with every catalogued
+// language offered as a test may, that the language menu works by
+// keyboard alone with scripts off, and that pages in Arabic (right to
+// left) and Spanish pass axe in both colour schemes.
+func TestBrowserLanguages(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Shared(t)
+	t.Run("MenuByKeyboardWithoutScripts", func(t *testing.T) { t.Parallel(); browserLanguageMenuByKeyboard(t, b) })
+	t.Run("AccessibleInArabicAndSpanish", func(t *testing.T) { t.Parallel(); browserLanguagesAccessible(t, b) })
+}
+
+func disableScripts() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
+}
+
+func htmlLangDir(t *testing.T, tab *browsertest.Tab) string {
+	t.Helper()
+	s, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.documentElement.dir`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func browserLanguageMenuByKeyboard(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t, allLanguages)
+	tab := b.NewTab(t)
+	tab.Do(t, disableScripts(), chromedp.Navigate(e.ts.URL+paths.Verify), chromedp.WaitVisible(`[data-testid="language-menu"]`))
+
+	// Tab to the menu, pick Français by typing its first letter, Tab to
+	// the button and press Enter.
+	tab.TabUntil(t, "the language menu", 15, browsertest.ByID("language-menu-select"))
+	tab.Do(t, browsertest.Type("F"))
+	tab.TabUntil(t, "the language menu's button", 1, browsertest.ByTestID("language-menu-submit"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`html[lang="fr"]`))
+	if got := htmlLangDir(t, tab); got != "fr ltr" {
+		t.Errorf("after choosing Français: %q", got)
+	}
+	if path, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.pathname`)); path != paths.Verify {
+		t.Errorf("after choosing, the page is %s, want %s again", path, paths.Verify)
+	}
+
+	// From Français, the next language down is العربية: the page turns
+	// right to left, and the focus ring shows on the menu.
+	f := tab.TabUntil(t, "the language menu", 15, browsertest.ByID("language-menu-select"))
+	if f.Outline == "none" {
+		t.Error("the language menu shows no focus outline")
+	}
+	tab.Do(t, chromedp.KeyEvent(kb.ArrowDown))
+	tab.TabUntil(t, "the language menu's button", 1, browsertest.ByTestID("language-menu-submit"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`html[lang="ar"]`))
+	if got := htmlLangDir(t, tab); got != "ar rtl" {
+		t.Errorf("after choosing العربية: %q", got)
+	}
+	// Right to left, the brand sits at the right edge and the menu to its
+	// left.
+	pos, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`(() => {
+		const brand = document.querySelector(".brand").getBoundingClientRect();
+		const menu = document.querySelector("[data-testid=language-menu]").getBoundingClientRect();
+		return (brand.left > innerWidth / 2 ? "brand-right" : "brand-left") + " " + (menu.left < brand.left ? "menu-left" : "menu-right");
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pos != "brand-right menu-left" {
+		t.Errorf("Arabic header layout: %s, want the brand on the right", pos)
+	}
+	// The notices' thick edge (border-inline-start) is on the right.
+	edges, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`(() => {
+		const s = getComputedStyle(document.querySelector("[data-testid=dev-banner]"));
+		return s.borderLeftWidth + " " + s.borderRightWidth;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edges != "1px 6px" {
+		t.Errorf("Arabic notice borders (left right): %s, want the thick one on the right", edges)
+	}
+}
+
+func browserLanguagesAccessible(t *testing.T, b *browsertest.Browser) {
+	e := MustStart(t, allLanguages)
+	for _, lang := range []string{"ar", "es"} {
+		for _, scheme := range browsertest.ColorSchemes {
+			t.Run(lang+"-"+scheme, func(t *testing.T) {
+				t.Parallel()
+				tab := b.NewTab(t)
+				tab.Do(t, browsertest.EmulateColorScheme(scheme), chromedp.Navigate(e.ts.URL+paths.Home),
+					chromedp.WaitVisible(`#language-menu-select`),
+					chromedp.SetValue(`#language-menu-select`, lang),
+					chromedp.Click(`[data-testid="language-menu-submit"]`),
+					chromedp.WaitVisible(`html[lang="`+lang+`"]`))
+				visit := func(path, waitFor string) {
+					t.Helper()
+					tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(waitFor))
+					if got := htmlLangDir(t, tab); !strings.HasPrefix(got, lang+" ") {
+						t.Errorf("%s: <html> %q, want %s", path, got, lang)
+					}
+					tab.AssertAccessible(t, path+" in "+lang+", "+scheme)
+				}
+				visit(paths.Home, `[data-testid="home-signin"]`)
+				visit(paths.Verify, `[data-testid="verify-title"]`)
+				visit("/no-such-page", `[data-testid="error-title"]`)
+				visit(paths.SignIn, `[data-testid="dev-signin-link"]`)
+				tab.Do(t,
+					chromedp.Navigate(e.ts.URL+paths.DevSignIn),
+					chromedp.SendKeys(`#dev-name`, "Grace Hopper"),
+					chromedp.SendKeys(`#dev-email`, "grace@example.org"),
+					chromedp.Click(`[data-testid="dev-submit"]`),
+					chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
+				)
+				// app.js's button on the welcome message speaks the page's
+				// language, and its name for screen readers begins with its text.
+				tab.Do(t, chromedp.WaitVisible(`.flash__dismiss`))
+				if got, want := text(t, tab, `.flash__dismiss`), i18n.T(in(t, lang), "shell.dismiss"); got != want {
+					t.Errorf("Dismiss button %q, want %q", got, want)
+				}
+				label, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector(".flash__dismiss").getAttribute("aria-label")`))
+				if err != nil || label != i18n.T(in(t, lang), "shell.dismiss_label") {
+					t.Errorf("Dismiss button's name %q (%v)", label, err)
+				}
+				visit(paths.Account, `[data-testid="account-language"]`)
+			})
+		}
+	}
+}
