@@ -27,3 +27,13 @@ func StartListeningForTest(db *DB) func() uint32 {
 	db.watchProfiles()
 	return db.versions.listener
 }
+
+// KeptVersionForTest reports whether db keeps a public-profile version
+// for handle (PostgreSQL only), and which.
+func KeptVersionForTest(db *DB, handle string) (string, bool) {
+	vc := db.versions
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	v, ok := vc.m[handle]
+	return v, ok && vc.live
+}
