@@ -8,11 +8,8 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/signal"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -121,23 +118,5 @@ func runProxyServer(list string, in io.Reader, out io.Writer) error {
 		},
 		Transport: &http.Transport{MaxIdleConns: 2048, MaxIdleConnsPerHost: 1024, IdleConnTimeout: time.Minute},
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: rp, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	fmt.Fprintf(out, "listening %s\n", ln.Addr())
-	done := make(chan struct{})
-	go func() { io.Copy(io.Discard, in); close(done) }()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-sig:
-	case <-time.After(30 * time.Minute):
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(ctx)
+	return serveChild(rp, 30*time.Minute, in, out)
 }

@@ -370,11 +370,19 @@ func startChild(ctx context.Context, what string, args ...string) (*process, str
 // writes "listening ADDR" to out, and stops when in reaches EOF (the
 // parent closed it or exited) or after ten minutes.
 func runStaticServer(dir string, in io.Reader, out io.Writer) error {
+	return serveChild(http.FileServer(http.Dir(dir)), 10*time.Minute, in, out)
+}
+
+// serveChild is a child process's server (the static file server, the
+// proxy): it serves h on a loopback port, writes "listening ADDR" to out,
+// and stops when in reaches EOF (the parent closed it or exited), on a
+// signal, or after limit.
+func serveChild(h http.Handler, limit time.Duration, in io.Reader, out io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(dir)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	fmt.Fprintf(out, "listening %s\n", ln.Addr())
 	done := make(chan struct{})
@@ -384,7 +392,7 @@ func runStaticServer(dir string, in io.Reader, out io.Writer) error {
 	select {
 	case <-done:
 	case <-sig:
-	case <-time.After(10 * time.Minute):
+	case <-time.After(limit):
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
