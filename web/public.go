@@ -108,7 +108,7 @@ func (s *Server) cachedPage(c echo.Context, page, version string, now time.Time,
 	key := cacheKey(version, now)
 	ctx := c.Request().Context()
 	page = i18n.Current(ctx).Code() + " " + page
-	body, ok := s.pages.get(page, key)
+	parts, ok := s.pages.get(page, key)
 	if !ok {
 		comp, err := build()
 		if err != nil {
@@ -120,11 +120,12 @@ func (s *Server) cachedPage(c echo.Context, page, version string, now time.Time,
 		if err := comp.Render(ctx, &buf); err != nil {
 			return fmt.Errorf("web: render %s: %w", c.Path(), err)
 		}
-		body = buf.Bytes()
-		s.pages.put(page, key, body)
+		parts = bytes.Split(buf.Bytes(), []byte(csrfMarker))
+		s.pages.put(page, key, parts)
 	}
-	if bytes.Contains(body, []byte(csrfMarker)) {
-		body = bytes.ReplaceAll(body, []byte(csrfMarker), []byte(csrfToken(c)))
+	body := parts[0]
+	if len(parts) > 1 {
+		body = bytes.Join(parts, []byte(csrfToken(c)))
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTMLBlob(http.StatusOK, body)

@@ -18,8 +18,10 @@ type pageCache struct {
 }
 
 type cachedPage struct {
-	key  string
-	body []byte
+	key string
+	// parts is the page split where the visitor's CSRF token goes (see
+	// csrfMarker): one part when the page has no form.
+	parts [][]byte
 }
 
 // pageCacheMax bounds the entries; past it the cache starts afresh.
@@ -29,21 +31,21 @@ func cacheKey(version string, now time.Time) string {
 	return version + "@" + now.UTC().Truncate(time.Minute).Format(time.RFC3339)
 }
 
-func (pc *pageCache) get(page, key string) ([]byte, bool) {
+func (pc *pageCache) get(page, key string) ([][]byte, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e, ok := pc.m[page]
 	if !ok || e.key != key {
 		return nil, false
 	}
-	return e.body, true
+	return e.parts, true
 }
 
-func (pc *pageCache) put(page, key string, body []byte) {
+func (pc *pageCache) put(page, key string, parts [][]byte) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if pc.m == nil || len(pc.m) >= pageCacheMax {
 		pc.m = map[string]cachedPage{}
 	}
-	pc.m[page] = cachedPage{key: key, body: body}
+	pc.m[page] = cachedPage{key: key, parts: parts}
 }
