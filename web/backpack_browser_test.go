@@ -76,18 +76,13 @@ func signInAs(t *testing.T, e *env, tab *browsertest.Tab, name, email string) *b
 
 // auditEachScheme runs axe-core on the page in the tab in the light and
 // then the dark colour scheme, switched in place: the stylesheet's themes
-// differ only in colours, so one page load serves both audits. media
-// emulates the scheme (with anything else the tab emulates); nil means
-// browsertest.EmulateColorScheme. The tab is left in the dark scheme.
+// differ only in colours, so one page load serves both audits, and the dark
+// one runs the colour rules (browsertest.AssertAccessibleInEachScheme).
+// media emulates the scheme (with anything else the tab emulates); nil
+// means browsertest.EmulateColorScheme. The tab is left in the dark scheme.
 func auditEachScheme(t *testing.T, tab *browsertest.Tab, what string, media func(scheme string) chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if media == nil {
-		media = browsertest.EmulateColorScheme
-	}
-	for _, scheme := range browsertest.ColorSchemes {
-		tab.Do(t, media(scheme))
-		tab.AssertAccessible(t, what+", "+scheme)
-	}
+	tab.AssertAccessibleInEachScheme(t, what, media)
 }
 
 // uploadSamples imports the named sample files with the import page that

@@ -90,8 +90,8 @@ func browserPagesAreAccessible(t *testing.T, b *browsertest.Browser) {
 			if bg != background[scheme] {
 				t.Errorf("%s: body background %s, want the %s theme's %s", what, bg, scheme, background[scheme])
 			}
-			tab.AssertAccessible(t, what+", "+scheme)
 		}
+		auditEachScheme(t, tab, what, nil)
 	}
 	visit := func(path, waitFor string) {
 		t.Helper()

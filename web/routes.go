@@ -53,7 +53,7 @@ func (s *Server) routes() {
 	var (
 		limitBadgeCheck   = s.rateLimit("badge-check", 30, 10*time.Minute, "checked badges again")
 		limitVerify       = s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "checked badges")
-		queueVerify       = oneOf(make(chan struct{}, verifyConcurrency), verifyQueueWait)
+		queueVerify       = oneOf(make(chan struct{}, verifyConcurrency), s.opts.VerifyQueueWait)
 		limitPublicVerify = s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "verified badges")
 	)
 

@@ -49,6 +49,10 @@ type Options struct {
 	// SignInAttemptTTL is how long a sign-in may take at the provider
 	// (whole seconds). Zero means DefaultSignInAttemptTTL.
 	SignInAttemptTTL time.Duration
+	// VerifyQueueWait is how long a check on the public verifier waits for
+	// one of the process's verification slots before the visitor is asked
+	// to come back (503). Zero means DefaultVerifyQueueWait.
+	VerifyQueueWait time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -146,6 +150,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.SignInAttemptTTL < time.Second {
 		opts.SignInAttemptTTL = DefaultSignInAttemptTTL
+	}
+	if opts.VerifyQueueWait <= 0 {
+		opts.VerifyQueueWait = DefaultVerifyQueueWait
 	}
 	if opts.SignInLimit <= 0 {
 		opts.SignInLimit = DefaultSignInLimit

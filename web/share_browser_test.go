@@ -105,8 +105,8 @@ func browserShareByKeyboard(t *testing.T, b *browsertest.Browser) {
 	}
 }
 
-// browserSharePagesAccessible audits the pages with a share panel, as a
-// visitor, then the export pages, signed in, each loaded once and audited
+// browserSharePagesAccessible audits the pages with a share panel and the
+// pages they frame, as a visitor, then the export pages, signed in, each loaded once and audited
 // in the light and the dark colour scheme, switched in place.
 func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
 	f := newPublicFixture(t)
@@ -118,6 +118,13 @@ func browserSharePagesAccessible(t *testing.T, b *browsertest.Browser) {
 			t.Fatal(err)
 		}
 		auditEachScheme(t, tab, path+" with the share panel open", nil)
+	}
+	// The pages that share panels and other sites frame, at their own
+	// addresses: an audit does not reach into frames. Their cards carry
+	// fixed colours of their own, the same in either scheme.
+	for _, path := range []string{paths.EmbedBadge("ada", f.pub.PublicID), paths.EmbedCollection("ada", f.publicColl.Slug), paths.EmbedSignature("ada")} {
+		tab.Do(t, browsertest.EmulateColorScheme(browsertest.Light), chromedp.Navigate(f.abs(path)), chromedp.WaitVisible(`main a[href]`))
+		tab.AssertAccessible(t, path+", framed")
 	}
 	tab.Do(t, chromedp.Navigate(f.abs(paths.MastodonShare+"?url="+f.abs(paths.PublicProfile("ada"))+"&instance=localhost")), chromedp.WaitVisible(`#instance`))
 	auditEachScheme(t, tab, "Mastodon form with an error", nil)

@@ -43,11 +43,13 @@ const (
 	// reportImageMax is the largest badge image shown in a report, inline.
 	reportImageMax = 512 << 10
 	// verifyConcurrency bounds the checks one process runs at once (each
-	// may wait on issuers for a while), and verifyQueueWait how long a
-	// check waits for a turn before the visitor is asked to come back.
+	// may wait on issuers for a while).
 	verifyConcurrency = 16
-	verifyQueueWait   = 3 * time.Second
 )
+
+// DefaultVerifyQueueWait is how long a check waits for a turn before the
+// visitor is asked to come back (Options.VerifyQueueWait).
+const DefaultVerifyQueueWait = 3 * time.Second
 
 // oneOf lets a request through only while it holds one of the slots,
 // waiting up to wait for one; otherwise it answers 503 with Retry-After.

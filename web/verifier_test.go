@@ -679,6 +679,7 @@ func TestVerify_BusyAnswers503(t *testing.T) {
 	t.Cleanup(slow.Close)
 	e := MustStart(t, func(o *webOptions) {
 		o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{strings.TrimPrefix(slow.URL, "http://")}, Timeout: time.Minute})
+		o.VerifyQueueWait = 200 * time.Millisecond
 	})
 	b := e.browser()
 	tok := b.get(paths.Verify).csrf(t)

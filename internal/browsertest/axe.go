@@ -20,6 +20,12 @@ const AxeScriptPath = "web/testdata/browser/node_modules/axe-core/axe.min.js"
 // and AA: the bar Satchel's pages must meet.
 var WCAG22AA = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"}
 
+// ColourRules are the axe-core rules among WCAG22AA whose outcome can
+// depend on colours: text contrast, and links told apart from the text
+// around them. Every other rule reads the document's structure, names,
+// roles and layout, which a change of colours leaves as they were.
+var ColourRules = []string{"color-contrast", "link-in-text-block"}
+
 // Violation is one axe-core rule a page broke, with the elements that broke it.
 type Violation struct {
 	ID          string   `json:"id"`
@@ -72,12 +78,28 @@ func AxeScript(tb testing.TB) string {
 // RunAxe audits the page in the tab against tags (WCAG22AA when none are
 // given) and returns the violations. The script is injected through the
 // DevTools protocol, which the page's Content-Security-Policy does not
-// govern, so pages are audited under their real CSP.
+// govern, so pages are audited under their real CSP. It audits the page's
+// own document, not the pages framed in it: axe-core is not in those
+// frames, and would wait half a second on each for an answer that never
+// comes. A page that is framed is audited at its own address.
 func (t *Tab) RunAxe(tb testing.TB, tags ...string) ([]Violation, error) {
 	tb.Helper()
 	if len(tags) == 0 {
 		tags = WCAG22AA
 	}
+	return t.runAxe(tb, "tag", tags)
+}
+
+// RunAxeRules audits the page in the tab against the named axe-core rules
+// only. An unknown rule is an error, not an empty audit.
+func (t *Tab) RunAxeRules(tb testing.TB, rules ...string) ([]Violation, error) {
+	tb.Helper()
+	return t.runAxe(tb, "rule", rules)
+}
+
+// runAxe runs axe-core with runOnly {type: kind, values: values}.
+func (t *Tab) runAxe(tb testing.TB, kind string, values []string) ([]Violation, error) {
+	tb.Helper()
 	src := AxeScript(tb)
 	// The trailing true keeps the script's own completion value, which need
 	// not be serialisable, out of the answer. A page audited before, in the
@@ -91,8 +113,9 @@ func (t *Tab) RunAxe(tb testing.TB, tags ...string) ([]Violation, error) {
 			return nil, fmt.Errorf("injecting axe-core: %w", err)
 		}
 	}
-	tagList, _ := json.Marshal(tags)
-	run := `axe.run(document, {runOnly: {type: "tag", values: ` + string(tagList) + `}, resultTypes: ["violations"]})
+	kindJSON, _ := json.Marshal(kind)
+	list, _ := json.Marshal(values)
+	run := `axe.run(document, {runOnly: {type: ` + string(kindJSON) + `, values: ` + string(list) + `}, resultTypes: ["violations"], iframes: false})
 		.then(r => JSON.stringify(r.violations))`
 	out, err := chromedp.Run(t.Ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -111,6 +134,38 @@ func (t *Tab) RunAxe(tb testing.TB, tags ...string) ([]Violation, error) {
 func (t *Tab) AssertAccessible(tb testing.TB, what string) {
 	tb.Helper()
 	vs, err := t.RunAxe(tb)
+	t.report(tb, what, vs, err)
+}
+
+// AssertAccessibleInEachScheme audits the page in the tab in every colour
+// scheme, switched in place by media(scheme) (EmulateColorScheme when nil):
+// the whole of WCAG22AA in the first scheme, then ColourRules in each
+// other. Satchel's themes differ only in the values of colour custom
+// properties (static/themes_test.go keeps that true), so in the other
+// schemes only the colour rules can come out differently; running the
+// rest again would repeat the first audit. The tab is left in the last
+// scheme.
+func (t *Tab) AssertAccessibleInEachScheme(tb testing.TB, what string, media func(scheme string) chromedp.Action[chromedp.Void]) {
+	tb.Helper()
+	if media == nil {
+		media = EmulateColorScheme
+	}
+	for i, scheme := range ColorSchemes {
+		if err := chromedp.Do(t.Ctx, media(scheme)); err != nil {
+			tb.Fatalf("%s: switching to the %s scheme: %v", what, scheme, err)
+		}
+		if i == 0 {
+			t.AssertAccessible(tb, what+", "+scheme)
+			continue
+		}
+		vs, err := t.RunAxeRules(tb, ColourRules...)
+		t.report(tb, what+", "+scheme, vs, err)
+	}
+}
+
+// report fails the test with a readable list of violations, if any.
+func (t *Tab) report(tb testing.TB, what string, vs []Violation, err error) {
+	tb.Helper()
 	if err != nil {
 		tb.Fatalf("%s: %v", what, err)
 	}

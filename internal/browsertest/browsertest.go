@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -99,8 +100,6 @@ var Flags = []string{
 	"disable-background-networking",
 	"disable-component-update",
 	"disable-sync",
-	// /dev/shm is tiny in many containers; Chromium crashes when it fills.
-	"disable-dev-shm-usage",
 	// Tabs of parallel tests sit in windows side by side: none may be
 	// throttled as a hidden or background page would be.
 	"disable-background-timer-throttling",
@@ -183,6 +182,13 @@ func launch(path, dir string) (b *Browser, stop func(), err error) {
 	}
 	for _, f := range Flags {
 		opts = append(opts, chromedp.Flag(f, true))
+	}
+	if !roomyShm() {
+		// /dev/shm is tiny in many containers, and Chromium crashes when
+		// it fills; with this flag it keeps its shared memory in files
+		// under /tmp instead, which costs it a lot of time in the file
+		// system, so it is used only where it must be.
+		opts = append(opts, chromedp.Flag("disable-dev-shm-usage", true))
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
@@ -326,4 +332,14 @@ func ModuleRoot() (string, error) {
 func quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// roomyShm reports whether /dev/shm is a file system of at least 1 GiB,
+// room enough for the shared memory of a browser with many tabs.
+func roomyShm() bool {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs("/dev/shm", &fs); err != nil {
+		return false
+	}
+	return uint64(fs.Blocks)*uint64(fs.Bsize) >= 1<<30
 }
