@@ -43,7 +43,7 @@ func (s *Server) setupAuth(opts Options) error {
 	gs := newSessionStore(opts.SessionSecrets, "signin-attempt", s.secure)
 	gs.Options.Path = strings.TrimSuffix(paths.Prefix(paths.AuthStartPattern), "/") // every sign-in route
 	gs.MaxAge(int(opts.SignInAttemptTTL.Seconds()))
-	s.attempts = &attempts{cookies: gs, providers: map[string]goth.Provider{}}
+	s.attempts = &attempts{cookies: gs, providers: map[string]goth.Provider{}, ttl: opts.SignInAttemptTTL, now: opts.Now}
 
 	s.providers = map[string]providerInfo{}
 	var list []goth.Provider

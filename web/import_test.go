@@ -813,7 +813,7 @@ func TestImport_SlowIssuerIsCutOff(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	client := fetch.New(fetch.Options{AllowHosts: []string{slow.Listener.Addr().String()}, Timeout: time.Second, ConnectTimeout: time.Second})
+	client := fetch.New(fetch.Options{AllowHosts: []string{slow.Listener.Addr().String()}, Timeout: 200 * time.Millisecond, ConnectTimeout: time.Second})
 	_, b := signedInLearner(t, sampleLearner, func(o *web.Options) {
 		o.Fetcher = client
 		o.Verifier = verify.New(client, verify.Options{Timeout: 10 * time.Second})

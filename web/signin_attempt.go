@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/markbates/goth"
@@ -17,10 +18,18 @@ const attemptCookie = "_gothic_session"
 // Server. It does what gothic does, but with the Server's own providers and
 // cookie keys instead of gothic's and goth's process-wide variables, so that
 // several Servers can run in one process (the tests run them in parallel).
+//
+// An attempt lives for ttl by the Server's clock, counted from when it was
+// begun; the cookie's own signed timestamp (MaxAge) bounds it too.
 type attempts struct {
 	cookies   *sessions.CookieStore
 	providers map[string]goth.Provider // by ID
+	ttl       time.Duration
+	now       func() time.Time
 }
+
+// startedKey names the attempt's start time (Unix seconds) in the cookie.
+const startedKey = "started"
 
 // begin starts a sign-in with provider under a fresh random state, keeps
 // the attempt in the browser's cookie, and returns the provider's URL.
@@ -39,6 +48,7 @@ func (a *attempts) begin(w http.ResponseWriter, r *http.Request, provider string
 	}
 	cs, _ := a.cookies.New(r, attemptCookie) // a bad old cookie is replaced
 	cs.Values[provider] = sess.Marshal()
+	cs.Values[startedKey] = a.now().Unix()
 	if err := cs.Save(r, w); err != nil {
 		return "", err
 	}
@@ -58,6 +68,10 @@ func (a *attempts) session(r *http.Request, provider string) (goth.Session, goth
 	raw, ok := cs.Values[provider].(string)
 	if !ok {
 		return nil, nil, errors.New("web: no sign-in attempt in this browser")
+	}
+	started, ok := cs.Values[startedKey].(int64)
+	if !ok || a.now().Sub(time.Unix(started, 0)) > a.ttl {
+		return nil, nil, errors.New("web: the sign-in attempt has expired")
 	}
 	sess, err := gp.UnmarshalSession(raw)
 	if err != nil {

@@ -39,6 +39,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -49,11 +50,17 @@ const DefaultTimeout = 2 * time.Minute
 // Browser is a running headless Chromium with its own throw-away profile.
 type Browser struct {
 	ctx context.Context // a chromedp context whose first Run started the browser
+
+	mu   sync.Mutex
+	idle []*Tab // tabs of tests that passed, made blank again, for the next NewTab
 }
 
 // Tab is one browser tab. Pass Ctx to chromedp.Do / chromedp.Run.
 type Tab struct {
 	Ctx context.Context
+
+	target context.Context // the tab's chromedp context, for its whole life
+	close  func()          // closes the tab and waits for its console reader
 
 	mu      sync.Mutex
 	console []chromedp.ConsoleMessage
@@ -215,11 +222,50 @@ func launch(path, dir string) (b *Browser, stop func(), err error) {
 	}, nil
 }
 
-// NewTab opens a tab that closes when the test ends and records what the
-// page writes to its console (see ConsoleErrors). Each tab has its own
-// browser context, like a fresh private window: tabs share no cookies.
+// NewTab gives the test a tab of its own, in its own browser context, like
+// a fresh private window: tabs share no cookies. It records what the page
+// writes to its console (see ConsoleErrors). When the test ends the tab is
+// closed if the test failed; otherwise it is made blank again (about:blank,
+// no cookies, nothing emulated but focus, the pointer in the corner) and
+// kept for a later NewTab, which saves starting a browser context and a
+// renderer for every test.
 func (b *Browser) NewTab(tb testing.TB) *Tab {
 	tb.Helper()
+	b.mu.Lock()
+	var t *Tab
+	if n := len(b.idle); n > 0 {
+		t, b.idle = b.idle[n-1], b.idle[:n-1]
+	}
+	b.mu.Unlock()
+	if t == nil {
+		var err error
+		if t, err = b.openTab(); err != nil {
+			tb.Fatalf("browsertest: opening a tab: %v", err)
+		}
+	}
+	t.mu.Lock()
+	t.console = nil
+	t.mu.Unlock()
+	tctx, cancelTimeout := context.WithTimeout(t.target, DefaultTimeout)
+	t.Ctx = tctx
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			t.saveArtifacts(tb, t.target)
+		}
+		cancelTimeout()
+		if tb.Failed() || t.blank() != nil {
+			t.close()
+			return
+		}
+		b.mu.Lock()
+		b.idle = append(b.idle, t)
+		b.mu.Unlock()
+	})
+	return t
+}
+
+// openTab opens a tab in a new browser context.
+func (b *Browser) openTab() (*Tab, error) {
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	// Start the tab (and its event subscriptions) before any page loads.
 	// Tabs of parallel tests are open side by side, and only one window
@@ -231,9 +277,9 @@ func (b *Browser) NewTab(tb testing.TB) *Tab {
 	})
 	if err := chromedp.Do(ctx, focused); err != nil {
 		cancel()
-		tb.Fatalf("browsertest: opening a tab: %v", err)
+		return nil, err
 	}
-	t := &Tab{}
+	t := &Tab{target: ctx}
 	messages := chromedp.Console(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -247,17 +293,36 @@ func (b *Browser) NewTab(tb testing.TB) *Tab {
 			t.mu.Unlock()
 		}
 	}()
-	tctx, cancelTimeout := context.WithTimeout(ctx, DefaultTimeout)
-	t.Ctx = tctx
-	tb.Cleanup(func() {
-		if tb.Failed() {
-			t.saveArtifacts(tb, ctx)
-		}
-		cancelTimeout()
+	t.close = func() {
 		cancel()
 		<-done
+	}
+	return t, nil
+}
+
+// blank undoes what a test did to the tab: it leaves the page for
+// about:blank, forgets the browser context's cookies, and ends every
+// emulation the package and the tests use (colour scheme, print, reduced
+// motion, touch, scripts off) but focus, then moves the pointer to the
+// corner. Each test's server has a port, so an origin, of its own: the
+// cache and the page storage of one test are not another's.
+func (t *Tab) blank() error {
+	ctx, cancel := context.WithTimeout(t.target, 20*time.Second)
+	defer cancel()
+	reset := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: false}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
+		return err
 	})
-	return t
+	return chromedp.Do(ctx, chromedp.Navigate("about:blank"), reset, MoveMouseAway())
 }
 
 // saveArtifacts keeps a screenshot and the DOM of a failed test's tab in

@@ -312,3 +312,49 @@ func TestModuleRoot_IsSatchels(t *testing.T) {
 		t.Fatalf("module root %q does not hold Satchel's go.mod (%v)", root, err)
 	}
 }
+
+// A tab of a test that passed goes to the next test made blank again: no
+// page, no cookies, no console, nothing emulated that the test set.
+func TestNewTab_ReusedTabsStartBlank(t *testing.T) {
+	t.Parallel()
+	var cookies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookies = append(cookies, r.Header.Get("Cookie"))
+		http.SetCookie(w, &http.Cookie{Name: "who", Value: "first-test", Path: "/"})
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(throwsPage))
+	}))
+	t.Cleanup(srv.Close)
+	b := browsertest.MustLaunch(t)
+
+	var first *browsertest.Tab
+	t.Run("first", func(t *testing.T) {
+		first = b.NewTab(t)
+		first.Do(t, chromedp.Navigate(srv.URL), browsertest.EmulateColorScheme(browsertest.Dark), browsertest.EmulateTouch())
+		if len(first.ConsoleErrors()) == 0 {
+			t.Fatal("the page's error was not recorded")
+		}
+	})
+	t.Run("second", func(t *testing.T) {
+		tab := b.NewTab(t)
+		if tab != first {
+			t.Fatal("the first test's tab was not kept for the next")
+		}
+		if errs := tab.ConsoleErrors(); len(errs) != 0 {
+			t.Errorf("the reused tab reports the first test's console: %q", errs)
+		}
+		if u, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`location.href`)); u != "about:blank" {
+			t.Errorf("the reused tab shows %s", u)
+		}
+		tab.Do(t, chromedp.Navigate(srv.URL))
+		if got := cookies[len(cookies)-1]; got != "" {
+			t.Errorf("the reused tab sent the first test's cookie %q", got)
+		}
+		if s, _ := chromedp.Run(tab.Ctx, browsertest.ColorScheme()); s != browsertest.Light {
+			t.Errorf("the reused tab still emulates the %s scheme", s)
+		}
+		if n, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`navigator.maxTouchPoints`)); n != 0 {
+			t.Errorf("the reused tab is still a touch screen (%d points)", n)
+		}
+	})
+}
