@@ -55,17 +55,25 @@ type Badge struct {
 	CredentialName  string
 	AchievementType string // 3.0 achievementType, e.g. "Badge", "Degree"
 
-	ID           string // assertion id (2.0) or credential id (3.0)
-	Name         string
-	Description  string
-	Image        Image
-	Criteria     Criteria
-	Issuer       Issuer
-	Recipient    Recipient
-	IssuedOn     time.Time // 2.0 issuedOn, 3.0 validFrom / issuanceDate
-	AwardedOn    time.Time // 3.0 awardedDate, when given
-	Expires      time.Time // 2.0 expires, 3.0 validUntil / expirationDate
-	Narrative    string
+	ID          string // assertion id (2.0) or credential id (3.0)
+	Name        string
+	Description string
+	Image       Image
+	Criteria    Criteria
+	Issuer      Issuer
+	Recipient   Recipient
+	IssuedOn    time.Time // 2.0 issuedOn, 3.0 validFrom / issuanceDate
+	AwardedOn   time.Time // 3.0 awardedDate, when given
+	Expires     time.Time // 2.0 expires, 3.0 validUntil / expirationDate
+	Narrative   string
+	// Language is the language the issuer wrote the content in (a BCP 47
+	// tag: 3.0 inLanguage, 2.0 @language, or a JSON-LD @context's default
+	// language); "" when the badge does not say.
+	Language string `json:",omitempty"`
+	// Translations holds, for a content field (FieldName, FieldDescription,
+	// FieldCriteria) that the issuer gave in several languages, every
+	// version; Name, Description and Criteria hold the one in Language. See In.
+	Translations map[string][]Text `json:",omitempty"`
 	Evidence     []Evidence
 	Alignments   []Alignment
 	Tags         []string

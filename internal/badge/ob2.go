@@ -138,6 +138,7 @@ func fillOB2(b *Badge, m map[string]any, v Version, data []byte) {
 func fillAssertion(b *Badge, a map[string]any, raw rawFn) {
 	b.OB2.Assertion = a
 	b.ID = jsonv.String(a, "id")
+	b.Language = firstNonEmpty(cleanTag(jsonv.String(a, "@language")), contextLanguage(a["@context"]))
 	b.Recipient = recipientOB2(a["recipient"])
 	b.IssuedOn, _ = parseDate(a["issuedOn"])
 	b.Expires, _ = parseDate(a["expires"])
@@ -172,6 +173,10 @@ func fillAssertion(b *Badge, a map[string]any, raw rawFn) {
 func fillBadgeClass(b *Badge, bc map[string]any, raw rawFn) {
 	b.OB2.BadgeClass = bc
 	b.BadgeClassID = jsonv.String(bc, "id")
+	// Open Badges 2.0 gives an object's language as its @language.
+	if l := firstNonEmpty(cleanTag(jsonv.String(bc, "@language")), contextLanguage(bc["@context"])); l != "" {
+		b.Language = l
+	}
 	b.Name = jsonv.String(bc, "name")
 	b.Description = jsonv.String(bc, "description")
 	if img := imageOf(bc["image"]); img.URL != "" || b.Image.URL == "" {

@@ -36,9 +36,10 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 	}
 
 	b.ID = jsonv.String(c, "id")
-	b.CredentialName = jsonv.String(c, "name")
-	b.Name = b.CredentialName
-	b.Description = jsonv.String(c, "description")
+	b.Language = ob3Language(c)
+	b.setText(FieldName, c["name"], &b.Name)
+	b.CredentialName = b.Name
+	b.setText(FieldDescription, c["description"], &b.Description)
 	b.Image = imageOf(c["image"])
 	b.Issuer = profileOf(c["issuer"])
 	if b.IssuedOn, _ = parseDate(c["validFrom"]); b.IssuedOn.IsZero() {
@@ -91,13 +92,14 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 		return
 	}
 	b.BadgeClassID = jsonv.String(a, "id")
-	b.Name = firstNonEmpty(jsonv.String(a, "name"), b.Name)
-	b.Description = firstNonEmpty(jsonv.String(a, "description"), b.Description)
+	b.setText(FieldName, a["name"], &b.Name)
+	b.setText(FieldDescription, a["description"], &b.Description)
 	if img := imageOf(a["image"]); img.URL != "" {
 		b.Image = img
 	}
 	if cr := jsonv.Object(a["criteria"]); cr != nil {
-		b.Criteria = Criteria{URL: jsonv.String(cr, "id"), Narrative: jsonv.String(cr, "narrative")}
+		b.Criteria = Criteria{URL: jsonv.String(cr, "id")}
+		b.setText(FieldCriteria, cr["narrative"], &b.Criteria.Narrative)
 	}
 	b.AchievementType = jsonv.String(a, "achievementType")
 	for _, v := range jsonv.Items(a["alignment"]) {
@@ -111,6 +113,24 @@ func fillOB3(b *Badge, c map[string]any, data []byte) {
 	}
 	b.Tags = jsonv.Strings(a["tag"])
 	b.Endorsements = append(b.Endorsements, endorsementsOB3(a, sub(rawSubject, "achievement"), "achievement")...)
+}
+
+// ob3Language is the language of a 3.0 credential's content: its
+// achievement's inLanguage, else the credential's, else the default
+// language its @context sets; "" when it does not say.
+func ob3Language(c map[string]any) string {
+	for _, subject := range jsonv.Items(c["credentialSubject"]) {
+		if a := jsonv.Object(jsonv.Object(subject)["achievement"]); a != nil {
+			if l := cleanTag(jsonv.String(a, "inLanguage")); l != "" {
+				return l
+			}
+		}
+		break
+	}
+	if l := cleanTag(jsonv.String(c, "inLanguage")); l != "" {
+		return l
+	}
+	return contextLanguage(c["@context"])
 }
 
 func firstNonEmpty(s ...string) string {
