@@ -233,17 +233,20 @@ type Vars map[string]any
 // missing from English too comes back as its id, which the catalog tests
 // catch before it ships.
 func T(ctx context.Context, id string, vars ...Vars) string {
-	return Current(ctx).t(id, merge(vars), nil)
+	l := Current(ctx)
+	return l.t(id, l.isolate(merge(vars)), nil)
 }
 
 // N says the message id for the count n in the plural form the context's
 // language uses for n; {{.Count}} is n written the language's way.
 func N(ctx context.Context, id string, n int, vars ...Vars) string {
 	l := Current(ctx)
-	data := merge(vars)
+	data := l.isolate(merge(vars))
 	if data == nil {
 		data = Vars{}
 	}
+	// The count is written in the language's own digits: part of the
+	// sentence, not a value to isolate from it.
 	data["Count"] = l.number(n)
 	return l.t(id, data, n)
 }
@@ -260,6 +263,31 @@ func merge(vars []Vars) Vars {
 		for k, x := range v {
 			out[k] = x
 		}
+	}
+	return out
+}
+
+// Unicode's first-strong isolate and pop directional isolate: text
+// between them takes its direction from its own first strong letter, and
+// does not reorder the sentence around it.
+const (
+	fsi = "\u2068"
+	pdi = "\u2069"
+)
+
+// isolate returns data with each value between FSI and PDI when the
+// language is written right to left: in a right-to-left sentence a filled-in
+// value (a name, a date, an email address, a web address) then keeps its
+// letters and its punctuation in place ("Ada!", "ada@example.org.")
+// instead of being reordered with the Arabic around it. Values in a
+// left-to-right language are left as they are.
+func (l Language) isolate(data Vars) Vars {
+	if data == nil || l.Dir != "rtl" {
+		return data
+	}
+	out := make(Vars, len(data))
+	for k, v := range data {
+		out[k] = fsi + fmt.Sprint(v) + pdi
 	}
 	return out
 }
