@@ -30,6 +30,36 @@ func Date(ctx context.Context, t time.Time) string {
 	}, nil)
 }
 
+// DateTime writes the day and the time of day of t in UTC the long way of
+// the context's language: "3 October 2022 at 14:05 UTC".
+func DateTime(ctx context.Context, t time.Time) string {
+	l := Current(ctx)
+	t = t.UTC()
+	two := func(n int) string { return l.printer.Sprint(number.Decimal(n, number.MinIntegerDigits(2))) }
+	return l.t("date.time.long", Vars{
+		"Date": Date(ctx, t),
+		"Time": two(t.Hour()) + ":" + two(t.Minute()),
+	}, nil)
+}
+
+// Ago says how long before now t was, in the context's language: "just
+// now", "5 minutes ago", "3 hours ago", "2 days ago"; from 30 days on, the
+// date itself (Date). A t after now is "just now".
+func Ago(ctx context.Context, t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return T(ctx, "date.ago.just_now")
+	case d < time.Hour:
+		return N(ctx, "date.ago.minutes", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return N(ctx, "date.ago.hours", int(d/time.Hour))
+	case d < 30*24*time.Hour:
+		return N(ctx, "date.ago.days", int(d/(24*time.Hour)))
+	}
+	return Date(ctx, t)
+}
+
 // Number writes n with the context's language's digits and grouping as
 // golang.org/x/text knows them: "1,234", "1.234", "1 234" (with a no-break
 // space), "١٬٢٣٤". (CLDR would leave a Spanish four-digit number ungrouped;

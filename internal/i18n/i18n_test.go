@@ -76,6 +76,48 @@ func TestDate_LongFormPerLanguage(t *testing.T) {
 	}
 }
 
+func TestDateTime_PerLanguage(t *testing.T) {
+	at := time.Date(2022, time.October, 3, 9, 5, 0, 0, time.FixedZone("CEST", 2*3600)) // 07:05 UTC
+	for code, want := range map[string]string{
+		"en": "3 October 2022 at 07:05 UTC",
+		"es": "3 de octubre de 2022 a las 07:05 UTC",
+		"fr": "3 octobre 2022 à 07:05 UTC",
+		"ar": "٣ أكتوبر ٢٠٢٢ الساعة ٠٧:٠٥ بالتوقيت العالمي",
+	} {
+		if got := i18n.DateTime(ctxIn(t, code), at); got != want {
+			t.Errorf("DateTime(%s) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestAgo_PerLanguageWithPlurals(t *testing.T) {
+	now := time.Date(2026, time.March, 10, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		code string
+		ago  time.Duration
+		want string
+	}{
+		{"en", 10 * time.Second, "just now"},
+		{"en", time.Minute, "1 minute ago"},
+		{"en", 5 * time.Minute, "5 minutes ago"},
+		{"en", 3 * time.Hour, "3 hours ago"},
+		{"en", 2 * 24 * time.Hour, "2 days ago"},
+		{"en", 45 * 24 * time.Hour, "24 January 2026"},
+		{"es", 1 * time.Hour, "hace 1 hora"},
+		{"es", 4 * 24 * time.Hour, "hace 4 días"},
+		{"fr", 2 * time.Minute, "il y a 2\u00A0minutes"},
+		{"ar", time.Minute, "قبل دقيقة واحدة"},
+		{"ar", 2 * time.Hour, "قبل ساعتين"},
+		{"ar", 3 * 24 * time.Hour, "قبل ٣ أيام"},
+		{"ar", 11 * 24 * time.Hour, "قبل ١١ يومًا"},
+		{"ar", -time.Hour, "قبل لحظات"},
+	} {
+		if got := i18n.Ago(ctxIn(t, tc.code), now.Add(-tc.ago), now); got != tc.want {
+			t.Errorf("Ago(%s, %s) = %q, want %q", tc.code, tc.ago, got, tc.want)
+		}
+	}
+}
+
 func TestNumber_PerLanguage(t *testing.T) {
 	for code, want := range map[string]string{
 		"en": "1,234,567",
