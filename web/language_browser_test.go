@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -24,6 +27,54 @@ func TestBrowserLanguages(t *testing.T) {
 	b := browsertest.Shared(t)
 	t.Run("MenuByKeyboardWithoutScripts", func(t *testing.T) { t.Parallel(); browserLanguageMenuByKeyboard(t, b) })
 	t.Run("AccessibleInArabicAndSpanish", func(t *testing.T) { t.Parallel(); browserLanguagesAccessible(t, b) })
+	t.Run("ArabicScreenshots", func(t *testing.T) { t.Parallel(); browserArabicScreenshots(t, b) })
+}
+
+// browserArabicScreenshots keeps pictures of the backpack and the public
+// profile in Arabic, at a phone's width and a desktop's, in the test's
+// artifact directory (go test -artifacts): what a reviewer looks at to see
+// the right-to-left layout. It checks what a picture cannot be trusted to
+// show: the page is right to left and nothing overflows the width.
+func browserArabicScreenshots(t *testing.T, b *browsertest.Browser) {
+	f := newPublicFixture(t, allLanguages)
+	tab := b.NewTab(t)
+	signInAs(t, f.e, tab, "Ada Lovelace", "ada@example.org")
+	arabic := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.SetCookies, network.SetCookiesParams{Cookies: []*network.CookieParam{
+			{Name: "satchel_lang", Value: "ar", URL: f.e.ts.URL + "/", HTTPOnly: true, SameSite: network.CookieSameSiteLax}}})
+		return err
+	})
+	tab.Do(t, arabic, browsertest.EmulateColorScheme(browsertest.Light))
+	for _, size := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"phone", 390, 844, true}, {"desktop", 1280, 900, false}} {
+		tab.Do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: size.width, Height: size.height, DeviceScaleFactor: 1, Mobile: size.mobile})
+			return err
+		}))
+		for _, pg := range []struct{ name, path, waitFor string }{
+			{"backpack", paths.Backpack, `[data-testid="badge-tile"]`},
+			{"profile", paths.PublicProfile("ada"), `[data-testid="public-avatar"], h1`},
+		} {
+			tab.Do(t, chromedp.Navigate(f.abs(pg.path)), chromedp.WaitVisible(pg.waitFor))
+			if got := htmlLangDir(t, tab); got != "ar rtl" {
+				t.Errorf("%s: <html> %q, want ar rtl", pg.name, got)
+			}
+			if over, _ := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`)); over {
+				t.Errorf("%s at %s width: the page is wider than the screen", pg.name, size.name)
+			}
+			png, err := chromedp.Run(tab.Ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("screenshot of %s: %v", pg.name, err)
+			}
+			if err := os.WriteFile(filepath.Join(t.ArtifactDir(), "ar-"+pg.name+"-"+size.name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func disableScripts() chromedp.Action[chromedp.Void] {

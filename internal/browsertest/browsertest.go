@@ -303,7 +303,7 @@ func (b *Browser) openTab() (*Tab, error) {
 // blank undoes what a test did to the tab: it leaves the page for
 // about:blank, forgets the browser context's cookies, and ends every
 // emulation the package and the tests use (colour scheme, print, reduced
-// motion, touch, scripts off) but focus, then moves the pointer to the
+// motion, touch, screen size, scripts off) but focus, then moves the pointer to the
 // corner. Each test's server has a port, so an origin, of its own: the
 // cache and the page storage of one test are not another's.
 func (t *Tab) blank() error {
@@ -317,6 +317,9 @@ func (t *Tab) blank() error {
 			return err
 		}
 		if _, err := cdp.Call(ctx, tg, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: false}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
