@@ -42,7 +42,7 @@ func (s *Server) badgeShare(p *store.Profile, b *store.Badge, credentialID strin
 	page := s.abs(paths.PublicBadge(p.Handle, b.PublicID))
 	sb := share.Badge{Name: orDefault(b.Name, "Untitled badge"), IssuerName: b.IssuerName, IssuedOn: b.IssuedAt,
 		Expires: b.ExpiresAt, URL: page, CredentialID: credentialID}
-	v := s.shareLinks(page, share.ShareText(sb))
+	v := s.shareLinks(page, share.ShareText(sb, ""))
 	v.Kind, v.Title = "badge", "this badge"
 	v.LinkedInAdd, _ = share.LinkedInAddToProfile(sb)
 	v.EmbedURL = s.abs(paths.EmbedBadge(p.Handle, b.PublicID))

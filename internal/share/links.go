@@ -7,11 +7,12 @@ package share
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // Badge is what the share links need to know of a public badge.
@@ -127,12 +128,24 @@ func Mastodon(instance, pageURL, text string) (string, error) {
 	return "https://" + host + "/share?" + query{{"text", body}}.encode(), nil
 }
 
-// ShareText is the default text of a post about a badge.
-func ShareText(b Badge) string {
+// ShareText is the default text of a post about a badge, in the sharing
+// learner's language (lang; see in).
+func ShareText(b Badge, lang string) string {
+	ctx := in(lang)
 	if b.IssuerName == "" {
-		return fmt.Sprintf("I earned the “%s” badge.", b.Name)
+		return i18n.T(ctx, "snippet.post_badge", i18n.Vars{"Badge": b.Name})
 	}
-	return fmt.Sprintf("I earned the “%s” badge from %s.", b.Name, b.IssuerName)
+	return i18n.T(ctx, "snippet.post_badge_from", i18n.Vars{"Badge": b.Name, "Issuer": b.IssuerName})
+}
+
+// CollectionText is the default text of a post about a collection.
+func CollectionText(name, lang string) string {
+	return i18n.T(in(lang), "snippet.post_collection", i18n.Vars{"Name": name})
+}
+
+// ProfileText is the default text of a post about a profile on site.
+func ProfileText(site, lang string) string {
+	return i18n.T(in(lang), "snippet.post_profile", i18n.Vars{"Site": site})
 }
 
 // Post length budgets for the text before the link: X allows 280

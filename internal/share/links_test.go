@@ -200,11 +200,29 @@ func TestPostLinks(t *testing.T) {
 
 func TestShareText(t *testing.T) {
 	t.Parallel()
-	if got := share.ShareText(share.Badge{Name: `Go "fast"`, IssuerName: "Gophers"}); got != `I earned the “Go "fast"” badge from Gophers.` {
+	if got := share.ShareText(share.Badge{Name: `Go "fast"`, IssuerName: "Gophers"}, ""); got != `I earned the “Go "fast"” badge from Gophers.` {
 		t.Errorf("got %q", got)
 	}
-	if got := share.ShareText(share.Badge{Name: "Go"}); got != `I earned the “Go” badge.` {
+	if got := share.ShareText(share.Badge{Name: "Go"}, "en"); got != `I earned the “Go” badge.` {
 		t.Errorf("got %q", got)
+	}
+	// In the sharing learner's language; a language without a catalog is English.
+	for lang, want := range map[string]string{
+		"es":    "He obtenido la insignia «Go» de Gophers.",
+		"fr":    "J'ai obtenu le badge «\u00a0Go\u00a0» délivré par Gophers.",
+		"ar":    "حصلتُ على شارة «\u2068Go\u2069» من \u2068Gophers\u2069.",
+		"de":    "I earned the “Go” badge from Gophers.",
+		"x<y>z": "I earned the “Go” badge from Gophers.",
+	} {
+		if got := share.ShareText(share.Badge{Name: "Go", IssuerName: "Gophers"}, lang); got != want {
+			t.Errorf("ShareText in %s = %q, want %q", lang, got, want)
+		}
+	}
+	if got := share.CollectionText("Work", "es"); got != "Mi colección de insignias «Work»." {
+		t.Errorf("CollectionText(es) = %q", got)
+	}
+	if got := share.ProfileText("Satchel", ""); got != "My verified badges on Satchel." {
+		t.Errorf("ProfileText = %q", got)
 	}
 }
 

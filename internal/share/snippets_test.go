@@ -399,3 +399,40 @@ func TestEmailSignature_NoBadges(t *testing.T) {
 		t.Errorf("text = %q", got)
 	}
 }
+
+// The card, the frame and the signature speak the sharing learner's
+// language, and an Arabic card is laid out right to left.
+func TestSnippets_InTheLearnersLanguage(t *testing.T) {
+	t.Parallel()
+	card, err := share.EmbedCard(share.Card{Kind: share.KindCollection, Name: "Trabajo", Issuer: "Ana", URL: "https://s.example/c/1",
+		SiteName: "Satchel", Lang: "es"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`lang="es" dir="ltr"`, "Reunida por Ana", "Colección de insignias en Satchel"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("Spanish card lacks %q:\n%s", want, card)
+		}
+	}
+	card, err = share.EmbedCard(share.Card{Kind: share.KindBadge, Name: "N", Issuer: "Escuela", URL: "https://s.example/b/1", SiteName: "Satchel", Lang: "ar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(card, `lang="ar" dir="rtl"`) || !strings.Contains(card, "text-align:start") || !strings.Contains(card, "أصدرتها") {
+		t.Errorf("Arabic card:\n%s", card)
+	}
+	frame, err := share.EmbedFrame(share.Frame{Kind: share.KindProfile, URL: "https://s.example/e", Width: 400, Height: 200, Lang: "fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(frame, `title="Profil de badges"`) {
+		t.Errorf("French frame: %s", frame)
+	}
+	sig, err := share.EmailSignature(share.Signature{ProfileURL: "https://s.example/p/a", Lang: "fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sig, "Voir mes badges vérifiés") || !strings.Contains(sig, `lang="fr"`) {
+		t.Errorf("French signature: %s", sig)
+	}
+}
