@@ -62,9 +62,9 @@ func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileFo
 			f.PublicBadges, f.PublicColls = len(pp.Badges), len(pp.Collections)
 		}
 	}
-	title := "Your public profile"
+	title := tr(c, "profile.title")
 	if len(f.Errors) > 0 {
-		title = "Error: " + title
+		title = tr(c, "profile.error_title")
 	}
 	return s.render(c, status, views.ProfileEditPage(s.shell(c, title), f))
 }
@@ -99,6 +99,6 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 		return err
 	}
 	logger(c).Info("profile saved", "handle", p.Handle)
-	s.flash(c, views.FlashSuccess, "Your public profile is saved.")
+	s.flash(c, views.FlashSuccess, tr(c, "profile.saved"))
 	return c.Redirect(http.StatusSeeOther, paths.ProfileEdit)
 }
