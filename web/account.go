@@ -21,10 +21,7 @@ func (s *Server) handleAccount(c echo.Context) error {
 	linked := map[string]bool{}
 	for _, l := range logins {
 		linked[l.Provider] = true
-		label := l.Provider
-		if p, ok := s.providers[l.Provider]; ok {
-			label = p.label
-		}
+		label := s.providerLabel(c, l.Provider)
 		a.Logins = append(a.Logins, views.Login{
 			Provider:      l.Provider,
 			Label:         label,
@@ -40,7 +37,7 @@ func (s *Server) handleAccount(c echo.Context) error {
 		}
 	}
 	if s.dev != nil && !linked[devID] {
-		a.LinkProviders = append(a.LinkProviders, views.Provider{ID: devID, Label: s.providers[devID].label})
+		a.LinkProviders = append(a.LinkProviders, views.Provider{ID: devID, Label: s.providerLabel(c, devID)})
 	}
 	return s.render(c, http.StatusOK, views.AccountPage(s.shell(c, tr(c, "account.title")), a))
 }
@@ -55,10 +52,7 @@ func (s *Server) handleUnlink(c echo.Context) error {
 		s.flash(c, views.FlashError, fail.Message(err))
 		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
-	label := provider
-	if p, ok := s.providers[provider]; ok {
-		label = p.label
-	}
+	label := s.providerLabel(c, provider)
 	logger(c).Info("login unlinked", "provider", provider)
 	s.flash(c, views.FlashSuccess, tr(c, "account.unlinked", i18n.Vars{"Provider": label}))
 	return c.Redirect(http.StatusSeeOther, paths.Account)

@@ -50,7 +50,7 @@ func (s *Server) renderEmails(c echo.Context, status int, form views.AddEmailFor
 		if strings.TrimSpace(l.Email) == "" {
 			continue
 		}
-		v.Provided = append(v.Provided, views.ProvidedEmail{Email: l.Email, Provider: s.providerLabel(l.Provider), Verified: l.EmailVerified})
+		v.Provided = append(v.Provided, views.ProvidedEmail{Email: l.Email, Provider: s.providerLabel(c, l.Provider), Verified: l.EmailVerified})
 	}
 	for _, e := range added {
 		v.Added = append(v.Added, views.AddedEmail{ID: e.ID, Email: e.Email, AddedAt: e.AddedAt, ConfirmedAt: e.ConfirmedAt})
@@ -58,7 +58,12 @@ func (s *Server) renderEmails(c echo.Context, status int, form views.AddEmailFor
 	return s.render(c, status, views.EmailsPage(s.shell(c, tr(c, "emails.title")), v))
 }
 
-func (s *Server) providerLabel(id string) string {
+// providerLabel names a sign-in provider: its configured name, or for the
+// development sign-in its name in the request's language.
+func (s *Server) providerLabel(c echo.Context, id string) string {
+	if id == devID {
+		return tr(c, "dev.title")
+	}
 	if p, ok := s.providers[id]; ok {
 		return p.label
 	}
@@ -94,7 +99,7 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 	}
 	for _, l := range logins {
 		if l.EmailVerified && strings.EqualFold(strings.TrimSpace(l.Email), form.Email) {
-			return refuse(http.StatusUnprocessableEntity, tr(c, "emails.already_verified", i18n.Vars{"Email": l.Email, "Provider": s.providerLabel(l.Provider)}))
+			return refuse(http.StatusUnprocessableEntity, tr(c, "emails.already_verified", i18n.Vars{"Email": l.Email, "Provider": s.providerLabel(c, l.Provider)}))
 		}
 	}
 

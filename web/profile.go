@@ -46,10 +46,7 @@ func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileFo
 		f.Avatar = views.AvatarNone
 	}
 	for _, pic := range pictures {
-		label := pic.Provider
-		if info, ok := s.providers[pic.Provider]; ok {
-			label = info.label
-		}
+		label := s.providerLabel(c, pic.Provider)
 		v := views.ProviderAvatarValue(pic.Provider)
 		f.Pictures = append(f.Pictures, views.ProfilePicture{Value: v, Label: label, Src: paths.Image(pic.Hash)})
 		if chosen && p != nil && p.Avatar == store.AvatarProvider && pic.Hash == p.AvatarHash {
