@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views"
 )
@@ -20,10 +21,7 @@ func (s *Server) handleAccount(c echo.Context) error {
 	linked := map[string]bool{}
 	for _, l := range logins {
 		linked[l.Provider] = true
-		label := l.Provider
-		if p, ok := s.providers[l.Provider]; ok {
-			label = p.label
-		}
+		label := s.providerLabel(c, l.Provider)
 		a.Logins = append(a.Logins, views.Login{
 			Provider:      l.Provider,
 			Label:         label,
@@ -39,9 +37,9 @@ func (s *Server) handleAccount(c echo.Context) error {
 		}
 	}
 	if s.dev != nil && !linked[devID] {
-		a.LinkProviders = append(a.LinkProviders, views.Provider{ID: devID, Label: s.providers[devID].label})
+		a.LinkProviders = append(a.LinkProviders, views.Provider{ID: devID, Label: s.providerLabel(c, devID)})
 	}
-	return s.render(c, http.StatusOK, views.AccountPage(s.shell(c, "Account"), a))
+	return s.render(c, http.StatusOK, views.AccountPage(s.shell(c, tr(c, "account.title")), a))
 }
 
 func (s *Server) handleUnlink(c echo.Context) error {
@@ -54,12 +52,9 @@ func (s *Server) handleUnlink(c echo.Context) error {
 		s.flash(c, views.FlashError, fail.Message(err))
 		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
-	label := provider
-	if p, ok := s.providers[provider]; ok {
-		label = p.label
-	}
+	label := s.providerLabel(c, provider)
 	logger(c).Info("login unlinked", "provider", provider)
-	s.flash(c, views.FlashSuccess, label+" is unlinked: it no longer signs in to this account.")
+	s.flash(c, views.FlashSuccess, tr(c, "account.unlinked", i18n.Vars{"Provider": label}))
 	return c.Redirect(http.StatusSeeOther, paths.Account)
 }
 
@@ -71,12 +66,12 @@ func (s *Server) handleSignOutEverywhere(c echo.Context) error {
 	}
 	logger(c).Info("signed out everywhere")
 	s.endSession(c)
-	s.flash(c, views.FlashSuccess, "You are signed out of every session, on every device.")
+	s.flash(c, views.FlashSuccess, tr(c, "account.signed_out_everywhere"))
 	return c.Redirect(http.StatusSeeOther, paths.Home)
 }
 
 func (s *Server) handleDeleteAccountForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.DeleteAccountPage(s.shell(c, "Delete your account")))
+	return s.render(c, http.StatusOK, views.DeleteAccountPage(s.shell(c, tr(c, "account.delete_heading"))))
 }
 
 // handleDeleteAccount deletes the account and all its data once the
@@ -84,8 +79,8 @@ func (s *Server) handleDeleteAccountForm(c echo.Context) error {
 func (s *Server) handleDeleteAccount(c echo.Context) error {
 	u := currentUser(c)
 	if c.FormValue("confirm") != "delete" {
-		sh := s.shell(c, "Delete your account")
-		sh.Flashes = append(sh.Flashes, views.Flash{Kind: views.FlashError, Message: "Tick the box to confirm that you want to delete your account."})
+		sh := s.shell(c, tr(c, "account.delete_heading"))
+		sh.Flashes = append(sh.Flashes, views.Flash{Kind: views.FlashError, Message: tr(c, "account.delete.tick_box")})
 		return s.render(c, http.StatusUnprocessableEntity, views.DeleteAccountPage(sh))
 	}
 	if err := s.db.DeleteUser(c.Request().Context(), u.ID); err != nil {
@@ -93,6 +88,6 @@ func (s *Server) handleDeleteAccount(c echo.Context) error {
 	}
 	logger(c).Info("account deleted")
 	s.endSession(c)
-	s.flash(c, views.FlashSuccess, "Your account and everything in it have been deleted.")
+	s.flash(c, views.FlashSuccess, tr(c, "account.delete.deleted"))
 	return c.Redirect(http.StatusSeeOther, paths.Home)
 }

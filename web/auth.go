@@ -183,7 +183,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	if code := q.Get("error"); code != "" {
 		s.attempts.end(c.Response(), r)
 		log.Info("provider returned an error", "error", code, "description", q.Get("error_description"))
-		return s.renderSignIn(c, http.StatusBadRequest, tr(c, oauthErrorMessage(code), i18n.Vars{"Provider": p.label}))
+		return s.renderSignIn(c, http.StatusBadRequest, tr(c, oauthErrorMessage(code), i18n.Vars{"Provider": s.providerLabel(c, p.id)}))
 	}
 	want, err := s.attemptState(p.id, r)
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	gu, err := s.attempts.complete(c.Response(), r, p.id)
 	if err != nil {
 		log.Error("completing sign-in failed", "err", err)
-		return s.renderSignIn(c, http.StatusBadGateway, tr(c, "signin.incomplete", i18n.Vars{"Provider": p.label}))
+		return s.renderSignIn(c, http.StatusBadGateway, tr(c, "signin.incomplete", i18n.Vars{"Provider": s.providerLabel(c, p.id)}))
 	}
 
 	id := store.Identity{
@@ -226,7 +226,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 		}
 		s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
 		log.Info("login linked", "user_id", u.ID)
-		s.flash(c, views.FlashSuccess, tr(c, "signin.linked", i18n.Vars{"Provider": p.label}))
+		s.flash(c, views.FlashSuccess, tr(c, "signin.linked", i18n.Vars{"Provider": s.providerLabel(c, p.id)}))
 		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
 

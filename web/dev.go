@@ -28,16 +28,16 @@ var errDevSignInNotBuilt = errors.New("this satchel was built without the develo
 
 func (s *Server) handleDevSignInForm(c echo.Context) error {
 	if s.dev == nil {
-		return notFound("The development sign-in is not enabled on this server.")
+		return notFound(tr(c, "dev.not_enabled"))
 	}
-	return s.render(c, http.StatusOK, views.DevSignInPage(s.shell(c, "Development sign-in"), views.DevForm{}))
+	return s.render(c, http.StatusOK, views.DevSignInPage(s.shell(c, tr(c, "dev.title")), views.DevForm{}))
 }
 
 // handleDevSignIn checks the form, queues the typed identity in the
 // embedded provider and starts the ordinary goth flow against it.
 func (s *Server) handleDevSignIn(c echo.Context) error {
 	if s.dev == nil {
-		return notFound("The development sign-in is not enabled on this server.")
+		return notFound(tr(c, "dev.not_enabled"))
 	}
 	f := views.DevForm{
 		Name:   strings.TrimSpace(c.FormValue("name")),
@@ -46,17 +46,17 @@ func (s *Server) handleDevSignIn(c echo.Context) error {
 	}
 	switch {
 	case f.Name == "":
-		f.Errors["name"] = "Enter the name to sign in as."
+		f.Errors["name"] = tr(c, "dev.name_required")
 	case utf8.RuneCountInString(f.Name) > 100:
-		f.Errors["name"] = "Use at most 100 characters."
+		f.Errors["name"] = tr(c, "dev.name_too_long")
 	}
 	if f.Email == "" {
-		f.Errors["email"] = "Enter the email address to sign in as."
+		f.Errors["email"] = tr(c, "dev.email_required")
 	} else if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > 254 {
-		f.Errors["email"] = "Enter an email address like name@example.org."
+		f.Errors["email"] = tr(c, "dev.email_invalid")
 	}
 	if len(f.Errors) > 0 {
-		return s.render(c, http.StatusUnprocessableEntity, views.DevSignInPage(s.shell(c, "Development sign-in"), f))
+		return s.render(c, http.StatusUnprocessableEntity, views.DevSignInPage(s.shell(c, tr(c, "dev.title")), f))
 	}
 	authURL, err := s.beginURL(c, s.providers[devID])
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/mail"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
@@ -49,15 +50,20 @@ func (s *Server) renderEmails(c echo.Context, status int, form views.AddEmailFor
 		if strings.TrimSpace(l.Email) == "" {
 			continue
 		}
-		v.Provided = append(v.Provided, views.ProvidedEmail{Email: l.Email, Provider: s.providerLabel(l.Provider), Verified: l.EmailVerified})
+		v.Provided = append(v.Provided, views.ProvidedEmail{Email: l.Email, Provider: s.providerLabel(c, l.Provider), Verified: l.EmailVerified})
 	}
 	for _, e := range added {
 		v.Added = append(v.Added, views.AddedEmail{ID: e.ID, Email: e.Email, AddedAt: e.AddedAt, ConfirmedAt: e.ConfirmedAt})
 	}
-	return s.render(c, status, views.EmailsPage(s.shell(c, "Email addresses"), v))
+	return s.render(c, status, views.EmailsPage(s.shell(c, tr(c, "emails.title")), v))
 }
 
-func (s *Server) providerLabel(id string) string {
+// providerLabel names a sign-in provider: its configured name, or for the
+// development sign-in its name in the request's language.
+func (s *Server) providerLabel(c echo.Context, id string) string {
+	if id == devID {
+		return tr(c, "dev.title")
+	}
 	if p, ok := s.providers[id]; ok {
 		return p.label
 	}
@@ -76,16 +82,16 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 	}
 	switch {
 	case form.Email == "":
-		return refuse(http.StatusUnprocessableEntity, "Enter the email address to add.")
+		return refuse(http.StatusUnprocessableEntity, tr(c, "emails.enter_email"))
 	case len(form.Email) > 254:
-		return refuse(http.StatusUnprocessableEntity, "That address is too long; an email address has at most 254 characters.")
+		return refuse(http.StatusUnprocessableEntity, tr(c, "emails.too_long"))
 	}
 	if _, err := mail.ParseAddress(form.Email); err != nil {
-		return refuse(http.StatusUnprocessableEntity, "Enter an email address like name@example.org, without a name or spaces around it.")
+		return refuse(http.StatusUnprocessableEntity, tr(c, "emails.invalid"))
 	}
 	sender := s.mailer()
 	if sender == nil {
-		return refuse(http.StatusServiceUnavailable, "This Satchel cannot send email, so addresses cannot be added yet.")
+		return refuse(http.StatusServiceUnavailable, tr(c, "emails.cannot_send"))
 	}
 	logins, err := s.db.Logins(ctx, u.ID)
 	if err != nil {
@@ -93,7 +99,7 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 	}
 	for _, l := range logins {
 		if l.EmailVerified && strings.EqualFold(strings.TrimSpace(l.Email), form.Email) {
-			return refuse(http.StatusUnprocessableEntity, fmt.Sprintf("%s is already verified by your %s sign-in; there is no need to add it.", l.Email, s.providerLabel(l.Provider)))
+			return refuse(http.StatusUnprocessableEntity, tr(c, "emails.already_verified", i18n.Vars{"Email": l.Email, "Provider": s.providerLabel(c, l.Provider)}))
 		}
 	}
 
@@ -116,10 +122,10 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 	defer cancel()
 	if err := sender.Send(sendCtx, msg); err != nil {
 		logger(c).Error("send confirmation email", "email_id", ue.ID, "err", err)
-		return refuse(http.StatusServiceUnavailable, "Satchel could not send the email just now. The address is saved: try sending the link again in a few minutes.")
+		return refuse(http.StatusServiceUnavailable, tr(c, "emails.send_failed"))
 	}
 	logger(c).Info("confirmation email sent", "email_id", ue.ID)
-	s.flash(c, views.FlashSuccess, fmt.Sprintf("We sent a link to %s. Open it while signed in to this account to confirm the address; it works for 24 hours.", ue.Email))
+	s.flash(c, views.FlashSuccess, tr(c, "emails.sent", i18n.Vars{"Email": ue.Email}))
 	return c.Redirect(http.StatusSeeOther, paths.Emails)
 }
 
@@ -134,19 +140,18 @@ func (s *Server) confirmationMail(c echo.Context, email, token string) (mail.Mes
 	if err := views.ConfirmEmailMail(m).Render(c.Request().Context(), &html); err != nil {
 		return mail.Message{}, fmt.Errorf("web: render confirmation email: %w", err)
 	}
-	text := fmt.Sprintf(`Hello,
-
-Someone, we hope you, asked to add %s to their Satchel account, so that badges issued to this address can go in their backpack.
-
-To confirm that the address is yours, open this link while signed in to that account:
-
-%s
-
-The link works once, for %d hours. If you did not ask for this, ignore this email: nothing changes unless the link is used.
-
-Satchel
-`, m.Email, m.Link, m.Hours)
-	return mail.Message{To: email, Subject: "Confirm your email address for Satchel", Text: text, HTML: html.String()}, nil
+	// The plain-text body says the same as the HTML one, in the language
+	// of the request that sends it.
+	ctx := c.Request().Context()
+	text := strings.Join([]string{
+		i18n.T(ctx, "mail.confirm.hello"),
+		i18n.T(ctx, "mail.confirm.asked", i18n.Vars{"Email": m.Email}),
+		i18n.T(ctx, "mail.confirm.open"),
+		m.Link,
+		i18n.N(ctx, "mail.confirm.once", m.Hours),
+		"Satchel",
+	}, "\n\n") + "\n"
+	return mail.Message{To: email, Subject: i18n.T(ctx, "mail.confirm.subject"), Text: text, HTML: html.String()}, nil
 }
 
 // tokenStatus is the status of a page that refuses a confirmation link.
@@ -170,7 +175,7 @@ func (s *Server) handleEmailConfirmForm(c echo.Context) error {
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	u := currentUser(c)
 	token := c.QueryParam("token")
-	sh := s.shell(c, "Confirm your email address")
+	sh := s.shell(c, tr(c, "emails.confirm.title"))
 	p, err := s.db.EmailConfirmation(c.Request().Context(), u.ID, token, s.now())
 	if err != nil {
 		if fail.CodeOf(err) == fail.Internal {
@@ -193,10 +198,10 @@ func (s *Server) handleEmailConfirm(c echo.Context) error {
 			return err
 		}
 		logger(c).Info("confirmation refused", "err", err)
-		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, "Confirm your email address"), views.ConfirmEmail{Problem: fail.Message(err)}))
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, tr(c, "emails.confirm.title")), views.ConfirmEmail{Problem: fail.Message(err)}))
 	}
 	logger(c).Info("email confirmed", "email_id", ue.ID)
-	s.flash(c, views.FlashSuccess, ue.Email+" is confirmed as yours. Badges issued to it can now go in your backpack.")
+	s.flash(c, views.FlashSuccess, tr(c, "emails.confirmed_flash", i18n.Vars{"Email": ue.Email}))
 	return c.Redirect(http.StatusSeeOther, paths.Emails)
 }
 
@@ -206,7 +211,7 @@ func (s *Server) handleEmailRemove(c echo.Context) error {
 	u := currentUser(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return notFound("That email address is not on your account.")
+		return notFound(tr(c, "emails.not_yours"))
 	}
 	ue, err := s.db.RemoveEmail(c.Request().Context(), u.ID, id)
 	if err != nil {
@@ -217,6 +222,6 @@ func (s *Server) handleEmailRemove(c echo.Context) error {
 		return err
 	}
 	logger(c).Info("email removed", "email_id", ue.ID)
-	s.flash(c, views.FlashSuccess, ue.Email+" is removed. Badges you already added with it stay in your backpack.")
+	s.flash(c, views.FlashSuccess, tr(c, "emails.removed", i18n.Vars{"Email": ue.Email}))
 	return c.Redirect(http.StatusSeeOther, paths.Emails)
 }

@@ -51,7 +51,7 @@ const outboxShown = 50
 // exist.
 func (s *Server) handleOutbox(c echo.Context) error {
 	if !s.opts.DevOutbox || s.opts.Mail != nil {
-		return notFound("There is no page at this address. Check the link, or start again from the home page.")
+		return notFound(tr(c, "errors.page_not_found_message"))
 	}
 	msgs, err := s.db.Outbox(c.Request().Context(), outboxShown)
 	if err != nil {
@@ -71,5 +71,5 @@ func (s *Server) handleOutbox(c echo.Context) error {
 		}
 		v.Messages = append(v.Messages, om)
 	}
-	return s.render(c, http.StatusOK, views.OutboxPage(s.shell(c, "Development outbox"), v))
+	return s.render(c, http.StatusOK, views.OutboxPage(s.shell(c, tr(c, "dev.outbox.title")), v))
 }

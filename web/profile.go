@@ -46,10 +46,7 @@ func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileFo
 		f.Avatar = views.AvatarNone
 	}
 	for _, pic := range pictures {
-		label := pic.Provider
-		if info, ok := s.providers[pic.Provider]; ok {
-			label = info.label
-		}
+		label := s.providerLabel(c, pic.Provider)
 		v := views.ProviderAvatarValue(pic.Provider)
 		f.Pictures = append(f.Pictures, views.ProfilePicture{Value: v, Label: label, Src: paths.Image(pic.Hash)})
 		if chosen && p != nil && p.Avatar == store.AvatarProvider && pic.Hash == p.AvatarHash {
@@ -62,9 +59,9 @@ func (s *Server) renderProfileForm(c echo.Context, status int, f views.ProfileFo
 			f.PublicBadges, f.PublicColls = len(pp.Badges), len(pp.Collections)
 		}
 	}
-	title := "Your public profile"
+	title := tr(c, "profile.title")
 	if len(f.Errors) > 0 {
-		title = "Error: " + title
+		title = tr(c, "profile.error_title")
 	}
 	return s.render(c, status, views.ProfileEditPage(s.shell(c, title), f))
 }
@@ -99,6 +96,6 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 		return err
 	}
 	logger(c).Info("profile saved", "handle", p.Handle)
-	s.flash(c, views.FlashSuccess, "Your public profile is saved.")
+	s.flash(c, views.FlashSuccess, tr(c, "profile.saved"))
 	return c.Redirect(http.StatusSeeOther, paths.ProfileEdit)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -147,7 +146,7 @@ func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.
 		Bio:   p.Bio,
 		Meta: views.PublicMeta{
 			Title:       p.DisplayName,
-			Description: profileDescription(pp),
+			Description: profileDescription(ctx, pp),
 			URL:         s.abs(path),
 			Type:        "profile",
 			Index:       p.Indexable,
@@ -178,22 +177,19 @@ func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.
 	}
 	sh := s.profileShare(pp)
 	v.Share = &sh
-	v.Meta.ImageURL, v.Meta.ImageAlt, v.Meta.LargeImage = sh.ImageURL, p.DisplayName+"'s badges on Satchel", true
+	v.Meta.ImageURL, v.Meta.ImageAlt, v.Meta.LargeImage = sh.ImageURL, i18n.T(ctx, "public.profile_image_alt", i18n.Vars{"Name": p.DisplayName}), true
 	return views.PublicProfilePage(v), nil
 }
 
-func profileDescription(pp *store.PublicProfile) string {
+func profileDescription(ctx context.Context, pp *store.PublicProfile) string {
 	if d := markdown.PlainSummary(markdown.Summary(pp.Profile.Bio, metaDescriptionLen), metaDescriptionLen); d != "" {
 		return d
 	}
-	switch n := len(pp.Badges); n {
-	case 0:
-		return pp.Profile.DisplayName + " on Satchel."
-	case 1:
-		return pp.Profile.DisplayName + "'s verified badge on Satchel."
-	default:
-		return pp.Profile.DisplayName + "'s " + strconv.Itoa(n) + " verified badges on Satchel."
+	name := i18n.Vars{"Name": pp.Profile.DisplayName}
+	if n := len(pp.Badges); n > 0 {
+		return i18n.N(ctx, "public.meta_profile", n, name)
 	}
+	return i18n.T(ctx, "public.meta_profile_none", name)
 }
 
 // handlePublicCollection shows a public collection of a learner's profile.
@@ -216,7 +212,7 @@ func (s *Server) handlePublicCollection(c echo.Context) error {
 		if err != nil {
 			return nil, notPublic(err)
 		}
-		v := s.collectionView(pc, s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), pc.Owner.Indexable)
+		v := s.collectionView(ctx, pc, s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), pc.Owner.Indexable)
 		sh := s.collectionShare(pc)
 		v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
 		return views.PublicCollectionPage(v), nil
@@ -229,12 +225,12 @@ func (s *Server) handleUnlistedCollection(c echo.Context) error {
 		return notPublic(err)
 	}
 	// A secret link is never indexed, whatever the profile says.
-	v := s.collectionView(pc, s.abs(paths.UnlistedCollection(c.Param("token"))), false)
+	v := s.collectionView(c.Request().Context(), pc, s.abs(paths.UnlistedCollection(c.Param("token"))), false)
 	v.Unlisted = true
 	return s.render(c, http.StatusOK, views.PublicCollectionPage(v))
 }
 
-func (s *Server) collectionView(pc *store.PublicCollection, url string, index bool) views.PublicCollection {
+func (s *Server) collectionView(ctx context.Context, pc *store.PublicCollection, url string, index bool) views.PublicCollection {
 	v := views.PublicCollection{
 		Name:        pc.Name,
 		Description: pc.Description,
@@ -252,7 +248,7 @@ func (s *Server) collectionView(pc *store.PublicCollection, url string, index bo
 		v.Meta.Title = pc.Name + " · " + pc.Owner.DisplayName
 	}
 	if v.Meta.Description == "" {
-		v.Meta.Description = "A collection of " + strconv.Itoa(len(pc.Badges)) + " verified badges on Satchel."
+		v.Meta.Description = i18n.N(ctx, "public.meta_collection", len(pc.Badges))
 	}
 	for _, b := range pc.Badges {
 		if v.Meta.ImageURL == "" && b.ImageHash != "" {
@@ -277,7 +273,7 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 	v := views.PublicBadge{
 		Owner:             s.publicOwner(p),
 		PublicID:          b.PublicID,
-		Name:              orDefault(b.Name, "Untitled badge"),
+		Name:              orDefault(b.Name, tr(c, "public.untitled")),
 		Description:       b.Description,
 		ImageAlt:          orDefault(b.ImageCaption, b.Name),
 		CriteriaURL:       views.WebURL(b.CriteriaURL),
@@ -293,11 +289,11 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 		Expires:       b.ExpiresAt,
 		Status:        string(b.Status),
 		CheckedAt:     b.CheckedAt,
-		RecipientKind: recipientKindWords(b.MatchedType),
+		RecipientKind: recipientKindWords(c.Request().Context(), b.MatchedType),
 		Now:           s.now(),
 		Meta: views.PublicMeta{
-			Title:       orDefault(b.Name, "Badge") + " · " + p.DisplayName,
-			Description: badgeMetaDescription(p, b),
+			Title:       orDefault(b.Name, tr(c, "public.badge")) + " · " + p.DisplayName,
+			Description: badgeMetaDescription(c.Request().Context(), p, b),
 			URL:         s.abs(path),
 			Index:       p.Indexable,
 			ImageURL:    s.imageURL(b.ImageHash),
@@ -321,12 +317,11 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 	return p, b, m, v, nil
 }
 
-func badgeMetaDescription(p *store.Profile, b *store.Badge) string {
-	d := p.DisplayName + " earned this badge"
+func badgeMetaDescription(ctx context.Context, p *store.Profile, b *store.Badge) string {
+	d := i18n.T(ctx, "public.meta_badge", i18n.Vars{"Name": p.DisplayName})
 	if b.IssuerName != "" {
-		d += " from " + b.IssuerName
+		d = i18n.T(ctx, "public.meta_badge_from", i18n.Vars{"Name": p.DisplayName, "Issuer": b.IssuerName})
 	}
-	d += "."
 	if sum := markdown.Summary(b.Description, metaDescriptionLen); sum != "" {
 		d += " " + sum
 	}
@@ -335,18 +330,18 @@ func badgeMetaDescription(p *store.Profile, b *store.Badge) string {
 
 // recipientKindWords names the kind of identifier a badge was matched to,
 // never its value.
-func recipientKindWords(t string) string {
+func recipientKindWords(ctx context.Context, t string) string {
 	switch t {
 	case "email":
-		return "email address"
+		return i18n.T(ctx, "public.kind.email")
 	case "url":
-		return "web address"
+		return i18n.T(ctx, "public.kind.url")
 	case "telephone":
-		return "phone number"
+		return i18n.T(ctx, "public.kind.telephone")
 	case "":
 		return ""
 	}
-	return "identifier"
+	return i18n.T(ctx, "public.kind.identifier")
 }
 
 func (s *Server) handlePublicBadge(c echo.Context) error {
@@ -358,7 +353,7 @@ func (s *Server) handlePublicBadge(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, paths.PublicBadge(p.Handle, b.PublicID))
 	}
 	if rep, err := b.Report(); err == nil && rep != nil {
-		r := publicReportView(rep, m, b)
+		r := publicReportView(c.Request().Context(), rep, m, b)
 		v.Report = &r
 	}
 	return s.render(c, http.StatusOK, views.PublicBadgePage(v))
@@ -376,8 +371,8 @@ func (s *Server) handlePublicBadgeVerify(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), publicVerifyTimeout)
 	defer cancel()
 	rep, status := s.bp.CheckPublic(ctx, b, m)
-	r := publicReportView(rep, m, b)
-	r.Title = "Verification just now"
+	r := publicReportView(c.Request().Context(), rep, m, b)
+	r.Title = tr(c, "public.report_title")
 	v.Report, v.Live = &r, true
 	v.Status = string(status)
 	return s.render(c, http.StatusOK, views.PublicBadgePage(v))
@@ -387,7 +382,7 @@ func (s *Server) handlePublicBadgeVerify(c echo.Context) error {
 // the recipient check says only what kind of identifier the badge was
 // matched to when imported, and the learner's identifier is scrubbed from
 // every sentence in case a check quoted it.
-func publicReportView(rep *verify.Report, m *badge.Badge, b *store.Badge) components.Report {
+func publicReportView(ctx context.Context, rep *verify.Report, m *badge.Badge, b *store.Badge) components.Report {
 	r := reportView(rep, m, "")
 	r.Badge = nil // the page shows the badge's fields itself
 	r.Level = 3
@@ -395,7 +390,7 @@ func publicReportView(rep *verify.Report, m *badge.Badge, b *store.Badge) compon
 	scrub := func(s string) string { return s }
 	if b.MatchedValue != "" {
 		re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(b.MatchedValue))
-		words := "the learner's " + orDefault(recipientKindWords(b.MatchedType), "identifier")
+		words := "the learner's " + orDefault(recipientKindWords(context.Background(), b.MatchedType), "identifier")
 		scrub = func(s string) string { return re.ReplaceAllLiteralString(s, words) }
 	}
 	for i := range r.Checks {
@@ -403,10 +398,10 @@ func publicReportView(rep *verify.Report, m *badge.Badge, b *store.Badge) compon
 		if ch.ID == "recipient" {
 			if b.MatchedType != "" {
 				ch.Status = string(verify.Passed)
-				ch.Message = "Matched when imported: the badge was issued to the learner's verified " + recipientKindWords(b.MatchedType) + ", which Satchel keeps private."
+				ch.Message = i18n.T(ctx, "public.check_matched", i18n.Vars{"Kind": recipientKindWords(ctx, b.MatchedType)})
 			} else {
 				ch.Status = string(verify.Skipped)
-				ch.Message = "Not matched: the badge was not matched to one of the learner's verified addresses."
+				ch.Message = i18n.T(ctx, "public.check_unmatched")
 			}
 			ch.Detail = ""
 			continue
