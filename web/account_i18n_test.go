@@ -88,7 +88,8 @@ func TestPublicBadge_InTheVisitorsLanguage(t *testing.T) {
 		},
 		"ar": {
 			`[data-testid="badge-name"]`:      "Analytical Engines",
-			`[data-testid="back-to-profile"]`: "شارات Ada Lovelace",
+			// The name is isolated (FSI … PDI) inside the Arabic sentence.
+			`[data-testid="back-to-profile"]`: "شارات \u2068Ada Lovelace\u2069",
 		},
 	} {
 		p := f.e.browser().getIn(paths.PublicBadge("ada", f.pub.PublicID), accept)
