@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/markdown"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
@@ -43,7 +45,7 @@ func (s *Server) renderCollections(c echo.Context, status int, form views.Collec
 		v.Items = append(v.Items, views.CollectionSummary{PublicID: col.PublicID, Name: col.Name, Description: col.Description,
 			Visibility: col.Visibility, BadgeCount: col.BadgeCount})
 	}
-	return s.render(c, status, views.CollectionsPage(s.shell(c, "Collections"), v))
+	return s.render(c, status, views.CollectionsPage(s.shell(c, tr(c, "collections.title")), v))
 }
 
 func collectionInput(c echo.Context) store.CollectionInput {
@@ -54,24 +56,59 @@ func formOf(in store.CollectionInput, problems map[string]string) views.Collecti
 	return views.CollectionForm{Name: in.Name, Description: in.Description, Slug: in.Slug, Errors: problems}
 }
 
+// collectionProblems are in's problems (store.CollectionInput.Problems),
+// each said in the request's language: the store finds them, this says
+// them, in the same order of checks.
+func collectionProblems(c echo.Context, in store.CollectionInput, requireSlug bool) map[string]string {
+	p := in.Problems(requireSlug)
+	if _, ok := p["name"]; ok {
+		switch n := utf8.RuneCountInString(in.Name); {
+		case n == 0:
+			p["name"] = tr(c, "collections.error_name_missing")
+		case n > store.MaxCollectionName:
+			p["name"] = tr(c, "collections.error_name_long", i18n.Vars{"Max": strconv.Itoa(store.MaxCollectionName), "Length": strconv.Itoa(n)})
+		default:
+			p["name"] = tr(c, "collections.error_name_characters")
+		}
+	}
+	if _, ok := p["description"]; ok {
+		if n := utf8.RuneCountInString(in.Description); n > store.MaxCollectionDescription {
+			p["description"] = tr(c, "collections.error_description_long", i18n.Vars{"Max": strconv.Itoa(store.MaxCollectionDescription), "Length": strconv.Itoa(n)})
+		} else {
+			p["description"] = tr(c, "collections.error_description_characters")
+		}
+	}
+	if _, ok := p["slug"]; ok {
+		switch {
+		case in.Slug == "":
+			p["slug"] = tr(c, "collections.error_slug_missing")
+		case len(in.Slug) > store.MaxCollectionSlug:
+			p["slug"] = tr(c, "collections.error_slug_long", i18n.Vars{"Max": strconv.Itoa(store.MaxCollectionSlug)})
+		default:
+			p["slug"] = tr(c, "collections.error_slug_pattern")
+		}
+	}
+	return p
+}
+
 func (s *Server) handleCollectionCreate(c echo.Context) error {
 	in := collectionInput(c)
 	in.Slug = "" // made from the name; changed on the edit form
-	if p := in.Problems(false); len(p) > 0 {
+	if p := collectionProblems(c, in, false); len(p) > 0 {
 		return s.renderCollections(c, http.StatusUnprocessableEntity, formOf(in, p))
 	}
 	col, err := s.db.CreateCollection(c.Request().Context(), currentUser(c).ID, in)
 	if err != nil {
 		return err
 	}
-	s.flash(c, views.FlashSuccess, "Collection ‘"+col.Name+"’ created. Tick badges below to add them.")
+	s.flash(c, views.FlashSuccess, tr(c, "collections.created", i18n.Vars{"Name": col.Name}))
 	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
-func collectionTile(b store.BadgeSummary) components.Tile {
+func collectionTile(c echo.Context, b store.BadgeSummary) components.Tile {
 	name := b.Name
 	if name == "" {
-		name = "Untitled badge"
+		name = tr(c, "collections.untitled_badge")
 	}
 	t := components.Tile{
 		ID:          b.PublicID,
@@ -93,12 +130,12 @@ func collectionTile(b store.BadgeSummary) components.Tile {
 	return t
 }
 
-func candidates(bs []store.BadgeSummary) []views.CollectionCandidate {
+func candidates(c echo.Context, bs []store.BadgeSummary) []views.CollectionCandidate {
 	var out []views.CollectionCandidate
 	for _, b := range bs {
 		name := b.Name
 		if name == "" {
-			name = "Untitled badge"
+			name = tr(c, "collections.untitled_badge")
 		}
 		out = append(out, views.CollectionCandidate{PublicID: b.PublicID, Name: name, Issuer: b.IssuerName})
 	}
@@ -120,9 +157,9 @@ func (s *Server) handleCollection(c echo.Context) error {
 		return err
 	}
 	v := views.Collection{PublicID: col.PublicID, Name: col.Name, Description: col.Description, Slug: col.Slug,
-		Visibility: col.Visibility, Candidates: candidates(rest)}
+		Visibility: col.Visibility, Candidates: candidates(c, rest)}
 	for i, b := range badges {
-		t := collectionTile(b)
+		t := collectionTile(c, b)
 		v.Badges = append(v.Badges, views.CollectionBadge{Tile: t, PublicID: b.PublicID, Name: t.Name, Position: i + 1,
 			Private: b.Visibility != store.Public})
 	}
@@ -136,7 +173,7 @@ func (s *Server) handleCollectionEditForm(c echo.Context) error {
 	}
 	v := views.CollectionEdit{PublicID: col.PublicID, Name: col.Name,
 		Form: views.CollectionForm{Name: col.Name, Description: col.Description, Slug: col.Slug}}
-	return s.render(c, http.StatusOK, views.CollectionEditPage(s.shell(c, "Rename "+col.Name), v))
+	return s.render(c, http.StatusOK, views.CollectionEditPage(s.shell(c, tr(c, "collections.title_rename", i18n.Vars{"Name": col.Name})), v))
 }
 
 func (s *Server) handleCollectionEdit(c echo.Context) error {
@@ -147,19 +184,20 @@ func (s *Server) handleCollectionEdit(c echo.Context) error {
 	in := collectionInput(c)
 	again := func(p map[string]string) error {
 		v := views.CollectionEdit{PublicID: col.PublicID, Name: col.Name, Form: formOf(in, p)}
-		return s.render(c, http.StatusUnprocessableEntity, views.CollectionEditPage(s.shell(c, "Rename "+col.Name), v))
+		return s.render(c, http.StatusUnprocessableEntity, views.CollectionEditPage(s.shell(c, tr(c, "collections.title_rename", i18n.Vars{"Name": col.Name})), v))
 	}
-	if p := in.Problems(true); len(p) > 0 {
+	if p := collectionProblems(c, in, true); len(p) > 0 {
 		return again(p)
 	}
 	err = s.db.UpdateCollection(c.Request().Context(), col.UserID, col.PublicID, in)
 	if fail.CodeOf(err) == fail.Conflict {
-		return again(map[string]string{"slug": fail.Message(err)})
+		// The store's only conflict here: the slug is taken.
+		return again(map[string]string{"slug": tr(c, "collections.error_slug_taken")})
 	}
 	if err != nil {
 		return err
 	}
-	s.flash(c, views.FlashSuccess, "Changes to ‘"+in.Name+"’ saved.")
+	s.flash(c, views.FlashSuccess, tr(c, "collections.saved", i18n.Vars{"Name": in.Name}))
 	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
@@ -169,7 +207,7 @@ func (s *Server) handleCollectionDeleteForm(c echo.Context) error {
 		return err
 	}
 	v := views.CollectionDelete{PublicID: col.PublicID, Name: col.Name, BadgeCount: col.BadgeCount}
-	return s.render(c, http.StatusOK, views.CollectionDeletePage(s.shell(c, "Delete "+col.Name), v))
+	return s.render(c, http.StatusOK, views.CollectionDeletePage(s.shell(c, tr(c, "collections.title_delete", i18n.Vars{"Name": col.Name})), v))
 }
 
 func (s *Server) handleCollectionDelete(c echo.Context) error {
@@ -180,7 +218,7 @@ func (s *Server) handleCollectionDelete(c echo.Context) error {
 	if err := s.db.DeleteCollection(c.Request().Context(), col.UserID, col.PublicID); err != nil {
 		return err
 	}
-	s.flash(c, views.FlashSuccess, "Collection ‘"+col.Name+"’ deleted. Its badges are still in your backpack.")
+	s.flash(c, views.FlashSuccess, tr(c, "collections.deleted", i18n.Vars{"Name": col.Name}))
 	return c.Redirect(http.StatusSeeOther, paths.Collections)
 }
 
@@ -194,15 +232,15 @@ func (s *Server) visibilityView(c echo.Context, col *store.Collection) (views.Co
 	for _, b := range badges {
 		if b.Visibility != store.Public {
 			v.PrivateBadges++
-			v.PrivateNames = append(v.PrivateNames, badgeName(b))
+			v.PrivateNames = append(v.PrivateNames, badgeName(c, b))
 		}
 	}
 	return v, nil
 }
 
-func badgeName(b store.BadgeSummary) string {
+func badgeName(c echo.Context, b store.BadgeSummary) string {
 	if b.Name == "" {
-		return "Untitled badge"
+		return tr(c, "collections.untitled_badge")
 	}
 	return b.Name
 }
@@ -216,7 +254,7 @@ func (s *Server) handleCollectionVisibilityForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.CollectionVisibilityPage(s.shell(c, "Who can see "+col.Name), v))
+	return s.render(c, http.StatusOK, views.CollectionVisibilityPage(s.shell(c, tr(c, "collections.visibility_heading", i18n.Vars{"Name": col.Name})), v))
 }
 
 func (s *Server) handleCollectionVisibility(c echo.Context) error {
@@ -231,11 +269,11 @@ func (s *Server) handleCollectionVisibility(c echo.Context) error {
 	var msg string
 	switch vis {
 	case store.Public:
-		msg = "‘" + col.Name + "’ is now public: it is listed on your profile."
+		msg = tr(c, "collections.now_public", i18n.Vars{"Name": col.Name})
 	case store.Unlisted:
-		msg = "‘" + col.Name + "’ is now unlisted: anyone with its link can see it."
+		msg = tr(c, "collections.now_unlisted", i18n.Vars{"Name": col.Name})
 	default:
-		msg = "‘" + col.Name + "’ is now private: only you can see it."
+		msg = tr(c, "collections.now_private", i18n.Vars{"Name": col.Name})
 	}
 	// The badges' own visibility still decides: say so, rather than let
 	// them go missing for visitors unnoticed.
@@ -244,11 +282,9 @@ func (s *Server) handleCollectionVisibility(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		switch {
-		case v.PrivateBadges == 1:
-			msg += " 1 of its " + collBadges(v.BadgeCount) + " is private and stays hidden from visitors: the note below names it and leads to where you can make it public."
-		case v.PrivateBadges > 1:
-			msg += " " + strconv.Itoa(v.PrivateBadges) + " of its " + collBadges(v.BadgeCount) + " are private and stay hidden from visitors: the note below names them and leads to where you can make them public."
+		if v.PrivateBadges > 0 {
+			msg += " " + i18n.N(c.Request().Context(), "collections.now_shared_private", v.PrivateBadges,
+				i18n.Vars{"Total": collBadges(c, v.BadgeCount)})
 		}
 	}
 	s.flash(c, views.FlashSuccess, msg)
@@ -272,13 +308,10 @@ func (s *Server) handleCollectionMakeBadgesPublic(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case n == 0:
-		s.flash(c, views.FlashInfo, "No badge was changed: those badges are public already or no longer in ‘"+col.Name+"’.")
-	case n == 1:
-		s.flash(c, views.FlashSuccess, "Made 1 badge public. Visitors of ‘"+col.Name+"’ now see it.")
-	default:
-		s.flash(c, views.FlashSuccess, "Made "+strconv.Itoa(n)+" badges public. Visitors of ‘"+col.Name+"’ now see them.")
+	if n == 0 {
+		s.flash(c, views.FlashInfo, tr(c, "collections.made_public_none", i18n.Vars{"Name": col.Name}))
+	} else {
+		s.flash(c, views.FlashSuccess, i18n.N(c.Request().Context(), "collections.made_public", n, i18n.Vars{"Name": col.Name}))
 	}
 	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
@@ -289,7 +322,7 @@ func (s *Server) handleCollectionReplaceLinkForm(c echo.Context) error {
 		return err
 	}
 	v := views.CollectionVisibility{PublicID: col.PublicID, Name: col.Name, Visibility: col.Visibility}
-	return s.render(c, http.StatusOK, views.CollectionReplaceLinkPage(s.shell(c, "Replace the link of "+col.Name), v))
+	return s.render(c, http.StatusOK, views.CollectionReplaceLinkPage(s.shell(c, tr(c, "collections.title_replace", i18n.Vars{"Name": col.Name})), v))
 }
 
 func (s *Server) handleCollectionReplaceLink(c echo.Context) error {
@@ -300,7 +333,7 @@ func (s *Server) handleCollectionReplaceLink(c echo.Context) error {
 	if _, err := s.db.ReplaceUnlistedToken(c.Request().Context(), col.UserID, col.PublicID); err != nil {
 		return err
 	}
-	s.flash(c, views.FlashSuccess, "The link was replaced. The old link no longer works; share the new one below.")
+	s.flash(c, views.FlashSuccess, tr(c, "collections.link_replaced"))
 	return c.Redirect(http.StatusSeeOther, paths.CollectionVisibility(col.PublicID))
 }
 
@@ -313,8 +346,8 @@ func (s *Server) handleCollectionAddForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.CollectionAdd{PublicID: col.PublicID, Name: col.Name, Candidates: candidates(rest)}
-	return s.render(c, http.StatusOK, views.CollectionAddPage(s.shell(c, "Add badges to "+col.Name), v))
+	v := views.CollectionAdd{PublicID: col.PublicID, Name: col.Name, Candidates: candidates(c, rest)}
+	return s.render(c, http.StatusOK, views.CollectionAddPage(s.shell(c, tr(c, "collections.add_heading", i18n.Vars{"Name": col.Name})), v))
 }
 
 // formValues are the values of a repeated form field.
@@ -325,8 +358,8 @@ func formValues(c echo.Context, name string) ([]string, error) {
 	}
 	vs := params[name]
 	if len(vs) > collMaxBadgesPerPost {
-		return nil, &fail.Error{Code: fail.TooLarge, Title: "Too many at once",
-			Message: "Choose at most " + strconv.Itoa(collMaxBadgesPerPost) + " at a time."}
+		return nil, &fail.Error{Code: fail.TooLarge, Title: tr(c, "collections.too_many"),
+			Message: tr(c, "collections.too_many_message", i18n.Vars{"Max": strconv.Itoa(collMaxBadgesPerPost)})}
 	}
 	return vs, nil
 }
@@ -340,7 +373,7 @@ func (s *Server) handleCollectionAddBadges(c echo.Context) error {
 func (s *Server) handleCollectionsAddBadges(c echo.Context) error {
 	id := c.FormValue("collection")
 	if id == "" {
-		s.flash(c, views.FlashError, "Choose the collection to add the badges to.")
+		s.flash(c, views.FlashError, tr(c, "collections.choose_collection"))
 		return c.Redirect(http.StatusSeeOther, paths.Collections)
 	}
 	return s.addBadges(c, id)
@@ -358,26 +391,24 @@ func (s *Server) addBadges(c echo.Context, collectionID string) error {
 		return err
 	}
 	if len(ids) == 0 {
-		s.flash(c, views.FlashError, "Tick at least one badge to add it to ‘"+col.Name+"’.")
+		s.flash(c, views.FlashError, tr(c, "collections.tick_one", i18n.Vars{"Name": col.Name}))
 		return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 	}
 	n, err := s.db.AddToCollection(ctx, u.ID, col.PublicID, ids)
 	if err != nil {
 		return err
 	}
-	msg := "Added " + collBadges(n) + " to ‘" + col.Name + "’."
+	msg := i18n.N(ctx, "collections.added", n, i18n.Vars{"Name": col.Name})
 	if n < len(ids) {
-		msg += " " + collBadges(len(ids)-n) + " already in it stayed where they were."
+		msg += " " + i18n.N(ctx, "collections.already_in", len(ids)-n)
 	}
 	s.flash(c, views.FlashSuccess, msg)
 	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID))
 }
 
-func collBadges(n int) string {
-	if n == 1 {
-		return "1 badge"
-	}
-	return strconv.Itoa(n) + " badges"
+// collBadges is "1 badge", "3 badges" in the request's language.
+func collBadges(c echo.Context, n int) string {
+	return i18n.N(c.Request().Context(), "collections.badges", n)
 }
 
 // handleCollectionMove moves a badge up, down, to the top, or (drag and
@@ -395,9 +426,10 @@ func (s *Server) handleCollectionMove(c echo.Context) error {
 	}
 	name := m.Name
 	if name == "" {
-		name = "Untitled badge"
+		name = tr(c, "collections.untitled_badge")
 	}
-	s.flash(c, views.FlashSuccess, "‘"+name+"’ is now "+views.Ordinal(m.Position)+" of "+strconv.Itoa(m.Total)+".")
+	s.flash(c, views.FlashSuccess, tr(c, "collections.moved", i18n.Vars{"Name": name,
+		"Position": views.PositionText(c.Request().Context(), m.Position, m.Total)}))
 	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID)+"#"+moveFocus(c.Param("badge"), to, m))
 }
 
@@ -429,7 +461,7 @@ func (s *Server) handleCollectionRemove(c echo.Context) error {
 	if err := s.db.RemoveFromCollection(ctx, col.UserID, col.PublicID, c.Param("badge")); err != nil {
 		return err
 	}
-	s.flash(c, views.FlashSuccess, "‘"+name+"’ was taken out of ‘"+col.Name+"’. It is still in your backpack.")
+	s.flash(c, views.FlashSuccess, tr(c, "collections.removed", i18n.Vars{"Name": name, "Collection": col.Name}))
 	return c.Redirect(http.StatusSeeOther, paths.Collection(col.PublicID)+"#collection-badges-heading")
 }
 
@@ -440,7 +472,7 @@ func (s *Server) badgeCollectionsView(c echo.Context, badge string) (*views.Badg
 		return nil, err
 	}
 	if name == "" {
-		name = "Untitled badge"
+		name = tr(c, "collections.untitled_badge")
 	}
 	v := &views.BadgeCollections{BadgePublicID: badge, BadgeName: name}
 	for _, bc := range list {
@@ -454,7 +486,7 @@ func (s *Server) handleBadgeCollectionsForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.BadgeCollectionsPage(s.shell(c, "Collections of "+v.BadgeName), *v))
+	return s.render(c, http.StatusOK, views.BadgeCollectionsPage(s.shell(c, tr(c, "collections.title_badge", i18n.Vars{"Name": v.BadgeName})), *v))
 }
 
 // handleBadgeCollections puts the badge in exactly the ticked collections.
@@ -468,14 +500,16 @@ func (s *Server) handleBadgeCollections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "Collections saved."
+	ctx := c.Request().Context()
+	counts := i18n.Vars{"Joined": i18n.Number(ctx, joined), "Left": i18n.Number(ctx, left)}
+	msg := tr(c, "collections.badge_saved")
 	switch {
 	case joined > 0 && left > 0:
-		msg = "Collections saved: added to " + strconv.Itoa(joined) + ", taken out of " + strconv.Itoa(left) + "."
+		msg = tr(c, "collections.badge_saved_both", counts)
 	case joined > 0:
-		msg = "Collections saved: added to " + strconv.Itoa(joined) + "."
+		msg = tr(c, "collections.badge_saved_added", counts)
 	case left > 0:
-		msg = "Collections saved: taken out of " + strconv.Itoa(left) + "."
+		msg = tr(c, "collections.badge_saved_removed", counts)
 	}
 	s.flash(c, views.FlashSuccess, msg)
 	return c.Redirect(http.StatusSeeOther, paths.Badge(badge))
@@ -493,7 +527,7 @@ func (s *Server) handleCollectionGroups(c echo.Context) error {
 	for _, t := range f.Tags {
 		v.Tags = append(v.Tags, views.FacetCount{Value: t.Value, Count: t.Count})
 	}
-	return s.render(c, http.StatusOK, views.CollectionGroupsPage(s.shell(c, "Automatic groups"), v))
+	return s.render(c, http.StatusOK, views.CollectionGroupsPage(s.shell(c, tr(c, "collections.groups_heading")), v))
 }
 
 // handleCollectionOrganise is the page that adds several badges of the
@@ -510,9 +544,9 @@ func (s *Server) handleCollectionOrganise(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.CollectionOrganise{Badges: candidates(all), Selected: c.QueryParam("collection")}
+	v := views.CollectionOrganise{Badges: candidates(c, all), Selected: c.QueryParam("collection")}
 	for _, col := range list {
 		v.Collections = append(v.Collections, views.CollectionSummary{PublicID: col.PublicID, Name: col.Name, BadgeCount: col.BadgeCount})
 	}
-	return s.render(c, http.StatusOK, views.CollectionOrganisePage(s.shell(c, "Add badges to a collection"), v))
+	return s.render(c, http.StatusOK, views.CollectionOrganisePage(s.shell(c, tr(c, "collections.organise_heading")), v))
 }

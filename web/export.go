@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -53,7 +53,7 @@ func (s *Server) handleImportArchiveForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.ExportPage(s.shell(c, "Download or import everything"), v))
+	return s.render(c, http.StatusOK, views.ExportPage(s.shell(c, tr(c, "export.title")), v))
 }
 
 // handleImportArchive takes a Satchel export back (see
@@ -66,14 +66,14 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 	}
 	refuse := func(msg string) error {
 		v.Error = msg
-		return s.render(c, http.StatusUnprocessableEntity, views.ExportPage(s.shell(c, "Error: Download or import everything"), v))
+		return s.render(c, http.StatusUnprocessableEntity, views.ExportPage(s.shell(c, tr(c, "export.error_title")), v))
 	}
 	fh, err := c.FormFile("archive")
 	if err != nil {
-		return refuse("Choose the ZIP file of a Satchel export to import.")
+		return refuse(tr(c, "export.no_file"))
 	}
 	if fh.Size > maxArchiveBytes {
-		return refuse(fmt.Sprintf("The file is %s; Satchel imports exports up to %s.", importSize(fh.Size), importSize(maxArchiveBytes)))
+		return refuse(tr(c, "export.file_too_large", i18n.Vars{"Size": importSize(fh.Size), "Max": importSize(maxArchiveBytes)}))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 		return err
 	}
 	v.Result = res
-	return s.render(c, http.StatusOK, views.ExportPage(s.shell(c, "Archive imported"), v))
+	return s.render(c, http.StatusOK, views.ExportPage(s.shell(c, tr(c, "export.imported_title")), v))
 }
 
 // handleBadgeBaked sends a badge that arrived as JSON, a JWS or a web
@@ -112,7 +112,7 @@ func (s *Server) handleBadgeBaked(c echo.Context) error {
 	}
 	data := bakeData(b)
 	if data == "" || b.ImageHash == "" {
-		return notFound("This badge cannot be downloaded baked: it is an image already, or Satchel has no picture of it.")
+		return notFound(tr(c, "export.baked_unavailable"))
 	}
 	im, err := s.db.ImageByHash(c.Request().Context(), b.ImageHash)
 	if err != nil {

@@ -27,8 +27,8 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 	switch c.QueryParam("format") {
 	case "", "json":
 	default:
-		return &fail.Error{Code: fail.Unsupported, Title: "Format not supported",
-			Message: "Satchel's oEmbed answers in JSON only: ask for format=json."}
+		return &fail.Error{Code: fail.Unsupported, Title: tr(c, "share.oembed_format"),
+			Message: tr(c, "share.oembed_format_message")}
 	}
 	u, err := url.Parse(c.QueryParam("url"))
 	if err != nil || u.Scheme != s.baseURL.Scheme || u.Host != s.baseURL.Host || u.User != nil {

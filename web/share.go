@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/qr"
 	"github.com/satchel-backpack/satchel/internal/share"
@@ -98,7 +99,9 @@ func (s *Server) profileShare(pp *store.PublicProfile) views.Share {
 	v.ImageURL = s.abs(paths.ProfileShareImage(p.Handle))
 	v.Signature, _ = share.EmailSignature(s.signature(pp))
 	v.SignatureURL = s.abs(paths.EmbedSignature(p.Handle))
-	v.Title = p.DisplayName + "'s badges"
+	// The panel's heading says whose badges these are in the page's
+	// language ("share.heading_profile").
+	v.Title = p.DisplayName
 	return v
 }
 
@@ -141,16 +144,17 @@ func (s *Server) ownPublicURL(raw string) (*url.URL, bool) {
 func (s *Server) handleMastodonShare(c echo.Context) error {
 	page, text, instance := c.QueryParam("url"), c.QueryParam("text"), c.QueryParam("instance")
 	if _, ok := s.ownPublicURL(page); !ok {
-		return &fail.Error{Code: fail.Malformed, Title: "Nothing to share",
-			Message: "This link does not lead to a page on Satchel. Go back to the page you wanted to share and try again."}
+		return &fail.Error{Code: fail.Malformed, Title: tr(c, "share.nothing_to_share"),
+			Message: tr(c, "share.nothing_to_share_message")}
 	}
 	if len([]rune(text)) > 500 {
 		text = string([]rune(text)[:500])
 	}
 	link, err := share.Mastodon(instance, page, text)
 	if err != nil {
-		v := views.MastodonShare{URL: page, Text: text, Instance: instance, Error: share.ErrBadInstance.Error()}
-		return s.render(c, http.StatusUnprocessableEntity, views.MastodonSharePage(s.shell(c, "Error: Share on Mastodon"), v))
+		// share.ErrBadInstance, in the page's language.
+		v := views.MastodonShare{URL: page, Text: text, Instance: instance, Error: tr(c, "share.bad_instance")}
+		return s.render(c, http.StatusUnprocessableEntity, views.MastodonSharePage(s.shell(c, tr(c, "share.mastodon_error_title")), v))
 	}
 	return c.Redirect(http.StatusSeeOther, link)
 }
@@ -301,8 +305,8 @@ func (s *Server) sendQR(c echo.Context, link, name string) error {
 		if q := c.QueryParam("size"); q != "" {
 			n, err := strconv.Atoi(q)
 			if err != nil || n < 1 || n > qr.MaxPNGSize {
-				return &fail.Error{Code: fail.Malformed, Title: "Not a size",
-					Message: "A QR code's size is a number of pixels from 1 to " + strconv.Itoa(qr.MaxPNGSize) + "."}
+				return &fail.Error{Code: fail.Malformed, Title: tr(c, "share.qr_bad_size"),
+					Message: tr(c, "share.qr_bad_size_message", i18n.Vars{"Max": strconv.Itoa(qr.MaxPNGSize)})}
 			}
 			size = n
 		}

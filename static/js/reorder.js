@@ -27,7 +27,9 @@
     }
     var hint = document.getElementById(list.getAttribute("aria-describedby") || "");
     if (hint) {
-      hint.appendChild(document.createTextNode(" With a mouse, you can also drag a badge to its new place."));
+      // The page gives the sentence in its language (data-drag-hint).
+      var extra = list.getAttribute("data-drag-hint") || "With a mouse, you can also drag a badge to its new place.";
+      hint.appendChild(document.createTextNode(" " + extra));
     }
     all.forEach(function (item) {
       item.setAttribute("draggable", "true");

@@ -33,8 +33,10 @@
     if (!field) {
       return;
     }
-    var done = button.getAttribute("data-copied") || "Copied";
-    var failed = "Could not copy: select the text and copy it with your keyboard.";
+    // The panel gives the words in the page's language.
+    var panel = button.closest("[data-testid='share-panel']");
+    var done = button.getAttribute("data-copied") || (panel && panel.getAttribute("data-copied-text")) || "Copied";
+    var failed = (panel && panel.getAttribute("data-copy-failed")) || "Could not copy: select the text and copy it with your keyboard.";
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(function () {
         announce(button, done);
