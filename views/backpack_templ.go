@@ -67,7 +67,7 @@ func BackpackPage(s Shell, b Backpack) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "backpack.welcome", "Name", dashboardName(b.Name)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = slotted(ctx, "backpack.welcome", "Name", backpackName(b.Name)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -227,7 +227,7 @@ func backpackEmpty(b Backpack) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "backpack.empty.samples_text", "Email", samplesEmail("learner@example.org")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = slotted(ctx, "backpack.empty.samples_text", "Email", backpackSampleEmail("learner@example.org")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -620,7 +620,7 @@ func backpackResults(b Backpack) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "backpack.results.none", "ShowAll", showAllLink(BackpackQuery{Sort: b.Query.Sort}.URL(1))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = slotted(ctx, "backpack.results.none", "ShowAll", backpackShowAllLink(BackpackQuery{Sort: b.Query.Sort}.URL(1))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1051,7 +1051,7 @@ func backpackAccount(b Backpack) templ.Component {
 	})
 }
 
-func dashboardName(name string) templ.Component {
+func backpackName(name string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1089,7 +1089,7 @@ func dashboardName(name string) templ.Component {
 	})
 }
 
-func samplesEmail(text string) templ.Component {
+func backpackSampleEmail(text string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1127,7 +1127,7 @@ func samplesEmail(text string) templ.Component {
 	})
 }
 
-func showAllLink(href string) templ.Component {
+func backpackShowAllLink(href string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -97,14 +97,14 @@ func TileDate(ctx context.Context, t time.Time) string {
 	return i18n.Date(ctx, t.UTC())
 }
 
-// mark is a placeholder value no message contains and text/template leaves alone.
-const mark = "\x00slot\x00"
+// tileMark is a placeholder value no message contains and text/template leaves alone.
+const tileMark = "\x00slot\x00"
 
 // HiddenAround says the message id with its placeholder slot filled by
 // shown, which is seen; the words around it are for screen readers only
 // ("Page 3" where only "3" shows).
 func HiddenAround(ctx context.Context, id, slot, shown string) templ.Component {
-	before, after, _ := strings.Cut(i18n.T(ctx, id, i18n.Vars{slot: mark}), mark)
+	before, after, _ := strings.Cut(i18n.T(ctx, id, i18n.Vars{slot: tileMark}), tileMark)
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		var b strings.Builder
 		if before != "" {
@@ -119,10 +119,10 @@ func HiddenAround(ctx context.Context, id, slot, shown string) templ.Component {
 	})
 }
 
-// slotted says the message id with its placeholder slot filled by the
+// tileSlotted says the message id with its placeholder slot filled by the
 // component c (a <time>, a link), keeping the sentence whole.
-func slotted(ctx context.Context, id, slot string, c templ.Component) templ.Component {
-	before, after, found := strings.Cut(i18n.T(ctx, id, i18n.Vars{slot: mark}), mark)
+func tileSlotted(ctx context.Context, id, slot string, c templ.Component) templ.Component {
+	before, after, found := strings.Cut(i18n.T(ctx, id, i18n.Vars{slot: tileMark}), tileMark)
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		if _, err := io.WriteString(w, templ.EscapeString(before)); err != nil {
 			return err
@@ -374,7 +374,7 @@ func BadgeTile(t Tile) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "tile.issued_on", "Date", tileTime(t.Issued)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = tileSlotted(ctx, "tile.issued_on", "Date", tileTime(t.Issued)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
