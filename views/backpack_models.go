@@ -1,9 +1,11 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
 )
@@ -19,7 +21,8 @@ const (
 	DefaultSorting = SortNewest
 )
 
-// SortOptions are the choices of the sort field, in order.
+// SortOptions are the choices of the sort field, in order, with their
+// English labels; the page says them with sortOptions.
 var SortOptions = []components.Option{
 	{Value: SortNewest, Label: "Newest first"},
 	{Value: SortOldest, Label: "Oldest first"},
@@ -113,16 +116,35 @@ type DeleteBadge struct {
 	Name     string
 }
 
+// sortLabels are the messages that name each sort order.
+var sortLabels = map[string]string{
+	SortNewest:   "backpack.sort.newest",
+	SortOldest:   "backpack.sort.oldest",
+	SortNameAZ:   "backpack.sort.name",
+	SortNameZA:   "backpack.sort.name_desc",
+	SortIssuerAZ: "backpack.sort.issuer",
+	SortIssuerZA: "backpack.sort.issuer_desc",
+}
+
+// sortOptions are the choices of the sort field in the context's language.
+func sortOptions(ctx context.Context) []components.Option {
+	out := make([]components.Option, len(SortOptions))
+	for i, o := range SortOptions {
+		out[i] = components.Option{Value: o.Value, Label: i18n.T(ctx, sortLabels[o.Value])}
+	}
+	return out
+}
+
 // facetOptions makes a filter's choices: "all" first, then each value with
 // its count.
-func facetOptions(all string, facets []FacetOption) []components.Option {
+func facetOptions(ctx context.Context, all string, facets []FacetOption) []components.Option {
 	opts := []components.Option{{Value: "", Label: all}}
 	for _, f := range facets {
 		label := f.Label
 		if label == "" {
 			label = f.Value
 		}
-		opts = append(opts, components.Option{Value: f.Value, Label: label + " (" + strconv.Itoa(f.Count) + ")"})
+		opts = append(opts, components.Option{Value: f.Value, Label: i18n.T(ctx, "backpack.filters.option", i18n.Vars{"Label": label, "Count": i18n.Number(ctx, f.Count)})})
 	}
 	return opts
 }
@@ -135,24 +157,19 @@ func sortValue(s string) string {
 }
 
 // resultsCount says how many badges the list holds and which are shown.
-func resultsCount(b Backpack) string {
-	noun := func(n int) string {
-		if n == 1 {
-			return "1 badge"
-		}
-		return strconv.Itoa(n) + " badges"
-	}
+func resultsCount(ctx context.Context, b Backpack) string {
+	vars := i18n.Vars{"From": i18n.Number(ctx, b.From), "To": i18n.Number(ctx, b.To), "All": i18n.Number(ctx, b.All)}
 	switch {
 	case b.Total == 0:
-		return "No badges match, out of " + noun(b.All) + " in your backpack."
+		return i18n.N(ctx, "backpack.count.none_match", b.All)
 	case b.Query.Filtered() && b.Pages > 1:
-		return "Showing " + strconv.Itoa(b.From) + " to " + strconv.Itoa(b.To) + " of " + noun(b.Total) + " that match, out of " + strconv.Itoa(b.All) + " in your backpack."
+		return i18n.N(ctx, "backpack.count.showing_matching", b.Total, vars)
 	case b.Query.Filtered():
-		return noun(b.Total) + " match, out of " + strconv.Itoa(b.All) + " in your backpack."
+		return i18n.N(ctx, "backpack.count.matching", b.Total, vars)
 	case b.Pages > 1:
-		return "Showing " + strconv.Itoa(b.From) + " to " + strconv.Itoa(b.To) + " of " + noun(b.Total) + "."
+		return i18n.N(ctx, "backpack.count.showing", b.Total, vars)
 	}
-	return noun(b.Total) + " in your backpack."
+	return i18n.N(ctx, "backpack.count.all", b.Total)
 }
 
 // pageNumbers lists the pages to link: the first, the last, and two either

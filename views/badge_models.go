@@ -1,10 +1,15 @@
 package views
 
 import (
+	"context"
+	"io"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
@@ -94,7 +99,7 @@ type BadgeEndorsement struct {
 	IssuerURL  string // http(s) only
 	Comment    string // Markdown
 	IssuedOn   time.Time
-	On         string // what is endorsed, in words: "this badge", "the achievement", "the issuer"
+	On         string // what is endorsed, as a sentence: "Endorses this badge", "Endorses the issuer"
 }
 
 // BadgeHistoryEntry is one past verification.
@@ -121,23 +126,46 @@ func issuerFilterURL(name string) string {
 	return BackpackQuery{Issuer: name}.URL(1)
 }
 
+// longDate is a day in English; pages say it with i18n.Date.
 func longDate(t time.Time) string {
 	return t.UTC().Format("2 January 2006")
 }
 
+// longDateTime is a moment in English; pages say it with dateTime.
 func longDateTime(t time.Time) string {
 	return t.UTC().Format("2 January 2006 at 15:04 UTC")
 }
 
-// expiryWords says whether the expiry date has passed.
+// dateTime is a moment (its day and its UTC time) in the context's
+// language: "2 January 2006 at 15:04 UTC".
+func dateTime(ctx context.Context, t time.Time) string {
+	t = t.UTC()
+	minute := i18n.Number(ctx, t.Minute())
+	if t.Minute() < 10 {
+		minute = i18n.Number(ctx, 0) + minute
+	}
+	return i18n.T(ctx, "badge.date_time", i18n.Vars{
+		"Date": i18n.Date(ctx, t),
+		"Time": i18n.Number(ctx, t.Hour()) + ":" + minute,
+	})
+}
+
+// expiryWords says in English whether the expiry date has passed; pages
+// say it with expiryText.
 func expiryWords(expires, now time.Time) string {
+	return expiryText(context.Background(), expires, now)
+}
+
+// expiryText says whether the expiry date has passed, in the context's
+// language.
+func expiryText(ctx context.Context, expires, now time.Time) string {
 	if expires.IsZero() {
-		return "Does not expire"
+		return i18n.T(ctx, "badge.expiry.never")
 	}
 	if !now.IsZero() && expires.Before(now) {
-		return "Expired on " + longDate(expires)
+		return i18n.T(ctx, "badge.expiry.expired_on", i18n.Vars{"Date": i18n.Date(ctx, expires.UTC())})
 	}
-	return longDate(expires)
+	return i18n.Date(ctx, expires.UTC())
 }
 
 // mailtoURL is a mailto: link to email, or "" when it does not look like
@@ -151,24 +179,29 @@ func mailtoURL(email string) string {
 	return "mailto:" + url.PathEscape(email)
 }
 
-func statusSentence(status string) string {
+// statusSentence explains a status in English; pages say it with
+// statusSentenceIn.
+func statusSentence(status string) string { return statusSentenceIn(context.Background(), status) }
+
+// statusSentenceIn explains a status in the context's language.
+func statusSentenceIn(ctx context.Context, status string) string {
 	switch status {
 	case "valid":
-		return "Satchel checked this badge and it holds: it is genuine, issued to you, and in force."
+		return i18n.T(ctx, "badge.status_sentence.valid")
 	case "warning":
-		return "Satchel checked this badge and it holds, with some warnings below."
+		return i18n.T(ctx, "badge.status_sentence.warning")
 	case "invalid":
-		return "Satchel checked this badge and it does not hold. The checks below say why."
+		return i18n.T(ctx, "badge.status_sentence.invalid")
 	case "expired":
-		return "This badge has passed its expiry date. It was issued to you, but no longer counts as current."
+		return i18n.T(ctx, "badge.status_sentence.expired")
 	case "revoked":
-		return "The issuer has withdrawn (revoked) this badge."
+		return i18n.T(ctx, "badge.status_sentence.revoked")
 	case "unverified":
-		return "Satchel could not finish checking this badge, usually because the issuer's website did not answer. It will try again."
+		return i18n.T(ctx, "badge.status_sentence.unverified")
 	case "unconfirmed":
-		return "Signed, issuer not confirmed: the badge is unchanged since it was signed, but Satchel cannot confirm that the issuer it names signed it. Ask the issuer to publish their signing key (the checks below say where)."
+		return i18n.T(ctx, "badge.status_sentence.unconfirmed")
 	}
-	return "This badge has not been checked yet."
+	return i18n.T(ctx, "badge.status_sentence.unchecked")
 }
 
 // orText is s, or def when s is blank.
@@ -181,13 +214,44 @@ func orText(s, def string) string {
 
 // evidenceMeta says what kind of evidence it is and for whom, e.g.
 // "Report, for employers".
-func evidenceMeta(e BadgeEvidence) string {
-	var parts []string
-	if g := strings.TrimSpace(e.Genre); g != "" {
-		parts = append(parts, g)
+func evidenceMeta(ctx context.Context, e BadgeEvidence) string {
+	g, a := strings.TrimSpace(e.Genre), strings.TrimSpace(e.Audience)
+	switch {
+	case g != "" && a != "":
+		return i18n.T(ctx, "badge.evidence.genre_audience", i18n.Vars{"Genre": g, "Audience": a})
+	case a != "":
+		return i18n.T(ctx, "badge.evidence.audience", i18n.Vars{"Audience": a})
 	}
-	if a := strings.TrimSpace(e.Audience); a != "" {
-		parts = append(parts, "for "+a)
+	return g
+}
+
+// badgeSlots says the message id with vars filled in as text and each
+// slot of comps filled by its component (a <time>, a name in bold), so
+// that a sentence holding several pieces of markup stays whole.
+func badgeSlots(ctx context.Context, id string, vars i18n.Vars, comps map[string]templ.Component) templ.Component {
+	all := i18n.Vars{}
+	for k, v := range vars {
+		all[k] = v
 	}
-	return strings.Join(parts, ", ")
+	for k := range comps {
+		all[k] = "\x00" + k + "\x00"
+	}
+	text := i18n.T(ctx, id, all)
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		parts := strings.Split(text, "\x00")
+		for i, p := range parts {
+			if i%2 == 1 {
+				if c, ok := comps[p]; ok {
+					if err := c.Render(ctx, w); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			if _, err := io.WriteString(w, templ.EscapeString(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/markdown"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/static"
@@ -95,7 +97,7 @@ func (s *Server) handleBackpack(c echo.Context) error {
 		for _, sm := range static.Samples() {
 			bp.Samples = append(bp.Samples, views.SampleBadge{Name: sm.Name, URL: sm.URL})
 		}
-		return s.render(c, http.StatusOK, views.BackpackPage(s.shell(c, "Your backpack"), bp))
+		return s.render(c, http.StatusOK, views.BackpackPage(s.shell(c, tr(c, "backpack.title")), bp))
 	}
 
 	page, err := s.db.ListBadges(ctx, sq)
@@ -108,12 +110,12 @@ func (s *Server) handleBackpack(c echo.Context) error {
 		bp.To = bp.From + len(page.Badges) - 1
 	}
 	for _, b := range page.Badges {
-		bp.Tiles = append(bp.Tiles, tileFor(b))
+		bp.Tiles = append(bp.Tiles, tileIn(ctx, b))
 	}
 	bp.Issuers = facetOptions(facets.Issuers, q.Issuer, nil)
 	bp.Tags = facetOptions(facets.Tags, q.Tag, nil)
-	bp.Statuses = facetOptions(facets.Statuses, q.Status, components.StatusLabel)
-	return s.render(c, http.StatusOK, views.BackpackPage(s.shell(c, "Your backpack"), bp))
+	bp.Statuses = facetOptions(facets.Statuses, q.Status, func(status string) string { return components.StatusText(ctx, status) })
+	return s.render(c, http.StatusOK, views.BackpackPage(s.shell(c, tr(c, "backpack.title")), bp))
 }
 
 // facetOptions turns the store's facets into the form's choices. A chosen
@@ -144,12 +146,17 @@ func facetOptions(fs []store.Facet, chosen string, label func(string) string) []
 	return out
 }
 
-// tileFor is a badge as its tile shows it.
-func tileFor(b store.BadgeSummary) components.Tile {
+// tileFor is a badge as its tile shows it, with Satchel's own words in
+// English; tileIn says them in the context's language.
+func tileFor(b store.BadgeSummary) components.Tile { return tileIn(context.Background(), b) }
+
+// tileIn is a badge as its tile shows it, Satchel's words in the context's
+// language.
+func tileIn(ctx context.Context, b store.BadgeSummary) components.Tile {
 	t := components.Tile{
 		ID:          b.PublicID,
 		Href:        paths.Badge(b.PublicID),
-		Name:        orDefault(b.Name, "Untitled badge"),
+		Name:        orDefault(b.Name, i18n.T(ctx, "badge.untitled")),
 		Issuer:      b.IssuerName,
 		ImageAlt:    b.ImageCaption,
 		Issued:      b.IssuedAt,
@@ -164,7 +171,7 @@ func tileFor(b store.BadgeSummary) components.Tile {
 		t.ImageSrc = paths.Image(b.ImageHash)
 	}
 	if t.Criteria == "" && b.CriteriaURL != "" {
-		t.Criteria = "Described on the issuer's website; the badge's page links to it."
+		t.Criteria = i18n.T(ctx, "tile.criteria_elsewhere")
 	}
 	return t
 }

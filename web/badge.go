@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"path"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/views"
@@ -25,11 +27,11 @@ const badgeHistoryLen = 20
 func (s *Server) ownBadge(c echo.Context) (*store.Badge, error) {
 	id := c.Param("id")
 	if id == "" || len(id) > 64 {
-		return nil, notFound("There is no such badge in your backpack.")
+		return nil, notFound(tr(c, "badge.not_found"))
 	}
 	b, err := s.db.BadgeByPublicID(c.Request().Context(), currentUser(c).ID, id)
 	if fail.CodeOf(err) == fail.NotFound {
-		return nil, notFound("There is no such badge in your backpack. It may have been deleted, or the link may be wrong.")
+		return nil, notFound(tr(c, "badge.not_found_detail"))
 	}
 	return b, err
 }
@@ -63,9 +65,9 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 	now := s.now()
 	d := views.BadgeDetail{
 		PublicID:          b.PublicID,
-		Name:              orDefault(b.Name, "Untitled badge"),
+		Name:              orDefault(b.Name, tr(c, "badge.untitled")),
 		Description:       b.Description,
-		ImageAlt:          orDefault(b.ImageCaption, orDefault(b.Name, "The badge's image")),
+		ImageAlt:          orDefault(b.ImageCaption, orDefault(b.Name, tr(c, "badge.image_alt"))),
 		CriteriaURL:       views.WebURL(b.CriteriaURL),
 		CriteriaNarrative: b.CriteriaNarrative,
 		Issuer: views.BadgeIssuer{
@@ -77,7 +79,7 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 		Issued:       b.IssuedAt,
 		Expires:      b.ExpiresAt,
 		IssuedTo:     b.MatchedValue,
-		IssuedToKind: identifierKind(b.MatchedType),
+		IssuedToKind: identifierKind(ctx, b.MatchedType),
 		Tags:         b.Tags,
 		Version:      b.Version,
 		Format:       formatWords(badge.Format(b.Format)),
@@ -126,7 +128,7 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 	for _, e := range m.Endorsements {
 		d.Endorsements = append(d.Endorsements, views.BadgeEndorsement{
 			IssuerName: e.IssuerName, IssuerURL: views.WebURL(e.IssuerID), Comment: e.Comment,
-			IssuedOn: e.IssuedOn, On: endorsedWords(e.On),
+			IssuedOn: e.IssuedOn, On: endorsedWords(ctx, e.On),
 		})
 	}
 
@@ -136,7 +138,7 @@ func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail,
 	}
 	if rep != nil {
 		r := reportView(rep, nil, "")
-		r.Level, r.Title = 3, "What Satchel checked"
+		r.Level, r.Title = 3, tr(c, "badge.report_title")
 		d.Report = &r
 		if d.CheckedAt.IsZero() {
 			d.CheckedAt = rep.RanAt
@@ -163,26 +165,30 @@ func effectiveStatus(b *store.Badge, now time.Time) store.BadgeStatus {
 	return b.Status
 }
 
-func identifierKind(t string) string {
+// identifierKind names a kind of recipient identifier, for "Your email
+// address ada@example.org".
+func identifierKind(ctx context.Context, t string) string {
 	switch t {
 	case "email":
-		return "email address"
+		return i18n.T(ctx, "badge.kind.email")
 	case "url":
-		return "web address"
+		return i18n.T(ctx, "badge.kind.url")
 	case "telephone":
-		return "phone number"
+		return i18n.T(ctx, "badge.kind.telephone")
 	}
-	return "identifier"
+	return i18n.T(ctx, "badge.kind.identifier")
 }
 
-func endorsedWords(on string) string {
+// endorsedWords says what an endorsement endorses, as a sentence; "" when
+// it does not say.
+func endorsedWords(ctx context.Context, on string) string {
 	switch on {
 	case "assertion", "credential":
-		return "this badge"
+		return i18n.T(ctx, "badge.endorsements.on_badge")
 	case "badgeclass", "achievement":
-		return "the achievement"
+		return i18n.T(ctx, "badge.endorsements.on_achievement")
 	case "issuer":
-		return "the issuer"
+		return i18n.T(ctx, "badge.endorsements.on_issuer")
 	}
 	return ""
 }
@@ -278,16 +284,18 @@ func (s *Server) handleBadgeCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	switch {
 	case res.Transient:
-		s.flash(c, views.FlashError, "Satchel could not reach the issuer just now, so the badge keeps its last result ("+
-			strings.ToLower(components.StatusLabel(string(b.Status)))+"). Try again later.")
+		s.flash(c, views.FlashError, tr(c, "badge.check.unreachable", i18n.Vars{
+			"Status": strings.ToLower(components.StatusText(ctx, string(b.Status)))}))
 	case res.Status == store.StatusValid:
-		s.flash(c, views.FlashSuccess, "Checked again just now: the badge is valid.")
+		s.flash(c, views.FlashSuccess, tr(c, "badge.check.valid"))
 	case res.Status == store.StatusWarning:
-		s.flash(c, views.FlashSuccess, "Checked again just now: the badge is valid, with warnings.")
+		s.flash(c, views.FlashSuccess, tr(c, "badge.check.warning"))
 	default:
-		s.flash(c, views.FlashInfo, "Checked again just now: "+strings.ToLower(components.StatusLabel(string(res.Status)))+". The report below says why.")
+		s.flash(c, views.FlashInfo, tr(c, "badge.check.result", i18n.Vars{
+			"Status": strings.ToLower(components.StatusText(ctx, string(res.Status)))}))
 	}
 	return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))
 }
@@ -297,8 +305,8 @@ func (s *Server) handleBadgeDeleteForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := orDefault(b.Name, "Untitled badge")
-	return s.render(c, http.StatusOK, views.DeleteBadgePage(s.shell(c, "Delete "+name), views.DeleteBadge{PublicID: b.PublicID, Name: name}))
+	name := orDefault(b.Name, tr(c, "badge.untitled"))
+	return s.render(c, http.StatusOK, views.DeleteBadgePage(s.shell(c, tr(c, "badge.delete.title", i18n.Vars{"Name": name})), views.DeleteBadge{PublicID: b.PublicID, Name: name}))
 }
 
 func (s *Server) handleBadgeDelete(c echo.Context) error {
@@ -313,7 +321,7 @@ func (s *Server) handleBadgeDelete(c echo.Context) error {
 		return err
 	}
 	logger(c).Info("badge deleted", "badge", b.PublicID)
-	s.flash(c, views.FlashSuccess, "“"+orDefault(b.Name, "Untitled badge")+"” is deleted from your backpack.")
+	s.flash(c, views.FlashSuccess, tr(c, "badge.delete.done", i18n.Vars{"Name": orDefault(b.Name, tr(c, "badge.untitled"))}))
 	return c.Redirect(http.StatusSeeOther, paths.Backpack)
 }
 
@@ -324,15 +332,15 @@ func (s *Server) handleBadgeVisibility(c echo.Context) error {
 	}
 	v := c.FormValue("visibility")
 	if v != store.Private && v != store.Public {
-		s.flash(c, views.FlashError, "Choose Private or Public, then save.")
+		s.flash(c, views.FlashError, tr(c, "badge.visibility.choose"))
 		return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))
 	}
 	if err := s.db.SetBadgeVisibility(c.Request().Context(), b.UserID, b.PublicID, v); err != nil {
 		return err
 	}
-	msg := "The badge is private: only you can see it."
+	msg := tr(c, "badge.visibility.private")
 	if v == store.Public {
-		msg = "The badge is public: it can be shown on your public pages."
+		msg = tr(c, "badge.visibility.public")
 	}
 	s.flash(c, views.FlashSuccess, msg)
 	return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -33,12 +35,15 @@ const (
 	importMaxItems = 20
 )
 
-func errImportTooLarge() *fail.Error {
+// errImportTooLarge is said in the request's language as far as it is
+// chosen: the body cap runs before chooseLanguage, so for now English.
+func errImportTooLarge(c echo.Context) *fail.Error {
+	ctx := c.Request().Context()
 	return &fail.Error{
 		Code:  fail.TooLarge,
-		Title: "Too much at once",
-		Message: fmt.Sprintf("Together these files are larger than %s, more than Satchel accepts in one go. "+
-			"Import them in smaller groups; each badge file may be up to %s.", importSize(ImportMaxBodyBytes), importSize(ImportMaxFileBytes)),
+		Title: tr(c, "import.too_large.title"),
+		Message: tr(c, "import.too_large.message", i18n.Vars{
+			"Max": importSizeIn(ctx, ImportMaxBodyBytes), "MaxFile": importSizeIn(ctx, ImportMaxFileBytes)}),
 	}
 }
 
@@ -49,7 +54,7 @@ func importBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > ImportMaxBodyBytes {
-			return errImportTooLarge()
+			return errImportTooLarge(c)
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, ImportMaxBodyBytes)
 		var err error
@@ -60,22 +65,23 @@ func importBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return errImportTooLarge()
+			return errImportTooLarge(c)
 		}
 		if err != nil {
-			return &fail.Error{Code: fail.Malformed, Title: "The upload was broken off",
-				Message: "Satchel could not read what was sent. Please try again.", Err: fmt.Errorf("import: parse form: %w", err)}
+			return &fail.Error{Code: fail.Malformed, Title: tr(c, "import.broken.title"),
+				Message: tr(c, "import.broken.message"), Err: fmt.Errorf("import: parse form: %w", err)}
 		}
 		return next(c)
 	}
 }
 
-func (s *Server) importView() views.Import {
-	return views.Import{MaxFile: importSize(ImportMaxFileBytes), MaxTotal: importSize(ImportMaxBodyBytes), MaxItems: importMaxItems, MaxFileBytes: ImportMaxFileBytes}
+func (s *Server) importView(c echo.Context) views.Import {
+	ctx := c.Request().Context()
+	return views.Import{MaxFile: importSizeIn(ctx, ImportMaxFileBytes), MaxTotal: importSizeIn(ctx, ImportMaxBodyBytes), MaxItems: importMaxItems, MaxFileBytes: ImportMaxFileBytes}
 }
 
 func (s *Server) handleImportForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.ImportPage(s.shell(c, "Import badges"), s.importView()))
+	return s.render(c, http.StatusOK, views.ImportPage(s.shell(c, tr(c, "import.title")), s.importView(c)))
 }
 
 // importItem is one thing to import: a file, the web address or the pasted
@@ -90,7 +96,7 @@ type importItem struct {
 // answers with JSON that carries each outcome's HTML.
 func (s *Server) handleImport(c echo.Context) error {
 	u := currentUser(c)
-	m := s.importView()
+	m := s.importView(c)
 	m.URL = strings.TrimSpace(c.FormValue("url"))
 	m.Pasted = strings.TrimSpace(c.FormValue("pasted"))
 	items, errs := importItems(c, m.URL, m.Pasted)
@@ -99,7 +105,7 @@ func (s *Server) handleImport(c echo.Context) error {
 		if wantsJSON(c) {
 			return c.JSON(http.StatusUnprocessableEntity, map[string]any{"error": errs[0].Message})
 		}
-		return s.render(c, http.StatusUnprocessableEntity, views.ImportPage(s.shell(c, "Import badges"), m))
+		return s.render(c, http.StatusUnprocessableEntity, views.ImportPage(s.shell(c, tr(c, "import.title")), m))
 	}
 
 	in := make([]backpack.Item, len(items))
@@ -131,7 +137,7 @@ func (s *Server) handleImport(c echo.Context) error {
 		}
 	}
 	m.Outcomes = outs
-	return s.render(c, http.StatusOK, views.ImportPage(s.shell(c, "Import badges"), m))
+	return s.render(c, http.StatusOK, views.ImportPage(s.shell(c, tr(c, "import.title")), m))
 }
 
 // importItems collects the files, the web address and the pasted text.
@@ -143,44 +149,50 @@ func importItems(c echo.Context, rawURL, pasted string) ([]importItem, []compone
 			if fh.Filename == "" && fh.Size == 0 {
 				continue // the empty part a browser sends when no file was chosen
 			}
-			it, err := readImportFile(fh)
+			it, err := readImportFile(c, fh)
 			if err != nil {
-				return nil, []components.FieldError{{ID: "import-files", Message: "Satchel could not read " + it.Source + ". Please choose it again."}}
+				return nil, []components.FieldError{{ID: "import-files", Message: tr(c, "import.errors.unreadable", i18n.Vars{"Source": it.Source})}}
 			}
 			items = append(items, it)
 		}
 	}
 	if rawURL != "" {
 		if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs = append(errs, components.FieldError{ID: "import-url", Message: "Enter the badge's full web address, starting with https://."})
+			errs = append(errs, components.FieldError{ID: "import-url", Message: tr(c, "import.errors.url")})
 		} else {
-			items = append(items, importItem{Item: backpack.Item{Source: "The web address " + rawURL, Data: []byte(rawURL)}, field: "url"})
+			items = append(items, importItem{Item: backpack.Item{Source: tr(c, "import.source.url", i18n.Vars{"URL": rawURL}), Data: []byte(rawURL)}, field: "url"})
 		}
 	}
 	if pasted != "" {
-		it := importItem{Item: backpack.Item{Source: "The pasted badge data", Data: []byte(pasted)}, field: "pasted"}
+		it := importItem{Item: backpack.Item{Source: tr(c, "import.source.pasted"), Data: []byte(pasted)}, field: "pasted"}
 		if len(pasted) > ImportMaxFileBytes {
-			it.Refused = fmt.Sprintf("The pasted text is %s; Satchel accepts badge data up to %s. Paste one badge at a time.",
-				importSize(int64(len(pasted))), importSize(ImportMaxFileBytes))
+			ctx := c.Request().Context()
+			it.Refused = tr(c, "import.errors.pasted_too_large", i18n.Vars{
+				"Size": importSizeIn(ctx, int64(len(pasted))), "Max": importSizeIn(ctx, ImportMaxFileBytes)})
 			it.Data = nil
 		}
 		items = append(items, it)
 	}
 	if len(errs) == 0 && len(items) == 0 {
-		errs = append(errs, components.FieldError{ID: "import-files", Message: "Choose a badge file, enter a badge's web address or paste badge data."})
+		errs = append(errs, components.FieldError{ID: "import-files", Message: tr(c, "import.errors.nothing")})
 	}
 	if len(items) > importMaxItems {
-		errs = append(errs, components.FieldError{ID: "import-files", Message: fmt.Sprintf("Choose at most %d files at a time; you chose %d.", importMaxItems, len(items))})
+		errs = append(errs, components.FieldError{ID: "import-files", Message: i18n.N(c.Request().Context(), "import.errors.too_many", len(items),
+			i18n.Vars{"Max": i18n.Number(c.Request().Context(), importMaxItems)})})
 	}
 	return items, errs
 }
 
-func readImportFile(fh *multipart.FileHeader) (importItem, error) {
+func readImportFile(c echo.Context, fh *multipart.FileHeader) (importItem, error) {
 	name := importFileName(fh.Filename)
+	if name == "" {
+		name = tr(c, "import.source.unnamed_file")
+	}
 	it := importItem{Item: backpack.Item{Source: name, Name: name}}
 	if fh.Size > ImportMaxFileBytes {
-		it.Refused = fmt.Sprintf("This file is %s; Satchel accepts badge files up to %s. Badge images and files are usually much smaller: check that this is the badge the issuer sent you.",
-			importSize(fh.Size), importSize(ImportMaxFileBytes))
+		ctx := c.Request().Context()
+		it.Refused = tr(c, "import.errors.file_too_large", i18n.Vars{
+			"Size": importSizeIn(ctx, fh.Size), "Max": importSizeIn(ctx, ImportMaxFileBytes)})
 		return it, nil
 	}
 	f, err := fh.Open()
@@ -193,7 +205,7 @@ func readImportFile(fh *multipart.FileHeader) (importItem, error) {
 }
 
 // importFileName keeps the last path element of a browser-sent file name,
-// without control characters, at most 200 bytes.
+// without control characters, at most 200 bytes; "" when nothing is left.
 func importFileName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
@@ -206,7 +218,7 @@ func importFileName(name string) string {
 		name = strings.ToValidUTF8(name[:200], "")
 	}
 	if name == "" || name == "." || name == "/" {
-		return "A file without a name"
+		return ""
 	}
 	return name
 }
@@ -258,7 +270,23 @@ func (s *Server) importJSON(c echo.Context, outs []views.ImportOutcome) error {
 	return c.JSON(http.StatusOK, res)
 }
 
-// importSize writes a byte count as people read it, e.g. "5 MB".
+// importSizeIn writes a byte count as people read it, e.g. "5 MB", in the
+// context's language.
+func importSizeIn(ctx context.Context, n int64) string {
+	switch {
+	case n >= 1<<20:
+		size := fmt.Sprintf("%.1f", float64(n)/(1<<20))
+		if n%(1<<20) == 0 {
+			size = i18n.Number(ctx, int(n>>20))
+		}
+		return i18n.T(ctx, "import.size.mb", i18n.Vars{"Size": size})
+	case n >= 1<<10:
+		return i18n.T(ctx, "import.size.kb", i18n.Vars{"Size": i18n.Number(ctx, int(n>>10))})
+	}
+	return i18n.N(ctx, "import.size.bytes", int(n))
+}
+
+// importSize writes a byte count as people read it, e.g. "5 MB", in English.
 func importSize(n int64) string {
 	switch {
 	case n >= 1<<20:

@@ -15,6 +15,26 @@
   var pasted = form.querySelector('textarea[name="pasted"]');
   var token = form.querySelector('input[name="_csrf"]');
   var maxFile = parseInt(form.getAttribute("data-max-file"), 10) || 5 * 1024 * 1024;
+  var lang = document.documentElement.lang || undefined;
+
+  // say returns the page's words for name (the progress area's
+  // data-text-name attribute, in the page's language) with each {key}
+  // replaced by vars[key].
+  function say(name, vars) {
+    var words = progress.getAttribute("data-text-" + name) || "";
+    return words.replace(/\{([a-z]+)\}/g, function (all, key) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, key) ? String(vars[key]) : all;
+    });
+  }
+
+  // num writes a count the page's language's way.
+  function num(n) {
+    try {
+      return n.toLocaleString(lang);
+    } catch (e) {
+      return String(n);
+    }
+  }
 
   // Drag and drop onto the file field's area: the dropped files become the
   // input's files, so everything after is the same as choosing them.
@@ -24,7 +44,7 @@
     // does the hint say so.
     var hint = document.getElementById(input.id + "-hint");
     if (hint) {
-      hint.appendChild(document.createTextNode(" You can also drop files on this area."));
+      hint.appendChild(document.createTextNode(" " + say("drop-hint")));
     }
     ["dragenter", "dragover"].forEach(function (type) {
       drop.addEventListener(type, function (event) {
@@ -72,7 +92,7 @@
     li.setAttribute("data-result", "refused");
     var head = document.createElement("p");
     head.className = "import-outcome__head";
-    head.appendChild(text("strong", "Not imported:"));
+    head.appendChild(text("strong", say("not-imported")));
     head.appendChild(document.createTextNode(" "));
     head.appendChild(text("span", source, "import-outcome__source"));
     li.appendChild(head);
@@ -81,7 +101,14 @@
   }
 
   function sizeText(n) {
-    return (n / (1024 * 1024)).toFixed(1) + " MB";
+    var mb = n / (1024 * 1024);
+    var size;
+    try {
+      size = mb.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    } catch (e) {
+      size = mb.toFixed(1);
+    }
+    return say("size", { size: size });
   }
 
   function send(item) {
@@ -99,18 +126,18 @@
       headers: { Accept: "application/json", "X-CSRF-Token": token ? token.value : "" },
     }).then(function (resp) {
       if (resp.status === 413) {
-        return { nodes: [localOutcome(item.source, "This file is larger than Satchel accepts. Each badge file may be up to " + sizeText(maxFile) + ".")] };
+        return { nodes: [localOutcome(item.source, say("too-large", { max: sizeText(maxFile) }))] };
       }
       if (resp.status === 403) {
-        return { nodes: [localOutcome(item.source, "Your session has ended or the page is out of date. Reload the page, sign in if asked, and try again.")] };
+        return { nodes: [localOutcome(item.source, say("session"))] };
       }
       var type = resp.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") !== 0) {
-        return { nodes: [localOutcome(item.source, "Satchel could not import this one just now (it answered " + resp.status + "). Please try again.")] };
+        return { nodes: [localOutcome(item.source, say("answered", { status: resp.status }))] };
       }
       return resp.json().then(function (body) {
         if (!resp.ok) {
-          return { nodes: [localOutcome(item.source, body && body.error ? body.error : "Satchel could not import this one. Please try again.")] };
+          return { nodes: [localOutcome(item.source, body && body.error ? body.error : say("failed"))] };
         }
         var parser = new DOMParser();
         var nodes = [];
@@ -126,7 +153,7 @@
         return { nodes: nodes, results: results };
       });
     }, function () {
-      return { nodes: [localOutcome(item.source, "Satchel could not be reached. Check your connection and try again.")] };
+      return { nodes: [localOutcome(item.source, say("unreachable"))] };
     });
   }
 
@@ -146,10 +173,10 @@
       if (!urlField.checkValidity()) {
         return; // let the browser and the server say what is wrong
       }
-      items.push({ field: "url", value: urlField.value.trim(), source: "The web address " + urlField.value.trim() });
+      items.push({ field: "url", value: urlField.value.trim(), source: say("source-url", { url: urlField.value.trim() }) });
     }
     if (pasted && pasted.value.trim() !== "") {
-      items.push({ field: "pasted", value: pasted.value.trim(), source: "The pasted badge data" });
+      items.push({ field: "pasted", value: pasted.value.trim(), source: say("source-pasted") });
     }
     if (items.length === 0) {
       return; // the server explains what to fill in
@@ -163,7 +190,7 @@
 
     progress.hidden = false;
     progress.textContent = "";
-    var heading = text("h2", "Results");
+    var heading = text("h2", say("results"));
     heading.id = "import-progress-heading";
     heading.tabIndex = -1;
     var count = text("p", "", "import-progress__count");
@@ -179,11 +206,11 @@
     var lastResult = {};
     function next() {
       if (i >= items.length) {
-        count.textContent = "Finished: " + imported + " of " + items.length + " imported.";
+        count.textContent = say("finished", { imported: num(imported), total: num(items.length) });
         var href = progress.getAttribute("data-backpack-href");
         if (href && !progress.querySelector("[data-import-to-backpack]")) {
           var p = document.createElement("p");
-          var a = text("a", "Go to your backpack");
+          var a = text("a", say("to-backpack"));
           a.href = href;
           a.setAttribute("data-import-to-backpack", "");
           p.appendChild(a);
@@ -206,17 +233,17 @@
         return;
       }
       var item = items[i++];
-      count.textContent = "Importing " + i + " of " + items.length + "…";
+      count.textContent = say("importing", { current: num(i), total: num(items.length) });
       var step;
       if (item.field === "files" && item.size > maxFile) {
         step = Promise.resolve({
-          nodes: [localOutcome(item.source, "This file is " + sizeText(item.size) + "; Satchel accepts badge files up to " + sizeText(maxFile) + ". Check that this is the badge the issuer sent you.")],
+          nodes: [localOutcome(item.source, say("file-too-large", { size: sizeText(item.size), max: sizeText(maxFile) }))],
         });
       } else {
         step = send(item);
       }
       step.catch(function () {
-        return { nodes: [localOutcome(item.source, "Satchel could not import this one just now. Please try again.")] };
+        return { nodes: [localOutcome(item.source, say("failed-now"))] };
       }).then(function (r) {
         var ok = false;
         (r.results || []).forEach(function (res) {
