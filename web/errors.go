@@ -15,9 +15,17 @@ import (
 )
 
 // notFound is the error for a page or thing that is not there (or not the
-// asker's to see), with words that say what to do.
+// asker's to see), with words that say what to do (said by the caller in
+// the request's language, as tr does). Its title is English: prefer
+// notFoundIn, which says it in the request's language.
 func notFound(message string) *fail.Error {
 	return fail.New(fail.NotFound, message).WithTitle("Page not found")
+}
+
+// notFoundIn is notFound titled in the request's language ("Page not
+// found").
+func notFoundIn(c echo.Context, message string) *fail.Error {
+	return fail.New(fail.NotFound, message).WithTitle(tr(c, "errors.page_not_found"))
 }
 
 // statusOf is the one mapping from an error's code to an HTTP status.

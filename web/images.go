@@ -25,11 +25,11 @@ const imageCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 func (s *Server) handleImage(c echo.Context) error {
 	hash := c.Param("hash")
 	if !imageHash.MatchString(hash) {
-		return notFound("There is no such image.")
+		return s.noSuchImage(c)
 	}
 	im, err := s.db.ImageByHash(c.Request().Context(), hash)
 	if fail.CodeOf(err) == fail.NotFound {
-		return notFound("There is no such image.")
+		return s.noSuchImage(c)
 	}
 	if err != nil {
 		return err
@@ -48,4 +48,12 @@ func (s *Server) handleImage(c echo.Context) error {
 	// ranges; the content type set above stops it from sniffing.
 	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, bytes.NewReader(im.Bytes))
 	return nil
+}
+
+// noSuchImage is the answer to an image address with no image. Image
+// requests skip the session, so it chooses the language of its words
+// itself (the cookie's or the browser's).
+func (s *Server) noSuchImage(c echo.Context) error {
+	s.ensureLanguage(c)
+	return notFoundIn(c, tr(c, "notfound.image"))
 }

@@ -30,7 +30,9 @@ func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) handleMetrics(c echo.Context) error {
 	token := s.opts.MetricsToken
 	if s.opts.Metrics == nil || token == "" {
-		return notFound("There is no page at this address. Check the link, or start again from the home page.")
+		// The metrics skip the session: the language is chosen here.
+		s.ensureLanguage(c)
+		return notFoundIn(c, tr(c, "errors.page_not_found_message"))
 	}
 	got := c.Request().Header.Get(echo.HeaderAuthorization)
 	if subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+token)) != 1 {

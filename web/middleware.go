@@ -253,9 +253,7 @@ const bucketSignIn = "signin"
 func (s *Server) signInRateLimit() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if err := s.allowOr(c, bucketSignIn, s.opts.SignInLimit, s.opts.SignInWindow, "Too many sign-in attempts", func(wait string) string {
-				return "There have been too many sign-in attempts from your network in a short while. Please wait " + wait + " and try again."
-			}); err != nil {
+			if err := s.allowOr(c, bucketSignIn, s.opts.SignInLimit, s.opts.SignInWindow, "limits.signin_title", "limits.signin"); err != nil {
 				return err
 			}
 			return next(c)

@@ -51,10 +51,10 @@ func (s *Server) routes() {
 
 	// Rate limits and queues used below.
 	var (
-		limitBadgeCheck   = s.rateLimit("badge-check", 30, 10*time.Minute, "checked badges again")
-		limitVerify       = s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "checked badges")
+		limitBadgeCheck   = s.rateLimit("badge-check", 30, 10*time.Minute, "limits.badge_check")
+		limitVerify       = s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "limits.verify")
 		queueVerify       = oneOf(make(chan struct{}, verifyConcurrency), s.opts.VerifyQueueWait)
-		limitPublicVerify = s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "verified badges")
+		limitPublicVerify = s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "limits.public_verify")
 	)
 
 	// Anonymous: liveness and readiness, static files, the home page.
@@ -85,7 +85,7 @@ func (s *Server) routes() {
 	// The public verifier: anonymous, rate-limited per client, a bounded
 	// number at once per process; its POST takes a badge file.
 	e.GET(paths.Verify, s.handleVerifyForm)
-	s.routeBodyLimit(http.MethodPost, paths.Verify, verifyBodyLimit)
+	s.routeBodyLimit(http.MethodPost, paths.Verify, s.verifyBodyLimit)
 	e.POST(paths.Verify, s.handleVerify, limitVerify, queueVerify)
 
 	// Sign-in: anonymous, rate-limited per client IP.

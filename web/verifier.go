@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,10 +19,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 
-	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -72,8 +75,8 @@ func oneOf(slots chan struct{}, wait time.Duration) echo.MiddlewareFunc {
 			c.Response().Header().Set("Retry-After", "30")
 			return &fail.Error{
 				Code:    fail.Unavailable,
-				Title:   "Satchel is busy",
-				Message: "Satchel is checking many badges for other people right now. Please wait half a minute and try again.",
+				Title:   tr(c, "limits.busy_title"),
+				Message: tr(c, "limits.busy"),
 				Err:     errors.New("all verification slots busy"),
 			}
 		}
@@ -81,7 +84,7 @@ func oneOf(slots chan struct{}, wait time.Duration) echo.MiddlewareFunc {
 }
 
 func (s *Server) handleVerifyForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verify a badge"), views.Verifier{MaxFileMB: verifyMaxFile >> 20}))
+	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, tr(c, "nav.verify")), views.Verifier{MaxFileMB: verifyMaxFile >> 20}))
 }
 
 // handleVerify checks the badge given as a file, a web address or pasted
@@ -99,7 +102,7 @@ func (s *Server) handleVerify(c echo.Context) error {
 	var recipients []badge.Identifier
 	if form.Email != "" {
 		if a, err := mail.ParseAddress(form.Email); err != nil || a.Address != form.Email {
-			form.Errors["email"] = "Enter an email address such as name@example.org, or leave this empty."
+			form.Errors["email"] = tr(c, "verifier_form.email_invalid")
 		} else {
 			recipients = []badge.Identifier{{Type: "email", Value: form.Email}}
 		}
@@ -110,7 +113,7 @@ func (s *Server) handleVerify(c echo.Context) error {
 
 	b, rep, err := s.verifier.VerifyBytes(c.Request().Context(), data, recipients)
 	if err != nil {
-		form.Errors[field] = notABadgeMessage(field, err)
+		form.Errors[field] = notABadgeMessage(c, field, err)
 		return s.verifyRejected(c, form)
 	}
 	r := reportView(rep, b, form.Email)
@@ -125,13 +128,13 @@ func (s *Server) handleVerify(c echo.Context) error {
 	// cleared so it is not sent again with it; the email address stays, as
 	// an employer often checks several badges of one person.
 	form.URL, form.Text = "", ""
-	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verification report: "+verdictWords(rep.Verdict)), form))
+	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, reportTitle(c, rep.Verdict)), form))
 }
 
 // verifyRejected shows the form again with its problems; the title says
 // so first, as it is the first thing a screen reader reads.
 func (s *Server) verifyRejected(c echo.Context, form views.Verifier) error {
-	return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Error: Verify a badge"), form))
+	return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, tr(c, "verifier_form.title_error")), form))
 }
 
 // verifyInput reads the one way the badge was given and names its field;
@@ -153,48 +156,46 @@ func (s *Server) verifyInput(c echo.Context, form *views.Verifier) (data []byte,
 	}
 	switch len(given) {
 	case 0:
-		form.Errors["file"] = "Choose a badge file, enter the badge's web address, or paste its JSON or signed text."
+		form.Errors["file"] = tr(c, "verifier_form.nothing_given")
 		return nil, ""
 	case 1:
 	default:
-		form.Errors[given[0]] = "You gave the badge in more than one way. Give just one: a file, a web address or pasted text."
+		form.Errors[given[0]] = tr(c, "verifier_form.more_than_one")
 		return nil, ""
 	}
 
 	switch field = given[0]; field {
 	case "file":
 		if fh.Size > verifyMaxFile {
-			form.Errors["file"] = fmt.Sprintf("This file is %s; the verifier accepts files up to %d MB. "+
-				"Badge images are usually much smaller: use the original image from the issuer's email or website, not a photo or screenshot of it.",
-				sizeWords(fh.Size), verifyMaxFile>>20)
+			form.Errors["file"] = tr(c, "verifier_form.file_too_large", i18n.Vars{"Size": megabytes(c, fh.Size), "Max": maxMB(c)})
 			return nil, field
 		}
 		f, err := fh.Open()
 		if err != nil {
-			form.Errors["file"] = "Satchel could not read the file you chose. Please choose it again."
+			form.Errors["file"] = tr(c, "verifier_form.file_unreadable")
 			return nil, field
 		}
 		defer f.Close()
 		data, err = io.ReadAll(io.LimitReader(f, verifyMaxFile+1))
 		switch {
 		case err != nil:
-			form.Errors["file"] = "Satchel could not read the file you chose. Please choose it again."
+			form.Errors["file"] = tr(c, "verifier_form.file_unreadable")
 		case len(data) == 0:
-			form.Errors["file"] = "The file you chose is empty. Choose the badge image or file the issuer gave you."
+			form.Errors["file"] = tr(c, "verifier_form.file_empty")
 		case len(data) > verifyMaxFile:
-			form.Errors["file"] = fmt.Sprintf("This file is larger than %d MB, which the verifier accepts. Use the original badge image from the issuer.", verifyMaxFile>>20)
+			form.Errors["file"] = tr(c, "verifier_form.file_over_limit", i18n.Vars{"Max": maxMB(c)})
 		}
 		return data, field
 	case "url":
 		u, err := url.Parse(form.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			form.Errors["url"] = "Enter the badge's full web address, starting with https://"
+			form.Errors["url"] = tr(c, "verifier_form.url_invalid")
 			return nil, field
 		}
 		return []byte(form.URL), field
 	default:
 		if len(form.Text) > verifyMaxFile {
-			form.Errors["text"] = fmt.Sprintf("This text is longer than the verifier accepts (%d MB). Paste only the badge's JSON or signed text.", verifyMaxFile>>20)
+			form.Errors["text"] = tr(c, "verifier_form.text_too_long", i18n.Vars{"Max": maxMB(c)})
 			return nil, field
 		}
 		return []byte(form.Text), field
@@ -202,22 +203,20 @@ func (s *Server) verifyInput(c echo.Context, form *views.Verifier) (data []byte,
 }
 
 // notABadgeMessage explains, for the field it was given in, why what was
-// given could not be read as a badge.
-func notABadgeMessage(field string, err error) string {
+// given could not be read as a badge, in the request's language.
+func notABadgeMessage(c echo.Context, field string, err error) string {
 	var m *badge.MalformedError
 	switch {
 	case errors.Is(err, badge.ErrNoBadgeData):
-		return "This image is a picture only: it has no badge data inside it. " +
-			"Phone photo apps, messaging apps and image editors often remove the data when they save or share a picture. " +
-			"Use the original badge image from the issuer's email or website."
+		return tr(c, "verifier_form.no_badge_data")
 	case errors.As(err, &m):
 		return m.Error()
 	case field == "text":
-		return "This text is not an Open Badge. Paste the badge's JSON (it starts with {) or its signed text (three long parts separated by dots)."
+		return tr(c, "verifier_form.text_not_badge")
 	case field == "url":
-		return "This web address does not look like a badge's. Enter the address of a hosted badge, starting with https://"
+		return tr(c, "verifier_form.url_not_badge")
 	}
-	return "This file is not an Open Badge. Choose a badge image (PNG or SVG) as the issuer sent it, or a badge's JSON or signed-text file."
+	return tr(c, "verifier_form.file_not_badge")
 }
 
 // reportView turns a verification report into the report component's
@@ -261,16 +260,17 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	return r
 }
 
-func verdictWords(v verify.Verdict) string {
+// reportTitle is the title of a report's page, which says its verdict.
+func reportTitle(c echo.Context, v verify.Verdict) string {
 	switch v {
 	case verify.Valid:
-		return "valid"
+		return tr(c, "verifier_form.report_valid")
 	case verify.ValidWarn:
-		return "valid, with warnings"
+		return tr(c, "verifier_form.report_valid_warn")
 	case verify.VerdictUnconfirmed:
-		return "signed, issuer not confirmed"
+		return tr(c, "verifier_form.report_unconfirmed")
 	}
-	return "not valid"
+	return tr(c, "verifier_form.report_invalid")
 }
 
 func formatWords(f badge.Format) string {
@@ -360,22 +360,31 @@ func decodeDataURI(u string) ([]byte, bool) {
 	return data, true
 }
 
-func sizeWords(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+// megabytes writes a size in megabytes with one decimal, the request's
+// language's way ("5.3", "5,3", "٥٫٣"); the unit is the message's.
+func megabytes(c echo.Context, n int64) string {
+	l := i18n.Current(c.Request().Context())
+	return message.NewPrinter(l.Tag).Sprint(number.Decimal(float64(n)/(1<<20), number.MinFractionDigits(1), number.MaxFractionDigits(1)))
+}
+
+// maxMB is the largest badge file the verifier accepts, in megabytes, in
+// the request's language's digits.
+func maxMB(c echo.Context) string {
+	return i18n.Number(c.Request().Context(), verifyMaxFile>>20)
 }
 
 // verifyBodyLimit replaces the default body limit on the verifier's POST:
-// a badge file may be larger than other forms, but not without bound.
-func verifyBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+// a badge file may be larger than other forms, but not without bound. It
+// runs before the language is chosen, so it chooses it for its refusal.
+func (s *Server) verifyBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > verifyMaxBody {
+			s.ensureLanguage(c)
 			return &fail.Error{
-				Code:  fail.TooLarge,
-				Title: "That file is too large",
-				Message: fmt.Sprintf("The verifier accepts badge files up to %d MB. "+
-					"Badge images are usually much smaller: use the original image from the issuer's email or website, "+
-					"not a photo or screenshot of it. Go back and choose another file.", verifyMaxFile>>20),
+				Code:    fail.TooLarge,
+				Title:   tr(c, "verifier_form.too_large_title"),
+				Message: tr(c, "verifier_form.too_large", i18n.Vars{"Max": maxMB(c)}),
 			}
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, verifyMaxBody)
@@ -384,12 +393,12 @@ func verifyBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // rateLimit allows each client limit requests per window to the routes it
-// guards. what completes "You have … many times in a short while", e.g.
-// "checked badges". See allow.
-func (s *Server) rateLimit(bucket string, limit int, window time.Duration, what string) echo.MiddlewareFunc {
+// guards. message is the id of the refusal's words, a whole sentence per
+// limit whose {{.Wait}} says how long to wait ("limits.verify"). See allow.
+func (s *Server) rateLimit(bucket string, limit int, window time.Duration, message string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if err := s.allow(c, bucket, limit, window, what); err != nil {
+			if err := s.allow(c, bucket, limit, window, message); err != nil {
 				return err
 			}
 			return next(c)
@@ -402,15 +411,13 @@ func (s *Server) rateLimit(bucket string, limit int, window time.Duration, what 
 // household or host usually has) in bucket. The count lives in the
 // database, so every Satchel process shares it. Over the limit it returns
 // a 429 page error saying how long to wait, and sets Retry-After.
-func (s *Server) allow(c echo.Context, bucket string, limit int, window time.Duration, what string) error {
-	return s.allowOr(c, bucket, limit, window, "Please wait a moment", func(wait string) string {
-		return fmt.Sprintf("You have %s many times in a short while. To keep Satchel quick for everyone, please wait %s and try again.", what, wait)
-	})
+func (s *Server) allow(c echo.Context, bucket string, limit int, window time.Duration, message string) error {
+	return s.allowOr(c, bucket, limit, window, "errors.title.rate_limited", message)
 }
 
-// allowOr is allow with the refusal's own title and message, given how
-// long to wait in words.
-func (s *Server) allowOr(c echo.Context, bucket string, limit int, window time.Duration, title string, message func(wait string) string) error {
+// allowOr is allow with the refusal's own title: title and message are
+// message ids, and the message's {{.Wait}} is how long to wait in words.
+func (s *Server) allowOr(c echo.Context, bucket string, limit int, window time.Duration, title, message string) error {
 	ok, retry, err := s.db.AllowAt(c.Request().Context(), bucket, clientKey(c.RealIP()), limit, window, s.now())
 	if err != nil {
 		return fmt.Errorf("web: rate limit: %w", err)
@@ -422,10 +429,20 @@ func (s *Server) allowOr(c echo.Context, bucket string, limit int, window time.D
 	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 	return &fail.Error{
 		Code:    fail.RateLimited,
-		Title:   title,
-		Message: message(backpack.WaitWords(time.Duration(secs) * time.Second)),
+		Title:   tr(c, title),
+		Message: tr(c, message, i18n.Vars{"Wait": waitWords(c.Request().Context(), time.Duration(secs)*time.Second)}),
 		Err:     fmt.Errorf("rate limit %s for %s", bucket, c.RealIP()),
 	}
+}
+
+// waitWords says a wait in words, in the context's language and plural:
+// "a second", "30 seconds", "a minute", "4 minutes" (whole seconds under a
+// minute, else whole minutes, rounded up).
+func waitWords(ctx context.Context, d time.Duration) string {
+	if d < time.Minute {
+		return i18n.N(ctx, "limits.wait.seconds", max(1, int(math.Ceil(d.Seconds()))))
+	}
+	return i18n.N(ctx, "limits.wait.minutes", int(math.Ceil(d.Minutes())))
 }
 
 // clientKey is what a client is counted by: its IP address, or for IPv6
