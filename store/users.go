@@ -79,15 +79,22 @@ func (db *DB) User(ctx context.Context, id int64) (*User, error) {
 
 // SetUserLanguage keeps the language the user chose for Satchel's pages
 // (a BCP 47 tag the caller has checked), or "" to follow their browser.
+// Their public pages' share texts speak it, so the profile's revision
+// moves too and no process serves a kept page with the old words.
 func (db *DB) SetUserLanguage(ctx context.Context, userID int64, tag string) error {
-	res, err := db.writer.ExecContext(ctx, "UPDATE users SET language = ? WHERE id = ?", tag, userID)
-	if err != nil {
-		return fmt.Errorf("store: set language of user %d: %w", userID, err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
-	}
-	return nil
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE users SET language = ? WHERE id = ?", tag, userID)
+		if err != nil {
+			return fmt.Errorf("store: set language of user %d: %w", userID, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE profiles SET rev = rev + 1 WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("store: set language of user %d: %w", userID, err)
+		}
+		return nil
+	})
 }
 
 // SignIn finds the account that the identity's login belongs to, refreshing

@@ -126,16 +126,6 @@ func issuerFilterURL(name string) string {
 	return BackpackQuery{Issuer: name}.URL(1)
 }
 
-// longDate is a day in English; pages say it with i18n.Date.
-func longDate(t time.Time) string {
-	return t.UTC().Format("2 January 2006")
-}
-
-// longDateTime is a moment in English; pages say it with dateTime.
-func longDateTime(t time.Time) string {
-	return t.UTC().Format("2 January 2006 at 15:04 UTC")
-}
-
 // dateTime is a moment (its day and its UTC time) in the context's
 // language: "2 January 2006 at 15:04 UTC".
 func dateTime(ctx context.Context, t time.Time) string {
@@ -148,12 +138,6 @@ func dateTime(ctx context.Context, t time.Time) string {
 		"Date": i18n.Date(ctx, t),
 		"Time": i18n.Number(ctx, t.Hour()) + ":" + minute,
 	})
-}
-
-// expiryWords says in English whether the expiry date has passed; pages
-// say it with expiryText.
-func expiryWords(expires, now time.Time) string {
-	return expiryText(context.Background(), expires, now)
 }
 
 // expiryText says whether the expiry date has passed, in the context's
@@ -178,10 +162,6 @@ func mailtoURL(email string) string {
 	}
 	return "mailto:" + url.PathEscape(email)
 }
-
-// statusSentence explains a status in English; pages say it with
-// statusSentenceIn.
-func statusSentence(status string) string { return statusSentenceIn(context.Background(), status) }
 
 // statusSentenceIn explains a status in the context's language.
 func statusSentenceIn(ctx context.Context, status string) string {

@@ -2,7 +2,6 @@ package views
 
 import (
 	"io/fs"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -150,37 +149,4 @@ func optionalScript(name string) string {
 		return ""
 	}
 	return static.Path(name)
-}
-
-func publicStatusNotice(status string) string {
-	switch status {
-	case "revoked":
-		return "Revoked: the issuer has withdrawn this badge. It no longer counts."
-	case "expired":
-		return "Expired: this badge has passed its expiry date and no longer counts as current."
-	case "invalid":
-		return "Not valid: this badge failed verification. See the checks below."
-	}
-	return ""
-}
-
-func publicStatusSentence(status string) string {
-	switch status {
-	case "valid":
-		return "Satchel verified this badge: it is genuine, issued to this learner and in force."
-	case "warning":
-		return "Satchel verified this badge, with warnings shown in the checks below."
-	case "unverified":
-		return "Satchel could not finish checking this badge, usually because the issuer's website did not answer."
-	case "unconfirmed":
-		return "Signed, issuer not confirmed: the badge is unchanged since it was signed, but nothing the named issuer publishes shows that the key that signed it is theirs. Treat the issuer's name as a claim."
-	}
-	return statusSentence(status)
-}
-
-func countWords(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

@@ -1390,9 +1390,9 @@ func PublicBadgePage(b PublicBadge) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var76 string
-			templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(expiryWords(b.Expires, b.Now))
+			templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(expiryText(ctx, b.Expires, b.Now))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/public.templ`, Line: 229, Col: 67}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/public.templ`, Line: 229, Col: 71}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 			if templ_7745c5c3_Err != nil {
@@ -1961,7 +1961,7 @@ func publicSentence(ctx context.Context, status string) string {
 	case "unconfirmed":
 		return i18n.T(ctx, "public.status.unconfirmed")
 	}
-	return statusSentence(status)
+	return statusSentenceIn(ctx, status)
 }
 
 var _ = templruntime.GeneratedTemplate

@@ -39,6 +39,8 @@ type MastodonShare struct {
 type EmbedCard struct {
 	Title string
 	HTML  string // share.EmbedCard's output (escaped by html/template)
+	// Lang and Dir are the card's language (its owner's) and its direction.
+	Lang, Dir string
 }
 
 // Baked is the owner's "download baked" offer on a badge page.

@@ -99,7 +99,7 @@ func (s *Server) provider(c echo.Context) (providerInfo, error) {
 	id := c.Param("provider")
 	p, ok := s.providers[id]
 	if !ok {
-		return providerInfo{}, notFound(tr(c, "signin.no_such_provider", i18n.Vars{"Name": id}))
+		return providerInfo{}, notFoundIn(c, tr(c, "signin.no_such_provider", i18n.Vars{"Name": id}))
 	}
 	return p, nil
 }

@@ -146,10 +146,6 @@ func facetOptions(fs []store.Facet, chosen string, label func(string) string) []
 	return out
 }
 
-// tileFor is a badge as its tile shows it, with Satchel's own words in
-// English; tileIn says them in the context's language.
-func tileFor(b store.BadgeSummary) components.Tile { return tileIn(context.Background(), b) }
-
 // tileIn is a badge as its tile shows it, Satchel's words in the context's
 // language.
 func tileIn(ctx context.Context, b store.BadgeSummary) components.Tile {

@@ -27,11 +27,11 @@ const badgeHistoryLen = 20
 func (s *Server) ownBadge(c echo.Context) (*store.Badge, error) {
 	id := c.Param("id")
 	if id == "" || len(id) > 64 {
-		return nil, notFound(tr(c, "badge.not_found"))
+		return nil, notFoundIn(c, tr(c, "badge.not_found"))
 	}
 	b, err := s.db.BadgeByPublicID(c.Request().Context(), currentUser(c).ID, id)
 	if fail.CodeOf(err) == fail.NotFound {
-		return nil, notFound(tr(c, "badge.not_found_detail"))
+		return nil, notFoundIn(c, tr(c, "badge.not_found_detail"))
 	}
 	return b, err
 }

@@ -28,7 +28,7 @@ var errDevSignInNotBuilt = errors.New("this satchel was built without the develo
 
 func (s *Server) handleDevSignInForm(c echo.Context) error {
 	if s.dev == nil {
-		return notFound(tr(c, "dev.not_enabled"))
+		return notFoundIn(c, tr(c, "dev.not_enabled"))
 	}
 	return s.render(c, http.StatusOK, views.DevSignInPage(s.shell(c, tr(c, "dev.title")), views.DevForm{}))
 }
@@ -37,7 +37,7 @@ func (s *Server) handleDevSignInForm(c echo.Context) error {
 // embedded provider and starts the ordinary goth flow against it.
 func (s *Server) handleDevSignIn(c echo.Context) error {
 	if s.dev == nil {
-		return notFound(tr(c, "dev.not_enabled"))
+		return notFoundIn(c, tr(c, "dev.not_enabled"))
 	}
 	f := views.DevForm{
 		Name:   strings.TrimSpace(c.FormValue("name")),

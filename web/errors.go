@@ -14,16 +14,9 @@ import (
 	"github.com/satchel-backpack/satchel/views"
 )
 
-// notFound is the error for a page or thing that is not there (or not the
-// asker's to see), with words that say what to do (said by the caller in
-// the request's language, as tr does). Its title is English: prefer
-// notFoundIn, which says it in the request's language.
-func notFound(message string) *fail.Error {
-	return fail.New(fail.NotFound, message).WithTitle("Page not found")
-}
-
-// notFoundIn is notFound titled in the request's language ("Page not
-// found").
+// notFoundIn is the error for a page or thing that is not there (or not
+// the asker's to see), titled "Page not found" in the request's language,
+// with words that say what to do (said by the caller, as tr does).
 func notFoundIn(c echo.Context, message string) *fail.Error {
 	return fail.New(fail.NotFound, message).WithTitle(tr(c, "errors.page_not_found"))
 }

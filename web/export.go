@@ -73,7 +73,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 		return refuse(tr(c, "export.no_file"))
 	}
 	if fh.Size > maxArchiveBytes {
-		return refuse(tr(c, "export.file_too_large", i18n.Vars{"Size": importSize(fh.Size), "Max": importSize(maxArchiveBytes)}))
+		return refuse(tr(c, "export.file_too_large", i18n.Vars{"Size": importSizeIn(c.Request().Context(), fh.Size), "Max": importSizeIn(c.Request().Context(), maxArchiveBytes)}))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Server) handleBadgeBaked(c echo.Context) error {
 	}
 	data := bakeData(b)
 	if data == "" || b.ImageHash == "" {
-		return notFound(tr(c, "export.baked_unavailable"))
+		return notFoundIn(c, tr(c, "export.baked_unavailable"))
 	}
 	im, err := s.db.ImageByHash(c.Request().Context(), b.ImageHash)
 	if err != nil {

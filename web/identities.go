@@ -211,7 +211,7 @@ func (s *Server) handleEmailRemove(c echo.Context) error {
 	u := currentUser(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return notFound(tr(c, "emails.not_yours"))
+		return notFoundIn(c, tr(c, "emails.not_yours"))
 	}
 	ue, err := s.db.RemoveEmail(c.Request().Context(), u.ID, id)
 	if err != nil {

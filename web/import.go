@@ -285,17 +285,3 @@ func importSizeIn(ctx context.Context, n int64) string {
 	}
 	return i18n.N(ctx, "import.size.bytes", int(n))
 }
-
-// importSize writes a byte count as people read it, e.g. "5 MB", in English.
-func importSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		if n%(1<<20) == 0 {
-			return fmt.Sprintf("%d MB", n>>20)
-		}
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}

@@ -51,7 +51,7 @@ const outboxShown = 50
 // exist.
 func (s *Server) handleOutbox(c echo.Context) error {
 	if !s.opts.DevOutbox || s.opts.Mail != nil {
-		return notFound(tr(c, "errors.page_not_found_message"))
+		return notFoundIn(c, tr(c, "errors.page_not_found_message"))
 	}
 	msgs, err := s.db.Outbox(c.Request().Context(), outboxShown)
 	if err != nil {

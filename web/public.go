@@ -60,8 +60,8 @@ func (s *Server) publicOwner(p *store.Profile) views.PublicOwner {
 
 // publicTile is a backpack tile linking to the badge's public page, by an
 // absolute address (printed on paper).
-func (s *Server) publicTile(handle string, b store.BadgeSummary) components.Tile {
-	t := tileFor(b)
+func (s *Server) publicTile(ctx context.Context, handle string, b store.BadgeSummary) components.Tile {
+	t := tileIn(ctx, b)
 	t.Changed = false
 	if handle != "" {
 		t.Href = s.abs(paths.PublicBadge(handle, b.PublicID))
@@ -173,9 +173,9 @@ func (s *Server) publicProfilePage(ctx context.Context, handle string, now time.
 		v.Collections = append(v.Collections, card)
 	}
 	for _, b := range pp.Badges {
-		v.Tiles = append(v.Tiles, s.publicTile(p.Handle, b))
+		v.Tiles = append(v.Tiles, s.publicTile(ctx, p.Handle, b))
 	}
-	sh := s.profileShare(pp)
+	sh := s.profileShare(ctx, pp)
 	v.Share = &sh
 	v.Meta.ImageURL, v.Meta.ImageAlt, v.Meta.LargeImage = sh.ImageURL, i18n.T(ctx, "public.profile_image_alt", i18n.Vars{"Name": p.DisplayName}), true
 	return views.PublicProfilePage(v), nil
@@ -213,7 +213,7 @@ func (s *Server) handlePublicCollection(c echo.Context) error {
 			return nil, notPublic(err)
 		}
 		v := s.collectionView(ctx, pc, s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), pc.Owner.Indexable)
-		sh := s.collectionShare(pc)
+		sh := s.collectionShare(ctx, pc)
 		v.Share, v.Meta.OEmbedURL = &sh, s.oembedURL(v.Meta.URL)
 		return views.PublicCollectionPage(v), nil
 	})
@@ -254,7 +254,7 @@ func (s *Server) collectionView(ctx context.Context, pc *store.PublicCollection,
 		if v.Meta.ImageURL == "" && b.ImageHash != "" {
 			v.Meta.ImageURL, v.Meta.ImageAlt = s.imageURL(b.ImageHash), orDefault(b.ImageCaption, b.Name)
 		}
-		v.Tiles = append(v.Tiles, s.publicTile(handle, b))
+		v.Tiles = append(v.Tiles, s.publicTile(ctx, handle, b))
 	}
 	return v
 }
@@ -303,7 +303,7 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 	if b.ImageHash != "" {
 		v.ImageSrc = paths.Image(b.ImageHash)
 	}
-	sh := s.badgeShare(p, b, m.ID)
+	sh := s.badgeShare(c.Request().Context(), p, b, m.ID)
 	v.Share = &sh
 	v.Meta.ImageURL, v.Meta.LargeImage, v.Meta.OEmbedURL = sh.ImageURL, true, s.oembedURL(v.Meta.URL)
 	for _, e := range m.Evidence {

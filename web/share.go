@@ -39,46 +39,47 @@ const (
 )
 
 // badgeShare is the share panel of a public badge.
-func (s *Server) badgeShare(p *store.Profile, b *store.Badge, credentialID string) views.Share {
+func (s *Server) badgeShare(ctx context.Context, p *store.Profile, b *store.Badge, credentialID string) views.Share {
+	lang := s.ownerLanguage(ctx, p.UserID)
 	page := s.abs(paths.PublicBadge(p.Handle, b.PublicID))
 	sb := share.Badge{Name: orDefault(b.Name, "Untitled badge"), IssuerName: b.IssuerName, IssuedOn: b.IssuedAt,
 		Expires: b.ExpiresAt, URL: page, CredentialID: credentialID}
-	v := s.shareLinks(page, share.ShareText(sb, ""))
+	v := s.shareLinks(page, share.ShareText(sb, lang))
 	v.Kind, v.Title = "badge", "this badge"
 	v.LinkedInAdd, _ = share.LinkedInAddToProfile(sb)
 	v.EmbedURL = s.abs(paths.EmbedBadge(p.Handle, b.PublicID))
-	v.CardHTML, _ = share.EmbedCard(s.badgeCard(p, b))
-	v.IframeHTML, _ = share.IframeSnippet(share.KindBadge, sb.Name, v.EmbedURL, embedWidth, embedHeight)
+	v.CardHTML, _ = share.EmbedCard(s.badgeCard(p, b, lang))
+	v.IframeHTML, _ = share.EmbedFrame(share.Frame{Kind: share.KindBadge, Title: sb.Name, URL: v.EmbedURL, Width: embedWidth, Height: embedHeight, Lang: lang})
 	v.EmbedWidth, v.EmbedHeight = embedWidth, embedHeight
 	v.QRPNG, v.QRSVG = s.abs(paths.BadgeQRPNG(p.Handle, b.PublicID)), s.abs(paths.BadgeQRSVG(p.Handle, b.PublicID))
 	v.ImageURL = s.abs(paths.BadgeShareImage(p.Handle, b.PublicID))
 	return v
 }
 
-func (s *Server) badgeCard(p *store.Profile, b *store.Badge) share.Card {
+func (s *Server) badgeCard(p *store.Profile, b *store.Badge, lang string) share.Card {
 	return share.Card{Kind: share.KindBadge, Name: orDefault(b.Name, "Untitled badge"), Issuer: b.IssuerName,
 		ImageURL: s.imageURL(b.ImageHash), ImageAlt: orDefault(b.ImageCaption, b.Name),
-		URL: s.abs(paths.PublicBadge(p.Handle, b.PublicID)), SiteName: siteName}
+		URL: s.abs(paths.PublicBadge(p.Handle, b.PublicID)), SiteName: siteName, Lang: lang}
 }
 
 // collectionShare is the share panel of a public collection.
-func (s *Server) collectionShare(pc *store.PublicCollection) views.Share {
+func (s *Server) collectionShare(ctx context.Context, pc *store.PublicCollection) views.Share {
+	lang := s.ownerLanguage(ctx, pc.Owner.UserID)
 	page := s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug))
-	text := "My badge collection “" + pc.Name + "”."
-	v := s.shareLinks(page, text)
+	v := s.shareLinks(page, share.CollectionText(pc.Name, lang))
 	v.Kind, v.Title = "collection", "this collection"
 	v.EmbedURL = s.abs(paths.EmbedCollection(pc.Owner.Handle, pc.Slug))
-	v.CardHTML, _ = share.EmbedCard(s.collectionCard(pc))
-	v.IframeHTML, _ = share.IframeSnippet(share.KindCollection, pc.Name, v.EmbedURL, embedWidth, embedHeight)
+	v.CardHTML, _ = share.EmbedCard(s.collectionCard(pc, lang))
+	v.IframeHTML, _ = share.EmbedFrame(share.Frame{Kind: share.KindCollection, Title: pc.Name, URL: v.EmbedURL, Width: embedWidth, Height: embedHeight, Lang: lang})
 	v.EmbedWidth, v.EmbedHeight = embedWidth, embedHeight
 	v.QRPNG, v.QRSVG = s.abs(paths.ProfileQRPNG(pc.Owner.Handle)), s.abs(paths.ProfileQRSVG(pc.Owner.Handle))
 	v.ImageURL = s.abs(paths.ProfileShareImage(pc.Owner.Handle))
 	return v
 }
 
-func (s *Server) collectionCard(pc *store.PublicCollection) share.Card {
+func (s *Server) collectionCard(pc *store.PublicCollection, lang string) share.Card {
 	c := share.Card{Kind: share.KindCollection, Name: pc.Name, Issuer: pc.Owner.DisplayName,
-		URL: s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), SiteName: siteName}
+		URL: s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug)), SiteName: siteName, Lang: lang}
 	for _, b := range pc.Badges {
 		if b.ImageHash != "" {
 			c.ImageURL, c.ImageAlt = s.imageURL(b.ImageHash), orDefault(b.ImageCaption, b.Name)
@@ -90,14 +91,15 @@ func (s *Server) collectionCard(pc *store.PublicCollection) share.Card {
 
 // profileShare is the share panel of a public profile, with the email
 // signature.
-func (s *Server) profileShare(pp *store.PublicProfile) views.Share {
+func (s *Server) profileShare(ctx context.Context, pp *store.PublicProfile) views.Share {
 	p := &pp.Profile
+	lang := s.ownerLanguage(ctx, p.UserID)
 	page := s.abs(paths.PublicProfile(p.Handle))
-	v := s.shareLinks(page, "My verified badges on Satchel.")
+	v := s.shareLinks(page, share.ProfileText(siteName, lang))
 	v.Kind, v.Title = "profile", "your profile"
 	v.QRPNG, v.QRSVG = s.abs(paths.ProfileQRPNG(p.Handle)), s.abs(paths.ProfileQRSVG(p.Handle))
 	v.ImageURL = s.abs(paths.ProfileShareImage(p.Handle))
-	v.Signature, _ = share.EmailSignature(s.signature(pp))
+	v.Signature, _ = share.EmailSignature(s.signature(pp, lang))
 	v.SignatureURL = s.abs(paths.EmbedSignature(p.Handle))
 	// The panel's heading says whose badges these are in the page's
 	// language ("share.heading_profile").
@@ -105,8 +107,8 @@ func (s *Server) profileShare(pp *store.PublicProfile) views.Share {
 	return v
 }
 
-func (s *Server) signature(pp *store.PublicProfile) share.Signature {
-	sig := share.Signature{ProfileURL: s.abs(paths.PublicProfile(pp.Profile.Handle))}
+func (s *Server) signature(pp *store.PublicProfile, lang string) share.Signature {
+	sig := share.Signature{ProfileURL: s.abs(paths.PublicProfile(pp.Profile.Handle)), Lang: lang}
 	for _, b := range pp.Badges {
 		if b.ImageHash == "" || len(sig.Badges) == share.MaxSignatureBadges {
 			continue
@@ -159,10 +161,12 @@ func (s *Server) handleMastodonShare(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, link)
 }
 
-// renderEmbed writes an embed frame's page with its own policy.
-func (s *Server) renderEmbed(c echo.Context, title, html string) error {
+// renderEmbed writes an embed frame's page with its own policy, in the
+// owner's language lang (the card speaks for them).
+func (s *Server) renderEmbed(c echo.Context, lang, title, html string) error {
 	var buf bytes.Buffer
-	if err := views.EmbedCardPage(views.EmbedCard{Title: title, HTML: html}).Render(c.Request().Context(), &buf); err != nil {
+	l := share.Language(lang)
+	if err := views.EmbedCardPage(views.EmbedCard{Title: title, HTML: html, Lang: l.Code(), Dir: l.Dir}).Render(c.Request().Context(), &buf); err != nil {
 		return fmt.Errorf("web: render embed: %w", err)
 	}
 	c.Response().Header().Set("Content-Security-Policy", embedCSP)
@@ -175,11 +179,12 @@ func (s *Server) handleEmbedBadge(c echo.Context) error {
 	if err != nil {
 		return notPublic(err)
 	}
-	html, err := share.EmbedCard(s.badgeCard(p, b))
+	lang := s.ownerLanguage(c.Request().Context(), p.UserID)
+	html, err := share.EmbedCard(s.badgeCard(p, b, lang))
 	if err != nil {
 		return err
 	}
-	return s.renderEmbed(c, orDefault(b.Name, "Badge"), html)
+	return s.renderEmbed(c, lang, orDefault(b.Name, share.Say(lang, "snippet.frame_badge_plain")), html)
 }
 
 func (s *Server) handleEmbedCollection(c echo.Context) error {
@@ -190,11 +195,12 @@ func (s *Server) handleEmbedCollection(c echo.Context) error {
 	if pc.Owner == nil || pc.Visibility != store.Public {
 		return echo.ErrNotFound
 	}
-	html, err := share.EmbedCard(s.collectionCard(pc))
+	lang := s.ownerLanguage(c.Request().Context(), pc.Owner.UserID)
+	html, err := share.EmbedCard(s.collectionCard(pc, lang))
 	if err != nil {
 		return err
 	}
-	return s.renderEmbed(c, pc.Name, html)
+	return s.renderEmbed(c, lang, pc.Name, html)
 }
 
 func (s *Server) handleEmbedSignature(c echo.Context) error {
@@ -202,11 +208,12 @@ func (s *Server) handleEmbedSignature(c echo.Context) error {
 	if err != nil {
 		return notPublic(err)
 	}
-	html, err := share.EmailSignature(s.signature(pp))
+	lang := s.ownerLanguage(c.Request().Context(), pp.Profile.UserID)
+	html, err := share.EmailSignature(s.signature(pp, lang))
 	if err != nil {
 		return err
 	}
-	return s.renderEmbed(c, "Email signature of "+pp.Profile.DisplayName, html)
+	return s.renderEmbed(c, lang, share.Say(lang, "snippet.signature_title", i18n.Vars{"Name": pp.Profile.DisplayName}), html)
 }
 
 // sendShareImage answers with the share picture cached under key, drawing
@@ -323,6 +330,17 @@ func (s *Server) sendQR(c echo.Context, link, name string) error {
 	return c.Blob(http.StatusOK, ctype, data)
 }
 
+// ownerLanguage is the language a profile's owner chose for Satchel's
+// pages, in which the share texts speak for them; "" (English) when they
+// left it to their browser.
+func (s *Server) ownerLanguage(ctx context.Context, userID int64) string {
+	u, err := s.db.User(ctx, userID)
+	if err != nil {
+		return ""
+	}
+	return u.Language
+}
+
 // ownerShare is the share panel on the owner's page of a badge: only when
 // the badge is public on a profile with a handle, nil otherwise.
 func (s *Server) ownerShare(ctx context.Context, b *store.Badge) *views.Share {
@@ -337,6 +355,6 @@ func (s *Server) ownerShare(ctx context.Context, b *store.Badge) *views.Share {
 	if m, err := b.Model(); err == nil {
 		id = m.ID
 	}
-	sh := s.badgeShare(p, b, id)
+	sh := s.badgeShare(ctx, p, b, id)
 	return &sh
 }

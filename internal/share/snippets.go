@@ -15,6 +15,16 @@ import (
 // learner's language, Lang, not the visitor's: a BCP 47 tag of a language
 // with a catalog; "" or any other means English.
 
+// Language is the catalogued language lang names, else English.
+func Language(lang string) i18n.Language {
+	return i18n.Current(in(lang))
+}
+
+// Say says the message id in lang (see in), as i18n.T does.
+func Say(lang, id string, vars ...i18n.Vars) string {
+	return i18n.T(in(lang), id, vars...)
+}
+
 // in returns a context that speaks lang.
 func in(lang string) context.Context {
 	ctx := context.Background()
