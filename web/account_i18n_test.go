@@ -87,7 +87,7 @@ func TestPublicBadge_InTheVisitorsLanguage(t *testing.T) {
 			`[data-testid="recipient-note"]`:   "coincidió con un dato verificado de Ada Lovelace (dirección de correo electrónico)",
 		},
 		"ar": {
-			`[data-testid="badge-name"]`:      "Analytical Engines",
+			`[data-testid="badge-name"]`: "Analytical Engines",
 			// The name is isolated (FSI … PDI) inside the Arabic sentence.
 			`[data-testid="back-to-profile"]`: "شارات \u2068Ada Lovelace\u2069",
 		},
