@@ -3,7 +3,6 @@ package views
 import (
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -20,17 +19,6 @@ const (
 	VisibilityUnlisted = "unlisted"
 	VisibilityPublic   = "public"
 )
-
-// CollectionVisibilityLabel is how a collection's visibility reads on a page.
-func CollectionVisibilityLabel(v string) string {
-	switch v {
-	case VisibilityUnlisted:
-		return "Unlisted: anyone with the link"
-	case VisibilityPublic:
-		return "Public on your profile"
-	}
-	return "Private: only you"
-}
 
 // CollectionForm is the name, description and slug form, with the input
 // kept and a message per field ("name", "description", "slug").
@@ -200,55 +188,6 @@ func Ordinal(n int) string {
 	return strconv.Itoa(n) + suffix
 }
 
-// hiddenVisitors says who does not see a shared collection's private badges.
-func hiddenVisitors(visibility string) string {
-	if visibility == VisibilityPublic {
-		return "visitors of your profile and of its link"
-	}
-	return "visitors of its link"
-}
-
-// hiddenNotice is the sentence of the notice about private badges in a
-// shared collection: "2 of 5 badges in this collection are private, so
-// visitors of its link do not see them: A, B."
-func (v Collection) hiddenNotice() string {
-	hidden := v.HiddenBadges()
-	names := make([]string, len(hidden))
-	for i, b := range hidden {
-		names[i] = b.Name
-	}
-	verb, pronoun := "are", "them"
-	if len(hidden) == 1 {
-		verb, pronoun = "is", "it"
-	}
-	return strconv.Itoa(len(hidden)) + " of " + collBadgesNoun(len(v.Badges)) + " in this collection " + verb +
-		" private, so " + hiddenVisitors(v.Visibility) + " do not see " + pronoun + ": " + strings.Join(names, ", ") + "."
-}
-
-// namesSuffix ends "… are private" with the badges' names: ": A, B.",
-// or "." when there are none to list.
-func namesSuffix(names []string) string {
-	if len(names) == 0 {
-		return "."
-	}
-	return ": " + strings.Join(names, ", ") + "."
-}
-
-// makePublicLabel is the button that makes the hidden badges public.
-func makePublicLabel(n int) string {
-	if n == 1 {
-		return "Make this badge public"
-	}
-	return "Make these " + strconv.Itoa(n) + " badges public"
-}
-
-func collBadgesNoun(n int) string {
-	if n == 1 {
-		return "1 badge"
-	}
-	return strconv.Itoa(n) + " badges"
-}
-
 // Ids of a collection item's controls, the targets of the fragment a move
 // redirects to so that focus returns to the moved badge.
 func MoveUpID(badge string) string   { return "up-" + badge }
@@ -262,20 +201,4 @@ type CollectionOrganise struct {
 	Badges      []CollectionCandidate // every badge of the backpack
 	Collections []CollectionSummary
 	Selected    string // the collection chosen before
-}
-
-func (v CollectionOrganise) collectionOptions() []components.Option {
-	var out []components.Option
-	for _, c := range v.Collections {
-		out = append(out, components.Option{Value: c.PublicID, Label: c.Name + " (" + collBadgesNoun(c.BadgeCount) + ")"})
-	}
-	return out
-}
-
-// issuerSuffix follows a badge's name in a checklist: ", from <issuer>".
-func issuerSuffix(issuer string) string {
-	if issuer == "" {
-		return ""
-	}
-	return ", from " + issuer
 }

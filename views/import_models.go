@@ -1,9 +1,6 @@
 package views
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/satchel-backpack/satchel/views/components"
 )
 
@@ -48,50 +45,6 @@ type ImportOutcome struct {
 // InBackpack reports whether the item is (now) in the backpack.
 func (o ImportOutcome) InBackpack() bool { return o.Result != ImportRefused }
 
-// importBadgeName is the badge's name, or words that stand in for it.
-func importBadgeName(o ImportOutcome) string {
-	if o.BadgeName != "" {
-		return o.BadgeName
-	}
-	return "Unnamed badge"
-}
-
-// importSummary sums the outcomes up in one sentence, e.g. "2 of 3 imported;
-// 1 refused."
-func importSummary(outs []ImportOutcome) string {
-	var added, dup, refused int
-	for _, o := range outs {
-		switch o.Result {
-		case ImportAdded, ImportReplaced:
-			added++
-		case ImportDuplicate:
-			dup++
-		default:
-			refused++
-		}
-	}
-	parts := []string{fmt.Sprintf("%d of %d imported", added, len(outs))}
-	if dup > 0 {
-		parts = append(parts, fmt.Sprintf("%d already in your backpack", dup))
-	}
-	if refused > 0 {
-		parts = append(parts, fmt.Sprintf("%d not imported", refused))
-	}
-	return strings.Join(parts, "; ") + "."
-}
-
-func importResultWord(o ImportOutcome) string {
-	switch o.Result {
-	case ImportAdded:
-		return "Imported"
-	case ImportReplaced:
-		return "Updated"
-	case ImportDuplicate:
-		return "Already in your backpack"
-	}
-	return "Not imported"
-}
-
 func importOutcomeClass(o ImportOutcome) string {
 	switch o.Result {
 	case ImportAdded, ImportReplaced:
@@ -103,27 +56,6 @@ func importOutcomeClass(o ImportOutcome) string {
 		return "import-outcome import-outcome--info"
 	}
 	return "import-outcome import-outcome--refused"
-}
-
-// importStatusWords is how a badge's status reads next to it.
-func importStatusWords(status string) string {
-	switch status {
-	case "valid":
-		return "Valid"
-	case "warning":
-		return "Valid, with warnings"
-	case "expired":
-		return "Expired"
-	case "revoked":
-		return "Revoked by its issuer"
-	case "invalid":
-		return "Not valid"
-	case "unverified":
-		return "Could not verify"
-	case "unconfirmed":
-		return "Signed, issuer not confirmed"
-	}
-	return status
 }
 
 func importStatusClass(status string) string {

@@ -11,18 +11,6 @@ const (
 	KindProfile    Kind = "profile"
 )
 
-// label is the word a screen reader hears before the title of an embed.
-func (k Kind) label() string {
-	switch k {
-	case KindCollection:
-		return "Badge collection"
-	case KindProfile:
-		return "Badge profile"
-	default:
-		return "Badge"
-	}
-}
-
 // Thumbnail is an oEmbed thumbnail; oEmbed wants its URL, width and height
 // together, so a thumbnail without all three is left out.
 type Thumbnail struct {
