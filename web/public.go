@@ -408,10 +408,13 @@ func publicReportView(rep *verify.Report, m *badge.Badge, b *store.Badge) compon
 				ch.Status = string(verify.Skipped)
 				ch.Message = "Not matched: the badge was not matched to one of the learner's verified addresses."
 			}
-			ch.Detail = ""
+			ch.Detail, ch.Says = "", nil
 			continue
 		}
-		ch.Message, ch.Detail = scrub(ch.Message), scrub(ch.Detail)
+		if m := scrub(ch.Message); m != ch.Message {
+			ch.Message, ch.Says = m, nil // the translated sentence would quote what was scrubbed
+		}
+		ch.Detail = scrub(ch.Detail)
 	}
 	return r
 }

@@ -227,7 +227,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	r := components.Report{Verdict: string(rep.Verdict), RanAt: rep.RanAt, IssuerBinding: string(rep.IssuerBinding), IssuerWhere: rep.IssuerWhere}
 	var recipientCheck string
 	for _, ch := range rep.Checks {
-		r.Checks = append(r.Checks, components.ReportCheck{ID: ch.ID, Status: string(ch.Status), Message: ch.Message, Detail: ch.Detail})
+		r.Checks = append(r.Checks, components.ReportCheck{ID: ch.ID, Status: string(ch.Status), Message: ch.Message, Says: ch.Says, Detail: ch.Detail})
 		if ch.ID == "recipient" && email != "" && ch.Status != verify.Skipped {
 			recipientCheck = string(ch.Status)
 		}
@@ -244,6 +244,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 		Expires:        b.Expires,
 		Version:        string(b.Version),
 		Format:         formatWords(b.Format),
+		FormatCode:     string(b.Format),
 		RecipientCheck: recipientCheck,
 	}
 	if recipientCheck != "" {
@@ -251,6 +252,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	}
 	if len(badge.RecipientTypes(b)) > 0 {
 		rb.Recipient = badge.IssuedTo(b)
+		rb.RecipientKinds = badge.RecipientTypes(b)
 	}
 	if strings.HasPrefix(b.Image.URL, "data:") {
 		if data, ok := decodeDataURI(b.Image.URL); ok {
