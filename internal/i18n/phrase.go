@@ -20,6 +20,8 @@ type Phrase struct {
 	// Times are moments written as "3 October 2022 14:05 UTC", the date
 	// in the reader's language.
 	Times map[string]time.Time `json:"times,omitempty"`
+	// Nums are numbers, written with the language's digits.
+	Nums map[string]int `json:"nums,omitempty"`
 	// Count, when not zero, makes the message a counted one: {{.Count}}
 	// is Count, and the plural form is the one Count takes.
 	Count int `json:"count,omitempty"`
@@ -31,7 +33,7 @@ func Say(ctx context.Context, ps ...Phrase) string {
 	parts := make([]string, 0, len(ps))
 	for _, p := range ps {
 		var vars Vars
-		if len(p.Vars)+len(p.Terms)+len(p.Times) > 0 {
+		if len(p.Vars)+len(p.Terms)+len(p.Times)+len(p.Nums) > 0 {
 			vars = Vars{}
 			for k, v := range p.Vars {
 				vars[k] = v
@@ -40,7 +42,10 @@ func Say(ctx context.Context, ps ...Phrase) string {
 				vars[k] = T(ctx, id)
 			}
 			for k, t := range p.Times {
-				vars[k] = Date(ctx, t.UTC()) + " " + t.UTC().Format("15:04 MST")
+				vars[k] = T(ctx, "check.date_time", Vars{"Date": Date(ctx, t.UTC()), "Time": Digits(ctx, t.UTC().Format("15:04"))})
+			}
+			for k, n := range p.Nums {
+				vars[k] = Number(ctx, n)
 			}
 		}
 		switch {
@@ -57,3 +62,18 @@ func Say(ctx context.Context, ps ...Phrase) string {
 
 // English says the phrases in English, whatever the context.
 func (p Phrase) English() string { return Say(context.Background(), p) }
+
+// Digits writes the ASCII digits of s with the context's language's
+// digits ("12:05" is "١٢:٠٥" in Arabic), leaving every other character.
+func Digits(ctx context.Context, s string) string {
+	l := Current(ctx)
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteString(l.number(int(r - '0')))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/jsonv"
-	"strconv"
 )
 
 // --- Open Badges 2.0 extensions ---
@@ -210,7 +209,7 @@ func (r *run) ob2Endorsements(b *badge.Badge) {
 	}
 	switch {
 	case len(bad) > 0:
-		r.add("endorsements", Warning, say("check.endorsements.some_failed", "Bad", strconv.Itoa(len(bad))).count(len(bad)+ok),
+		r.add("endorsements", Warning, say("check.endorsements.some_failed").num("Bad", len(bad)).count(len(bad)+ok),
 			strings.Join(bad, "; "))
 	case ok > 0:
 		r.add("endorsements", Passed, say("check.endorsements.ok").count(ok), "")

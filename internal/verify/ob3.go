@@ -13,7 +13,6 @@ import (
 	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
-	"strconv"
 )
 
 const (
@@ -373,7 +372,7 @@ func (r *run) ob3Endorsements(b *badge.Badge) {
 	}
 	switch {
 	case len(bad) > 0:
-		r.add("endorsements", Warning, say("check.endorsements.some_failed", "Bad", strconv.Itoa(len(bad))).count(len(bad)+ok),
+		r.add("endorsements", Warning, say("check.endorsements.some_failed").num("Bad", len(bad)).count(len(bad)+ok),
 			strings.Join(bad, "; "))
 	case ok > 0:
 		r.add("endorsements", Passed, say("check.endorsements.ok").count(ok), "")

@@ -51,6 +51,16 @@ func (m msg) at(name string, t time.Time) msg {
 	return m
 }
 
+// num fills the placeholder name of the last phrase with the number n.
+func (m msg) num(name string, n int) msg {
+	last := &m[len(m)-1]
+	if last.Nums == nil {
+		last.Nums = map[string]int{}
+	}
+	last.Nums[name] = n
+	return m
+}
+
 // count makes the last phrase a counted message for n.
 func (m msg) count(n int) msg {
 	m[len(m)-1].Count = n
@@ -105,7 +115,7 @@ func fetchMsg(err error) msg {
 		case fetch.BadScheme:
 			return say("check.fetch_error.bad_scheme")
 		case fetch.TooManyRedirects:
-			m = say("check.fetch_error.too_many_redirects", "Max", strconv.Itoa(fe.Max))
+			m = say("check.fetch_error.too_many_redirects").num("Max", fe.Max)
 		case fetch.BadContentType:
 			if fe.ContentType == "" {
 				m = say("check.fetch_error.bad_content_type_none", "Want", fe.Want)

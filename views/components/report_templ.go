@@ -1405,7 +1405,7 @@ func FormatDate(t time.Time) string {
 // formatDateTime is FormatDateTime in the reader's language.
 func formatDateTime(ctx context.Context, t time.Time) string {
 	t = t.UTC()
-	return i18n.T(ctx, "report.date_time", i18n.Vars{"Date": i18n.Date(ctx, t), "Time": t.Format("15:04")})
+	return i18n.T(ctx, "report.date_time", i18n.Vars{"Date": i18n.Date(ctx, t), "Time": i18n.Digits(ctx, t.Format("15:04"))})
 }
 
 func dateOr(ctx context.Context, t time.Time, none string) string {
