@@ -22,6 +22,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/backpack"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/views"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -70,18 +71,18 @@ func oneOf(slots chan struct{}, wait time.Duration) echo.MiddlewareFunc {
 			case <-c.Request().Context().Done():
 			}
 			c.Response().Header().Set("Retry-After", "30")
-			return &fail.Error{
+			return (&fail.Error{
 				Code:    fail.Unavailable,
 				Title:   "Satchel is busy",
 				Message: "Satchel is checking many badges for other people right now. Please wait half a minute and try again.",
 				Err:     errors.New("all verification slots busy"),
-			}
+			}).Say("verify.busy.message").SayTitle("verify.busy.title")
 		}
 	}
 }
 
 func (s *Server) handleVerifyForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verify a badge"), views.Verifier{MaxFileMB: verifyMaxFile >> 20}))
+	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, tr(c, "verify.title")), views.Verifier{MaxFileMB: verifyMaxFile >> 20}))
 }
 
 // handleVerify checks the badge given as a file, a web address or pasted
@@ -99,7 +100,7 @@ func (s *Server) handleVerify(c echo.Context) error {
 	var recipients []badge.Identifier
 	if form.Email != "" {
 		if a, err := mail.ParseAddress(form.Email); err != nil || a.Address != form.Email {
-			form.Errors["email"] = "Enter an email address such as name@example.org, or leave this empty."
+			form.Errors["email"] = tr(c, "verify.error.email")
 		} else {
 			recipients = []badge.Identifier{{Type: "email", Value: form.Email}}
 		}
@@ -110,7 +111,7 @@ func (s *Server) handleVerify(c echo.Context) error {
 
 	b, rep, err := s.verifier.VerifyBytes(c.Request().Context(), data, recipients)
 	if err != nil {
-		form.Errors[field] = notABadgeMessage(field, err)
+		form.Errors[field] = notABadgeMessage(c, field, err)
 		return s.verifyRejected(c, form)
 	}
 	r := reportView(rep, b, form.Email)
@@ -125,13 +126,13 @@ func (s *Server) handleVerify(c echo.Context) error {
 	// cleared so it is not sent again with it; the email address stays, as
 	// an employer often checks several badges of one person.
 	form.URL, form.Text = "", ""
-	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, "Verification report: "+verdictWords(rep.Verdict)), form))
+	return s.render(c, http.StatusOK, views.VerifierPage(s.shell(c, reportTitle(c, rep.Verdict)), form))
 }
 
 // verifyRejected shows the form again with its problems; the title says
 // so first, as it is the first thing a screen reader reads.
 func (s *Server) verifyRejected(c echo.Context, form views.Verifier) error {
-	return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, "Error: Verify a badge"), form))
+	return s.render(c, http.StatusUnprocessableEntity, views.VerifierPage(s.shell(c, tr(c, "verify.page.title_error")), form))
 }
 
 // verifyInput reads the one way the badge was given and names its field;
@@ -153,48 +154,46 @@ func (s *Server) verifyInput(c echo.Context, form *views.Verifier) (data []byte,
 	}
 	switch len(given) {
 	case 0:
-		form.Errors["file"] = "Choose a badge file, enter the badge's web address, or paste its JSON or signed text."
+		form.Errors["file"] = tr(c, "verify.error.nothing_given")
 		return nil, ""
 	case 1:
 	default:
-		form.Errors[given[0]] = "You gave the badge in more than one way. Give just one: a file, a web address or pasted text."
+		form.Errors[given[0]] = tr(c, "verify.error.several_given")
 		return nil, ""
 	}
 
 	switch field = given[0]; field {
 	case "file":
 		if fh.Size > verifyMaxFile {
-			form.Errors["file"] = fmt.Sprintf("This file is %s; the verifier accepts files up to %d MB. "+
-				"Badge images are usually much smaller: use the original image from the issuer's email or website, not a photo or screenshot of it.",
-				sizeWords(fh.Size), verifyMaxFile>>20)
+			form.Errors["file"] = tr(c, "verify.error.file_too_large", i18n.Vars{"Size": sizeWords(fh.Size), "Max": i18n.Number(c.Request().Context(), verifyMaxFile>>20)})
 			return nil, field
 		}
 		f, err := fh.Open()
 		if err != nil {
-			form.Errors["file"] = "Satchel could not read the file you chose. Please choose it again."
+			form.Errors["file"] = tr(c, "verify.error.file_unreadable")
 			return nil, field
 		}
 		defer f.Close()
 		data, err = io.ReadAll(io.LimitReader(f, verifyMaxFile+1))
 		switch {
 		case err != nil:
-			form.Errors["file"] = "Satchel could not read the file you chose. Please choose it again."
+			form.Errors["file"] = tr(c, "verify.error.file_unreadable")
 		case len(data) == 0:
-			form.Errors["file"] = "The file you chose is empty. Choose the badge image or file the issuer gave you."
+			form.Errors["file"] = tr(c, "verify.error.file_empty")
 		case len(data) > verifyMaxFile:
-			form.Errors["file"] = fmt.Sprintf("This file is larger than %d MB, which the verifier accepts. Use the original badge image from the issuer.", verifyMaxFile>>20)
+			form.Errors["file"] = tr(c, "verify.error.file_over", i18n.Vars{"Max": i18n.Number(c.Request().Context(), verifyMaxFile>>20)})
 		}
 		return data, field
 	case "url":
 		u, err := url.Parse(form.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			form.Errors["url"] = "Enter the badge's full web address, starting with https://"
+			form.Errors["url"] = tr(c, "verify.error.url")
 			return nil, field
 		}
 		return []byte(form.URL), field
 	default:
 		if len(form.Text) > verifyMaxFile {
-			form.Errors["text"] = fmt.Sprintf("This text is longer than the verifier accepts (%d MB). Paste only the badge's JSON or signed text.", verifyMaxFile>>20)
+			form.Errors["text"] = tr(c, "verify.error.text_too_long", i18n.Vars{"Max": i18n.Number(c.Request().Context(), verifyMaxFile>>20)})
 			return nil, field
 		}
 		return []byte(form.Text), field
@@ -203,21 +202,32 @@ func (s *Server) verifyInput(c echo.Context, form *views.Verifier) (data []byte,
 
 // notABadgeMessage explains, for the field it was given in, why what was
 // given could not be read as a badge.
-func notABadgeMessage(field string, err error) string {
+func notABadgeMessage(c echo.Context, field string, err error) string {
 	var m *badge.MalformedError
 	switch {
 	case errors.Is(err, badge.ErrNoBadgeData):
-		return "This image is a picture only: it has no badge data inside it. " +
-			"Phone photo apps, messaging apps and image editors often remove the data when they save or share a picture. " +
-			"Use the original badge image from the issuer's email or website."
+		return tr(c, "verify.error.picture_only")
 	case errors.As(err, &m):
-		return m.Error()
+		return i18n.Say(c.Request().Context(), verify.ReadError(err)...)
 	case field == "text":
-		return "This text is not an Open Badge. Paste the badge's JSON (it starts with {) or its signed text (three long parts separated by dots)."
+		return tr(c, "verify.error.text_not_badge")
 	case field == "url":
-		return "This web address does not look like a badge's. Enter the address of a hosted badge, starting with https://"
+		return tr(c, "verify.error.url_not_badge")
 	}
-	return "This file is not an Open Badge. Choose a badge image (PNG or SVG) as the issuer sent it, or a badge's JSON or signed-text file."
+	return tr(c, "verify.error.file_not_badge")
+}
+
+// reportTitle is the page title of a report: "Verification report: valid".
+func reportTitle(c echo.Context, v verify.Verdict) string {
+	switch v {
+	case verify.Valid:
+		return tr(c, "verify.title_report.valid")
+	case verify.ValidWarn:
+		return tr(c, "verify.title_report.warning")
+	case verify.VerdictUnconfirmed:
+		return tr(c, "verify.title_report.unconfirmed")
+	}
+	return tr(c, "verify.title_report.invalid")
 }
 
 // reportView turns a verification report into the report component's
@@ -261,18 +271,6 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	}
 	r.Badge = rb
 	return r
-}
-
-func verdictWords(v verify.Verdict) string {
-	switch v {
-	case verify.Valid:
-		return "valid"
-	case verify.ValidWarn:
-		return "valid, with warnings"
-	case verify.VerdictUnconfirmed:
-		return "signed, issuer not confirmed"
-	}
-	return "not valid"
 }
 
 func formatWords(f badge.Format) string {
@@ -372,13 +370,13 @@ func verifyBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > verifyMaxBody {
-			return &fail.Error{
+			return (&fail.Error{
 				Code:  fail.TooLarge,
 				Title: "That file is too large",
 				Message: fmt.Sprintf("The verifier accepts badge files up to %d MB. "+
 					"Badge images are usually much smaller: use the original image from the issuer's email or website, "+
 					"not a photo or screenshot of it. Go back and choose another file.", verifyMaxFile>>20),
-			}
+			}).Say("verify.too_large.message", "Max", strconv.Itoa(verifyMaxFile>>20)).SayTitle("verify.too_large.title")
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, verifyMaxBody)
 		return next(c)

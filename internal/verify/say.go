@@ -247,3 +247,7 @@ func issuedTo(m msg, b *badge.Badge) msg {
 	m[0].Vars = map[string]string{"Kind": badge.IssuedTo(b)}
 	return m
 }
+
+// ReadError says, as catalog messages, why badge.Read could not read what
+// was given (the English is the error's own sentence).
+func ReadError(err error) []i18n.Phrase { return readErrMsg(err) }
