@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -112,7 +113,7 @@ func (s *Server) handleImport(c echo.Context) error {
 	}
 	outs := make([]views.ImportOutcome, len(res))
 	for i, r := range res {
-		outs[i] = importOutcome(r)
+		outs[i] = importOutcome(c.Request().Context(), r)
 	}
 
 	if wantsJSON(c) {
@@ -212,9 +213,9 @@ func importFileName(name string) string {
 }
 
 // importOutcome is the view of what the import did with one item.
-func importOutcome(r backpack.ImportResult) views.ImportOutcome {
+func importOutcome(ctx context.Context, r backpack.ImportResult) views.ImportOutcome {
 	o := views.ImportOutcome{Source: r.Source, BadgeName: r.BadgeName, Status: string(r.Status),
-		Message: r.Message, Details: r.Details, AddEmail: r.AddEmail}
+		Message: r.MessageIn(ctx), Details: r.DetailsIn(ctx), AddEmail: r.AddEmail}
 	switch r.Outcome {
 	case backpack.Added:
 		o.Result = views.ImportAdded

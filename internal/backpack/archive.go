@@ -130,12 +130,12 @@ func (s *Service) archiveBadge(ctx context.Context, userID int64, a *export.Arch
 	refused := &ArchiveRefusal{Name: name, File: mb.Original.Path}
 	b, err := badge.Read(a.Original(mb))
 	if err != nil {
-		refused.Reason = readError(err)
+		refused.Reason = readError(err).text
 		return nil, refused
 	}
 	if !b.IsPointer() {
-		if msg := notAward(b); msg != "" {
-			refused.Reason = msg
+		if msg := notAward(b); msg.text != "" {
+			refused.Reason = msg.text
 			return nil, refused
 		}
 		// Already in this backpack: nothing to check or fetch again.
