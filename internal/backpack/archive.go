@@ -148,8 +148,8 @@ func (s *Service) archiveBadge(ctx context.Context, userID int64, a *export.Arch
 		refused.Reason = "Satchel ran out of time for this import before checking this badge. Import the same file again to bring in the rest: badges already imported are skipped."
 		return nil, refused
 	}
-	if msg, err := s.importLimit(ctx, userID); err != nil || msg != "" {
-		refused.Reason = msg
+	if msg, err := s.importLimit(ctx, userID); err != nil || msg.text != "" {
+		refused.Reason = msg.text
 		if refused.Reason == "" {
 			refused.Reason = "Satchel could not check this badge just now. Please try again later."
 		}

@@ -37,6 +37,8 @@ type Item struct {
 	// Refused, when set, turns the item away before it is read (the caller
 	// found it too large, say), with this message.
 	Refused string
+	// RefusedSays is Refused as catalog messages, when it has them.
+	RefusedSays []i18n.Phrase
 }
 
 // Outcome is what an import did with an item.
@@ -84,9 +86,11 @@ func (s *Service) Import(ctx context.Context, userID int64, items []Item) ([]Imp
 		if items[i].Refused != "" {
 			continue
 		}
-		if items[i].Refused, err = s.importLimit(ctx, userID); err != nil {
+		w, err := s.importLimit(ctx, userID)
+		if err != nil {
 			return nil, err
 		}
+		items[i].Refused, items[i].RefusedSays = w.text, w.says
 	}
 	outs := make([]ImportResult, len(items))
 	var wg sync.WaitGroup
@@ -107,13 +111,12 @@ func (s *Service) Import(ctx context.Context, userID int64, items []Item) ([]Imp
 // importLimit counts one item against the learner's hourly allowance (kept
 // in the database, so every Satchel process shares it). It returns a
 // refusal message when the allowance is used up, "" otherwise.
-func (s *Service) importLimit(ctx context.Context, userID int64) (string, error) {
+func (s *Service) importLimit(ctx context.Context, userID int64) (words, error) {
 	ok, retry, err := s.db.AllowAt(ctx, "import", fmt.Sprintf("user:%d", userID), s.limit, time.Hour, s.now())
 	if err != nil || ok {
-		return "", err
+		return words{}, err
 	}
-	return fmt.Sprintf("You have imported %d badges in the last hour, as many as Satchel takes at a time. Please try this one again in %s.",
-		s.limit, WaitWords(retry.Round(time.Second))), nil
+	return limitWords(s.limit, retry.Round(time.Second)), nil
 }
 
 // importOne reads, verifies and stores one item. It never panics: an
@@ -129,7 +132,7 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 		}
 	}()
 	if it.Refused != "" {
-		out.Message = it.Refused
+		out.Message, out.Says = it.Refused, it.RefusedSays
 		return out
 	}
 	if ctx.Err() != nil {

@@ -2,6 +2,8 @@ package backpack
 
 import (
 	"context"
+	"math"
+	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/i18n"
@@ -116,4 +118,22 @@ func issuedTo(w words, b *badge.Badge) words {
 	}
 	w.text = i18n.Say(context.Background(), w.says...)
 	return w
+}
+
+// limitWords says the hourly import allowance of limit badges is used up,
+// and to try again after wait (the English says the wait as WaitWords).
+func limitWords(limit int, wait time.Duration) words {
+	var p i18n.Phrase
+	switch {
+	case wait <= time.Second:
+		p = i18n.Phrase{ID: "refusal.limit_seconds", Count: 1}
+	case wait < time.Minute:
+		p = i18n.Phrase{ID: "refusal.limit_seconds", Count: int(math.Ceil(wait.Seconds()))}
+	case wait <= time.Minute:
+		p = i18n.Phrase{ID: "refusal.limit_minutes", Count: 1}
+	default:
+		p = i18n.Phrase{ID: "refusal.limit_minutes", Count: int(math.Ceil(wait.Minutes()))}
+	}
+	p.Nums = map[string]int{"Limit": limit}
+	return words{text: i18n.Say(context.Background(), p), says: []i18n.Phrase{p}}
 }
