@@ -20,6 +20,8 @@ type Phrase struct {
 	// Times are moments written as "3 October 2022 14:05 UTC", the date
 	// in the reader's language.
 	Times map[string]time.Time `json:"times,omitempty"`
+	// Days are calendar days, written as Date writes them.
+	Days map[string]time.Time `json:"days,omitempty"`
 	// Nums are numbers, written with the language's digits.
 	Nums map[string]int `json:"nums,omitempty"`
 	// Count, when not zero, makes the message a counted one: {{.Count}}
@@ -33,7 +35,7 @@ func Say(ctx context.Context, ps ...Phrase) string {
 	parts := make([]string, 0, len(ps))
 	for _, p := range ps {
 		var vars Vars
-		if len(p.Vars)+len(p.Terms)+len(p.Times)+len(p.Nums) > 0 {
+		if len(p.Vars)+len(p.Terms)+len(p.Times)+len(p.Days)+len(p.Nums) > 0 {
 			vars = Vars{}
 			for k, v := range p.Vars {
 				vars[k] = v
@@ -43,6 +45,9 @@ func Say(ctx context.Context, ps ...Phrase) string {
 			}
 			for k, t := range p.Times {
 				vars[k] = T(ctx, "check.date_time", Vars{"Date": Date(ctx, t.UTC()), "Time": Digits(ctx, t.UTC().Format("15:04"))})
+			}
+			for k, t := range p.Days {
+				vars[k] = Date(ctx, t.UTC())
 			}
 			for k, n := range p.Nums {
 				vars[k] = Number(ctx, n)

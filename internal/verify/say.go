@@ -251,3 +251,12 @@ func issuedTo(m msg, b *badge.Badge) msg {
 // ReadError says, as catalog messages, why badge.Read could not read what
 // was given (the English is the error's own sentence).
 func ReadError(err error) []i18n.Phrase { return readErrMsg(err) }
+
+// ExpiredCheck is the failed expiry check of a badge that expired on the
+// day of expires, for a stored report brought up to date without verifying
+// again.
+func ExpiredCheck(expires time.Time) Check {
+	m := say("check.dates.expired_day")
+	m[0].Days = map[string]time.Time{"Date": expires.UTC()}
+	return Check{ID: "expiry", Status: Failed, Message: m.text(), Says: m, Detail: expires.UTC().Format(time.RFC3339)}
+}
