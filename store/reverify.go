@@ -277,12 +277,7 @@ func expiredReport(stored string, expires, now time.Time) ([]byte, error) {
 			r = verify.Report{} // an unreadable report is replaced
 		}
 	}
-	check := verify.Check{
-		ID:      "expiry",
-		Status:  verify.Failed,
-		Message: fmt.Sprintf("The badge expired on %s.", expires.UTC().Format("2 January 2006")),
-		Detail:  expires.UTC().Format(time.RFC3339),
-	}
+	check := verify.ExpiredCheck(expires) // "The badge expired on 2 January 2006."
 	found := false
 	for i := range r.Checks {
 		if r.Checks[i].ID == "expiry" {

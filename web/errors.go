@@ -81,9 +81,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &fe) && fe.Code != fail.Internal:
 		code = fe.Code
-		view.Status, view.Title, view.Message = statusOf[code], tr(c, titleOf[code]), fe.Message
-		if fe.Title != "" {
-			view.Title = fe.Title
+		view.Status, view.Title, view.Message = statusOf[code], tr(c, titleOf[code]), fe.MessageIn(c.Request().Context())
+		if t := fe.TitleIn(c.Request().Context()); t != "" {
+			view.Title = t
 		}
 		if view.Status == 0 { // a code this map does not know yet
 			view.Status = http.StatusBadRequest

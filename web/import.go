@@ -118,7 +118,7 @@ func (s *Server) handleImport(c echo.Context) error {
 	}
 	outs := make([]views.ImportOutcome, len(res))
 	for i, r := range res {
-		outs[i] = importOutcome(r)
+		outs[i] = importOutcome(c.Request().Context(), r)
 	}
 
 	if wantsJSON(c) {
@@ -224,9 +224,9 @@ func importFileName(name string) string {
 }
 
 // importOutcome is the view of what the import did with one item.
-func importOutcome(r backpack.ImportResult) views.ImportOutcome {
+func importOutcome(ctx context.Context, r backpack.ImportResult) views.ImportOutcome {
 	o := views.ImportOutcome{Source: r.Source, BadgeName: r.BadgeName, Status: string(r.Status),
-		Message: r.Message, Details: r.Details, AddEmail: r.AddEmail}
+		Message: r.MessageIn(ctx), Details: r.DetailsIn(ctx), AddEmail: r.AddEmail}
 	switch r.Outcome {
 	case backpack.Added:
 		o.Result = views.ImportAdded

@@ -403,10 +403,13 @@ func publicReportView(ctx context.Context, rep *verify.Report, m *badge.Badge, b
 				ch.Status = string(verify.Skipped)
 				ch.Message = i18n.T(ctx, "public.check_unmatched")
 			}
-			ch.Detail = ""
+			ch.Detail, ch.Says = "", nil
 			continue
 		}
-		ch.Message, ch.Detail = scrub(ch.Message), scrub(ch.Detail)
+		if m := scrub(ch.Message); m != ch.Message {
+			ch.Message, ch.Says = m, nil // the translated sentence would quote what was scrubbed
+		}
+		ch.Detail = scrub(ch.Detail)
 	}
 	return r
 }

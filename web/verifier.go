@@ -210,7 +210,7 @@ func notABadgeMessage(c echo.Context, field string, err error) string {
 	case errors.Is(err, badge.ErrNoBadgeData):
 		return tr(c, "verifier_form.no_badge_data")
 	case errors.As(err, &m):
-		return m.Error()
+		return i18n.Say(c.Request().Context(), verify.ReadError(err)...)
 	case field == "text":
 		return tr(c, "verifier_form.text_not_badge")
 	case field == "url":
@@ -226,7 +226,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	r := components.Report{Verdict: string(rep.Verdict), RanAt: rep.RanAt, IssuerBinding: string(rep.IssuerBinding), IssuerWhere: rep.IssuerWhere}
 	var recipientCheck string
 	for _, ch := range rep.Checks {
-		r.Checks = append(r.Checks, components.ReportCheck{ID: ch.ID, Status: string(ch.Status), Message: ch.Message, Detail: ch.Detail})
+		r.Checks = append(r.Checks, components.ReportCheck{ID: ch.ID, Status: string(ch.Status), Message: ch.Message, Says: ch.Says, Detail: ch.Detail})
 		if ch.ID == "recipient" && email != "" && ch.Status != verify.Skipped {
 			recipientCheck = string(ch.Status)
 		}
@@ -243,6 +243,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 		Expires:        b.Expires,
 		Version:        string(b.Version),
 		Format:         formatWords(b.Format),
+		FormatCode:     string(b.Format),
 		RecipientCheck: recipientCheck,
 	}
 	if recipientCheck != "" {
@@ -250,6 +251,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	}
 	if len(badge.RecipientTypes(b)) > 0 {
 		rb.Recipient = badge.IssuedTo(b)
+		rb.RecipientKinds = badge.RecipientTypes(b)
 	}
 	if strings.HasPrefix(b.Image.URL, "data:") {
 		if data, ok := decodeDataURI(b.Image.URL); ok {

@@ -130,12 +130,12 @@ func (s *Service) archiveBadge(ctx context.Context, userID int64, a *export.Arch
 	refused := &ArchiveRefusal{Name: name, File: mb.Original.Path}
 	b, err := badge.Read(a.Original(mb))
 	if err != nil {
-		refused.Reason = readError(err)
+		refused.Reason = readError(err).text
 		return nil, refused
 	}
 	if !b.IsPointer() {
-		if msg := notAward(b); msg != "" {
-			refused.Reason = msg
+		if msg := notAward(b); msg.text != "" {
+			refused.Reason = msg.text
 			return nil, refused
 		}
 		// Already in this backpack: nothing to check or fetch again.
@@ -148,8 +148,8 @@ func (s *Service) archiveBadge(ctx context.Context, userID int64, a *export.Arch
 		refused.Reason = "Satchel ran out of time for this import before checking this badge. Import the same file again to bring in the rest: badges already imported are skipped."
 		return nil, refused
 	}
-	if msg, err := s.importLimit(ctx, userID); err != nil || msg != "" {
-		refused.Reason = msg
+	if msg, err := s.importLimit(ctx, userID); err != nil || msg.text != "" {
+		refused.Reason = msg.text
 		if refused.Reason == "" {
 			refused.Reason = "Satchel could not check this badge just now. Please try again later."
 		}

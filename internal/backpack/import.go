@@ -13,6 +13,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -36,6 +37,8 @@ type Item struct {
 	// Refused, when set, turns the item away before it is read (the caller
 	// found it too large, say), with this message.
 	Refused string
+	// RefusedSays is Refused as catalog messages, when it has them.
+	RefusedSays []i18n.Phrase
 }
 
 // Outcome is what an import did with an item.
@@ -58,6 +61,10 @@ type ImportResult struct {
 	Message   string
 	// Details are the failed checks' messages of a refused badge.
 	Details []string
+	// Says is Message as catalog messages, and DetailSays each detail's
+	// (see MessageIn, DetailsIn); empty when it can be said in English only.
+	Says       []i18n.Phrase
+	DetailSays [][]i18n.Phrase
 	// AddEmail: the badge was issued to an email address the learner has
 	// not verified; adding it would let the badge in.
 	AddEmail bool
@@ -79,9 +86,11 @@ func (s *Service) Import(ctx context.Context, userID int64, items []Item) ([]Imp
 		if items[i].Refused != "" {
 			continue
 		}
-		if items[i].Refused, err = s.importLimit(ctx, userID); err != nil {
+		w, err := s.importLimit(ctx, userID)
+		if err != nil {
 			return nil, err
 		}
+		items[i].Refused, items[i].RefusedSays = w.text, w.says
 	}
 	outs := make([]ImportResult, len(items))
 	var wg sync.WaitGroup
@@ -102,13 +111,12 @@ func (s *Service) Import(ctx context.Context, userID int64, items []Item) ([]Imp
 // importLimit counts one item against the learner's hourly allowance (kept
 // in the database, so every Satchel process shares it). It returns a
 // refusal message when the allowance is used up, "" otherwise.
-func (s *Service) importLimit(ctx context.Context, userID int64) (string, error) {
+func (s *Service) importLimit(ctx context.Context, userID int64) (words, error) {
 	ok, retry, err := s.db.AllowAt(ctx, "import", fmt.Sprintf("user:%d", userID), s.limit, time.Hour, s.now())
 	if err != nil || ok {
-		return "", err
+		return words{}, err
 	}
-	return fmt.Sprintf("You have imported %d badges in the last hour, as many as Satchel takes at a time. Please try this one again in %s.",
-		s.limit, WaitWords(retry.Round(time.Second))), nil
+	return limitWords(s.limit, retry.Round(time.Second)), nil
 }
 
 // importOne reads, verifies and stores one item. It never panics: an
@@ -119,26 +127,26 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("import panicked", "source", it.Source, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			out = ImportResult{Source: it.Source, Outcome: Refused,
-				Message: "Satchel ran into an unexpected problem with this one and did not import it. Please try again later."}
+			out = ImportResult{Source: it.Source, Outcome: Refused}
+			out.tell(say("refusal.unexpected"))
 		}
 	}()
 	if it.Refused != "" {
-		out.Message = it.Refused
+		out.Message, out.Says = it.Refused, it.RefusedSays
 		return out
 	}
 	if ctx.Err() != nil {
-		out.Message = "Satchel used up the time it gives one import on the items before this one, so it did not check this one. Import it again on its own."
+		out.tell(say("refusal.out_of_time"))
 		return out
 	}
 	b, err := badge.Read(it.Data)
 	if err != nil {
-		out.Message = readError(err)
+		out.tell(readError(err))
 		return out
 	}
 	if !b.IsPointer() {
-		if msg := notAward(b); msg != "" {
-			out.Message = msg
+		if msg := notAward(b); msg.text != "" {
+			out.tell(msg)
 			return out
 		}
 	}
@@ -152,15 +160,15 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 	if b.Name == "" && StatusOf(rep) == store.StatusRevoked {
 		// Withdrawn before Satchel could learn even its name: nothing
 		// worth keeping.
-		out.Message = failedMessage(rep, "revocation")
+		out.tell(failedWords(rep, "revocation"))
 		return out
 	}
 
-	const notStored = "Satchel could not store this badge. Please try again later."
+	notStored := say("refusal.not_stored")
 	sb, err := s.storedBadge(b, rep, ids, it.Name)
 	if err != nil {
 		log.Error("import: encode badge", "err", err)
-		out.Message = notStored
+		out.tell(notStored)
 		return out
 	}
 	sb.UserID = userID
@@ -169,7 +177,7 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 	publicID, issued, found, err := s.db.BadgeWithKey(ctx, userID, sb.DedupeKey)
 	if err != nil {
 		log.Error("import: look up badge", "err", err)
-		out.Message = notStored
+		out.tell(notStored)
 		return out
 	}
 	if found && !(b.Version == badge.V3_0 && sb.IssuedAt.After(issued)) {
@@ -180,35 +188,38 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 	res, err := s.db.UpsertBadge(ctx, sb)
 	if err != nil {
 		log.Error("import: store badge", "err", err)
-		out.Message = notStored
+		out.tell(notStored)
 		return out
 	}
 	out.BadgeID, out.Status = sb.PublicID, sb.Status
+	var w words
 	switch res {
 	case store.Existing:
 		return duplicate(it.Source, b.Name, sb.PublicID)
 	case store.Replaced:
 		out.Outcome = Replaced
-		out.Message = "A newer version of a badge already in your backpack: Satchel replaced the older one with it."
+		w = say("refusal.replaced")
 	default:
 		out.Outcome = Added
 	}
 	switch sb.Status {
 	case store.StatusExpired:
-		out.Message = join(out.Message, "It is kept in your backpack, marked as expired: "+failedMessage(rep, "expiry"))
+		w = w.and(say("refusal.kept_expired").and(failedWords(rep, "expiry")))
 	case store.StatusRevoked:
-		out.Message = join(out.Message, "It is kept in your backpack, marked as revoked: "+failedMessage(rep, "revocation"))
+		w = w.and(say("refusal.kept_revoked").and(failedWords(rep, "revocation")))
 	case store.StatusWarning:
-		out.Message = join(out.Message, "It is genuine, with warnings; its page explains them.")
+		w = w.and(say("refusal.kept_warning"))
 	case store.StatusUnconfirmed:
-		out.Message = join(out.Message, "It is kept in your backpack, marked \"Signed, issuer not confirmed\": "+rep.Headline)
+		w = w.and(say("refusal.kept_unconfirmed").and(headlineWords(rep)))
 	}
+	out.tell(w)
 	return out
 }
 
 func duplicate(source, name, publicID string) ImportResult {
-	return ImportResult{Source: source, Outcome: Duplicate, BadgeName: name, BadgeID: publicID,
-		Message: "This badge is already in your backpack."}
+	out := ImportResult{Source: source, Outcome: Duplicate, BadgeName: name, BadgeID: publicID}
+	out.tell(say("refusal.duplicate"))
+	return out
 }
 
 // storeImage keeps the badge's picture: the baked image itself when the
@@ -243,34 +254,34 @@ func (s *Service) storeImage(ctx context.Context, b *badge.Badge) int64 {
 }
 
 // readError turns a badge.Read error into a sentence.
-func readError(err error) string {
+func readError(err error) words {
 	var m *badge.MalformedError
 	switch {
 	case errors.Is(err, badge.ErrNoBadgeData), errors.Is(err, badge.ErrNotBadge):
-		return sentence(err.Error())
+		return phrases(sentence(err.Error()), verify.ReadError(err))
 	case errors.As(err, &m):
-		return sentence(m.Error())
+		return phrases(sentence(m.Error()), verify.ReadError(err))
 	}
-	return "Satchel could not read this as a badge. Upload the badge image or file the issuer sent you, or paste its data."
+	return say("refusal.unreadable")
 }
 
 // notAward explains why a node that is not awarded to anyone (a badge's
 // description, an issuer profile, an endorsement) cannot go in a backpack;
-// "" when b is an award.
-func notAward(b *badge.Badge) string {
+// nothing when b is an award.
+func notAward(b *badge.Badge) words {
 	switch {
 	case b.Version == badge.V3_0 && b.Type == "EndorsementCredential":
-		return "This is an endorsement (one organisation's statement about a badge or an issuer), not a badge awarded to you."
+		return say("refusal.endorsement")
 	case b.Version == badge.V3_0:
-		return ""
+		return words{}
 	case b.OB2 != nil && b.OB2.Assertion != nil:
-		return ""
+		return words{}
 	case b.Type == "BadgeClass":
-		return "This describes a badge (a BadgeClass) but is not a badge awarded to anyone. Import the badge you received instead: the image or file from the issuer's email, or its web address."
+		return say("refusal.badgeclass")
 	case b.Type == "Issuer" || b.Type == "Profile":
-		return "This is an issuer's profile, not a badge. Import the badge you received instead: the image or file from the issuer's email, or its web address."
+		return say("refusal.issuer_profile")
 	}
-	return "This is Open Badges data, but not a badge awarded to someone. Import the badge you received: the image or file from the issuer's email, or its web address."
+	return say("refusal.not_award")
 }
 
 // refusal decides whether a verified badge is turned away, and why, in
@@ -282,46 +293,48 @@ func notAward(b *badge.Badge) string {
 // the most important failed check, in the verifier's fixed order
 // (Report.Reason and Headline). It returns nil when the badge is kept.
 func refusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier) *ImportResult {
-	failed := failures(rep)
+	failed, failedSays := failures(rep)
 	out := &ImportResult{}
 	status := StatusOf(rep)
 	if b.IsPointer() {
 		// The web address did not give a badge: nothing to keep.
-		out.Message = "Satchel could not get the badge from its web address."
+		w := say("refusal.pointer")
 		if c := check(rep, "revocation"); c != nil && c.Status == verify.Failed {
-			out.Message = c.Message
+			w = checkWords(c)
 		} else if c := check(rep, "fetch"); c != nil && c.Status == verify.Failed {
-			out.Message = c.Message
+			w = checkWords(c)
 			if status == store.StatusUnverified {
-				out.Message = join(c.Message, "Try again later.")
+				w = w.and(say("refusal.try_later"))
 			}
 		}
+		out.tell(w)
 		return out
 	}
-	if msg := notAward(b); msg != "" {
-		out.Message = msg
+	if msg := notAward(b); msg.text != "" {
+		out.tell(msg)
 		return out
 	}
 	switch {
 	case rep.Reason == verify.ReasonNotBadge || rep.Reason == verify.ReasonUnreadable:
-		out.Message = rep.Headline
+		w := headlineWords(rep)
 		if status == store.StatusUnverified {
-			out.Message = join(rep.Headline, "Try again later.")
+			w = w.and(say("refusal.try_later"))
 		}
+		out.tell(w)
 		return out
 	case status == store.StatusUnverified:
-		out.Message = "Satchel could not reach the issuer to check this badge, so it was not imported. This is often temporary: try again later."
-		out.Details = failed
+		out.tell(say("refusal.unreachable"))
+		out.Details, out.DetailSays = failed, failedSays
 		return out
 	case rep.Reason == verify.ReasonRecipient:
 		return recipientRefusal(b, rep, ids)
 	case rep.Reason == verify.ReasonKeyNotIssuer || rep.Reason == verify.ReasonSignature:
-		out.Message = join(rep.Headline, "Satchel did not import it. Ask the issuer for a fresh copy.")
-		out.Details = failed
+		out.tell(headlineWords(rep).and(say("refusal.ask_fresh_copy")))
+		out.Details, out.DetailSays = failed, failedSays
 		return out
 	case status == store.StatusInvalid:
-		out.Message = join(rep.Headline, "Satchel could not confirm that this badge is genuine, so it was not imported.")
-		out.Details = failed
+		out.tell(headlineWords(rep).and(say("refusal.not_genuine")))
+		out.Details, out.DetailSays = failed, failedSays
 		return out
 	}
 	return recipientRefusal(b, rep, ids)
@@ -335,7 +348,6 @@ func recipientRefusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier
 	if c == nil || c.Status == verify.Passed {
 		return nil
 	}
-	to := badge.IssuedTo(b)
 	kinds := badge.RecipientTypes(b)
 	email := false
 	for _, t := range kinds {
@@ -346,13 +358,13 @@ func recipientRefusal(b *badge.Badge, rep *verify.Report, ids []badge.Identifier
 	out := &ImportResult{AddEmail: email}
 	switch {
 	case len(kinds) == 0:
-		out.Message = "This badge does not say who it was issued to, so Satchel cannot confirm that it is yours."
+		out.tell(say("refusal.no_recipient"))
 	case len(ids) == 0 && email:
-		out.Message = fmt.Sprintf("This badge was issued to %s, and your account has no verified email address yet. Add and confirm the address the issuer sent the badge to, then import it again.", to)
+		out.tell(issuedTo(say("refusal.no_verified_email"), b))
 	case email:
-		out.Message = fmt.Sprintf("This badge was issued to %s you have not verified. If it is yours, add and confirm that address, then import the badge again.", to)
+		out.tell(issuedTo(say("refusal.unverified_address"), b))
 	default:
-		out.Message = fmt.Sprintf("This badge was issued to %s, which Satchel cannot confirm as yours: it can only match badges to email addresses you have verified.", to)
+		out.tell(issuedTo(say("refusal.not_email"), b))
 	}
 	return out
 }
@@ -366,26 +378,20 @@ func check(rep *verify.Report, id string) *verify.Check {
 	return nil
 }
 
-func failedMessage(rep *verify.Report, id string) string {
-	for _, c := range rep.Checks {
-		if c.ID == id && c.Status == verify.Failed {
-			return c.Message
-		}
-	}
-	return ""
-}
-
-// failures lists the messages of the failed checks, each once.
-func failures(rep *verify.Report) []string {
+// failures lists the messages of the failed checks, each once, and the
+// catalog messages of each.
+func failures(rep *verify.Report) ([]string, [][]i18n.Phrase) {
 	var out []string
+	var says [][]i18n.Phrase
 	seen := map[string]bool{}
 	for _, c := range rep.Checks {
 		if c.Status == verify.Failed && c.ID != "recipient" && !seen[c.Message] {
 			seen[c.Message] = true
 			out = append(out, c.Message)
+			says = append(says, c.Says)
 		}
 	}
-	return out
+	return out, says
 }
 
 // sentence starts s with a capital letter and ends it with a full stop.

@@ -9,8 +9,11 @@
 package fail
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // Code classifies a failure. Its string is stable: it names the failure in
@@ -53,6 +56,13 @@ type Error struct {
 	Message string
 	Title   string
 	Err     error
+	// MessageID, when set, is the catalog message that says Message in the
+	// asker's language, with Vars its values; TitleID likewise for Title.
+	// Message and Title stay the English, for logs and for callers with
+	// no language.
+	MessageID string
+	Vars      map[string]string
+	TitleID   string
 }
 
 func (e *Error) Error() string {
@@ -82,6 +92,47 @@ func Errorf(code Code, format string, args ...any) *Error {
 // as the cause for the log and for errors.Is / errors.As.
 func Wrap(code Code, message string, err error) *Error {
 	return &Error{Code: code, Message: message, Err: err}
+}
+
+// Say sets the catalog message that says Message in another language,
+// with its values as name, value pairs, and returns e.
+func (e *Error) Say(id string, kv ...string) *Error {
+	e.MessageID = id
+	if len(kv) > 0 {
+		e.Vars = make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			e.Vars[kv[i]] = kv[i+1]
+		}
+	}
+	return e
+}
+
+// SayTitle sets the catalog message that says Title in another language,
+// and returns e.
+func (e *Error) SayTitle(id string) *Error {
+	e.TitleID = id
+	return e
+}
+
+// MessageIn is the message in the context's language: its catalog
+// message when it has one, else Message.
+func (e *Error) MessageIn(ctx context.Context) string {
+	if e.MessageID == "" {
+		return e.Message
+	}
+	vars := i18n.Vars{}
+	for k, v := range e.Vars {
+		vars[k] = v
+	}
+	return i18n.T(ctx, e.MessageID, vars)
+}
+
+// TitleIn is the title in the context's language ("" when there is none).
+func (e *Error) TitleIn(ctx context.Context) string {
+	if e.TitleID == "" {
+		return e.Title
+	}
+	return i18n.T(ctx, e.TitleID)
 }
 
 // WithTitle sets the page heading and returns e.

@@ -12,6 +12,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"strconv"
 )
 
 // Open Badges 2.0 context URLs (the same document under two addresses).
@@ -25,7 +26,7 @@ const obiNS = "https://w3id.org/openbadges#"
 // ob2 verifies an Open Badges 2.0 node (legacy badges arrive upgraded).
 func (r *run) ob2(b *badge.Badge) {
 	if b.OB2 == nil || b.OB2.Node == nil {
-		r.add("structure", Failed, "The badge data could not be understood as an Open Badges 2.0 document.", "no 2.0 node")
+		r.add("structure", Failed, say("check.ob2.no_node"), "no 2.0 node")
 		return
 	}
 	switch {
@@ -52,7 +53,7 @@ func sameNode(a, b map[string]any) bool {
 type assertion2 struct {
 	revoked       bool
 	revokedReason string
-	revokedHow    string
+	revokedHow    msg
 	signedKeyID   string
 	signedKeyDoc  map[string]any
 	signedKey     crypto.PublicKey
@@ -74,7 +75,7 @@ func (r *run) ob2Assertion(b *badge.Badge) {
 	case b.JWS != "":
 		st.signed = true
 	case vtype == "signed" || vtype == "signedbadge":
-		r.add("signature", Failed, "This badge says it is signed, but it came without its signature, so it cannot be checked.",
+		r.add("signature", Failed, say("check.ob2.signed_without_signature"),
 			"verification.type is "+vtype+" but the input was not a JWS")
 		st.signed = true
 	default:
@@ -86,16 +87,16 @@ func (r *run) ob2Assertion(b *badge.Badge) {
 	}
 	a = b.OB2.Assertion
 	if a == nil {
-		r.add("structure", Failed, "What the issuer serves at this badge's address is not an assertion.", b.Type)
+		r.add("structure", Failed, say("check.ob2.not_assertion"), b.Type)
 		return
 	}
 	if !upgraded {
-		r.ob2Context(a, "context", "the badge")
+		r.ob2Context(a, "context", "check.term.the_badge")
 	} else {
-		r.add("context", Passed, "This is an older Open Badges badge, checked in its upgraded 2.0 form.", "version "+string(b.Version))
+		r.add("context", Passed, say("check.ob2.upgraded"), "version "+string(b.Version))
 	}
-	r.ob2Type(a, nil, []string{"Assertion"}, "type", "the badge (assertion)")
-	r.ob2Structure(a, "Assertion", "structure", "The badge")
+	r.ob2Type(a, nil, []string{"Assertion"}, "type", "check.term.the_badge_assertion")
+	r.ob2Structure(a, "Assertion", "structure", "check.term.subject_badge")
 
 	if st.signed && b.JWS != "" {
 		r.ob2Signed(b, st)
@@ -109,7 +110,7 @@ func (r *run) ob2Assertion(b *badge.Badge) {
 	}
 	if bcRaw != nil || isRaw != nil {
 		if err := b.Complete(bcRaw, isRaw); err != nil {
-			r.add("structure", Warning, "Some of the badge's details could not be read.", err.Error())
+			r.add("structure", Warning, say("check.ob2.details_unreadable"), err.Error())
 		}
 	}
 
@@ -137,23 +138,23 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 		id = b.URL
 	}
 	if !isHTTPURL(id) {
-		r.add("hosted", Failed, "This hosted badge has no web address (id) where the issuer keeps it, so Satchel cannot confirm it with the issuer.",
+		r.add("hosted", Failed, say("check.hosted.no_id"),
 			fmt.Sprintf("assertion id %q is not an http(s) URL", id))
 		return false
 	}
 	resp, err := r.get(id, fetchJSON)
 	if err != nil {
-		r.addErr("hosted", Failed, "Satchel could not fetch the badge from the issuer to confirm it. "+fetchMessage(err), err, err.Error())
+		r.addErr("hosted", Failed, say("check.hosted.fetch_failed").then(fetchMsg(err)), err, err.Error())
 		return false
 	}
 	if resp.Status == 410 {
-		r.add("hosted", Passed, "Fetched the badge from the issuer's server.", "HTTP 410 from "+resp.URL)
-		st.revoked, st.revokedHow = true, "The issuer's server answers \"410 Gone\" for this badge."
+		r.add("hosted", Passed, say("check.hosted.fetched"), "HTTP 410 from "+resp.URL)
+		st.revoked, st.revokedHow = true, say("check.revocation.how_gone")
 		r.ob2Revocation(b, b.OB2.Assertion, st)
 		return false
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		r.addErr("hosted", Failed, fmt.Sprintf("The issuer's server did not confirm this badge (it answered %d).", resp.Status), &statusError{status: resp.Status, url: resp.URL}, resp.URL)
+		r.addErr("hosted", Failed, say("check.hosted.status", "Status", strconv.Itoa(resp.Status)), &statusError{status: resp.Status, url: resp.URL}, resp.URL)
 		return false
 	}
 	nb, err := badge.Read(resp.Body)
@@ -162,20 +163,20 @@ func (r *run) ob2Hosted(b *badge.Badge, st *assertion2) bool {
 		if err != nil {
 			detail = err.Error()
 		}
-		r.add("hosted", Failed, "What the issuer's server has at this badge's address is not a badge.", detail)
+		r.add("hosted", Failed, say("check.hosted.not_badge"), detail)
 		return false
 	}
 	served := jsonv.TrimmedString(nb.OB2.Assertion, "id")
 	detail := "fetched " + resp.URL
 	if served != id {
-		moved, note := r.followID(id, served, "badge", &nb)
+		moved, note := r.followID(id, served, "check.term.moved_badge", &nb)
 		detail += "; " + note
 		if moved {
 			id = served // the issuer's policy applies where the badge now lives
 		}
 	}
 	st.hostedURL = id
-	r.add("hosted", Passed, "Fetched the badge from the issuer's server, which confirms it.", detail)
+	r.add("hosted", Passed, say("check.hosted.confirmed"), detail)
 	adopt(b, nb, id)
 	return true
 }
@@ -202,7 +203,7 @@ func (r *run) followID(fetched, declared, what string, nb **badge.Badge) (bool, 
 	if jsonEqual((*nb).Payload, other.Payload) {
 		return false, "same document also served at " + declared
 	}
-	r.add("moved", Warning, fmt.Sprintf("The %s linked as %s says it lives at %s, and the copy there is different; Satchel used the copy at %s.", what, fetched, declared, declared),
+	r.add("moved", Warning, say("check.moved.different", "Fetched", fetched, "Declared", declared).term("What", what),
 		"node fetched from "+fetched+" declared its id as "+declared)
 	*nb = other
 	return true, "moved to " + declared
@@ -233,19 +234,19 @@ func (r *run) fetchNode(u, what string) (map[string]any, []byte, error) {
 func (r *run) ob2Context(node map[string]any, id, what string) bool {
 	c, ok := node["@context"]
 	if !ok {
-		r.add(id, Failed, fmt.Sprintf("The data of %s has no @context, so it is not an Open Badges 2.0 document.", what), "missing @context")
+		r.add(id, Failed, say("check.ob2.context_missing").term("What", what), "missing @context")
 		return false
 	}
 	ok, unknown := ob2ContextOK(c)
 	switch {
 	case ok:
-		r.add(id, Passed, fmt.Sprintf("The data of %s uses the Open Badges 2.0 vocabulary.", what), fmt.Sprint(c))
+		r.add(id, Passed, say("check.ob2.context_ok").term("What", what), fmt.Sprint(c))
 		return true
 	case unknown != "":
-		r.add(id, Failed, fmt.Sprintf("The data of %s adds a vocabulary (@context) Satchel does not know, which could change what its terms mean, so its meaning cannot be trusted.", what), "unknown @context "+unknown)
+		r.add(id, Failed, say("check.ob2.context_unknown").term("What", what), "unknown @context "+unknown)
 		return false
 	}
-	r.add(id, Failed, fmt.Sprintf("The data of %s does not use the Open Badges 2.0 vocabulary (@context), so its meaning cannot be trusted.", what), fmt.Sprintf("@context %v", c))
+	r.add(id, Failed, say("check.ob2.context_wrong").term("What", what), fmt.Sprintf("@context %v", c))
 	return false
 }
 
@@ -295,22 +296,22 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 // any defined type). parentCtx is the @context of the enclosing document.
 func (r *run) ob2Type(node map[string]any, parentCtx any, want []string, id, what string) bool {
 	types, err := ob2TypeErr(node, parentCtx, want)
-	if err != "" {
-		r.add(id, Failed, fmt.Sprintf("The type of %s is wrong: %s.", what, err), fmt.Sprintf("type %v", node["type"]))
+	if err != nil {
+		r.add(id, Failed, say("check.ob2.type_wrong").term("What", what).then(err), fmt.Sprintf("type %v", node["type"]))
 		return false
 	}
-	r.add(id, Passed, fmt.Sprintf("The type of %s is %s.", what, strings.Join(types, ", ")), "")
+	r.add(id, Passed, say("check.ob2.type_ok", "Types", strings.Join(types, ", ")).term("What", what), "")
 	return true
 }
 
-func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, string) {
+func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, msg) {
 	tv, ok := node["type"]
 	if !ok {
-		return nil, "it has no type"
+		return nil, say("check.ob2.type_none")
 	}
 	types := jsonv.Strings(tv)
 	if len(types) == 0 || len(types) != len(jsonv.Items(tv)) {
-		return nil, "its type is empty or not text"
+		return nil, say("check.ob2.type_empty")
 	}
 	var ctxs []any
 	if parentCtx != nil {
@@ -324,7 +325,7 @@ func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, st
 		delete(probe, "@context")
 	}
 	if err := ldproof.CheckJSONLD(probe); err != nil {
-		return nil, "a type is not defined by the Open Badges vocabulary and is not a full web address (" + err.Error() + ")"
+		return nil, say("check.ob2.type_undefined", "Error", err.Error())
 	}
 	if want != nil {
 		okType := false
@@ -334,10 +335,10 @@ func ob2TypeErr(node map[string]any, parentCtx any, want []string) ([]string, st
 			}
 		}
 		if !okType {
-			return nil, fmt.Sprintf("expected %s, found %s", strings.Join(want, " or "), strings.Join(types, ", "))
+			return nil, say("check.ob2.type_unexpected", "Want", strings.Join(want, " or "), "Found", strings.Join(types, ", "))
 		}
 	}
-	return types, ""
+	return types, nil
 }
 
 // required properties per 2.0 class and how to check them.
@@ -441,10 +442,10 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 		}
 	}
 	if len(problems) > 0 {
-		r.add(id, Failed, fmt.Sprintf("%s is missing required information or has it in the wrong form: %s.", what, strings.Join(problems, "; ")), class)
+		r.add(id, Failed, say("check.ob2.structure_problems", "Problems", strings.Join(problems, "; ")).term("What", what), class)
 		return false
 	}
-	r.add(id, Passed, fmt.Sprintf("%s has every required property.", what), class)
+	r.add(id, Passed, say("check.ob2.structure_ok").term("What", what), class)
 	return true
 }
 
@@ -455,43 +456,43 @@ func (r *run) ob2Structure(n map[string]any, class, id, what string) bool {
 func (r *run) ob2BadgeClass(b *badge.Badge, a map[string]any) (map[string]any, []byte) {
 	parentCtx := a["@context"]
 	if bc := jsonv.Object(a["badge"]); bc != nil {
-		ok := r.ob2Type(bc, parentCtx, []string{"BadgeClass"}, "badgeclass", "the badge description (BadgeClass)")
+		ok := r.ob2Type(bc, parentCtx, []string{"BadgeClass"}, "badgeclass", "check.term.the_badgeclass")
 		if ok {
-			r.ob2Structure(bc, "BadgeClass", "badgeclass", "The badge description (BadgeClass)")
+			r.ob2Structure(bc, "BadgeClass", "badgeclass", "check.term.subject_badgeclass")
 		}
 		r.ob2BadgeClassImage(bc)
 		return bc, nil
 	}
 	u := jsonv.TrimmedID(a["badge"])
 	if !isHTTPURL(u) {
-		r.add("badgeclass", Failed, "The badge does not say where its description (BadgeClass) is.", fmt.Sprintf("badge %q", u))
+		r.add("badgeclass", Failed, say("check.badgeclass.missing"), fmt.Sprintf("badge %q", u))
 		return nil, nil
 	}
-	bc, raw, err := r.fetchNode(u, "badge description")
+	bc, raw, err := r.fetchNode(u, "check.term.moved_badgeclass")
 	if err != nil {
-		r.addErr("badgeclass", Failed, "Satchel could not fetch the badge's description (BadgeClass) from the issuer. "+fetchMessage(err), err, err.Error())
+		r.addErr("badgeclass", Failed, say("check.badgeclass.fetch_failed").then(fetchMsg(err)), err, err.Error())
 		return nil, nil
 	}
 	if b.OB2.Upgraded {
 		// An older badge's description is upgraded to 2.0 shapes first.
 		if err := b.Complete(raw, nil); err != nil || b.OB2.BadgeClass == nil {
-			r.add("badgeclass", Failed, "The badge's description (BadgeClass) could not be read.", fmt.Sprint(err))
+			r.add("badgeclass", Failed, say("check.badgeclass.unreadable"), fmt.Sprint(err))
 			return nil, nil
 		}
 		bc, raw = b.OB2.BadgeClass, nil
 	}
 	if !r.ob2ContextQuiet(bc) {
-		r.add("badgeclass", Failed, "The badge's description (BadgeClass) does not use the Open Badges 2.0 vocabulary.", fmt.Sprint(bc["@context"]))
+		r.add("badgeclass", Failed, say("check.badgeclass.context_wrong"), fmt.Sprint(bc["@context"]))
 		return nil, nil
 	}
-	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "badgeclass", "the badge description (BadgeClass)") {
+	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "badgeclass", "check.term.the_badgeclass") {
 		return nil, nil
 	}
 	class := "BadgeClass"
 	if b.OB2.Upgraded {
 		class = "LegacyBadgeClass"
 	}
-	r.ob2Structure(bc, class, "badgeclass", "The badge description (BadgeClass)")
+	r.ob2Structure(bc, class, "badgeclass", "check.term.subject_badgeclass")
 	r.ob2BadgeClassImage(bc)
 	return bc, raw
 }
@@ -505,41 +506,41 @@ func (r *run) ob2ContextQuiet(n map[string]any) bool {
 // ob2Issuer returns the issuer node (embedded in the BadgeClass, or fetched).
 func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]any, []byte) {
 	if is := jsonv.Object(bc["issuer"]); is != nil {
-		if r.ob2Type(is, bc["@context"], []string{"Issuer", "Profile"}, "issuer", "the issuer") {
-			r.ob2Structure(is, "Issuer", "issuer", "The issuer's profile")
+		if r.ob2Type(is, bc["@context"], []string{"Issuer", "Profile"}, "issuer", "check.term.the_issuer") {
+			r.ob2Structure(is, "Issuer", "issuer", "check.term.subject_issuer_profile")
 			r.ob2IssuerID(is)
 		}
 		return is, nil
 	}
 	u := jsonv.TrimmedID(bc["issuer"])
 	if !isHTTPURL(u) {
-		r.add("issuer", Failed, "The badge does not say where its issuer's profile is.", fmt.Sprintf("issuer %q", u))
+		r.add("issuer", Failed, say("check.issuer.missing"), fmt.Sprintf("issuer %q", u))
 		return nil, nil
 	}
-	is, raw, err := r.fetchNode(u, "issuer")
+	is, raw, err := r.fetchNode(u, "check.term.moved_issuer")
 	if err != nil {
-		r.addErr("issuer", Failed, "Satchel could not fetch the issuer's profile. "+fetchMessage(err), err, err.Error())
+		r.addErr("issuer", Failed, say("check.issuer.fetch_failed").then(fetchMsg(err)), err, err.Error())
 		return nil, nil
 	}
 	if b.OB2.Upgraded {
 		if err := b.Complete(nil, raw); err != nil || b.OB2.Issuer == nil {
-			r.add("issuer", Failed, "The issuer's profile could not be read.", fmt.Sprint(err))
+			r.add("issuer", Failed, say("check.issuer.unreadable"), fmt.Sprint(err))
 			return nil, nil
 		}
 		is, raw = b.OB2.Issuer, nil
 	}
 	if !r.ob2ContextQuiet(is) {
-		r.add("issuer", Failed, "The issuer's profile does not use the Open Badges 2.0 vocabulary.", fmt.Sprint(is["@context"]))
+		r.add("issuer", Failed, say("check.issuer.context_wrong"), fmt.Sprint(is["@context"]))
 		return nil, nil
 	}
-	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "issuer", "the issuer") {
+	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "issuer", "check.term.the_issuer") {
 		return nil, nil
 	}
 	class := "Issuer"
 	if b.OB2.Upgraded {
 		class = "LegacyIssuer"
 	}
-	r.ob2Structure(is, class, "issuer", "The issuer's profile")
+	r.ob2Structure(is, class, "issuer", "check.term.subject_issuer_profile")
 	if !b.OB2.Upgraded {
 		r.ob2IssuerID(is)
 	}
@@ -548,7 +549,7 @@ func (r *run) ob2Issuer(b *badge.Badge, bc map[string]any, _ bool) (map[string]a
 
 func (r *run) ob2IssuerID(is map[string]any) {
 	if id := jsonv.TrimmedString(is, "id"); !isHTTPURL(id) {
-		r.add("issuer-id", Warning, "The issuer's identifier is not a web address, so Satchel cannot look the issuer up to confirm who they are.",
+		r.add("issuer-id", Warning, say("check.issuer_id.not_web"),
 			fmt.Sprintf("issuer id %q is not http(s)", id))
 	}
 }
@@ -562,7 +563,7 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 	}
 	au, err := url.Parse(aid)
 	if err != nil {
-		r.add("issuer-policy", Failed, "The badge's address cannot be read.", err.Error())
+		r.add("issuer-policy", Failed, say("check.policy.unreadable"), err.Error())
 		return
 	}
 	pol := jsonv.Object(is["verification"])
@@ -589,13 +590,13 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 			allowed = strings.EqualFold(iu.Hostname(), host)
 			detail = "default policy: issuer host " + iu.Hostname()
 		} else {
-			r.add("issuer-policy", Warning, "Satchel cannot check that the badge is hosted where the issuer keeps its badges: the issuer's identifier is not a web address and it names no allowed origins.",
+			r.add("issuer-policy", Warning, say("check.policy.cannot_check"),
 				"issuer id "+jsonv.TrimmedString(is, "id")+"; badge host "+host)
 			return
 		}
 	}
 	if !allowed {
-		r.add("issuer-policy", Failed, fmt.Sprintf("The badge is hosted at %s, which the issuer does not name as a place where its badges live.", au.Host),
+		r.add("issuer-policy", Failed, say("check.policy.host_not_allowed", "Host", au.Host),
 			detail+"; badge host "+host)
 		return
 	}
@@ -607,13 +608,13 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 			}
 		}
 		if !ok {
-			r.add("issuer-policy", Failed, "The badge's address is not one the issuer says its badges live under.",
+			r.add("issuer-policy", Failed, say("check.policy.path_not_allowed"),
 				"startsWith "+strings.Join(starts, ", ")+"; badge id "+aid)
 			return
 		}
 		detail += "; startsWith " + strings.Join(starts, ", ")
 	}
-	r.add("issuer-policy", Passed, "The badge is hosted where the issuer says its badges live.", detail)
+	r.add("issuer-policy", Passed, say("check.policy.ok"), detail)
 }
 
 // --- revocation ---
@@ -621,26 +622,26 @@ func (r *run) ob2Policy(b *badge.Badge, is map[string]any, st *assertion2) {
 func (r *run) ob2Revocation(b *badge.Badge, a map[string]any, st *assertion2) {
 	if jsonv.Bool(a["revoked"]) && !st.revoked {
 		st.revoked = true
-		st.revokedHow = "The issuer marks this badge as revoked."
+		st.revokedHow = say("check.revocation.how_marked")
 		st.revokedReason = jsonv.TrimmedString(a, "revocationReason")
 	}
 	if st.revoked {
-		msg := "The issuer has withdrawn (revoked) this badge. " + st.revokedHow
+		m := say("check.revocation.revoked").then(st.revokedHow)
 		if st.revokedReason != "" {
-			msg += " Reason given: " + st.revokedReason + "."
+			m = m.then(say("check.revocation.reason", "Reason", st.revokedReason))
 		}
 		b.Revoked = true
 		if st.revokedReason != "" {
 			b.RevocationReason = st.revokedReason
 		}
-		r.add("revocation", Failed, msg, st.revokedHow)
+		r.add("revocation", Failed, m, st.revokedHow.text())
 		return
 	}
 	if st.revocationUnknown {
 		return // the revocation-list warning says Satchel could not check
 	}
 	if st.hosted || st.signed {
-		r.add("revocation", Passed, "The issuer has not revoked this badge.", "")
+		r.add("revocation", Passed, say("check.revocation.not_revoked"), "")
 	}
 }
 
@@ -652,12 +653,12 @@ func (r *run) ob2Image(a map[string]any) {
 		return
 	}
 	if strings.HasPrefix(strings.ToLower(img), "data:") {
-		r.add("image", Failed, "The badge's own image is embedded as data; Open Badges 2.0 only allows that on the badge description, not on the awarded badge.",
+		r.add("image", Failed, say("check.image.embedded_on_assertion"),
 			"Assertion.image is a data: URI")
 		return
 	}
 	if !isHTTPURL(img) {
-		r.add("image", Failed, "The badge's image is not a web address.", img)
+		r.add("image", Failed, say("check.image.not_web"), img)
 	}
 }
 
@@ -670,9 +671,9 @@ func (r *run) ob2BadgeClassImage(bc map[string]any) {
 	switch {
 	case strings.HasPrefix(low, "data:image/png") || strings.HasPrefix(low, "data:image/svg+xml"):
 	case strings.HasPrefix(low, "data:"):
-		r.add("image", Failed, "The badge description's image is embedded data that is not a PNG or SVG picture.", firstN(img, 40))
+		r.add("image", Failed, say("check.image.badgeclass_not_picture"), firstN(img, 40))
 	case !isHTTPURL(img):
-		r.add("image", Failed, "The badge description's image is not a web address.", img)
+		r.add("image", Failed, say("check.image.badgeclass_not_web"), img)
 	}
 }
 
@@ -698,35 +699,35 @@ func (r *run) dates2(n map[string]any, requireIssued bool) {
 type dateWords struct{ start, issuedOn, validUntil string }
 
 var (
-	words2 = dateWords{start: "issue date", issuedOn: "The badge was issued on %s.", validUntil: "The badge is valid until %s."}
-	words3 = dateWords{start: "start date (validFrom)", issuedOn: "The badge is valid from %s.", validUntil: "The badge is valid until %s."}
+	words2 = dateWords{start: "check.term.issue_date", issuedOn: "check.dates.issued_on", validUntil: "check.dates.valid_until"}
+	words3 = dateWords{start: "check.term.start_date", issuedOn: "check.dates.valid_from", validUntil: "check.dates.valid_until"}
 )
 
 func (r *run) dateChecks(issued time.Time, hasIssued bool, ierr error, expires time.Time, hasExp bool, eerr error, requireIssued bool, w dateWords) {
 	switch {
 	case ierr != nil:
-		r.add("issued", Failed, fmt.Sprintf("The badge's %s cannot be read.", w.start), ierr.Error())
+		r.add("issued", Failed, say("check.dates.start_unreadable").term("Start", w.start), ierr.Error())
 	case !hasIssued:
 		if requireIssued {
-			r.add("issued", Failed, fmt.Sprintf("The badge has no %s.", w.start), "")
+			r.add("issued", Failed, say("check.dates.start_missing").term("Start", w.start), "")
 		}
 	case issued.After(r.now.Add(clockSkew)):
-		r.add("issued", Failed, fmt.Sprintf("The badge's %s is in the future (%s), so it is not valid yet.", w.start, fmtTime(issued)), issued.Format(time.RFC3339))
+		r.add("issued", Failed, say("check.dates.start_future").term("Start", w.start).at("Date", issued), issued.Format(time.RFC3339))
 	default:
-		r.add("issued", Passed, fmt.Sprintf(w.issuedOn, fmtTime(issued)), issued.Format(time.RFC3339))
+		r.add("issued", Passed, say(w.issuedOn).at("Date", issued), issued.Format(time.RFC3339))
 	}
 	switch {
 	case eerr != nil:
-		r.add("expiry", Failed, "The badge's expiry date cannot be read.", eerr.Error())
+		r.add("expiry", Failed, say("check.dates.expiry_unreadable"), eerr.Error())
 	case !hasExp:
-		r.add("expiry", Passed, "The badge does not expire.", "")
+		r.add("expiry", Passed, say("check.dates.no_expiry"), "")
 	case expires.Before(r.now):
-		r.add("expiry", Failed, fmt.Sprintf("The badge expired on %s.", fmtTime(expires)), expires.Format(time.RFC3339))
+		r.add("expiry", Failed, say("check.dates.expired").at("Date", expires), expires.Format(time.RFC3339))
 	default:
-		r.add("expiry", Passed, fmt.Sprintf(w.validUntil, fmtTime(expires)), expires.Format(time.RFC3339))
+		r.add("expiry", Passed, say(w.validUntil).at("Date", expires), expires.Format(time.RFC3339))
 	}
 	if hasIssued && hasExp && ierr == nil && eerr == nil && expires.Before(issued) {
-		r.add("expiry-order", Failed, "The badge's expiry date is before its "+w.start+", which cannot be right.",
+		r.add("expiry-order", Failed, say("check.dates.expiry_before_start").term("Start", w.start),
 			fmt.Sprintf("expires %s < starts %s", expires.Format(time.RFC3339), issued.Format(time.RFC3339)))
 	}
 }
@@ -738,11 +739,11 @@ const clockSkew = 5 * time.Minute
 
 func (r *run) ob2BadgeClassDoc(b *badge.Badge) {
 	bc := b.OB2.Node
-	r.ob2Context(bc, "context", "the badge description")
-	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "type", "the badge description (BadgeClass)") {
+	r.ob2Context(bc, "context", "check.term.the_badge_description")
+	if !r.ob2Type(bc, nil, []string{"BadgeClass"}, "type", "check.term.the_badgeclass") {
 		return
 	}
-	r.ob2Structure(bc, "BadgeClass", "structure", "The badge description (BadgeClass)")
+	r.ob2Structure(bc, "BadgeClass", "structure", "check.term.subject_badgeclass")
 	r.ob2BadgeClassImage(bc)
 	is, isRaw := r.ob2Issuer(b, bc, false)
 	if isRaw != nil {
@@ -750,36 +751,36 @@ func (r *run) ob2BadgeClassDoc(b *badge.Badge) {
 	}
 	r.ob2Extensions(bc, nil, is)
 	r.ob2Endorsements(b)
-	r.add("badge", Skipped, "This is the description of a badge (BadgeClass), not a badge awarded to someone; only its data was checked.", "")
+	r.add("badge", Skipped, say("check.badge.badgeclass_only"), "")
 }
 
 func (r *run) ob2IssuerDoc(b *badge.Badge) {
 	is := b.OB2.Node
-	r.ob2Context(is, "context", "the issuer profile")
-	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "type", "the issuer profile") {
+	r.ob2Context(is, "context", "check.term.the_issuer_profile")
+	if !r.ob2Type(is, nil, []string{"Issuer", "Profile"}, "type", "check.term.the_issuer_profile") {
 		return
 	}
-	r.ob2Structure(is, "Issuer", "structure", "The issuer's profile")
+	r.ob2Structure(is, "Issuer", "structure", "check.term.subject_issuer_profile")
 	r.ob2IssuerID(is)
 	r.ob2Endorsements(b)
-	r.add("badge", Skipped, "This is an issuer's profile, not a badge awarded to someone; only its data was checked.", "")
+	r.add("badge", Skipped, say("check.badge.issuer_only"), "")
 }
 
 func (r *run) ob2EndorsementDoc(b *badge.Badge) {
 	n := b.OB2.Node
-	r.ob2Context(n, "context", "the endorsement")
-	if problem := r.endorsement2Problem(n, nil); problem != "" {
-		r.add("endorsement", Failed, "This endorsement could not be verified: "+problem+".", "")
+	r.ob2Context(n, "context", "check.term.the_endorsement")
+	if problem := r.endorsement2Problem(n, nil); problem != nil {
+		r.add("endorsement", Failed, say("check.endorsement.failed").then(problem), "")
 		return
 	}
-	r.add("endorsement", Passed, "The endorsement's data and its issuer check out.", "")
+	r.add("endorsement", Passed, say("check.endorsement.ok"), "")
 }
 
 func (r *run) ob2OtherDoc(b *badge.Badge) {
 	n := b.OB2.Node
-	r.ob2Context(n, "context", "the document")
-	r.ob2Type(n, nil, nil, "type", "the document")
-	r.add("badge", Skipped, "This Open Badges document is not a badge awarded to someone; only its vocabulary and type were checked.", b.Type)
+	r.ob2Context(n, "context", "check.term.the_document")
+	r.ob2Type(n, nil, nil, "type", "check.term.the_document")
+	r.add("badge", Skipped, say("check.badge.other_only"), b.Type)
 }
 
 // jsonEqual compares two JSON documents by value.

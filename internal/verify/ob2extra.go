@@ -94,12 +94,12 @@ func (r *run) ob2Extensions(nodes ...map[string]any) {
 	switch {
 	case len(found) == 0:
 	case len(problems) > 0:
-		r.add("extensions", Failed, "The badge carries extra information (an extension) that does not follow its own rules, so the badge data is not trustworthy.",
+		r.add("extensions", Failed, say("check.extensions.failed"),
 			strings.Join(problems, "; "))
 	case len(notes) > 0:
-		r.add("extensions", Skipped, "The badge carries extra information (extensions) whose rules Satchel could not load, so it was not checked.", strings.Join(notes, "; "))
+		r.add("extensions", Skipped, say("check.extensions.skipped"), strings.Join(notes, "; "))
 	default:
-		r.add("extensions", Passed, "The badge's extra information (extensions) follows its published rules.", strings.Join(found, ", "))
+		r.add("extensions", Passed, say("check.extensions.ok"), strings.Join(found, ", "))
 	}
 }
 
@@ -193,7 +193,7 @@ func (r *run) ob2Endorsements(b *badge.Badge) {
 		case len(e.Payload) > 0:
 			n, err = jsonv.DecodeObjectText(e.Payload)
 		case e.URL != "":
-			n, _, err = r.fetchNode(e.URL, "endorsement")
+			n, _, err = r.fetchNode(e.URL, "check.term.moved_endorsement")
 		default:
 			continue
 		}
@@ -201,40 +201,41 @@ func (r *run) ob2Endorsements(b *badge.Badge) {
 			bad = append(bad, label+": "+strings.TrimSuffix(fetchMessage(err), "."))
 			continue
 		}
-		if p := r.endorsement2Problem(n, parentCtx); p != "" {
-			bad = append(bad, label+": "+p)
+		if p := r.endorsement2Problem(n, parentCtx); p != nil {
+			bad = append(bad, label+": "+strings.TrimSuffix(p.text(), "."))
 			continue
 		}
 		ok++
 	}
 	switch {
 	case len(bad) > 0:
-		r.add("endorsements", Warning, fmt.Sprintf("%d of %d endorsements of this badge could not be verified; the badge itself is not affected.", len(bad), len(bad)+ok),
+		r.add("endorsements", Warning, say("check.endorsements.some_failed").num("Bad", len(bad)).count(len(bad)+ok),
 			strings.Join(bad, "; "))
 	case ok > 0:
-		r.add("endorsements", Passed, fmt.Sprintf("%d endorsement(s) of this badge verified.", ok), "")
+		r.add("endorsements", Passed, say("check.endorsements.ok").count(ok), "")
 	}
 }
 
-// endorsement2Problem checks a 2.0 Endorsement node; "" means it is fine.
-func (r *run) endorsement2Problem(n map[string]any, parentCtx any) string {
+// endorsement2Problem checks a 2.0 Endorsement node; nil means it is fine.
+// The problem is a clause that follows a colon.
+func (r *run) endorsement2Problem(n map[string]any, parentCtx any) msg {
 	if _, own := n["@context"]; own {
 		if ok, _ := ob2ContextOK(n["@context"]); !ok {
-			return "it does not use the Open Badges 2.0 vocabulary"
+			return say("check.endorsement.context_wrong")
 		}
 		parentCtx = nil
 	} else if parentCtx == nil {
-		return "it has no @context"
+		return say("check.endorsement.context_missing")
 	}
-	if _, p := ob2TypeErr(n, parentCtx, []string{"Endorsement"}); p != "" {
-		return "its type is wrong: " + p
+	if _, p := ob2TypeErr(n, parentCtx, []string{"Endorsement"}); p != nil {
+		return say("check.endorsement.type_wrong").then(p)
 	}
 	claim := jsonv.Object(n["claim"])
 	if claim == nil || jsonv.TrimmedString(claim, "id") == "" {
-		return "it does not say what it endorses (claim.id)"
+		return say("check.endorsement.no_claim")
 	}
 	if _, has, err := parseISODate(n["issuedOn"]); !has || err != nil {
-		return "its issue date is missing or unreadable"
+		return say("check.endorsement.issued_on")
 	}
 	var is map[string]any
 	if o := jsonv.Object(n["issuer"]); o != nil {
@@ -242,19 +243,19 @@ func (r *run) endorsement2Problem(n map[string]any, parentCtx any) string {
 	} else {
 		u := jsonv.TrimmedID(n["issuer"])
 		if !isHTTPURL(u) {
-			return "its issuer is not a web address"
+			return say("check.endorsement.issuer_not_web")
 		}
-		m, _, err := r.fetchNode(u, "endorser")
+		m, _, err := r.fetchNode(u, "check.term.moved_endorser")
 		if err != nil {
-			return "its issuer's profile could not be fetched (" + strings.TrimSuffix(fetchMessage(err), ".") + ")"
+			return say("check.endorsement.issuer_fetch", "Error", strings.TrimSuffix(fetchMessage(err), "."))
 		}
 		is = m
 		parentCtx = nil
 	}
-	if _, p := ob2TypeErr(is, parentCtx, []string{"Issuer", "Profile"}); p != "" {
-		return "its issuer is not an issuer profile: " + p
+	if _, p := ob2TypeErr(is, parentCtx, []string{"Issuer", "Profile"}); p != nil {
+		return say("check.endorsement.issuer_not_profile").then(p)
 	}
-	return ""
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

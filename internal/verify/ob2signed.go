@@ -22,21 +22,21 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 	a := b.OB2.Assertion
 	jws, err := jose.ParseSigned(b.JWS, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
-		r.add("signature", Failed, "The badge's signature is not an RS256 signature Satchel can check (Open Badges 2.0 signed badges use RS256).", err.Error())
+		r.add("signature", Failed, say("check.ob2_signature.not_rs256"), err.Error())
 		return
 	}
 	creator := jsonv.TrimmedString(jsonv.Object(a["verification"]), "creator")
 	if creator == "" {
-		r.add("signature", Failed, "The signed badge does not say which key signed it (verification.creator).", "")
+		r.add("signature", Failed, say("check.ob2_signature.no_creator"), "")
 		return
 	}
 	if !isHTTPURL(creator) {
-		r.add("signature", Failed, "The signed badge names a key that is not at a web address, so it cannot be checked.", creator)
+		r.add("signature", Failed, say("check.ob2_signature.creator_not_web"), creator)
 		return
 	}
 	keyDoc, _, err := r.getJSON(creator)
 	if err != nil {
-		r.addErr("signature", Failed, "Satchel could not fetch the issuer's signing key. "+fetchMessage(err), err, err.Error())
+		r.addErr("signature", Failed, say("check.ob2_signature.key_fetch_failed").then(fetchMsg(err)), err, err.Error())
 		return
 	}
 	pub, err := keys.FromPEM(jsonv.TrimmedString(keyDoc, "publicKeyPem"))
@@ -46,16 +46,16 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		}
 	}
 	if err != nil {
-		r.add("signature", Failed, "The issuer's signing key could not be read.", err.Error())
+		r.add("signature", Failed, say("check.ob2_signature.key_unreadable"), err.Error())
 		return
 	}
 	payload, err := jws.Verify(pub)
 	if err != nil {
-		r.add("signature", Failed, "The signature does not match: the badge was changed after it was signed, or signed with another key.", err.Error())
+		r.add("signature", Failed, say("check.ob2_signature.mismatch"), err.Error())
 		return
 	}
 	if !bytes.Equal(payload, b.Payload) && !jsonEqual(payload, b.Payload) {
-		r.add("signature", Failed, "The signed content is not the badge that was read.", "payload mismatch")
+		r.add("signature", Failed, say("check.ob2_signature.payload_mismatch"), "payload mismatch")
 		return
 	}
 	st.signedKeyID = creator
@@ -63,7 +63,7 @@ func (r *run) ob2Signed(b *badge.Badge, st *assertion2) {
 		st.signedKeyID = id
 	}
 	st.signedKeyDoc, st.signedKey = keyDoc, pub
-	r.add("signature", Passed, "The issuer's signature (RS256) is valid.", "key "+creator)
+	r.add("signature", Passed, say("check.ob2_signature.ok"), "key "+creator)
 }
 
 // ob2KeyBelongs binds the signing key to the issuer by the one rule
@@ -89,7 +89,7 @@ func (r *run) ob2RevocationList(b *badge.Badge, is map[string]any, st *assertion
 	}
 	list, _, err := r.getJSON(u)
 	if err != nil {
-		r.add("revocation-list", Warning, "Satchel could not fetch the issuer's list of withdrawn badges, so Satchel could not check whether it was revoked. "+fetchMessage(err), err.Error())
+		r.add("revocation-list", Warning, say("check.revocation_list.fetch_failed").then(fetchMsg(err)), err.Error())
 		st.revocationUnknown = true
 		return
 	}
@@ -105,12 +105,12 @@ func (r *run) ob2RevocationList(b *badge.Badge, is map[string]any, st *assertion
 		}
 		if rid != "" && slices.Contains(ids, rid) {
 			st.revoked = true
-			st.revokedHow = "The issuer's revocation list includes it."
+			st.revokedHow = say("check.revocation.how_listed")
 			st.revokedReason = reason
 			return
 		}
 	}
-	r.add("revocation-list", Passed, "The issuer's list of withdrawn badges does not include this one.", u)
+	r.add("revocation-list", Passed, say("check.revocation_list.ok"), u)
 }
 
 // trimJWS removes white space a JWS may have picked up in transit.

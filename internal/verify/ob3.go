@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
+	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/jsonv"
 	"github.com/satchel-backpack/satchel/internal/keys"
 	"github.com/satchel-backpack/satchel/internal/ldproof"
@@ -26,7 +27,7 @@ var ob3ContextRE = regexp.MustCompile(`^https://purl\.imsglobal\.org/spec/ob/v3p
 func (r *run) ob3(b *badge.Badge) {
 	o := b.OB3
 	if o == nil || o.Credential == nil {
-		r.add("structure", Failed, "The badge data could not be understood as an Open Badges 3.0 credential.", "no credential")
+		r.add("structure", Failed, say("check.ob3.no_credential"), "no credential")
 		return
 	}
 	c := o.Credential
@@ -46,17 +47,17 @@ func (r *run) ob3(b *badge.Badge) {
 func (r *run) ob3Context(c map[string]any) {
 	ctxs := jsonv.Items(c["@context"])
 	if len(ctxs) == 0 {
-		r.add("context", Failed, "The credential has no @context, so its meaning cannot be established.", "")
+		r.add("context", Failed, say("check.ob3.context_missing"), "")
 		return
 	}
 	first, _ := ctxs[0].(string)
-	var warns []string
+	var vc11 bool
 	switch first {
 	case ctxVC2:
 	case ctxVC11:
-		warns = append(warns, "it uses the outdated Verifiable Credentials 1.1 data model")
+		vc11 = true
 	default:
-		r.add("context", Failed, "The credential does not start with the Verifiable Credentials vocabulary (@context), so it is not a valid Open Badges 3.0 credential.",
+		r.add("context", Failed, say("check.ob3.context_not_vc"),
 			fmt.Sprintf("first @context %v", ctxs[0]))
 		return
 	}
@@ -69,32 +70,45 @@ func (r *run) ob3Context(c map[string]any) {
 	}
 	switch {
 	case ob == "":
-		r.add("context", Failed, "The credential does not use the Open Badges 3.0 vocabulary (@context).", fmt.Sprint(ctxs))
-		return
-	case ob != ctxOB3Current:
-		warns = append(warns, "it uses an older Open Badges 3.0 vocabulary ("+ob+")")
-	}
-	if len(warns) > 0 {
-		r.add("context", Warning, "The credential is readable, but "+strings.Join(warns, " and ")+"; ask the issuer to update it.", fmt.Sprint(ctxs))
+		r.add("context", Failed, say("check.ob3.context_not_ob3"), fmt.Sprint(ctxs))
 		return
 	}
-	r.add("context", Passed, "The credential uses the current Open Badges 3.0 vocabulary.", fmt.Sprint(ctxs))
+	older := ob != ctxOB3Current
+	switch {
+	case vc11 && older:
+		r.add("context", Warning, say("check.ob3.context_vc11_older_ob3", "Context", ob), fmt.Sprint(ctxs))
+		return
+	case vc11:
+		r.add("context", Warning, say("check.ob3.context_vc11"), fmt.Sprint(ctxs))
+		return
+	case older:
+		r.add("context", Warning, say("check.ob3.context_older_ob3", "Context", ob), fmt.Sprint(ctxs))
+		return
+	}
+	r.add("context", Passed, say("check.ob3.context_ok"), fmt.Sprint(ctxs))
 }
 
 func (r *run) ob3Type(b *badge.Badge) {
 	t := b.OB3.Types
 	want := []string{"OpenBadgeCredential", "AchievementCredential"}
-	what := "an Open Badges credential"
-	if slices.Contains(t, "EndorsementCredential") {
+	endorsement := slices.Contains(t, "EndorsementCredential")
+	if endorsement {
 		want = []string{"EndorsementCredential"}
-		what = "an endorsement credential"
 	}
 	if !slices.Contains(t, "VerifiableCredential") || !hasAny(t, want...) {
-		r.add("type", Failed, fmt.Sprintf("The credential's type does not say it is %s (it needs VerifiableCredential and %s).", what, strings.Join(want, " or ")),
+		m := say("check.ob3.type_not_badge", "Want", strings.Join(want, " or "))
+		if endorsement {
+			m = say("check.ob3.type_not_endorsement", "Want", strings.Join(want, " or "))
+		}
+		r.add("type", Failed, m,
 			fmt.Sprintf("type %v", t))
 		return
 	}
-	r.add("type", Passed, "The credential is "+what+".", strings.Join(t, ", "))
+	m := say("check.ob3.type_badge")
+	if endorsement {
+		m = say("check.ob3.type_endorsement")
+	}
+	r.add("type", Passed, m, strings.Join(t, ", "))
 }
 
 // ob3Schema validates against the 1EdTech JSON Schema. A VCDM 1.1 credential
@@ -124,13 +138,13 @@ func (r *run) ob3Schema(b *badge.Badge) {
 		if errors.As(err, &se) && se.OnlyShape {
 			// A single value where the schema wants a list reads the same as
 			// linked data; note it, but it is not a fault in the badge.
-			r.add("schema", Passed, "The credential follows the Open Badges 3.0 structure (1EdTech JSON Schema).", name+"; "+oneLine(err.Error()))
+			r.add("schema", Passed, say("check.ob3.schema_ok"), name+"; "+oneLine(err.Error()))
 			return
 		}
-		r.add("schema", Failed, "The credential does not follow the Open Badges 3.0 rules for its structure (1EdTech JSON Schema).", oneLine(err.Error()))
+		r.add("schema", Failed, say("check.ob3.schema_failed"), oneLine(err.Error()))
 		return
 	}
-	r.add("schema", Passed, "The credential follows the Open Badges 3.0 structure (1EdTech JSON Schema).", name)
+	r.add("schema", Passed, say("check.ob3.schema_ok"), name)
 }
 
 func shallowCopy(m map[string]any) map[string]any {
@@ -155,7 +169,7 @@ func (r *run) ob3Proofs(b *badge.Badge) {
 	c := b.OB3.Credential
 	proofs := ldproof.Proofs(c)
 	if len(proofs) == 0 {
-		r.add("proof", Failed, "The credential carries no signature (proof), so nothing shows the issuer made it.", "")
+		r.add("proof", Failed, say("check.proof.none"), "")
 		return
 	}
 	// Every proof must verify: one of an unknown type (which JSON-LD could
@@ -173,28 +187,28 @@ func (r *run) ob3Proofs(b *badge.Badge) {
 		}
 		r.keyChecked(key, label, issuerID)
 		if err := ldproof.Verify(c, p, key.Public); err != nil {
-			msg := "The credential's signature does not match: it was changed after signing, or signed with another key."
+			m := say("check.proof.mismatch")
 			switch {
 			case errors.Is(err, ldproof.ErrUnsupportedProof):
-				msg = "The credential is signed with a kind of proof Satchel cannot check (" + p.Suite() + ")."
+				m = say("check.proof.unsupported", "Suite", p.Suite())
 			case errors.Is(err, ldproof.ErrTooComplex):
-				msg = "The credential is too large or intricate for Satchel to check its signature safely."
+				m = say("check.proof.too_complex")
 			case errors.Is(err, ldproof.ErrJSONLD):
-				msg = "The credential uses terms its vocabulary does not define, so its signature cannot be checked."
+				m = say("check.proof.undefined_terms")
 			case errors.Is(err, ldproof.ErrProofPurpose), errors.Is(err, ldproof.ErrMalformedProof), errors.Is(err, ldproof.ErrKeyType):
-				msg = "The credential's signature is malformed: " + firstSentence(err) + "."
+				m = say("check.proof.malformed", "Error", firstSentence(err))
 			}
-			r.add("proof", Failed, msg, label+" ("+p.Suite()+"): "+err.Error())
+			r.add("proof", Failed, m, label+" ("+p.Suite()+"): "+err.Error())
 			return
 		}
-		r.add("proof", Passed, fmt.Sprintf("The issuer's signature (%s) is valid.", p.Suite()), label+" by "+p.VerificationMethod)
+		r.add("proof", Passed, say("check.signature.ok", "Suite", p.Suite()), label+" by "+p.VerificationMethod)
 	}
 }
 
 // keyFailed records a key that could not be had, or that is not the
 // issuer's.
 func (r *run) keyFailed(err error, detail string) {
-	r.addErr("key", Failed, keyMessage(err), err, detail)
+	r.addErr("key", Failed, keyMsg(err), err, detail)
 	var ke *keys.Error
 	if errors.As(err, &ke) && (ke.Kind == keys.NotIssuerKey || ke.Kind == keys.NotAssertionMethod) {
 		r.rep.Checks[len(r.rep.Checks)-1].Reason = ReasonKeyNotIssuer
@@ -207,11 +221,11 @@ func (r *run) keyChecked(key *keys.Key, label, issuerID string) {
 	detail := label + ": " + key.ID + " (" + string(key.Source) + ", " + string(key.Binding) + ")"
 	switch key.Binding {
 	case keys.DIDDocument:
-		r.add("key", Passed, "The signing key is published in the issuer's DID document ("+key.Where+").", detail)
+		r.add("key", Passed, say("check.key.did_document", "Where", key.Where), detail)
 	case keys.HostedDocument:
-		r.add("key", Passed, "The signing key is published at "+key.Where+", the issuer's own address.", detail)
+		r.add("key", Passed, say("check.key.hosted", "Where", key.Where), detail)
 	case keys.SelfKey:
-		r.add("key", Passed, "The issuer is the key itself (did:key or did:jwk): anyone can create such an issuer, so its name is only its own claim.", detail)
+		r.add("key", Passed, say("check.key.self"), detail)
 	default:
 		r.add("key", Unconfirmed, unconfirmedMessage(key, issuerID), detail)
 	}
@@ -225,16 +239,19 @@ var bindingRank = map[keys.Binding]int{keys.Unconfirmed: 0, keys.SelfKey: 1, key
 
 // unconfirmedMessage says in plain words what is missing for the key to
 // count as the issuer's.
-func unconfirmedMessage(key *keys.Key, issuerID string) string {
+func unconfirmedMessage(key *keys.Key, issuerID string) msg {
+	var m msg
 	switch {
 	case isHTTPURL(issuerID):
-		return fmt.Sprintf("%s does not publish this key, so Satchel cannot confirm that %s issued it. The signature itself is intact.", key.Where, key.Where)
+		m = say("check.key.unconfirmed_web", "Where", key.Where)
 	case strings.HasPrefix(issuerID, "did:web:"):
-		return fmt.Sprintf("The issuer's DID document (%s) could not be read, so Satchel cannot confirm that the key that signed this badge is the issuer's. The signature itself is intact.", key.Where)
+		m = say("check.key.unconfirmed_did_web", "Where", key.Where)
 	case issuerID == "":
-		return "The badge names no issuer that could publish its key, so Satchel cannot confirm who issued it. The signature itself is intact."
+		m = say("check.key.unconfirmed_no_issuer")
+	default:
+		m = say("check.key.unconfirmed_other", "Issuer", shortID(issuerID))
 	}
-	return fmt.Sprintf("The issuer (%s) is not a web address or a DID that can publish keys, so Satchel cannot confirm that it issued this badge. The signature itself is intact.", shortID(issuerID))
+	return m.then(say("check.key.signature_intact"))
 }
 
 func shortID(s string) string {
@@ -244,12 +261,39 @@ func shortID(s string) string {
 	return s
 }
 
-func keyMessage(err error) string {
+// keyMsg says why the signing key could not be had (the English is
+// keys.Error's Message).
+func keyMsg(err error) msg {
 	var ke *keys.Error
 	if errors.As(err, &ke) {
-		return ke.Message()
+		switch ke.Kind {
+		case keys.NoScheme:
+			return say("check.key.no_scheme")
+		case keys.UnknownScheme:
+			return say("check.key.unknown_scheme")
+		case keys.UnknownDIDMethod:
+			return say("check.key.unknown_did_method")
+		case keys.BadKey:
+			return say("check.key.bad_key")
+		case keys.PrivateKey:
+			return say("check.key.private_key")
+		case keys.BadDocument:
+			return say("check.key.bad_document")
+		case keys.NotFound:
+			return say("check.key.not_found")
+		case keys.NotAssertionMethod:
+			return say("check.key.not_issuer").then(say("check.key.not_assertion_method"))
+		case keys.NotIssuerKey:
+			return say("check.key.not_issuer")
+		case keys.FetchFailed:
+			var fe *fetch.Error
+			if errors.As(ke.Err, &fe) {
+				return say("check.key.download_failed").then(fetchMsg(fe))
+			}
+			return say("check.key.download_failed_later")
+		}
 	}
-	return "The issuer's public key could not be found."
+	return say("check.key.missing")
 }
 
 func firstSentence(err error) string {
@@ -328,9 +372,9 @@ func (r *run) ob3Endorsements(b *badge.Badge) {
 	}
 	switch {
 	case len(bad) > 0:
-		r.add("endorsements", Warning, fmt.Sprintf("%d of %d endorsements of this badge could not be verified; the badge itself is not affected.", len(bad), len(bad)+ok),
+		r.add("endorsements", Warning, say("check.endorsements.some_failed").num("Bad", len(bad)).count(len(bad)+ok),
 			strings.Join(bad, "; "))
 	case ok > 0:
-		r.add("endorsements", Passed, fmt.Sprintf("%d endorsement(s) of this badge verified.", ok), "")
+		r.add("endorsements", Passed, say("check.endorsements.ok").count(ok), "")
 	}
 }

@@ -5,6 +5,7 @@ package verify
 import (
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/keys"
 )
 
@@ -78,8 +79,11 @@ var checkReasons = map[string]Reason{
 type Check struct {
 	ID      string `json:"id"` // stable, e.g. "signature", "revocation", "expiry"
 	Status  Status `json:"status"`
-	Message string `json:"message"`          // a sentence a learner understands
-	Detail  string `json:"detail,omitempty"` // technical detail
+	Message string `json:"message"` // a sentence a learner understands, in English
+	// Says is Message as catalog messages, to say it in another language
+	// (see Check.Say); empty in reports stored before it existed.
+	Says   []i18n.Phrase `json:"says,omitempty"`
+	Detail string        `json:"detail,omitempty"` // technical detail
 	// Reason is what a failure of this check means (see Reason); the
 	// check's id decides it unless set.
 	Reason Reason `json:"reason,omitempty"`
@@ -99,6 +103,8 @@ type Report struct {
 	// Headline is the sentence that says so: the message of the most
 	// important failed check (or of the unconfirmed key check).
 	Headline string `json:"headline,omitempty"`
+	// HeadlineSays is Headline as catalog messages (see Check.Says).
+	HeadlineSays []i18n.Phrase `json:"headlineSays,omitempty"`
 	// IssuerBinding says how the signing key was tied to the issuer
 	// (keys.Binding: did-document, hosted-document, self-key, unconfirmed);
 	// the weakest of several proofs. Empty when no key was checked.
@@ -128,30 +134,31 @@ func (c Check) reasonOf() Reason {
 // when the key is not proven the issuer's, warning when any warned, valid
 // otherwise; and the reason and headline of a verdict that is not valid.
 func (r *Report) Finish() {
-	r.Verdict, r.Reason, r.Headline = Valid, "", ""
+	r.Verdict, r.Reason, r.Headline, r.HeadlineSays = Valid, "", "", nil
 	best := len(reasonOrder)
 	transientOnly := true
-	var unconfirmed, firstTransient string
+	var unconfirmed, firstTransient *Check
 	for _, c := range r.Checks {
 		switch c.Status {
 		case Failed:
 			r.Verdict = Invalid
 			if c.Transient {
-				if firstTransient == "" {
-					firstTransient = c.Message
+				if firstTransient == nil {
+					firstTransient = &c
 				}
 				continue
 			}
 			transientOnly = false
 			for i, reason := range reasonOrder[:best] {
 				if c.reasonOf() == reason {
-					best, r.Reason, r.Headline = i, reason, c.Message
+					best, r.Reason = i, reason
+					r.Headline, r.HeadlineSays = c.Message, c.Says
 					break
 				}
 			}
 		case Unconfirmed:
-			if unconfirmed == "" {
-				unconfirmed = c.Message
+			if unconfirmed == nil {
+				unconfirmed = &c
 			}
 		case Warning:
 			if r.Verdict == Valid {
@@ -161,10 +168,14 @@ func (r *Report) Finish() {
 	}
 	switch {
 	case r.Verdict == Invalid && transientOnly:
-		r.Reason, r.Headline = ReasonUnreachable, firstTransient
+		r.Reason = ReasonUnreachable
+		if firstTransient != nil {
+			r.Headline, r.HeadlineSays = firstTransient.Message, firstTransient.Says
+		}
 	case r.Verdict == Invalid:
-	case unconfirmed != "":
-		r.Verdict, r.Reason, r.Headline = VerdictUnconfirmed, ReasonUnconfirmed, unconfirmed
+	case unconfirmed != nil:
+		r.Verdict, r.Reason = VerdictUnconfirmed, ReasonUnconfirmed
+		r.Headline, r.HeadlineSays = unconfirmed.Message, unconfirmed.Says
 	}
 }
 

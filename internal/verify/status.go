@@ -30,7 +30,7 @@ func (r *run) ob3Status(b *badge.Badge) {
 	for _, e := range entries {
 		s := jsonv.Object(e)
 		if s == nil {
-			r.add("revocation", Warning, "The credential's status information is not readable, so Satchel cannot tell whether it was revoked.", fmt.Sprint(e))
+			r.add("revocation", Warning, say("check.status.unreadable"), fmt.Sprint(e))
 			continue
 		}
 		switch t := jsonv.TrimmedString(s, "type"); t {
@@ -39,7 +39,7 @@ func (r *run) ob3Status(b *badge.Badge) {
 		case "BitstringStatusListEntry", "StatusList2021Entry":
 			r.statusList(c, s, t)
 		default:
-			r.add("revocation", Warning, "The credential uses a kind of status check Satchel does not know, so it cannot tell whether it was revoked.", "credentialStatus type "+t)
+			r.add("revocation", Warning, say("check.status.unknown_type"), "credentialStatus type "+t)
 		}
 	}
 }
@@ -48,21 +48,21 @@ func (r *run) revocationList3(c, s map[string]any) {
 	u := jsonv.TrimmedString(s, "id")
 	list, _, err := r.getJSON(u)
 	if err != nil {
-		r.add("revocation", Warning, "Satchel could not fetch the issuer's revocation list, so it cannot tell whether this credential was revoked. "+fetchMessage(err), err.Error())
+		r.add("revocation", Warning, say("check.status.list_fetch_failed").then(fetchMsg(err)), err.Error())
 		return
 	}
 	id := jsonv.TrimmedString(c, "id")
 	for _, e := range jsonv.Items(list["revokedCredential"]) {
 		if jsonv.TrimmedID(e) == id && id != "" {
-			msg := "The issuer has withdrawn (revoked) this credential."
+			m := say("check.status.revoked")
 			if reason := jsonv.TrimmedString(jsonv.Object(e), "revocationReason"); reason != "" {
-				msg += " Reason given: " + reason + "."
+				m = m.then(say("check.revocation.reason", "Reason", reason))
 			}
-			r.add("revocation", Failed, msg, "listed in "+u)
+			r.add("revocation", Failed, m, "listed in "+u)
 			return
 		}
 	}
-	r.add("revocation", Passed, "The issuer's revocation list does not include this credential.", u)
+	r.add("revocation", Passed, say("check.status.list_ok"), u)
 }
 
 // statusList reads the bit for this credential in a Bitstring / 2021 status
@@ -72,17 +72,17 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 	listURL := jsonv.TrimmedString(s, "statusListCredential")
 	idx, err := statusIndex(s["statusListIndex"])
 	if err != nil {
-		r.add("revocation", Warning, "The credential's status entry is malformed, so Satchel cannot tell whether it was revoked.", err.Error())
+		r.add("revocation", Warning, say("check.status.entry_malformed"), err.Error())
 		return
 	}
 	if size := s["statusSize"]; size != nil {
 		if n, err := statusIndex(size); err != nil || n != 1 {
-			r.add("revocation", Warning, "The credential's status entry uses several bits per credential, which Satchel does not read yet, so it cannot tell whether it was revoked.", fmt.Sprintf("statusSize %v", size))
+			r.add("revocation", Warning, say("check.status.entry_multibit"), fmt.Sprintf("statusSize %v", size))
 			return
 		}
 	}
 	if !isHTTPURL(listURL) {
-		r.add("revocation", Warning, "The credential's status list is not at a web address, so Satchel cannot tell whether it was revoked.", listURL)
+		r.add("revocation", Warning, say("check.status.list_not_web"), listURL)
 		return
 	}
 	resp, err := r.get(listURL, fetchJSON)
@@ -90,7 +90,7 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 		err = &statusError{status: resp.Status, url: resp.URL}
 	}
 	if err != nil {
-		r.add("revocation", Warning, "Satchel could not fetch the issuer's status list, so it cannot tell whether this credential was revoked. "+fetchMessage(err), err.Error())
+		r.add("revocation", Warning, say("check.status.status_list_fetch_failed").then(fetchMsg(err)), err.Error())
 		return
 	}
 	lb, err := badge.Read(resp.Body)
@@ -100,22 +100,22 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 	} else if m, derr := jsonv.DecodeObjectText(resp.Body); derr == nil {
 		list = m
 	} else {
-		r.add("revocation", Warning, "The issuer's status list could not be read, so Satchel cannot tell whether this credential was revoked.", fmt.Sprint(err))
+		r.add("revocation", Warning, say("check.status.status_list_unreadable"), fmt.Sprint(err))
 		return
 	}
 	trusted, trustNote := r.statusListTrusted(c, list, lb)
 	subj := jsonv.Object(firstItem(list["credentialSubject"]))
 	if lp := jsonv.TrimmedString(subj, "statusPurpose"); lp != "" && lp != purpose {
-		r.add("revocation", Warning, "The issuer's status list is for a different purpose than the credential says.", "list "+lp+", entry "+purpose)
+		r.add("revocation", Warning, say("check.status.purpose_mismatch"), "list "+lp+", entry "+purpose)
 		return
 	}
 	bits, err := decodeStatusList(jsonv.TrimmedString(subj, "encodedList"))
 	if err != nil {
-		r.add("revocation", Warning, "The issuer's status list could not be decoded, so Satchel cannot tell whether this credential was revoked.", err.Error())
+		r.add("revocation", Warning, say("check.status.undecodable"), err.Error())
 		return
 	}
 	if idx >= len(bits)*8 {
-		r.add("revocation", Warning, "The credential's position in the status list is beyond its end.", fmt.Sprintf("index %d, list of %d entries", idx, len(bits)*8))
+		r.add("revocation", Warning, say("check.status.index_beyond"), fmt.Sprintf("index %d, list of %d entries", idx, len(bits)*8))
 		return
 	}
 	set := bits[idx/8]&(0x80>>(idx%8)) != 0
@@ -125,13 +125,13 @@ func (r *run) statusList(c, s map[string]any, typ string) {
 	}
 	switch {
 	case set && purpose == "suspension":
-		r.add("revocation", Failed, "The issuer has suspended this credential for now.", detail)
+		r.add("revocation", Failed, say("check.status.suspended"), detail)
 	case set:
-		r.add("revocation", Failed, "The issuer has withdrawn (revoked) this credential.", detail)
+		r.add("revocation", Failed, say("check.status.revoked"), detail)
 	case !trusted:
-		r.add("revocation", Warning, "The status list says this credential is not revoked, but the list's own signature could not be confirmed.", detail)
+		r.add("revocation", Warning, say("check.status.not_revoked_untrusted"), detail)
 	default:
-		r.add("revocation", Passed, "The issuer's status list shows this credential is not revoked.", detail)
+		r.add("revocation", Passed, say("check.status.not_revoked"), detail)
 	}
 }
 

@@ -32,11 +32,11 @@ func (r *run) vcJWT(b *badge.Badge) {
 	}
 	jws, err := jose.ParseSigned(b.JWS, vcJWTAlgs)
 	if err != nil {
-		r.add("signature", Failed, "The credential's signature is not one Satchel can check (VC-JWT must use RS256, ES256 or EdDSA).", err.Error())
+		r.add("signature", Failed, say("check.jwt.unsupported_alg"), err.Error())
 		return
 	}
 	if len(jws.Signatures) != 1 {
-		r.add("signature", Failed, "The credential must carry exactly one signature.", fmt.Sprintf("%d signatures", len(jws.Signatures)))
+		r.add("signature", Failed, say("check.jwt.one_signature"), fmt.Sprintf("%d signatures", len(jws.Signatures)))
 		return
 	}
 	h := o.JWTHeader
@@ -63,7 +63,7 @@ func (r *run) vcJWT(b *badge.Badge) {
 		key, err = keys.Resolve(r.ctx, r.memo, kid, issuerID)
 		keyDetail = "kid " + kid
 	default:
-		r.add("key", Failed, "The credential's signature does not say which key made it (no jwk or kid in its header), so it cannot be checked.", "")
+		r.add("key", Failed, say("check.jwt.no_key"), "")
 		return
 	}
 	if err != nil {
@@ -74,20 +74,20 @@ func (r *run) vcJWT(b *badge.Badge) {
 	pub := key.Public
 	payload, err := jws.Verify(pub)
 	if err != nil {
-		r.add("signature", Failed, "The credential's signature does not match: it was changed after signing, or signed with another key.", alg+": "+err.Error())
+		r.add("signature", Failed, say("check.proof.mismatch"), alg+": "+err.Error())
 		return
 	}
 	// The model was read from this same token; make sure it was not changed
 	// since (a Badge can be built by hand or reloaded from storage).
 	if !bytes.Equal(payload, b.Payload) && !jsonEqual(payload, jsonv.Marshal(o.JWTClaims)) {
-		r.add("signature", Failed, "The signed content is not the credential that was read.", "payload mismatch")
+		r.add("signature", Failed, say("check.jwt.payload_mismatch"), "payload mismatch")
 		return
 	}
-	r.add("signature", Passed, fmt.Sprintf("The issuer's signature (%s) is valid.", alg), keyDetail)
+	r.add("signature", Passed, say("check.signature.ok", "Suite", alg), keyDetail)
 
 	vcForm := o.JWTClaims["vc"] != nil && o.JWTClaims["@context"] == nil
 	if vcForm {
-		r.add("jwt-format", Warning, "The credential uses the older VC-JWT form (the credential inside a \"vc\" claim, Verifiable Credentials 1.1).", "vc claim")
+		r.add("jwt-format", Warning, say("check.jwt.older_form"), "vc claim")
 	}
 	r.jwtClaims(o.JWTClaims, o.Credential)
 }
@@ -132,10 +132,10 @@ func (r *run) jwtClaims(claims, c map[string]any) {
 	timeClaim("nbf", "validFrom", "issuanceDate")
 	timeClaim("exp", "validUntil", "expirationDate")
 	if len(problems) > 0 {
-		r.add("jwt-claims", Failed, "The token's claims contradict the credential inside it.", strings.Join(problems, "; "))
+		r.add("jwt-claims", Failed, say("check.jwt.claims_contradict"), strings.Join(problems, "; "))
 		return
 	}
-	r.add("jwt-claims", Passed, "The token's claims agree with the credential.", "")
+	r.add("jwt-claims", Passed, say("check.jwt.claims_ok"), "")
 }
 
 func firstItem(v any) any {

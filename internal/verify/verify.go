@@ -15,6 +15,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/jsonv"
+	"strconv"
 )
 
 // Fetcher is what the verifier needs from the guarded HTTP client
@@ -70,8 +71,7 @@ func (v *Verifier) Verify(ctx context.Context, b *badge.Badge, recipients []badg
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
-			rep.Add("internal", Failed,
-				"Satchel ran into an unexpected problem while checking this badge, so it cannot confirm it is genuine.",
+			rep.add("internal", Failed, say("check.internal.panic"),
 				fmt.Sprintf("panic: %v\n%s", p, firstLines(string(debug.Stack()), 12)))
 		}
 		rep.Finish()
@@ -80,7 +80,7 @@ func (v *Verifier) Verify(ctx context.Context, b *badge.Badge, recipients []badg
 		}
 	}()
 	if b == nil {
-		rep.Add("format", Failed, "There is no badge to check.", "nil badge")
+		rep.add("format", Failed, say("check.format.no_badge"), "nil badge")
 		return rep
 	}
 	r := v.newRun(ctx, rep)
@@ -101,7 +101,7 @@ func (v *Verifier) VerifyBytes(ctx context.Context, data []byte, recipients []ba
 		if errors.As(err, &m) {
 			detail = m.Detail()
 		}
-		rep.Add("format", Failed, sentence(err.Error()), detail)
+		rep.add("format", Failed, readErrMsg(err), detail)
 		if errors.Is(err, badge.ErrNotBadge) || errors.Is(err, badge.ErrNoBadgeData) {
 			rep.Checks[0].Reason = ReasonNotBadge
 		}
@@ -130,7 +130,7 @@ func (r *run) sub() *run {
 	return &run{v: r.v, ctx: r.ctx, rep: &Report{RanAt: r.rep.RanAt}, memo: r.memo, now: r.now, depth: r.depth + 1}
 }
 
-func (r *run) add(id string, s Status, msg, detail string) { r.rep.Add(id, s, msg, detail) }
+func (r *run) add(id string, s Status, m msg, detail string) { r.rep.add(id, s, m, detail) }
 
 func (r *run) verify(b *badge.Badge, recipients []badge.Identifier) {
 	if b.IsPointer() {
@@ -140,18 +140,21 @@ func (r *run) verify(b *badge.Badge, recipients []badge.Identifier) {
 	}
 	switch b.Version {
 	case badge.V3_0:
-		r.add("format", Passed, fmt.Sprintf("Read %s holding an Open Badges 3.0 credential.", describeFormat(b.Format)),
+		r.add("format", Passed, say("check.format.read_ob3").term("Format", formatTerm(b.Format)),
 			fmt.Sprintf("format=%s version=%s type=%s", b.Format, b.Version, b.Type))
 		r.ob3(b)
 	case badge.V2_0, badge.V1_1, badge.V1_0, badge.V0_5:
-		msg := fmt.Sprintf("Read %s holding an Open Badges %s %s.", describeFormat(b.Format), b.Version, nodeWord(b.Type))
-		if b.Version != badge.V2_0 {
-			msg = fmt.Sprintf("Read %s holding an older Open Badges %s badge; Satchel upgraded it to 2.0 to check it.", describeFormat(b.Format), b.Version)
+		m := say("check.format.read_ob2_other", "Version", string(b.Version), "Type", b.Type)
+		if node, ok := nodeTerm(b.Type); ok {
+			m = say("check.format.read_ob2", "Version", string(b.Version)).term("Node", node)
 		}
-		r.add("format", Passed, msg, fmt.Sprintf("format=%s version=%s type=%s", b.Format, b.Version, b.Type))
+		if b.Version != badge.V2_0 {
+			m = say("check.format.read_older", "Version", string(b.Version))
+		}
+		r.add("format", Passed, m.term("Format", formatTerm(b.Format)), fmt.Sprintf("format=%s version=%s type=%s", b.Format, b.Version, b.Type))
 		r.ob2(b)
 	default:
-		r.add("format", Failed, "Satchel could not tell which Open Badges version this is.", fmt.Sprintf("version=%q", b.Version))
+		r.add("format", Failed, say("check.format.unknown_version"), fmt.Sprintf("version=%q", b.Version))
 		return
 	}
 	r.recipient(b, recipients)
@@ -161,28 +164,28 @@ func (r *run) verify(b *badge.Badge, recipients []badge.Identifier) {
 func (r *run) resolvePointer(b *badge.Badge) bool {
 	resp, err := r.get(b.URL, fetch.Any)
 	if err != nil {
-		r.addErr("fetch", Failed, "Satchel could not fetch the badge from its web address. "+fetchMessage(err), err, err.Error())
+		r.addErr("fetch", Failed, say("check.fetch.failed").then(fetchMsg(err)), err, err.Error())
 		return false
 	}
 	if resp.Status == 410 {
-		r.add("fetch", Passed, "Fetched the badge address.", resp.URL)
-		r.add("revocation", Failed, "The issuer has withdrawn (revoked) this badge: its address answers \"410 Gone\".", "HTTP 410 from "+resp.URL)
+		r.add("fetch", Passed, say("check.fetch.address"), resp.URL)
+		r.add("revocation", Failed, say("check.fetch.gone"), "HTTP 410 from "+resp.URL)
 		return false
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		r.add("fetch", Failed, fmt.Sprintf("The badge's web address did not give a badge (the server answered %d).", resp.Status), resp.URL)
+		r.add("fetch", Failed, say("check.fetch.status", "Status", strconv.Itoa(resp.Status)), resp.URL)
 		return false
 	}
 	nb, err := badge.Read(resp.Body)
 	if err != nil {
-		r.add("fetch", Failed, "The badge's web address did not give a readable badge: "+err.Error(), resp.URL)
+		r.add("fetch", Failed, say("check.fetch.unreadable", "Error", err.Error()), resp.URL)
 		return false
 	}
 	if nb.IsPointer() {
-		r.add("fetch", Failed, "The badge's web address only points to another address; Satchel does not follow chains of badge addresses.", nb.URL)
+		r.add("fetch", Failed, say("check.fetch.chain"), nb.URL)
 		return false
 	}
-	r.add("fetch", Passed, "Fetched the badge from its web address.", resp.URL)
+	r.add("fetch", Passed, say("check.fetch.ok"), resp.URL)
 	adopt(b, nb, b.URL)
 	return true
 }
@@ -209,11 +212,11 @@ func (r *run) recipient(b *badge.Badge, recipients []badge.Identifier) {
 		return // a BadgeClass, Issuer or other node is not awarded to anyone
 	}
 	if len(recipients) == 0 {
-		r.add("recipient", Skipped, "Recipient not checked: no verified email address, web address or phone number was given to compare with.", "")
+		r.add("recipient", Skipped, say("check.recipient.skipped"), "")
 		return
 	}
 	if id, ok := badge.MatchRecipient(b, recipients); ok {
-		r.add("recipient", Passed, fmt.Sprintf("The badge was issued to %s (%s).", id.Value, id.Type), "")
+		r.add("recipient", Passed, say("check.recipient.passed", "Value", id.Value, "Type", id.Type), "")
 		return
 	}
 	types := badge.RecipientTypes(b)
@@ -226,11 +229,11 @@ func (r *run) recipient(b *badge.Badge, recipients []badge.Identifier) {
 		}
 	}
 	if !comparable {
-		r.add("recipient", Warning, fmt.Sprintf("Satchel cannot confirm this badge is yours: it was issued to %s, and none of the verified identifiers given is of that kind.", badge.IssuedTo(b)),
+		r.add("recipient", Warning, issuedTo(say("check.recipient.not_comparable"), b),
 			fmt.Sprintf("recipient types %v; given %v", types, given))
 		return
 	}
-	r.add("recipient", Failed, fmt.Sprintf("This badge was issued to someone else: it was issued to %s that matches none of the verified identifiers given.", badge.IssuedTo(b)),
+	r.add("recipient", Failed, issuedTo(say("check.recipient.someone_else"), b),
 		fmt.Sprintf("recipient types %v; given %v", types, given))
 }
 
@@ -302,28 +305,6 @@ type statusError struct {
 
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d from %s", e.status, e.url) }
 
-// fetchMessage explains a fetch failure to a learner, as a sentence.
-func fetchMessage(err error) string {
-	var fe *fetch.Error
-	if errors.As(err, &fe) {
-		return fe.Message()
-	}
-	var se *statusError
-	if errors.As(err, &se) {
-		switch se.status {
-		case 404:
-			return "The issuer's server says it does not exist (404)."
-		case 410:
-			return "The issuer's server says it is gone (410)."
-		}
-		return fmt.Sprintf("The issuer's server answered with status %d.", se.status)
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return "Checking took too long and was stopped."
-	}
-	return "It could not be fetched or read."
-}
-
 func stripFragment(u string) string {
 	if i := strings.IndexByte(u, '#'); i >= 0 {
 		return u[:i]
@@ -336,33 +317,19 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-func describeFormat(f badge.Format) string {
-	switch f {
-	case badge.FormatPNG:
-		return "a baked PNG image"
-	case badge.FormatSVG:
-		return "a baked SVG image"
-	case badge.FormatJWS:
-		return "signed badge text (JWS)"
-	case badge.FormatURL:
-		return "a badge web address"
-	default:
-		return "badge data (JSON)"
-	}
-}
-
-func nodeWord(t string) string {
+// nodeTerm is the message naming an Open Badges 2.0 node of type t.
+func nodeTerm(t string) (id string, known bool) {
 	switch t {
 	case "Assertion", "":
-		return "assertion"
+		return "check.term.node_assertion", true
 	case "BadgeClass":
-		return "badge description (BadgeClass)"
+		return "check.term.node_badgeclass", true
 	case "Issuer", "Profile":
-		return "issuer profile"
+		return "check.term.node_issuer", true
 	case "Endorsement":
-		return "endorsement"
+		return "check.term.node_endorsement", true
 	}
-	return "document of type " + t
+	return "", false
 }
 
 // sentence starts s with a capital letter.
@@ -389,8 +356,8 @@ func firstLines(s string, n int) string {
 // addErr adds a check whose outcome err explains; a failure caused only by
 // a server that could not be reached, or that answered with an error, is
 // marked Transient.
-func (r *run) addErr(id string, s Status, msg string, err error, detail string) {
-	r.rep.Checks = append(r.rep.Checks, Check{ID: id, Status: s, Message: msg, Detail: detail, Transient: s == Failed && transient(err)})
+func (r *run) addErr(id string, s Status, m msg, err error, detail string) {
+	r.rep.Checks = append(r.rep.Checks, Check{ID: id, Status: s, Message: m.text(), Says: m, Detail: detail, Transient: s == Failed && transient(err)})
 }
 
 // transient reports whether err is a server's trouble rather than the

@@ -14,6 +14,17 @@
     return;
   }
   var maxBytes = parseInt(form.getAttribute("data-max-file-bytes"), 10) || 0;
+  var lang = document.documentElement.lang || "en";
+
+  // The words come from the page, in its language; {name}, {size} and
+  // {max} stand for the values.
+  function words(attr, fallback, values) {
+    var text = form.getAttribute(attr) || fallback;
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(values[key]);
+    });
+    return text;
+  }
 
   var status = document.createElement("p");
   status.className = "verify-drop-status";
@@ -23,7 +34,7 @@
 
   var hint = document.getElementById(input.id + "-hint");
   if (hint) {
-    hint.appendChild(document.createTextNode(" You can also drop the file onto this form."));
+    hint.appendChild(document.createTextNode(" " + words("data-drop-hint", "You can also drop the file onto this form.")));
   }
 
   function carriesFiles(event) {
@@ -32,7 +43,13 @@
   }
 
   function megabytes(n) {
-    return (n / (1024 * 1024)).toFixed(1) + " MB";
+    var size;
+    try {
+      size = (n / (1024 * 1024)).toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    } catch (e) {
+      size = (n / (1024 * 1024)).toFixed(1);
+    }
+    return words("data-megabytes", "{size} MB", { size: size });
   }
 
   function describe() {
@@ -42,13 +59,14 @@
       return;
     }
     if (maxBytes && file.size > maxBytes) {
-      status.textContent = file.name + " is " + megabytes(file.size) + ", larger than the " +
-        megabytes(maxBytes) + " the verifier accepts. Use the original badge image from the issuer.";
+      status.textContent = words("data-too-large",
+        "{name} is {size}, larger than the {max} the verifier accepts. Use the original badge image from the issuer.",
+        { size: megabytes(file.size), max: megabytes(maxBytes), name: file.name });
       status.classList.add("verify-drop-status--error");
       return;
     }
     status.classList.remove("verify-drop-status--error");
-    status.textContent = "Chosen: " + file.name + ". Press Verify to check it.";
+    status.textContent = words("data-chosen", "Chosen: {name}. Press Verify to check it.", { name: file.name });
   }
 
   ["dragenter", "dragover"].forEach(function (type) {
