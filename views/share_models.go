@@ -6,6 +6,9 @@ type Share struct {
 	Kind  string // "badge", "collection" or "profile"
 	Title string // what is shared, in words ("Ada's badges")
 	URL   string // the public page
+	// Lang is the language of the snippets and the post text: their
+	// owner's, who they speak for (BCP 47).
+	Lang string
 
 	LinkedInAdd  string // "Add to profile" (badges only)
 	LinkedInPost string

@@ -20,6 +20,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/internal/verify"
 	"github.com/satchel-backpack/satchel/store"
@@ -76,8 +77,12 @@ func mustPubBadge(tb testing.TB, db *store.DB, userID int64, pb pubBadge) *store
 		b.MatchedType, b.MatchedValue = "email", pb.matchedEmail
 	}
 	rep := verify.Report{RanAt: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), Verdict: verify.Valid, Checks: []verify.Check{
-		{ID: "signature", Status: verify.Passed, Message: "The issuer's signature is valid."},
-		{ID: "recipient", Status: verify.Passed, Message: fmt.Sprintf("The badge was issued to %s (email).", pb.matchedEmail)},
+		// As the verifier writes them: the English sentence and the
+		// catalog phrase that says it in the reader's language.
+		{ID: "signature", Status: verify.Passed, Message: "The issuer's signature (eddsa-rdfc-2022) is valid.",
+			Says: []i18n.Phrase{{ID: "check.signature.ok", Vars: map[string]string{"Suite": "eddsa-rdfc-2022"}}}},
+		{ID: "recipient", Status: verify.Passed, Message: fmt.Sprintf("The badge was issued to %s (email).", pb.matchedEmail),
+			Says: []i18n.Phrase{{ID: "check.recipient.passed", Vars: map[string]string{"Value": pb.matchedEmail, "Type": "email"}}}},
 	}}
 	b.ReportJSON, _ = json.Marshal(rep)
 	b.CheckedAt = rep.RanAt

@@ -45,6 +45,7 @@ func (s *Server) badgeShare(ctx context.Context, p *store.Profile, b *store.Badg
 	sb := share.Badge{Name: orDefault(b.Name, "Untitled badge"), IssuerName: b.IssuerName, IssuedOn: b.IssuedAt,
 		Expires: b.ExpiresAt, URL: page, CredentialID: credentialID}
 	v := s.shareLinks(page, share.ShareText(sb, lang))
+	v.Lang = share.Language(lang).Code()
 	v.Kind, v.Title = "badge", "this badge"
 	v.LinkedInAdd, _ = share.LinkedInAddToProfile(sb)
 	v.EmbedURL = s.abs(paths.EmbedBadge(p.Handle, b.PublicID))
@@ -67,6 +68,7 @@ func (s *Server) collectionShare(ctx context.Context, pc *store.PublicCollection
 	lang := s.ownerLanguage(ctx, pc.Owner.UserID)
 	page := s.abs(paths.PublicCollection(pc.Owner.Handle, pc.Slug))
 	v := s.shareLinks(page, share.CollectionText(pc.Name, lang))
+	v.Lang = share.Language(lang).Code()
 	v.Kind, v.Title = "collection", "this collection"
 	v.EmbedURL = s.abs(paths.EmbedCollection(pc.Owner.Handle, pc.Slug))
 	v.CardHTML, _ = share.EmbedCard(s.collectionCard(pc, lang))
@@ -96,6 +98,7 @@ func (s *Server) profileShare(ctx context.Context, pp *store.PublicProfile) view
 	lang := s.ownerLanguage(ctx, p.UserID)
 	page := s.abs(paths.PublicProfile(p.Handle))
 	v := s.shareLinks(page, share.ProfileText(siteName, lang))
+	v.Lang = share.Language(lang).Code()
 	v.Kind, v.Title = "profile", "your profile"
 	v.QRPNG, v.QRSVG = s.abs(paths.ProfileQRPNG(p.Handle)), s.abs(paths.ProfileQRSVG(p.Handle))
 	v.ImageURL = s.abs(paths.ProfileShareImage(p.Handle))

@@ -242,7 +242,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 		Issued:         b.IssuedOn,
 		Expires:        b.Expires,
 		Version:        string(b.Version),
-		Format:         formatWords(b.Format),
+		Format:         formatWords(context.Background(), b.Format), // the component says FormatCode in the reader's language
 		FormatCode:     string(b.Format),
 		RecipientCheck: recipientCheck,
 	}
@@ -275,20 +275,20 @@ func reportTitle(c echo.Context, v verify.Verdict) string {
 	return tr(c, "verifier_form.report_invalid")
 }
 
-func formatWords(f badge.Format) string {
-	switch f {
-	case badge.FormatPNG:
-		return "baked into a PNG image"
-	case badge.FormatSVG:
-		return "baked into an SVG image"
-	case badge.FormatJSON:
-		return "given as JSON"
-	case badge.FormatJWS:
-		return "given as signed text (JWS)"
-	case badge.FormatURL:
-		return "hosted at a web address"
+// formatWords says how a badge was carried ("baked into a PNG image") in
+// the context's language.
+func formatWords(ctx context.Context, f badge.Format) string {
+	id := map[badge.Format]string{
+		badge.FormatPNG:  "report.format.png",
+		badge.FormatSVG:  "report.format.svg",
+		badge.FormatJSON: "report.format.json",
+		badge.FormatJWS:  "report.format.jws",
+		badge.FormatURL:  "report.format.url",
+	}[f]
+	if id == "" {
+		return ""
 	}
-	return ""
+	return i18n.T(ctx, id)
 }
 
 func firstWebURL(candidates ...string) string {

@@ -1,6 +1,7 @@
 package components_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ func TestBadgeTile_EscapesAndHeadingLevel(t *testing.T) {
 func TestStatusLabel_EveryStatusInWords(t *testing.T) {
 	t.Parallel()
 	for status, want := range map[string]string{"valid": "Valid", "warning": "Valid, with warnings", "invalid": "Not valid", "expired": "Expired", "revoked": "Revoked", "unverified": "Could not verify", "": "Not checked"} {
-		if got := components.StatusLabel(status); got != want {
+		if got := components.StatusText(context.Background(), status); got != want {
 			t.Errorf("%q: %q, want %q", status, got, want)
 		}
 	}

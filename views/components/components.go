@@ -4,13 +4,10 @@
 package components
 
 import (
-	"context"
 	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
-
-	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // CSRFFieldName is the form field that carries the CSRF token.
@@ -103,26 +100,4 @@ func (p FieldProps) controlAttrs() templ.Attributes {
 		a["required"] = true
 	}
 	return a
-}
-
-// StatusLabelIn is how a badge status reads on a page, in the context's
-// language (StatusLabel is the English).
-func StatusLabelIn(ctx context.Context, status string) string {
-	switch status {
-	case "valid":
-		return i18n.T(ctx, "status.valid")
-	case "warning":
-		return i18n.T(ctx, "status.warning")
-	case "invalid":
-		return i18n.T(ctx, "status.invalid")
-	case "expired":
-		return i18n.T(ctx, "status.expired")
-	case "revoked":
-		return i18n.T(ctx, "status.revoked")
-	case "unverified":
-		return i18n.T(ctx, "status.unverified")
-	case "unconfirmed":
-		return i18n.T(ctx, "status.unconfirmed")
-	}
-	return i18n.T(ctx, "status.unchecked")
 }
