@@ -28,6 +28,9 @@ type BadgeDetail struct {
 
 	CriteriaURL       string // http(s) only; "" otherwise
 	CriteriaNarrative string // Markdown
+	// Content is the language of the name, description and criteria as
+	// the issuer wrote them ("" when the badge does not say).
+	Content ContentLangs
 
 	Issuer BadgeIssuer
 
@@ -234,4 +237,13 @@ func badgeSlots(ctx context.Context, id string, vars i18n.Vars, comps map[string
 		}
 		return nil
 	})
+}
+
+// ContentLangs are the languages (BCP 47) a badge's name, description and
+// criteria are in, as the issuer wrote them; "" when the badge does not
+// say. Pages mark each with lang, so a screen reader reads it in its
+// language's voice, and with dir="auto", so text in a right-to-left script
+// lays out right to left on any page.
+type ContentLangs struct {
+	Name, Description, Criteria string
 }

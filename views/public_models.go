@@ -121,6 +121,7 @@ type PublicBadge struct {
 	ImageAlt          string
 	CriteriaURL       string // http(s) only
 	CriteriaNarrative string // Markdown
+	Content           ContentLangs
 	Issuer            PublicIssuer
 	Issued            time.Time
 	AwardedOn         time.Time

@@ -63,13 +63,15 @@ func (s *Server) handleBadge(c echo.Context) error {
 func (s *Server) badgeDetail(c echo.Context, b *store.Badge) (views.BadgeDetail, error) {
 	ctx := c.Request().Context()
 	now := s.now()
+	name, desc, crit, langs := badgeContent(ctx, b)
 	d := views.BadgeDetail{
 		PublicID:          b.PublicID,
-		Name:              orDefault(b.Name, tr(c, "badge.untitled")),
-		Description:       b.Description,
+		Name:              orDefault(name, tr(c, "badge.untitled")),
+		Description:       desc,
+		Content:           langs,
 		ImageAlt:          orDefault(b.ImageCaption, orDefault(b.Name, tr(c, "badge.image_alt"))),
 		CriteriaURL:       views.WebURL(b.CriteriaURL),
-		CriteriaNarrative: b.CriteriaNarrative,
+		CriteriaNarrative: crit,
 		Issuer: views.BadgeIssuer{
 			Name:  b.IssuerName,
 			URL:   views.WebURL(b.IssuerURL),
@@ -344,4 +346,19 @@ func (s *Server) handleBadgeVisibility(c echo.Context) error {
 	}
 	s.flash(c, views.FlashSuccess, msg)
 	return c.Redirect(http.StatusSeeOther, paths.Badge(b.PublicID))
+}
+
+// badgeContent is the badge's name, description and criteria narrative as
+// a page shows them: each in the reader's language when the issuer gave it
+// in several, else as stored, with the language each is in.
+func badgeContent(ctx context.Context, b *store.Badge) (name, description, criteria string, langs views.ContentLangs) {
+	m, err := b.Model()
+	if err != nil {
+		return b.Name, b.Description, b.CriteriaNarrative, langs
+	}
+	reader := i18n.Current(ctx).Code()
+	n := m.In(badge.FieldName, b.Name, reader)
+	d := m.In(badge.FieldDescription, b.Description, reader)
+	c := m.In(badge.FieldCriteria, b.CriteriaNarrative, reader)
+	return n.Value, d.Value, c.Value, views.ContentLangs{Name: n.Lang, Description: d.Lang, Criteria: c.Lang}
 }

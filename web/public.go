@@ -270,14 +270,16 @@ func (s *Server) publicBadge(c echo.Context) (*store.Profile, *store.Badge, *bad
 		return nil, nil, nil, views.PublicBadge{}, err
 	}
 	path := paths.PublicBadge(p.Handle, b.PublicID)
+	name, desc, crit, langs := badgeContent(c.Request().Context(), b)
 	v := views.PublicBadge{
 		Owner:             s.publicOwner(p),
 		PublicID:          b.PublicID,
-		Name:              orDefault(b.Name, tr(c, "public.untitled")),
-		Description:       b.Description,
+		Name:              orDefault(name, tr(c, "public.untitled")),
+		Description:       desc,
 		ImageAlt:          orDefault(b.ImageCaption, b.Name),
 		CriteriaURL:       views.WebURL(b.CriteriaURL),
-		CriteriaNarrative: b.CriteriaNarrative,
+		CriteriaNarrative: crit,
+		Content:           langs,
 		Issuer: views.PublicIssuer{
 			Name:        b.IssuerName,
 			URL:         views.WebURL(firstNonEmpty(b.IssuerURL, m.Issuer.URL)),

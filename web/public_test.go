@@ -36,6 +36,8 @@ type pubBadge struct {
 	evidence                            []badge.Evidence
 	alignments                          []badge.Alignment
 	withImage                           bool
+	language                            string                  // the content's language, as the issuer says
+	translations                        map[string][]badge.Text // every language version of a field
 }
 
 // pubSeqs numbers seeded badges; tests seed in parallel.
@@ -54,15 +56,17 @@ func mustPubBadge(tb testing.TB, db *store.DB, userID int64, pb pubBadge) *store
 	m := &badge.Badge{
 		Version: badge.V3_0, Format: badge.FormatJSON,
 		ID: fmt.Sprintf("urn:uuid:pub-%d", pubSeq), Name: pb.name, Description: pb.description,
-		Criteria:   badge.Criteria{Narrative: pb.criteria, URL: "https://issuer.example/criteria"},
-		Issuer:     badge.Issuer{ID: "https://issuer.example/", Name: pb.issuer, URL: "https://issuer.example/", Email: "office@issuer.example"},
-		IssuedOn:   pb.issued,
-		Expires:    pb.expires,
-		Evidence:   pb.evidence,
-		Alignments: pb.alignments,
-		Recipient:  badge.Recipient{Type: "email", Identity: pb.matchedEmail},
-		Payload:    []byte(fmt.Sprintf(`{"n":%d}`, pubSeq)),
-		Original:   []byte(fmt.Sprintf(`{"n":%d}`, pubSeq)),
+		Criteria:     badge.Criteria{Narrative: pb.criteria, URL: "https://issuer.example/criteria"},
+		Issuer:       badge.Issuer{ID: "https://issuer.example/", Name: pb.issuer, URL: "https://issuer.example/", Email: "office@issuer.example"},
+		IssuedOn:     pb.issued,
+		Expires:      pb.expires,
+		Evidence:     pb.evidence,
+		Alignments:   pb.alignments,
+		Recipient:    badge.Recipient{Type: "email", Identity: pb.matchedEmail},
+		Payload:      []byte(fmt.Sprintf(`{"n":%d}`, pubSeq)),
+		Original:     []byte(fmt.Sprintf(`{"n":%d}`, pubSeq)),
+		Language:     pb.language,
+		Translations: pb.translations,
 	}
 	b, err := store.NewBadge(m)
 	if err != nil {

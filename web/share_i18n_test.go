@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
@@ -48,5 +49,47 @@ func TestShare_TextsSpeakTheOwnersLanguage(t *testing.T) {
 	e := visitor.get(paths.EmbedBadge("ada", f.pub.PublicID))
 	if l, _ := e.Doc.Find("html").Attr("lang"); l != "es" || !strings.Contains(e.Body, "Open Badge en Satchel") {
 		t.Errorf("the embed page is in %q:\n%s", l, e.Body)
+	}
+}
+
+// A badge's own words keep their language: the badge and public pages mark
+// the name, description and criteria with the language the issuer gave
+// (and dir="auto"), and where the issuer gave several languages of a field,
+// each reader gets the one in theirs.
+func TestBadgeContent_MarkedWithItsLanguageAndPickedForTheReader(t *testing.T) {
+	t.Parallel()
+	f := newPublicFixture(t, allLanguages)
+	b := mustPubBadge(t, f.e.db, f.adaID, pubBadge{name: "Primeros auxilios", description: "Presta primeros auxilios.",
+		criteria: "Aprobar el examen.", issuer: "Escuela", public: true, matchedEmail: "ada@example.org", language: "es",
+		translations: map[string][]badge.Text{badge.FieldName: {{Value: "First aid", Lang: "en"}, {Value: "Primeros auxilios", Lang: "es"}}}})
+	for _, tc := range []struct {
+		accept, path, name, nameLang string
+	}{
+		{"en", paths.PublicBadge("ada", b.PublicID), "First aid", "en"},
+		{"es", paths.PublicBadge("ada", b.PublicID), "Primeros auxilios", "es"},
+		{"fr", paths.PublicBadge("ada", b.PublicID), "Primeros auxilios", "es"},
+		{"en", paths.Badge(b.PublicID), "First aid", "en"},
+		{"ar", paths.Badge(b.PublicID), "Primeros auxilios", "es"},
+	} {
+		br := f.e.browser()
+		if tc.path == paths.Badge(b.PublicID) {
+			br = f.ada
+		}
+		p := br.getIn(tc.path, tc.accept)
+		h1 := p.Doc.Find(`[data-testid="badge-name"]`)
+		lang, _ := h1.Attr("lang")
+		dir, _ := h1.Attr("dir")
+		if got := strings.TrimSpace(h1.Text()); got != tc.name || lang != tc.nameLang || dir != "auto" {
+			t.Errorf("%s in %s: name %q lang %q dir %q, want %q in %q, dir auto", tc.path, tc.accept, got, lang, dir, tc.name, tc.nameLang)
+		}
+		// Given in one language only: the description says which.
+		if l, _ := p.Doc.Find(`[data-testid="badge-description"]`).Attr("lang"); l != "es" {
+			t.Errorf("%s in %s: description lang %q, want es", tc.path, tc.accept, l)
+		}
+	}
+	// A badge that does not say its language is not marked with one.
+	p := f.e.browser().getIn(paths.PublicBadge("ada", f.pub.PublicID), "es")
+	if _, ok := p.Doc.Find(`[data-testid="badge-name"]`).Attr("lang"); ok {
+		t.Error("a badge without a language is marked with one")
 	}
 }

@@ -237,6 +237,7 @@ func reportView(rep *verify.Report, b *badge.Badge, email string) components.Rep
 	rb := &components.ReportBadge{
 		Name:           b.Name,
 		Description:    shorten(b.Description, 600),
+		Lang:           b.Language,
 		IssuerName:     b.Issuer.Name,
 		IssuerURL:      firstWebURL(b.Issuer.URL, b.Issuer.ID),
 		Issued:         b.IssuedOn,
