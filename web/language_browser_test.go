@@ -151,54 +151,60 @@ func browserLanguageMenuByKeyboard(t *testing.T, b *browsertest.Browser) {
 
 func browserLanguagesAccessible(t *testing.T, b *browsertest.Browser) {
 	f := newPublicFixture(t, allLanguages)
+	pages := everyPage(f)
 	for _, lang := range []string{"ar", "es"} {
-		t.Run(lang, func(t *testing.T) {
-			t.Parallel()
-			tab := b.NewTab(t)
-			tab.Do(t, chromedp.Navigate(f.abs(paths.Home)),
-				chromedp.WaitVisible(`#language-menu-select`),
-				chromedp.SetValue(`#language-menu-select`, lang),
-				chromedp.Click(`[data-testid="language-menu-submit"]`),
-				chromedp.WaitVisible(`html[lang="`+lang+`"]`))
-			// Every page, each in both colour schemes from one page load:
-			// first as a visitor, then signed in as Ada.
-			visit := func(pg pageVisit) {
-				t.Helper()
-				tab.Do(t, browsertest.EmulateColorScheme(browsertest.ColorSchemes[0]),
-					chromedp.Navigate(f.abs(pg.path)), chromedp.WaitVisible(pg.waitFor))
-				if got := htmlLangDir(t, tab); !strings.HasPrefix(got, lang+" ") {
-					t.Errorf("%s: <html> %q, want %s", pg.name, got, lang)
+		// Every page, each in both colour schemes from one page load: a
+		// visitor's pages in one tab, Ada's in another, side by side.
+		for _, asAda := range []bool{false, true} {
+			name := lang + "/visitor"
+			if asAda {
+				name = lang + "/signed-in"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				tab := b.NewTab(t)
+				tab.Do(t, chromedp.Navigate(f.abs(paths.Home)),
+					chromedp.WaitVisible(`#language-menu-select`),
+					chromedp.SetValue(`#language-menu-select`, lang),
+					chromedp.Click(`[data-testid="language-menu-submit"]`),
+					chromedp.WaitVisible(`html[lang="`+lang+`"]`))
+				if asAda {
+					signInByForm(t, tab, f, lang)
 				}
-				auditEachScheme(t, tab, pg.name+" in "+lang, nil)
-			}
-			pages := everyPage(f)
-			for _, pg := range pages {
-				if !pg.asAda {
-					visit(pg)
+				for _, pg := range pages {
+					if pg.asAda != asAda {
+						continue
+					}
+					tab.Do(t, browsertest.EmulateColorScheme(browsertest.ColorSchemes[0]),
+						chromedp.Navigate(f.abs(pg.path)), chromedp.WaitVisible(pg.waitFor))
+					if got := htmlLangDir(t, tab); !strings.HasPrefix(got, lang+" ") {
+						t.Errorf("%s: <html> %q, want %s", pg.name, got, lang)
+					}
+					auditEachScheme(t, tab, pg.name+" in "+lang, nil)
 				}
-			}
-			tab.Do(t,
-				chromedp.Navigate(f.abs(paths.DevSignIn)),
-				chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
-				chromedp.SendKeys(`#dev-email`, "ada@example.org"),
-				chromedp.Click(`[data-testid="dev-submit"]`),
-				chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
-			)
-			// app.js's button on the welcome message speaks the page's
-			// language, and its name for screen readers begins with its text.
-			tab.Do(t, chromedp.WaitVisible(`.flash__dismiss`))
-			if got, want := text(t, tab, `.flash__dismiss`), i18n.T(in(t, lang), "shell.dismiss"); got != want {
-				t.Errorf("Dismiss button %q, want %q", got, want)
-			}
-			label, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector(".flash__dismiss").getAttribute("aria-label")`))
-			if err != nil || label != i18n.T(in(t, lang), "shell.dismiss_label") {
-				t.Errorf("Dismiss button's name %q (%v)", label, err)
-			}
-			for _, pg := range pages {
-				if pg.asAda {
-					visit(pg)
-				}
-			}
-		})
+			})
+		}
+	}
+}
+
+// signInByForm signs the tab in as Ada through the development sign-in
+// form, and checks that app.js's button on the welcome message speaks the
+// page's language and that its name for screen readers is in it too.
+func signInByForm(t *testing.T, tab *browsertest.Tab, f *publicFixture, lang string) {
+	t.Helper()
+	tab.Do(t,
+		chromedp.Navigate(f.abs(paths.DevSignIn)),
+		chromedp.SendKeys(`#dev-name`, "Ada Lovelace"),
+		chromedp.SendKeys(`#dev-email`, "ada@example.org"),
+		chromedp.Click(`[data-testid="dev-submit"]`),
+		chromedp.WaitVisible(`[data-testid="dashboard-name"]`),
+		chromedp.WaitVisible(`.flash__dismiss`),
+	)
+	if got, want := text(t, tab, `.flash__dismiss`), i18n.T(in(t, lang), "shell.dismiss"); got != want {
+		t.Errorf("Dismiss button %q, want %q", got, want)
+	}
+	label, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.querySelector(".flash__dismiss").getAttribute("aria-label")`))
+	if err != nil || label != i18n.T(in(t, lang), "shell.dismiss_label") {
+		t.Errorf("Dismiss button's name %q (%v)", label, err)
 	}
 }
