@@ -38,7 +38,7 @@ import (
 // offered are the languages people may choose or be given, English first.
 // A language joins the list only once its catalog is complete and
 // reviewed; until then its catalog is used by tests alone.
-var offered = []language.Tag{language.English}
+var offered = []language.Tag{language.English, language.Spanish, language.French, language.Arabic}
 
 // Offered returns the languages Satchel offers, English first.
 func Offered() []language.Tag { return slices.Clone(offered) }
