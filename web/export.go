@@ -86,7 +86,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 	}
 	out, err := s.bp.ImportArchive(useCaseCtx(c), currentUser(c).ID, data)
 	if fail.CodeOf(err) == fail.Invalid {
-		return refuse(fail.Message(err))
+		return refuse(fail.MessageIn(c.Request().Context(), err))
 	}
 	if err != nil {
 		return err
