@@ -11,6 +11,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
 	"github.com/satchel-backpack/satchel/internal/export"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -81,7 +82,11 @@ func (s *Service) ImportArchive(ctx context.Context, userID int64, data []byte) 
 		var ee *export.Error
 		if errors.As(err, &ee) {
 			s.logOf(ctx).Info("archive refused", "reason", ee.Detail())
-			return nil, fail.Wrap(fail.Invalid, ee.Message, err)
+			fe := fail.Wrap(fail.Invalid, ee.Message, err)
+			if ee.Phrase.ID != "" {
+				fe.SayPhrases(ee.Phrase)
+			}
+			return nil, fe
 		}
 		return nil, err
 	}
@@ -110,7 +115,12 @@ func (s *Service) ImportArchive(ctx context.Context, userID int64, data []byte) 
 	out, err := s.db.ImportArchive(ctx, userID, in)
 	if err != nil {
 		if fail.CodeOf(err) == fail.Invalid {
-			return nil, fail.Wrap(fail.Invalid, "The export holds a collection Satchel cannot store: "+fail.Message(err), err)
+			fe := fail.Wrap(fail.Invalid, "The export holds a collection Satchel cannot store: "+fail.Message(err), err)
+			var inner *fail.Error
+			if errors.As(err, &inner) && inner.Phrases() != nil {
+				fe.SayPhrases(append([]i18n.Phrase{{ID: "archive.collection_refused"}}, inner.Phrases()...)...)
+			}
+			return nil, fe
 		}
 		return nil, err
 	}

@@ -141,6 +141,18 @@ func (e *Error) MessageIn(ctx context.Context) string {
 	return i18n.T(ctx, e.MessageID, vars)
 }
 
+// Phrases are the phrases that say Message in another language: Says,
+// or the catalog message MessageID with Vars; nil when there are none.
+func (e *Error) Phrases() []i18n.Phrase {
+	switch {
+	case len(e.Says) > 0:
+		return e.Says
+	case e.MessageID != "":
+		return []i18n.Phrase{{ID: e.MessageID, Vars: e.Vars}}
+	}
+	return nil
+}
+
 // TitleIn is the title in the context's language ("" when there is none).
 func (e *Error) TitleIn(ctx context.Context) string {
 	if e.TitleID == "" {
