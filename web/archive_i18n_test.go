@@ -46,3 +46,39 @@ func TestArchiveLanguage_RefusalInSpanishAndArabic(t *testing.T) {
 		}
 	}
 }
+
+// TestArchiveLanguage_BadgesLeftOutInSpanish checks that the reasons of the
+// badges of an archive left out (someone else's badges, over the hourly
+// allowance) are said in the learner's language.
+func TestArchiveLanguage_BadgesLeftOutInSpanish(t *testing.T) {
+	t.Parallel()
+	e, b := signedInLearner(t, sampleLearner, allLanguages)
+	var ups []upload
+	for _, name := range exportSamples[:2] {
+		ups = append(ups, upload{name, readSample(t, name)})
+	}
+	if n := len(outcomes(t, b.importForm(nil, ups...))); n != 2 {
+		t.Fatalf("imported %d samples", n)
+	}
+	archive := []byte(b.get(paths.Export).Body)
+
+	other := e.browser()
+	other.devSignIn("Someone Else", "someone.else@example.org")
+	other.chooseFromMenu(paths.ImportArchive, "es")
+	p := other.importArchive(archive)
+	refused := p.Doc.Find(`[data-testid="import-archive-refused"] li`)
+	if refused.Length() != 2 || spoken(t, p) != "es" {
+		t.Fatalf("refused %d badges in %q, want 2 in es", refused.Length(), spoken(t, p))
+	}
+	if got := refused.Text(); !strings.Contains(got, "Esta insignia se emitió a") || strings.Contains(got, "This badge") {
+		t.Errorf("reasons not in Spanish: %q", got)
+	}
+
+	// Over the hourly allowance, in Spanish too.
+	_, b2 := signedInLearner(t, sampleLearner, allLanguages, func(o *webOptions) { o.ImportLimit = 1 })
+	b2.chooseFromMenu(paths.ImportArchive, "es")
+	p = b2.importArchive(archive)
+	if got := p.Doc.Find(`[data-testid="import-archive-refused"]`).Text(); !strings.Contains(got, "en la última hora") {
+		t.Errorf("allowance in Spanish: %q", got)
+	}
+}
