@@ -163,7 +163,7 @@ func Slugify(name string) string {
 	return s
 }
 
-var errNoCollection = &fail.Error{Code: fail.NotFound, Message: "There is no such collection among yours."}
+var errNoCollection = (&fail.Error{Code: fail.NotFound, Message: "There is no such collection among yours."}).Say("store_msg.no_collection")
 
 var errSlugTaken = (&fail.Error{Code: fail.Conflict, Message: "You already have a collection with this web address name. Choose another."}).Say("collections.error_slug_taken")
 
@@ -366,7 +366,7 @@ func (db *DB) PublicCollections(ctx context.Context, userID int64) ([]Collection
 // Public. The unlisted link keeps its token; ReplaceUnlistedToken changes it.
 func (db *DB) SetCollectionVisibility(ctx context.Context, userID int64, publicID, visibility string) error {
 	if visibility != Private && visibility != Unlisted && visibility != Public {
-		return &fail.Error{Code: fail.Invalid, Message: "Choose private, unlisted or public."}
+		return (&fail.Error{Code: fail.Invalid, Message: "Choose private, unlisted or public."}).Say("store_msg.choose_visibility")
 	}
 	return db.updateCollectionRow(ctx, userID, publicID, "visibility = ?", visibility)
 }
@@ -529,7 +529,7 @@ func (db *DB) RemoveFromCollection(ctx context.Context, userID int64, collection
 	return err
 }
 
-var errNotInCollection = &fail.Error{Code: fail.NotFound, Message: "That badge is not in this collection."}
+var errNotInCollection = (&fail.Error{Code: fail.NotFound, Message: "That badge is not in this collection."}).Say("store_msg.not_in_collection")
 
 // Move says where a badge goes within its collection: MoveUp, MoveDown,
 // MoveTop, or MoveTo a position.
@@ -558,7 +558,7 @@ func (m Move) target(pos, total int) (int, error) {
 	}
 	n, err := strconv.Atoi(string(m))
 	if err != nil || n < 1 {
-		return 0, &fail.Error{Code: fail.Invalid, Message: "Choose to move the badge up, down, to the top or to a position from 1."}
+		return 0, (&fail.Error{Code: fail.Invalid, Message: "Choose to move the badge up, down, to the top or to a position from 1."}).Say("store_msg.move_choice")
 	}
 	return min(n, total), nil
 }

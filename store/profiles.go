@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -80,7 +81,7 @@ func handleProblem(h string) *i18n.Phrase {
 		}
 	}
 	if n < HandleMinLen || n > HandleMaxLen {
-		return &i18n.Phrase{ID: "store_msg.handle_length", Nums: map[string]int{"Min": HandleMinLen, "Max": HandleMaxLen, "Length": n}}
+		return &i18n.Phrase{ID: "store_msg.handle_length", Vars: map[string]string{"Min": strconv.Itoa(HandleMinLen), "Max": strconv.Itoa(HandleMaxLen), "Length": strconv.Itoa(n)}}
 	}
 	if h[0] == '-' || h[n-1] == '-' || strings.Contains(h, "--") {
 		return &i18n.Phrase{ID: "store_msg.handle_hyphens"}
@@ -175,14 +176,14 @@ func (in *ProfileInput) problems() ProfileProblems {
 	case n == 0:
 		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_empty"}
 	case n > DisplayNameMaxLen:
-		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_too_long", Nums: map[string]int{"Max": DisplayNameMaxLen, "Length": n}}
+		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_too_long", Vars: map[string]string{"Max": strconv.Itoa(DisplayNameMaxLen), "Length": strconv.Itoa(n)}}
 	case strings.Contains(in.DisplayName, "@"):
 		// Public pages never show an email address, not even by mistake.
 		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_at"}
 	}
 	in.Bio = strings.TrimSpace(strings.ReplaceAll(in.Bio, "\r\n", "\n"))
 	if n := utf8.RuneCountInString(in.Bio); n > BioMaxLen {
-		errs["bio"] = i18n.Phrase{ID: "store_msg.bio_too_long", Nums: map[string]int{"Max": BioMaxLen, "Length": n}}
+		errs["bio"] = i18n.Phrase{ID: "store_msg.bio_too_long", Vars: map[string]string{"Max": strconv.Itoa(BioMaxLen), "Length": strconv.Itoa(n)}}
 	}
 	if in.Avatar == "" {
 		in.Avatar = AvatarNone
@@ -209,7 +210,7 @@ func scanProfile(row interface{ Scan(...any) error }) (*Profile, error) {
 	return &p, nil
 }
 
-var errNoProfile = &fail.Error{Code: fail.NotFound, Message: "There is no such profile."}
+var errNoProfile = (&fail.Error{Code: fail.NotFound, Message: "There is no such profile."}).Say("store_msg.no_profile")
 
 // ProfileOf returns the user's profile; NotFound when they have not made one.
 func (db *DB) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {

@@ -29,7 +29,7 @@ func TestProfileLanguage_FieldErrorsInSpanishAndArabic(t *testing.T) {
 	for sel, want := range map[string]string{
 		`#profile-handle-error`: "Ese identificador está reservado para el propio Satchel. Elige otro.",
 		`#profile-name-error`:   "Tu nombre público no puede contener @",
-		`#profile-bio-error`:    "Tu biografía puede tener como máximo 1.000 caracteres; esta tiene 1.001.",
+		`#profile-bio-error`:    "Tu biografía puede tener como máximo 1000 caracteres; esta tiene 1001.",
 	} {
 		if got := bad.Doc.Find(sel).Text(); !strings.Contains(got, want) {
 			t.Errorf("%s: %q, want %q", sel, got, want)
@@ -49,7 +49,7 @@ func TestProfileLanguage_FieldErrorsInSpanishAndArabic(t *testing.T) {
 		t.Errorf("taken handle in Arabic: %q", got)
 	}
 	p = bea.submit(paths.ProfileEdit, paths.ProfileEdit, url.Values{"handle": {"ab"}, "display_name": {"Bea"}})
-	if got := p.Doc.Find(`#profile-handle-error`).Text(); !strings.Contains(got, "من \u2068٣\u2069 إلى \u2068٣٠\u2069 حرفًا") {
+	if got := p.Doc.Find(`#profile-handle-error`).Text(); !strings.Contains(got, "من \u20683\u2069 إلى \u206830\u2069 حرفًا") {
 		t.Errorf("short handle in Arabic: %q", got)
 	}
 }

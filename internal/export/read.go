@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -95,7 +96,7 @@ func Read(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 		return nil, fail(Corrupt, err, i18n.Phrase{ID: "archive.not_zip"}, "This file is not a ZIP archive, or it is damaged or incomplete. Download the export again and upload it unchanged.")
 	}
 	if len(zr.File) > lim.MaxEntries {
-		return nil, fail(TooManyEntries, nil, i18n.Phrase{ID: "archive.too_many_files", Nums: map[string]int{"Count": len(zr.File), "Max": lim.MaxEntries}}, "The export holds %d files; Satchel imports exports of up to %d.", len(zr.File), lim.MaxEntries)
+		return nil, fail(TooManyEntries, nil, i18n.Phrase{ID: "archive.too_many_files", Vars: map[string]string{"Count": strconv.Itoa(len(zr.File)), "Max": strconv.Itoa(lim.MaxEntries)}}, "The export holds %d files; Satchel imports exports of up to %d.", len(zr.File), lim.MaxEntries)
 	}
 
 	entries := make(map[string]*zip.File, len(zr.File))
@@ -212,7 +213,7 @@ func decodeManifest(raw []byte) (*Manifest, error) {
 	}
 	if v > Version {
 		return nil, fail(UnsupportedVersion, fmt.Errorf("version %v", v),
-			i18n.Phrase{ID: "archive.newer_version", Nums: map[string]int{"Version": int(v), "Max": Version}},
+			i18n.Phrase{ID: "archive.newer_version", Vars: map[string]string{"Version": strconv.Itoa(int(v)), "Max": strconv.Itoa(Version)}},
 			"This export was made by a newer version of Satchel (export format %d; this Satchel reads up to %d). Import it into an up-to-date Satchel.", int(v), Version)
 	}
 	var m Manifest
@@ -245,7 +246,7 @@ func (m *Manifest) validate(lim Limits) error {
 		return bad("format %q version %d", m.Format, m.Version)
 	}
 	if len(m.Badges) > lim.MaxEntries || len(m.Collections) > lim.MaxEntries {
-		return fail(TooManyEntries, nil, i18n.Phrase{ID: "archive.too_many_entries", Nums: map[string]int{"Max": lim.MaxEntries}}, "The export lists more badges or collections than Satchel imports at once (%d).", lim.MaxEntries)
+		return fail(TooManyEntries, nil, i18n.Phrase{ID: "archive.too_many_entries", Vars: map[string]string{"Max": strconv.Itoa(lim.MaxEntries)}}, "The export lists more badges or collections than Satchel imports at once (%d).", lim.MaxEntries)
 	}
 	if m.Profile != nil && strings.TrimSpace(m.Profile.DisplayName) == "" {
 		return bad("profile without a display name")
