@@ -279,7 +279,7 @@ func (db *DB) InsertBadge(ctx context.Context, b *Badge) error {
 		return err
 	}
 	if res != Inserted {
-		return &fail.Error{Code: fail.Conflict, Message: "This badge is already in your backpack."}
+		return (&fail.Error{Code: fail.Conflict, Message: "This badge is already in your backpack."}).Say("store_msg.badge_in_backpack")
 	}
 	return nil
 }
@@ -411,7 +411,7 @@ func (db *DB) badgeTags(ctx context.Context, badgeID int64) ([]string, error) {
 	return tags, rows.Err()
 }
 
-var errNoBadge = &fail.Error{Code: fail.NotFound, Message: "There is no such badge in your backpack."}
+var errNoBadge = (&fail.Error{Code: fail.NotFound, Message: "There is no such badge in your backpack."}).Say("store_msg.no_badge")
 
 // BadgeByPublicID returns the user's badge with that public id, tags
 // included. Another user's badge is NotFound, exactly like a missing one.
@@ -471,7 +471,7 @@ func (db *DB) DeleteBadge(ctx context.Context, userID int64, publicID string) er
 // SetBadgeVisibility makes the user's badge Private or Public.
 func (db *DB) SetBadgeVisibility(ctx context.Context, userID int64, publicID, visibility string) error {
 	if visibility != Private && visibility != Public {
-		return &fail.Error{Code: fail.Invalid, Message: "Choose private or public."}
+		return (&fail.Error{Code: fail.Invalid, Message: "Choose private or public."}).Say("store_msg.choose_private_public")
 	}
 	res, err := db.writer.ExecContext(ctx, "UPDATE badges SET visibility = ?, updated_at = ? WHERE user_id = ? AND public_id = ?",
 		visibility, nanos(db.now()), userID, publicID)
@@ -566,7 +566,7 @@ func putImage(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, data []byte, contentType string, width, height int, now int64) (id int64, hash string, err error) {
 	if contentType != "image/png" && contentType != "image/svg+xml" {
-		return 0, "", &fail.Error{Code: fail.Invalid, Message: "Only PNG and SVG images are kept."}
+		return 0, "", (&fail.Error{Code: fail.Invalid, Message: "Only PNG and SVG images are kept."}).Say("store_msg.image_types")
 	}
 	sum := sha256.Sum256(data)
 	hash = hex.EncodeToString(sum[:])
@@ -586,7 +586,7 @@ func (db *DB) ImageByHash(ctx context.Context, hash string) (*Image, error) {
 	err := db.reader.QueryRowContext(ctx, "SELECT id, hash, content_type, width, height, bytes, created_at FROM images WHERE hash = ?", strings.ToLower(hash)).
 		Scan(&im.ID, &im.Hash, &im.ContentType, &im.Width, &im.Height, &im.Bytes, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &fail.Error{Code: fail.NotFound, Message: "There is no such image."}
+		return nil, (&fail.Error{Code: fail.NotFound, Message: "There is no such image."}).Say("store_msg.no_image")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: image %s: %w", hash, err)

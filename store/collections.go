@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // Unlisted is the visibility of a collection that anyone with its secret
@@ -96,10 +97,37 @@ func (in CollectionInput) Problems(requireSlug bool) map[string]string {
 func (in CollectionInput) check(requireSlug bool) error {
 	for _, field := range []string{"name", "description", "slug"} {
 		if msg, ok := in.Problems(requireSlug)[field]; ok {
-			return &fail.Error{Code: fail.Invalid, Message: msg}
+			return (&fail.Error{Code: fail.Invalid, Message: msg}).SayPhrases(in.problemPhrase(field))
 		}
 	}
 	return nil
+}
+
+// problemPhrase says the problem Problems finds with field (one it has)
+// in the reader's language, with the same messages as the collection form.
+func (in CollectionInput) problemPhrase(field string) i18n.Phrase {
+	switch field {
+	case "name":
+		switch n := utf8.RuneCountInString(in.Name); {
+		case n == 0:
+			return i18n.Phrase{ID: "collections.error_name_missing"}
+		case n > MaxCollectionName:
+			return i18n.Phrase{ID: "collections.error_name_long", Vars: map[string]string{"Max": strconv.Itoa(MaxCollectionName), "Length": strconv.Itoa(n)}}
+		}
+		return i18n.Phrase{ID: "collections.error_name_characters"}
+	case "description":
+		if n := utf8.RuneCountInString(in.Description); n > MaxCollectionDescription {
+			return i18n.Phrase{ID: "collections.error_description_long", Vars: map[string]string{"Max": strconv.Itoa(MaxCollectionDescription), "Length": strconv.Itoa(n)}}
+		}
+		return i18n.Phrase{ID: "collections.error_description_characters"}
+	}
+	switch {
+	case in.Slug == "":
+		return i18n.Phrase{ID: "collections.error_slug_missing"}
+	case len(in.Slug) > MaxCollectionSlug:
+		return i18n.Phrase{ID: "collections.error_slug_long", Vars: map[string]string{"Max": strconv.Itoa(MaxCollectionSlug)}}
+	}
+	return i18n.Phrase{ID: "collections.error_slug_pattern"}
 }
 
 // Slugify makes a web address name from a collection name: lower-case
@@ -135,9 +163,9 @@ func Slugify(name string) string {
 	return s
 }
 
-var errNoCollection = &fail.Error{Code: fail.NotFound, Message: "There is no such collection among yours."}
+var errNoCollection = (&fail.Error{Code: fail.NotFound, Message: "There is no such collection among yours."}).Say("store_msg.no_collection")
 
-var errSlugTaken = &fail.Error{Code: fail.Conflict, Message: "You already have a collection with this web address name. Choose another."}
+var errSlugTaken = (&fail.Error{Code: fail.Conflict, Message: "You already have a collection with this web address name. Choose another."}).Say("collections.error_slug_taken")
 
 // newSecret is a random token of 130 bits for unlisted links.
 func newSecret() string { return rand.Text() }
@@ -338,7 +366,7 @@ func (db *DB) PublicCollections(ctx context.Context, userID int64) ([]Collection
 // Public. The unlisted link keeps its token; ReplaceUnlistedToken changes it.
 func (db *DB) SetCollectionVisibility(ctx context.Context, userID int64, publicID, visibility string) error {
 	if visibility != Private && visibility != Unlisted && visibility != Public {
-		return &fail.Error{Code: fail.Invalid, Message: "Choose private, unlisted or public."}
+		return (&fail.Error{Code: fail.Invalid, Message: "Choose private, unlisted or public."}).Say("store_msg.choose_visibility")
 	}
 	return db.updateCollectionRow(ctx, userID, publicID, "visibility = ?", visibility)
 }
@@ -501,7 +529,7 @@ func (db *DB) RemoveFromCollection(ctx context.Context, userID int64, collection
 	return err
 }
 
-var errNotInCollection = &fail.Error{Code: fail.NotFound, Message: "That badge is not in this collection."}
+var errNotInCollection = (&fail.Error{Code: fail.NotFound, Message: "That badge is not in this collection."}).Say("store_msg.not_in_collection")
 
 // Move says where a badge goes within its collection: MoveUp, MoveDown,
 // MoveTop, or MoveTo a position.
@@ -530,7 +558,7 @@ func (m Move) target(pos, total int) (int, error) {
 	}
 	n, err := strconv.Atoi(string(m))
 	if err != nil || n < 1 {
-		return 0, &fail.Error{Code: fail.Invalid, Message: "Choose to move the badge up, down, to the top or to a position from 1."}
+		return 0, (&fail.Error{Code: fail.Invalid, Message: "Choose to move the badge up, down, to the top or to a position from 1."}).Say("store_msg.move_choice")
 	}
 	return min(n, total), nil
 }

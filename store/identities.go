@@ -13,6 +13,7 @@ import (
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // VerifiedIdentifiers returns the identifiers a badge may be claimed with:
@@ -143,7 +144,7 @@ func (db *DB) RequestEmailConfirmation(ctx context.Context, userID int64, email 
 	email = strings.TrimSpace(email)
 	norm := NormaliseEmail(email)
 	if norm == "" || len(email) > maxEmailLen {
-		return "", nil, &fail.Error{Code: fail.Invalid, Message: "Enter an email address like name@example.org."}
+		return "", nil, (&fail.Error{Code: fail.Invalid, Message: "Enter an email address like name@example.org."}).Say("store_msg.email_invalid")
 	}
 	raw := make([]byte, emailTokenBytes)
 	if _, err := rand.Read(raw); err != nil {
@@ -162,7 +163,7 @@ func (db *DB) RequestEmailConfirmation(ctx context.Context, userID int64, email 
 		case err != nil:
 			return err
 		case ue.Confirmed():
-			return &fail.Error{Code: fail.Conflict, Message: ue.Email + " is already confirmed as yours."}
+			return (&fail.Error{Code: fail.Conflict, Message: ue.Email + " is already confirmed as yours."}).Say("store_msg.email_confirmed", "Email", ue.Email)
 		}
 
 		var last sql.NullInt64
@@ -174,13 +175,15 @@ func (db *DB) RequestEmailConfirmation(ctx context.Context, userID int64, email 
 		if last.Valid {
 			if wait := fromNanos(last.Int64).Add(EmailResendInterval).Sub(now); wait > 0 {
 				secs := int(wait.Round(time.Second) / time.Second)
-				return &fail.Error{Code: fail.Invalid, Err: ErrEmailRateLimit, Message: fmt.Sprintf(
-					"A confirmation email was sent less than a minute ago. Check your inbox (and spam folder), or wait %d seconds and try again.", max(secs, 1))}
+				return (&fail.Error{Code: fail.Invalid, Err: ErrEmailRateLimit, Message: fmt.Sprintf(
+					"A confirmation email was sent less than a minute ago. Check your inbox (and spam folder), or wait %d seconds and try again.", max(secs, 1))}).
+					SayPhrases(i18n.Phrase{ID: "store_msg.email_resend_wait", Count: max(secs, 1)})
 			}
 		}
 		if today >= EmailDailyLimit {
-			return &fail.Error{Code: fail.Invalid, Err: ErrEmailRateLimit, Message: fmt.Sprintf(
-				"You have asked for %d confirmation emails in the last day, the most Satchel sends. Please try again tomorrow.", today)}
+			return (&fail.Error{Code: fail.Invalid, Err: ErrEmailRateLimit, Message: fmt.Sprintf(
+				"You have asked for %d confirmation emails in the last day, the most Satchel sends. Please try again tomorrow.", today)}).
+				SayPhrases(i18n.Phrase{ID: "store_msg.email_daily_limit", Count: today})
 		}
 
 		if ue == nil {
@@ -189,7 +192,8 @@ func (db *DB) RequestEmailConfirmation(ctx context.Context, userID int64, email 
 				return err
 			}
 			if n >= MaxEmailsPerUser {
-				return &fail.Error{Code: fail.Invalid, Message: fmt.Sprintf("Your account already has %d email addresses, the most it can hold. Remove one you no longer use first.", n)}
+				return (&fail.Error{Code: fail.Invalid, Message: fmt.Sprintf("Your account already has %d email addresses, the most it can hold. Remove one you no longer use first.", n)}).
+					SayPhrases(i18n.Phrase{ID: "store_msg.email_too_many", Count: n})
 			}
 			ue, err = scanUserEmail(tx.QueryRowContext(ctx, "INSERT INTO user_emails (user_id, email, email_norm, added_at) VALUES (?, ?, ?, ?) RETURNING "+userEmailColumns,
 				userID, email, norm, at))
@@ -228,19 +232,19 @@ func lookupEmailToken(ctx context.Context, q interface {
 		Scan(&tokenID, &owner, &expires, &used, &p.EmailID, &p.Email)
 	switch {
 	case errors.Is(err, sql.ErrNoRows) || token == "":
-		return 0, nil, &fail.Error{Code: fail.NotFound, Err: ErrTokenUnknown,
-			Message: "This confirmation link is not valid. Check that you copied the whole link, or add the address again to get a new one."}
+		return 0, nil, (&fail.Error{Code: fail.NotFound, Err: ErrTokenUnknown,
+			Message: "This confirmation link is not valid. Check that you copied the whole link, or add the address again to get a new one."}).Say("store_msg.token_unknown")
 	case err != nil:
 		return 0, nil, err
 	case owner != userID:
-		return 0, nil, &fail.Error{Code: fail.Invalid, Err: ErrTokenWrongUser,
-			Message: "This confirmation link was sent to a different Satchel account. Sign out, then sign in to the account that asked for it and open the link again."}
+		return 0, nil, (&fail.Error{Code: fail.Invalid, Err: ErrTokenWrongUser,
+			Message: "This confirmation link was sent to a different Satchel account. Sign out, then sign in to the account that asked for it and open the link again."}).Say("store_msg.token_wrong_user")
 	case used != 0:
-		return 0, nil, &fail.Error{Code: fail.Invalid, Err: ErrTokenUsed,
-			Message: "This confirmation link has already been used; each link works once. If the address is not listed as confirmed, add it again to get a new link."}
+		return 0, nil, (&fail.Error{Code: fail.Invalid, Err: ErrTokenUsed,
+			Message: "This confirmation link has already been used; each link works once. If the address is not listed as confirmed, add it again to get a new link."}).Say("store_msg.token_used")
 	case expires <= nanos(now):
-		return 0, nil, &fail.Error{Code: fail.Invalid, Err: ErrTokenExpired,
-			Message: "This confirmation link has expired; links work for 24 hours. Add the address again to get a new link."}
+		return 0, nil, (&fail.Error{Code: fail.Invalid, Err: ErrTokenExpired,
+			Message: "This confirmation link has expired; links work for 24 hours. Add the address again to get a new link."}).Say("store_msg.token_expired")
 	}
 	p.ExpiresAt = fromNanos(expires)
 	return tokenID, p, nil
@@ -288,7 +292,7 @@ func (db *DB) ConfirmEmail(ctx context.Context, userID int64, token string, now 
 func (db *DB) RemoveEmail(ctx context.Context, userID, emailID int64) (*UserEmail, error) {
 	ue, err := scanUserEmail(db.writer.QueryRowContext(ctx, "DELETE FROM user_emails WHERE id = ? AND user_id = ? RETURNING "+userEmailColumns, emailID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &fail.Error{Code: fail.NotFound, Message: "That email address is not on your account (it may have been removed already)."}
+		return nil, (&fail.Error{Code: fail.NotFound, Message: "That email address is not on your account (it may have been removed already)."}).Say("store_msg.email_not_yours")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: remove email %d of user %d: %w", emailID, userID, err)

@@ -345,7 +345,7 @@ func (db *DB) OAuthRequestByID(ctx context.Context, id string, now time.Time) (*
 	r, err := scanOAuthRequest(db.reader.QueryRowContext(ctx, "SELECT "+oauthRequestColumns+", "+oauthClientColumns+oauthRequestFrom+
 		" WHERE r.id = ? AND r.expires_at > ?", id, nanos(now)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}
+		return nil, (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: OAuth request: %w", err)
@@ -365,13 +365,13 @@ func (db *DB) ApproveOAuthRequest(ctx context.Context, id string, userID int64, 
 			" WHERE r.id = ? AND r.expires_at > ?"+lockOf(db.pg, "r"), id, nanos(now)))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return &fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}
+			return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
 		case err != nil:
 			return err
 		case r.UserID == userID:
 			return nil
 		case r.UserID != 0:
-			return &fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}
+			return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
 		}
 		var grantID int64
 		var granted string
@@ -744,7 +744,7 @@ func (db *DB) DisconnectApp(ctx context.Context, userID, grantID int64) error {
 		return fmt.Errorf("store: disconnect app: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return &fail.Error{Code: fail.NotFound, Message: "This app is not connected to your backpack."}
+		return (&fail.Error{Code: fail.NotFound, Message: "This app is not connected to your backpack."}).Say("store_msg.app_not_connected")
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func (db *DB) LoginHasPicture(ctx context.Context, userID int64, provider string
 	err := db.reader.QueryRowContext(ctx, "SELECT avatar_image_id IS NOT NULL FROM logins WHERE user_id = ? AND provider = ?",
 		userID, provider).Scan(&kept)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, &fail.Error{Code: fail.NotFound, Message: "That sign-in is not linked to your account."}
+		return false, (&fail.Error{Code: fail.NotFound, Message: "That sign-in is not linked to your account."}).Say("store_msg.login_not_linked")
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: %s picture of user %d: %w", provider, userID, err)
@@ -41,7 +41,7 @@ func (db *DB) SetLoginPicture(ctx context.Context, userID int64, provider string
 		var old sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT avatar_image_id FROM logins WHERE user_id = ? AND provider = ?", userID, provider).Scan(&old)
 		if errors.Is(err, sql.ErrNoRows) {
-			return &fail.Error{Code: fail.NotFound, Message: "That sign-in is not linked to your account."}
+			return (&fail.Error{Code: fail.NotFound, Message: "That sign-in is not linked to your account."}).Say("store_msg.login_not_linked")
 		}
 		if err != nil {
 			return err

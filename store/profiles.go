@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // Profile is how a learner appears on their public pages.
@@ -60,25 +62,34 @@ func NormalizeHandle(h string) string {
 // ValidateHandle checks a (normalised) handle and says what is wrong in
 // words a learner can act on, or returns "".
 func ValidateHandle(h string) string {
+	if p := handleProblem(h); p != nil {
+		return p.English()
+	}
+	return ""
+}
+
+// handleProblem is what is wrong with a (normalised) handle, as a phrase
+// said in the reader's language, or nil.
+func handleProblem(h string) *i18n.Phrase {
 	n := len(h)
 	if n == 0 {
-		return "Choose a handle: it is the last part of your public page's address."
+		return &i18n.Phrase{ID: "store_msg.handle_empty"}
 	}
 	for _, r := range h {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return "Use only letters a to z, digits and hyphens (-) in your handle."
+			return &i18n.Phrase{ID: "store_msg.handle_characters"}
 		}
 	}
 	if n < HandleMinLen || n > HandleMaxLen {
-		return fmt.Sprintf("A handle is %d to %d characters long; this one has %d.", HandleMinLen, HandleMaxLen, n)
+		return &i18n.Phrase{ID: "store_msg.handle_length", Vars: map[string]string{"Min": strconv.Itoa(HandleMinLen), "Max": strconv.Itoa(HandleMaxLen), "Length": strconv.Itoa(n)}}
 	}
 	if h[0] == '-' || h[n-1] == '-' || strings.Contains(h, "--") {
-		return "Start and end your handle with a letter or digit, and use single hyphens between words."
+		return &i18n.Phrase{ID: "store_msg.handle_hyphens"}
 	}
 	if reservedHandles[h] {
-		return "That handle is reserved for Satchel itself. Please choose another."
+		return &i18n.Phrase{ID: "store_msg.handle_reserved"}
 	}
-	return ""
+	return nil
 }
 
 // ProfileInput is what the learner submits on the profile form.
@@ -94,7 +105,7 @@ type ProfileInput struct {
 }
 
 // ProfileErrors are the problems of a submitted profile, by field name
-// ("handle", "display_name", "bio", "avatar").
+// ("handle", "display_name", "bio", "avatar"), in English.
 type ProfileErrors map[string]string
 
 func (e ProfileErrors) Error() string {
@@ -105,32 +116,80 @@ func (e ProfileErrors) Error() string {
 	return "store: invalid profile: " + strings.Join(parts, "; ")
 }
 
+// ProfileProblems are the problems of a submitted profile, by field name,
+// as phrases said in the reader's language. SaveProfile returns them;
+// errors.As gives them as ProfileErrors too, in English.
+type ProfileProblems map[string]i18n.Phrase
+
+// English is the problems in English.
+func (p ProfileProblems) English() ProfileErrors {
+	e := make(ProfileErrors, len(p))
+	for k, ph := range p {
+		e[k] = ph.English()
+	}
+	return e
+}
+
+// In says the problems in the context's language.
+func (p ProfileProblems) In(ctx context.Context) map[string]string {
+	m := make(map[string]string, len(p))
+	for k, ph := range p {
+		m[k] = i18n.Say(ctx, ph)
+	}
+	return m
+}
+
+func (p ProfileProblems) Error() string { return p.English().Error() }
+
+// As lets errors.As read ProfileProblems as ProfileErrors.
+func (p ProfileProblems) As(target any) bool {
+	if t, ok := target.(*ProfileErrors); ok {
+		*t = p.English()
+		return true
+	}
+	return false
+}
+
+// profileTaken is the problem of a handle another learner has.
+func profileTaken() ProfileProblems {
+	return ProfileProblems{"handle": {ID: "store_msg.handle_taken"}}
+}
+
 // Validate normalises the input in place and returns its problems, or nil.
 func (in *ProfileInput) Validate() ProfileErrors {
-	errs := ProfileErrors{}
+	if p := in.problems(); p != nil {
+		return p.English()
+	}
+	return nil
+}
+
+// problems normalises the input in place and returns its problems as
+// phrases, or nil.
+func (in *ProfileInput) problems() ProfileProblems {
+	errs := ProfileProblems{}
 	in.Handle = NormalizeHandle(in.Handle)
-	if msg := ValidateHandle(in.Handle); msg != "" {
-		errs["handle"] = msg
+	if p := handleProblem(in.Handle); p != nil {
+		errs["handle"] = *p
 	}
 	in.DisplayName = strings.Join(strings.Fields(in.DisplayName), " ")
 	switch n := utf8.RuneCountInString(in.DisplayName); {
 	case n == 0:
-		errs["display_name"] = "Enter the name visitors should see, such as your full name."
+		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_empty"}
 	case n > DisplayNameMaxLen:
-		errs["display_name"] = fmt.Sprintf("Keep your name to %d characters; this one has %d.", DisplayNameMaxLen, n)
+		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_too_long", Vars: map[string]string{"Max": strconv.Itoa(DisplayNameMaxLen), "Length": strconv.Itoa(n)}}
 	case strings.Contains(in.DisplayName, "@"):
 		// Public pages never show an email address, not even by mistake.
-		errs["display_name"] = "Your public name cannot contain @: public pages never show an email address."
+		errs["display_name"] = i18n.Phrase{ID: "store_msg.name_at"}
 	}
 	in.Bio = strings.TrimSpace(strings.ReplaceAll(in.Bio, "\r\n", "\n"))
 	if n := utf8.RuneCountInString(in.Bio); n > BioMaxLen {
-		errs["bio"] = fmt.Sprintf("Keep your bio to %d characters; this one has %d.", BioMaxLen, n)
+		errs["bio"] = i18n.Phrase{ID: "store_msg.bio_too_long", Vars: map[string]string{"Max": strconv.Itoa(BioMaxLen), "Length": strconv.Itoa(n)}}
 	}
 	if in.Avatar == "" {
 		in.Avatar = AvatarNone
 	}
 	if in.Avatar != AvatarNone && in.Avatar != AvatarProvider {
-		errs["avatar"] = "Choose initials or your sign-in provider's picture."
+		errs["avatar"] = i18n.Phrase{ID: "store_msg.avatar_choose"}
 	}
 	if len(errs) == 0 {
 		return nil
@@ -151,7 +210,7 @@ func scanProfile(row interface{ Scan(...any) error }) (*Profile, error) {
 	return &p, nil
 }
 
-var errNoProfile = &fail.Error{Code: fail.NotFound, Message: "There is no such profile."}
+var errNoProfile = (&fail.Error{Code: fail.NotFound, Message: "There is no such profile."}).Say("store_msg.no_profile")
 
 // ProfileOf returns the user's profile; NotFound when they have not made one.
 func (db *DB) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
@@ -170,7 +229,7 @@ func (db *DB) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
 // each field's message); a handle another learner has is a ProfileErrors
 // too, on "handle".
 func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*Profile, error) {
-	if errs := in.Validate(); errs != nil {
+	if errs := in.problems(); errs != nil {
 		return nil, errs
 	}
 	now := nanos(db.now())
@@ -183,14 +242,14 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 		case err != nil:
 			return err
 		case owner != userID:
-			return ProfileErrors{"handle": "That handle is taken. Please choose another."}
+			return profileTaken()
 		}
 		var picture sql.NullInt64
 		if in.Avatar == AvatarProvider {
 			err := tx.QueryRowContext(ctx, "SELECT avatar_image_id FROM logins WHERE user_id = ? AND provider = ? AND avatar_image_id IS NOT NULL",
 				userID, in.AvatarFrom).Scan(&picture)
 			if errors.Is(err, sql.ErrNoRows) {
-				return ProfileErrors{"avatar": "That sign-in has no picture to show. Choose another picture, or your initials."}
+				return ProfileProblems{"avatar": {ID: "store_msg.avatar_no_picture"}}
 			}
 			if err != nil {
 				return err
@@ -207,13 +266,13 @@ func (db *DB) SaveProfile(ctx context.Context, userID int64, in ProfileInput) (*
 		p, err = scanProfile(tx.QueryRowContext(ctx, "SELECT "+profileColumns+profileFrom+"WHERE p.user_id = ?", userID))
 		return err
 	})
-	var pe ProfileErrors
+	var pe ProfileProblems
 	if errors.As(err, &pe) {
 		return nil, pe
 	}
 	if uniqueViolation(err, "profiles_handle_key") {
 		// Another process gave the handle to someone else since the check.
-		return nil, ProfileErrors{"handle": "That handle is taken. Please choose another."}
+		return nil, profileTaken()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: save profile of user %d: %w", userID, err)

@@ -17,7 +17,7 @@ import (
 // a visitor cannot tell that a private one exists.
 
 // errNotPublic is the one answer for anything private, deleted or unknown.
-var errNotPublic = &fail.Error{Code: fail.NotFound, Message: "There is no page at this address."}
+var errNotPublic = (&fail.Error{Code: fail.NotFound, Message: "There is no page at this address."}).Say("store_msg.no_public_page")
 
 // PublicProfile is a learner's public page: the profile, their public
 // badges (newest first) and their public collections.

@@ -48,7 +48,7 @@ type Identity struct {
 
 func (id Identity) validate() error {
 	if strings.TrimSpace(id.Provider) == "" || strings.TrimSpace(id.Subject) == "" {
-		return &fail.Error{Code: fail.Invalid, Message: "The sign-in provider did not say who you are. Please try again or use another provider."}
+		return (&fail.Error{Code: fail.Invalid, Message: "The sign-in provider did not say who you are. Please try again or use another provider."}).Say("store_msg.provider_no_subject")
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 func (db *DB) User(ctx context.Context, id int64) (*User, error) {
 	u, err := scanUser(db.reader.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
+		return nil, (&fail.Error{Code: fail.NotFound, Message: "This account does not exist."}).Say("store_msg.no_account")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: user %d: %w", id, err)
@@ -88,7 +88,7 @@ func (db *DB) SetUserLanguage(ctx context.Context, userID int64, tag string) err
 			return fmt.Errorf("store: set language of user %d: %w", userID, err)
 		}
 		if n, err := res.RowsAffected(); err == nil && n == 0 {
-			return &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
+			return (&fail.Error{Code: fail.NotFound, Message: "This account does not exist."}).Say("store_msg.no_account")
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE profiles SET rev = rev + 1 WHERE user_id = ?", userID); err != nil {
 			return fmt.Errorf("store: set language of user %d: %w", userID, err)
@@ -176,13 +176,13 @@ func (db *DB) LinkLogin(ctx context.Context, userID int64, id Identity) error {
 				return err
 			}
 			if n > 0 {
-				return &fail.Error{Code: fail.Conflict, Message: "Your account already has a sign-in with this provider. Unlink it first to link a different one."}
+				return (&fail.Error{Code: fail.Conflict, Message: "Your account already has a sign-in with this provider. Unlink it first to link a different one."}).Say("store_msg.login_same_provider")
 			}
 			return insertLogin(ctx, tx, userID, id, now)
 		case err != nil:
 			return err
 		case owner != userID:
-			return &fail.Error{Code: fail.Conflict, Message: "That sign-in is already linked to a different Satchel account. Sign in with it and delete that account first if you want to move it here."}
+			return (&fail.Error{Code: fail.Conflict, Message: "That sign-in is already linked to a different Satchel account. Sign in with it and delete that account first if you want to move it here."}).Say("store_msg.login_other_account")
 		default:
 			_, err := tx.ExecContext(ctx, `UPDATE logins SET email = ?, email_verified = ?, name = ?, last_used_at = ?
 				WHERE provider = ? AND subject = ?`, id.Email, id.EmailVerified, id.Name, now, id.Provider, id.Subject)
@@ -231,13 +231,13 @@ func (db *DB) UnlinkLogin(ctx context.Context, userID int64, provider string) er
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM logins WHERE user_id = ? AND provider = ?", userID, provider).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return &fail.Error{Code: fail.NotFound, Message: "That sign-in is not linked to your account."}
+			return (&fail.Error{Code: fail.NotFound, Message: "That sign-in is not linked to your account."}).Say("store_msg.login_not_linked")
 		}
 		if err != nil {
 			return err
 		}
 		if n <= 1 {
-			return &fail.Error{Code: fail.Invalid, Message: "This is the only way to sign in to your account, so it cannot be removed. Link another provider first, or delete the account."}
+			return (&fail.Error{Code: fail.Invalid, Message: "This is the only way to sign in to your account, so it cannot be removed. Link another provider first, or delete the account."}).Say("store_msg.login_only_one")
 		}
 		var picture sql.NullInt64
 		if err := tx.QueryRowContext(ctx, "DELETE FROM logins WHERE id = ? RETURNING avatar_image_id", id).Scan(&picture); err != nil {
@@ -269,7 +269,7 @@ func (db *DB) RevokeSessions(ctx context.Context, userID int64) (time.Time, erro
 		return time.Time{}, fmt.Errorf("store: revoke sessions of user %d: %w", userID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return time.Time{}, &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
+		return time.Time{}, (&fail.Error{Code: fail.NotFound, Message: "This account does not exist."}).Say("store_msg.no_account")
 	}
 	return now, nil
 }
@@ -289,7 +289,7 @@ func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return &fail.Error{Code: fail.NotFound, Message: "This account does not exist."}
+			return (&fail.Error{Code: fail.NotFound, Message: "This account does not exist."}).Say("store_msg.no_account")
 		}
 		return deleteImagesIfUnused(ctx, tx, images...)
 	})
@@ -324,7 +324,7 @@ func (db *DB) UserByLogin(ctx context.Context, provider, subject string) (*User,
 	u, err := scanUser(db.reader.QueryRowContext(ctx, "SELECT "+prefixed("u.", userColumns)+
 		" FROM users u JOIN logins l ON l.user_id = u.id WHERE l.provider = ? AND l.subject = ?", provider, subject))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &fail.Error{Code: fail.NotFound, Message: "No account uses that sign-in."}
+		return nil, (&fail.Error{Code: fail.NotFound, Message: "No account uses that sign-in."}).Say("store_msg.no_account_login")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: user by %s login: %w", provider, err)

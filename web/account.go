@@ -49,7 +49,7 @@ func (s *Server) handleUnlink(c echo.Context) error {
 		if fail.CodeOf(err) == fail.Internal {
 			return err
 		}
-		s.flash(c, views.FlashError, fail.Message(err))
+		s.flash(c, views.FlashError, fail.MessageIn(c.Request().Context(), err))
 		return c.Redirect(http.StatusSeeOther, paths.Account)
 	}
 	label := s.providerLabel(c, provider)

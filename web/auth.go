@@ -221,7 +221,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 			if fail.CodeOf(err) == fail.Internal {
 				return err
 			}
-			s.flash(c, views.FlashError, fail.Message(err))
+			s.flash(c, views.FlashError, fail.MessageIn(c.Request().Context(), err))
 			return c.Redirect(http.StatusSeeOther, paths.Account)
 		}
 		s.refreshPicture(c, u.ID, p.id, gu.AvatarURL)
@@ -233,7 +233,7 @@ func (s *Server) handleAuthCallback(c echo.Context) error {
 	u, created, err := s.db.SignIn(r.Context(), id)
 	if err != nil {
 		if fail.CodeOf(err) == fail.Invalid {
-			return s.renderSignIn(c, http.StatusBadRequest, fail.Message(err))
+			return s.renderSignIn(c, http.StatusBadRequest, fail.MessageIn(c.Request().Context(), err))
 		}
 		return err
 	}

@@ -86,7 +86,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 	}
 	out, err := s.bp.ImportArchive(useCaseCtx(c), currentUser(c).ID, data)
 	if fail.CodeOf(err) == fail.Invalid {
-		return refuse(fail.Message(err))
+		return refuse(fail.MessageIn(c.Request().Context(), err))
 	}
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func (s *Server) handleImportArchive(c echo.Context) error {
 	res := &views.ArchiveImportResult{Added: out.Added, Existing: out.Existing,
 		CollectionsAdded: out.CollectionsAdded, CollectionsExisting: out.CollectionsExisting}
 	for _, r := range out.Refused {
-		res.Refused = append(res.Refused, views.ArchiveRefusal{Name: r.Name, File: r.File, Reason: r.Reason})
+		res.Refused = append(res.Refused, views.ArchiveRefusal{Name: r.NameIn(c.Request().Context()), File: r.File, Reason: r.ReasonIn(c.Request().Context())})
 	}
 	if v, err = s.exportView(c); err != nil {
 		return err

@@ -108,9 +108,9 @@ func (s *Server) handleEmailAdd(c echo.Context) error {
 		switch {
 		case errors.Is(err, store.ErrEmailRateLimit):
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(store.EmailResendInterval.Seconds())))
-			return refuse(http.StatusTooManyRequests, fail.Message(err))
+			return refuse(http.StatusTooManyRequests, fail.MessageIn(c.Request().Context(), err))
 		case fail.CodeOf(err) != fail.Internal:
-			return refuse(http.StatusUnprocessableEntity, fail.Message(err))
+			return refuse(http.StatusUnprocessableEntity, fail.MessageIn(c.Request().Context(), err))
 		}
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *Server) handleEmailConfirmForm(c echo.Context) error {
 			return err
 		}
 		logger(c).Info("confirmation link refused", "err", err)
-		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(sh, views.ConfirmEmail{Problem: fail.Message(err)}))
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(sh, views.ConfirmEmail{Problem: fail.MessageIn(c.Request().Context(), err)}))
 	}
 	return s.render(c, http.StatusOK, views.ConfirmEmailPage(sh, views.ConfirmEmail{Token: token, Email: p.Email, ExpiresAt: p.ExpiresAt}))
 }
@@ -198,7 +198,7 @@ func (s *Server) handleEmailConfirm(c echo.Context) error {
 			return err
 		}
 		logger(c).Info("confirmation refused", "err", err)
-		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, tr(c, "emails.confirm.title")), views.ConfirmEmail{Problem: fail.Message(err)}))
+		return s.render(c, tokenStatus(err), views.ConfirmEmailPage(s.shell(c, tr(c, "emails.confirm.title")), views.ConfirmEmail{Problem: fail.MessageIn(c.Request().Context(), err)}))
 	}
 	logger(c).Info("email confirmed", "email_id", ue.ID)
 	s.flash(c, views.FlashSuccess, tr(c, "emails.confirmed_flash", i18n.Vars{"Email": ue.Email}))
@@ -216,7 +216,7 @@ func (s *Server) handleEmailRemove(c echo.Context) error {
 	ue, err := s.db.RemoveEmail(c.Request().Context(), u.ID, id)
 	if err != nil {
 		if fail.CodeOf(err) == fail.NotFound {
-			s.flash(c, views.FlashError, fail.Message(err))
+			s.flash(c, views.FlashError, fail.MessageIn(c.Request().Context(), err))
 			return c.Redirect(http.StatusSeeOther, paths.Emails)
 		}
 		return err

@@ -35,8 +35,8 @@ const (
 	importMaxItems = 20
 )
 
-// errImportTooLarge is said in the request's language as far as it is
-// chosen: the body cap runs before chooseLanguage, so for now English.
+// errImportTooLarge is said in the request's language (importBodyLimit
+// chooses it first).
 func errImportTooLarge(c echo.Context) *fail.Error {
 	ctx := c.Request().Context()
 	return &fail.Error{
@@ -49,11 +49,13 @@ func errImportTooLarge(c echo.Context) *fail.Error {
 
 // importBodyLimit caps the import request and reads its form here, before
 // the CSRF check does, so that a body over the cap is reported as such
-// rather than as a missing token.
-func importBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+// rather than as a missing token. It runs before the language is chosen,
+// so it chooses it for its refusals, as verifyBodyLimit does.
+func (s *Server) importBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > ImportMaxBodyBytes {
+			s.ensureLanguage(c)
 			return errImportTooLarge(c)
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, ImportMaxBodyBytes)
@@ -65,9 +67,11 @@ func importBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
+			s.ensureLanguage(c)
 			return errImportTooLarge(c)
 		}
 		if err != nil {
+			s.ensureLanguage(c)
 			return &fail.Error{Code: fail.Malformed, Title: tr(c, "import.broken.title"),
 				Message: tr(c, "import.broken.message"), Err: fmt.Errorf("import: parse form: %w", err)}
 		}

@@ -83,13 +83,13 @@ func (s *Server) handleProfileSave(c echo.Context) error {
 		in.Avatar, in.AvatarFrom = store.AvatarProvider, from
 	}
 	p, err := s.db.SaveProfile(ctx, u.ID, in)
-	var pe store.ProfileErrors
+	var pe store.ProfileProblems
 	if errors.As(err, &pe) {
 		old, err := s.db.ProfileOf(ctx, u.ID)
 		if err != nil && fail.CodeOf(err) != fail.NotFound {
 			return err
 		}
-		f := views.ProfileForm{Handle: in.Handle, DisplayName: in.DisplayName, Bio: in.Bio, Avatar: avatar, Indexable: in.Indexable, Errors: pe}
+		f := views.ProfileForm{Handle: in.Handle, DisplayName: in.DisplayName, Bio: in.Bio, Avatar: avatar, Indexable: in.Indexable, Errors: pe.In(ctx)}
 		return s.renderProfileForm(c, http.StatusUnprocessableEntity, f, old)
 	}
 	if err != nil {

@@ -125,7 +125,7 @@ func (s *Server) routes() {
 	// Import files, a web address or pasted badge data: signed-in; the
 	// POST takes several badge images at once.
 	e.GET(paths.Import, s.handleImportForm, s.requireUser)
-	s.routeBodyLimit(http.MethodPost, paths.Import, importBodyLimit)
+	s.routeBodyLimit(http.MethodPost, paths.Import, s.importBodyLimit)
 	e.POST(paths.Import, s.handleImport, s.requireUser)
 
 	// Collections: signed-in; one collection (/collections/:id) owner only.

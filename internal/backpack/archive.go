@@ -11,6 +11,7 @@ import (
 	"github.com/satchel-backpack/satchel/internal/badgeimg"
 	"github.com/satchel-backpack/satchel/internal/export"
 	"github.com/satchel-backpack/satchel/internal/fail"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/store"
 )
 
@@ -67,6 +68,36 @@ type ArchiveResult struct {
 // ArchiveRefusal is one badge of an archive that was not imported.
 type ArchiveRefusal struct {
 	Name, File, Reason string
+	// Says say Reason in another language (none when a part of it has no
+	// catalog message); Untitled marks a badge with no name, whose Name
+	// is "Untitled badge".
+	Says     []i18n.Phrase
+	Untitled bool
+}
+
+// tell sets the refusal's reason to w.
+func (r *ArchiveRefusal) tell(w words) {
+	r.Reason, r.Says = w.text, nil
+	if !w.lost {
+		r.Says = w.says
+	}
+}
+
+// ReasonIn is the refusal's reason in the context's language.
+func (r ArchiveRefusal) ReasonIn(ctx context.Context) string {
+	if len(r.Says) == 0 {
+		return r.Reason
+	}
+	return i18n.Say(ctx, r.Says...)
+}
+
+// NameIn is the badge's name, or "Untitled badge" in the context's
+// language.
+func (r ArchiveRefusal) NameIn(ctx context.Context) string {
+	if r.Untitled {
+		return i18n.T(ctx, "badge.untitled")
+	}
+	return r.Name
 }
 
 // ImportArchive takes a Satchel export back: the archive is checked whole
@@ -81,7 +112,11 @@ func (s *Service) ImportArchive(ctx context.Context, userID int64, data []byte) 
 		var ee *export.Error
 		if errors.As(err, &ee) {
 			s.logOf(ctx).Info("archive refused", "reason", ee.Detail())
-			return nil, fail.Wrap(fail.Invalid, ee.Message, err)
+			fe := fail.Wrap(fail.Invalid, ee.Message, err)
+			if ee.Phrase.ID != "" {
+				fe.SayPhrases(ee.Phrase)
+			}
+			return nil, fe
 		}
 		return nil, err
 	}
@@ -110,7 +145,12 @@ func (s *Service) ImportArchive(ctx context.Context, userID int64, data []byte) 
 	out, err := s.db.ImportArchive(ctx, userID, in)
 	if err != nil {
 		if fail.CodeOf(err) == fail.Invalid {
-			return nil, fail.Wrap(fail.Invalid, "The export holds a collection Satchel cannot store: "+fail.Message(err), err)
+			fe := fail.Wrap(fail.Invalid, "The export holds a collection Satchel cannot store: "+fail.Message(err), err)
+			var inner *fail.Error
+			if errors.As(err, &inner) && inner.Phrases() != nil {
+				fe.SayPhrases(append([]i18n.Phrase{{ID: "archive.collection_refused"}}, inner.Phrases()...)...)
+			}
+			return nil, fe
 		}
 		return nil, err
 	}
@@ -123,19 +163,19 @@ func (s *Service) ImportArchive(ctx context.Context, userID int64, data []byte) 
 // original bytes (never trusting the manifest's fields), as an import of
 // that file would.
 func (s *Service) archiveBadge(ctx context.Context, userID int64, a *export.Archive, mb export.Badge, ids []badge.Identifier) (*store.ArchiveBadge, *ArchiveRefusal) {
-	name := mb.Name
-	if strings.TrimSpace(name) == "" {
+	name, untitled := mb.Name, strings.TrimSpace(mb.Name) == ""
+	if untitled {
 		name = "Untitled badge"
 	}
-	refused := &ArchiveRefusal{Name: name, File: mb.Original.Path}
+	refused := &ArchiveRefusal{Name: name, File: mb.Original.Path, Untitled: untitled}
 	b, err := badge.Read(a.Original(mb))
 	if err != nil {
-		refused.Reason = readError(err).text
+		refused.tell(readError(err))
 		return nil, refused
 	}
 	if !b.IsPointer() {
 		if msg := notAward(b); msg.text != "" {
-			refused.Reason = msg.text
+			refused.tell(msg)
 			return nil, refused
 		}
 		// Already in this backpack: nothing to check or fetch again.
@@ -145,25 +185,25 @@ func (s *Service) archiveBadge(ctx context.Context, userID int64, a *export.Arch
 		}
 	}
 	if ctx.Err() != nil {
-		refused.Reason = "Satchel ran out of time for this import before checking this badge. Import the same file again to bring in the rest: badges already imported are skipped."
+		refused.tell(say("import_more.out_of_time"))
 		return nil, refused
 	}
 	if msg, err := s.importLimit(ctx, userID); err != nil || msg.text != "" {
-		refused.Reason = msg.text
-		if refused.Reason == "" {
-			refused.Reason = "Satchel could not check this badge just now. Please try again later."
+		if msg.text == "" {
+			msg = say("import_more.check_later")
 		}
+		refused.tell(msg)
 		return nil, refused
 	}
 	rep := s.verifier.Verify(ctx, b, ids)
 	if r := refusal(b, rep, ids); r != nil {
-		refused.Reason = r.Message
+		refused.Reason, refused.Says = r.Message, r.Says
 		return nil, refused
 	}
 	sb, err := s.storedBadge(b, rep, ids, mb.OriginalName)
 	if err != nil {
 		s.logOf(ctx).Error("archive import: encode badge", "err", err)
-		refused.Reason = "Satchel could not store this badge."
+		refused.tell(say("import_more.not_stored"))
 		return nil, refused
 	}
 	sb.Visibility = mb.Visibility

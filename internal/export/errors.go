@@ -1,8 +1,11 @@
 package export
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // Reason says why an archive was refused.
@@ -60,11 +63,22 @@ type Error struct {
 	Reason  Reason
 	Message string
 	Err     error
+	// Phrase says Message in the reader's language (its ID is empty on
+	// the sentinels, which only name a reason).
+	Phrase i18n.Phrase
 }
 
 func (e *Error) Error() string { return e.Message }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// MessageIn is Message in the context's language.
+func (e *Error) MessageIn(ctx context.Context) string {
+	if e.Phrase.ID == "" {
+		return e.Message
+	}
+	return i18n.Say(ctx, e.Phrase)
+}
 
 // Detail returns the reason and technical cause, for logs.
 func (e *Error) Detail() string {
@@ -93,6 +107,8 @@ var (
 	ErrHashMismatch       = &Error{Reason: HashMismatch, Message: "A file in the export was changed."}
 )
 
-func fail(r Reason, cause error, format string, args ...any) *Error {
-	return &Error{Reason: r, Message: fmt.Sprintf(format, args...), Err: cause}
+// fail is a refusal with reason r: p says it in the reader's language,
+// format and args in English.
+func fail(r Reason, cause error, p i18n.Phrase, format string, args ...any) *Error {
+	return &Error{Reason: r, Message: fmt.Sprintf(format, args...), Err: cause, Phrase: p}
 }

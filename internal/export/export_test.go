@@ -3,6 +3,7 @@ package export_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,8 +18,10 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+	"golang.org/x/text/language"
 
 	"github.com/satchel-backpack/satchel/internal/export"
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 const hostile = `<script>alert(1)</script>"'&`
@@ -652,5 +655,25 @@ func BenchmarkWriteRead(b *testing.B) {
 		if _, err := export.ReadBytes(buf.Bytes(), export.Limits{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRead_RefusalSaidInTheReadersLanguage checks that a refusal carries
+// its sentence for other languages, its English unchanged.
+func TestRead_RefusalSaidInTheReadersLanguage(t *testing.T) {
+	_, err := export.ReadBytes([]byte("not a zip"), export.Limits{})
+	var ee *export.Error
+	if !errors.As(err, &ee) {
+		t.Fatalf("got %v", err)
+	}
+	l, ok := i18n.Find(language.French)
+	if !ok {
+		t.Fatal("no French catalog")
+	}
+	if got := ee.MessageIn(i18n.WithLanguage(context.Background(), l)); !strings.HasPrefix(got, "Ce fichier n'est pas une archive ZIP") {
+		t.Errorf("in French: %q", got)
+	}
+	if got := ee.MessageIn(context.Background()); got != ee.Message {
+		t.Errorf("in English: %q, want %q", got, ee.Message)
 	}
 }

@@ -11,9 +11,12 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/satchel-backpack/satchel/internal/i18n"
 )
 
 // Limits bound what Read accepts. Zero fields take the defaults.
@@ -86,14 +89,14 @@ func ReadBytes(data []byte, lim Limits) (*Archive, error) {
 func Read(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 	lim = lim.withDefaults()
 	if size > lim.MaxArchiveBytes {
-		return nil, fail(TooLarge, nil, "The export is %s; Satchel imports exports up to %s.", sizeText(size), sizeText(lim.MaxArchiveBytes))
+		return nil, fail(TooLarge, nil, i18n.Phrase{ID: "archive.too_large", Vars: map[string]string{"Size": sizeText(size), "Max": sizeText(lim.MaxArchiveBytes)}}, "The export is %s; Satchel imports exports up to %s.", sizeText(size), sizeText(lim.MaxArchiveBytes))
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, fail(Corrupt, err, "This file is not a ZIP archive, or it is damaged or incomplete. Download the export again and upload it unchanged.")
+		return nil, fail(Corrupt, err, i18n.Phrase{ID: "archive.not_zip"}, "This file is not a ZIP archive, or it is damaged or incomplete. Download the export again and upload it unchanged.")
 	}
 	if len(zr.File) > lim.MaxEntries {
-		return nil, fail(TooManyEntries, nil, "The export holds %d files; Satchel imports exports of up to %d.", len(zr.File), lim.MaxEntries)
+		return nil, fail(TooManyEntries, nil, i18n.Phrase{ID: "archive.too_many_files", Vars: map[string]string{"Count": strconv.Itoa(len(zr.File)), "Max": strconv.Itoa(lim.MaxEntries)}}, "The export holds %d files; Satchel imports exports of up to %d.", len(zr.File), lim.MaxEntries)
 	}
 
 	entries := make(map[string]*zip.File, len(zr.File))
@@ -103,37 +106,37 @@ func Read(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 		name := f.Name
 		dir := strings.HasSuffix(name, "/")
 		if err := checkPath(strings.TrimSuffix(name, "/")); err != nil {
-			return nil, fail(UnsafeName, err, "The export holds a file with an unsafe name (%q); it was not made by Satchel or was altered.", printable(name))
+			return nil, fail(UnsafeName, err, i18n.Phrase{ID: "archive.unsafe_name", Vars: map[string]string{"File": printable(name)}}, "The export holds a file with an unsafe name (%q); it was not made by Satchel or was altered.", printable(name))
 		}
 		if mode := f.Mode(); mode&fs.ModeType != 0 && !(dir && mode.IsDir()) {
-			return nil, fail(UnsafeName, fmt.Errorf("%s: mode %v", name, mode), "The export holds a link or special file (%q); Satchel exports hold only plain files.", printable(name))
+			return nil, fail(UnsafeName, fmt.Errorf("%s: mode %v", name, mode), i18n.Phrase{ID: "archive.special_file", Vars: map[string]string{"File": printable(name)}}, "The export holds a link or special file (%q); Satchel exports hold only plain files.", printable(name))
 		}
 		// Names that differ only in case would overwrite each other when
 		// extracted on most desktops.
 		key := strings.ToLower(strings.TrimSuffix(name, "/"))
 		if folded[key] {
-			return nil, fail(UnsafeName, nil, "The export holds two files named %q; it was not made by Satchel or was altered.", printable(name))
+			return nil, fail(UnsafeName, nil, i18n.Phrase{ID: "archive.two_files", Vars: map[string]string{"File": printable(name)}}, "The export holds two files named %q; it was not made by Satchel or was altered.", printable(name))
 		}
 		folded[key] = true
 		if dir {
 			continue
 		}
 		if f.Flags&0x1 != 0 {
-			return nil, fail(Corrupt, nil, "The export holds an encrypted file (%q); Satchel exports are never encrypted.", printable(name))
+			return nil, fail(Corrupt, nil, i18n.Phrase{ID: "archive.encrypted", Vars: map[string]string{"File": printable(name)}}, "The export holds an encrypted file (%q); Satchel exports are never encrypted.", printable(name))
 		}
 		if f.UncompressedSize64 > uint64(max(lim.MaxFileBytes, lim.MaxManifestBytes)) {
-			return nil, fail(TooLarge, nil, "A file in the export (%q) is %s, more than Satchel imports.", printable(name), sizeText(int64(min(f.UncompressedSize64, 1<<62))))
+			return nil, fail(TooLarge, nil, i18n.Phrase{ID: "archive.file_too_large", Vars: map[string]string{"File": printable(name), "Size": sizeText(int64(min(f.UncompressedSize64, 1<<62)))}}, "A file in the export (%q) is %s, more than Satchel imports.", printable(name), sizeText(int64(min(f.UncompressedSize64, 1<<62))))
 		}
 		declared += f.UncompressedSize64
 		if declared > uint64(lim.MaxTotalBytes) {
-			return nil, fail(TooLarge, nil, "The export unpacks to more than %s, more than Satchel imports.", sizeText(lim.MaxTotalBytes))
+			return nil, fail(TooLarge, nil, i18n.Phrase{ID: "archive.unpacks_too_large", Vars: map[string]string{"Max": sizeText(lim.MaxTotalBytes)}}, "The export unpacks to more than %s, more than Satchel imports.", sizeText(lim.MaxTotalBytes))
 		}
 		entries[name] = f
 	}
 
 	mf, ok := entries["manifest.json"]
 	if !ok {
-		return nil, fail(NotExport, nil, "This ZIP is not a Satchel export: it has no manifest.json. Upload the file Satchel's \"Download everything\" made.")
+		return nil, fail(NotExport, nil, i18n.Phrase{ID: "archive.no_manifest"}, "This ZIP is not a Satchel export: it has no manifest.json. Upload the file Satchel's \"Download everything\" made.")
 	}
 	budget := lim.MaxTotalBytes
 	raw, err := readEntry(mf, lim.MaxManifestBytes, &budget)
@@ -155,7 +158,7 @@ func Read(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 		}
 		f, ok := entries[want.Path]
 		if !ok {
-			return nil, fail(MissingFile, nil, "The export is incomplete: %q is listed in its manifest but missing from the ZIP.", printable(want.Path))
+			return nil, fail(MissingFile, nil, i18n.Phrase{ID: "archive.missing_file", Vars: map[string]string{"File": printable(want.Path)}}, "The export is incomplete: %q is listed in its manifest but missing from the ZIP.", printable(want.Path))
 		}
 		data, err := readEntry(f, lim.MaxFileBytes, &budget)
 		if err != nil {
@@ -164,7 +167,7 @@ func Read(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 		sum := sha256.Sum256(data)
 		if int64(len(data)) != want.Size || hex.EncodeToString(sum[:]) != want.SHA256 {
 			return nil, fail(HashMismatch, fmt.Errorf("%s: size %d sha256 %x, manifest size %d sha256 %s", want.Path, len(data), sum, want.Size, want.SHA256),
-				"The file %q in the export differs from what its manifest records: it was altered or damaged.", printable(want.Path))
+				i18n.Phrase{ID: "archive.altered_file", Vars: map[string]string{"File": printable(want.Path)}}, "The file %q in the export differs from what its manifest records: it was altered or damaged.", printable(want.Path))
 		}
 		a.Files[want.Path] = data
 	}
@@ -176,16 +179,16 @@ func Read(r io.ReaderAt, size int64, lim Limits) (*Archive, error) {
 func readEntry(f *zip.File, limit int64, budget *int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fail(Corrupt, err, "The file %q in the export cannot be read; the ZIP is damaged.", printable(f.Name))
+		return nil, fail(Corrupt, err, i18n.Phrase{ID: "archive.unreadable_file", Vars: map[string]string{"File": printable(f.Name)}}, "The file %q in the export cannot be read; the ZIP is damaged.", printable(f.Name))
 	}
 	defer rc.Close()
 	limit = min(limit, *budget)
 	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, fail(Corrupt, err, "The file %q in the export is damaged (it does not decompress or fails its checksum). Download the export again.", printable(f.Name))
+		return nil, fail(Corrupt, err, i18n.Phrase{ID: "archive.damaged_file", Vars: map[string]string{"File": printable(f.Name)}}, "The file %q in the export is damaged (it does not decompress or fails its checksum). Download the export again.", printable(f.Name))
 	}
 	if int64(len(data)) > limit {
-		return nil, fail(TooLarge, nil, "A file in the export (%q) unpacks to more than Satchel imports.", printable(f.Name))
+		return nil, fail(TooLarge, nil, i18n.Phrase{ID: "archive.file_unpacks_too_large", Vars: map[string]string{"File": printable(f.Name)}}, "A file in the export (%q) unpacks to more than Satchel imports.", printable(f.Name))
 	}
 	*budget -= int64(len(data))
 	return data, nil
@@ -199,22 +202,23 @@ func decodeManifest(raw []byte) (*Manifest, error) {
 		Version any `json:"version"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
-		return nil, fail(NotExport, err, "This ZIP is not a Satchel export: its manifest.json is not readable JSON.")
+		return nil, fail(NotExport, err, i18n.Phrase{ID: "archive.manifest_not_json"}, "This ZIP is not a Satchel export: its manifest.json is not readable JSON.")
 	}
 	if f, _ := head.Format.(string); f != FormatName {
-		return nil, fail(NotExport, fmt.Errorf("format %v", head.Format), "This ZIP is not a Satchel export: its manifest.json is of another format.")
+		return nil, fail(NotExport, fmt.Errorf("format %v", head.Format), i18n.Phrase{ID: "archive.manifest_other_format"}, "This ZIP is not a Satchel export: its manifest.json is of another format.")
 	}
 	v, ok := head.Version.(float64)
 	if !ok || v != float64(int(v)) || v < 1 {
-		return nil, fail(BadManifest, fmt.Errorf("version %v", head.Version), "The export's manifest has no valid version number; the file was altered.")
+		return nil, fail(BadManifest, fmt.Errorf("version %v", head.Version), i18n.Phrase{ID: "archive.manifest_no_version"}, "The export's manifest has no valid version number; the file was altered.")
 	}
 	if v > Version {
 		return nil, fail(UnsupportedVersion, fmt.Errorf("version %v", v),
+			i18n.Phrase{ID: "archive.newer_version", Vars: map[string]string{"Version": strconv.Itoa(int(v)), "Max": strconv.Itoa(Version)}},
 			"This export was made by a newer version of Satchel (export format %d; this Satchel reads up to %d). Import it into an up-to-date Satchel.", int(v), Version)
 	}
 	var m Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fail(BadManifest, err, "The export's manifest does not have the expected structure; the file was altered or damaged.")
+		return nil, fail(BadManifest, err, i18n.Phrase{ID: "archive.manifest_structure"}, "The export's manifest does not have the expected structure; the file was altered or damaged.")
 	}
 	return &m, nil
 }
@@ -236,13 +240,13 @@ func (m *Manifest) files() []File {
 // visibilities; collections naming known badges once each.
 func (m *Manifest) validate(lim Limits) error {
 	bad := func(format string, args ...any) error {
-		return fail(BadManifest, fmt.Errorf(format, args...), "The export's manifest is invalid (%s); the file was altered or damaged.", fmt.Sprintf(format, args...))
+		return fail(BadManifest, fmt.Errorf(format, args...), i18n.Phrase{ID: "archive.manifest_invalid", Vars: map[string]string{"Detail": fmt.Sprintf(format, args...)}}, "The export's manifest is invalid (%s); the file was altered or damaged.", fmt.Sprintf(format, args...))
 	}
 	if m.Format != FormatName || m.Version < 1 || m.Version > Version {
 		return bad("format %q version %d", m.Format, m.Version)
 	}
 	if len(m.Badges) > lim.MaxEntries || len(m.Collections) > lim.MaxEntries {
-		return fail(TooManyEntries, nil, "The export lists more badges or collections than Satchel imports at once (%d).", lim.MaxEntries)
+		return fail(TooManyEntries, nil, i18n.Phrase{ID: "archive.too_many_entries", Vars: map[string]string{"Max": strconv.Itoa(lim.MaxEntries)}}, "The export lists more badges or collections than Satchel imports at once (%d).", lim.MaxEntries)
 	}
 	if m.Profile != nil && strings.TrimSpace(m.Profile.DisplayName) == "" {
 		return bad("profile without a display name")
@@ -260,7 +264,7 @@ func (m *Manifest) validate(lim Limits) error {
 			return bad("%q has a negative size", printable(f.Path))
 		}
 		if f.Size > lim.MaxFileBytes {
-			return fail(TooLarge, nil, "A file in the export (%q) is %s, more than Satchel imports.", printable(f.Path), sizeText(f.Size))
+			return fail(TooLarge, nil, i18n.Phrase{ID: "archive.file_too_large", Vars: map[string]string{"File": printable(f.Path), "Size": sizeText(f.Size)}}, "A file in the export (%q) is %s, more than Satchel imports.", printable(f.Path), sizeText(f.Size))
 		}
 		if prev, ok := paths[f.Path]; ok && prev != f.SHA256 {
 			return bad("%q listed twice with different contents", printable(f.Path))

@@ -63,6 +63,10 @@ type Error struct {
 	MessageID string
 	Vars      map[string]string
 	TitleID   string
+	// Says, when set, say Message in the asker's language as phrases,
+	// whose numbers and counts are written the language's way; they come
+	// before MessageID.
+	Says []i18n.Phrase
 }
 
 func (e *Error) Error() string {
@@ -107,6 +111,13 @@ func (e *Error) Say(id string, kv ...string) *Error {
 	return e
 }
 
+// SayPhrases sets the phrases that say Message in another language (a
+// message with numbers or a count), and returns e.
+func (e *Error) SayPhrases(ps ...i18n.Phrase) *Error {
+	e.Says = ps
+	return e
+}
+
 // SayTitle sets the catalog message that says Title in another language,
 // and returns e.
 func (e *Error) SayTitle(id string) *Error {
@@ -117,6 +128,9 @@ func (e *Error) SayTitle(id string) *Error {
 // MessageIn is the message in the context's language: its catalog
 // message when it has one, else Message.
 func (e *Error) MessageIn(ctx context.Context) string {
+	if len(e.Says) > 0 {
+		return i18n.Say(ctx, e.Says...)
+	}
 	if e.MessageID == "" {
 		return e.Message
 	}
@@ -125,6 +139,18 @@ func (e *Error) MessageIn(ctx context.Context) string {
 		vars[k] = v
 	}
 	return i18n.T(ctx, e.MessageID, vars)
+}
+
+// Phrases are the phrases that say Message in another language: Says,
+// or the catalog message MessageID with Vars; nil when there are none.
+func (e *Error) Phrases() []i18n.Phrase {
+	switch {
+	case len(e.Says) > 0:
+		return e.Says
+	case e.MessageID != "":
+		return []i18n.Phrase{{ID: e.MessageID, Vars: e.Vars}}
+	}
+	return nil
 }
 
 // TitleIn is the title in the context's language ("" when there is none).
@@ -160,6 +186,16 @@ func Message(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	return ""
+}
+
+// MessageIn returns the safe message of the first *Error in err's chain
+// in the context's language, or "" when there is none.
+func MessageIn(ctx context.Context, err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.MessageIn(ctx)
 	}
 	return ""
 }
