@@ -23,21 +23,7 @@ func linkedDate(ctx context.Context, t time.Time) string {
 // written out and Time the hour (layout "15:04" or "15:04:05").
 func dateTimeUTC(ctx context.Context, id string, t time.Time, layout string) string {
 	t = t.UTC()
-	return i18n.T(ctx, id, i18n.Vars{"Date": i18n.Date(ctx, t), "Time": localDigits(ctx, t.Format(layout))})
-}
-
-// localDigits writes the ASCII digits of s with the digits of the
-// context's language (Arabic-Indic in Arabic), as its dates have them.
-func localDigits(ctx context.Context, s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteString(i18n.Number(ctx, int(r-'0')))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return i18n.T(ctx, id, i18n.Vars{"Date": i18n.Date(ctx, t), "Time": i18n.Digits(ctx, t.Format(layout))})
 }
 
 func isoDate(t time.Time) string {

@@ -129,20 +129,6 @@ func issuerFilterURL(name string) string {
 	return BackpackQuery{Issuer: name}.URL(1)
 }
 
-// dateTime is a moment (its day and its UTC time) in the context's
-// language: "2 January 2006 at 15:04 UTC".
-func dateTime(ctx context.Context, t time.Time) string {
-	t = t.UTC()
-	minute := i18n.Number(ctx, t.Minute())
-	if t.Minute() < 10 {
-		minute = i18n.Number(ctx, 0) + minute
-	}
-	return i18n.T(ctx, "badge.date_time", i18n.Vars{
-		"Date": i18n.Date(ctx, t),
-		"Time": i18n.Number(ctx, t.Hour()) + ":" + minute,
-	})
-}
-
 // expiryText says whether the expiry date has passed, in the context's
 // language.
 func expiryText(ctx context.Context, expires, now time.Time) string {

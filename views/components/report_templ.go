@@ -1258,9 +1258,9 @@ func reportTime(t time.Time) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var65 string
-		templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(formatDateTime(ctx, t))
+		templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.DateTime(ctx, t))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/components/report.templ`, Line: 248, Col: 73}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/components/report.templ`, Line: 248, Col: 72}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 		if templ_7745c5c3_Err != nil {
@@ -1471,12 +1471,6 @@ func FormatDateTime(t time.Time) string {
 // FormatDate writes a date: "28 November 2026".
 func FormatDate(t time.Time) string {
 	return t.UTC().Format("2 January 2006")
-}
-
-// formatDateTime is FormatDateTime in the reader's language.
-func formatDateTime(ctx context.Context, t time.Time) string {
-	t = t.UTC()
-	return i18n.T(ctx, "report.date_time", i18n.Vars{"Date": i18n.Date(ctx, t), "Time": i18n.Digits(ctx, t.Format("15:04"))})
 }
 
 func dateOr(ctx context.Context, t time.Time, none string) string {
