@@ -2,12 +2,7 @@ package views
 
 import (
 	"context"
-	"io"
-	"sort"
-	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 
 	"github.com/satchel-backpack/satchel/internal/i18n"
 )
@@ -28,50 +23,4 @@ func dateTimeUTC(ctx context.Context, id string, t time.Time, layout string) str
 
 func isoDate(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
-}
-
-// slots is slotted with text placeholders (vars) too and any number of
-// component slots, each said where its language puts it.
-func slots(ctx context.Context, id string, vars i18n.Vars, parts map[string]templ.Component) templ.Component {
-	all := i18n.Vars{}
-	for k, v := range vars {
-		all[k] = v
-	}
-	marks := make(map[string]string, len(parts))
-	i := 0
-	for name := range parts {
-		m := "\x00slot" + string(rune('a'+i)) + "\x00"
-		all[name], marks[m] = m, name
-		i++
-	}
-	text := i18n.T(ctx, id, all)
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		rest := text
-		for rest != "" {
-			// the next mark in the text
-			at, mark := -1, ""
-			keys := make([]string, 0, len(marks))
-			for m := range marks {
-				keys = append(keys, m)
-			}
-			sort.Strings(keys)
-			for _, m := range keys {
-				if j := strings.Index(rest, m); j >= 0 && (at < 0 || j < at) {
-					at, mark = j, m
-				}
-			}
-			if at < 0 {
-				_, err := io.WriteString(w, templ.EscapeString(rest))
-				return err
-			}
-			if _, err := io.WriteString(w, templ.EscapeString(rest[:at])); err != nil {
-				return err
-			}
-			if err := parts[marks[mark]].Render(ctx, w); err != nil {
-				return err
-			}
-			rest = rest[at+len(mark):]
-		}
-		return nil
-	})
 }

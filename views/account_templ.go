@@ -63,7 +63,7 @@ func AccountPage(s Shell, a Account) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "account.signed_in_as", "Name", accountName(a.Name)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "account.signed_in_as", "Name", accountName(a.Name)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -97,7 +97,7 @@ func AccountPage(s Shell, a Account) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "account.other_address", "Link", emailsLink()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "account.other_address", "Link", emailsLink()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -215,7 +215,7 @@ func AccountPage(s Shell, a Account) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = slotted(ctx, "account.linked", "Date", timeTag(l.LinkedAt, linkedDate(ctx, l.LinkedAt))).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Slotted(ctx, "account.linked", "Date", timeTag(l.LinkedAt, linkedDate(ctx, l.LinkedAt))).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -766,7 +766,7 @@ func DeleteAccountPage(s Shell) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "account.delete.export", "Link", exportDownloadLink()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "account.delete.export", "Link", exportDownloadLink()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -2,12 +2,9 @@ package views
 
 import (
 	"context"
-	"io"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 
 	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/views/components"
@@ -192,37 +189,6 @@ func evidenceMeta(ctx context.Context, e BadgeEvidence) string {
 		return i18n.T(ctx, "badge.evidence.audience", i18n.Vars{"Audience": a})
 	}
 	return g
-}
-
-// badgeSlots says the message id with vars filled in as text and each
-// slot of comps filled by its component (a <time>, a name in bold), so
-// that a sentence holding several pieces of markup stays whole.
-func badgeSlots(ctx context.Context, id string, vars i18n.Vars, comps map[string]templ.Component) templ.Component {
-	all := i18n.Vars{}
-	for k, v := range vars {
-		all[k] = v
-	}
-	for k := range comps {
-		all[k] = "\x00" + k + "\x00"
-	}
-	text := i18n.T(ctx, id, all)
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		parts := strings.Split(text, "\x00")
-		for i, p := range parts {
-			if i%2 == 1 {
-				if c, ok := comps[p]; ok {
-					if err := c.Render(ctx, w); err != nil {
-						return err
-					}
-					continue
-				}
-			}
-			if _, err := io.WriteString(w, templ.EscapeString(p)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // ContentLangs are the languages (BCP 47) a badge's name, description and

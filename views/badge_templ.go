@@ -162,7 +162,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = badgeSlots(ctx, "badge.issued_by", nil, map[string]templ.Component{"Issuer": badgeIssuerName(b.Issuer.Name)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slots(ctx, "badge.issued_by", nil, map[string]templ.Component{"Issuer": badgeIssuerName(b.Issuer.Name)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -194,7 +194,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = badgeSlots(ctx, "badge.changed_note", nil, map[string]templ.Component{
+				templ_7745c5c3_Err = components.Slots(ctx, "badge.changed_note", nil, map[string]templ.Component{
 					"Before": badgeStrong(components.StatusText(ctx, b.PrevStatus)),
 					"After":  badgeStrong(components.StatusText(ctx, b.Status)),
 				}).Render(ctx, templ_7745c5c3_Buffer)
@@ -371,7 +371,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if b.IssuedTo != "" {
-				templ_7745c5c3_Err = badgeSlots(ctx, "badge.facts.recipient", i18n.Vars{"Kind": b.IssuedToKind}, map[string]templ.Component{"Identifier": badgeStrong(b.IssuedTo)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slots(ctx, "badge.facts.recipient", i18n.Vars{"Kind": b.IssuedToKind}, map[string]templ.Component{"Identifier": badgeStrong(b.IssuedTo)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -783,7 +783,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = badgeSlots(ctx, "badge.verification.last_checked", nil, map[string]templ.Component{"Time": badgeMoment(b.CheckedAt)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slots(ctx, "badge.verification.last_checked", nil, map[string]templ.Component{"Time": badgeMoment(b.CheckedAt)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -843,7 +843,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = badgeSlots(ctx, "badge.verification.history_entry", i18n.Vars{"Status": components.StatusText(ctx, h.Status)}, map[string]templ.Component{"Time": badgeMoment(h.CheckedAt)}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Slots(ctx, "badge.verification.history_entry", i18n.Vars{"Status": components.StatusText(ctx, h.Status)}, map[string]templ.Component{"Time": badgeMoment(h.CheckedAt)}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -896,7 +896,7 @@ func BadgePage(s Shell, b BadgeDetail) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if b.OriginalName != "" {
-				templ_7745c5c3_Err = badgeSlots(ctx, "badge.manage.download_named", nil, map[string]templ.Component{"File": badgeOriginalName(b.OriginalName)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slots(ctx, "badge.manage.download_named", nil, map[string]templ.Component{"File": badgeOriginalName(b.OriginalName)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1657,7 +1657,7 @@ func badgeAlignments(al []BadgeAlignment) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = badgeSlots(ctx, "badge.alignments.code", nil, map[string]templ.Component{"Code": badgeCode(a.Code)}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Slots(ctx, "badge.alignments.code", nil, map[string]templ.Component{"Code": badgeCode(a.Code)}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1799,7 +1799,7 @@ func badgeEndorsements(en []BadgeEndorsement) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = badgeSlots(ctx, "badge.endorsements.dated", i18n.Vars{"What": orText(e.On, i18n.T(ctx, "badge.endorsements.on_badge"))}, map[string]templ.Component{"Date": badgeDay(e.IssuedOn)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slots(ctx, "badge.endorsements.dated", i18n.Vars{"What": orText(e.On, i18n.T(ctx, "badge.endorsements.on_badge"))}, map[string]templ.Component{"Date": badgeDay(e.IssuedOn)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

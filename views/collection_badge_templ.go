@@ -89,7 +89,7 @@ func badgeCollectionsForm(v BadgeCollections) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "badge.collections.none", "CreateLink", badgeCreateCollectionLink()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "badge.collections.none", "CreateLink", badgeCreateCollectionLink()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -12,6 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"github.com/satchel-backpack/satchel/internal/i18n"
 	"github.com/satchel-backpack/satchel/internal/paths"
+	"github.com/satchel-backpack/satchel/views/components"
 )
 
 // CollectionGroupsPage shows the backpack grouped automatically, by issuer
@@ -62,7 +63,7 @@ func CollectionGroupsPage(s Shell, v CollectionGroups) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "collections.groups_lead", "Link", organiseLink(paths.Collections, "collections.groups_lead_link")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "collections.groups_lead", "Link", organiseLink(paths.Collections, "collections.groups_lead_link")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -75,7 +76,7 @@ func CollectionGroupsPage(s Shell, v CollectionGroups) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "collections.groups_empty", "Link", organiseLink(paths.Import, "collections.import_badges")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "collections.groups_empty", "Link", organiseLink(paths.Import, "collections.import_badges")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -75,7 +75,7 @@ func CollectionOrganisePage(s Shell, v CollectionOrganise) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "collections.organise_no_collections", "Link", organiseLink(paths.Collections, "collections.organise_create_one")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "collections.organise_no_collections", "Link", organiseLink(paths.Collections, "collections.organise_create_one")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -88,7 +88,7 @@ func CollectionOrganisePage(s Shell, v CollectionOrganise) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "collections.organise_no_badges", "Link", organiseLink(paths.Import, "collections.import_badges")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "collections.organise_no_badges", "Link", organiseLink(paths.Import, "collections.import_badges")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -310,7 +310,7 @@ func CollectionsPage(s Shell, v Collections) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "collections.groups_text", "Link", groupsLink()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "collections.groups_text", "Link", groupsLink()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1395,7 +1395,7 @@ func collectionChecklist(publicID string, candidates []CollectionCandidate) temp
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "collections.checklist_empty", "Link", importMoreLink()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "collections.checklist_empty", "Link", importMoreLink()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1912,7 +1912,7 @@ func CollectionVisibilityPage(s Shell, v CollectionVisibility) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = slotted(ctx, "collections.private_note_review", "Link", reviewHiddenLink(v.PublicID)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Slotted(ctx, "collections.private_note_review", "Link", reviewHiddenLink(v.PublicID)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

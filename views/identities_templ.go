@@ -187,7 +187,7 @@ func EmailsPage(s Shell, v Emails) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = slots(ctx, "emails.from_provider", i18n.Vars{"Provider": p.Provider}, map[string]templ.Component{"Link": plainLink(paths.Account, i18n.T(ctx, "emails.account_link"))}).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Slots(ctx, "emails.from_provider", i18n.Vars{"Provider": p.Provider}, map[string]templ.Component{"Link": plainLink(paths.Account, i18n.T(ctx, "emails.account_link"))}).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -354,7 +354,7 @@ func EmailsPage(s Shell, v Emails) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = slotted(ctx, "emails.confirmed_on", "Date", timeTag(e.ConfirmedAt, linkedDate(ctx, e.ConfirmedAt))).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Slotted(ctx, "emails.confirmed_on", "Date", timeTag(e.ConfirmedAt, linkedDate(ctx, e.ConfirmedAt))).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -528,7 +528,7 @@ func EmailsPage(s Shell, v Emails) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slots(ctx, "emails.dev_outbox", nil, map[string]templ.Component{"Label": strongText(i18n.T(ctx, "shell.dev_banner_label")), "Link": plainLink(paths.Outbox, i18n.T(ctx, "emails.outbox_link"))}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slots(ctx, "emails.dev_outbox", nil, map[string]templ.Component{"Label": strongText(i18n.T(ctx, "shell.dev_banner_label")), "Link": plainLink(paths.Outbox, i18n.T(ctx, "emails.outbox_link"))}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -681,7 +681,7 @@ func ConfirmEmailPage(s Shell, v ConfirmEmail) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "emails.confirm.question", "Email", confirmEmailAddress(v.Email)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "emails.confirm.question", "Email", confirmEmailAddress(v.Email)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -689,7 +689,7 @@ func ConfirmEmailPage(s Shell, v ConfirmEmail) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "emails.confirm.until", "Time", timeTag(v.ExpiresAt, dateTimeUTC(ctx, "emails.confirm.date_time", v.ExpiresAt, "15:04"))).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "emails.confirm.until", "Time", timeTag(v.ExpiresAt, dateTimeUTC(ctx, "emails.confirm.date_time", v.ExpiresAt, "15:04"))).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -830,7 +830,7 @@ func ConfirmEmailMail(m ConfirmMail) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = slotted(ctx, "mail.confirm.asked", "Email", strongText(m.Email)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Slotted(ctx, "mail.confirm.asked", "Email", strongText(m.Email)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

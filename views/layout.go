@@ -1,15 +1,5 @@
 package views
 
-import (
-	"context"
-	"io"
-	"strings"
-
-	"github.com/a-h/templ"
-
-	"github.com/satchel-backpack/satchel/internal/i18n"
-)
-
 // Which navigation entry a page belongs to, so the layout marks it with
 // aria-current="page".
 const (
@@ -42,27 +32,4 @@ func flashClass(kind string) string {
 	default:
 		return "flash flash--info"
 	}
-}
-
-// slotted says the message id with its one placeholder slot filled by a
-// component (a name in bold, a link) instead of text. The sentence stays
-// whole in the catalog, in the order its language needs, rather than
-// being glued together from translated pieces.
-func slotted(ctx context.Context, id, slot string, c templ.Component) templ.Component {
-	// A marker no message contains and text/template leaves alone.
-	const mark = "\x00slot\x00"
-	before, after, found := strings.Cut(i18n.T(ctx, id, i18n.Vars{slot: mark}), mark)
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		if _, err := io.WriteString(w, templ.EscapeString(before)); err != nil {
-			return err
-		}
-		if err := c.Render(ctx, w); err != nil {
-			return err
-		}
-		if !found {
-			return nil
-		}
-		_, err := io.WriteString(w, templ.EscapeString(after))
-		return err
-	})
 }

@@ -268,7 +268,7 @@ func layout(s Shell, page string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = slotted(ctx, "nav.signed_in_as", "Name", signedInName(s.User.Name)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Slotted(ctx, "nav.signed_in_as", "Name", signedInName(s.User.Name)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

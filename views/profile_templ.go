@@ -84,7 +84,7 @@ func ProfileEditPage(s Shell, f ProfileForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "profile.public_at", "Link", profilePreviewLink(f.PublicURL)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "profile.public_at", "Link", profilePreviewLink(f.PublicURL)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -153,7 +153,7 @@ func ProfileEditPage(s Shell, f ProfileForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slots(ctx, "profile.choose", nil, map[string]templ.Component{
+				templ_7745c5c3_Err = components.Slots(ctx, "profile.choose", nil, map[string]templ.Component{
 					"BadgeLink":      plainLink(paths.Backpack, i18n.T(ctx, "profile.badge_link")),
 					"CollectionLink": plainLink(paths.Collections, i18n.T(ctx, "profile.collection_link")),
 				}).Render(ctx, templ_7745c5c3_Buffer)

@@ -493,7 +493,7 @@ func publicLayout(m PublicMeta) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = slotted(ctx, "shell.public_footer", "VerifyLink", verifyLink()).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Slotted(ctx, "shell.public_footer", "VerifyLink", verifyLink()).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1231,7 +1231,7 @@ func PublicBadgePage(b PublicBadge) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "public.issued_by", "Issuer", issuerName(b.Issuer.Name)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "public.issued_by", "Issuer", issuerName(b.Issuer.Name)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1787,7 +1787,7 @@ func PublicBadgePage(b PublicBadge) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "public.checked_now", "Time", timeTag(b.Report.RanAt, i18n.DateTime(ctx, b.Report.RanAt))).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "public.checked_now", "Time", timeTag(b.Report.RanAt, i18n.DateTime(ctx, b.Report.RanAt))).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1818,7 +1818,7 @@ func PublicBadgePage(b PublicBadge) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "public.last_checked", "Time", timeTag(b.CheckedAt, i18n.DateTime(ctx, b.CheckedAt))).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "public.last_checked", "Time", timeTag(b.CheckedAt, i18n.DateTime(ctx, b.CheckedAt))).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -749,7 +749,7 @@ func VerifierPage(s Shell, v Verifier) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = slotted(ctx, "verify.samples_text", "Recipient", sampleRecipientStrong()).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Slotted(ctx, "verify.samples_text", "Recipient", sampleRecipientStrong()).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
