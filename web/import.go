@@ -279,7 +279,7 @@ func (s *Server) importJSON(c echo.Context, outs []views.ImportOutcome) error {
 func importSizeIn(ctx context.Context, n int64) string {
 	switch {
 	case n >= 1<<20:
-		size := fmt.Sprintf("%.1f", float64(n)/(1<<20))
+		size := i18n.Tenths(ctx, float64(n)/(1<<20))
 		if n%(1<<20) == 0 {
 			size = i18n.Number(ctx, int(n>>20))
 		}

@@ -19,8 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/message"
-	"golang.org/x/text/number"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fail"
@@ -366,8 +364,7 @@ func decodeDataURI(u string) ([]byte, bool) {
 // megabytes writes a size in megabytes with one decimal, the request's
 // language's way ("5.3", "5,3", "٥٫٣"); the unit is the message's.
 func megabytes(c echo.Context, n int64) string {
-	l := i18n.Current(c.Request().Context())
-	return message.NewPrinter(l.Tag).Sprint(number.Decimal(float64(n)/(1<<20), number.MinFractionDigits(1), number.MaxFractionDigits(1)))
+	return i18n.Tenths(c.Request().Context(), float64(n)/(1<<20))
 }
 
 // maxMB is the largest badge file the verifier accepts, in megabytes, in

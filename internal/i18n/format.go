@@ -60,6 +60,12 @@ func Ago(ctx context.Context, t, now time.Time) string {
 	return Date(ctx, t)
 }
 
+// Tenths writes x with one decimal, the context's language's way: "5.3",
+// "5,3", "٥٫٣".
+func Tenths(ctx context.Context, x float64) string {
+	return Current(ctx).printer.Sprint(number.Decimal(x, number.MinFractionDigits(1), number.MaxFractionDigits(1)))
+}
+
 // Number writes n with the context's language's digits and grouping as
 // golang.org/x/text knows them: "1,234", "1.234", "1 234" (with a no-break
 // space), "١٬٢٣٤". (CLDR would leave a Spanish four-digit number ungrouped;

@@ -125,6 +125,14 @@ func TestAgo_PerLanguageWithPlurals(t *testing.T) {
 	}
 }
 
+func TestTenths_PerLanguage(t *testing.T) {
+	for code, want := range map[string]string{"en": "5.3", "es": "5,3", "fr": "5,3", "ar": "٥٫٣"} {
+		if got := i18n.Tenths(ctxIn(t, code), 5.26); got != want {
+			t.Errorf("Tenths(%s) = %q, want %q", code, got, want)
+		}
+	}
+}
+
 func TestNumber_PerLanguage(t *testing.T) {
 	for code, want := range map[string]string{
 		"en": "1,234,567",
