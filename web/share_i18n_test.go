@@ -3,6 +3,7 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/paths"
@@ -91,5 +92,24 @@ func TestBadgeContent_MarkedWithItsLanguageAndPickedForTheReader(t *testing.T) {
 	p := f.e.browser().getIn(paths.PublicBadge("ada", f.pub.PublicID), "es")
 	if _, ok := p.Doc.Find(`[data-testid="badge-name"]`).Attr("lang"); ok {
 		t.Error("a badge without a language is marked with one")
+	}
+}
+
+// The badge page says how long ago the badge was last checked, in the
+// reader's language, while that is under a month; after that, the date
+// alone.
+func TestBadgePage_LastCheckedAgo(t *testing.T) {
+	t.Parallel()
+	clk := &emailClock{t: time.Date(2026, 1, 2, 6, 4, 0, 0, time.UTC)} // the fixture's reports ran at 03:04
+	f := newPublicFixture(t, allLanguages, func(o *webOptions) { o.Now = clk.now })
+	for accept, want := range map[string]string{"en": "(3 hours ago)", "es": "(hace 3 horas)", "ar": "(\u2068قبل ٣ ساعات\u2069)"} {
+		got := f.ada.getIn(paths.Badge(f.pub.PublicID), accept).Doc.Find(`[data-testid="badge-checked-at"]`).Text()
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to say %q", accept, got, want)
+		}
+	}
+	clk.advance(40 * 24 * time.Hour)
+	if got := f.ada.getIn(paths.Badge(f.pub.PublicID), "en").Doc.Find(`[data-testid="badge-checked-at"]`).Text(); strings.Contains(got, "(") || !strings.Contains(got, "2 January 2026") {
+		t.Errorf("a month on: %q", got)
 	}
 }

@@ -42,8 +42,12 @@ func DateTime(ctx context.Context, t time.Time) string {
 	}, nil)
 }
 
+// AgoLimit is how long before now Ago still counts; older moments are
+// given their date.
+const AgoLimit = 30 * 24 * time.Hour
+
 // Ago says how long before now t was, in the context's language: "just
-// now", "5 minutes ago", "3 hours ago", "2 days ago"; from 30 days on, the
+// now", "5 minutes ago", "3 hours ago", "2 days ago"; from AgoLimit on, the
 // date itself (Date). A t after now is "just now".
 func Ago(ctx context.Context, t, now time.Time) string {
 	d := now.Sub(t)
@@ -54,7 +58,7 @@ func Ago(ctx context.Context, t, now time.Time) string {
 		return N(ctx, "date.ago.minutes", int(d/time.Minute))
 	case d < 24*time.Hour:
 		return N(ctx, "date.ago.hours", int(d/time.Hour))
-	case d < 30*24*time.Hour:
+	case d < AgoLimit:
 		return N(ctx, "date.ago.days", int(d/(24*time.Hour)))
 	}
 	return Date(ctx, t)
