@@ -1,0 +1,308 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/satchel-backpack/satchel/internal/browsertest"
+)
+
+// browserConsent sends a learner who is not signed in, in real Chromium
+// and by keyboard only, from the platform's authorization request through
+// the development sign-in to the consent page, checks what the page says,
+// presses Allow and returns what arrived at the platform's redirect URI.
+func browserConsent(t *testing.T, tab *browsertest.Tab, pf *platform, ar authRequest, name, email string) url.Values {
+	t.Helper()
+	tab.Do(t, chromedp.Navigate(ar.URL), chromedp.WaitVisible(`[data-testid="dev-signin-link"]`))
+	tab.TabUntil(t, "the development sign-in link", 15, browsertest.ByTestID("dev-signin-link"))
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`#dev-name`))
+	tab.TabUntil(t, "the name field", 15, browsertest.ByID("dev-name"))
+	tab.Do(t, browsertest.Type(name))
+	tab.TabUntil(t, "the email field", 1, browsertest.ByID("dev-email"))
+	tab.Do(t, browsertest.Type(email))
+	tab.TabUntil(t, "the Sign in button", 1, browsertest.ByTestID("dev-submit"))
+	// Signed in, the learner comes back to the same request: the consent page.
+	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`button[name="decision"][value="allow"]`))
+
+	page := text(t, tab, "main")
+	if !strings.Contains(page, pf.name) {
+		t.Errorf("the consent page does not name the platform %q:\n%s", pf.name, page)
+	}
+	if host := mustURL(pf.site.URL).Hostname(); !strings.Contains(page, host) {
+		t.Errorf("the consent page does not show the platform's host %q:\n%s", host, page)
+	}
+	// Each scope in plain words: every scope asked for here is about badges.
+	if !strings.Contains(strings.ToLower(page), "badges") {
+		t.Errorf("the consent page does not say in plain words what the platform may do:\n%s", page)
+	}
+	if got := text(t, tab, `button[name="decision"][value="deny"]`); got != "Deny" {
+		t.Errorf("the Deny button says %q", got)
+	}
+
+	tab.Do(t, browsertest.FromTop())
+	tab.TabUntil(t, "the Allow button", 60, func(f browsertest.Focused) bool { return f.Tag == "button" && f.Text == "Allow" })
+	tab.Do(t, browsertest.PressEnter())
+	q := pf.awaitCallback()
+	tab.Do(t, chromedp.WaitVisible(`#platform-callback`))
+	if q.Get("state") != ar.State {
+		t.Errorf("state came back as %q, want %q", q.Get("state"), ar.State)
+	}
+	if q.Get("error") != "" || q.Get("code") == "" {
+		t.Fatalf("the redirect after Allow carried %v", q)
+	}
+	return q
+}
+
+// backpackAnnounces checks that the learner's next visit to the backpack
+// names the platform that sent badges.
+func backpackAnnounces(t *testing.T, tab *browsertest.Tab, base, platformName string) {
+	t.Helper()
+	tab.Do(t, chromedp.Navigate(base+"/backpack"), chromedp.WaitVisible(`main`))
+	page := text(t, tab, "body")
+	if !strings.Contains(page, "from "+platformName) || !strings.Contains(page, "new badge") {
+		t.Errorf("the backpack does not announce the new badge from %s:\n%s", platformName, page)
+	}
+}
+
+// TestOBAPI_E2E_OB3 is a platform connecting through the Open Badges 3.0
+// API from scratch: discovery, registration, the learner's consent in
+// Chromium by keyboard, PKCE, a pushed credential, the list, the profile,
+// a refresh, the push again, revocation.
+func TestOBAPI_E2E_OB3(t *testing.T) {
+	t.Parallel()
+	br := browsertest.Shared(t)
+	e := MustStart(t)
+	const email = "ada@example.org"
+
+	pf := newPlatform(t, e.ts.URL, "Example LMS")
+	pf.discoverOB3()
+	pf.mustRegister(ob3AllScopes...)
+	ar := pf.authorize(ob3AllScopes)
+
+	tab := br.NewTab(t)
+	q := browserConsent(t, tab, pf, ar, "Ada Lovelace", email)
+	tok := pf.exchange(q.Get("code"), ar.Verifier)
+	if tok.Scope != "" && !sameSet(strings.Fields(tok.Scope), ob3AllScopes) {
+		t.Errorf("granted scope %q, want %q", tok.Scope, strings.Join(ob3AllScopes, " "))
+	}
+
+	// Push a signed credential issued to the learner's verified address.
+	is := newTestIssuer(t)
+	cred := is.signLD(t, is.credential("urn:uuid:5e0b7a52-8c1e-4d8a-b4a8-1b9f0d6c3e01", "Basket Weaving", email, time.Now().Add(-48*time.Hour)))
+	r := pf.postJSON(ob3Credentials, tok.AccessToken, cred)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("upsertCredential answered %d, want 201 Created:\n%s\nlogs:\n%s", r.Status, r.Body, e.logs.String())
+	}
+	if !sameJSON(r.Body, cred) {
+		t.Errorf("upsertCredential's body is not the credential as sent:\n%s", r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
+		t.Errorf("upsertCredential Content-Type %q", ct)
+	}
+	if n := countBadges(t, e, email); n != 1 {
+		t.Fatalf("%d badges in the backpack after the push, want 1", n)
+	}
+
+	// List it.
+	r = pf.call(http.MethodGet, ob3Credentials+"?limit=10&offset=0", tok.AccessToken, "", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("getCredentials answered %d:\n%s", r.Status, r.Body)
+	}
+	if got := r.Header.Get("X-Total-Count"); got != "1" {
+		t.Errorf("X-Total-Count %q, want 1", got)
+	}
+	var list struct {
+		Credential       []map[string]any `json:"credential"`
+		CompactJwsString []string         `json:"compactJwsString"`
+	}
+	if err := json.Unmarshal(r.Body, &list); err != nil {
+		t.Fatalf("getCredentials body: %v\n%s", err, r.Body)
+	}
+	if len(list.Credential)+len(list.CompactJwsString) != 1 || len(list.Credential) != 1 || list.Credential[0]["id"] != "urn:uuid:5e0b7a52-8c1e-4d8a-b4a8-1b9f0d6c3e01" {
+		t.Errorf("getCredentials lists %s", r.Body)
+	}
+
+	// The profile: read it, change the name and description, read it back.
+	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("getProfile answered %d:\n%s", r.Status, r.Body)
+	}
+	prof := r.json(t)
+	if !strings.Contains(string(r.Body), "Profile") {
+		t.Errorf("getProfile's body is not a Profile: %s", r.Body)
+	}
+	prof["name"] = "Ada King"
+	prof["description"] = "Writes programs for engines that do not exist yet."
+	body, _ := json.Marshal(prof)
+	r = pf.call(http.MethodPut, ob3Profile, tok.AccessToken, "application/json", strings.NewReader(string(body)))
+	if r.Status != http.StatusOK {
+		t.Fatalf("putProfile answered %d:\n%s", r.Status, r.Body)
+	}
+	if got := r.json(t); got["name"] != "Ada King" || got["description"] != "Writes programs for engines that do not exist yet." {
+		t.Errorf("putProfile answered %s", r.Body)
+	}
+	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
+	if got := r.json(t); got["name"] != "Ada King" {
+		t.Errorf("after putProfile getProfile says %s", r.Body)
+	}
+
+	// Refresh: a new pair, and the old refresh token is spent.
+	tok2 := mustTokens(t, pf.refresh(tok.RefreshToken), true)
+	if tok2.AccessToken == tok.AccessToken || tok2.RefreshToken == tok.RefreshToken {
+		t.Errorf("refresh gave back the same tokens")
+	}
+	wantOAuthError(t, "the refresh token used once already", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
+
+	// The same credential again replaces it: 200, still one badge.
+	r = pf.postJSON(ob3Credentials, tok2.AccessToken, cred)
+	if r.Status != http.StatusOK {
+		t.Errorf("the same credential again answered %d, want 200:\n%s", r.Status, r.Body)
+	}
+	if !sameJSON(r.Body, cred) {
+		t.Errorf("upsertCredential's body is not the credential as sent:\n%s", r.Body)
+	}
+	if n := countBadges(t, e, email); n != 1 {
+		t.Errorf("%d badges after pushing the same credential again, want 1", n)
+	}
+
+	backpackAnnounces(t, tab, e.ts.URL, pf.name)
+
+	// Revoke the refresh token: its access token goes with it.
+	if s := pf.revoke(tok2.RefreshToken, "refresh_token"); s != http.StatusOK {
+		t.Errorf("revocation answered %d, want 200", s)
+	}
+	r = pf.call(http.MethodGet, ob3Credentials, tok2.AccessToken, "", nil)
+	wantStatusInfo(t, "getCredentials after revocation", r, "unauthorizedrequest", http.StatusUnauthorized)
+	r = pf.postJSON(ob3Credentials, tok2.AccessToken, cred)
+	wantStatusInfo(t, "upsertCredential after revocation", r, "unauthorizedrequest", http.StatusUnauthorized)
+	wantOAuthError(t, "refresh after revocation", pf.refresh(tok2.RefreshToken), http.StatusBadRequest, "invalid_grant")
+	// RFC 7009 § 2.2: an unknown token is answered 200 too.
+	if s := pf.revoke("no-such-token", ""); s != http.StatusOK {
+		t.Errorf("revoking an unknown token answered %d, want 200", s)
+	}
+}
+
+// TestOBAPI_E2E_BadgeConnect is Moodle's path: the Badge Connect manifest,
+// registration with the Badge Connect scopes, consent in Chromium by
+// keyboard, a hosted Open Badges 2.0 assertion pushed to /assertions, the
+// list and the profile, a refresh, the push again, revocation.
+func TestOBAPI_E2E_BadgeConnect(t *testing.T) {
+	t.Parallel()
+	br := browsertest.Shared(t)
+	is := newIssuer20(t)
+	e := MustStart(t, withIssuer(is))
+	const email = "grace@example.org"
+	scopes := []string{scopeAssertionReadonly, scopeAssertionCreate, scopeBCProfileReadonly, scopeOfflineAccess}
+
+	pf := newPlatform(t, e.ts.URL, "Example Moodle")
+	pf.discoverBadgeConnect()
+	pf.mustRegister(scopes...)
+	ar := pf.authorize(scopes)
+
+	tab := br.NewTab(t)
+	q := browserConsent(t, tab, pf, ar, "Grace Hopper", email)
+	tok := pf.exchange(q.Get("code"), ar.Verifier)
+
+	assertionURL := is.hosted(t, "bc1", email)
+	is.mu.Lock()
+	assertion := json.RawMessage(is.docs["/assertions/bc1.json"])
+	is.mu.Unlock()
+	push := map[string]any{"assertion": assertion}
+
+	r := pf.postJSON(pf.apiBase+"/assertions", tok.AccessToken, push)
+	wantBCStatus(t, "POST /assertions", r, http.StatusOK)
+	if t.Failed() {
+		t.Fatalf("logs:\n%s", e.logs.String())
+	}
+	if n := countBadges(t, e, email); n != 1 {
+		t.Fatalf("%d badges after the push, want 1", n)
+	}
+
+	r = pf.call(http.MethodGet, pf.apiBase+"/assertions", tok.AccessToken, "", nil)
+	m := wantBCStatus(t, "GET /assertions", r, http.StatusOK)
+	results, _ := m["results"].([]any)
+	if len(results) != 1 {
+		t.Fatalf("GET /assertions results: %s", r.Body)
+	}
+	if got, _ := results[0].(map[string]any); got["id"] != assertionURL {
+		t.Errorf("GET /assertions lists %v, want the assertion %s", results[0], assertionURL)
+	}
+	if got := r.Header.Get("X-Total-Count"); got != "1" {
+		t.Errorf("X-Total-Count %q, want 1", got)
+	}
+
+	r = pf.call(http.MethodGet, pf.apiBase+"/profile", tok.AccessToken, "", nil)
+	m = wantBCStatus(t, "GET /profile", r, http.StatusOK)
+	if results, _ := m["results"].([]any); len(results) != 1 {
+		t.Errorf("GET /profile results: %s", r.Body)
+	}
+
+	tok2 := mustTokens(t, pf.refresh(tok.RefreshToken), true)
+	if tok2.RefreshToken == tok.RefreshToken {
+		t.Error("the refresh token was not rotated")
+	}
+	wantOAuthError(t, "the refresh token used once already", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
+
+	r = pf.postJSON(pf.apiBase+"/assertions", tok2.AccessToken, push)
+	wantBCStatus(t, "POST /assertions again", r, http.StatusOK)
+	if n := countBadges(t, e, email); n != 1 {
+		t.Errorf("%d badges after pushing the same assertion again, want 1", n)
+	}
+
+	backpackAnnounces(t, tab, e.ts.URL, pf.name)
+
+	if s := pf.revoke(tok2.AccessToken, "access_token"); s != http.StatusOK {
+		t.Errorf("revoking the access token answered %d", s)
+	}
+	r = pf.call(http.MethodGet, pf.apiBase+"/assertions", tok2.AccessToken, "", nil)
+	if r.Status != http.StatusUnauthorized {
+		t.Errorf("GET /assertions with a revoked access token answered %d, want 401:\n%s", r.Status, r.Body)
+	}
+	if !strings.HasPrefix(strings.ToLower(r.Header.Get("WWW-Authenticate")), "bearer") {
+		t.Errorf("401 without WWW-Authenticate: Bearer: %q", r.Header.Get("WWW-Authenticate"))
+	}
+	if s := pf.revoke(tok2.RefreshToken, "refresh_token"); s != http.StatusOK {
+		t.Errorf("revoking the refresh token answered %d", s)
+	}
+	wantOAuthError(t, "refresh after revocation", pf.refresh(tok2.RefreshToken), http.StatusBadRequest, "invalid_grant")
+}
+
+// wantBCStatus checks a Badge Connect response's status object (OB 2.1
+// "Status": error null on success, statusCode the HTTP status).
+func wantBCStatus(t testing.TB, what string, r apiResponse, status int) map[string]any {
+	t.Helper()
+	if r.Status != status {
+		t.Errorf("%s answered %d, want %d:\n%s", what, r.Status, status, r.Body)
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Errorf("%s: body is not JSON: %s", what, r.Body)
+		return nil
+	}
+	st, _ := m["status"].(map[string]any)
+	if st == nil {
+		t.Errorf("%s: no status object: %s", what, r.Body)
+		return m
+	}
+	if code, _ := st["statusCode"].(float64); int(code) != status {
+		t.Errorf("%s: status.statusCode %v, want %d", what, st["statusCode"], status)
+	}
+	if status < 300 {
+		if st["error"] != nil {
+			t.Errorf("%s: status.error %v, want null", what, st["error"])
+		}
+		if st["statusText"] != "OK" {
+			t.Errorf("%s: status.statusText %v, want OK", what, st["statusText"])
+		}
+	} else if s, _ := st["error"].(string); s == "" {
+		t.Errorf("%s: status.error is empty on a failure: %s", what, r.Body)
+	}
+	return m
+}
