@@ -287,8 +287,29 @@ func pkcePair() (verifier, challenge string) {
 	b := make([]byte, 32)
 	rand.Read(b)
 	verifier = base64.RawURLEncoding.EncodeToString(b)
+	return verifier, s256(verifier)
+}
+
+// s256 is RFC 7636 § 4.2's S256 code challenge of a verifier.
+func s256(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
-	return verifier, base64.RawURLEncoding.EncodeToString(sum[:])
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// TestOBAPIClient_S256 checks the test client's PKCE against RFC 7636
+// Appendix B, so that a refusal is the server's doing.
+func TestOBAPIClient_S256(t *testing.T) {
+	t.Parallel()
+	if got := s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"); got != "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" {
+		t.Errorf("S256 = %s", got)
+	}
+	v, c := pkcePair()
+	if len(v) < 43 || len(v) > 128 || s256(v) != c {
+		t.Errorf("verifier %q challenge %q", v, c)
+	}
+	if got := linkRels(`<https://a.example/x?offset=1>; rel="next", <https://a.example/x?offset=0>; rel="first prev"`); got["next"] != "https://a.example/x?offset=1" || got["prev"] != "https://a.example/x?offset=0" || got["first"] == "" {
+		t.Errorf("linkRels: %v", got)
+	}
 }
 
 func randomState() string {

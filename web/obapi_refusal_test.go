@@ -1,0 +1,687 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/satchel-backpack/satchel/internal/ldproof"
+	"github.com/satchel-backpack/satchel/web"
+)
+
+// The refusals of the Open Badges API host, each with the status and the
+// error code the specifications give it. The learner consents over plain
+// HTTP here (consentHTTP); the end-to-end tests do it in Chromium.
+
+const obLearner = "ada@example.org"
+
+// obSetup starts a server with a signed-in learner and one platform that
+// discovered the OB 3.0 API and registered for scopes (all OB 3.0 scopes
+// when none are given).
+func obSetup(t *testing.T, scopes []string, modify ...func(*web.Options)) (*env, *browser, *platform) {
+	t.Helper()
+	e := MustStart(t, modify...)
+	b := e.browser()
+	b.devSignIn("Ada Lovelace", obLearner)
+	pf := newPlatform(t, e.ts.URL, "Example LMS")
+	pf.discoverOB3()
+	if scopes == nil {
+		scopes = ob3AllScopes
+	}
+	pf.mustRegister(scopes...)
+	return e, b, pf
+}
+
+func withClock(c *testClock) func(*web.Options) {
+	return func(o *web.Options) { o.Now = c.Now }
+}
+
+func credentialID(n int) string {
+	return "urn:uuid:0b5c6a3e-2f0d-4c1b-9e7a-" + strings.Repeat("0", 12-len(strconv.Itoa(n))) + strconv.Itoa(n)
+}
+
+// listTotal is getCredentials' X-Total-Count and the number of credentials
+// in the body.
+func listTotal(t *testing.T, pf *platform, token string) (string, int) {
+	t.Helper()
+	r := pf.call(http.MethodGet, ob3Credentials, token, "", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("getCredentials answered %d:\n%s", r.Status, r.Body)
+	}
+	var list struct {
+		Credential       []json.RawMessage `json:"credential"`
+		CompactJwsString []string          `json:"compactJwsString"`
+	}
+	if err := json.Unmarshal(r.Body, &list); err != nil {
+		t.Fatalf("getCredentials body: %v\n%s", err, r.Body)
+	}
+	return r.Header.Get("X-Total-Count"), len(list.Credential) + len(list.CompactJwsString)
+}
+
+func TestOBAPIRefusal_PKCE(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+
+	t.Run("wrong verifier", func(t *testing.T) {
+		code, _ := pf.codeHTTP(b, ob3AllScopes)
+		other, _ := pkcePair()
+		wantOAuthError(t, "a code with another verifier", pf.tokenRequest(pf.exchangeForm(code, other)), http.StatusBadRequest, "invalid_grant")
+	})
+	t.Run("missing verifier", func(t *testing.T) {
+		code, _ := pf.codeHTTP(b, ob3AllScopes)
+		wantOAuthError(t, "a code without its verifier", pf.tokenRequest(pf.exchangeForm(code, "")), http.StatusBadRequest, "invalid_request")
+	})
+	t.Run("no challenge in the authorization request", func(t *testing.T) {
+		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") })
+		q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+		if q.Get("error") != "invalid_request" || q.Get("code") != "" {
+			t.Errorf("an authorization request without PKCE came back with %v, want error=invalid_request", q)
+		}
+	})
+	t.Run("plain challenge method", func(t *testing.T) {
+		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Set("code_challenge_method", "plain") })
+		q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+		if q.Get("error") != "invalid_request" || q.Get("code") != "" {
+			t.Errorf("code_challenge_method=plain came back with %v, want error=invalid_request", q)
+		}
+	})
+}
+
+func TestOBAPIRefusal_ReusedCodeRevokesItsTokens(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	code, ar := pf.codeHTTP(b, ob3AllScopes)
+	tok := pf.exchange(code, ar.Verifier)
+	if r := pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil); r.Status != http.StatusOK {
+		t.Fatalf("the first token does not work: %d %s", r.Status, r.Body)
+	}
+	wantOAuthError(t, "the code a second time", pf.tokenRequest(pf.exchangeForm(code, ar.Verifier)), http.StatusBadRequest, "invalid_grant")
+	// OB 3.0 § 7 and RFC 6749 § 4.1.2: the tokens issued for the code are revoked.
+	r := pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil)
+	wantStatusInfo(t, "the access token of a reused code", r, "unauthorizedrequest", http.StatusUnauthorized)
+	wantOAuthError(t, "the refresh token of a reused code", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
+}
+
+func TestOBAPIRefusal_ExpiredCode(t *testing.T) {
+	t.Parallel()
+	clock := &testClock{}
+	_, b, pf := obSetup(t, nil, withClock(clock))
+	code, ar := pf.codeHTTP(b, ob3AllScopes)
+	// OB 3.0 § 7 recommends 600 seconds at most.
+	clock.Advance(11 * time.Minute)
+	wantOAuthError(t, "a code 11 minutes old", pf.tokenRequest(pf.exchangeForm(code, ar.Verifier)), http.StatusBadRequest, "invalid_grant")
+}
+
+func TestOBAPIRefusal_ExpiredAccessToken(t *testing.T) {
+	t.Parallel()
+	clock := &testClock{}
+	_, b, pf := obSetup(t, nil, withClock(clock))
+	tok := pf.connect(b, ob3AllScopes)
+	clock.Advance(61 * time.Minute)
+	r := pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil)
+	wantStatusInfo(t, "an access token past its expires_in", r, "unauthorizedrequest", http.StatusUnauthorized)
+	// The refresh token outlives it.
+	tok2 := mustTokens(t, pf.refresh(tok.RefreshToken), true)
+	if r := pf.call(http.MethodGet, ob3Credentials, tok2.AccessToken, "", nil); r.Status != http.StatusOK {
+		t.Errorf("the refreshed access token answered %d: %s", r.Status, r.Body)
+	}
+}
+
+func TestOBAPIRefusal_RedirectURIOffByOneCharacter(t *testing.T) {
+	t.Parallel()
+	e, b, pf := obSetup(t, nil)
+	r := pf.redirectURI
+	for name, uri := range map[string]string{
+		"last character changed": r[:len(r)-1] + "x",
+		"one character added":    r + "/",
+		"one character removed":  r[:len(r)-1],
+		"another port":           strings.Replace(r, mustURL(r).Port(), strconv.Itoa(mustPort(t, r)+1), 1),
+	} {
+		t.Run("authorization endpoint/"+name, func(t *testing.T) {
+			ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Set("redirect_uri", uri) })
+			b.follow = false
+			defer func() { b.follow = true }()
+			p := b.get(ar.URL)
+			if p.StatusCode != http.StatusBadRequest {
+				t.Errorf("redirect_uri %s answered %d, want 400 with an error page", uri, p.StatusCode)
+			}
+			if loc := p.Header.Get("Location"); loc != "" {
+				t.Errorf("redirect_uri %s redirected to %s; an unregistered URI must never be redirected to", uri, loc)
+			}
+			if strings.Contains(p.Body, "code=") {
+				t.Error("the error page carries a code")
+			}
+		})
+	}
+	t.Run("authorization endpoint/no redirect_uri", func(t *testing.T) {
+		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Del("redirect_uri") })
+		b.follow = false
+		defer func() { b.follow = true }()
+		p := b.get(ar.URL)
+		if p.StatusCode != http.StatusBadRequest || p.Header.Get("Location") != "" {
+			t.Errorf("without redirect_uri: %d Location %q, want 400 and no redirect (OB 3.0 § 7 requires it)", p.StatusCode, p.Header.Get("Location"))
+		}
+	})
+	t.Run("authorization endpoint/unknown client", func(t *testing.T) {
+		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Set("client_id", "no-such-client") })
+		b.follow = false
+		defer func() { b.follow = true }()
+		p := b.get(ar.URL)
+		if p.StatusCode != http.StatusBadRequest || p.Header.Get("Location") != "" {
+			t.Errorf("an unknown client: %d Location %q, want 400 and no redirect", p.StatusCode, p.Header.Get("Location"))
+		}
+	})
+	t.Run("token endpoint", func(t *testing.T) {
+		code, ar := pf.codeHTTP(b, ob3AllScopes)
+		f := pf.exchangeForm(code, ar.Verifier)
+		f.Set("redirect_uri", r[:len(r)-1]+"x")
+		wantOAuthError(t, "the token request with another redirect_uri", pf.tokenRequest(f), http.StatusBadRequest, "invalid_grant")
+	})
+	_ = e
+}
+
+func mustPort(t *testing.T, raw string) int {
+	t.Helper()
+	n, err := strconv.Atoi(mustURL(raw).Port())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestOBAPIRefusal_AnotherClientsCodeAndRefreshToken(t *testing.T) {
+	t.Parallel()
+	e, b, a := obSetup(t, nil)
+	other := newPlatform(t, e.ts.URL, "Other LMS")
+	other.discoverOB3()
+	other.mustRegister(ob3AllScopes...)
+
+	t.Run("B presents A's code", func(t *testing.T) {
+		code, ar := a.codeHTTP(b, ob3AllScopes)
+		f := a.exchangeForm(code, ar.Verifier)
+		wantOAuthError(t, "client B with client A's code and A's redirect URI", other.tokenRequest(f), http.StatusBadRequest, "invalid_grant")
+		f.Set("redirect_uri", other.redirectURI)
+		wantOAuthError(t, "client B with client A's code and its own redirect URI", other.tokenRequest(f), http.StatusBadRequest, "invalid_grant")
+	})
+	t.Run("B presents A's refresh token", func(t *testing.T) {
+		tok := a.connect(b, ob3AllScopes)
+		tr := other.tokenRequestAs(other.tokenURL, other.clientID, other.clientSecret, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
+		wantOAuthError(t, "client B refreshing client A's token", tr, http.StatusBadRequest, "invalid_grant")
+		// B's revocation of A's token does nothing (RFC 7009 § 2.1: the
+		// server checks the token was issued to the client).
+		req, _ := http.NewRequest(http.MethodPost, other.revocationURL, strings.NewReader(url.Values{"token": {tok.AccessToken}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(url.QueryEscape(other.clientID), url.QueryEscape(other.clientSecret))
+		if resp, err := other.hc.Do(req); err == nil {
+			resp.Body.Close()
+		}
+		if r := a.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil); r.Status != http.StatusOK {
+			t.Errorf("client B revoked client A's access token: %d", r.Status)
+		}
+		// A's own refresh still works.
+		mustTokens(t, a.refresh(tok.RefreshToken), true)
+	})
+	t.Run("wrong client secret", func(t *testing.T) {
+		code, ar := a.codeHTTP(b, ob3AllScopes)
+		tr := a.tokenRequestAs(a.tokenURL, a.clientID, a.clientSecret+"x", a.exchangeForm(code, ar.Verifier))
+		wantOAuthError(t, "a wrong client secret", tr, http.StatusUnauthorized, "invalid_client")
+		if !strings.HasPrefix(strings.ToLower(tr.Header.Get("WWW-Authenticate")), "basic") {
+			t.Errorf("invalid_client after HTTP Basic without WWW-Authenticate: Basic (RFC 6749 § 5.2): %q", tr.Header.Get("WWW-Authenticate"))
+		}
+	})
+	t.Run("no client authentication", func(t *testing.T) {
+		code, ar := a.codeHTTP(b, ob3AllScopes)
+		tr := a.tokenRequestAs(a.tokenURL, "", "", a.exchangeForm(code, ar.Verifier))
+		wantOAuthError(t, "a token request without client authentication", tr, http.StatusUnauthorized, "invalid_client")
+	})
+	t.Run("unsupported grant type", func(t *testing.T) {
+		tr := a.tokenRequest(url.Values{"grant_type": {"password"}, "username": {obLearner}, "password": {"x"}})
+		wantOAuthError(t, "grant_type=password", tr, http.StatusBadRequest, "unsupported_grant_type")
+	})
+}
+
+func TestOBAPIRefusal_AnotherLearnersToken(t *testing.T) {
+	t.Parallel()
+	e, ada, pf := obSetup(t, nil)
+	adaTok := pf.connect(ada, ob3AllScopes)
+	is := newTestIssuer(t)
+	cred := is.signLD(t, is.credential(credentialID(1), "Basket Weaving", obLearner, time.Now().Add(-48*time.Hour)))
+	if r := pf.postJSON(ob3Credentials, adaTok.AccessToken, cred); r.Status != http.StatusCreated {
+		t.Fatalf("Ada's push answered %d: %s", r.Status, r.Body)
+	}
+
+	const bobEmail = "bob@example.org"
+	bob := e.browser()
+	bob.devSignIn("Bob Babbage", bobEmail)
+	bobTok := pf.connect(bob, ob3AllScopes)
+
+	if total, n := listTotal(t, pf, bobTok.AccessToken); total != "0" || n != 0 {
+		t.Errorf("Bob's token lists X-Total-Count %q and %d credentials; Ada's badge must not show", total, n)
+	}
+	r := pf.call(http.MethodGet, ob3Profile, bobTok.AccessToken, "", nil)
+	if strings.Contains(string(r.Body), "Ada") || strings.Contains(string(r.Body), obLearner) {
+		t.Errorf("Bob's token reads Ada's profile: %s", r.Body)
+	}
+	// Bob's token cannot put Ada's badge in Bob's backpack.
+	r = pf.postJSON(ob3Credentials, bobTok.AccessToken, cred)
+	wantStatusInfo(t, "Ada's badge pushed with Bob's token", r, "invalid_data", http.StatusBadRequest, http.StatusUnprocessableEntity)
+	if n := countBadges(t, e, bobEmail); n != 0 {
+		t.Errorf("Bob has %d badges", n)
+	}
+	if total, n := listTotal(t, pf, adaTok.AccessToken); total != "1" || n != 1 {
+		t.Errorf("Ada's token lists X-Total-Count %q and %d credentials, want 1", total, n)
+	}
+}
+
+func TestOBAPIRefusal_MissingScope(t *testing.T) {
+	t.Parallel()
+	e, b, pf := obSetup(t, nil)
+	is := newTestIssuer(t)
+	cred := is.signLD(t, is.credential(credentialID(2), "Basket Weaving", obLearner, time.Now().Add(-48*time.Hour)))
+
+	read := pf.connect(b, []string{scopeCredentialReadonly})
+	r := pf.postJSON(ob3Credentials, read.AccessToken, cred)
+	wantStatusInfo(t, "upsertCredential with credential.readonly only", r, "forbidden", http.StatusForbidden)
+	if n := countBadges(t, e, obLearner); n != 0 {
+		t.Errorf("a push without credential.upsert stored %d badges", n)
+	}
+	r = pf.call(http.MethodGet, ob3Profile, read.AccessToken, "", nil)
+	wantStatusInfo(t, "getProfile with credential.readonly only", r, "forbidden", http.StatusForbidden)
+	r = pf.call(http.MethodPut, ob3Profile, read.AccessToken, "application/json", strings.NewReader(`{"type":["Profile"],"name":"Mallory"}`))
+	wantStatusInfo(t, "putProfile with credential.readonly only", r, "forbidden", http.StatusForbidden)
+	// Nor does an OB 3.0 token open Badge Connect.
+	m := pf.fetchManifest()
+	r = pf.call(http.MethodGet, strings.TrimSuffix(str(m["apiBase"]), "/")+"/assertions", read.AccessToken, "", nil)
+	if r.Status != http.StatusForbidden {
+		t.Errorf("Badge Connect GET /assertions with an OB 3.0 credential.readonly token answered %d, want 403: %s", r.Status, r.Body)
+	}
+
+	write := pf.connect(b, []string{scopeCredentialUpsert, scopeProfileReadonly})
+	r = pf.call(http.MethodGet, ob3Credentials, write.AccessToken, "", nil)
+	wantStatusInfo(t, "getCredentials with credential.upsert only", r, "forbidden", http.StatusForbidden)
+	r = pf.call(http.MethodPut, ob3Profile, write.AccessToken, "application/json", strings.NewReader(`{"type":["Profile"],"name":"Mallory"}`))
+	wantStatusInfo(t, "putProfile with profile.readonly", r, "forbidden", http.StatusForbidden)
+
+	// A refresh may not widen the scope (RFC 6749 § 6).
+	tr := pf.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {read.RefreshToken}, "scope": {scopeCredentialReadonly + " " + scopeCredentialUpsert}})
+	wantOAuthError(t, "a refresh asking for more scope", tr, http.StatusBadRequest, "invalid_scope")
+}
+
+func TestOBAPIRefusal_ScopeNotRegistered(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, []string{scopeCredentialReadonly})
+	ar := pf.authorize([]string{scopeCredentialReadonly, scopeCredentialUpsert})
+	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+	if q.Get("error") != "invalid_scope" || q.Get("code") != "" {
+		t.Errorf("asking for a scope the client did not register came back with %v, want error=invalid_scope", q)
+	}
+	ar = pf.authorize([]string{"https://purl.imsglobal.org/spec/ob/v3p0/scope/everything"})
+	q = pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+	if q.Get("error") != "invalid_scope" || q.Get("code") != "" {
+		t.Errorf("an unknown scope came back with %v, want error=invalid_scope", q)
+	}
+}
+
+func TestOBAPIRefusal_LearnerDenies(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	ar := pf.authorize(ob3AllScopes)
+	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "deny"), ar.State)
+	if q.Get("error") != "access_denied" || q.Get("code") != "" {
+		t.Errorf("Deny came back with %v, want error=access_denied and no code", q)
+	}
+}
+
+func TestOBAPIRefusal_ConsentFormNeedsItsCSRFToken(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	ar := pf.authorize(ob3AllScopes)
+	b.follow = false
+	p := b.get(ar.URL)
+	b.follow = true
+	loc, _ := p.Request.URL.Parse(p.Header.Get("Location"))
+	p = b.get(loc.String())
+	form := p.Doc.Find(`form`).FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Find(`button[name="decision"]`).Length() > 0 })
+	action, _ := p.Request.URL.Parse(form.AttrOr("action", ""))
+	fields := url.Values{}
+	form.Find(`input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n := s.AttrOr("name", ""); n != "_csrf" {
+			fields.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	fields.Set("decision", "allow")
+	b.follow = false
+	p = b.post(action.String(), fields)
+	b.follow = true
+	if p.StatusCode < 400 || strings.Contains(p.Header.Get("Location"), "code=") {
+		t.Errorf("Allow without the CSRF token answered %d Location %q", p.StatusCode, p.Header.Get("Location"))
+	}
+}
+
+func TestOBAPIRefusal_UnauthenticatedAndRevokedTokens(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+
+	wantStatusInfo(t, "getCredentials without a token", pf.call(http.MethodGet, ob3Credentials, "", "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+	wantStatusInfo(t, "getCredentials with an unknown token", pf.call(http.MethodGet, ob3Credentials, "bm90LWEtdG9rZW4", "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+	wantStatusInfo(t, "getProfile without a token", pf.call(http.MethodGet, ob3Profile, "", "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+	// The refresh token is no access token.
+	wantStatusInfo(t, "getCredentials with the refresh token", pf.call(http.MethodGet, ob3Credentials, tok.RefreshToken, "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+
+	if s := pf.revoke(tok.AccessToken, "access_token"); s != http.StatusOK {
+		t.Errorf("revocation answered %d", s)
+	}
+	wantStatusInfo(t, "getCredentials with a revoked access token", pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+}
+
+func TestOBAPIRefusal_DisconnectedAppIsRefused(t *testing.T) {
+	t.Parallel()
+	e, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+
+	p := b.get("/account")
+	var form *goquery.Selection
+	p.Doc.Find(`form`).Each(func(_ int, s *goquery.Selection) {
+		btn := strings.TrimSpace(s.Find(`button`).Text())
+		if strings.Contains(btn, "Disconnect") && form == nil {
+			form = s
+		}
+	})
+	if form == nil {
+		t.Fatalf("the account page has no Disconnect form:\n%s", p.Body)
+	}
+	if !strings.Contains(p.Doc.Text(), pf.name) {
+		t.Errorf("Connected apps does not name %q", pf.name)
+	}
+	action, _ := p.Request.URL.Parse(form.AttrOr("action", ""))
+	fields := url.Values{}
+	form.Find(`input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) { fields.Add(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	form.Find(`button[name]`).Each(func(_ int, s *goquery.Selection) { fields.Set(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	if fields.Get("_csrf") == "" || strings.ToLower(form.AttrOr("method", "")) != "post" {
+		t.Fatalf("the Disconnect form is not a POST with a CSRF token")
+	}
+	p = b.post(action.String(), fields)
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("Disconnect ended with %d:\n%s\nlogs:\n%s", p.StatusCode, p.Body, e.logs.String())
+	}
+	wantStatusInfo(t, "getCredentials after Disconnect", pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+	wantOAuthError(t, "refresh after Disconnect", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
+}
+
+// repeatReader is an endless run of one byte.
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
+
+func TestOBAPIRefusal_PushedNonBadgesAndForgeries(t *testing.T) {
+	t.Parallel()
+	e, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	is := newTestIssuer(t)
+	from := time.Now().Add(-48 * time.Hour)
+
+	tampered := func() []byte {
+		var doc map[string]any
+		json.Unmarshal(is.signLD(t, is.credential(credentialID(3), "Basket Weaving", obLearner, from)), &doc)
+		doc["name"] = "Master Basket Weaver"
+		out, _ := json.Marshal(doc)
+		return out
+	}()
+	signedByAnother := func() []byte {
+		other := newTestIssuer(t)
+		signed, err := ldproof.Sign(is.credential(credentialID(4), "Basket Weaving", obLearner, from), other.priv, is.vm, ldproof.SuiteEddsaRdfc2022, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := json.Marshal(signed)
+		return out
+	}()
+	tamperedJWS := func() string {
+		jws := string(is.signJWT(t, is.credential(credentialID(5), "Basket Weaving", obLearner, from)))
+		parts := strings.Split(jws, ".")
+		sig := []byte(parts[2])
+		if sig[0] == 'A' {
+			sig[0] = 'B'
+		} else {
+			sig[0] = 'A'
+		}
+		return parts[0] + "." + parts[1] + "." + string(sig)
+	}()
+
+	for _, c := range []struct {
+		name, ctype string
+		body        []byte
+	}{
+		{"not a badge", "application/json", []byte(`{"hello":"world"}`)},
+		{"not JSON", "application/json", []byte(`Remember to buy milk.`)},
+		{"a badge for someone else", "application/json", is.signLD(t, is.credential(credentialID(6), "Basket Weaving", "someone.else@example.org", from))},
+		{"a forged badge: changed after signing", "application/json", tampered},
+		{"a forged badge: signed with another key", "application/json", signedByAnother},
+		{"a forged compact JWS", "text/plain", []byte(tamperedJWS)},
+		{"an unsigned credential", "application/json", badgeJSON(t, is.credential(credentialID(7), "Basket Weaving", obLearner, from))},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := pf.call(http.MethodPost, ob3Credentials, tok.AccessToken, c.ctype, bytes.NewReader(c.body))
+			wantStatusInfo(t, c.name, r, "invalid_data", http.StatusBadRequest, http.StatusUnprocessableEntity)
+			if n := countBadges(t, e, obLearner); n != 0 {
+				t.Fatalf("%d badges stored after %s", n, c.name)
+			}
+		})
+	}
+	t.Run("a body over the upload limit", func(t *testing.T) {
+		const size = 21 << 20
+		body := io.MultiReader(strings.NewReader(`{"@context":"`), io.LimitReader(repeatReader('a'), size))
+		req, _ := http.NewRequest(http.MethodPost, pf.satchel+ob3Credentials, body)
+		req.ContentLength = int64(size + len(`{"@context":"`))
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := pf.hc.Do(req)
+		if err != nil {
+			t.Fatalf("the oversized push got no answer: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("a %d-byte push answered %d, want 413", size, resp.StatusCode)
+		}
+	})
+	if total, n := listTotal(t, pf, tok.AccessToken); total != "0" || n != 0 {
+		t.Errorf("after the refusals the list has X-Total-Count %q and %d credentials", total, n)
+	}
+}
+
+func badgeJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestOBAPIRefusal_BadgeConnectRefusesAnAssertionForSomeoneElse(t *testing.T) {
+	t.Parallel()
+	is := newIssuer20(t)
+	e := MustStart(t, withIssuer(is))
+	b := e.browser()
+	b.devSignIn("Grace Hopper", "grace@example.org")
+	pf := newPlatform(t, e.ts.URL, "Example Moodle")
+	pf.discoverBadgeConnect()
+	scopes := []string{scopeAssertionReadonly, scopeAssertionCreate, scopeBCProfileReadonly, scopeOfflineAccess}
+	pf.mustRegister(scopes...)
+	tok := pf.connect(b, scopes)
+
+	is.hosted(t, "else", "someone.else@example.org")
+	is.mu.Lock()
+	forElse := json.RawMessage(is.docs["/assertions/else.json"])
+	is.mu.Unlock()
+	for name, body := range map[string]any{
+		"an assertion for someone else": map[string]any{"assertion": forElse},
+		"not an assertion":              map[string]any{"assertion": map[string]any{"hello": "world"}},
+		"no assertion":                  map[string]any{"badge": "x"},
+	} {
+		r := pf.postJSON(pf.apiBase+"/assertions", tok.AccessToken, body)
+		if r.Status < 400 || r.Status >= 500 {
+			t.Errorf("%s: %d, want a 4xx refusal: %s", name, r.Status, r.Body)
+			continue
+		}
+		wantBCStatus(t, name, r, r.Status)
+	}
+	if n := countBadges(t, e, "grace@example.org"); n != 0 {
+		t.Errorf("%d badges stored from refused assertions", n)
+	}
+	// Badge Connect's 401 and 403.
+	r := pf.call(http.MethodGet, pf.apiBase+"/assertions", "", "", nil)
+	if r.Status != http.StatusUnauthorized {
+		t.Errorf("GET /assertions without a token: %d, want 401", r.Status)
+	}
+	ro := pf.connect(b, []string{scopeAssertionReadonly, scopeOfflineAccess})
+	r = pf.postJSON(pf.apiBase+"/assertions", ro.AccessToken, map[string]any{"assertion": forElse})
+	if r.Status != http.StatusForbidden {
+		t.Errorf("POST /assertions with assertion.readonly only: %d, want 403: %s", r.Status, r.Body)
+	}
+}
+
+func TestOBAPIRefusal_Registration(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t)
+	pf := newPlatform(t, e.ts.URL, "Example LMS")
+	pf.discoverOB3()
+	for _, c := range []struct {
+		name   string
+		change func(map[string]any)
+		code   string
+	}{
+		{"http redirect URI off loopback", func(m map[string]any) { m["redirect_uris"] = []string{"http://lms.example/cb"} }, "invalid_redirect_uri"},
+		{"redirect URI with a fragment", func(m map[string]any) { m["redirect_uris"] = []string{pf.redirectURI + "#x"} }, "invalid_redirect_uri"},
+		{"no redirect URI", func(m map[string]any) { delete(m, "redirect_uris") }, "invalid_redirect_uri"},
+		{"terms on another host", func(m map[string]any) { m["tos_uri"] = "https://elsewhere.example/terms" }, "invalid_client_metadata"},
+		{"an unknown scope", func(m map[string]any) { m["scope"] = "https://purl.imsglobal.org/spec/ob/v3p0/scope/everything" }, "invalid_client_metadata"},
+		{"implicit grant", func(m map[string]any) { m["grant_types"] = []string{"implicit"} }, "invalid_client_metadata"},
+		{"client_secret_post", func(m map[string]any) { m["token_endpoint_auth_method"] = "client_secret_post" }, "invalid_client_metadata"},
+		{"no client name", func(m map[string]any) { delete(m, "client_name") }, "invalid_client_metadata"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			meta := pf.metadata(ob3AllScopes...)
+			c.change(meta)
+			status, m := pf.register(meta)
+			if status != http.StatusBadRequest || m["error"] != c.code {
+				t.Errorf("got %d %v, want 400 %s", status, m, c.code)
+			}
+			if m["client_id"] != nil {
+				t.Error("a refused registration gave a client_id")
+			}
+		})
+	}
+}
+
+// linkRels parses an RFC 8288 Link header into rel → URL.
+func linkRels(h string) map[string]string {
+	out := map[string]string{}
+	for _, part := range strings.Split(h, ",") {
+		part = strings.TrimSpace(part)
+		i := strings.Index(part, ">")
+		if !strings.HasPrefix(part, "<") || i < 0 {
+			continue
+		}
+		target := part[1:i]
+		for _, p := range strings.Split(part[i+1:], ";") {
+			p = strings.TrimSpace(p)
+			if v, ok := strings.CutPrefix(p, "rel="); ok {
+				for _, rel := range strings.Fields(strings.Trim(v, `"`)) {
+					out[rel] = target
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestOBAPI_CredentialsPagingAndCompactJWS(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	is := newTestIssuer(t)
+	from := time.Now().Add(-72 * time.Hour)
+	for i := 1; i <= 2; i++ {
+		c := is.signLD(t, is.credential(credentialID(10+i), "Basket Weaving "+strconv.Itoa(i), obLearner, from.Add(time.Duration(i)*time.Hour)))
+		if r := pf.postJSON(ob3Credentials, tok.AccessToken, c); r.Status != http.StatusCreated {
+			t.Fatalf("push %d answered %d: %s", i, r.Status, r.Body)
+		}
+	}
+	jws := string(is.signJWT(t, is.credential(credentialID(13), "Basket Weaving 3", obLearner, from.Add(3*time.Hour))))
+	r := pf.call(http.MethodPost, ob3Credentials, tok.AccessToken, "text/plain", strings.NewReader(jws))
+	if r.Status != http.StatusCreated || strings.TrimSpace(string(r.Body)) != jws {
+		t.Fatalf("a compact JWS push answered %d with %q, want 201 and the JWS as sent", r.Status, r.Body)
+	}
+
+	page := func(offset int) (map[string]string, int) {
+		t.Helper()
+		r := pf.call(http.MethodGet, ob3Credentials+"?limit=1&offset="+strconv.Itoa(offset), tok.AccessToken, "", nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("offset %d: %d %s", offset, r.Status, r.Body)
+		}
+		if got := r.Header.Get("X-Total-Count"); got != "3" {
+			t.Errorf("offset %d: X-Total-Count %q, want 3", offset, got)
+		}
+		var list struct {
+			Credential       []json.RawMessage `json:"credential"`
+			CompactJwsString []string          `json:"compactJwsString"`
+		}
+		json.Unmarshal(r.Body, &list)
+		return linkRels(r.Header.Get("Link")), len(list.Credential) + len(list.CompactJwsString)
+	}
+	for offset, want := range []map[string]bool{
+		0: {"first": true, "last": true, "next": true, "prev": false},
+		1: {"first": true, "last": true, "next": true, "prev": true},
+		2: {"first": true, "last": true, "next": false, "prev": true},
+	} {
+		rels, n := page(offset)
+		if n != 1 {
+			t.Errorf("offset %d: %d credentials on a page of limit 1", offset, n)
+		}
+		for rel, present := range want {
+			if _, ok := rels[rel]; ok != present {
+				t.Errorf("offset %d: Link rel %s present=%v, want %v (Link %v)", offset, rel, ok, present, rels)
+			}
+		}
+		if next, ok := rels["next"]; ok {
+			u, err := url.Parse(next)
+			if err != nil || u.Query().Get("offset") != strconv.Itoa(offset+1) || u.Query().Get("limit") != "1" {
+				t.Errorf("offset %d: next is %q", offset, next)
+			}
+		}
+	}
+	// Reading all: the JWS comes back as compactJwsString.
+	r = pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil)
+	var all struct {
+		Credential       []json.RawMessage `json:"credential"`
+		CompactJwsString []string          `json:"compactJwsString"`
+	}
+	json.Unmarshal(r.Body, &all)
+	if len(all.Credential) != 2 || len(all.CompactJwsString) != 1 || all.CompactJwsString[0] != jws {
+		t.Errorf("the full list: %s", r.Body)
+	}
+	// since: only credentials issued after it.
+	since := from.Add(150 * time.Minute).UTC().Format(time.RFC3339)
+	r = pf.call(http.MethodGet, ob3Credentials+"?since="+url.QueryEscape(since), tok.AccessToken, "", nil)
+	if got := r.Header.Get("X-Total-Count"); r.Status != http.StatusOK || got != "1" {
+		t.Errorf("since=%s: %d X-Total-Count %q, want the one issued after it: %s", since, r.Status, got, r.Body)
+	}
+	// A bad limit is invalid_query_parameter.
+	r = pf.call(http.MethodGet, ob3Credentials+"?limit=-1", tok.AccessToken, "", nil)
+	wantStatusInfo(t, "limit=-1", r, "invalid_query_parameter", http.StatusBadRequest)
+}
