@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,13 @@ func browserConsent(t *testing.T, tab *browsertest.Tab, pf *platform, ar authReq
 	tab.Do(t, browsertest.FromTop())
 	tab.TabUntil(t, "the Allow button", 60, func(f browsertest.Focused) bool { return f.Tag == "button" && f.Text == "Allow" })
 	tab.Do(t, browsertest.PressEnter())
-	q := pf.awaitCallback()
+	var q url.Values
+	select {
+	case q = <-pf.callbacks:
+	case <-time.After(15 * time.Second):
+		loc, _ := chromedp.Run(tab.Ctx, chromedp.Location())
+		t.Fatalf("after Allow the browser never came back to the platform's redirect URI; it is at %s; console:\n%s", loc, strings.Join(tab.ConsoleErrors(), "\n"))
+	}
 	tab.Do(t, chromedp.WaitVisible(`#platform-callback`))
 	if q.Get("state") != ar.State {
 		t.Errorf("state came back as %q, want %q", q.Get("state"), ar.State)
@@ -61,12 +68,48 @@ func browserConsent(t *testing.T, tab *browsertest.Tab, pf *platform, ar authReq
 
 // backpackAnnounces checks that the learner's next visit to the backpack
 // names the platform that sent badges.
-func backpackAnnounces(t *testing.T, tab *browsertest.Tab, base, platformName string) {
+func backpackAnnounces(t *testing.T, l learner, platformName string) {
 	t.Helper()
-	tab.Do(t, chromedp.Navigate(base+"/backpack"), chromedp.WaitVisible(`main`))
-	page := text(t, tab, "body")
+	page := l.pageText("/backpack")
 	if !strings.Contains(page, "from "+platformName) || !strings.Contains(page, "new badge") {
 		t.Errorf("the backpack does not announce the new badge from %s:\n%s", platformName, page)
+	}
+}
+
+// learner is the learner's side of a flow: how she answers the platform's
+// authorization request (signing in if need be, then Allow), and what a
+// page of Satchel's says to her.
+type learner struct {
+	consent  func(ar authRequest) url.Values
+	pageText func(path string) string
+}
+
+// chromiumLearner is a learner not yet signed in, in real Chromium, using
+// the keyboard only.
+func chromiumLearner(t *testing.T, e *env, pf *platform, name, email string) learner {
+	tab := browsertest.Shared(t).NewTab(t)
+	return learner{
+		consent: func(ar authRequest) url.Values { return browserConsent(t, tab, pf, ar, name, email) },
+		pageText: func(path string) string {
+			tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(`main`))
+			return text(t, tab, "body")
+		},
+	}
+}
+
+// httpLearner is a signed-in learner whose browser is plain HTTP: the same
+// flow without Chromium, so that everything after consent is checked
+// where no browser is installed.
+func httpLearner(t *testing.T, e *env, pf *platform, name, email string) learner {
+	b := e.browser()
+	b.devSignIn(name, email)
+	return learner{
+		consent: func(ar authRequest) url.Values {
+			return pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+		},
+		pageText: func(path string) string {
+			return strings.Join(strings.Fields(b.get(path).Doc.Find("body").Text()), " ")
+		},
 	}
 }
 
@@ -76,7 +119,18 @@ func backpackAnnounces(t *testing.T, tab *browsertest.Tab, base, platformName st
 // a refresh, the push again, revocation.
 func TestOBAPI_E2E_OB3(t *testing.T) {
 	t.Parallel()
-	br := browsertest.Shared(t)
+	browsertest.Shared(t)
+	ob3Flow(t, chromiumLearner)
+}
+
+// TestOBAPI_FlowOverHTTP_OB3 is the same flow with the consent form posted
+// over plain HTTP.
+func TestOBAPI_FlowOverHTTP_OB3(t *testing.T) {
+	t.Parallel()
+	ob3Flow(t, httpLearner)
+}
+
+func ob3Flow(t *testing.T, side func(*testing.T, *env, *platform, string, string) learner) {
 	e := MustStart(t)
 	const email = "ada@example.org"
 
@@ -85,8 +139,8 @@ func TestOBAPI_E2E_OB3(t *testing.T) {
 	pf.mustRegister(ob3AllScopes...)
 	ar := pf.authorize(ob3AllScopes)
 
-	tab := br.NewTab(t)
-	q := browserConsent(t, tab, pf, ar, "Ada Lovelace", email)
+	l := side(t, e, pf, "Ada Lovelace", email)
+	q := l.consent(ar)
 	tok := pf.exchange(q.Get("code"), ar.Verifier)
 	if tok.Scope != "" && !sameSet(strings.Fields(tok.Scope), ob3AllScopes) {
 		t.Errorf("granted scope %q, want %q", tok.Scope, strings.Join(ob3AllScopes, " "))
@@ -134,8 +188,10 @@ func TestOBAPI_E2E_OB3(t *testing.T) {
 		t.Fatalf("getProfile answered %d:\n%s", r.Status, r.Body)
 	}
 	prof := r.json(t)
-	if !strings.Contains(string(r.Body), "Profile") {
-		t.Errorf("getProfile's body is not a Profile: %s", r.Body)
+	// OB 3.0 Appendix B Profile: id (a URI) and type, which includes
+	// "Profile", are required.
+	if types, _ := prof["type"].([]any); str(prof["id"]) == "" || !slices.Contains(types, any("Profile")) {
+		t.Errorf("getProfile's body is not an OB 3.0 Profile (id and type Profile are required): %s", r.Body)
 	}
 	prof["name"] = "Ada King"
 	prof["description"] = "Writes programs for engines that do not exist yet."
@@ -157,7 +213,6 @@ func TestOBAPI_E2E_OB3(t *testing.T) {
 	if tok2.AccessToken == tok.AccessToken || tok2.RefreshToken == tok.RefreshToken {
 		t.Errorf("refresh gave back the same tokens")
 	}
-	wantOAuthError(t, "the refresh token used once already", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
 
 	// The same credential again replaces it: 200, still one badge.
 	r = pf.postJSON(ob3Credentials, tok2.AccessToken, cred)
@@ -171,7 +226,7 @@ func TestOBAPI_E2E_OB3(t *testing.T) {
 		t.Errorf("%d badges after pushing the same credential again, want 1", n)
 	}
 
-	backpackAnnounces(t, tab, e.ts.URL, pf.name)
+	backpackAnnounces(t, l, pf.name)
 
 	// Revoke the refresh token: its access token goes with it.
 	if s := pf.revoke(tok2.RefreshToken, "refresh_token"); s != http.StatusOK {
@@ -182,6 +237,8 @@ func TestOBAPI_E2E_OB3(t *testing.T) {
 	r = pf.postJSON(ob3Credentials, tok2.AccessToken, cred)
 	wantStatusInfo(t, "upsertCredential after revocation", r, "unauthorizedrequest", http.StatusUnauthorized)
 	wantOAuthError(t, "refresh after revocation", pf.refresh(tok2.RefreshToken), http.StatusBadRequest, "invalid_grant")
+	// The first refresh token was spent by the refresh (rotation).
+	wantOAuthError(t, "the refresh token used once already", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
 	// RFC 7009 § 2.2: an unknown token is answered 200 too.
 	if s := pf.revoke("no-such-token", ""); s != http.StatusOK {
 		t.Errorf("revoking an unknown token answered %d, want 200", s)
@@ -194,7 +251,18 @@ func TestOBAPI_E2E_OB3(t *testing.T) {
 // list and the profile, a refresh, the push again, revocation.
 func TestOBAPI_E2E_BadgeConnect(t *testing.T) {
 	t.Parallel()
-	br := browsertest.Shared(t)
+	browsertest.Shared(t)
+	badgeConnectFlow(t, chromiumLearner)
+}
+
+// TestOBAPI_FlowOverHTTP_BadgeConnect is the same flow with the consent
+// form posted over plain HTTP.
+func TestOBAPI_FlowOverHTTP_BadgeConnect(t *testing.T) {
+	t.Parallel()
+	badgeConnectFlow(t, httpLearner)
+}
+
+func badgeConnectFlow(t *testing.T, side func(*testing.T, *env, *platform, string, string) learner) {
 	is := newIssuer20(t)
 	e := MustStart(t, withIssuer(is))
 	const email = "grace@example.org"
@@ -205,8 +273,8 @@ func TestOBAPI_E2E_BadgeConnect(t *testing.T) {
 	pf.mustRegister(scopes...)
 	ar := pf.authorize(scopes)
 
-	tab := br.NewTab(t)
-	q := browserConsent(t, tab, pf, ar, "Grace Hopper", email)
+	l := side(t, e, pf, "Grace Hopper", email)
+	q := l.consent(ar)
 	tok := pf.exchange(q.Get("code"), ar.Verifier)
 
 	assertionURL := is.hosted(t, "bc1", email)
@@ -247,7 +315,6 @@ func TestOBAPI_E2E_BadgeConnect(t *testing.T) {
 	if tok2.RefreshToken == tok.RefreshToken {
 		t.Error("the refresh token was not rotated")
 	}
-	wantOAuthError(t, "the refresh token used once already", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
 
 	r = pf.postJSON(pf.apiBase+"/assertions", tok2.AccessToken, push)
 	wantBCStatus(t, "POST /assertions again", r, http.StatusOK)
@@ -255,7 +322,7 @@ func TestOBAPI_E2E_BadgeConnect(t *testing.T) {
 		t.Errorf("%d badges after pushing the same assertion again, want 1", n)
 	}
 
-	backpackAnnounces(t, tab, e.ts.URL, pf.name)
+	backpackAnnounces(t, l, pf.name)
 
 	if s := pf.revoke(tok2.AccessToken, "access_token"); s != http.StatusOK {
 		t.Errorf("revoking the access token answered %d", s)
@@ -271,6 +338,7 @@ func TestOBAPI_E2E_BadgeConnect(t *testing.T) {
 		t.Errorf("revoking the refresh token answered %d", s)
 	}
 	wantOAuthError(t, "refresh after revocation", pf.refresh(tok2.RefreshToken), http.StatusBadRequest, "invalid_grant")
+	wantOAuthError(t, "the refresh token used once already", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
 }
 
 // wantBCStatus checks a Badge Connect response's status object (OB 2.1
