@@ -686,3 +686,73 @@ func TestOBAPI_CredentialsPagingAndCompactJWS(t *testing.T) {
 	r = pf.call(http.MethodGet, ob3Credentials+"?limit=-1", tok.AccessToken, "", nil)
 	wantStatusInfo(t, "limit=-1", r, "invalid_query_parameter", http.StatusBadRequest)
 }
+
+// TestOBAPI_ConsentPageOverHTTP: a learner who is not signed in signs in
+// first and comes back to the same request; the page names the platform
+// and its host in plain text, says what the scopes allow, and cannot be
+// framed.
+func TestOBAPI_ConsentPageOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t)
+	pf := newPlatform(t, e.ts.URL, "Satchel Official Importer")
+	// The platform's own address is on localhost, which Satchel (on
+	// 127.0.0.1) is not: the host shown is the platform's.
+	local := strings.Replace(pf.site.URL, "127.0.0.1", "localhost", 1)
+	pf.redirectURI = local + "/oauth/callback"
+	pf.discoverOB3()
+	meta := pf.metadata(ob3AllScopes...)
+	for _, k := range []string{"client_uri", "tos_uri", "policy_uri"} {
+		meta[k] = strings.Replace(meta[k].(string), "127.0.0.1", "localhost", 1)
+	}
+	status, m := pf.register(meta)
+	if status != http.StatusCreated {
+		t.Fatalf("registration: %d %v", status, m)
+	}
+	pf.clientID, pf.clientSecret = str(m["client_id"]), str(m["client_secret"])
+
+	b := e.browser()
+	ar := pf.authorize(ob3AllScopes)
+	b.follow = false
+	p := b.get(ar.URL)
+	for i := 0; i < 5 && p.StatusCode >= 300 && p.StatusCode < 400; i++ {
+		loc, _ := p.Request.URL.Parse(p.Header.Get("Location"))
+		if !strings.HasPrefix(loc.String(), e.ts.URL) {
+			t.Fatalf("a learner who is not signed in was sent to %s", loc)
+		}
+		p = b.get(loc.String())
+	}
+	b.follow = true
+	if p.Request.URL.Path != "/signin" {
+		t.Fatalf("a learner who is not signed in ended at %s (%d), want the sign-in page", p.Request.URL, p.StatusCode)
+	}
+	p = b.devSignIn("Ada Lovelace", obLearner)
+	if !strings.HasPrefix(p.Request.URL.Path, "/oauth/consent/") {
+		t.Fatalf("after signing in the learner is at %s, not back at the consent page", p.Request.URL)
+	}
+	if p.Header.Get("X-Frame-Options") != "DENY" && !strings.Contains(p.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Error("the consent page may be framed (clickjacking)")
+	}
+	mainAll := strings.Join(strings.Fields(p.Doc.Find("main").Text()), " ")
+	if !strings.Contains(mainAll, pf.name) {
+		t.Errorf("the consent page does not name the platform:\n%s", mainAll)
+	}
+	if !strings.Contains(mainAll, "localhost") {
+		t.Errorf("the consent page does not show the platform's host localhost in plain text:\n%s", mainAll)
+	}
+	if !strings.Contains(strings.ToLower(mainAll), "badges") || !strings.Contains(strings.ToLower(mainAll), "name") {
+		t.Errorf("the consent page does not say in words what all four scopes allow:\n%s", mainAll)
+	}
+	allow := p.Doc.Find(`form button[type="submit"][name="decision"][value="allow"]`)
+	deny := p.Doc.Find(`form button[type="submit"][name="decision"][value="deny"]`)
+	if strings.TrimSpace(allow.Text()) != "Allow" || strings.TrimSpace(deny.Text()) != "Deny" {
+		t.Errorf("the consent form's buttons: allow %q deny %q", allow.Text(), deny.Text())
+	}
+
+	// A narrower request reads differently.
+	ar = pf.authorize([]string{scopeCredentialReadonly})
+	p = b.get(ar.URL)
+	mainRead := strings.Join(strings.Fields(p.Doc.Find("main").Text()), " ")
+	if !strings.HasPrefix(p.Request.URL.Path, "/oauth/consent/") || mainRead == mainAll {
+		t.Errorf("asking for credential.readonly alone shows the same page as asking for everything:\n%s", mainRead)
+	}
+}
