@@ -31,6 +31,7 @@ type Store interface {
 	UpsertBadge(ctx context.Context, b *store.Badge) (store.UpsertResult, error)
 	PutImage(ctx context.Context, data []byte, contentType string, width, height int) (id int64, hash string, err error)
 	AllowAt(ctx context.Context, bucket, key string, limit int, window time.Duration, now time.Time) (ok bool, retryAfter time.Duration, err error)
+	RecordPush(ctx context.Context, userID, badgeID, clientID int64, clientName string, now time.Time) error
 
 	ExportData(ctx context.Context, userID int64) (*store.UserExport, error)
 	ImportArchive(ctx context.Context, userID int64, in store.ArchiveImport) (store.ArchiveResult, error)
