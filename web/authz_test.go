@@ -391,6 +391,17 @@ func TestAuthz_OEmbedOnlyPublic(t *testing.T) {
 // the grant's id (a connected app).
 func connectApp(t *testing.T, db *store.DB, userID int64) int64 {
 	t.Helper()
+	r, err := db.ApproveOAuthRequest(context.Background(), pendingConsent(t, db), userID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.GrantID
+}
+
+// pendingConsent registers a platform that asks to add badges, and
+// returns its authorization request, waiting on the consent page.
+func pendingConsent(t *testing.T, db *store.DB) string {
+	t.Helper()
 	ctx, now := context.Background(), time.Now()
 	reg, err := obapi.ParseRegistration([]byte(`{"client_name": "Example LMS", "client_uri": "https://lms.example",
 		"redirect_uris": ["https://lms.example/cb"], "scope": "` + string(obapi.ScopeCredentialUpsert) + `"}`))
@@ -407,9 +418,5 @@ func connectApp(t *testing.T, db *store.DB, userID int64) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err = db.ApproveOAuthRequest(ctx, r.ID, userID, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.GrantID
+	return r.ID
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/satchel-backpack/satchel/internal/paths"
+	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
 )
 
@@ -72,8 +73,10 @@ func TestConnectedApps_PushedBadgesAnnouncedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var last *store.Badge
 	for _, name := range []string{"First", "Second"} {
 		b := mustSeed(t, e, u.ID, seed{name: name, issuer: "Example LMS"})
+		last = b
 		if err := e.db.RecordPush(ctx, u.ID, b.ID, client.ID, client.Name, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -85,6 +88,15 @@ func TestConnectedApps_PushedBadgesAnnouncedOnce(t *testing.T) {
 	p = ada.get(paths.Backpack)
 	if strings.Contains(p.Body, "new badges from") {
 		t.Error("the arrival was announced twice")
+	}
+	// Each badge says which app sent it; one the learner added does not.
+	p = ada.get(paths.Badge(last.PublicID))
+	if got := strings.TrimSpace(p.Doc.Find(`[data-testid="badge-sent-by"]`).Text()); !strings.HasPrefix(got, "Example LMS, ") {
+		t.Errorf("badge page says it was sent by %q, want Example LMS", got)
+	}
+	own := mustSeed(t, e, u.ID, seed{name: "Own"})
+	if p := ada.get(paths.Badge(own.PublicID)); p.Doc.Find(`[data-testid="badge-sent-by"]`).Length() != 0 {
+		t.Error("a badge the learner added says an app sent it")
 	}
 }
 
