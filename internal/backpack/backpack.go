@@ -40,6 +40,8 @@ type Store interface {
 	RecordReverify(ctx context.Context, c store.Claim, r store.Reverification) (store.ReverifyOutcome, error)
 	RecordCheck(ctx context.Context, badgeID int64, report []byte, status store.BadgeStatus, checkedAt, nextCheckAt time.Time) error
 	ExpireBadges(ctx context.Context, now time.Time, limit int) ([]store.Expired, error)
+	// PruneOAuth deletes connection requests and tokens no longer usable.
+	PruneOAuth(ctx context.Context, now time.Time) error
 }
 
 // Verifier checks a badge against the learner's verified identifiers.
