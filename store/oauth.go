@@ -97,6 +97,7 @@ type OAuthTokens struct {
 // OAuthAccess is what a valid access token allows: whose badges, for
 // which platform, with which scopes.
 type OAuthAccess struct {
+	ClientRef  int64 // the platform's internal id (OAuthClient.ID)
 	UserID     int64
 	GrantID    int64
 	ClientID   string
@@ -646,10 +647,10 @@ func (db *DB) OAuthAccessByToken(ctx context.Context, token string, now time.Tim
 	var a OAuthAccess
 	var scope string
 	var expires, lastUsed int64
-	err := db.reader.QueryRowContext(ctx, `SELECT g.user_id, g.id, c.client_id, c.name, t.scope, t.expires_at, g.last_used_at
+	err := db.reader.QueryRowContext(ctx, `SELECT c.id, g.user_id, g.id, c.client_id, c.name, t.scope, t.expires_at, g.last_used_at
 		FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id JOIN oauth_clients c ON c.id = g.client_id
 		WHERE t.token_hash = ? AND t.kind = 'access' AND t.revoked_at = 0 AND t.expires_at > ?`,
-		secretHash(token), nanos(now)).Scan(&a.UserID, &a.GrantID, &a.ClientID, &a.ClientName, &scope, &expires, &lastUsed)
+		secretHash(token), nanos(now)).Scan(&a.ClientRef, &a.UserID, &a.GrantID, &a.ClientID, &a.ClientName, &scope, &expires, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, oauthError(fail.Unauthorized, obapi.ErrInvalidToken, "the access token is unknown, expired or revoked")
 	}
@@ -699,6 +700,7 @@ type ConnectedApp struct {
 	ClientURI   string
 	Host        string // client_uri's host, shown in plain text
 	LogoImageID int64
+	LogoHash    string // the stored logo's address (paths.Image), "" when none
 	Scopes      obapi.Scopes
 	ConnectedAt time.Time
 	LastUsedAt  time.Time // zero: never used
@@ -707,8 +709,9 @@ type ConnectedApp struct {
 // ConnectedApps lists the platforms the learner connected, most recently
 // connected first.
 func (db *DB) ConnectedApps(ctx context.Context, userID int64) ([]ConnectedApp, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT g.id, c.client_id, c.name, c.client_uri, COALESCE(c.logo_image_id, 0), g.scope, g.created_at, g.last_used_at
-		FROM oauth_grants g JOIN oauth_clients c ON c.id = g.client_id
+	rows, err := db.reader.QueryContext(ctx, `SELECT g.id, c.client_id, c.name, c.client_uri, COALESCE(c.logo_image_id, 0), COALESCE(i.hash, ''),
+		g.scope, g.created_at, g.last_used_at
+		FROM oauth_grants g JOIN oauth_clients c ON c.id = g.client_id LEFT JOIN images i ON i.id = c.logo_image_id
 		WHERE g.user_id = ? ORDER BY g.created_at DESC, g.id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: connected apps: %w", err)
@@ -719,7 +722,7 @@ func (db *DB) ConnectedApps(ctx context.Context, userID int64) ([]ConnectedApp, 
 		var a ConnectedApp
 		var scope string
 		var created, used int64
-		if err := rows.Scan(&a.GrantID, &a.ClientID, &a.Name, &a.ClientURI, &a.LogoImageID, &scope, &created, &used); err != nil {
+		if err := rows.Scan(&a.GrantID, &a.ClientID, &a.Name, &a.ClientURI, &a.LogoImageID, &a.LogoHash, &scope, &created, &used); err != nil {
 			return nil, fmt.Errorf("store: connected apps: %w", err)
 		}
 		a.Scopes, a.ConnectedAt = obapi.ParseScopes(scope), fromNanos(created)

@@ -348,3 +348,16 @@ func prefixed(p, cols string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// SetUserName changes the learner's name (a connected platform's profile
+// update, issue 15). The caller has checked it.
+func (db *DB) SetUserName(ctx context.Context, userID int64, name string) error {
+	res, err := db.writer.ExecContext(ctx, "UPDATE users SET name = ? WHERE id = ?", name, userID)
+	if err != nil {
+		return fmt.Errorf("store: set name of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return (&fail.Error{Code: fail.NotFound, Message: "This account does not exist."}).Say("store_msg.no_account")
+	}
+	return nil
+}

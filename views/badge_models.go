@@ -14,6 +14,10 @@ import (
 // verification, and what can be done with it. Markdown fields are raw
 // Markdown; the page renders and sanitises them.
 type BadgeDetail struct {
+	// SentBy is the connected app that pushed the badge into the backpack,
+	// "" when the learner added it; SentAt is when.
+	SentBy string
+	SentAt time.Time
 	// Collections is the "Collections" section (the learner's collections,
 	// ticked where the badge is in one); nil shows no section.
 	Collections *BadgeCollections

@@ -57,6 +57,10 @@ type Account struct {
 	Logins        []Login
 	LinkProviders []Provider // providers not yet linked that could be
 	Language      string     // the language kept with the account ("es"), "" for automatic
+	// Apps are the platforms connected through the Open Badges APIs;
+	// AppsOffered says whether this Satchel offers those APIs at all.
+	Apps        []ConnectedApp
+	AppsOffered bool
 }
 
 // Login is one linked sign-in.

@@ -39,6 +39,19 @@ func (s *Server) handleAccount(c echo.Context) error {
 	if s.dev != nil && !linked[devID] {
 		a.LinkProviders = append(a.LinkProviders, views.Provider{ID: devID, Label: s.providerLabel(c, devID)})
 	}
+	apps, err := s.db.ConnectedApps(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	a.AppsOffered = s.apiOffered()
+	for _, app := range apps {
+		v := views.ConnectedApp{GrantID: app.GrantID, Name: app.Name, Host: app.Host, Scopes: app.Scopes,
+			ConnectedAt: app.ConnectedAt, LastUsedAt: app.LastUsedAt}
+		if app.LogoHash != "" {
+			v.LogoSrc = paths.Image(app.LogoHash)
+		}
+		a.Apps = append(a.Apps, v)
+	}
 	return s.render(c, http.StatusOK, views.AccountPage(s.shell(c, tr(c, "account.title")), a))
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/obapi"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 )
@@ -114,6 +115,28 @@ var routeMatrix = map[string]string{
 	"GET /u/:handle/badges/:badge":           public,
 	"POST /u/:handle/badges/:badge/verify":   public,
 	"GET /c/:token":                          public,
+
+	// The Open Badges APIs. Platforms authenticate with their own
+	// credentials and act for a learner only through a token she granted:
+	// the refusal tests (web/obapi_refusal_test.go) show that one
+	// learner's token never reaches another's badges.
+	"GET /ims/ob/v3p0/discovery":         open,
+	"GET /.well-known/badgeconnect.json": open,
+	"POST /oauth/register":               open,
+	"GET /oauth/authorize":               open,
+	"GET /oauth/consent/:id":             open, // a platform's request, answered by whoever is signed in
+	"POST /oauth/consent/:id":            open,
+	"POST /oauth/token":                  open,
+	"POST /oauth/revoke":                 open,
+	"GET /ims/ob/v3p0/credentials":       open, // bearer token: the granting learner's own
+	"POST /ims/ob/v3p0/credentials":      open,
+	"GET /ims/ob/v3p0/profile":           open,
+	"PUT /ims/ob/v3p0/profile":           open,
+	"GET /ims/ob/v2p1/assertions":        open,
+	"POST /ims/ob/v2p1/assertions":       open,
+	"GET /ims/ob/v2p1/profile":           open,
+	"POST /ims/ob/v2p1/profile":          open,
+	"POST /account/apps/:id/disconnect":  owner,
 }
 
 func registeredRoutes(e *env) []string {
@@ -158,6 +181,7 @@ func adaSnapshot(t *testing.T, db *sql.DB, adaID int64) string {
 		"SELECT cb.* FROM collection_badges cb JOIN badges b ON b.id = cb.badge_id WHERE b.user_id = ?1 ORDER BY cb.collection_id, cb.position",
 		"SELECT * FROM profiles WHERE user_id = ?1",
 		"SELECT * FROM user_emails WHERE user_id = ?1 ORDER BY id",
+		"SELECT * FROM oauth_grants WHERE user_id = ?1 ORDER BY id",
 	}
 	var b strings.Builder
 	for _, q := range queries {
@@ -212,20 +236,24 @@ func TestAuthz_Matrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Ada connected a platform.
+	adaApp := connectApp(t, f.e.db, f.adaID)
 	// Ada's public badge in her private collection, and her private badge.
-	ids := struct{ badge, coll, slug, token, email, handle string }{
-		f.priv.PublicID, f.privColl.PublicID, f.privColl.Slug, f.privColl.UnlistedToken, fmt.Sprint(adaEmail.ID), "ada",
+	ids := struct{ badge, coll, slug, token, email, handle, app string }{
+		f.priv.PublicID, f.privColl.PublicID, f.privColl.Slug, f.privColl.UnlistedToken, fmt.Sprint(adaEmail.ID), "ada", fmt.Sprint(adaApp),
 	}
-	guess := struct{ badge, coll, slug, token, email, handle string }{
-		"zzzzzzzzzzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzzzzzzzzzz", "guessed", "ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "999999", "ada",
+	guess := struct{ badge, coll, slug, token, email, handle, app string }{
+		"zzzzzzzzzzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzzzzzzzzzz", "guessed", "ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "999999", "ada", "999999",
 	}
-	fill := func(route string, v struct{ badge, coll, slug, token, email, handle string }) string {
+	fill := func(route string, v struct{ badge, coll, slug, token, email, handle, app string }) string {
 		_, path, _ := strings.Cut(route, " ")
 		switch {
 		case strings.HasPrefix(path, "/badges/"):
 			path = strings.Replace(path, ":id", v.badge, 1)
 		case strings.HasPrefix(path, "/account/emails/"):
 			path = strings.Replace(path, ":id", v.email, 1)
+		case strings.HasPrefix(path, "/account/apps/"):
+			path = strings.Replace(path, ":id", v.app, 1)
 		default:
 			path = strings.Replace(path, ":id", v.coll, 1)
 		}
@@ -236,7 +264,7 @@ func TestAuthz_Matrix(t *testing.T) {
 		r := strings.NewReplacer(":badge", v.badge, ":handle", handle, ":slug", v.slug, ":token", v.token)
 		return r.Replace(path)
 	}
-	form := func(v struct{ badge, coll, slug, token, email, handle string }) url.Values {
+	form := func(v struct{ badge, coll, slug, token, email, handle, app string }) url.Values {
 		return url.Values{
 			"badge": {v.badge}, "badges": {v.badge}, "collection": {v.coll}, "collections": {v.coll},
 			"visibility": {"public"}, "confirm": {"delete"}, "to": {"top"},
@@ -258,7 +286,7 @@ func TestAuthz_Matrix(t *testing.T) {
 			continue
 		}
 		method, _, _ := strings.Cut(route, " ")
-		for _, v := range []struct{ badge, coll, slug, token, email, handle string }{ids, guess} {
+		for _, v := range []struct{ badge, coll, slug, token, email, handle, app string }{ids, guess} {
 			path := fill(route, v)
 			for _, who := range []string{"bob", "visitor"} {
 				b, tok := f.bob, bobTok
@@ -292,7 +320,7 @@ func TestAuthz_Matrix(t *testing.T) {
 					if got != http.StatusForbidden {
 						t.Errorf("POST %s as visitor: %d, want 403", path, got)
 					}
-				case route == "POST /account/emails/:id/remove":
+				case route == "POST /account/emails/:id/remove" || route == "POST /account/apps/:id/disconnect":
 					// Answers with a redirect and a message, the same for
 					// another learner's address as for one that never
 					// existed (compared below).
@@ -357,4 +385,38 @@ func TestAuthz_OEmbedOnlyPublic(t *testing.T) {
 			t.Errorf("oEmbed of %s: %d %s", path, p.StatusCode, p.Body)
 		}
 	}
+}
+
+// connectApp registers a platform and has the learner allow it, returning
+// the grant's id (a connected app).
+func connectApp(t *testing.T, db *store.DB, userID int64) int64 {
+	t.Helper()
+	r, err := db.ApproveOAuthRequest(context.Background(), pendingConsent(t, db), userID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.GrantID
+}
+
+// pendingConsent registers a platform that asks to add badges, and
+// returns its authorization request, waiting on the consent page.
+func pendingConsent(t *testing.T, db *store.DB) string {
+	t.Helper()
+	ctx, now := context.Background(), time.Now()
+	reg, err := obapi.ParseRegistration([]byte(`{"client_name": "Example LMS", "client_uri": "https://lms.example",
+		"redirect_uris": ["https://lms.example/cb"], "scope": "` + string(obapi.ScopeCredentialUpsert) + `"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, _, err := db.RegisterOAuthClient(ctx, reg, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.CreateOAuthRequest(ctx, store.OAuthRequestInput{ClientID: client.ClientID, RedirectURI: "https://lms.example/cb",
+		Scopes: obapi.Scopes{obapi.ScopeCredentialUpsert}, CodeChallenge: strings.Repeat("a", 43), CodeChallengeMethod: "S256"},
+		store.DefaultOAuthLifetimes, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
 }

@@ -89,6 +89,10 @@ func (s *Server) handleBackpack(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	sh, err := s.announceArrivals(c, s.shell(c, tr(c, "backpack.title")))
+	if err != nil {
+		return err
+	}
 	bp := views.Backpack{Name: u.Name, Query: q, All: facets.Total, Page: 1, Pages: 1}
 	if bp.Emails, err = s.accountEmails(c, u.ID); err != nil {
 		return err
@@ -97,7 +101,7 @@ func (s *Server) handleBackpack(c echo.Context) error {
 		for _, sm := range static.Samples() {
 			bp.Samples = append(bp.Samples, views.SampleBadge{Name: sm.Name, URL: sm.URL})
 		}
-		return s.render(c, http.StatusOK, views.BackpackPage(s.shell(c, tr(c, "backpack.title")), bp))
+		return s.render(c, http.StatusOK, views.BackpackPage(sh, bp))
 	}
 
 	page, err := s.db.ListBadges(ctx, sq)
@@ -115,7 +119,7 @@ func (s *Server) handleBackpack(c echo.Context) error {
 	bp.Issuers = facetOptions(facets.Issuers, q.Issuer, nil)
 	bp.Tags = facetOptions(facets.Tags, q.Tag, nil)
 	bp.Statuses = facetOptions(facets.Statuses, q.Status, func(status string) string { return components.StatusText(ctx, status) })
-	return s.render(c, http.StatusOK, views.BackpackPage(s.shell(c, tr(c, "backpack.title")), bp))
+	return s.render(c, http.StatusOK, views.BackpackPage(sh, bp))
 }
 
 // facetOptions turns the store's facets into the form's choices. A chosen
@@ -208,4 +212,19 @@ func (s *Server) accountEmails(c echo.Context, userID int64) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// announceArrivals tells the learner, once, which badges connected
+// platforms pushed since their last visit ("2 new badges from Example
+// LMS"), so that nothing appears in a backpack silently.
+func (s *Server) announceArrivals(c echo.Context, sh views.Shell) (views.Shell, error) {
+	arrived, err := s.db.TakePushAnnouncements(c.Request().Context(), currentUser(c).ID, s.now())
+	if err != nil {
+		return sh, err
+	}
+	for _, a := range arrived {
+		sh.Flashes = append(sh.Flashes, views.Flash{Kind: views.FlashInfo,
+			Message: i18n.N(c.Request().Context(), "oauth.arrived", a.Count, i18n.Vars{"From": a.ClientName})})
+	}
+	return sh, nil
 }

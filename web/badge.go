@@ -51,6 +51,11 @@ func (s *Server) handleBadge(c echo.Context) error {
 	if d.Collections, err = s.badgeCollectionsView(c, b.PublicID); err != nil {
 		return err
 	}
+	if push, err := s.db.BadgePush(ctx, b.ID); err != nil {
+		return err
+	} else if push != nil {
+		d.SentBy, d.SentAt = push.ClientName, push.PushedAt
+	}
 	if b.SeenStatus != b.Status {
 		if err := s.db.MarkBadgeSeen(ctx, b.UserID, b.PublicID); err != nil {
 			return err

@@ -116,6 +116,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
+	if kind := apiKindOf(c.Request().URL.Path); kind != notAPI {
+		if err := writeAPIError(c, kind, view.Status, err, view.Message); err != nil {
+			log.Debug("write error body", "err", err)
+		}
+		return
+	}
 	if wantsJSON(c) {
 		body := map[string]string{"code": string(code), "title": view.Title, "error": view.Message}
 		if err := c.JSON(view.Status, body); err != nil {

@@ -147,6 +147,9 @@ func MustStart(t testing.TB, modify ...func(*web.Options)) *env {
 			ID: "oidc", Name: "Test IdP", ClientID: idp.ClientID, ClientSecret: idp.ClientSecret,
 			DiscoveryURL: idp.DiscoveryEndpoint(),
 		}},
+		// The operator's policies, which turn on the Open Badges APIs.
+		PrivacyPolicyURL:  "https://satchel.test/privacy",
+		TermsOfServiceURL: "https://satchel.test/terms",
 	}
 	for _, m := range modify {
 		m(&opts)

@@ -43,6 +43,16 @@ var builtPaths = []struct{ name, path, pattern string }{
 	{"CollectionsAdd", paths.CollectionsAdd, paths.CollectionsAdd},
 	{"MastodonShare", paths.MastodonShare, paths.MastodonShare},
 	{"OEmbed", paths.OEmbed, paths.OEmbed},
+	{"OAuthRegister", paths.OAuthRegister, paths.OAuthRegister},
+	{"OAuthAuthorize", paths.OAuthAuthorize, paths.OAuthAuthorize},
+	{"OAuthToken", paths.OAuthToken, paths.OAuthToken},
+	{"OAuthRevoke", paths.OAuthRevoke, paths.OAuthRevoke},
+	{"OB3Discovery", paths.OB3Discovery, paths.OB3Discovery},
+	{"OB3Credentials", paths.OB3Credentials, paths.OB3Credentials},
+	{"OB3Profile", paths.OB3Profile, paths.OB3Profile},
+	{"BadgeConnectManifest", paths.BadgeConnectManifest, paths.BadgeConnectManifest},
+	{"BadgeConnectAssertions", paths.BadgeConnectAssertions, paths.BadgeConnectAssertions},
+	{"BadgeConnectProfile", paths.BadgeConnectProfile, paths.BadgeConnectProfile},
 	{"Image", paths.Image("h1"), paths.ImagePattern},
 	{"Badge", paths.Badge("b1"), paths.BadgePattern},
 	{"BadgeDownload", paths.BadgeDownload("b1"), paths.BadgeDownloadPattern},
@@ -55,6 +65,8 @@ var builtPaths = []struct{ name, path, pattern string }{
 	{"AuthCallback", paths.AuthCallback("github"), paths.AuthCallbackPattern},
 	{"Unlink", paths.Unlink("github"), paths.UnlinkPattern},
 	{"EmailRemove", paths.EmailRemove(7), paths.EmailRemovePattern},
+	{"AppDisconnect", paths.AppDisconnect(7), paths.AppDisconnectPattern},
+	{"OAuthConsent", paths.OAuthConsent("REQUEST"), paths.OAuthConsentPattern},
 	{"Collection", paths.Collection("c1"), paths.CollectionPattern},
 	{"CollectionEdit", paths.CollectionEdit("c1"), paths.CollectionEditPattern},
 	{"CollectionDelete", paths.CollectionDelete("c1"), paths.CollectionDeletePattern},
@@ -118,7 +130,7 @@ func TestPaths_BuildersAndRoutesAgree(t *testing.T) {
 	reached := map[string]bool{}
 	for _, b := range builtPaths {
 		served := false
-		for _, method := range []string{http.MethodGet, http.MethodPost} {
+		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut} {
 			if !registered[method+" "+b.pattern] {
 				continue
 			}

@@ -145,6 +145,9 @@ type publicFixture struct {
 	adaID, bobID                   int64
 	pub, revoked, priv, bobPriv    *store.Badge
 	publicColl, unlisted, privColl *store.Collection
+	// consent is a platform's pending request to connect to a backpack
+	// (its consent page); Ada has connected another platform already.
+	consent string
 }
 
 func newPublicFixture(t *testing.T, modify ...func(*webOptions)) *publicFixture {
@@ -192,6 +195,8 @@ func newPublicFixture(t *testing.T, modify ...func(*webOptions)) *publicFixture 
 	f.publicColl = coll("Engineering", store.Public, f.pub, f.priv)
 	f.unlisted = coll("For my tutor", store.Unlisted, f.pub)
 	f.privColl = coll("Drafts", store.Private, f.pub)
+	connectApp(t, e.db, f.adaID)
+	f.consent = pendingConsent(t, e.db)
 	return f
 }
 

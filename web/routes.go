@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/satchel-backpack/satchel/internal/obapi"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/static"
 )
@@ -55,6 +56,9 @@ func (s *Server) routes() {
 		limitVerify       = s.rateLimit(bucketVerify, verifyLimit, verifyWindow, "limits.verify")
 		queueVerify       = oneOf(make(chan struct{}, verifyConcurrency), s.opts.VerifyQueueWait)
 		limitPublicVerify = s.rateLimit(bucketPublicVerify, publicVerifyLimit, publicVerifyWindow, "limits.public_verify")
+		limitRegister     = s.rateLimit("oauth-register", registrationLimit, registrationWindow, "limits.oauth_register")
+		// A pushed badge may be as large as one uploaded file.
+		pushBodyLimit = middleware.BodyLimit(fmt.Sprintf("%dB", ImportMaxFileBytes))
 	)
 
 	// Anonymous: liveness and readiness, static files, the home page.
@@ -112,7 +116,8 @@ func (s *Server) routes() {
 	acct.POST(paths.EmailConfirm, s.handleEmailConfirm)
 	acct.POST(paths.EmailRemovePattern, s.handleEmailRemove) // owner
 	acct.GET(paths.ProfileEdit, s.handleProfileForm)
-	acct.POST(paths.ProfileEdit, s.handleProfileSave) // owner
+	acct.POST(paths.ProfileEdit, s.handleProfileSave)         // owner
+	acct.POST(paths.AppDisconnectPattern, s.handleDisconnect) // owner: a connected platform
 	// "Download everything" and its re-import (a ZIP up to maxArchiveBytes).
 	acct.GET(paths.Export, s.handleExport)
 	acct.GET(paths.ImportArchive, s.handleImportArchiveForm)
@@ -170,6 +175,33 @@ func (s *Server) routes() {
 	e.GET(paths.ProfileQRSVGPattern, s.handleProfileQR)
 	e.GET(paths.BadgeQRPNGPattern, s.handleBadgeQR)
 	e.GET(paths.BadgeQRSVGPattern, s.handleBadgeQR)
+
+	// The Open Badges APIs, for learning platforms (only when the operator
+	// published the policies they need: requireAPI). Discovery and the
+	// manifest are anonymous; registration is anonymous and rate-limited;
+	// the authorization endpoint sends the learner to the consent page,
+	// which needs a signed-in learner; the token and revocation endpoints
+	// take the platform's HTTP Basic credentials; the resource endpoints
+	// a bearer token with the scope named. None has a session or CSRF
+	// cookie (sessionless) but the consent page.
+	e.GET(paths.OB3Discovery, s.handleDiscovery, s.requireAPI)
+	e.GET(paths.BadgeConnectManifest, s.handleBadgeConnectManifest, s.requireAPI)
+	e.POST(paths.OAuthRegister, s.handleRegister, s.requireAPI, limitRegister)
+	e.GET(paths.OAuthAuthorize, s.handleAuthorize, s.requireAPI)
+	e.GET(paths.OAuthConsentPattern, s.handleConsent, s.requireAPI, s.requireUser)
+	e.POST(paths.OAuthConsentPattern, s.handleConsentAnswer, s.requireAPI, s.requireUser)
+	e.POST(paths.OAuthToken, s.handleToken, s.requireAPI)
+	e.POST(paths.OAuthRevoke, s.handleRevoke, s.requireAPI)
+	e.GET(paths.OB3Credentials, s.handleOB3Credentials, s.requireAPI, s.requireToken(obapi.ScopeCredentialReadonly))
+	s.routeBodyLimit(http.MethodPost, paths.OB3Credentials, pushBodyLimit)
+	e.POST(paths.OB3Credentials, s.handleOB3Upsert, s.requireAPI, s.requireToken(obapi.ScopeCredentialUpsert))
+	e.GET(paths.OB3Profile, s.handleOB3Profile, s.requireAPI, s.requireToken(obapi.ScopeProfileReadonly))
+	e.PUT(paths.OB3Profile, s.handleOB3ProfileUpdate, s.requireAPI, s.requireToken(obapi.ScopeProfileUpdate))
+	e.GET(paths.BadgeConnectAssertions, s.handleBCAssertions, s.requireAPI, s.requireToken(obapi.ScopeAssertionReadonly))
+	s.routeBodyLimit(http.MethodPost, paths.BadgeConnectAssertions, pushBodyLimit)
+	e.POST(paths.BadgeConnectAssertions, s.handleBCPostAssertion, s.requireAPI, s.requireToken(obapi.ScopeAssertionCreate))
+	e.GET(paths.BadgeConnectProfile, s.handleBCProfile, s.requireAPI, s.requireToken(obapi.ScopeBCProfileReadonly))
+	e.POST(paths.BadgeConnectProfile, s.handleBCProfileUpdate, s.requireAPI, s.requireToken(obapi.ScopeBCProfileUpdate))
 
 	// Embeds: anonymous, and the only pages other sites may frame.
 	embed := group(e, "/embed", allowFraming)

@@ -90,6 +90,13 @@ type Options struct {
 	// Without it /metrics answers 404 here (a separate listener may serve
 	// them: SATCHEL_METRICS_ADDR).
 	MetricsToken string
+
+	// PrivacyPolicyURL and TermsOfServiceURL are the operator's policies,
+	// which the Open Badges APIs publish to connecting platforms. The APIs
+	// (discovery, registration, the authorization server and the
+	// resource endpoints) are offered only when both are set.
+	PrivacyPolicyURL  string
+	TermsOfServiceURL string
 }
 
 // DefaultMaxBodyBytes caps request bodies unless a route says otherwise.

@@ -57,6 +57,7 @@ func everyPage(f *publicFixture) []pageVisit {
 		{"emails", paths.Emails, true, "main h1"},
 		{"profile edit", paths.ProfileEdit, true, "main h1"},
 		{"account delete", paths.DeleteAccount, true, "main h1"},
+		{"app consent", paths.OAuthConsent(f.consent), true, "main h1"},
 	}
 }
 
@@ -72,6 +73,7 @@ var contentText = map[string]bool{
 	"I write **programs** for engines. <script>alert(1)</script> [site](javascript:alert(1))": true,
 	"I write": true, "programs": true, "for engines. alert(1) site": true, "Understands": true, "engines": true,
 	"Wrote a program.": true, "Wrote a": true, "program": true,
+	"Example LMS": true, "lms.example": true,
 	"https://issuer.example/": true, "office@issuer.example": true, "learner@example.org": true,
 }
 

@@ -399,6 +399,9 @@ func (m *Main) serve(ctx context.Context) error {
 		SignInWindow:   config.SignInWindow,
 		Metrics:        mx,
 		MetricsToken:   cfg.MetricsToken,
+
+		PrivacyPolicyURL:  cfg.PrivacyURL,
+		TermsOfServiceURL: cfg.TermsURL,
 	})
 	if err != nil {
 		ln.Close()

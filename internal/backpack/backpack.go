@@ -31,6 +31,7 @@ type Store interface {
 	UpsertBadge(ctx context.Context, b *store.Badge) (store.UpsertResult, error)
 	PutImage(ctx context.Context, data []byte, contentType string, width, height int) (id int64, hash string, err error)
 	AllowAt(ctx context.Context, bucket, key string, limit int, window time.Duration, now time.Time) (ok bool, retryAfter time.Duration, err error)
+	RecordPush(ctx context.Context, userID, badgeID, clientID int64, clientName string, now time.Time) error
 
 	ExportData(ctx context.Context, userID int64) (*store.UserExport, error)
 	ImportArchive(ctx context.Context, userID int64, in store.ArchiveImport) (store.ArchiveResult, error)
@@ -39,6 +40,8 @@ type Store interface {
 	RecordReverify(ctx context.Context, c store.Claim, r store.Reverification) (store.ReverifyOutcome, error)
 	RecordCheck(ctx context.Context, badgeID int64, report []byte, status store.BadgeStatus, checkedAt, nextCheckAt time.Time) error
 	ExpireBadges(ctx context.Context, now time.Time, limit int) ([]store.Expired, error)
+	// PruneOAuth deletes connection requests and tokens no longer usable.
+	PruneOAuth(ctx context.Context, now time.Time) error
 }
 
 // Verifier checks a badge against the learner's verified identifiers.

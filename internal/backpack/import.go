@@ -39,6 +39,9 @@ type Item struct {
 	Refused string
 	// RefusedSays is Refused as catalog messages, when it has them.
 	RefusedSays []i18n.Phrase
+	// From, when set, is the connected platform that pushed the item
+	// (see Push): only a badge that verifies is kept, marked as its.
+	From *Sender
 }
 
 // Outcome is what an import did with an item.
@@ -157,6 +160,12 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 		return *refused
 	}
 
+	if it.From != nil {
+		if w := notPushable(rep); w.text != "" {
+			out.tell(w)
+			return out
+		}
+	}
 	if b.Name == "" && StatusOf(rep) == store.StatusRevoked {
 		// Withdrawn before Satchel could learn even its name: nothing
 		// worth keeping.
@@ -192,6 +201,12 @@ func (s *Service) importOne(ctx context.Context, userID int64, ids []badge.Ident
 		return out
 	}
 	out.BadgeID, out.Status = sb.PublicID, sb.Status
+	if it.From != nil && res != store.Existing {
+		if err := s.db.RecordPush(ctx, userID, sb.ID, it.From.ClientID, it.From.Name, s.now()); err != nil {
+			// The badge is kept; only the announcement is lost.
+			log.Error("import: record push", "err", err)
+		}
+	}
 	var w words
 	switch res {
 	case store.Existing:

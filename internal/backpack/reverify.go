@@ -256,6 +256,11 @@ func (r *Reverifier) loop(ctx context.Context, done chan struct{}) {
 func (r *Reverifier) RunOnce(ctx context.Context) (ReverifyStats, error) {
 	var st ReverifyStats
 	db, log := r.s.db, r.s.logOf(ctx)
+	// Housekeeping on the same beat: expired connection requests and
+	// tokens of connected platforms go.
+	if err := db.PruneOAuth(ctx, r.s.now()); err != nil {
+		log.Error("prune OAuth requests and tokens", "err", err)
+	}
 	for range 100 { // bounded; the next pass takes the rest
 		expired, err := db.ExpireBadges(ctx, r.s.now(), expireBatch)
 		if err != nil {

@@ -53,6 +53,10 @@ var Vars = []Var{
 		Description: "Address (host:port) of a separate listener that serves Prometheus metrics at /metrics, e.g. 127.0.0.1:9090; keep it off the public network. Empty: no metrics listener."},
 	{Name: "SATCHEL_METRICS_TOKEN", Secret: true,
 		Description: "Bearer token (at least 32 characters) that lets a scraper read /metrics on the main address instead (Authorization: Bearer TOKEN). Empty: /metrics is not served there."},
+	{Name: "SATCHEL_PRIVACY_URL", Flag: "privacy-url",
+		Description: "Address of this Satchel's privacy policy. With SATCHEL_TERMS_URL it turns on the Open Badges API (3.0 and Badge Connect 2.1), through which learning platforms push badges into backpacks: both specifications require the policies. Unset: the API is not offered."},
+	{Name: "SATCHEL_TERMS_URL", Flag: "terms-url",
+		Description: "Address of this Satchel's terms of service; see SATCHEL_PRIVACY_URL."},
 	{Name: "SATCHEL_GITHUB_KEY", Description: "GitHub OAuth app client ID."},
 	{Name: "SATCHEL_GITHUB_SECRET", Secret: true, Description: "GitHub OAuth app client secret."},
 	{Name: "SATCHEL_GOOGLE_KEY", Description: "Google OAuth client ID."},
@@ -107,8 +111,12 @@ type Config struct {
 	LogFormat      string // "text" or "json"
 	MetricsAddr    string // a separate metrics listener; "" for none
 	MetricsToken   string // bearer token for /metrics on the main listener; "" for none
-	Providers      []Provider
-	SMTP           SMTP // Host is empty when email is not configured
+	// PrivacyURL and TermsURL are the operator's policies; with both, the
+	// Open Badges API is offered.
+	PrivacyURL string
+	TermsURL   string
+	Providers  []Provider
+	SMTP       SMTP // Host is empty when email is not configured
 	// ReverifyInterval is how often each badge is re-verified; 0: never.
 	ReverifyInterval time.Duration
 	// SignInLimit is how many sign-in requests one client address may make
@@ -191,6 +199,24 @@ func build(get func(string) string) (*Config, error) {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < MinSecretLen {
 		errs = append(errs, &Error{"SATCHEL_METRICS_TOKEN", fmt.Sprintf("is %d characters; it must be at least %d (generate one with: openssl rand -hex 32)", len(c.MetricsToken), MinSecretLen)})
+	}
+
+	for _, v := range []struct {
+		name string
+		dst  *string
+	}{{"SATCHEL_PRIVACY_URL", &c.PrivacyURL}, {"SATCHEL_TERMS_URL", &c.TermsURL}} {
+		raw := get(v.name)
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, &Error{v.name, fmt.Sprintf("%q is not an absolute http(s) URL; use for example https://school.example/privacy", raw)})
+			continue
+		}
+		*v.dst = raw
+	}
+	if (c.PrivacyURL == "") != (c.TermsURL == "") {
+		errs = append(errs, &Error{"SATCHEL_PRIVACY_URL", "SATCHEL_PRIVACY_URL and SATCHEL_TERMS_URL go together: the Open Badges API needs both policies; set both, or neither"})
 	}
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

@@ -50,6 +50,8 @@ func TestLoad_InvalidNamesVariableAndFix(t *testing.T) {
 		{map[string]string{"SATCHEL_LOG_FORMAT": "xml"}, "SATCHEL_LOG_FORMAT", "text or json"},
 		{map[string]string{"SATCHEL_METRICS_ADDR": "9090"}, "SATCHEL_METRICS_ADDR", "host:port"},
 		{map[string]string{"SATCHEL_METRICS_TOKEN": "short"}, "SATCHEL_METRICS_TOKEN", "at least 32"},
+		{map[string]string{"SATCHEL_PRIVACY_URL": "https://school.example/privacy"}, "SATCHEL_PRIVACY_URL", "set both, or neither"},
+		{map[string]string{"SATCHEL_PRIVACY_URL": "privacy.html", "SATCHEL_TERMS_URL": "https://school.example/terms"}, "SATCHEL_PRIVACY_URL", "absolute http(s) URL"},
 		{map[string]string{"SATCHEL_SIGNIN_LIMIT": "lots"}, "SATCHEL_SIGNIN_LIMIT", "whole number"},
 		{map[string]string{"SATCHEL_SIGNIN_LIMIT": "5"}, "SATCHEL_SIGNIN_LIMIT", "from 10"},
 		{map[string]string{"SATCHEL_ADDR": "0.0.0.0:8080", "SATCHEL_DEV_LOGIN": "off"}, "SATCHEL_BASE_URL", "public URL"},

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/satchel-backpack/satchel/internal/obapi"
 )
 
 // Fixed paths.
@@ -41,6 +43,21 @@ const (
 	CollectionsAdd    = "/collections/add-badges" // several badges into one collection
 	MastodonShare     = "/share/mastodon"
 	OEmbed            = "/oembed"
+
+	// The OAuth 2.0 authorization server through which learning platforms
+	// connect (the Open Badges 3.0 API and Badge Connect 2.1 share it).
+	OAuthRegister  = "/oauth/register"  // RFC 7591 dynamic client registration
+	OAuthAuthorize = "/oauth/authorize" // RFC 6749 § 3.1; sends the learner to OAuthConsent
+	OAuthToken     = "/oauth/token"     // RFC 6749 § 3.2
+	OAuthRevoke    = "/oauth/revoke"    // RFC 7009
+
+	// The Open Badges APIs' own paths, fixed by the specifications.
+	OB3Discovery           = obapi.DiscoveryPath
+	OB3Credentials         = obapi.CredentialsPath
+	OB3Profile             = obapi.ProfilePath
+	BadgeConnectManifest   = obapi.BadgeConnectManifestPath
+	BadgeConnectAssertions = obapi.AssertionsPath
+	BadgeConnectProfile    = obapi.BadgeConnectProfilePath
 )
 
 // Patterns of the paths with parameters, as web/routes.go registers them.
@@ -55,10 +72,12 @@ const (
 	BadgeVisibilityPattern  = BadgePattern + "/visibility"
 	BadgeCollectionsPattern = BadgePattern + "/collections"
 
-	AuthStartPattern    = "/auth/:provider"
-	AuthCallbackPattern = AuthStartPattern + "/callback"
-	UnlinkPattern       = "/account/logins/:provider/unlink"
-	EmailRemovePattern  = "/account/emails/:id/remove"
+	AuthStartPattern     = "/auth/:provider"
+	AuthCallbackPattern  = AuthStartPattern + "/callback"
+	UnlinkPattern        = "/account/logins/:provider/unlink"
+	EmailRemovePattern   = "/account/emails/:id/remove"
+	AppDisconnectPattern = "/account/apps/:id/disconnect"
+	OAuthConsentPattern  = "/oauth/consent/:id" // the learner allows or denies a platform's request
 
 	CollectionPattern                 = "/collections/:id"
 	CollectionEditPattern             = CollectionPattern + "/edit"
@@ -109,6 +128,13 @@ func Unlink(provider string) string { return fill(UnlinkPattern, provider) }
 
 // EmailRemove removes one of the learner's email addresses, by its id.
 func EmailRemove(id int64) string { return fill(EmailRemovePattern, strconv.FormatInt(id, 10)) }
+
+// AppDisconnect disconnects a platform from the learner's backpack, by its
+// grant's id.
+func AppDisconnect(id int64) string { return fill(AppDisconnectPattern, strconv.FormatInt(id, 10)) }
+
+// OAuthConsent is the consent page of one authorization request.
+func OAuthConsent(id string) string { return fill(OAuthConsentPattern, id) }
 
 // Collection is the owner's page of one collection, by its public id;
 // CollectionEdit to CollectionMakeBadgesPublic are its forms and actions.
