@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -31,7 +32,7 @@ func browserConsent(t *testing.T, tab *browsertest.Tab, pf *platform, ar authReq
 	// Signed in, the learner comes back to the same request: the consent page.
 	tab.Do(t, browsertest.PressEnter(), chromedp.WaitVisible(`button[name="decision"][value="allow"]`))
 
-	page := text(t, tab, "main")
+	page := queryText(t, tab, "main")
 	if !strings.Contains(page, pf.name) {
 		t.Errorf("the consent page does not name the platform %q:\n%s", pf.name, page)
 	}
@@ -42,7 +43,7 @@ func browserConsent(t *testing.T, tab *browsertest.Tab, pf *platform, ar authReq
 	if !strings.Contains(strings.ToLower(page), "badges") {
 		t.Errorf("the consent page does not say in plain words what the platform may do:\n%s", page)
 	}
-	if got := text(t, tab, `button[name="decision"][value="deny"]`); got != "Deny" {
+	if got := queryText(t, tab, `button[name="decision"][value="deny"]`); got != "Deny" {
 		t.Errorf("the Deny button says %q", got)
 	}
 
@@ -91,8 +92,8 @@ func chromiumLearner(t *testing.T, e *env, pf *platform, name, email string) lea
 	return learner{
 		consent: func(ar authRequest) url.Values { return browserConsent(t, tab, pf, ar, name, email) },
 		pageText: func(path string) string {
-			tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(`main`))
-			return text(t, tab, "body")
+			tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			return queryText(t, tab, "body")
 		},
 	}
 }
@@ -180,32 +181,6 @@ func ob3Flow(t *testing.T, side func(*testing.T, *env, *platform, string, string
 	}
 	if len(list.Credential)+len(list.CompactJwsString) != 1 || len(list.Credential) != 1 || list.Credential[0]["id"] != "urn:uuid:5e0b7a52-8c1e-4d8a-b4a8-1b9f0d6c3e01" {
 		t.Errorf("getCredentials lists %s", r.Body)
-	}
-
-	// The profile: read it, change the name and description, read it back.
-	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
-	if r.Status != http.StatusOK {
-		t.Fatalf("getProfile answered %d:\n%s", r.Status, r.Body)
-	}
-	prof := r.json(t)
-	// OB 3.0 Appendix B Profile: id (a URI) and type, which includes
-	// "Profile", are required.
-	if types, _ := prof["type"].([]any); str(prof["id"]) == "" || !slices.Contains(types, any("Profile")) {
-		t.Errorf("getProfile's body is not an OB 3.0 Profile (id and type Profile are required): %s", r.Body)
-	}
-	prof["name"] = "Ada King"
-	prof["description"] = "Writes programs for engines that do not exist yet."
-	body, _ := json.Marshal(prof)
-	r = pf.call(http.MethodPut, ob3Profile, tok.AccessToken, "application/json", strings.NewReader(string(body)))
-	if r.Status != http.StatusOK {
-		t.Fatalf("putProfile answered %d:\n%s", r.Status, r.Body)
-	}
-	if got := r.json(t); got["name"] != "Ada King" || got["description"] != "Writes programs for engines that do not exist yet." {
-		t.Errorf("putProfile answered %s", r.Body)
-	}
-	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
-	if got := r.json(t); got["name"] != "Ada King" {
-		t.Errorf("after putProfile getProfile says %s", r.Body)
 	}
 
 	// Refresh: a new pair, and the old refresh token is spent.
@@ -373,4 +348,51 @@ func wantBCStatus(t testing.TB, what string, r apiResponse, status int) map[stri
 		t.Errorf("%s: status.error is empty on a failure: %s", what, r.Body)
 	}
 	return m
+}
+
+// queryText is the text of the first element matching a CSS selector.
+func queryText(t *testing.T, tab *browsertest.Tab, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(tab.Ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("reading %s: %v", sel, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// TestOBAPI_OB3Profile reads the learner's profile (getProfile), changes
+// its name and description (putProfile, OB 3.0 § 6.2.5) and reads it back.
+func TestOBAPI_OB3Profile(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+
+	r := pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("getProfile answered %d:\n%s", r.Status, r.Body)
+	}
+	prof := r.json(t)
+	// OB 3.0 Appendix B Profile: id (a URI) and type, which includes
+	// "Profile", are required.
+	if types, _ := prof["type"].([]any); str(prof["id"]) == "" || !slices.Contains(types, any("Profile")) {
+		t.Errorf("getProfile's body is not an OB 3.0 Profile (id and type Profile are required): %s", r.Body)
+	}
+	if prof["name"] != "Ada Lovelace" {
+		t.Errorf("getProfile name %v, want the learner's", prof["name"])
+	}
+
+	prof["name"] = "Ada King"
+	prof["description"] = "Writes programs for engines that do not exist yet."
+	body, _ := json.Marshal(prof)
+	r = pf.call(http.MethodPut, ob3Profile, tok.AccessToken, "application/json", bytes.NewReader(body))
+	if r.Status != http.StatusOK {
+		t.Fatalf("putProfile answered %d:\n%s", r.Status, r.Body)
+	}
+	if got := r.json(t); got["name"] != "Ada King" || got["description"] != prof["description"] {
+		t.Errorf("putProfile with name and description answered 200 with %s; the description was dropped, neither kept nor refused (400)", r.Body)
+	}
+	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
+	if got := r.json(t); got["name"] != "Ada King" {
+		t.Errorf("after putProfile getProfile says %s", r.Body)
+	}
 }
