@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -754,5 +755,146 @@ func TestOBAPI_ConsentPageOverHTTP(t *testing.T) {
 	mainRead := strings.Join(strings.Fields(p.Doc.Find("main").Text()), " ")
 	if !strings.HasPrefix(p.Request.URL.Path, "/oauth/consent/") || mainRead == mainAll {
 		t.Errorf("asking for credential.readonly alone shows the same page as asking for everything:\n%s", mainRead)
+	}
+}
+
+func TestOBAPIRefusal_UnsupportedResponseType(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Set("response_type", "token") })
+	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+	if q.Get("error") != "unsupported_response_type" || q.Get("code") != "" || q.Get("access_token") != "" {
+		t.Errorf("response_type=token came back with %v, want error=unsupported_response_type (RFC 6749 § 4.1.2.1)", q)
+	}
+}
+
+// TestOBAPIRefusal_CodeRedeemedOnceUnderConcurrency sends the same code
+// to the token endpoint many times at once: exactly one gets tokens.
+func TestOBAPIRefusal_CodeRedeemedOnceUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	code, ar := pf.codeHTTP(b, ob3AllScopes)
+	const n = 8
+	results := make(chan tokenResponse, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			results <- pf.tokenRequest(pf.exchangeForm(code, ar.Verifier))
+		}()
+	}
+	close(start)
+	ok := 0
+	for range n {
+		tr := <-results
+		switch {
+		case tr.Status == http.StatusOK && tr.AccessToken != "":
+			ok++
+		case tr.Status == http.StatusBadRequest && tr.Error == "invalid_grant":
+		default:
+			t.Errorf("a concurrent redemption answered %d %v", tr.Status, tr.Raw)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of %d concurrent redemptions of one code got tokens, want exactly 1", ok, n)
+	}
+}
+
+// TestOBAPIRefusal_RefreshTokenRotatedOnceUnderConcurrency refreshes with
+// the same refresh token many times at once: at most one gets tokens.
+func TestOBAPIRefusal_RefreshTokenRotatedOnceUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	const n = 8
+	results := make(chan tokenResponse, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			results <- pf.refresh(tok.RefreshToken)
+		}()
+	}
+	close(start)
+	ok := 0
+	for range n {
+		tr := <-results
+		switch {
+		case tr.Status == http.StatusOK && tr.AccessToken != "":
+			ok++
+		case tr.Status == http.StatusBadRequest && tr.Error == "invalid_grant":
+		default:
+			t.Errorf("a concurrent refresh answered %d %v", tr.Status, tr.Raw)
+		}
+	}
+	if ok > 1 {
+		t.Errorf("%d of %d concurrent refreshes with one refresh token got tokens, want at most 1", ok, n)
+	}
+}
+
+// TestOBAPI_SecretsAreNotStoredInTheClear looks for the client secret, the
+// code and the tokens in the database files: only their hashes may be
+// there.
+func TestOBAPI_SecretsAreNotStoredInTheClear(t *testing.T) {
+	t.Parallel()
+	e, b, pf := obSetup(t, nil)
+	if e.dbPath == "" {
+		t.Skip("the database is not a file here")
+	}
+	code, ar := pf.codeHTTP(b, ob3AllScopes)
+	tok := pf.exchange(code, ar.Verifier)
+	tok2 := mustTokens(t, pf.refresh(tok.RefreshToken), true)
+	// The database file and its write-ahead log hold every row written.
+	var data []byte
+	for _, suffix := range []string{"", "-wal"} {
+		if b, err := os.ReadFile(e.dbPath + suffix); err == nil {
+			data = append(data, b...)
+		}
+	}
+	// The client_id is no secret and is stored as is: finding it shows the
+	// search sees what was written.
+	if !bytes.Contains(data, []byte(pf.clientID)) {
+		t.Fatal("the client_id is not in the database files: this search cannot see what was written")
+	}
+	for what, secret := range map[string]string{
+		"client secret": pf.clientSecret, "code": code,
+		"access token": tok.AccessToken, "refresh token": tok.RefreshToken,
+		"second access token": tok2.AccessToken, "second refresh token": tok2.RefreshToken,
+	} {
+		if bytes.Contains(data, []byte(secret)) {
+			t.Errorf("the %s is stored in the clear", what)
+		}
+	}
+}
+
+// TestOBAPI_UpsertReplacesTheSameCredential pushes a newer version of a
+// credential (same id, later validFrom, another name): 200, one badge,
+// the newer name.
+func TestOBAPI_UpsertReplacesTheSameCredential(t *testing.T) {
+	t.Parallel()
+	e, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	is := newTestIssuer(t)
+	id := credentialID(20)
+	t0 := time.Now().Add(-10 * 24 * time.Hour)
+	v1 := is.signLD(t, is.credential(id, "Basket Weaving", obLearner, t0))
+	v2 := is.signLD(t, is.credential(id, "Basket Weaving II", obLearner, t0.Add(24*time.Hour)))
+	if r := pf.postJSON(ob3Credentials, tok.AccessToken, v1); r.Status != http.StatusCreated {
+		t.Fatalf("v1: %d %s", r.Status, r.Body)
+	}
+	r := pf.postJSON(ob3Credentials, tok.AccessToken, v2)
+	if r.Status != http.StatusOK || !sameJSON(r.Body, v2) {
+		t.Fatalf("a newer version of the same credential answered %d, want 200 with it: %s", r.Status, r.Body)
+	}
+	if n := countBadges(t, e, obLearner); n != 1 {
+		t.Errorf("%d badges after replacing, want 1", n)
+	}
+	r = pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil)
+	var list struct {
+		Credential []map[string]any `json:"credential"`
+	}
+	json.Unmarshal(r.Body, &list)
+	if len(list.Credential) != 1 || list.Credential[0]["name"] != "Basket Weaving II" {
+		t.Errorf("after replacing, the list has %s", r.Body)
 	}
 }
