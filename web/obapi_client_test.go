@@ -145,8 +145,12 @@ func (pf *platform) discoverOB3() map[string]any {
 		t.Errorf("discovery openapi = %v, want 3.0.x", doc["openapi"])
 	}
 	info := jsonObj(t, doc, "info")
-	if s, _ := info["title"].(string); s == "" {
-		t.Error("discovery info.title is empty")
+	// Appendix B.4.3: title, version, termsOfService and
+	// x-imssf-privacyPolicyUrl are required.
+	for _, k := range []string{"title", "version", "termsOfService", "x-imssf-privacyPolicyUrl"} {
+		if str(info[k]) == "" {
+			t.Errorf("discovery info.%s is missing", k)
+		}
 	}
 	acg := jsonObj(t, doc, "components", "securitySchemes", "OAuth2ACG")
 	if acg["type"] != "oauth2" {
@@ -199,6 +203,11 @@ func (pf *platform) discoverBadgeConnect() map[string]any {
 	t := pf.t
 	t.Helper()
 	m := pf.fetchManifest()
+	for _, k := range []string{"name", "version", "termsOfServiceUrl", "privacyPolicyUrl"} {
+		if str(m[k]) == "" {
+			t.Errorf("the manifest's badgeConnectAPI entry has no %s", k)
+		}
+	}
 	pf.apiBase = strings.TrimSuffix(pf.abs("apiBase", str(m["apiBase"])), "/")
 	pf.registrationURL = pf.abs("registrationUrl", str(m["registrationUrl"]))
 	pf.authorizationURL = pf.abs("authorizationUrl", str(m["authorizationUrl"]))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -394,5 +395,28 @@ func TestOBAPI_OB3Profile(t *testing.T) {
 	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
 	if got := r.json(t); got["name"] != "Ada King" {
 		t.Errorf("after putProfile getProfile says %s", r.Body)
+	}
+}
+
+// TestOBAPI_BackpackAnnouncesPushedBadgesOnce: two badges pushed by one
+// app are announced on the learner's next visit, naming the app, and only
+// then.
+func TestOBAPI_BackpackAnnouncesPushedBadgesOnce(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	is := newTestIssuer(t)
+	for i := 1; i <= 2; i++ {
+		c := is.signLD(t, is.credential(credentialID(30+i), "Basket Weaving "+strconv.Itoa(i), obLearner, time.Now().Add(-48*time.Hour)))
+		if r := pf.postJSON(ob3Credentials, tok.AccessToken, c); r.Status != http.StatusCreated {
+			t.Fatalf("push %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	page := func() string { return strings.Join(strings.Fields(b.get("/backpack").Doc.Find("main").Text()), " ") }
+	if got := page(); !strings.Contains(got, "2 new badges from "+pf.name) {
+		t.Errorf("the next visit to the backpack does not say %q:\n%s", "2 new badges from "+pf.name, got)
+	}
+	if got := page(); strings.Contains(got, "new badges from") {
+		t.Errorf("the announcement is repeated on the visit after:\n%s", got)
 	}
 }
