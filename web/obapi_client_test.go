@@ -584,6 +584,19 @@ func wantStatusInfo(t testing.TB, what string, r apiResponse, minor string, stat
 // page is returned as is.
 func consentHTTP(t testing.TB, b *browser, authURL, decision string) *url.URL {
 	t.Helper()
+	action, fields, early := consentForm(t, b, authURL)
+	if early != nil {
+		return early
+	}
+	return answerConsent(t, b, action, fields, decision)
+}
+
+// consentForm follows an authorization request to the consent page and
+// reads its form: where it posts and its hidden fields. When Satchel
+// sends the browser straight back to the platform instead (an error), it
+// returns that address as early.
+func consentForm(t testing.TB, b *browser, authURL string) (action string, fields url.Values, early *url.URL) {
+	t.Helper()
 	prev := b.follow
 	b.follow = false
 	defer func() { b.follow = prev }()
@@ -595,7 +608,7 @@ func consentHTTP(t testing.TB, b *browser, authURL, decision string) *url.URL {
 			t.Fatalf("authorization redirected to %q", p.Header.Get("Location"))
 		}
 		if !strings.HasPrefix(loc.String(), b.e.ts.URL+"/") {
-			return loc // straight back to the platform: an error
+			return "", nil, loc // straight back to the platform: an error
 		}
 		p = b.get(loc.String())
 	}
@@ -611,11 +624,11 @@ func consentHTTP(t testing.TB, b *browser, authURL, decision string) *url.URL {
 	if m := strings.ToLower(form.AttrOr("method", "get")); m != "post" {
 		t.Fatalf("the consent form's method is %q", m)
 	}
-	action, err := p.Request.URL.Parse(form.AttrOr("action", ""))
+	u, err := p.Request.URL.Parse(form.AttrOr("action", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields := url.Values{}
+	fields = url.Values{}
 	form.Find(`input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
 		if n, ok := s.Attr("name"); ok {
 			fields.Add(n, s.AttrOr("value", ""))
@@ -624,8 +637,22 @@ func consentHTTP(t testing.TB, b *browser, authURL, decision string) *url.URL {
 	if fields.Get("_csrf") == "" {
 		t.Fatalf("the consent form has no _csrf field:\n%s", p.Body)
 	}
-	fields.Set("decision", decision)
-	p = b.post(action.String(), fields)
+	return u.String(), fields, nil
+}
+
+// answerConsent posts the consent form with decision and returns where
+// Satchel redirects.
+func answerConsent(t testing.TB, b *browser, action string, fields url.Values, decision string) *url.URL {
+	t.Helper()
+	prev := b.follow
+	b.follow = false
+	defer func() { b.follow = prev }()
+	f := url.Values{}
+	for k, v := range fields {
+		f[k] = v
+	}
+	f.Set("decision", decision)
+	p := b.post(action, f)
 	if p.StatusCode != http.StatusSeeOther && p.StatusCode != http.StatusFound {
 		t.Fatalf("the consent form answered %d, want a redirect:\n%s", p.StatusCode, p.Body)
 	}

@@ -898,3 +898,34 @@ func TestOBAPI_UpsertReplacesTheSameCredential(t *testing.T) {
 		t.Errorf("after replacing, the list has %s", r.Body)
 	}
 }
+
+// TestOBAPIRefusal_ConsentAnsweredOnce: a consent request, once answered,
+// gives no second code, whether it was allowed or denied.
+func TestOBAPIRefusal_ConsentAnsweredOnce(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	for _, first := range []string{"allow", "deny"} {
+		t.Run(first+" then allow", func(t *testing.T) {
+			ar := pf.authorize(ob3AllScopes)
+			action, fields, early := consentForm(t, b, ar.URL)
+			if early != nil {
+				t.Fatalf("no consent page: %s", early)
+			}
+			answerConsent(t, b, action, fields, first)
+			b.follow = false
+			f := url.Values{}
+			for k, v := range fields {
+				f[k] = v
+			}
+			f.Set("decision", "allow")
+			p := b.post(action, f)
+			b.follow = true
+			if loc := p.Header.Get("Location"); strings.Contains(loc, "code=") {
+				t.Errorf("the consent request answered %s once gave a code again: %s", first, loc)
+			}
+			if p.StatusCode < 300 {
+				t.Errorf("answering the consent request again: %d", p.StatusCode)
+			}
+		})
+	}
+}
