@@ -485,23 +485,35 @@ func TestOBAPIRefusal_PushedNonBadgesAndForgeries(t *testing.T) {
 		})
 	}
 	t.Run("a body over the upload limit", func(t *testing.T) {
-		const size = 21 << 20
-		body := io.MultiReader(strings.NewReader(`{"@context":"`), io.LimitReader(repeatReader('a'), size))
-		req, _ := http.NewRequest(http.MethodPost, pf.satchel+ob3Credentials, body)
-		req.ContentLength = int64(size + len(`{"@context":"`))
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := pf.hc.Do(req)
-		if err != nil {
-			t.Fatalf("the oversized push got no answer: %v", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusRequestEntityTooLarge {
-			t.Errorf("a %d-byte push answered %d, want 413", size, resp.StatusCode)
-		}
+		// The upload limit is an uploaded file's (web.ImportMaxFileBytes).
+		pushOversized(t, pf, tok.AccessToken, pf.satchel+ob3Credentials, web.ImportMaxFileBytes+1, false)
+		pushOversized(t, pf, tok.AccessToken, pf.satchel+ob3Credentials, web.ImportMaxFileBytes+1, true)
+		pushOversized(t, pf, tok.AccessToken, pf.satchel+ob3Credentials, 21<<20, false)
 	})
 	if total, n := listTotal(t, pf, tok.AccessToken); total != "0" || n != 0 {
 		t.Errorf("after the refusals the list has X-Total-Count %q and %d credentials", total, n)
+	}
+}
+
+// pushOversized posts size bytes of JSON to u, with its length given or
+// chunked, and wants 413.
+func pushOversized(t *testing.T, pf *platform, token, u string, size int, chunked bool) {
+	t.Helper()
+	prefix := `{"assertion":{"@context":"`
+	body := io.MultiReader(strings.NewReader(prefix), io.LimitReader(repeatReader('a'), int64(size-len(prefix))))
+	req, _ := http.NewRequest(http.MethodPost, u, body)
+	if !chunked {
+		req.ContentLength = int64(size)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := pf.hc.Do(req)
+	if err != nil {
+		t.Fatalf("the oversized push got no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a %d-byte push (chunked %v) to %s answered %d, want 413", size, chunked, u, resp.StatusCode)
 	}
 }
 
@@ -542,6 +554,8 @@ func TestOBAPIRefusal_BadgeConnectRefusesAnAssertionForSomeoneElse(t *testing.T)
 		}
 		wantBCStatus(t, name, r, r.Status)
 	}
+	pushOversized(t, pf, tok.AccessToken, pf.apiBase+"/assertions", web.ImportMaxFileBytes+1, false)
+	pushOversized(t, pf, tok.AccessToken, pf.apiBase+"/assertions", web.ImportMaxFileBytes+1, true)
 	if n := countBadges(t, e, "grace@example.org"); n != 0 {
 		t.Errorf("%d badges stored from refused assertions", n)
 	}
