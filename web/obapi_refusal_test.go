@@ -697,9 +697,6 @@ func TestOBAPI_CredentialsPagingAndCompactJWS(t *testing.T) {
 	if got := r.Header.Get("X-Total-Count"); r.Status != http.StatusOK || got != "1" {
 		t.Errorf("since=%s: %d X-Total-Count %q, want the one issued after it: %s", since, r.Status, got, r.Body)
 	}
-	// A bad limit is invalid_query_parameter.
-	r = pf.call(http.MethodGet, ob3Credentials+"?limit=-1", tok.AccessToken, "", nil)
-	wantStatusInfo(t, "limit=-1", r, "invalid_query_parameter", http.StatusBadRequest)
 }
 
 // TestOBAPI_ConsentPageOverHTTP: a learner who is not signed in signs in
@@ -941,5 +938,59 @@ func TestOBAPIRefusal_ConsentAnsweredOnce(t *testing.T) {
 				t.Errorf("answering the consent request again: %d", p.StatusCode)
 			}
 		})
+	}
+}
+
+// TestOBAPIRefusal_DeletedAccountsTokens: once the learner deletes the
+// account, the platform's tokens are worth nothing.
+func TestOBAPIRefusal_DeletedAccountsTokens(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	p := b.submit("/account/delete", "/account/delete", url.Values{"confirm": {"delete"}})
+	if p.signedInAs() != "" {
+		t.Fatalf("the account was not deleted: at %s signed in as %q", p.Request.URL, p.signedInAs())
+	}
+	wantStatusInfo(t, "getCredentials after the account was deleted", pf.call(http.MethodGet, ob3Credentials, tok.AccessToken, "", nil), "unauthorizedrequest", http.StatusUnauthorized)
+	wantOAuthError(t, "refresh after the account was deleted", pf.refresh(tok.RefreshToken), http.StatusBadRequest, "invalid_grant")
+}
+
+// TestOBAPIRefusal_RevocationNeedsTheClient: RFC 7009 § 2.1, the
+// revocation request authenticates the client like the token request.
+func TestOBAPIRefusal_RevocationNeedsTheClient(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	for name, auth := range map[string][2]string{
+		"no client authentication": {"", ""},
+		"a wrong client secret":    {pf.clientID, pf.clientSecret + "x"},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, pf.revocationURL, strings.NewReader(url.Values{"token": {tok.RefreshToken}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if auth[0] != "" {
+			req.SetBasicAuth(url.QueryEscape(auth[0]), url.QueryEscape(auth[1]))
+		}
+		resp, err := pf.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || m["error"] != "invalid_client" {
+			t.Errorf("revocation with %s: %d %v, want 401 invalid_client", name, resp.StatusCode, m)
+		}
+	}
+	// Nothing was revoked.
+	mustTokens(t, pf.refresh(tok.RefreshToken), true)
+}
+
+func TestOBAPIRefusal_BadQueryParameters(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	for _, q := range []string{"limit=-1", "limit=0", "limit=ten", "offset=-1", "since=yesterday"} {
+		r := pf.call(http.MethodGet, ob3Credentials+"?"+q, tok.AccessToken, "", nil)
+		wantStatusInfo(t, q, r, "invalid_query_parameter", http.StatusBadRequest)
 	}
 }
