@@ -994,3 +994,32 @@ func TestOBAPIRefusal_BadQueryParameters(t *testing.T) {
 		wantStatusInfo(t, q, r, "invalid_query_parameter", http.StatusBadRequest)
 	}
 }
+
+// TestOBAPIRefusal_RepeatedParameters: RFC 6749 § 3.1 and § 3.2, a
+// parameter may not be sent twice.
+func TestOBAPIRefusal_RepeatedParameters(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	t.Run("token endpoint", func(t *testing.T) {
+		code, ar := pf.codeHTTP(b, ob3AllScopes)
+		f := pf.exchangeForm(code, ar.Verifier)
+		f.Add("code_verifier", ar.Verifier)
+		wantOAuthError(t, "code_verifier twice", pf.tokenRequest(f), http.StatusBadRequest, "invalid_request")
+	})
+	t.Run("authorization endpoint, redirect_uri twice", func(t *testing.T) {
+		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Add("redirect_uri", pf.redirectURI) })
+		b.follow = false
+		defer func() { b.follow = true }()
+		p := b.get(ar.URL)
+		if p.StatusCode != http.StatusBadRequest || p.Header.Get("Location") != "" {
+			t.Errorf("redirect_uri twice: %d Location %q, want 400 and no redirect", p.StatusCode, p.Header.Get("Location"))
+		}
+	})
+	t.Run("authorization endpoint, scope twice", func(t *testing.T) {
+		ar := pf.authorize([]string{scopeCredentialReadonly}, func(q url.Values) { q.Add("scope", scopeCredentialUpsert) })
+		q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
+		if q.Get("error") != "invalid_request" || q.Get("code") != "" {
+			t.Errorf("scope twice came back with %v, want error=invalid_request", q)
+		}
+	})
+}
