@@ -1023,3 +1023,28 @@ func TestOBAPIRefusal_RepeatedParameters(t *testing.T) {
 		}
 	})
 }
+
+// TestOBAPIRefusal_ClientWithoutTheRefreshGrant: a client registered for
+// authorization_code alone gets no refresh token, and the refresh grant
+// is unauthorized_client for it (RFC 6749 § 5.2).
+func TestOBAPIRefusal_ClientWithoutTheRefreshGrant(t *testing.T) {
+	t.Parallel()
+	e := MustStart(t)
+	b := e.browser()
+	b.devSignIn("Ada Lovelace", obLearner)
+	pf := newPlatform(t, e.ts.URL, "Example LMS")
+	pf.discoverOB3()
+	meta := pf.metadata(ob3AllScopes...)
+	meta["grant_types"] = []string{"authorization_code"}
+	status, m := pf.register(meta)
+	if status != http.StatusCreated {
+		t.Fatalf("registration: %d %v", status, m)
+	}
+	pf.clientID, pf.clientSecret = str(m["client_id"]), str(m["client_secret"])
+	code, ar := pf.codeHTTP(b, ob3AllScopes)
+	tok := mustTokens(t, pf.tokenRequest(pf.exchangeForm(code, ar.Verifier)), false)
+	if tok.RefreshToken != "" {
+		t.Errorf("a client without the refresh_token grant got a refresh token")
+	}
+	wantOAuthError(t, "the refresh grant for a client without it", pf.refresh("anything"), http.StatusBadRequest, "unauthorized_client")
+}
