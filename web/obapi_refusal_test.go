@@ -526,7 +526,7 @@ func badgeJSON(t *testing.T, v any) []byte {
 	return out
 }
 
-func TestOBAPIRefusal_BadgeConnectRefusesAnAssertionForSomeoneElse(t *testing.T) {
+func TestOBAPIRefusal_BadgeConnectPushes(t *testing.T) {
 	t.Parallel()
 	is := newIssuer20(t)
 	e := MustStart(t, withIssuer(is))
@@ -542,10 +542,16 @@ func TestOBAPIRefusal_BadgeConnectRefusesAnAssertionForSomeoneElse(t *testing.T)
 	is.mu.Lock()
 	forElse := json.RawMessage(is.docs["/assertions/else.json"])
 	is.mu.Unlock()
+	// A forgery: the assertion as posted names Grace, the issuer's hosted
+	// copy at its id names someone else.
+	var forged map[string]any
+	json.Unmarshal(forElse, &forged)
+	forged["recipient"] = map[string]any{"type": "email", "hashed": true, "salt": "salt", "identity": hashedIdentity("grace@example.org", "salt")}
 	for name, body := range map[string]any{
-		"an assertion for someone else": map[string]any{"assertion": forElse},
-		"not an assertion":              map[string]any{"assertion": map[string]any{"hello": "world"}},
-		"no assertion":                  map[string]any{"badge": "x"},
+		"an assertion for someone else":                  map[string]any{"assertion": forElse},
+		"an assertion that differs from its hosted copy": map[string]any{"assertion": forged},
+		"not an assertion":                               map[string]any{"assertion": map[string]any{"hello": "world"}},
+		"no assertion":                                   map[string]any{"badge": "x"},
 	} {
 		r := pf.postJSON(pf.apiBase+"/assertions", tok.AccessToken, body)
 		if r.Status < 400 || r.Status >= 500 {
@@ -554,8 +560,12 @@ func TestOBAPIRefusal_BadgeConnectRefusesAnAssertionForSomeoneElse(t *testing.T)
 		}
 		wantBCStatus(t, name, r, r.Status)
 	}
-	pushOversized(t, pf, tok.AccessToken, pf.apiBase+"/assertions", web.ImportMaxFileBytes+1, false)
-	pushOversized(t, pf, tok.AccessToken, pf.apiBase+"/assertions", web.ImportMaxFileBytes+1, true)
+	t.Run("over the upload limit, its length given", func(t *testing.T) {
+		pushOversized(t, pf, tok.AccessToken, pf.apiBase+"/assertions", web.ImportMaxFileBytes+1, false)
+	})
+	t.Run("over the upload limit, chunked", func(t *testing.T) {
+		pushOversized(t, pf, tok.AccessToken, pf.apiBase+"/assertions", web.ImportMaxFileBytes+1, true)
+	})
 	if n := countBadges(t, e, "grace@example.org"); n != 0 {
 		t.Errorf("%d badges stored from refused assertions", n)
 	}
