@@ -117,7 +117,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if kind := apiKindOf(c.Request().URL.Path); kind != notAPI {
-		if err := writeAPIError(c, kind, view.Status, err, view.Message); err != nil {
+		msg := view.Message
+		if he != nil && he.Code < 500 {
+			if m, ok := he.Message.(string); ok && m != "" {
+				msg = m // a refusal of our own, worded for the client
+			}
+		}
+		if err := writeAPIError(c, kind, view.Status, err, msg); err != nil {
 			log.Debug("write error body", "err", err)
 		}
 		return

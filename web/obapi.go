@@ -132,7 +132,7 @@ func (s *Server) handleOB3Upsert(c echo.Context) error {
 	switch ct {
 	case "application/json", "application/vc+ld+json", "application/ld+json", "text/plain":
 	default:
-		return fail.New(fail.Unsupported, "Send the credential as application/json, or its compact JWS as text/plain.")
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the credential as application/json, or its compact JWS as text/plain.")
 	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {

@@ -45,7 +45,7 @@ var rules = []rule{
 	{from: "static", deny: []string{"views", "store", "internal"},
 		why: "static is files, embedded"},
 	{from: "internal/obapi", deny: []string{"github.com/labstack/echo", "github.com/gorilla/sessions", "github.com/markbates/goth", "github.com/zitadel/oidc"},
-		why: "internal/obapi builds the Open Badges API's documents and decides its requests; web serves them and wires the authorization server"},
+		why: "internal/obapi builds the Open Badges API's documents and decides its requests; web serves them and answers the authorization server's endpoints"},
 	{from: "*", deny: []string{"internal/badgetest"},
 		why: "internal/badgetest makes test keys and badges: only _test.go files import it"},
 }

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -101,14 +104,25 @@ func (t *Tab) RunAxeRules(tb testing.TB, rules ...string) ([]Violation, error) {
 func (t *Tab) runAxe(tb testing.TB, kind string, values []string) ([]Violation, error) {
 	tb.Helper()
 	src := AxeScript(tb)
-	// The trailing true keeps the script's own completion value, which need
-	// not be serialisable, out of the answer. A page audited before, in the
-	// same document, has axe-core already.
-	loaded, err := chromedp.Run(t.Ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	// A page audited before, in the same document, has axe-core already.
+	// Otherwise it is loaded as a script from axePath, which the tab
+	// answers itself (serveAxe): a script with an address is compiled once
+	// and then taken from Chromium's caches, where source handed to
+	// Runtime.evaluate is compiled afresh in every document. A document
+	// that may not load it (an opaque origin, a policy that forbids the
+	// page's own scripts) is given the source through the
+	// DevTools protocol instead, which its Content-Security-Policy does not
+	// govern, so pages are audited under their real CSP either way.
+	if err := t.serveAxe(src); err != nil {
+		return nil, fmt.Errorf("serving axe-core: %w", err)
+	}
+	loaded, err := chromedp.Run(t.Ctx, chromedp.Evaluate[bool](loadAxe, chromedp.EvalAwaitPromise))
 	if err != nil {
-		return nil, fmt.Errorf("looking for axe-core: %w", err)
+		return nil, fmt.Errorf("loading axe-core: %w", err)
 	}
 	if !loaded {
+		// The trailing true keeps the script's own completion value, which
+		// need not be serialisable, out of the answer.
 		if _, err := chromedp.Run(t.Ctx, chromedp.Evaluate[bool](src+"\n;true")); err != nil {
 			return nil, fmt.Errorf("injecting axe-core: %w", err)
 		}
@@ -178,4 +192,63 @@ func (t *Tab) report(tb testing.TB, what string, vs []Violation, err error) {
 		b.WriteString(v.String())
 	}
 	tb.Errorf("%s: %d accessibility violation(s):%s", what, len(vs), b.String())
+}
+
+// axePath is the address, on the audited page's own origin, that runAxe
+// loads axe-core from. No server has it: the tab answers it (serveAxe).
+const axePath = "/__browsertest__/axe-core.js"
+
+// loadAxe loads axe-core into the page from axePath unless it is there
+// already, and reports whether axe is defined. It does not try in a
+// document that is not HTML or has an opaque origin (a sandbox). A policy
+// that forbids the page's own scripts makes the load fail (the browser
+// logs that; ConsoleErrors leaves it out); a load that never ends is given
+// up after ten seconds. The script element is removed again once it has
+// run, so the audited DOM is the page's own.
+const loadAxe = `(async () => {
+	if (typeof axe !== "undefined") return true;
+	if (document.contentType !== "text/html" || self.origin === "null") return false;
+	await new Promise(done => {
+		const s = document.createElement("script");
+		const end = () => { s.remove(); done(); };
+		s.onload = end;
+		s.onerror = end;
+		setTimeout(end, 10000);
+		s.src = ` + "`" + axePath + "`" + `;
+		(document.head || document.documentElement).append(s);
+	});
+	return typeof axe !== "undefined";
+})()`
+
+// serveAxe makes the tab answer requests for axePath, on any origin, with
+// src, cacheable, so that Chromium keeps the script and its compiled code
+// for the later documents of the tab's browser context. Only that address
+// is intercepted; every other request goes to the network as before.
+func (t *Tab) serveAxe(src string) error {
+	t.axeOnce.Do(func() {
+		t.axeErr = chromedp.Do(t.Ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			paused := cdp.Events(t.target, tg, fetch.RequestPaused)
+			go func() {
+				for ev, err := range paused {
+					if err != nil {
+						return
+					}
+					cdp.Call(t.target, tg, fetch.FulfillRequest, fetch.FulfillRequestParams{
+						RequestID:    ev.RequestID,
+						ResponseCode: 200,
+						ResponseHeaders: []*fetch.HeaderEntry{
+							{Name: "Content-Type", Value: "text/javascript; charset=utf-8"},
+							{Name: "Cache-Control", Value: "private, max-age=86400, immutable"},
+						},
+						Body: []byte(src),
+					})
+				}
+			}()
+			_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{
+				Patterns: []*fetch.RequestPattern{{URLPattern: "*" + axePath}},
+			})
+			return err
+		}))
+	})
+	return t.axeErr
 }

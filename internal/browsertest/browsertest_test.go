@@ -1,11 +1,13 @@
 package browsertest_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +61,9 @@ document.addEventListener("keydown", e => { if (e.key === "Escape") document.que
 </script>
 </main></body></html>`
 
+// A page axe-core finds one fault in: the language is not given.
+const noLangPage = `<!doctype html><html><head><title>n</title></head><body><main><h1>Hi</h1><p>Text</p></main></body></html>`
+
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -78,6 +83,10 @@ func server(t *testing.T) *httptest.Server {
 	mux.Handle("/hover", page(hoverPage, "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-n1'"))
 	mux.Handle("/throws", page(throwsPage, ""))
 	mux.Handle("/csp", page(cspPage, "script-src 'none'"))
+	// Satchel's policy: the page's own scripts, and inline ones by nonce.
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.Handle("/self", page(noLangPage, "default-src 'self'; script-src 'self' 'nonce-n1'; object-src 'none'; base-uri 'none'"))
+	mux.Handle("/none", page(noLangPage, "default-src 'none'"))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
@@ -262,6 +271,46 @@ func TestBrowser(t *testing.T) {
 		}
 		if c, _ := chromedp.Run(first.Ctx, chromedp.Evaluate[string](`document.cookie`)); c != "who=first" {
 			t.Errorf("the first tab lost its cookie: %q", c)
+		}
+	})
+
+	// axe-core is loaded from its own address where the page's policy lets
+	// the page's own scripts run, and given through the protocol where
+	// not (a policy without 'self'); the audit is
+	// the same, the DOM is left as it was, and the refused load is not
+	// reported as the page's error.
+	t.Run("AxeRunsUnderEveryPolicy", func(t *testing.T) {
+		t.Parallel()
+		for _, c := range []struct {
+			path      string
+			byAddress bool
+		}{
+			{"/self", true},
+			{"/none", false},
+		} {
+			tab := b.NewTab(t)
+			for i := range 2 { // the second time from the cache
+				tab.Do(t, chromedp.Navigate(srv.URL+c.path))
+				what := fmt.Sprintf("%s, load %d", c.path, i+1)
+				vs, err := tab.RunAxe(t)
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				if len(vs) != 1 || vs[0].ID != "html-has-lang" {
+					t.Errorf("%s: violations %v, want html-has-lang alone", what, vs)
+				}
+				scripts, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`document.querySelectorAll("script").length`))
+				if err != nil || scripts != 0 {
+					t.Errorf("%s: %d script elements left in the page (%v)", what, scripts, err)
+				}
+				fetched, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`performance.getEntriesByType("resource").some(e => e.name.endsWith(`+strconv.Quote(browsertest.AxePath)+`) && e.responseStatus === 200)`))
+				if err != nil || fetched != c.byAddress {
+					t.Errorf("%s: axe-core loaded from its address %v, want %v (%v)", what, fetched, c.byAddress, err)
+				}
+				if errs := tab.ConsoleErrors(); len(errs) != 0 {
+					t.Errorf("%s: console errors %q", what, errs)
+				}
+			}
 		}
 	})
 

@@ -1,0 +1,4 @@
+package browsertest
+
+// AxePath is axePath, for the tests.
+const AxePath = axePath
