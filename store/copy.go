@@ -41,6 +41,7 @@ var copyTables = []string{
 	"oauth_grants",
 	"oauth_requests",
 	"oauth_tokens",
+	"badge_pushes",
 }
 
 // derivedTables are kept by triggers from the tables above (badge_text

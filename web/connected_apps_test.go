@@ -1,12 +1,20 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"image/color"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/satchel-backpack/satchel/internal/fetch"
+	"github.com/satchel-backpack/satchel/internal/obapi"
 	"github.com/satchel-backpack/satchel/internal/paths"
 	"github.com/satchel-backpack/satchel/store"
 	"github.com/satchel-backpack/satchel/web"
@@ -120,5 +128,70 @@ func TestOBAPI_OffWithoutPolicies(t *testing.T) {
 	}
 	if p := e.browser().get(paths.OB3Discovery); p.StatusCode != http.StatusNotFound {
 		t.Errorf("discovery: %d", p.StatusCode)
+	}
+}
+
+// A platform's logo is fetched at registration through the one guarded
+// fetcher, and shown on the consent page; where the fetcher refuses the
+// address (here: loopback, not opted in) the registration still succeeds
+// and the page shows the name alone.
+func TestOBAPI_RegistrationLogoOnlyThroughTheGuardedFetcher(t *testing.T) {
+	t.Parallel()
+	logo := pngBytes(t, color.RGBA{R: 200, G: 30, B: 30, A: 255})
+	var fetched atomic.Int32
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/logo.png" {
+			fetched.Add(1)
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(logo)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(site.Close)
+
+	for _, allowed := range []bool{true, false} {
+		e := MustStart(t, func(o *web.Options) {
+			if allowed {
+				o.Fetcher = fetch.New(fetch.Options{AllowHosts: []string{site.Listener.Addr().String()}, Timeout: 5 * time.Second})
+			}
+		})
+		before := fetched.Load()
+		body := `{"client_name": "Logo LMS", "client_uri": "` + site.URL + `/", "logo_uri": "` + site.URL + `/logo.png",
+			"redirect_uris": ["` + site.URL + `/cb"], "scope": "` + string(obapi.ScopeCredentialUpsert) + `"}`
+		resp, err := http.Post(e.ts.URL+paths.OAuthRegister, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reg struct {
+			ClientID string `json:"client_id"`
+		}
+		json.NewDecoder(resp.Body).Decode(&reg)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated || reg.ClientID == "" {
+			t.Fatalf("registration (logo fetch allowed: %v): %d", allowed, resp.StatusCode)
+		}
+
+		b := e.browser()
+		b.devSignIn("Ada", "ada@example.org")
+		p := b.get(paths.OAuthAuthorize + "?" + url.Values{"response_type": {"code"}, "client_id": {reg.ClientID},
+			"redirect_uri": {site.URL + "/cb"}, "scope": {string(obapi.ScopeCredentialUpsert)},
+			"code_challenge": {strings.Repeat("A", 43)}, "code_challenge_method": {"S256"}}.Encode())
+		if p.Doc.Find(`[data-testid="consent"]`).Length() != 1 {
+			t.Fatalf("no consent page:\n%s", p.Body)
+		}
+		src, shown := p.Doc.Find(`img.consent__logo`).Attr("src")
+		switch {
+		case allowed && (!shown || !strings.HasPrefix(src, "/images/")):
+			t.Fatalf("the consent page shows no stored logo (src %q)", src)
+		case allowed:
+			if img := b.get(src); !bytes.Equal([]byte(img.Body), logo) {
+				t.Error("the stored logo is not the platform's picture")
+			}
+		case shown:
+			t.Errorf("a logo the guarded fetcher refused is shown: %q", src)
+		case fetched.Load() != before:
+			t.Error("the logo was fetched although the fetcher does not allow its address")
+		}
 	}
 }

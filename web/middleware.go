@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -155,6 +156,10 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 					"frame-ancestors 'none'", "frame-ancestors *", 1))
 				h.Del("X-Frame-Options")
 			}
+			if to, _ := c.Get(ctxFormTarget).(string); to != "" {
+				h.Set("Content-Security-Policy", strings.Replace(h.Get("Content-Security-Policy"),
+					"form-action "+formAction, "form-action "+formAction+" "+to, 1))
+			}
 		})
 		return next(c)
 	}
@@ -162,6 +167,26 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 // ctxFramable marks a response that any site may frame.
 const ctxFramable = "framable"
+
+// ctxFormTarget is one more origin the page's forms may lead to (see
+// allowFormTarget).
+const ctxFormTarget = "formTarget"
+
+// allowFormTarget lets the page's forms end at rawURL's origin: browsers
+// apply form-action to the redirect that follows a form's POST, and the
+// consent page's answer redirects to the platform. An address that is not
+// a plain http(s) origin is left out.
+func allowFormTarget(c echo.Context, rawURL string) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return
+	}
+	origin := u.Scheme + "://" + u.Host
+	if strings.ContainsAny(origin, " ;,'\"\\") {
+		return
+	}
+	c.Set(ctxFormTarget, origin)
+}
 
 // allowFraming is route middleware for the embed routes, the only pages
 // other sites may put in an iframe: their CSP says frame-ancestors *.

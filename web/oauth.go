@@ -236,6 +236,7 @@ func (s *Server) handleConsent(c echo.Context) error {
 	if r.Approved() {
 		return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
 	}
+	allowFormTarget(c, r.RedirectURI)
 	v := views.Consent{
 		ID:        r.ID,
 		Name:      r.Client.Name,

@@ -2,12 +2,14 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -197,7 +199,7 @@ func (s *Server) profile(c echo.Context) (apiProfile, error) {
 	if err != nil {
 		return apiProfile{}, err
 	}
-	p := apiProfile{Name: u.Name}
+	p := apiProfile{ID: s.learnerURI(a.UserID), Name: u.Name}
 	ids, err := s.db.VerifiedIdentifiers(ctx, a.UserID)
 	if err != nil {
 		return apiProfile{}, err
@@ -212,11 +214,22 @@ func (s *Server) profile(c echo.Context) (apiProfile, error) {
 	}
 	if pr, err := s.db.ProfileOf(ctx, a.UserID); err == nil && pr != nil && pr.Handle != "" {
 		p.URL = s.abs(paths.PublicProfile(pr.Handle))
-		p.ID = p.URL
 	} else if err != nil && fail.CodeOf(err) == fail.Internal {
 		return apiProfile{}, err
 	}
 	return p, nil
+}
+
+// learnerURI is the learner's profile id for platforms: a URN that stays
+// the same for this Satchel and learner (a name-based UUID, RFC 9562
+// version 5 layout, over the site's address and the account), telling
+// nothing about the account's number.
+func (s *Server) learnerURI(userID int64) string {
+	sum := sha256.Sum256([]byte(s.baseURL.String() + "\x00learner\x00" + strconv.FormatInt(userID, 10)))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // handleOB3Profile is getProfile.
@@ -243,15 +256,33 @@ func (s *Server) handleOB3ProfileUpdate(c echo.Context) error {
 	return c.JSON(http.StatusOK, p)
 }
 
-// updateProfile reads a Profile and keeps its name.
+// updateProfile reads a Profile and keeps its name. Every other value
+// must be Satchel's own (as getProfile gives it) or absent: a value
+// Satchel would not keep is refused, never silently dropped.
 func (s *Server) updateProfile(c echo.Context) (apiProfile, error) {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return apiProfile{}, err // over the body limit: 413
+	}
 	var in map[string]json.RawMessage
-	if err := json.NewDecoder(c.Request().Body).Decode(&in); err != nil {
+	if err := json.Unmarshal(body, &in); err != nil {
 		return apiProfile{}, fail.Wrap(fail.Malformed, "The profile is not a JSON object.", err)
 	}
 	cur, err := s.profile(c)
 	if err != nil {
 		return apiProfile{}, err
+	}
+	for field, raw := range in {
+		switch field {
+		case "@context", "type", "name", "email":
+		case "id", "url":
+			var v string
+			if json.Unmarshal(raw, &v) != nil || v != map[string]string{"id": cur.ID, "url": cur.URL}[field] {
+				return apiProfile{}, fail.New(fail.Invalid, field+" cannot be changed by a platform.")
+			}
+		default:
+			return apiProfile{}, fail.New(fail.Invalid, field+" is not kept by Satchel: a platform may change the learner's name only.")
+		}
 	}
 	var name string
 	if raw, ok := in["name"]; ok {
@@ -260,13 +291,13 @@ func (s *Server) updateProfile(c echo.Context) (apiProfile, error) {
 		}
 		name = strings.TrimSpace(name)
 		if name == "" || utf8.RuneCountInString(name) > maxNameRunes || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return apiProfile{}, fail.New(fail.Malformed, fmt.Sprintf("name must be 1 to %d characters on one line.", maxNameRunes))
+			return apiProfile{}, fail.New(fail.Invalid, fmt.Sprintf("name must be 1 to %d characters on one line.", maxNameRunes))
 		}
 	}
 	if raw, ok := in["email"]; ok {
 		var email string
 		if err := json.Unmarshal(raw, &email); err != nil || !strings.EqualFold(email, cur.Email) && !containsFold(cur.Emails, email) {
-			return apiProfile{}, fail.New(fail.Malformed, "email cannot be changed by a platform: the learner confirms their addresses in Satchel.")
+			return apiProfile{}, fail.New(fail.Invalid, "email cannot be changed by a platform: the learner confirms their addresses in Satchel.")
 		}
 	}
 	if name != "" && name != cur.Name {
@@ -325,10 +356,14 @@ func (s *Server) handleBCAssertions(c echo.Context) error {
 // …}, the assertion itself or an object with only its id (a hosted
 // assertion's address).
 func (s *Server) handleBCPostAssertion(c echo.Context) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err // over the body limit: 413
+	}
 	var in struct {
 		Assertion json.RawMessage `json:"assertion"`
 	}
-	if err := json.NewDecoder(c.Request().Body).Decode(&in); err != nil || len(in.Assertion) == 0 {
+	if err := json.Unmarshal(body, &in); err != nil || len(in.Assertion) == 0 {
 		return fail.New(fail.Malformed, `The body must be a JSON object {"assertion": …}.`)
 	}
 	data := []byte(in.Assertion)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,6 +48,9 @@ func browserConsent(t *testing.T, tab *browsertest.Tab, pf *platform, ar authReq
 	if got := queryText(t, tab, `button[name="decision"][value="deny"]`); got != "Deny" {
 		t.Errorf("the Deny button says %q", got)
 	}
+
+	// WCAG 2.2 A and AA in the light theme, the colour rules in the dark.
+	auditEachScheme(t, tab, "consent page", nil)
 
 	tab.Do(t, browsertest.FromTop())
 	tab.TabUntil(t, "the Allow button", 60, func(f browsertest.Focused) bool { return f.Tag == "button" && f.Text == "Allow" })
@@ -382,15 +386,35 @@ func TestOBAPI_OB3Profile(t *testing.T) {
 		t.Errorf("getProfile name %v, want the learner's", prof["name"])
 	}
 
+	// A value Satchel does not keep is refused, not silently dropped, and
+	// nothing changes (§ 6.2.5 lets a host refuse what it cannot take).
+	withDesc := maps.Clone(prof)
+	withDesc["name"] = "Ada King"
+	withDesc["description"] = "Writes programs for engines that do not exist yet."
+	body, _ := json.Marshal(withDesc)
+	r = pf.call(http.MethodPut, ob3Profile, tok.AccessToken, "application/json", bytes.NewReader(body))
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "description") || !strings.Contains(string(r.Body), `"invalid_data"`) {
+		t.Fatalf("putProfile with a description answered %d, want 422 invalid_data naming the field:\n%s", r.Status, r.Body)
+	}
+	if got := pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil).json(t); got["name"] != "Ada Lovelace" {
+		t.Errorf("a refused putProfile changed the name to %v", got["name"])
+	}
+	// Nor may a platform change the learner's email addresses.
+	withEmail := maps.Clone(prof)
+	withEmail["email"] = "mallory@example.org"
+	body, _ = json.Marshal(withEmail)
+	if r := pf.call(http.MethodPut, ob3Profile, tok.AccessToken, "application/json", bytes.NewReader(body)); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("putProfile with another email answered %d, want 422:\n%s", r.Status, r.Body)
+	}
+
 	prof["name"] = "Ada King"
-	prof["description"] = "Writes programs for engines that do not exist yet."
-	body, _ := json.Marshal(prof)
+	body, _ = json.Marshal(prof)
 	r = pf.call(http.MethodPut, ob3Profile, tok.AccessToken, "application/json", bytes.NewReader(body))
 	if r.Status != http.StatusOK {
 		t.Fatalf("putProfile answered %d:\n%s", r.Status, r.Body)
 	}
-	if got := r.json(t); got["name"] != "Ada King" || got["description"] != prof["description"] {
-		t.Errorf("putProfile with name and description answered 200 with %s; the description was dropped, neither kept nor refused (400)", r.Body)
+	if got := r.json(t); got["name"] != "Ada King" || got["id"] != prof["id"] {
+		t.Errorf("putProfile answered 200 with %s, want the new name and the same id", r.Body)
 	}
 	r = pf.call(http.MethodGet, ob3Profile, tok.AccessToken, "", nil)
 	if got := r.json(t); got["name"] != "Ada King" {
