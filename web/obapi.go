@@ -37,7 +37,8 @@ const (
 	maxNameRunes = 100
 )
 
-type ctxKeyAccess struct{}
+// ctxAccess holds what the request's access token allows.
+const ctxAccess = "oauthAccess"
 
 // requireToken admits a request with a valid bearer access token
 // (RFC 6750) that carries the scope need. Without one it answers 401 with
@@ -63,22 +64,21 @@ func (s *Server) requireToken(need obapi.Scope) echo.MiddlewareFunc {
 				h.Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="Satchel", error="insufficient_scope", scope=%q`, string(need)))
 				return fail.New(fail.Forbidden, "The access token does not carry the scope "+string(need)+".")
 			}
-			c.Set(ctxKeyAccess{}.key(), a)
+			c.Set(ctxAccess, a)
 			return next(c)
 		}
 	}
 }
 
-func (ctxKeyAccess) key() string { return "satchel.oauthAccess" }
-
 // tokenAccess is what the request's access token allows (requireToken).
 func tokenAccess(c echo.Context) *store.OAuthAccess {
-	a, _ := c.Get(ctxKeyAccess{}.key()).(*store.OAuthAccess)
+	a, _ := c.Get(ctxAccess).(*store.OAuthAccess)
 	return a
 }
 
-// listPage reads limit, offset and since, and sets the paging headers
-// (OB 3.0 § 6.4) once the total is known.
+// apiList is one page of the learner's badges of the given versions, by
+// the request's limit, offset and since, with the paging headers (OB 3.0
+// § 6.4).
 func (s *Server) apiList(c echo.Context, versions []string) ([]store.APIBadge, error) {
 	p, err := obapi.ParsePage(c.QueryParams(), apiPageSize, apiMaxPageSize)
 	if err != nil {

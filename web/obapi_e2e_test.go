@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/satchel-backpack/satchel/internal/browsertest"
+	"github.com/satchel-backpack/satchel/internal/paths"
 )
 
 // browserConsent sends a learner who is not signed in, in real Chromium
@@ -88,6 +89,9 @@ func backpackAnnounces(t *testing.T, l learner, platformName string) {
 type learner struct {
 	consent  func(ar authRequest) url.Values
 	pageText func(path string) string
+	// audit, in a real browser only, runs axe on the page at path in both
+	// colour schemes.
+	audit func(path string)
 }
 
 // chromiumLearner is a learner not yet signed in, in real Chromium, using
@@ -99,6 +103,10 @@ func chromiumLearner(t *testing.T, e *env, pf *platform, name, email string) lea
 		pageText: func(path string) string {
 			tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(chromedp.CSS(`main`)))
 			return queryText(t, tab, "body")
+		},
+		audit: func(path string) {
+			tab.Do(t, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+			auditEachScheme(t, tab, path, nil)
 		},
 	}
 }
@@ -207,6 +215,13 @@ func ob3Flow(t *testing.T, side func(*testing.T, *env, *platform, string, string
 	}
 
 	backpackAnnounces(t, l, pf.name)
+	// The account page lists the platform among the connected apps.
+	if page := l.pageText(paths.Account); !strings.Contains(page, pf.name) || !strings.Contains(page, "Disconnect") {
+		t.Errorf("the account page does not list %s with Disconnect:\n%s", pf.name, page)
+	}
+	if l.audit != nil {
+		l.audit(paths.Account)
+	}
 
 	// Revoke the refresh token: its access token goes with it.
 	if s := pf.revoke(tok2.RefreshToken, "refresh_token"); s != http.StatusOK {
