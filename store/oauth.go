@@ -346,12 +346,18 @@ func (db *DB) OAuthRequestByID(ctx context.Context, id string, now time.Time) (*
 	r, err := scanOAuthRequest(db.reader.QueryRowContext(ctx, "SELECT "+oauthRequestColumns+", "+oauthClientColumns+oauthRequestFrom+
 		" WHERE r.id = ? AND r.expires_at > ?", id, nanos(now)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
+		return nil, AppRequestGone()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: OAuth request: %w", err)
 	}
 	return r, nil
+}
+
+// AppRequestGone is the refusal of an authorization request that expired,
+// was answered already, or never was: the learner starts again at the app.
+func AppRequestGone() error {
+	return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
 }
 
 // ApproveOAuthRequest records that the learner allowed the request: their
@@ -366,13 +372,13 @@ func (db *DB) ApproveOAuthRequest(ctx context.Context, id string, userID int64, 
 			" WHERE r.id = ? AND r.expires_at > ?"+lockOf(db.pg, "r"), id, nanos(now)))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
+			return AppRequestGone()
 		case err != nil:
 			return err
 		case r.UserID == userID:
 			return nil
 		case r.UserID != 0:
-			return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
+			return AppRequestGone()
 		}
 		var grantID int64
 		var granted string

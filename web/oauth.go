@@ -234,7 +234,7 @@ func (s *Server) handleConsent(c echo.Context) error {
 		return err
 	}
 	if r.Approved() {
-		return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
+		return store.AppRequestGone()
 	}
 	allowFormTarget(c, r.RedirectURI)
 	v := views.Consent{
@@ -273,7 +273,7 @@ func (s *Server) handleConsentAnswer(c echo.Context) error {
 	case "allow":
 	case "deny":
 		if r.Approved() {
-			return gone()
+			return store.AppRequestGone()
 		}
 		if err := s.db.DeleteOAuthRequest(ctx, r.ID); err != nil {
 			return err
@@ -288,17 +288,13 @@ func (s *Server) handleConsentAnswer(c echo.Context) error {
 	}
 	code, err := s.db.NewOAuthCode(ctx, r.ID, store.DefaultOAuthLifetimes, now)
 	if fail.Is(err, fail.Conflict) { // answered twice (a double submit)
-		return gone()
+		return store.AppRequestGone()
 	}
 	if err != nil {
 		return err
 	}
 	logger(c).Info("platform connected", "client_id", r.Client.ClientID, "scope", r.Scopes.String())
 	return c.Redirect(http.StatusSeeOther, withQuery(r.RedirectURI, url.Values{"code": {code}}, r.State))
-}
-
-func gone() error {
-	return (&fail.Error{Code: fail.NotFound, Message: "This request to connect an app has expired or does not exist. Go back to the app and start again."}).Say("store_msg.app_request_gone")
 }
 
 // tokenResponse is RFC 6749 § 5.1's successful response.

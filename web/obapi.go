@@ -450,10 +450,6 @@ func writeAPIError(c echo.Context, kind apiErrorKind, status int, err error, mes
 		msg := message
 		return c.JSON(status, bcResponse{Status: bcStatus{Error: &msg, StatusCode: status, StatusText: http.StatusText(status)}})
 	default:
-		info := obapi.StatusFor(status, message)
-		if fail.CodeOf(err) == fail.Invalid && status == http.StatusUnprocessableEntity {
-			info = obapi.Failure(obapi.CodeMinorInvalidData, message)
-		}
-		return c.JSON(status, info)
+		return c.JSON(status, obapi.StatusFor(status, message))
 	}
 }

@@ -1058,3 +1058,19 @@ func TestOBAPIRefusal_ClientWithoutTheRefreshGrant(t *testing.T) {
 	}
 	wantOAuthError(t, "the refresh grant for a client without it", pf.refresh("anything"), http.StatusBadRequest, "unauthorized_client")
 }
+
+// A credential in a media type upsertCredential does not take is 415, with
+// Satchel's own words for the platform, and nothing is stored.
+func TestOBAPIRefusal_UnsupportedMediaType(t *testing.T) {
+	t.Parallel()
+	_, b, pf := obSetup(t, nil)
+	tok := pf.connect(b, ob3AllScopes)
+	r := pf.call(http.MethodPost, ob3Credentials, tok.AccessToken, "text/html", strings.NewReader("<p>a badge</p>"))
+	wantStatusInfo(t, "a credential as text/html", r, "unknown", http.StatusUnsupportedMediaType)
+	if !strings.Contains(string(r.Body), "application/json") {
+		t.Errorf("the 415 does not say which media types are taken: %s", r.Body)
+	}
+	if total, n := listTotal(t, pf, tok.AccessToken); total != "0" || n != 0 {
+		t.Errorf("after a refused push the list has %s (%d) credentials", total, n)
+	}
+}

@@ -217,7 +217,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 // check), which spares them a database query and a cookie.
 func sessionless(c echo.Context) bool {
 	p := c.Request().URL.Path
-	if k := apiKindOf(p); k != notAPI || p == paths.OB3Discovery {
+	if apiKindOf(p) != notAPI {
 		return true // platforms, not browsers: bearer tokens and Basic credentials
 	}
 	return strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, paths.Prefix(paths.ImagePattern)) || p == paths.Healthz || p == paths.Readyz || p == paths.Metrics

@@ -76,20 +76,10 @@ type ArchiveRefusal struct {
 }
 
 // tell sets the refusal's reason to w.
-func (r *ArchiveRefusal) tell(w words) {
-	r.Reason, r.Says = w.text, nil
-	if !w.lost {
-		r.Says = w.says
-	}
-}
+func (r *ArchiveRefusal) tell(w words) { r.Reason, r.Says = w.kept() }
 
 // ReasonIn is the refusal's reason in the context's language.
-func (r ArchiveRefusal) ReasonIn(ctx context.Context) string {
-	if len(r.Says) == 0 {
-		return r.Reason
-	}
-	return i18n.Say(ctx, r.Says...)
-}
+func (r ArchiveRefusal) ReasonIn(ctx context.Context) string { return sayIn(ctx, r.Reason, r.Says) }
 
 // NameIn is the badge's name, or "Untitled badge" in the context's
 // language.

@@ -3,6 +3,7 @@ package backpack_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +138,58 @@ func TestPush_CountsAgainstTheHourlyAllowance(t *testing.T) {
 	_, err := e.bp.Push(context.Background(), ada, lms, sample(t, "collaborative").Data)
 	if !fail.Is(err, fail.RateLimited) {
 		t.Fatalf("second push in the hour: %v, want rate limited", err)
+	}
+}
+
+// The background pass also clears what connected platforms can no longer
+// use: an expired code is then unknown, no longer merely expired.
+func TestReverify_PrunesExpiredConnectionRequests(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustStart(t, 0)
+	ada := e.learner(t, "ada", samples.Recipient)
+	now := e.clock.Now()
+	reg, err := obapi.ParseRegistration([]byte(`{"client_name": "Old LMS", "client_uri": "https://old.example", "redirect_uris": ["https://old.example/cb"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := e.db.RegisterOAuthClient(ctx, reg, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.db.CreateOAuthRequest(ctx, store.OAuthRequestInput{ClientID: c.ClientID, RedirectURI: "https://old.example/cb",
+		Scopes: obapi.Scopes{obapi.ScopeCredentialUpsert}, CodeChallenge: strings.Repeat("a", 43), CodeChallengeMethod: "S256"},
+		store.DefaultOAuthLifetimes, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ApproveOAuthRequest(ctx, r.ID, ada, now); err != nil {
+		t.Fatal(err)
+	}
+	code, err := e.db.NewOAuthCode(ctx, r.ID, store.DefaultOAuthLifetimes, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(store.DefaultOAuthLifetimes.Request + time.Minute)
+	redeem := func() string {
+		_, err := e.db.RedeemOAuthCode(ctx, code, e.clock.Now())
+		var oe *obapi.OAuthError
+		if !errors.As(err, &oe) {
+			t.Fatalf("redeeming an old code: %v", err)
+		}
+		return oe.Description
+	}
+	if got := redeem(); got != "authorization code expired" {
+		t.Fatalf("before the pass: %q", got)
+	}
+	rv, err := e.bp.NewReverifier(backpack.ReverifyOptions{Interval: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rv.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := redeem(); got != "unknown authorization code" {
+		t.Errorf("after the pass: %q, want the request pruned", got)
 	}
 }

@@ -42,21 +42,29 @@ func (w words) and(o words) words {
 	return words{text: join(w.text, o.text), says: append(append([]i18n.Phrase{}, w.says...), o.says...), lost: w.lost || o.lost}
 }
 
-// tell sets the result's message to w.
-func (r *ImportResult) tell(w words) {
-	r.Message, r.Says = w.text, nil
-	if !w.lost {
-		r.Says = w.says
+// kept is w as a result keeps it: its English, and its catalog messages
+// unless part of it has none (then it is said in English only).
+func (w words) kept() (string, []i18n.Phrase) {
+	if w.lost {
+		return w.text, nil
 	}
+	return w.text, w.says
 }
 
-// MessageIn is the result's message in the context's language.
-func (r ImportResult) MessageIn(ctx context.Context) string {
-	if len(r.Says) == 0 {
-		return r.Message
+// sayIn is a kept sentence in the context's language: its catalog
+// messages, or its English when it has none.
+func sayIn(ctx context.Context, text string, says []i18n.Phrase) string {
+	if len(says) == 0 {
+		return text
 	}
-	return i18n.Say(ctx, r.Says...)
+	return i18n.Say(ctx, says...)
 }
+
+// tell sets the result's message to w.
+func (r *ImportResult) tell(w words) { r.Message, r.Says = w.kept() }
+
+// MessageIn is the result's message in the context's language.
+func (r ImportResult) MessageIn(ctx context.Context) string { return sayIn(ctx, r.Message, r.Says) }
 
 // DetailsIn are the result's details in the context's language.
 func (r ImportResult) DetailsIn(ctx context.Context) []string {
@@ -65,10 +73,11 @@ func (r ImportResult) DetailsIn(ctx context.Context) []string {
 	}
 	out := make([]string, len(r.Details))
 	for i, d := range r.Details {
-		out[i] = d
-		if i < len(r.DetailSays) && len(r.DetailSays[i]) > 0 {
-			out[i] = i18n.Say(ctx, r.DetailSays[i]...)
+		var says []i18n.Phrase
+		if i < len(r.DetailSays) {
+			says = r.DetailSays[i]
 		}
+		out[i] = sayIn(ctx, d, says)
 	}
 	return out
 }

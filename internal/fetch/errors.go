@@ -87,7 +87,7 @@ func (e *Error) Message() string {
 	case Blocked:
 		return fmt.Sprintf("Satchel does not fetch from %s because it is a private or local network address, not a public web server.", host)
 	case TooLarge:
-		return fmt.Sprintf("The file at %s is too large (Satchel accepts up to %s); it is probably not a badge.", host, sizeText(e.Limit))
+		return fmt.Sprintf("The file at %s is too large (Satchel accepts up to %s); it is probably not a badge.", host, SizeText(e.Limit))
 	case Timeout:
 		return fmt.Sprintf("The server at %s took too long to answer; try again later.", host)
 	case BadScheme:
@@ -119,7 +119,9 @@ func hostOf(raw string) string {
 	return u.Host
 }
 
-func sizeText(n int64) string {
+// SizeText writes a byte limit as the fetcher's messages do: "2 MiB",
+// "512 KiB", "100 bytes".
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)

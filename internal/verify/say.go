@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"errors"
-	"fmt"
 	"github.com/satchel-backpack/satchel/internal/badge"
 	"github.com/satchel-backpack/satchel/internal/fetch"
 	"github.com/satchel-backpack/satchel/internal/i18n"
@@ -109,7 +108,7 @@ func fetchMsg(err error) msg {
 		case fetch.Blocked:
 			m = say("check.fetch_error.blocked")
 		case fetch.TooLarge:
-			m = say("check.fetch_error.too_large", "Size", sizeText(fe.Limit))
+			m = say("check.fetch_error.too_large", "Size", fetch.SizeText(fe.Limit))
 		case fetch.Timeout:
 			m = say("check.fetch_error.timeout")
 		case fetch.BadScheme:
@@ -156,18 +155,6 @@ func fetchMsg(err error) msg {
 		return say("check.fetch_error.too_long")
 	}
 	return say("check.fetch_error.unknown")
-}
-
-// sizeText writes a byte count as internal/fetch does: "2 MiB".
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
 }
 
 // fetchMessage explains a fetch failure to a learner, in English.
