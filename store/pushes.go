@@ -39,6 +39,15 @@ type PushAnnouncement struct {
 // last told, counted by platform (the most recent first), and marks them
 // told. Two processes taking at once each tell only what they marked.
 func (db *DB) TakePushAnnouncements(ctx context.Context, userID int64, now time.Time) ([]PushAnnouncement, error) {
+	// Every backpack view asks: a read first, so that the usual answer
+	// (nothing new) takes no write.
+	var pending bool
+	if err := db.reader.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM badge_pushes WHERE user_id = ? AND announced_at = 0)", userID).Scan(&pending); err != nil {
+		return nil, fmt.Errorf("store: push announcements: %w", err)
+	}
+	if !pending {
+		return nil, nil
+	}
 	var out []PushAnnouncement
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		out = nil
