@@ -162,7 +162,7 @@ func TestCollections_AddReorderRemove(t *testing.T) {
 	}
 	// Adding one already in it (and one new-to-nobody) changes nothing.
 	p = ada.submit(page, paths.CollectionBadges(id), url.Values{"badge": {ids[0]}})
-	if got := collOrder(p); !slices.Equal(got, ids) || !strings.Contains(flashOf(p), "already in it") {
+	if got := collOrder(p); !slices.Equal(got, ids) || !strings.Contains(flashOf(p), "1 badge already in it stayed where it was.") {
 		t.Errorf("re-adding: %v, flash %q", got, flashOf(p))
 	}
 	// Nothing ticked: an error, nothing changed.

@@ -18,13 +18,17 @@ var monthIDs = [12]string{
 
 // Date writes the calendar day of t (in t's own location) the long way of
 // the context's language: "3 October 2022", "3 de octubre de 2022",
-// "3 octobre 2022", "٣ أكتوبر ٢٠٢٢". The order and the words come from the
-// catalog ("date.long" and the month names), the digits from CLDR through
-// golang.org/x/text.
+// "3 octobre 2022" ("1er octobre" on the first), "٣ أكتوبر ٢٠٢٢". The
+// order and the words come from the catalog ("date.long", "date.first_day"
+// and the month names), the digits from CLDR through golang.org/x/text.
 func Date(ctx context.Context, t time.Time) string {
 	l := Current(ctx)
+	day := l.number(t.Day())
+	if t.Day() == 1 {
+		day = l.t("date.first_day", Vars{"Day": day}, nil)
+	}
 	return l.t("date.long", Vars{
-		"Day":   l.number(t.Day()),
+		"Day":   day,
 		"Month": l.t(monthIDs[t.Month()-1], nil, nil),
 		"Year":  l.printer.Sprint(number.Decimal(t.Year(), number.NoSeparator())),
 	}, nil)

@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,8 +79,22 @@ func TestDate_LongFormPerLanguage(t *testing.T) {
 	for m := time.January; m <= time.December; m++ {
 		seen[i18n.Date(ctx, time.Date(2024, m, 1, 0, 0, 0, 0, time.UTC))] = true
 	}
-	if len(seen) != 12 || !seen["1 août 2024"] {
+	if len(seen) != 12 || !seen["1er août 2024"] {
 		t.Errorf("French months: %v", seen)
+	}
+	// French writes the first of the month as an ordinal, and only that day.
+	for code, want := range map[string]string{
+		"en": "1 May 2024",
+		"es": "1 de mayo de 2024",
+		"fr": "1er mai 2024",
+		"ar": "١ مايو ٢٠٢٤",
+	} {
+		if got := i18n.Date(ctxIn(t, code), time.Date(2024, time.May, 1, 0, 0, 0, 0, time.UTC)); got != want {
+			t.Errorf("Date(%s) on the first = %q, want %q", code, got, want)
+		}
+	}
+	if got := i18n.Date(ctxIn(t, "fr"), time.Date(2024, time.May, 2, 0, 0, 0, 0, time.UTC)); got != "2 mai 2024" {
+		t.Errorf("French second of May = %q", got)
 	}
 }
 
@@ -190,5 +205,24 @@ func TestNewMatcher_RefusesALanguageWithoutACatalog(t *testing.T) {
 	}
 	if _, err := i18n.NewMatcher(nil); err == nil {
 		t.Error("NewMatcher accepted no language at all")
+	}
+}
+
+// English sentences about one badge speak of it in the singular.
+func TestN_EnglishSingularAgrees(t *testing.T) {
+	ctx := ctxIn(t, "en")
+	for _, c := range []struct {
+		id        string
+		one, many string
+	}{
+		{"collections.delete_explain", "The badge in it stays in your backpack", "The 3 badges in it stay in your backpack"},
+		{"collections.already_in", "1 badge already in it stayed where it was.", "3 badges already in it stayed where they were."},
+	} {
+		if got := i18n.N(ctx, c.id, 1); !strings.Contains(got, c.one) {
+			t.Errorf("%s for 1: %q, want it to say %q", c.id, got, c.one)
+		}
+		if got := i18n.N(ctx, c.id, 3); !strings.Contains(got, c.many) {
+			t.Errorf("%s for 3: %q, want it to say %q", c.id, got, c.many)
+		}
 	}
 }
