@@ -679,6 +679,18 @@ func (pf *platform) codeHTTP(b *browser, scopes []string) (code string, ar authR
 
 // backAtPlatform checks that loc is the registered redirect URI carrying
 // state, and returns its query.
+// refused answers the consent page for ar over HTTP with decision and
+// checks that the learner comes back to the platform with the RFC 6749
+// error code want and neither a code nor a token. what names the request
+// in the message.
+func (pf *platform) refused(t testing.TB, b *browser, ar authRequest, decision, want, what string) {
+	t.Helper()
+	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, decision), ar.State)
+	if q.Get("error") != want || q.Get("code") != "" || q.Get("access_token") != "" {
+		t.Errorf("%s came back with %v, want error=%s and neither a code nor a token", what, q, want)
+	}
+}
+
 func (pf *platform) backAtPlatform(loc *url.URL, state string) url.Values {
 	pf.t.Helper()
 	base := *loc

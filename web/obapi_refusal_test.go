@@ -82,17 +82,11 @@ func TestOBAPIRefusal_PKCE(t *testing.T) {
 	})
 	t.Run("no challenge in the authorization request", func(t *testing.T) {
 		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") })
-		q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
-		if q.Get("error") != "invalid_request" || q.Get("code") != "" {
-			t.Errorf("an authorization request without PKCE came back with %v, want error=invalid_request", q)
-		}
+		pf.refused(t, b, ar, "allow", "invalid_request", "an authorization request without PKCE")
 	})
 	t.Run("plain challenge method", func(t *testing.T) {
 		ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Set("code_challenge_method", "plain") })
-		q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
-		if q.Get("error") != "invalid_request" || q.Get("code") != "" {
-			t.Errorf("code_challenge_method=plain came back with %v, want error=invalid_request", q)
-		}
+		pf.refused(t, b, ar, "allow", "invalid_request", "code_challenge_method=plain")
 	})
 }
 
@@ -321,25 +315,16 @@ func TestOBAPIRefusal_ScopeNotRegistered(t *testing.T) {
 	t.Parallel()
 	_, b, pf := obSetup(t, []string{scopeCredentialReadonly})
 	ar := pf.authorize([]string{scopeCredentialReadonly, scopeCredentialUpsert})
-	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
-	if q.Get("error") != "invalid_scope" || q.Get("code") != "" {
-		t.Errorf("asking for a scope the client did not register came back with %v, want error=invalid_scope", q)
-	}
+	pf.refused(t, b, ar, "allow", "invalid_scope", "asking for a scope the client did not register")
 	ar = pf.authorize([]string{"https://purl.imsglobal.org/spec/ob/v3p0/scope/everything"})
-	q = pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
-	if q.Get("error") != "invalid_scope" || q.Get("code") != "" {
-		t.Errorf("an unknown scope came back with %v, want error=invalid_scope", q)
-	}
+	pf.refused(t, b, ar, "allow", "invalid_scope", "an unknown scope")
 }
 
 func TestOBAPIRefusal_LearnerDenies(t *testing.T) {
 	t.Parallel()
 	_, b, pf := obSetup(t, nil)
 	ar := pf.authorize(ob3AllScopes)
-	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "deny"), ar.State)
-	if q.Get("error") != "access_denied" || q.Get("code") != "" {
-		t.Errorf("Deny came back with %v, want error=access_denied and no code", q)
-	}
+	pf.refused(t, b, ar, "deny", "access_denied", "Deny")
 }
 
 func TestOBAPIRefusal_ConsentFormNeedsItsCSRFToken(t *testing.T) {
@@ -779,14 +764,13 @@ func TestOBAPI_ConsentPageOverHTTP(t *testing.T) {
 	}
 }
 
+// The implicit grant is not offered: no token in the redirect (RFC 6749
+// § 4.1.2.1).
 func TestOBAPIRefusal_UnsupportedResponseType(t *testing.T) {
 	t.Parallel()
 	_, b, pf := obSetup(t, nil)
 	ar := pf.authorize(ob3AllScopes, func(q url.Values) { q.Set("response_type", "token") })
-	q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
-	if q.Get("error") != "unsupported_response_type" || q.Get("code") != "" || q.Get("access_token") != "" {
-		t.Errorf("response_type=token came back with %v, want error=unsupported_response_type (RFC 6749 § 4.1.2.1)", q)
-	}
+	pf.refused(t, b, ar, "allow", "unsupported_response_type", "response_type=token")
 }
 
 // TestOBAPIRefusal_CodeRedeemedOnceUnderConcurrency sends the same code
@@ -1027,10 +1011,7 @@ func TestOBAPIRefusal_RepeatedParameters(t *testing.T) {
 	})
 	t.Run("authorization endpoint, scope twice", func(t *testing.T) {
 		ar := pf.authorize([]string{scopeCredentialReadonly}, func(q url.Values) { q.Add("scope", scopeCredentialUpsert) })
-		q := pf.backAtPlatform(consentHTTP(t, b, ar.URL, "allow"), ar.State)
-		if q.Get("error") != "invalid_request" || q.Get("code") != "" {
-			t.Errorf("scope twice came back with %v, want error=invalid_request", q)
-		}
+		pf.refused(t, b, ar, "allow", "invalid_request", "scope twice")
 	})
 }
 
